@@ -1,0 +1,36 @@
+# desk: the two set-up commands are `make run` and `make test` (README).
+# Everything else here is for developers.
+SHELL := /bin/bash
+VENV  := .venv
+BIN   := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export QT_QPA_PLATFORM ?= $(if $(DISPLAY)$(WAYLAND_DISPLAY),,offscreen)
+
+.PHONY: run test bench env system-deps clean screenshots sheets lint
+
+run: $(STAMP)
+	$(BIN)/desk db upgrade
+	$(BIN)/desk
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run.py
+
+env: $(STAMP)
+
+system-deps:
+	scripts/system-deps
+
+# One stamp for the environment: rebuilt when the dependencies change.
+$(STAMP): pyproject.toml scripts/system-deps scripts/find-python
+	scripts/system-deps
+	@if [ ! -x $(BIN)/python ]; then \
+	  py=$$(scripts/find-python) && echo "creating $(VENV) with $$py" && "$$py" -m venv $(VENV); fi
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,140 @@
+"""The loan catalogue as plain data: programs and variants in force, with sources.
+
+Rows become plain dicts here, at the boundary; callers (the CLI, the UI, the
+engine) never hold a live session. Dates follow the Japanese fiscal year
+(April to March): data is *stale* once the fiscal year after its own has begun.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from desk import vocab
+from desk.db import models as m
+
+
+def fiscal_year(day: dt.date) -> int:
+    """The Japanese fiscal year a day falls in (FY2026 runs 2026-04-01 to 2027-03-31)."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def is_stale(as_of: dt.date | None, on: dt.date) -> bool:
+    """Whether data dated ``as_of`` is older than the fiscal year of ``on``."""
+    return as_of is not None and fiscal_year(as_of) < fiscal_year(on)
+
+
+def in_force(valid_from: dt.date | None, valid_to: dt.date | None, on: dt.date) -> bool:
+    return (valid_from is None or valid_from <= on) and (valid_to is None or on <= valid_to)
+
+
+def list_programs(session: Session, *, provider: str | None = None, on: dt.date | None = None,
+                  include_expired_fiscal_years: bool = True) -> list[dict[str, Any]]:
+    """Programs with their variants, in catalogue order.
+
+    With ``on``, only programs in force that day; a city's programs whose fiscal
+    year has ended stay listed (their next guide is not in the catalogue) but are
+    marked ``stale``, unless ``include_expired_fiscal_years`` is false.
+    """
+    stmt = (select(m.Program).options(selectinload(m.Program.variants).selectinload("*"))
+            .join(m.Provider, m.Provider.id == m.Program.provider_id)
+            .order_by(m.Provider.kind.desc(), m.Program.pack_id, m.Program.position))
+    if provider:
+        stmt = stmt.where(m.Program.provider_id == provider)
+    if on is not None:
+        stmt = stmt.where(or_(m.Program.valid_from.is_(None), m.Program.valid_from <= on))
+        if not include_expired_fiscal_years:
+            stmt = stmt.where(or_(m.Program.valid_to.is_(None), m.Program.valid_to >= on))
+    providers = {p.id: p for p in session.scalars(select(m.Provider))}
+    today = on or dt.date.today()
+    return [program_dict(p, providers.get(p.provider_id), today) for p in session.scalars(stmt)]
+
+
+def program_dict(program: m.Program, provider: m.Provider | None, on: dt.date) -> dict[str, Any]:
+    expired = program.valid_to is not None and program.valid_to < on
+    return {
+        "id": program.id,
+        "name": program.name,
+        "category": program.category,
+        "kind": program.kind,
+        "provider": {"id": program.provider_id, "name": provider.name if provider else None},
+        "guarantee": program.guarantee,
+        "valid_from": _iso(program.valid_from),
+        "valid_to": _iso(program.valid_to),
+        "stale": expired or is_stale(program.as_of, on),
+        "remarks_text": program.remarks_text,
+        "source": {"file": program.source_file, "section": program.source_section},
+        "data_as_of": _iso(program.as_of),
+        "pack": program.pack_id,
+        "notes": program.notes,
+        "interpretations": program.interpretations,
+        "variants": [variant_dict(v, program, on) for v in program.variants],
+    }
+
+
+def variant_dict(v: m.Variant, program: m.Program, on: dt.date) -> dict[str, Any]:
+    return {
+        "id": v.id,
+        "name": f"{program.name}（{v.label}）" if v.label else program.name,
+        "label": v.label,
+        "target_text": v.target_text,
+        "conditions": v.conditions,
+        "uses": v.uses,
+        "uses_text": v.uses_text,
+        "use_notes": v.use_notes,
+        "limit_yen": v.limit_yen,
+        "separate_limit": v.limit_separate,
+        "limit_includes_existing_guaranteed": v.limit_includes_existing,
+        "limit_shared_with": v.limit_shared_with,
+        "limit_text": v.limit_text,
+        "rate_kind": v.rate_kind,
+        "rate_text": v.rate_text,
+        "rate_tiers": [{"max_months": t.max_months, "rate_pct": t.rate_pct, "city_share_pct": t.city_share_pct,
+                        "own_rate_pct": t.own_rate_pct, "note": t.note} for t in v.rate_tiers],
+        "city_share_pct": v.city_share_pct,
+        "own_rate_pct": v.own_rate_pct,
+        "min_term_months": v.term_min_months,
+        "max_term_months": v.term_max_months,
+        "grace_months": v.grace_months,
+        "bullet_max_months": v.bullet_max_months,
+        "repayment": v.repayment,
+        "term_text": v.term_text,
+        "term_by_use": v.term_by_use,
+        "guarantee_fees": [
+            {"min_pct": f.min_pct, "max_pct": f.max_pct, "label": f.label, "subsidised": f.subsidised,
+             "when": f.when, "valid_from": _iso(f.valid_from), "valid_to": _iso(f.valid_to),
+             "in_force": in_force(f.valid_from, f.valid_to, on), "text": f.text}
+            for f in v.guarantee_fees],
+        "fee_adjustments": [
+            {"kind": a.kind, "label": a.label, "min_pct": a.min_pct, "max_pct": a.max_pct,
+             "add_min_pct": a.add_min_pct, "add_max_pct": a.add_max_pct, "how": a.how, "text": a.text}
+            for a in v.fee_adjustments],
+        "documents": [
+            {"id": d.key, "name": d.name, "kind": d.kind, "issuer": d.issuer, "confirms_only": d.confirms_only,
+             "text": d.text} for d in v.documents],
+        "source": {"file": v.source_file, "section": v.source_section},
+        "data_as_of": _iso(v.as_of),
+        "notes": v.notes,
+        "interpretations": v.interpretations,
+    }
+
+
+def pack_summaries(session: Session, on: dt.date | None = None) -> list[dict[str, Any]]:
+    """The packs the database runs on, for the status bar and `desk db check`."""
+    today = on or dt.date.today()
+    return [{
+        "id": p.id, "title": p.title, "version": p.version, "as_of": _iso(p.as_of), "fiscal_year": p.fiscal_year,
+        "stale": p.fiscal_year is not None and p.fiscal_year < fiscal_year(today),
+        "imported_at": p.imported_at.isoformat(timespec="seconds"), "checksum": p.checksum,
+    } for p in session.scalars(select(m.DataPack).order_by(m.DataPack.id))]
+
+
+def describe_uses(uses: list[str]) -> str:
+    return "・".join(vocab.PURPOSES.get(u, u) for u in uses)
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None

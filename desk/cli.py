@@ -1,0 +1,268 @@
+"""The `desk` command: the app with no arguments, the engine and the catalogue without a screen.
+
+Qt is imported only when the app starts, so every other command runs on a
+machine without a display and loads quickly. Errors a user can cause (a bad
+pack, an unknown municipality, a locked file) end with a one-line message and a
+non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from desk import __version__, paths, vocab
+
+EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = EXIT_PROBLEM):
+        super().__init__(message)
+        self.code = code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="desk", description="融資相談窓口デスク: 引数なしでアプリを起動します。")
+    parser.add_argument("--version", action="version", version=f"desk {__version__}")
+    parser.add_argument("--db", metavar="PATH|URL", help="使うデータベース（SQLite のファイルか URL）")
+    parser.add_argument("--basedir", metavar="DIR", help="データと設定をこのフォルダの下に置く")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("programs", help="融資制度の一覧")
+    p.add_argument("--json", action="store_true", help="JSON で出力")
+    p.add_argument("--provider", metavar="ID", help="提供者で絞り込む（kanagawa, sagamihara）")
+    p.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="この日に有効な制度（既定: 今日）")
+
+    p = sub.add_parser("contacts", help="相談先・窓口の一覧")
+    p.add_argument("--json", action="store_true", help="JSON で出力")
+    p.add_argument("--role", choices=list(vocab.ROLES), help="種類で絞り込む")
+    p.add_argument("--municipality", metavar="M", help="この市区町村を担当する窓口（例: 横須賀市、横浜市中区）")
+    p.add_argument("--prefecture", metavar="P", help="都道府県（既定: 神奈川県）")
+    p.add_argument("--postal-code", metavar="NNN-NNNN", help="郵便番号から市区町村を決める")
+
+    p = sub.add_parser("import", help="データパックを取り込む（全部成功するか、何も変えないか）")
+    p.add_argument("packs", nargs="+", type=Path, metavar="PACK")
+    p.add_argument("--overwrite-edits", action="store_true", help="管理画面での編集を上書きしてよい")
+
+    p = sub.add_parser("export", help="データベースの内容をデータパックとして書き出す")
+    p.add_argument("directory", type=Path, metavar="DIR")
+
+    p = sub.add_parser("validate", help="データパックを検査する（データベースは変えない）")
+    p.add_argument("packs", nargs="+", type=Path, metavar="PACK")
+
+    p = sub.add_parser("db", help="データベースの管理")
+    db_sub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_sub.add_parser("upgrade", help="スキーマを最新にする（初回は同梱データで作成）")
+    db_sub.add_parser("check", help="整合性と外部キーを検査する（問題があれば終了コード1）")
+    return parser
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日付は YYYY-MM-DD で指定してください: {text!r}") from None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    paths.init(args.basedir)
+    try:
+        if args.command is None:
+            return _start_app(args)
+        handler = COMMANDS[args.command]
+        return handler(args)
+    except CliError as exc:
+        print(f"desk: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `desk programs | head`: the reader left; say nothing.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+# --- database access ----------------------------------------------------------------------
+
+def _engine(args: argparse.Namespace, *, ready: bool = True):
+    from sqlalchemy.exc import OperationalError
+
+    from desk.db import engine as db_engine
+    from desk.db import setup
+    from desk.db.packs.schema import PackInvalid
+    from desk.settings import Settings, SettingsError
+
+    try:
+        settings = Settings.load()
+    except SettingsError as exc:
+        raise CliError(str(exc)) from exc
+    url = db_engine.resolve_database_url(cli_db=args.db, setting=settings.get("database_url"))
+    try:
+        engine = db_engine.make_engine(url)
+        if ready:
+            setup.ensure_ready(engine)
+    except PackInvalid as exc:
+        raise CliError(f"同梱データパックを読めません:\n{exc}") from exc
+    except (OperationalError, OSError) as exc:
+        raise CliError(f"データベースを開けません（{_short(exc)}）") from exc
+    return engine
+
+
+def _short(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+# --- commands -------------------------------------------------------------------------------
+
+def cmd_programs(args: argparse.Namespace) -> int:
+    from sqlalchemy.orm import Session
+
+    from desk import catalogue, textfmt
+
+    on = args.date or dt.date.today()
+    with Session(_engine(args)) as session:
+        programs = catalogue.list_programs(session, provider=args.provider, on=on)
+    if args.json:
+        _print_json({"as_of": on.isoformat(), "programs": programs})
+        return EXIT_OK
+    rows = []
+    for program in programs:
+        for v in program["variants"]:
+            fees = [f for f in v["guarantee_fees"] if f["in_force"]]
+            fee = " / ".join(textfmt.pct_range(f["min_pct"], f["max_pct"]) for f in fees) or "—"
+            source = f"{program['source']['file'] or ''} {program['data_as_of'] or '日付なし'}"
+            rows.append([v["name"], program["provider"]["name"] or "", textfmt.yen(v["limit_yen"]),
+                         textfmt.rate_tiers(v["rate_tiers"], v["rate_kind"]), textfmt.months(v["max_term_months"]),
+                         fee, source + (" ※旧年度" if program["stale"] else "")])
+    print(textfmt.table(["制度", "提供者", "限度額", "利率", "最長期間", "保証料率", "出典"], rows))
+    print(f"\n{len(programs)} 制度 / {len(rows)} 区分（{on.isoformat()} 時点）")
+    return EXIT_OK
+
+
+def cmd_contacts(args: argparse.Namespace) -> int:
+    from sqlalchemy.orm import Session
+
+    from desk import directory, textfmt
+
+    with Session(_engine(args)) as session:
+        place = None
+        if args.municipality or args.postal_code or args.prefecture:
+            try:
+                place = directory.resolve_place(session, prefecture=args.prefecture, municipality=args.municipality,
+                                                postal_code=args.postal_code)
+            except directory.PlaceError as exc:
+                raise CliError(str(exc), EXIT_USAGE) from exc
+        contacts = directory.list_contacts(session, role=args.role, place=place)
+    if args.json:
+        _print_json({"place": place.label if place else None, "contacts": contacts})
+        return EXIT_OK
+    rows = [[c["role_label"], c["name"], c["phone"] or "—", c["address"] or "—",
+             "—" if c["distance_km"] is None else f"{c['distance_km']}km", c["hours"] or ""] for c in contacts]
+    print(textfmt.table(["種類", "名称", "電話", "所在地", "距離", "受付時間"], rows))
+    print(f"\n{len(contacts)} 件" + (f"（{place.label}）" if place else ""))
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from desk.db.packs import importer
+    from desk.db.packs.schema import PackInvalid
+
+    try:
+        loaded = importer.read_packs(args.packs)
+    except PackInvalid as exc:
+        raise CliError(f"データパックに問題があります:\n{exc}") from exc
+    for pack in loaded:
+        counts = ", ".join(f"{k} {len(v)}" for k, v in pack.data.sections.items() if v)
+        print(f"{pack.path.name}: OK（{pack.data.id} {pack.data.header['version']}: {counts}）")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from desk.db import setup
+    from desk.db.packs.importer import EditsWouldBeLost
+    from desk.db.packs.schema import PackInvalid
+
+    engine = _engine(args)
+    try:
+        summaries = setup.import_files(engine, args.packs, overwrite_edits=args.overwrite_edits)
+    except PackInvalid as exc:
+        raise CliError(f"取り込みを中止しました（データベースは変わっていません）:\n{exc}") from exc
+    except EditsWouldBeLost as exc:
+        raise CliError(f"{exc}\n上書きしてよければ --overwrite-edits を付けてください（データベースは変わっていません）") from exc
+    for s in summaries:
+        counts = ", ".join(f"{k} {n}" for k, n in s.counts.items())
+        before = f"{s.replaced_version} → " if s.replaced_version else "新規 "
+        print(f"{s.pack_id}: {before}{s.version}（{counts}）")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from sqlalchemy.orm import Session
+
+    from desk.db.packs import exporter
+
+    with Session(_engine(args)) as session:
+        try:
+            written = exporter.export_packs(session, args.directory)
+        except OSError as exc:
+            raise CliError(f"{args.directory} に書き出せません（{exc.strerror}）") from exc
+    for path in written:
+        print(path)
+    return EXIT_OK
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from desk.db import setup
+
+    engine = _engine(args, ready=False)
+    if args.db_command == "upgrade":
+        before, after = setup.upgrade(engine)
+        imported = setup.ensure_ready(engine)
+        print(f"スキーマ: {before or '（新規）'} → {after}")
+        for s in imported:
+            print(f"  取り込み: {s.pack_id} {s.version}")
+        return EXIT_OK
+    result = setup.check(engine)
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    if result.ok:
+        print("OK: " + ", ".join(f"{k} {n}" for k, n in result.counts.items()))
+        return EXIT_OK
+    return EXIT_PROBLEM
+
+
+def _start_app(args: argparse.Namespace) -> int:
+    if sys.platform.startswith("linux") and not (
+            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")):
+        raise CliError("画面（ディスプレイ）がないためアプリを起動できません。"
+                       "コマンドは desk --help をご覧ください（例: desk programs）。")
+    engine = _engine(args)
+    from desk.ui.app import run_app  # Qt is loaded only here
+
+    return run_app(engine=engine)
+
+
+COMMANDS = {
+    "programs": cmd_programs,
+    "contacts": cmd_contacts,
+    "validate": cmd_validate,
+    "import": cmd_import,
+    "export": cmd_export,
+    "db": cmd_db,
+}

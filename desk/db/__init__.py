@@ -1,0 +1,1 @@
+"""Storage: models, engine, migrations and the data-pack loader (no Qt)."""

@@ -1,0 +1,1 @@
+"""Data packs: reading, validating, importing and exporting the catalogue files."""

@@ -1,0 +1,124 @@
+"""Bringing a database up: migrations, first-run fill from the bundled packs, checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.orm import Session
+
+from desk import paths, vocab
+from desk.db import models as m
+from desk.db.packs import importer
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine) -> tuple[str | None, str]:
+    """Migrate to the newest schema; returns (revision before, revision after)."""
+    before = current_revision(engine)
+    config = _alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    return before, head_revision()
+
+
+def bundled_pack_paths() -> list[Path]:
+    return sorted(paths.get().data_packs_dir.glob("*.yaml"))
+
+
+def ensure_ready(engine: Engine) -> list[importer.ImportSummary]:
+    """Migrate, and on first run fill the catalogue from the bundled packs."""
+    if current_revision(engine) != head_revision():
+        upgrade(engine)
+    with Session(engine) as session:
+        if session.scalar(select(func.count()).select_from(m.DataPack)):
+            return []
+    return import_files(engine, bundled_pack_paths())
+
+
+def import_files(engine: Engine, files: list[Path], *, overwrite_edits: bool = False) -> list[importer.ImportSummary]:
+    """Read, validate and import packs in one transaction (all or nothing)."""
+    packs = importer.read_packs(files)
+    with Session(engine) as session, session.begin():
+        return importer.import_packs(session, packs, overwrite_edits=overwrite_edits)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    problems: list[str]
+    counts: dict[str, int]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check(engine: Engine) -> CheckResult:
+    """Integrity, foreign keys, schema revision and the references between packs."""
+    problems: list[str] = []
+    revision, head = current_revision(engine), head_revision()
+    if revision != head:
+        problems.append(f"スキーマが最新ではありません（現在 {revision}、最新 {head}）: desk db upgrade を実行してください")
+        return CheckResult(problems, {})
+    with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            result = [row[0] for row in connection.execute(text("PRAGMA integrity_check"))]
+            if result != ["ok"]:
+                problems.extend(f"integrity_check: {r}" for r in result)
+            for table, rowid, parent, _fk in connection.execute(text("PRAGMA foreign_key_check")):
+                problems.append(f"foreign_key_check: {table} の行 {rowid} が {parent} にない行を参照しています")
+    with Session(engine) as session:
+        problems.extend(_reference_problems(session))
+        counts = {
+            "packs": session.scalar(select(func.count()).select_from(m.DataPack)) or 0,
+            "programs": session.scalar(select(func.count()).select_from(m.Program)) or 0,
+            "variants": session.scalar(select(func.count()).select_from(m.Variant)) or 0,
+            "offices": session.scalar(select(func.count()).select_from(m.Office)) or 0,
+            "municipalities": session.scalar(select(func.count()).select_from(m.Municipality)) or 0,
+            "consultations": session.scalar(select(func.count()).select_from(m.Consultation)) or 0,
+        }
+    return CheckResult(problems, counts)
+
+
+def _reference_problems(session: Session) -> list[str]:
+    problems = []
+    offices = set(session.scalars(select(m.Office.id)))
+    organisations = set(session.scalars(select(m.Organisation.id)))
+    providers = set(session.scalars(select(m.Provider.id)))
+    variants = set(session.scalars(select(m.Variant.id)))
+    for variant_id, issuer in session.execute(select(m.Document.variant_id, m.Document.issuer)):
+        if issuer and issuer not in vocab.GENERIC_ISSUERS and issuer not in offices:
+            problems.append(f"{variant_id}: 書類の発行元 '{issuer}' がありません")
+    for office_id, org in session.execute(select(m.Office.id, m.Office.organisation_id)):
+        if org and org not in organisations:
+            problems.append(f"{office_id}: organisation '{org}' がありません")
+    for program_id, provider in session.execute(select(m.Program.id, m.Program.provider_id)):
+        if provider not in providers:
+            problems.append(f"{program_id}: provider '{provider}' がありません")
+    for variant_id, shared in session.execute(select(m.Variant.id, m.Variant.limit_shared_with)):
+        for other in shared or ():
+            if other not in variants:
+                problems.append(f"{variant_id}: limit.shared_with '{other}' がありません")
+    return problems

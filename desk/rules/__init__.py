@@ -1,0 +1,1 @@
+"""Eligibility rules: the registry of named checks and their parameters."""

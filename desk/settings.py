@@ -1,0 +1,75 @@
+"""User settings: every setting declared once with its default (Picard's config).
+
+Settings live in ``settings.json`` in the config folder. Window geometry and other
+UI state are not settings; the UI keeps them apart (QSettings). Unknown keys in
+the file are kept untouched so a newer desk's settings survive an older one.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from desk import paths
+from desk.fileio import atomic_write_text
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    default: Any
+    label: str  # shown in the settings dialog
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("database_url", None, "データベース（空欄で既定の場所）"),
+    Setting("window_name", "神奈川県 金融課 金融相談窓口（日産自動車関連 特別相談窓口）", "窓口名"),
+    Setting("window_phone", "045-210-5695", "窓口の電話番号"),
+    Setting("staff_name", "", "担当者名"),
+    Setting("font_size_pt", 11, "文字の大きさ（ポイント）"),
+    Setting("pdf_font_path", None, "案内書の日本語フォント（TTF、空欄で自動）"),
+)
+_BY_KEY = {s.key: s for s in SETTINGS}
+
+
+class SettingsError(ValueError):
+    pass
+
+
+class Settings:
+    """The settings file as a typed mapping with defaults."""
+
+    def __init__(self, path: Path, values: dict[str, Any] | None = None):
+        self.path = path
+        self._values: dict[str, Any] = dict(values or {})
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Settings:
+        path = path or paths.get().settings_file
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return cls(path)
+        try:
+            values = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise SettingsError(f"{path}:{exc.lineno}: 設定ファイルを読めません（{exc.msg}）") from exc
+        if not isinstance(values, dict):
+            raise SettingsError(f"{path}: 設定ファイルの形式が正しくありません")
+        return cls(path, values)
+
+    def get(self, key: str) -> Any:
+        setting = _BY_KEY[key]
+        return self._values.get(key, setting.default)
+
+    def set(self, key: str, value: Any) -> None:
+        if key not in _BY_KEY:
+            raise KeyError(key)
+        self._values[key] = value
+
+    def save(self) -> None:
+        paths.ensure_private_dir(self.path.parent)
+        data = json.dumps(self._values, ensure_ascii=False, indent=2, sort_keys=True)
+        atomic_write_text(self.path, data + "\n")

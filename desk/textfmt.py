@@ -1,0 +1,93 @@
+"""Formatting amounts, rates and terms the way Japanese loan guides write them,
+and plain-text tables that line up with full-width characters."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+
+
+def yen(amount: int | None) -> str:
+    """8000万円, 1億6,000万円, 500万円, 12,345円; '—' when unknown."""
+    if amount is None:
+        return "—"
+    if amount % 10_000:
+        return f"{amount:,}円"
+    man = amount // 10_000
+    oku, rest = divmod(man, 10_000)
+    if oku and rest:
+        return f"{oku}億{rest:,}万円"
+    if oku:
+        return f"{oku}億円"
+    return f"{man:,}万円"
+
+
+def pct(value: float | None) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:.3f}".rstrip("0")
+    return (text + "0" if text.endswith(".") else text) + "%"
+
+
+def pct_range(low: float | None, high: float | None) -> str:
+    if low is None and high is None:
+        return "—"
+    if low == high or high is None:
+        return pct(low)
+    return f"{pct(low).rstrip('%')}〜{pct(high)}"
+
+
+def months(value: int | None) -> str:
+    """60 → 5年, 18 → 1年6か月, 6 → 6か月."""
+    if value is None:
+        return "—"
+    years, rest = divmod(value, 12)
+    if years and rest:
+        return f"{years}年{rest}か月"
+    return f"{years}年" if years else f"{rest}か月"
+
+
+def rate_tiers(tiers: Sequence[dict], kind: str | None = None) -> str:
+    if not tiers:
+        return "金融機関所定" if kind == "bank_defined" else "—"
+    parts, lower = [], None
+    for tier in tiers:
+        rate = "金融機関所定" if tier["rate_pct"] is None else f"{pct(tier['rate_pct'])}以内"
+        upper = tier["max_months"]
+        if len(tiers) == 1:
+            parts.append(rate)
+        elif upper is None:
+            parts.append(f"{months(lower)}超 {rate}")
+        elif lower is None:
+            parts.append(f"{months(upper)}以内 {rate}")
+        else:
+            parts.append(f"{months(lower)}超{months(upper)}以内 {rate}")
+        lower = upper
+    return " / ".join(parts)
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], max_width: int = 40) -> str:
+    """A plain-text table whose columns line up in a terminal with CJK text."""
+    def clip(cell: str) -> str:
+        cell = " ".join(str(cell).split())
+        if display_width(cell) <= max_width:
+            return cell
+        out = ""
+        for ch in cell:
+            if display_width(out + ch) > max_width - 1:
+                break
+            out += ch
+        return out + "…"
+
+    cells = [[clip(c) for c in headers]] + [[clip(c) for c in row] for row in rows]
+    widths = [max(display_width(r[i]) for r in cells) for i in range(len(headers))]
+
+    def line(row: Sequence[str]) -> str:
+        return "  ".join(c + " " * (w - display_width(c)) for c, w in zip(row, widths)).rstrip()
+
+    rule = "  ".join("─" * w for w in widths)
+    return "\n".join([line(cells[0]), rule, *(line(r) for r in cells[1:])])

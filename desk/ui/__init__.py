@@ -1,0 +1,1 @@
+"""The Qt user interface. Widgets gather input and show results; rules live in the core."""

@@ -1,0 +1,38 @@
+"""Starting the Qt application: translations, fonts, the main window."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from desk.db.engine import session_factory
+from desk.ui.main_window import MainWindow
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("desk")
+    app.setApplicationDisplayName("融資相談窓口デスク")
+    app.setOrganizationName("desk")
+    _install_japanese_translations(app)
+    return app
+
+
+def _install_japanese_translations(app: QApplication) -> None:
+    # Qt's own translations give standard buttons (OK, キャンセル) in Japanese.
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(QLocale(QLocale.Language.Japanese), "qtbase", "_", folder):
+        app.installTranslator(translator)
+
+
+def run_app(*, engine: Engine, make_session: Callable[[], Session] | None = None) -> int:
+    app = create_application()
+    window = MainWindow(make_session=make_session or session_factory(engine))
+    window.show()
+    return app.exec()

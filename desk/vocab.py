@@ -1,0 +1,120 @@
+"""The closed vocabularies shared by intake files, data packs and the engine.
+
+Each is a mapping from the code used in files to the Japanese label shown to
+people; INTAKE.md is the public contract these codes come from.
+"""
+
+from __future__ import annotations
+
+ENTITIES: dict[str, str] = {
+    "corporation": "会社（法人）",
+    "sole_proprietor": "個人事業者",
+    "cooperative": "協同組合等",
+    "npo": "NPO法人",
+    "medical_corporation": "医療法人",
+    "prospective_founder": "これから創業する方",
+}
+
+INDUSTRIES: dict[str, str] = {
+    "manufacturing": "製造業",
+    "wholesale": "卸売業",
+    "retail": "小売業",
+    "restaurant": "飲食店（小売業に含む）",
+    "service": "サービス業",
+    "ryokan": "旅館業",
+    "software": "ソフトウェア業・情報処理サービス業",
+    "rubber": "ゴム製品製造業（タイヤ・チューブ・工業用ベルトを除く）",
+    "construction": "建設業",
+    "transport": "運送業",
+    "real_estate": "不動産業",
+    "medical": "医業",
+    "other": "その他の業種",
+    "excluded": "信用保険の対象外業種",
+}
+
+# Wholesale, retail (with restaurants) and services have the smaller micro and
+# small-business limits (5 / 10 instead of 20 / 30 employees).
+COMMERCE_INDUSTRIES: frozenset[str] = frozenset({"wholesale", "retail", "restaurant", "service"})
+
+PURPOSES: dict[str, str] = {
+    "working": "運転資金",
+    "equipment": "設備資金",
+    "refinance": "借換",
+    "other": "その他",
+}
+
+CAUSES: dict[str, str] = {
+    "nissan": "日産自動車追浜工場・日産車体湘南工場の生産終了等",
+    "materials": "原油・原材料価格の高騰等",
+    "tariff": "米国の関税措置",
+    "disaster": "自然災害等",
+    "customer_bankruptcy": "取引先の倒産",
+}
+
+CERTIFICATIONS: dict[str, str] = {
+    **{f"sn{n}": f"セーフティネット保証{n}号の認定" for n in range(1, 9)},
+    "crisis": "危機関連保証の認定",
+    "disaster_certificate": "罹災証明書",
+}
+
+# Built-in plan ids (INTAKE.md); packs may declare more in their `plans` section.
+BUILTIN_PLANS: tuple[str, ...] = (
+    "keiei_ryoku_kojo", "sentan_setsubi", "keiei_kakushin", "jigyo_keizoku_ryoku",
+    "renkei_jigyo_keizoku_ryoku", "bcp", "kanagawa_sdgs_partner", "partnership_declaration",
+    "sagamihara_sdgs_certified", "tokutei_sogyo_shien", "innovation_strategic",
+    "ondanka_keikakusho", "eco_action_21",
+)
+
+ROLES: dict[str, str] = {
+    "guarantee_branch": "信用保証協会",
+    "chamber": "商工会議所・商工会",
+    "municipality": "市区町村（認定・確認書）",
+    "window": "特別相談窓口",
+    "prefecture": "都道府県の担当課",
+    "support_center": "中小企業支援センター等",
+    "revitalization": "中小企業活性化協議会",
+    "succession": "事業承継・引継ぎ支援センター",
+    "federation": "中小企業団体中央会",
+    "national": "国・全国団体",
+    "jetro": "ジェトロ",
+    "lender": "金融機関",
+    "other": "その他",
+}
+
+PROVIDER_KINDS: dict[str, str] = {"prefecture": "都道府県", "city": "市町村"}
+PROGRAM_KINDS: dict[str, str] = {"loan": "融資", "interest_subsidy": "利子補給"}
+GUARANTEE: dict[str, str] = {"required": "保証付き", "optional": "保証は金融機関の任意", "none": "保証なし"}
+RATE_KINDS: dict[str, str] = {
+    "fixed_cap": "固定金利（上限）",
+    "bank_defined": "金融機関所定",
+    "variable_allowed": "固定（変動金利も可）",
+}
+REPAYMENT: dict[str, str] = {"installment": "割賦返済", "bullet": "一括返済", "overdraft": "当座貸越"}
+DOCUMENT_KINDS: dict[str, str] = {
+    "certificate": "認定書・証明書",
+    "confirmation": "確認書",
+    "plan": "計画書・承認書",
+    "registration": "登録",
+    "form": "所定の書式",
+    "tax": "税務書類",
+    "other": "その他",
+}
+# Document issuers that are resolved per visitor rather than naming one office.
+GENERIC_ISSUERS: dict[str, str] = {
+    "municipality": "事業所のある市区町村",
+    "bank": "取扱金融機関",
+    "guarantee_association": "信用保証協会",
+    "applicant": "申込者（ご自身で作成）",
+}
+FEE_ADJUSTMENT_KINDS: dict[str, str] = {"discount": "割引", "surcharge": "上乗せ", "alternative": "別の保証制度"}
+QUESTION_TYPES: dict[str, str] = {"bool": "はい／いいえ", "yen": "金額（円）", "pct": "割合（％）", "months": "月数", "text": "文章"}
+MUNICIPALITY_KINDS: dict[str, str] = {
+    "designated_city": "政令指定都市", "ward": "区", "city": "市", "town": "町", "village": "村",
+}
+SALES_PERIODS: dict[str, str] = {
+    "last_1m": "最近1か月",
+    "last_3m": "最近3か月",
+    "last_6m": "最近6か月",
+    "next_3m_forecast": "最近1か月とその後2か月の見込み",
+    "last_fy": "最近の決算期",
+}
