@@ -76,11 +76,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     paths.init(args.basedir)
+    from sqlalchemy.exc import DatabaseError
+
     try:
         if args.command is None:
             return _start_app(args)
         handler = COMMANDS[args.command]
         return handler(args)
+    except DatabaseError as exc:
+        print(f"desk: データベースを開けません（{_short(exc)}）", file=sys.stderr)
+        return EXIT_PROBLEM
     except CliError as exc:
         print(f"desk: {exc}", file=sys.stderr)
         return exc.code
@@ -95,8 +100,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 # --- database access ----------------------------------------------------------------------
 
 def _engine(args: argparse.Namespace, *, ready: bool = True):
-    from sqlalchemy.exc import OperationalError
-
     from desk.db import engine as db_engine
     from desk.db import setup
     from desk.db.packs.schema import PackInvalid
@@ -113,7 +116,7 @@ def _engine(args: argparse.Namespace, *, ready: bool = True):
             setup.ensure_ready(engine)
     except PackInvalid as exc:
         raise CliError(f"同梱データパックを読めません:\n{exc}") from exc
-    except (OperationalError, OSError) as exc:
+    except OSError as exc:
         raise CliError(f"データベースを開けません（{_short(exc)}）") from exc
     return engine
 

@@ -22,7 +22,7 @@ from desk.rules import checks
 FORMAT = "desk-pack/1"
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 PHONE_RE = re.compile(r"^[0-9][0-9-]{5,15}[0-9]$")
-POSTAL_RE = re.compile(r"^[0-9]{7}$")
+POSTAL_RE = re.compile(r"^([0-9]{3})-?([0-9]{4})$")
 
 
 @dataclass(frozen=True)
@@ -211,7 +211,7 @@ class _Validator:
 
     @staticmethod
     def _default(f: Field) -> Any:
-        if f.type.startswith("list") and not f.type.endswith("?"):
+        if (f.type.startswith("list") and not f.type.endswith("?")) or f.type == "conditions":
             return []
         if f.type == "intmap":
             return {}
@@ -253,9 +253,10 @@ class _Validator:
                 return bad(f"電話番号は半角数字とハイフンで書いてください: {value!r}")
             return value
         if t == "postal":
-            if not isinstance(value, str) or not POSTAL_RE.match(value):
-                return bad(f"郵便番号は7桁の数字を引用符で囲んで書いてください: {value!r}")
-            return value
+            match = POSTAL_RE.match(value) if isinstance(value, str) else None
+            if not match:
+                return bad(f"郵便番号は7桁の数字（2380008 か 238-0008）を引用符で囲んで書いてください: {value!r}")
+            return match.group(1) + match.group(2)
         if t == "choice":
             if value not in (f.choices or ()):
                 return bad(f"'{value}' は使えません（使えるもの: {', '.join(f.choices or ())}）")

@@ -1,0 +1,191 @@
+"""`make bench`: desk's performance, measured against floors taken in the same run.
+
+Whole processes are reported as ratios to a floor measured here and now (a bare
+PySide6 window that shows and quits; a one-page reportlab document with the same
+embedded font; `python -c pass`), so a slow or busy machine moves both sides.
+In-process work is reported as absolute medians (its floor is zero).
+Peak memory of a process comes from wait4's rusage (ru_maxrss).
+
+Later issues add their measures to MEASURES below.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+FLOOR_WINDOW = """
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+app = QApplication([])
+w = QWidget(); w.resize(1200, 760); w.show()
+QTimer.singleShot(0, app.quit)
+app.exec()
+"""
+
+FLOOR_PDF = """
+import sys
+from reportlab.lib.pagesizes import A4
+from reportlab.platypus import SimpleDocTemplate, Paragraph
+from reportlab.lib.styles import ParagraphStyle
+from desk.reports.fonts import register_font
+font = register_font()
+doc = SimpleDocTemplate(sys.argv[1], pagesize=A4)
+doc.build([Paragraph("融資制度のご案内", ParagraphStyle("b", fontName=font, fontSize=10.5))])
+"""
+
+
+@dataclass
+class ProcessResult:
+    median_s: float
+    peak_rss_mb: float
+
+
+def run_process(argv: list[str], *, repeat: int, env: dict[str, str] | None = None) -> ProcessResult:
+    """Median wall time and the largest peak RSS over ``repeat`` runs of a command."""
+    times, peaks = [], []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+        proc.stderr and proc.stderr.close()
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"bench: {' '.join(argv)} failed:\n{stderr}")
+        times.append(elapsed)
+        peaks.append(usage.ru_maxrss / 1024)  # kilobytes on Linux
+    return ProcessResult(statistics.median(times), max(peaks))
+
+
+def median_ms(fn: Callable[[], object], *, repeat: int, warmup: int = 1) -> float:
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+@dataclass
+class Row:
+    name: str
+    value: str
+    goal: str = ""
+    detail: str = ""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=7, help="runs per process measure")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="desk-bench-"))
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "DESK_BASEDIR": str(work / "base")}
+    desk = [PY, "-m", "desk", "--basedir", str(work / "base")]
+    rows: list[Row] = []
+    figures: dict[str, float] = {}
+    try:
+        # A ready database, so process measures do not include the first-run import.
+        subprocess.run([*desk, "db", "upgrade"], cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
+
+        floor_py = run_process([PY, "-c", "pass"], repeat=args.repeat, env=env)
+        floor_window = run_process([PY, "-c", FLOOR_WINDOW], repeat=args.repeat, env=env)
+        floor_pdf = run_process([PY, "-c", FLOOR_PDF, str(work / "floor.pdf")], repeat=args.repeat, env=env)
+        core_import = run_process([PY, "-c", "import desk.cli, desk.catalogue, desk.directory, desk.db.models"],
+                                  repeat=args.repeat, env=env)
+        rows += [
+            Row("floor: python -c pass", f"{floor_py.median_s * 1000:.0f} ms", detail=f"peak {floor_py.peak_rss_mb:.0f} MB"),
+            Row("floor: bare PySide6 window shown and closed", f"{floor_window.median_s * 1000:.0f} ms",
+                detail=f"peak {floor_window.peak_rss_mb:.0f} MB"),
+            Row("floor: one-page reportlab PDF, embedded IPAex", f"{floor_pdf.median_s * 1000:.0f} ms",
+                detail=f"peak {floor_pdf.peak_rss_mb:.0f} MB"),
+            Row("import of the core (desk.cli, catalogue, directory, models)",
+                f"{core_import.median_s / floor_py.median_s:.2f}× python", detail=f"{core_import.median_s * 1000:.0f} ms"),
+        ]
+        figures.update(floor_python_ms=floor_py.median_s * 1000, floor_window_ms=floor_window.median_s * 1000,
+                       floor_pdf_ms=floor_pdf.median_s * 1000, core_import_ms=core_import.median_s * 1000)
+
+        for name, argv in (("desk programs --json", [*desk, "programs", "--json"]),
+                           ("desk contacts --json --municipality 横須賀市",
+                            [*desk, "contacts", "--json", "--municipality", "横須賀市"])):
+            result = run_process(argv, repeat=args.repeat, env=env)
+            rows.append(Row(f"process: {name}", f"{result.median_s / floor_py.median_s:.2f}× python",
+                            detail=f"{result.median_s * 1000:.0f} ms, {result.median_s / core_import.median_s:.2f}× core import, "
+                                   f"peak {result.peak_rss_mb:.0f} MB"))
+            figures[f"process {name} ms"] = result.median_s * 1000
+
+        rows += in_process_measures(work, figures)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    width = max(len(r.name) for r in rows)
+    print(f"desk bench {dt.datetime.now():%Y-%m-%d %H:%M}  python {sys.version.split()[0]}  "
+          f"repeat {args.repeat}  cpus {os.cpu_count()}")
+    for r in rows:
+        goal = f"  (goal {r.goal})" if r.goal else ""
+        print(f"  {r.name:<{width}}  {r.value:>16}{goal}  {r.detail}")
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 0
+
+
+def in_process_measures(work: Path, figures: dict[str, float]) -> list[Row]:
+    sys.path.insert(0, str(REPO))
+    from sqlalchemy.orm import Session
+
+    from desk import catalogue, directory, paths
+    from desk.db import engine as db_engine
+    from desk.db import setup
+
+    paths.init(work / "inproc")
+    packs = setup.bundled_pack_paths()
+    counter = iter(range(1_000_000))
+
+    def fresh_import() -> None:
+        engine = db_engine.make_engine(db_engine.sqlite_url(work / f"import-{next(counter)}.sqlite3"))
+        setup.upgrade(engine)
+        setup.import_files(engine, packs)
+        engine.dispose()
+
+    import_ms = median_ms(fresh_import, repeat=3, warmup=0)
+    engine = db_engine.make_engine(db_engine.sqlite_url(work / "import-0.sqlite3"))
+    on = dt.date(2026, 11, 22)
+
+    def programs() -> None:
+        with Session(engine) as s:
+            catalogue.list_programs(s, on=on)
+
+    def contacts() -> None:
+        with Session(engine) as s:
+            place = directory.resolve_place(s, municipality="横須賀市")
+            directory.list_contacts(s, place=place)
+
+    list_ms = median_ms(programs, repeat=30)
+    contacts_ms = median_ms(contacts, repeat=30)
+    figures.update(first_run_import_ms=import_ms, list_programs_ms=list_ms, contacts_for_place_ms=contacts_ms)
+    return [
+        Row("in-process: first run (migrate + import all bundled packs)", f"{import_ms:.0f} ms median"),
+        Row("in-process: catalogue listing (all programs, plain dicts)", f"{list_ms:.1f} ms median"),
+        Row("in-process: contacts serving 横須賀市 with distances", f"{contacts_ms:.1f} ms median"),
+    ]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Printed outputs (the referral sheet, the overview handout) built with reportlab."""

@@ -1,0 +1,73 @@
+"""Shared fixtures: a private base folder per test, fresh databases, the bundled catalogue."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+from sqlalchemy.orm import Session
+
+from desk import paths
+from desk.db import engine as db_engine
+from desk.db import setup
+
+REPO = Path(__file__).resolve().parent.parent
+PACKS_DIR = REPO / "resources" / "data"
+# CI clones the repo with shared/ beside it; developers have it at ../shared.
+SEEDS_DIR = Path(os.environ.get("DESK_SEEDS", REPO.parent / "shared" / "seeds"))
+
+
+@pytest.fixture(autouse=True)
+def private_basedir(tmp_path, monkeypatch):
+    """Every test gets its own data and config folders, never the user's."""
+    monkeypatch.setenv("DESK_BASEDIR", str(tmp_path / "base"))
+    monkeypatch.delenv("DESK_DATABASE_URL", raising=False)
+    paths.init(tmp_path / "base")
+    yield
+    paths.init(tmp_path / "base")
+
+
+@pytest.fixture
+def empty_engine(tmp_path):
+    """A migrated database with no data packs."""
+    engine = db_engine.make_engine(db_engine.sqlite_url(tmp_path / "empty.sqlite3"))
+    setup.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _catalogue_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("catalogue") / "catalogue.sqlite3"
+    engine = db_engine.make_engine(db_engine.sqlite_url(path))
+    setup.upgrade(engine)
+    setup.import_files(engine, sorted(PACKS_DIR.glob("*.yaml")))
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def catalogue_engine(_catalogue_file, tmp_path):
+    """A database holding the whole bundled catalogue (a copy: tests may change it)."""
+    path = tmp_path / "catalogue.sqlite3"
+    shutil.copyfile(_catalogue_file, path)
+    engine = db_engine.make_engine(db_engine.sqlite_url(path))
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(catalogue_engine):
+    with Session(catalogue_engine) as s:
+        yield s
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    if not SEEDS_DIR.is_dir():
+        pytest.skip(f"seed documents not found at {SEEDS_DIR} (set DESK_SEEDS)")
+    return SEEDS_DIR

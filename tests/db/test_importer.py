@@ -1,0 +1,114 @@
+"""Import: all-or-nothing, a pack replaces itself whole, edits are reported first."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from desk.db import models as m
+from desk.db import setup
+from desk.db.packs.importer import EditsWouldBeLost
+from desk.db.packs.schema import PackInvalid
+from tests.packs import PROGRAM, PROVIDER, write_pack
+
+
+def count(engine, model) -> int:
+    with Session(engine) as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+def test_import_then_replace_the_same_pack(empty_engine, tmp_path):
+    setup.import_files(empty_engine, [write_pack(tmp_path, PROVIDER + PROGRAM)])
+    assert count(empty_engine, m.Variant) == 1
+    changed = PROGRAM.replace("amount_yen: 80000000", "amount_yen: 40000000")
+    (summary,) = setup.import_files(empty_engine, [write_pack(tmp_path, PROVIDER + changed)])
+    assert summary.replaced_version == "1"
+    with Session(empty_engine) as s:
+        assert s.scalars(select(m.Variant.limit_yen)).all() == [40_000_000]
+        assert s.scalar(select(func.count()).select_from(m.RateTier)) == 2  # old tiers gone, not doubled
+
+
+def test_a_bad_pack_changes_nothing(empty_engine, tmp_path):
+    good = write_pack(tmp_path, PROVIDER + PROGRAM)
+    setup.import_files(empty_engine, [good])
+    with Session(empty_engine) as s:
+        before = s.scalar(select(m.DataPack.checksum))
+    bad = write_pack(tmp_path, PROVIDER + PROGRAM.replace("amount_yen: 80000000", "amount_yen: oops"),
+                     pack_id="test-pack", name="bad.yaml")
+    with pytest.raises(PackInvalid) as info:
+        setup.import_files(empty_engine, [bad])
+    assert str(info.value).startswith("bad.yaml:")
+    with Session(empty_engine) as s:
+        assert s.scalar(select(m.DataPack.checksum)) == before
+        assert s.scalars(select(m.Variant.limit_yen)).all() == [80_000_000]
+
+
+def test_one_bad_pack_among_several_imports_none(empty_engine, tmp_path):
+    first = write_pack(tmp_path, PROVIDER, pack_id="first")
+    second = write_pack(tmp_path, PROGRAM.replace("provider: testpref", "provider: nowhere"), pack_id="second")
+    with pytest.raises(PackInvalid) as info:
+        setup.import_files(empty_engine, [first, second])
+    assert "provider 'nowhere' がどのパックにもありません" in str(info.value)
+    assert count(empty_engine, m.DataPack) == 0
+
+
+def test_references_may_cross_packs(empty_engine, tmp_path):
+    setup.import_files(empty_engine, [write_pack(tmp_path, PROVIDER, pack_id="rules")])
+    setup.import_files(empty_engine, [write_pack(tmp_path, PROGRAM, pack_id="loans")])
+    assert count(empty_engine, m.Program) == 1
+
+
+def test_removing_what_another_pack_uses_is_refused(empty_engine, tmp_path):
+    setup.import_files(empty_engine, [write_pack(tmp_path, PROVIDER, pack_id="rules"),
+                                      write_pack(tmp_path, PROGRAM, pack_id="loans")])
+    emptied = write_pack(tmp_path, "plans: []\n", pack_id="rules")
+    with pytest.raises(PackInvalid, match="provider 'testpref' が取り込み後になくなります"):
+        setup.import_files(empty_engine, [emptied])
+    assert count(empty_engine, m.Provider) == 1
+
+
+def test_an_id_owned_by_another_pack_is_refused(empty_engine, tmp_path):
+    setup.import_files(empty_engine, [write_pack(tmp_path, PROVIDER, pack_id="one")])
+    with pytest.raises(PackInvalid, match="別のパック 'one'"):
+        setup.import_files(empty_engine, [write_pack(tmp_path, PROVIDER, pack_id="two")])
+
+
+def test_admin_edits_are_reported_before_they_are_overwritten(empty_engine, tmp_path):
+    path = write_pack(tmp_path, PROVIDER + PROGRAM)
+    setup.import_files(empty_engine, [path])
+    with Session(empty_engine) as s, s.begin():
+        variant = s.get(m.Variant, "testpref.fund.main")
+        variant.limit_yen = 90_000_000
+        variant.edited_at = dt.datetime(2026, 11, 1, 10, 0, tzinfo=dt.timezone.utc)
+    with pytest.raises(EditsWouldBeLost) as info:
+        setup.import_files(empty_engine, [path])
+    assert "testpref.fund.main" in str(info.value)
+    with Session(empty_engine) as s:
+        assert s.get(m.Variant, "testpref.fund.main").limit_yen == 90_000_000
+    setup.import_files(empty_engine, [path], overwrite_edits=True)
+    with Session(empty_engine) as s:
+        assert s.get(m.Variant, "testpref.fund.main").limit_yen == 80_000_000
+
+
+def test_plans_and_questions_must_exist(empty_engine, tmp_path):
+    body = PROVIDER + PROGRAM.replace(
+        "          - {check: employees_at_most, params: {limit: 20, commerce_limit: 5}, text: 従業員20人以下}",
+        "          - {check: plan_any, params: {any_of: [no_such_plan]}}\n"
+        "          - {check: answer, params: {question: no_such_question, equals: true}}")
+    with pytest.raises(PackInvalid) as info:
+        setup.import_files(empty_engine, [write_pack(tmp_path, body)])
+    assert "計画 'no_such_plan'" in str(info.value)
+    assert "質問 'no_such_question'" in str(info.value)
+
+
+def test_db_check_finds_a_broken_reference(empty_engine, tmp_path):
+    setup.import_files(empty_engine, [write_pack(tmp_path, PROVIDER + PROGRAM)])
+    assert setup.check(empty_engine).ok
+    with Session(empty_engine) as s, s.begin():
+        s.get(m.Program, "testpref.fund").provider_id = "gone"
+    result = setup.check(empty_engine)
+    assert not result.ok
+    assert result.problems == ["testpref.fund: provider 'gone' がありません"]

@@ -1,0 +1,19 @@
+"""The main window opens on the catalogue and shows which data it runs on."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from desk.db.engine import session_factory
+from desk.ui.main_window import MainWindow
+
+
+def test_main_window_shows_the_packs_and_their_dates(qtbot, catalogue_engine):
+    window = MainWindow(make_session=session_factory(catalogue_engine), today=dt.date(2026, 11, 22))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.windowTitle() == "融資相談窓口デスク"
+    assert "令和8年度" in window.packs_label.text() or "2026-04-01" in window.packs_label.text()
+    # Sagamihara's FY2025 guide is older than the fiscal year of the visit: said plainly.
+    assert "旧年度のデータ" in window.statusBar().currentMessage()
