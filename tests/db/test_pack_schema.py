@@ -87,7 +87,16 @@ def test_yaml_aliases_cannot_expand(tmp_path):
       - *a
     """
     (problem,) = problems_of(write_pack(tmp_path, body))
-    assert problem == "test-pack.yaml:10: YAML のエイリアス（*name）は使えません"
+    assert problem == "test-pack.yaml:9: YAML のアンカーとエイリアス（&name, *name）は使えません"
+
+
+def test_a_billion_laughs_is_refused_quickly(tmp_path):
+    levels = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    levels += [f"{c}: &{c} [" + ", ".join([f"*{p}"] * 9) + "]" for p, c in zip("abcdefgh", "bcdefghi")]
+    path = tmp_path / "laughs.yaml"
+    path.write_text("\n".join(levels) + "\n", encoding="utf-8")
+    (problem,) = problems_of(path)
+    assert "エイリアス" in problem
 
 
 def test_yaml_tags_cannot_run_code(tmp_path):
