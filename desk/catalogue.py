@@ -122,6 +122,10 @@ def variant_dict(v: m.Variant, program: m.Program, on: dt.date) -> dict[str, Any
     }
 
 
+def provider_ids(session: Session) -> list[str]:
+    return list(session.scalars(select(m.Provider.id).order_by(m.Provider.id)))
+
+
 def pack_summaries(session: Session, on: dt.date | None = None) -> list[dict[str, Any]]:
     """The packs the database runs on, for the status bar and `desk db check`."""
     today = on or dt.date.today()

@@ -140,6 +140,9 @@ def cmd_programs(args: argparse.Namespace) -> int:
 
     on = args.date or dt.date.today()
     with Session(_engine(args)) as session:
+        known = catalogue.provider_ids(session)
+        if args.provider and args.provider not in known:
+            raise CliError(f"提供者 '{args.provider}' はありません（あるもの: {', '.join(known)}）", EXIT_USAGE)
         programs = catalogue.list_programs(session, provider=args.provider, on=on)
     if args.json:
         _print_json({"as_of": on.isoformat(), "programs": programs})

@@ -48,6 +48,24 @@ def test_programs_table_is_readable(capsys, db):
     assert "制度" in out.splitlines()[0]
 
 
+def test_unknown_provider_is_a_usage_error(capsys, db):
+    code, _, err = run(capsys, "--db", db, "programs", "--provider", "yokohama")
+    assert code == 2
+    assert err == "desk: 提供者 'yokohama' はありません（あるもの: kanagawa, sagamihara）\n"
+
+
+def test_before_april_2026_only_the_city_programs_are_in_force(capsys, db):
+    code, out, _ = run(capsys, "--db", db, "programs", "--json", "--date", "2026-03-01")
+    providers = {p["provider"]["id"] for p in json.loads(out)["programs"]}
+    assert code == 0 and providers == {"sagamihara"}
+
+
+def test_city_programs_after_their_fiscal_year_are_marked_stale(capsys, db):
+    _, out, _ = run(capsys, "--db", db, "programs", "--json", "--date", "2026-11-22")
+    stale = {p["provider"]["id"]: p["stale"] for p in json.loads(out)["programs"]}
+    assert stale == {"kanagawa": False, "sagamihara": True}
+
+
 def test_contacts_json_for_a_municipality(capsys, db):
     code, out, _ = run(capsys, "--db", db, "contacts", "--json", "--municipality", "横須賀市",
                        "--role", "guarantee_branch")
