@@ -41,6 +41,10 @@ CHECKS: dict[str, CheckSpec] = {spec.name: spec for spec in (
         "commerce_limit": Param("int"),
         "overrides": Param("list[mapping]"),   # [{entities, industries, limit}]
     }),
+    CheckSpec("employees_more_than", "常時使用する従業員数が一定数を超えること（保証料率の区分など）", {
+        "limit": Param("int", required=True)}),
+    CheckSpec("industry_in", "業種が次のいずれかであること", {
+        "industries": Param("list[str]", required=True, choices=_INDUSTRIES)}),
     CheckSpec("entity_in", "事業者の形態が次のいずれかであること", {
         "entities": Param("list[str]", required=True, choices=_ENTITIES)}),
     CheckSpec("entity_not_in", "事業者の形態が次のいずれでもないこと", {
