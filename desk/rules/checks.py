@@ -33,6 +33,8 @@ class CheckSpec:
 _ENTITIES = tuple(vocab.ENTITIES)
 _INDUSTRIES = tuple(vocab.INDUSTRIES)
 _YEARS_NOTE = "比較する年（1=1年前、2=2年前、3=3年前）"
+# 売上高 (sales) or 売上総利益 (gross profit): the seeds' 売上高等 accept either.
+SALES_BASES = ("sales", "gross_profit")
 
 CHECKS: dict[str, CheckSpec] = {spec.name: spec for spec in (
     CheckSpec("sme", "中小企業者（又は協同組合等）であること（業種ごとの資本金又は従業員数）"),
@@ -75,11 +77,13 @@ CHECKS: dict[str, CheckSpec] = {spec.name: spec for spec in (
         "periods": Param("list[str]", required=True, choices=tuple(vocab.SALES_PERIODS)),
         "years": Param("list[int]"),
         "at_least_pct": Param("number", required=True),
+        "bases": Param("list[str]", choices=SALES_BASES),   # default: either (売上高等)
     }),
     CheckSpec("sales_decline_month_and_forecast",
               "最近1か月の売上高等が減少し、その後2か月を含む3か月も減少が見込まれること", {
         "years": Param("list[int]"),
         "at_least_pct": Param("number", required=True),
+        "bases": Param("list[str]", choices=SALES_BASES),
     }),
     CheckSpec("has_guaranteed_balance", "信用保証協会の保証付き融資の残高があること"),
     CheckSpec("has_eased_conditions", "保証付き融資の返済条件の緩和を行っていること"),
