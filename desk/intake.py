@@ -1,0 +1,324 @@
+"""Reading an intake file (../shared/INTAKE.md) into a typed :class:`Intake`.
+
+No key is required: a missing key is *unknown* (``None``), never zero or "no",
+except the three general-condition flags, which default to ``False``. Numbers may
+be written the way people type them (``"１，２００万円"``, ``"▲12.5%"``, ``"1年6か月"``).
+An unknown key is a warning; a value that cannot be read raises :class:`IntakeError`
+naming the key and what was expected.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from desk import vocab
+
+MAX_INTAKE_BYTES = 1024 * 1024
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+SALES_PERIODS = ("last_1m_pct", "last_3m_pct", "last_6m_pct", "next_3m_forecast_pct")
+LICENCE = ("not_needed", "held", "expected")
+FOUNDING_FORMS = ("sole_proprietor", "corporation")
+SALES_BASES = ("sales", "gross_profit")
+
+
+class IntakeError(ValueError):
+    """A value that cannot be read; ``key`` is the intake key (dotted for nested ones)."""
+
+    def __init__(self, key: str, expected: str, value: Any = None):
+        self.key = key
+        shown = "" if value is None else f"（読んだ値: {_show(value)}）"
+        super().__init__(f"{key}: {expected}{shown}")
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+@dataclass(frozen=True)
+class SalesChange:
+    """Percent changes, negative = decline; each comparison list holds years 1, 2, 3 earlier."""
+
+    last_1m: tuple[float | None, float | None, float | None] = (None, None, None)
+    last_3m: tuple[float | None, float | None, float | None] = (None, None, None)
+    last_6m: tuple[float | None, float | None, float | None] = (None, None, None)
+    next_3m_forecast: tuple[float | None, float | None, float | None] = (None, None, None)
+    last_fy: float | None = None
+
+    def period(self, name: str) -> tuple[float | None, ...]:
+        if name == "last_fy":
+            # The latest fiscal year against whichever of the three before declines most.
+            return (self.last_fy, self.last_fy, self.last_fy)
+        return getattr(self, name)
+
+
+@dataclass(frozen=True)
+class Intake:
+    business_name: str | None = None
+    visitor_name: str | None = None
+    visitor_phone: str | None = None
+    entity: str | None = None
+    founding_form: str | None = None
+    months_until_start: float | None = None
+    industry: str | None = None
+    capital_yen: int | None = None
+    employees: float | None = None
+    prefecture: str = "神奈川県"
+    municipality: str | None = None
+    postal_code: str | None = None
+    months_in_business: float | None = None
+    months_in_kanagawa: float | None = None
+    licence: str | None = None
+    licence_months: float | None = None
+    purposes: tuple[str, ...] | None = None
+    amount_yen: int | None = None
+    term_months: int | None = None
+    sales_change: SalesChange = field(default_factory=SalesChange)
+    monthly_sales: dict[str, int] = field(default_factory=dict)
+    sales_basis: str | None = None
+    causes: tuple[str, ...] | None = None
+    certifications: tuple[str, ...] | None = None
+    plans: tuple[str, ...] | None = None
+    guaranteed_balance_yen: int | None = None
+    has_eased_conditions: bool | None = None
+    tax_arrears: bool = False
+    bank_suspension: bool = False
+    subrogation_debt: bool = False
+    answers: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_founder(self) -> bool:
+        return self.entity == "prospective_founder"
+
+
+KNOWN_KEYS = frozenset(f.name for f in fields(Intake))
+
+
+@dataclass(frozen=True)
+class ReadIntake:
+    intake: Intake
+    warnings: list[str]
+
+
+# --- numbers as people type them -------------------------------------------------------------
+
+def parse_number(value: Any, key: str, *, unit: str) -> float:
+    """A number from a JSON number or a string such as ``"１，２００万円"`` or ``"▲12.5%"``.
+
+    ``unit`` is ``yen``, ``pct``, ``months`` or ``count``; it decides which suffixes
+    are accepted (万円 and 億円 multiply; 年 counts twelve months).
+    """
+    expected = {
+        "yen": "金額（円）を数値か「1,200万円」の形で",
+        "pct": "割合（％）を数値か「▲12.5%」の形で",
+        "months": "月数を数値か「1年6か月」の形で",
+        "count": "人数を数値で",
+    }[unit]
+    if isinstance(value, bool) or value is None:
+        raise IntakeError(key, f"{expected}指定してください", value)
+    if isinstance(value, (int, float)):
+        number = float(value)
+    elif isinstance(value, str):
+        number = _parse_text_number(value, unit, key, expected)
+    else:
+        raise IntakeError(key, f"{expected}指定してください", value)
+    if number != number or number in (float("inf"), float("-inf")):
+        raise IntakeError(key, f"{expected}指定してください", value)
+    return number
+
+
+def _parse_text_number(raw: str, unit: str, key: str, expected: str) -> float:
+    text = unicodedata.normalize("NFKC", raw).strip().replace(",", "").replace(" ", "")
+    sign = 1.0
+    if text[:1] in ("▲", "△", "-", "−", "ー"):
+        sign, text = -1.0, text[1:]
+    elif text[:1] == "+":
+        text = text[1:]
+    if unit == "yen":
+        total, rest = 0.0, text
+        for suffix, factor in (("億", 100_000_000), ("万", 10_000)):
+            if suffix in rest:
+                head, rest = rest.split(suffix, 1)
+                total += _plain_number(head, key, expected, raw) * factor
+        rest = rest.removesuffix("円")
+        if rest:
+            total += _plain_number(rest, key, expected, raw)
+        elif total == 0 and not text:
+            raise IntakeError(key, f"{expected}指定してください", raw)
+        return sign * total
+    if unit == "pct":
+        return sign * _plain_number(text.removesuffix("%"), key, expected, raw)
+    if unit == "months":
+        match = re.fullmatch(r"(?:(\d+(?:\.\d+)?)年)?(?:(\d+(?:\.\d+)?)(?:ヶ月|か月|カ月|ケ月|箇月|ヵ月|月)?)?", text)
+        if not match or not (match.group(1) or match.group(2)):
+            raise IntakeError(key, f"{expected}指定してください", raw)
+        years = float(match.group(1) or 0)
+        months = float(match.group(2) or 0)
+        if match.group(1) and match.group(2) and not re.search(r"(ヶ月|か月|カ月|ケ月|箇月|ヵ月|月)$", text):
+            raise IntakeError(key, f"{expected}指定してください", raw)
+        return sign * (years * 12 + months)
+    return sign * _plain_number(text.removesuffix("人").removesuffix("名"), key, expected, raw)
+
+
+def _plain_number(text: str, key: str, expected: str, raw: str) -> float:
+    if not re.fullmatch(r"\d+(?:\.\d+)?", text):
+        raise IntakeError(key, f"{expected}指定してください", raw)
+    return float(text)
+
+
+# --- the reader ---------------------------------------------------------------------------------
+
+def read_intake_file(path: str | Path) -> ReadIntake:
+    """Read an intake JSON file; every problem raises IntakeError naming the key or the line."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_INTAKE_BYTES:
+            raise IntakeError("(file)", f"ファイルが大きすぎます（{size} バイト、上限 {MAX_INTAKE_BYTES} バイト）")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise IntakeError("(file)", f"ファイルを開けません（{exc.strerror}）") from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise IntakeError("(file)", "UTF-8 の JSON ファイルを指定してください") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise IntakeError(f"(line {exc.lineno})", f"JSON として読めません（{exc.msg}）") from exc
+    return read_intake(data)
+
+
+def read_intake(data: Any) -> ReadIntake:
+    if not isinstance(data, dict):
+        raise IntakeError("(top)", "JSON のオブジェクト（{…}）でなければなりません")
+    warnings = [f"未知のキー '{k}' は無視しました" for k in data if k not in KNOWN_KEYS]
+    get = {k: v for k, v in data.items() if k in KNOWN_KEYS and v is not None}
+    values: dict[str, Any] = {}
+    for key in ("business_name", "visitor_name", "visitor_phone", "postal_code"):
+        if key in get:
+            values[key] = _text(get[key], key)
+    for key, choices in (("entity", vocab.ENTITIES), ("industry", vocab.INDUSTRIES),
+                         ("founding_form", FOUNDING_FORMS), ("licence", LICENCE), ("sales_basis", SALES_BASES)):
+        if key in get:
+            values[key] = _choice(get[key], key, tuple(choices))
+    if "prefecture" in get:
+        values["prefecture"] = unicodedata.normalize("NFKC", _text(get["prefecture"], "prefecture"))
+    if "municipality" in get:
+        values["municipality"] = unicodedata.normalize("NFKC", _text(get["municipality"], "municipality"))
+    for key, unit in (("months_until_start", "months"), ("months_in_business", "months"),
+                      ("months_in_kanagawa", "months"), ("licence_months", "months"), ("employees", "count")):
+        if key in get:
+            values[key] = _non_negative(parse_number(get[key], key, unit=unit), key, get[key])
+    for key in ("capital_yen", "amount_yen", "guaranteed_balance_yen"):
+        if key in get:
+            values[key] = int(round(_non_negative(parse_number(get[key], key, unit="yen"), key, get[key])))
+    if "term_months" in get:
+        term = _non_negative(parse_number(get["term_months"], "term_months", unit="months"), "term_months", get["term_months"])
+        if term == 0 or term != int(term):
+            raise IntakeError("term_months", "融資期間は1以上の整数の月数で指定してください", get["term_months"])
+        values["term_months"] = int(term)
+    for key, choices in (("purposes", vocab.PURPOSES), ("causes", vocab.CAUSES),
+                         ("certifications", vocab.CERTIFICATIONS)):
+        if key in get:
+            values[key] = _code_list(get[key], key, tuple(choices))
+    if "plans" in get:
+        values["plans"] = _code_list(get["plans"], "plans", None)
+    for key in ("has_eased_conditions", "tax_arrears", "bank_suspension", "subrogation_debt"):
+        if key in get:
+            if not isinstance(get[key], bool):
+                raise IntakeError(key, "true か false で指定してください", get[key])
+            values[key] = get[key]
+    if "sales_change" in get:
+        values["sales_change"] = _sales_change(get["sales_change"])
+    if "monthly_sales" in get:
+        values["monthly_sales"] = _monthly_sales(get["monthly_sales"])
+    if "answers" in get:
+        if not isinstance(get["answers"], dict):
+            raise IntakeError("answers", "{質問id: 回答} のオブジェクトで指定してください", get["answers"])
+        values["answers"] = dict(get["answers"])
+    return ReadIntake(Intake(**values), warnings)
+
+
+def _text(value: Any, key: str) -> str:
+    if not isinstance(value, str):
+        raise IntakeError(key, "文字列で指定してください", value)
+    if len(value) > 500:
+        raise IntakeError(key, "500文字以内で指定してください")
+    return value.strip()
+
+
+def _choice(value: Any, key: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise IntakeError(key, f"次のいずれかを指定してください: {', '.join(choices)}", value)
+    return value
+
+
+def _code_list(value: Any, key: str, choices: tuple[str, ...] | None) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise IntakeError(key, "文字列のリストで指定してください", value)
+    if choices is not None:
+        unknown = [v for v in value if v not in choices]
+        if unknown:
+            raise IntakeError(key, f"未知の値 {', '.join(unknown)}（使えるもの: {', '.join(choices)}）")
+    return tuple(dict.fromkeys(value))
+
+
+def _non_negative(number: float, key: str, raw: Any) -> float:
+    if number < 0:
+        raise IntakeError(key, "0以上の値を指定してください", raw)
+    if number > 1e15:
+        raise IntakeError(key, "値が大きすぎます", raw)
+    return int(number) if number == int(number) else number
+
+
+def _pct(value: Any, key: str) -> float | None:
+    if value is None:
+        return None
+    number = parse_number(value, key, unit="pct")
+    if not -100 <= number <= 10_000:
+        raise IntakeError(key, "増減率は -100% 以上で指定してください", value)
+    return number
+
+
+def _years(value: Any, key: str) -> tuple[float | None, float | None, float | None]:
+    if isinstance(value, list):
+        if len(value) > 3:
+            raise IntakeError(key, "1年前・2年前・3年前の比較を最大3つのリストで指定してください", value)
+        items = [_pct(v, f"{key}[{i}]") for i, v in enumerate(value)] + [None, None, None]
+        return (items[0], items[1], items[2])
+    return (_pct(value, key), None, None)
+
+
+def _sales_change(value: Any) -> SalesChange:
+    if not isinstance(value, dict):
+        raise IntakeError("sales_change", "オブジェクト（{\"last_3m_pct\": -12.5, …}）で指定してください", value)
+    unknown = set(value) - {*SALES_PERIODS, "last_fy_pct"}
+    if unknown:
+        raise IntakeError("sales_change", f"未知のキー {', '.join(sorted(unknown))}（使えるもの: "
+                                          f"{', '.join((*SALES_PERIODS, 'last_fy_pct'))}）")
+    return SalesChange(
+        last_1m=_years(value.get("last_1m_pct"), "sales_change.last_1m_pct"),
+        last_3m=_years(value.get("last_3m_pct"), "sales_change.last_3m_pct"),
+        last_6m=_years(value.get("last_6m_pct"), "sales_change.last_6m_pct"),
+        next_3m_forecast=_years(value.get("next_3m_forecast_pct"), "sales_change.next_3m_forecast_pct"),
+        last_fy=_pct(value.get("last_fy_pct"), "sales_change.last_fy_pct"),
+    )
+
+
+def _monthly_sales(value: Any) -> dict[str, int]:
+    if not isinstance(value, dict):
+        raise IntakeError("monthly_sales", "{\"2026-10\": 8200000, …} のオブジェクトで指定してください", value)
+    out = {}
+    for month, amount in value.items():
+        match = _MONTH_RE.match(unicodedata.normalize("NFKC", str(month)))
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise IntakeError(f"monthly_sales.{month}", "月は YYYY-MM の形で指定してください")
+        key = f"monthly_sales.{month}"
+        out[match.group(0)] = int(round(_non_negative(parse_number(amount, key, unit="yen"), key, amount)))
+    return dict(sorted(out.items()))
