@@ -299,6 +299,7 @@ class Office(SourcedMixin, AnnotatedMixin, Base):
     hours: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(Text)
     from_seed: Mapped[bool] = mapped_column(Boolean, default=True)
+    issues: Mapped[list[str]] = mapped_column(default=list)  # certifications this office issues (sn5 …)
     edited_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     service_area: Mapped[list[ServiceArea]] = relationship(

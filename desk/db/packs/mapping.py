@@ -56,6 +56,7 @@ def to_rows(data: PackData) -> list[m.Base]:
             address=rec["address"], postal_code=rec["postal_code"], prefecture=rec["prefecture"],
             municipality=rec["municipality"], lat=rec["lat"], lon=rec["lon"], geo_precision_m=rec["geo_precision_m"],
             geo_source=rec["geo_source"], hours=rec["hours"], url=rec["url"], from_seed=rec["from_seed"],
+            issues=rec["issues"],
             notes=rec["notes"], interpretations=rec["interpretations"], **_sourced(rec))
         office.service_area = [
             m.ServiceArea(position=i, prefecture=a["prefecture"], municipality=a["municipality"], towns=a["towns"])
@@ -212,7 +213,7 @@ def _office_record(r: m.Office, base: dict[str, Any]) -> dict[str, Any]:
         "url": r.url,
         "service_area": [_compact("area", {"prefecture": a.prefecture, "municipality": a.municipality,
                                            "towns": a.towns}) for a in r.service_area],
-        "from_seed": r.from_seed, "notes": r.notes, "interpretations": r.interpretations}, r, base)
+        "issues": r.issues, "from_seed": r.from_seed, "notes": r.notes, "interpretations": r.interpretations}, r, base)
 
 
 def _with_source(kind: str, rec: dict[str, Any], row: Any, base: dict[str, Any], fields=None) -> dict[str, Any]:

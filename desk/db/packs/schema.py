@@ -111,7 +111,7 @@ OFFICE = (
     F("phone", "phone?"), F("address", "str?"), F("postal_code", "postal?"), F("prefecture", "str?"),
     F("municipality", "str?"), F("lat", "number?"), F("lon", "number?"), F("geo_precision_m", "int?"),
     F("geo_source", "str?"), F("hours", "str?"), F("url", "str?"), F("service_area", "list:area"),
-    F("from_seed", "bool", default=True), F("notes", "list[str]"), F("interpretations", "list[str]"),
+    F("issues", "list[choice]", choices=vocab.CERTIFICATIONS), F("from_seed", "bool", default=True), F("notes", "list[str]"), F("interpretations", "list[str]"),
     F("source", "source"), F("as_of", "date?"),
 )
 PREFECTURE = (F("code", "int", required=True), F("name", "str", required=True), F("lat", "number?"),

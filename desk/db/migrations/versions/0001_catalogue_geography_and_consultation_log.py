@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 18:38:18.099596
+Create Date: 2026-11-22 19:01:45.023900
 """
 from alembic import op
 import sqlalchemy as sa
@@ -99,6 +99,7 @@ def upgrade() -> None:
     sa.Column('hours', sa.Text(), nullable=True),
     sa.Column('url', sa.Text(), nullable=True),
     sa.Column('from_seed', sa.Boolean(), nullable=False),
+    sa.Column('issues', sa.JSON(), nullable=False),
     sa.Column('edited_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('source_file', sa.String(length=128), nullable=True),
     sa.Column('source_section', sa.Text(), nullable=True),
