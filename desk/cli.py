@@ -41,6 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--provider", metavar="ID", help="提供者で絞り込む（kanagawa, sagamihara）")
     p.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="この日に有効な制度（既定: 今日）")
 
+    p = sub.add_parser("match", help="相談内容（インテークファイル）に合う融資制度と相談先")
+    p.add_argument("intake", type=Path, metavar="INTAKE.json")
+    p.add_argument("--json", action="store_true", help="INTAKE.md の JSON で出力")
+    p.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="この日時点で判定（既定: 今日）")
+
     p = sub.add_parser("contacts", help="相談先・窓口の一覧")
     p.add_argument("--json", action="store_true", help="JSON で出力")
     p.add_argument("--role", choices=list(vocab.ROLES), help="種類で絞り込む")
@@ -161,6 +166,46 @@ def cmd_programs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_match(args: argparse.Namespace) -> int:
+    from desk import textfmt
+    from desk.db.engine import session_factory
+    from desk.intake import IntakeError, read_intake_file
+    from desk.matching.engine import STATUS_LABELS
+    from desk.matching.service import MatchService
+
+    on = args.date or dt.date.today()
+    try:
+        read = read_intake_file(args.intake)
+        result = MatchService(session_factory(_engine(args))).match(read.intake, on=on, warnings=read.warnings)
+    except IntakeError as exc:
+        raise CliError(f"{args.intake.name}: {exc}", EXIT_USAGE) from exc
+    if args.json:
+        _print_json(result)
+    else:
+        print(f"{result['as_of']} 時点　所在地: {result['place']}　中小企業者: {result['sme']['reason']}")
+        for status in ("eligible", "conditional", "ineligible"):
+            group = [p for p in result["programs"] if p["status"] == status]
+            if not group:
+                continue
+            print(f"\n■ {STATUS_LABELS[status]}（{len(group)}）")
+            rows = []
+            for p in group:
+                fee = textfmt.pct_range(*p["guarantee_fee_pct"]) if p["guarantee_fee_pct"] else "—"
+                rate = textfmt.pct(p["own_rate_pct"] if p["own_rate_pct"] is not None else p["rate_pct"]) \
+                    if (p["own_rate_pct"] if p["own_rate_pct"] is not None else p["rate_pct"]) is not None \
+                    else textfmt.rate_tiers(p["rate_tiers"])
+                detail = "／".join(p["reasons"]) if status != "eligible" else "、".join(t["what"] for t in p["todo"])
+                rows.append([p["name"], p["provider"], textfmt.yen(p["remaining_limit_yen"]), rate, fee, detail])
+            print(textfmt.table(["制度", "提供者", "利用可能額", "利率", "保証料率", "理由・やること"], rows, max_width=60))
+        print("\n■ 相談先")
+        print(textfmt.table(["種類", "名称", "電話", "距離", "理由"], [
+            [c["role_label"], c["name"], c["phone"] or "—", "—" if c["distance_km"] is None else f"{c['distance_km']}km",
+             c["why"]] for c in result["contacts"]], max_width=50))
+    for warning in result["warnings"]:
+        print(f"desk: 注意: {warning}", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_contacts(args: argparse.Namespace) -> int:
     from sqlalchemy.orm import Session
 
@@ -266,6 +311,7 @@ def _start_app(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "programs": cmd_programs,
+    "match": cmd_match,
     "contacts": cmd_contacts,
     "validate": cmd_validate,
     "import": cmd_import,

@@ -11,7 +11,7 @@ def yen(amount: int | None) -> str:
     """8000万円, 1億6,000万円, 500万円, 12,345円; '—' when unknown."""
     if amount is None:
         return "—"
-    if amount % 10_000:
+    if amount == 0 or amount % 10_000:
         return f"{amount:,}円"
     man = amount // 10_000
     oku, rest = divmod(man, 10_000)

@@ -1,0 +1,222 @@
+"""The catalogue as plain, immutable domain objects for the engine.
+
+:func:`load_catalogue` reads every table once, in one short session, and returns a
+:class:`Catalogue` the engine evaluates without touching the database again (a
+match over the whole catalogue is pure in-memory work).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from desk.db import models as m
+
+
+@dataclass(frozen=True)
+class Tier:
+    max_months: int | None
+    rate_pct: float | None
+    city_share_pct: float | None = None
+    own_rate_pct: float | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Fee:
+    min_pct: float
+    max_pct: float
+    label: str | None = None
+    subsidised: bool = False
+    when: dict[str, Any] | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class FeeAdjustment:
+    kind: str
+    label: str
+    min_pct: float | None = None
+    max_pct: float | None = None
+    add_min_pct: float | None = None
+    add_max_pct: float | None = None
+    how: str | None = None
+    when: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    key: str
+    name: str
+    kind: str
+    issuer: str | None
+    confirms_only: bool
+    when: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One matchable entry: a program's variant with the program's fields it needs."""
+
+    id: str
+    program_id: str
+    program_name: str
+    label: str | None
+    provider_id: str
+    kind: str
+    category: str | None
+    guarantee: str
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    program_as_of: dt.date | None
+    target_text: str | None
+    conditions: tuple[dict[str, Any], ...]
+    uses: tuple[str, ...]
+    use_notes: tuple[str, ...]
+    limit_yen: int | None
+    limit_separate: bool
+    limit_includes_existing: bool
+    limit_shared_with: tuple[str, ...]
+    limit_text: str | None
+    rate_kind: str | None
+    tiers: tuple[Tier, ...]
+    city_share_pct: float | None
+    own_rate_pct: float | None
+    term_min_months: int | None
+    term_max_months: int | None
+    term_by_use: dict[str, int]
+    grace_months: int | None
+    bullet_max_months: int | None
+    repayment: tuple[str, ...]
+    fees: tuple[Fee, ...]
+    fee_adjustments: tuple[FeeAdjustment, ...]
+    documents: tuple[DocumentInfo, ...]
+    source_file: str | None
+    source_section: str | None
+    as_of: dt.date | None
+    notes: tuple[str, ...]
+    interpretations: tuple[str, ...]
+    position: int = 0
+
+    @property
+    def name(self) -> str:
+        return f"{self.program_name}（{self.label}）" if self.label else self.program_name
+
+
+@dataclass(frozen=True)
+class SmeRow:
+    industry: str
+    capital_max_yen: int | None
+    employees_max: int | None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class SmeTable:
+    id: str
+    rows: dict[str, SmeRow]
+    entity_rules: dict[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Provider:
+    id: str
+    name: str
+    kind: str
+    prefecture: str
+    municipality: str | None
+    sme_table: SmeTable | None
+    general_conditions: tuple[dict[str, Any], ...]
+    documents: tuple[DocumentInfo, ...]
+    fiscal_year: int | None = None
+
+
+@dataclass(frozen=True)
+class PlanInfo:
+    id: str
+    name: str
+    issuer: str | None
+    how: str | None
+
+
+@dataclass(frozen=True)
+class QuestionInfo:
+    id: str
+    text: str
+    type: str
+    help: str | None
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    variants: tuple[Variant, ...]
+    providers: dict[str, Provider]
+    plans: dict[str, PlanInfo]
+    questions: dict[str, QuestionInfo]
+    pack_versions: dict[str, str] = field(default_factory=dict)
+
+    def variant(self, variant_id: str) -> Variant | None:
+        return next((v for v in self.variants if v.id == variant_id), None)
+
+
+def _documents(rows: Any) -> tuple[DocumentInfo, ...]:
+    out = []
+    for d in rows:
+        if isinstance(d, dict):
+            out.append(DocumentInfo(d["id"], d["name"], d["kind"], d.get("issuer"), bool(d.get("confirms_only")),
+                                    d.get("when")))
+        else:
+            out.append(DocumentInfo(d.key, d.name, d.kind, d.issuer, d.confirms_only, d.when))
+    return tuple(out)
+
+
+def load_catalogue(session: Session) -> Catalogue:
+    """Every program variant, provider, plan and question, as plain objects."""
+    tables = {}
+    for t in session.scalars(select(m.SmeTable)):
+        rows = {r["industry"]: SmeRow(r["industry"], r.get("capital_max_yen"), r.get("employees_max"), r.get("text"))
+                for r in t.rows}
+        tables[t.id] = SmeTable(t.id, rows, {r["entity"]: r for r in t.entity_rules})
+    packs = {p.id: p for p in session.scalars(select(m.DataPack))}
+    programs = session.scalars(
+        select(m.Program).options(selectinload(m.Program.variants).selectinload("*"))
+        .order_by(m.Program.pack_id, m.Program.position)).all()
+    fiscal_years: dict[str, int | None] = {}
+    for program in programs:
+        fiscal_years.setdefault(program.provider_id, packs[program.pack_id].fiscal_year)
+    providers = {
+        p.id: Provider(p.id, p.name, p.kind, p.prefecture, p.municipality, tables.get(p.sme_table_id or ""),
+                       tuple(p.general_conditions), _documents(p.documents), fiscal_years.get(p.id))
+        for p in session.scalars(select(m.Provider))}
+    variants = []
+    for program in programs:
+        for v in program.variants:
+            variants.append(Variant(
+                id=v.id, program_id=program.id, program_name=program.name, label=v.label,
+                provider_id=program.provider_id, kind=program.kind, category=program.category,
+                guarantee=program.guarantee, valid_from=program.valid_from, valid_to=program.valid_to,
+                program_as_of=program.as_of, target_text=v.target_text, conditions=tuple(v.conditions),
+                uses=tuple(v.uses), use_notes=tuple(v.use_notes), limit_yen=v.limit_yen,
+                limit_separate=v.limit_separate, limit_includes_existing=v.limit_includes_existing,
+                limit_shared_with=tuple(v.limit_shared_with), limit_text=v.limit_text, rate_kind=v.rate_kind,
+                tiers=tuple(Tier(t.max_months, t.rate_pct, t.city_share_pct, t.own_rate_pct, t.note)
+                            for t in v.rate_tiers),
+                city_share_pct=v.city_share_pct, own_rate_pct=v.own_rate_pct, term_min_months=v.term_min_months,
+                term_max_months=v.term_max_months, term_by_use=dict(v.term_by_use or {}),
+                grace_months=v.grace_months, bullet_max_months=v.bullet_max_months, repayment=tuple(v.repayment),
+                fees=tuple(Fee(f.min_pct, f.max_pct, f.label, f.subsidised, f.when, f.valid_from, f.valid_to)
+                           for f in v.guarantee_fees),
+                fee_adjustments=tuple(FeeAdjustment(a.kind, a.label, a.min_pct, a.max_pct, a.add_min_pct,
+                                                     a.add_max_pct, a.how, a.when) for a in v.fee_adjustments),
+                documents=_documents(v.documents), source_file=v.source_file, source_section=v.source_section,
+                as_of=v.as_of, notes=tuple(program.notes) + tuple(v.notes),
+                interpretations=tuple(program.interpretations) + tuple(v.interpretations),
+                position=len(variants)))
+    plans = {p.id: PlanInfo(p.id, p.name, p.issuer, p.how) for p in session.scalars(select(m.Plan))}
+    questions = {q.id: QuestionInfo(q.id, q.text, q.type, q.help) for q in session.scalars(select(m.Question))}
+    return Catalogue(tuple(variants), providers, plans, questions, {p.id: p.version for p in packs.values()})

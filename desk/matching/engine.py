@@ -1,0 +1,236 @@
+"""The matching engine: for one intake and one date, every program variant in force
+with its status (eligible / conditional / ineligible), every reason, the to-dos,
+and the terms that apply to this visitor. Pure: no database, no Qt.
+
+Statuses follow INTAKE.md: a failed condition makes a variant ineligible; an
+unsettled one (unknown facts, a certificate the stated facts could earn, a
+comparison with other years), a request above what is left of the limit, a term
+beyond the maximum or purposes only partly covered make it conditional.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from desk import catalogue as cat
+from desk import textfmt, vocab
+from desk.intake import Intake, SalesChange
+from desk.matching.domain import Catalogue, DocumentInfo, Provider, Variant
+from desk.matching.outcome import FAIL, PASS, UNKNOWN, Facts, Outcome, Todo, all_of, any_of
+from desk.matching.terms import Terms, compute_terms
+from desk.rules.logic import IMPLEMENTATIONS, sme_verdict
+
+ELIGIBLE, CONDITIONAL, INELIGIBLE = "eligible", "conditional", "ineligible"
+STATUS_ORDER = {ELIGIBLE: 0, CONDITIONAL: 1, INELIGIBLE: 2}
+STATUS_LABELS = {ELIGIBLE: "対象", CONDITIONAL: "条件付き", INELIGIBLE: "対象外"}
+
+
+@dataclass(frozen=True)
+class ProgramResult:
+    variant: Variant
+    provider: Provider
+    status: str
+    reasons: tuple[str, ...]
+    todos: tuple[Todo, ...]
+    terms: Terms
+    stale: bool
+
+
+@dataclass(frozen=True)
+class SmeSummary:
+    is_sme: bool | None
+    size_class: str | None
+    reason: str
+
+
+@dataclass
+class MatchResult:
+    on: dt.date
+    sme: SmeSummary
+    programs: list[ProgramResult]
+    warnings: list[str] = field(default_factory=list)
+
+
+def evaluate_condition(condition: dict[str, Any], facts: Facts) -> Outcome:
+    if "check" in condition:
+        return IMPLEMENTATIONS[condition["check"]](condition.get("params") or {}, facts)
+    if "any_of" in condition:
+        return any_of([evaluate_condition(c, facts) for c in condition["any_of"]], condition.get("text"))
+    return all_of([evaluate_condition(c, facts) for c in condition["all_of"]])
+
+
+def in_force(variant: Variant, on: dt.date) -> bool:
+    """In force from its start; a program past its fiscal year stays listed (marked stale)
+    because its successor is not in the catalogue."""
+    return variant.valid_from is None or variant.valid_from <= on
+
+
+def is_stale(variant: Variant, on: dt.date) -> bool:
+    return (variant.valid_to is not None and variant.valid_to < on) or cat.is_stale(variant.program_as_of, on)
+
+
+def match(catalogue: Catalogue, intake: Intake, *, on: dt.date, sales: SalesChange, prefecture: str,
+          municipality: str | None, city: str | None, warnings: list[str] | None = None) -> MatchResult:
+    warnings = list(warnings or [])
+    results = []
+    facts_by_provider: dict[str, Facts] = {}
+    for variant in catalogue.variants:
+        if not in_force(variant, on):
+            continue
+        provider = catalogue.providers[variant.provider_id]
+        facts = facts_by_provider.get(provider.id)
+        if facts is None:
+            facts = facts_by_provider[provider.id] = Facts(intake, sales, on, provider, catalogue.plans,
+                                                           catalogue.questions, prefecture, municipality, city)
+        results.append(evaluate_variant(variant, provider, facts))
+    results.sort(key=_order_key)
+    warnings.extend(_date_warnings(catalogue, on, results, prefecture, municipality))
+    return MatchResult(on, summarise_sme(catalogue, intake), results, warnings)
+
+
+def evaluate_variant(variant: Variant, provider: Provider, facts: Facts) -> ProgramResult:
+    intake = facts.intake
+    outcomes = [_located_in_provider_area(provider, facts)]
+    outcomes += [evaluate_condition(c, facts) for c in provider.general_conditions]
+    outcomes += [evaluate_condition(c, facts) for c in variant.conditions]
+    outcomes.append(_purposes(variant, intake))
+    combined = all_of(outcomes)
+    terms = compute_terms(variant, term_months=intake.term_months, on=facts.on,
+                          guaranteed_balance_yen=intake.guaranteed_balance_yen,
+                          applies=lambda cond: evaluate_condition(cond, facts))
+    extras = [_amount(variant, intake, terms), _term(variant, intake)]
+    combined = all_of([combined, *extras])
+    status = {PASS: ELIGIBLE, UNKNOWN: CONDITIONAL, FAIL: INELIGIBLE}[combined.status]
+    todos = list(combined.todos) if status != ELIGIBLE else [t for t in combined.todos if t.kind != "question"]
+    todos += _document_todos(provider.documents + variant.documents, facts)
+    return ProgramResult(variant, provider, status, combined.reasons, tuple(dict.fromkeys(todos)), terms,
+                         is_stale(variant, facts.on))
+
+
+def _located_in_provider_area(provider: Provider, facts: Facts) -> Outcome:
+    """A provider's loans are for businesses in its own area."""
+    area = provider.municipality or provider.prefecture
+    if facts.prefecture != provider.prefecture:
+        return Outcome.fail(f"{area}内の事業者が対象です（所在地: {facts.prefecture}）")
+    if provider.municipality is None:
+        return Outcome.ok()
+    if facts.municipality is None:
+        return Outcome.unknown(f"事業所の所在地の確認が必要です（{area}内が対象）", Todo("事業所の市区町村", kind="question"))
+    if provider.municipality in (facts.municipality, facts.city):
+        return Outcome.ok()
+    return Outcome.fail(f"{area}内の事業者が対象です（所在地: {facts.municipality}）")
+
+
+def _purposes(variant: Variant, intake: Intake) -> Outcome:
+    if intake.purposes is None or not variant.uses:
+        return Outcome.ok()
+    wanted = [p for p in intake.purposes if p != "other"] or list(intake.purposes)
+    covered = [p for p in wanted if p in variant.uses]
+    names = lambda ps: "・".join(vocab.PURPOSES[p] for p in ps)  # noqa: E731
+    if not covered:
+        return Outcome.fail(f"資金使途（{names(wanted)}）はこの制度の対象外です（対象: {names(variant.uses)}）")
+    if len(covered) < len(wanted):
+        missing = [p for p in wanted if p not in covered]
+        return Outcome.unknown(f"使途のうち{names(covered)}のみ対象です（{names(missing)}は対象外）",
+                               Todo(f"{names(missing)}は別の資金で検討する", kind="confirm"))
+    return Outcome.ok()
+
+
+def _amount(variant: Variant, intake: Intake, terms: Terms) -> Outcome:
+    limit = variant.limit_yen
+    if limit is None:
+        return Outcome.ok()
+    if variant.limit_includes_existing and intake.guaranteed_balance_yen is None:
+        return Outcome.unknown(f"限度額{textfmt.yen(limit)}には既存の保証付き融資の残高が含まれます: 残高を確認してください",
+                               Todo("信用保証協会の保証付き融資の残高", kind="question"))
+    remaining = terms.remaining_limit_yen if terms.remaining_limit_yen is not None else limit
+    if remaining <= 0:
+        return Outcome.fail(f"既存の保証付き融資の残高で限度額（{textfmt.yen(limit)}）に達しています")
+    if intake.amount_yen is not None and intake.amount_yen > remaining:
+        return Outcome.unknown(f"希望額（{textfmt.yen(intake.amount_yen)}）が利用できる額を超えています: "
+                               f"{textfmt.yen(remaining)}まで",
+                               Todo(f"{textfmt.yen(remaining)}までで申し込む（不足分は別の資金と組み合わせる）", kind="confirm"))
+    return Outcome.ok()
+
+
+def _term(variant: Variant, intake: Intake) -> Outcome:
+    term = intake.term_months
+    if term is None:
+        return Outcome.ok()
+    maximum = variant.term_max_months
+    if intake.purposes and variant.term_by_use:
+        by_use = [variant.term_by_use[p] for p in intake.purposes if p in variant.term_by_use]
+        if by_use:
+            maximum = min(by_use)
+    if maximum is not None and term > maximum:
+        return Outcome.unknown(f"希望の期間（{textfmt.months(term)}）が最長期間（{textfmt.months(maximum)}）を超えています",
+                               Todo(f"期間を{textfmt.months(maximum)}以内にする", kind="confirm"))
+    if variant.term_min_months is not None and term < variant.term_min_months:
+        return Outcome.unknown(f"希望の期間（{textfmt.months(term)}）がこの制度の最短期間（{textfmt.months(variant.term_min_months)}）未満です",
+                               Todo(f"期間を{textfmt.months(variant.term_min_months)}以上にする", kind="confirm"))
+    return Outcome.ok()
+
+
+def _document_todos(documents: tuple[DocumentInfo, ...], facts: Facts) -> list[Todo]:
+    todos = []
+    for doc in documents:
+        if doc.when is not None and evaluate_condition(doc.when, facts).status == FAIL:
+            continue
+        kind = "certificate" if doc.kind in ("certificate", "confirmation") and not doc.confirms_only else "document"
+        todos.append(Todo(doc.name, doc.issuer, kind))
+    return todos
+
+
+def _order_key(result: ProgramResult) -> tuple:
+    cost = result.terms.cost_pct
+    remaining = result.terms.remaining_limit_yen
+    return (STATUS_ORDER[result.status], cost if cost is not None else 99.0, -(remaining or 0), result.variant.position)
+
+
+def summarise_sme(catalogue: Catalogue, intake: Intake) -> SmeSummary:
+    """SME status and size class by the prefecture's table (INTAKE.md `sme`)."""
+    provider = catalogue.providers.get("kanagawa") or next(iter(catalogue.providers.values()), None)
+    if provider is None:
+        return SmeSummary(None, None, "中小企業者の基準が登録されていません")
+    facts = Facts(intake, SalesChange(), dt.date.today(), provider)
+    verdict, reason = sme_verdict(facts)
+    industry = vocab.INDUSTRIES.get(intake.industry or "", "業種不明")
+    commerce = intake.industry in vocab.COMMERCE_INDUSTRIES
+    if verdict == FAIL:
+        return SmeSummary(False, "large", reason)
+    if verdict == UNKNOWN:
+        return SmeSummary(None, None, reason)
+    employees = intake.employees
+    if intake.is_founder:
+        return SmeSummary(True, "micro" if employees is not None and employees <= (5 if commerce else 20) else None,
+                          "創業前（中小企業者として扱います）")
+    if employees is None or (intake.industry is None and employees > 5):
+        return SmeSummary(True, "sme" if intake.entity == "cooperative" else None, reason or "中小企業者")
+    micro, small = (5, 10) if commerce else (20, 30)
+    if employees <= micro:
+        return SmeSummary(True, "micro", f"{industry}: 従業員{micro}人以下（小規模企業者）")
+    if employees <= small:
+        return SmeSummary(True, "small", f"{industry}: 従業員{small}人以下")
+    return SmeSummary(True, "sme", f"{industry}: 中小企業者")
+
+
+def _date_warnings(catalogue: Catalogue, on: dt.date, results: list[ProgramResult], prefecture: str,
+                   municipality: str | None) -> list[str]:
+    warnings = []
+    providers = {r.provider.id for r in results}
+    for provider in catalogue.providers.values():
+        if provider.kind == "prefecture" and provider.id not in providers:
+            warnings.append(f"{on.isoformat()} 時点の{provider.name}の制度融資のデータがありません"
+                            "（収録しているのは令和8年度（2026年4月1日から）の一覧です）")
+    stale = sorted({r.provider.name for r in results if r.stale})
+    for name in stale:
+        warnings.append(f"{name}の制度は前年度の資料によるものです（最新年度の資料は収録していません）。利率や要件が変わっている可能性があります")
+    if prefecture != "神奈川県":
+        warnings.append(f"{prefecture}の制度融資は収録していません。{prefecture}の担当課・信用保証協会にご相談ください")
+    elif municipality and not any(p.municipality and (municipality.startswith(p.municipality))
+                                  for p in catalogue.providers.values()):
+        city = municipality.split("市")[0] + "市" if "市" in municipality else municipality
+        warnings.append(f"{city}が独自に行う融資制度は収録していません。{city}の担当課にご確認ください")
+    return warnings

@@ -1,0 +1,67 @@
+"""The terms that apply to one visitor: rate for the wanted term, fee range in force,
+the city's share and the visitor's own rate, and what is left of the limit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from desk.matching.domain import Fee, Tier, Variant
+from desk.matching.outcome import FAIL, Outcome
+
+
+@dataclass(frozen=True)
+class Terms:
+    rate_pct: float | None
+    city_share_pct: float | None
+    own_rate_pct: float | None
+    fee_range_pct: tuple[float, float] | None
+    remaining_limit_yen: int | None
+    cost_pct: float | None   # what the visitor pays per year: own rate (or rate) plus the upper fee bound
+
+
+def tier_for(tiers: tuple[Tier, ...], term_months: int | None) -> Tier | None:
+    """The tier a term falls in; without a term, the costliest tier (a cautious figure)."""
+    if not tiers:
+        return None
+    if term_months is None:
+        priced = [t for t in tiers if t.rate_pct is not None]
+        return max(priced, key=lambda t: t.rate_pct) if priced else tiers[-1]
+    for tier in tiers:
+        if tier.max_months is None or term_months <= tier.max_months:
+            return tier
+    return tiers[-1]
+
+
+def fees_in_force(fees: tuple[Fee, ...], on: dt.date, applies: Callable[[dict], Outcome]) -> list[Fee]:
+    """Fee rows valid on the date whose condition does not fail for this business."""
+    out = []
+    for fee in fees:
+        if fee.valid_from and on < fee.valid_from:
+            continue
+        if fee.valid_to and on > fee.valid_to:
+            continue
+        if fee.when and applies(fee.when).status == FAIL:
+            continue
+        out.append(fee)
+    return out
+
+
+def compute_terms(variant: Variant, *, term_months: int | None, on: dt.date, guaranteed_balance_yen: int | None,
+                  applies: Callable[[dict], Outcome]) -> Terms:
+    tier = tier_for(variant.tiers, term_months)
+    rate = tier.rate_pct if tier else None
+    share = (tier.city_share_pct if tier and tier.city_share_pct is not None else variant.city_share_pct)
+    own = tier.own_rate_pct if tier and tier.own_rate_pct is not None else variant.own_rate_pct
+    if own is None and share is not None and rate is not None:
+        # 利用者負担利率 = 融資利率 − 市負担利率; the city never pays more than the rate.
+        own = round(max(rate - share, 0.0), 4)
+    fees = fees_in_force(variant.fees, on, applies)
+    fee_range = (min(f.min_pct for f in fees), max(f.max_pct for f in fees)) if fees else None
+    remaining = variant.limit_yen
+    if remaining is not None and variant.limit_includes_existing and guaranteed_balance_yen:
+        remaining = max(remaining - guaranteed_balance_yen, 0)
+    visitor_rate = own if own is not None else rate
+    cost = None if visitor_rate is None else visitor_rate + (fee_range[1] if fee_range else 0.0)
+    return Terms(rate, share, own, fee_range, remaining, cost)
