@@ -104,7 +104,7 @@ GENERIC_ISSUERS: dict[str, str] = {
     "municipality": "事業所のある市区町村",
     "bank": "取扱金融機関",
     "guarantee_association": "信用保証協会",
-    "applicant": "申込者（ご自身で作成）",
+    "applicant": "ご自身で用意",
 }
 FEE_ADJUSTMENT_KINDS: dict[str, str] = {"discount": "割引", "surcharge": "上乗せ", "alternative": "別の保証制度"}
 QUESTION_TYPES: dict[str, str] = {"bool": "はい／いいえ", "yen": "金額（円）", "pct": "割合（％）", "months": "月数", "text": "文章"}
