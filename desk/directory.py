@@ -25,7 +25,11 @@ HOME_PREFECTURE = "神奈川県"
 
 
 class PlaceError(ValueError):
-    """A municipality or postal code that cannot be placed."""
+    """A prefecture, municipality or postal code that cannot be placed; ``field`` names the intake key."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -59,21 +63,25 @@ def resolve_place(session: Session, *, prefecture: str | None = None, municipali
     if postal_code:
         code = normalise_postal_code(postal_code)
         if code is None:
-            raise PlaceError(f"郵便番号 '{postal_code}' は7桁の数字ではありません")
+            raise PlaceError(f"郵便番号 '{postal_code}' は7桁の数字ではありません", "postal_code")
         row = session.get(m.PostalCode, code)
         if row is not None:
             if muni and not _same_place(muni, row.municipality):
-                raise PlaceError(f"郵便番号 {code} は {row.municipality} で、市区町村 {muni} と一致しません")
+                raise PlaceError(f"郵便番号 {code} は {row.municipality} で、市区町村 {muni} と一致しません", "postal_code")
             pref, muni, town = pref or HOME_PREFECTURE, muni or row.municipality, row.town
         elif not pref:
             prefix = session.get(m.PostalPrefix, code[:3])
             if prefix is None:
-                raise PlaceError(f"郵便番号 {code} がどの都道府県のものか分かりません")
+                raise PlaceError(f"郵便番号 {code} がどの都道府県のものか分かりません", "postal_code")
             pref = prefix.prefecture
     pref = pref or HOME_PREFECTURE
     known_prefectures = {p.name: p for p in session.scalars(select(m.Prefecture))}
     if known_prefectures and pref not in known_prefectures:
-        raise PlaceError(f"都道府県 '{pref}' は47都道府県のどれでもありません")
+        # 「神奈川」 for 神奈川県: accept a name without its suffix when only one prefecture fits.
+        fits = [name for name in known_prefectures if name[:-1] == pref]
+        if len(fits) != 1:
+            raise PlaceError(f"都道府県 '{pref}' は47都道府県のどれでもありません", "prefecture")
+        pref = fits[0]
     if pref != HOME_PREFECTURE:
         p = known_prefectures.get(pref)
         return Place(pref, muni, postal_code=code, lat=p.lat if p else None, lon=p.lon if p else None,
@@ -83,7 +91,8 @@ def resolve_place(session: Session, *, prefecture: str | None = None, municipali
         return Place(pref, postal_code=code, lat=p.lat if p else None, lon=p.lon if p else None)
     row = _find_municipality(session, pref, muni)
     if row is None:
-        raise PlaceError(f"'{muni}' は神奈川県の市区町村として登録がありません（例: 横浜市中区、横須賀市、葉山町）")
+        raise PlaceError(f"'{muni}' は神奈川県の市区町村として登録がありません（例: 横浜市中区、横須賀市、葉山町）",
+                         "municipality")
     return Place(pref, row.name, row.city if row.ward else None, town, code, row.lat, row.lon, row.geo_precision_m)
 
 

@@ -67,9 +67,7 @@ def resolve_intake_place(session: Session, intake: Intake) -> directory.Place:
         return directory.resolve_place(session, prefecture=intake.prefecture, municipality=intake.municipality,
                                        postal_code=intake.postal_code)
     except directory.PlaceError as exc:
-        key = "postal_code" if intake.postal_code and "郵便番号" in str(exc) else (
-            "municipality" if intake.municipality else "prefecture")
-        raise IntakeError(key, str(exc)) from exc
+        raise IntakeError(exc.field, str(exc)) from exc
 
 
 def run(loaded: Loaded, intake: Intake, place: directory.Place, *, on: dt.date,

@@ -1,0 +1,136 @@
+"""Properties of the engine over generated intakes (hypothesis)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy.orm import Session
+
+from desk import directory, vocab
+from desk.intake import IntakeError, read_intake
+from desk.matching import engine
+from desk.matching.domain import load_catalogue
+from desk.matching.outcome import FAIL, Facts
+from desk.matching.service import Loaded, run
+from desk.matching import referrals
+
+PLACES = ["横須賀市", "横浜市中区", "相模原市緑区", "葉山町", "藤沢市", None]
+ON = dt.date(2026, 11, 22)
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@pytest.fixture(scope="module")
+def world(_catalogue_file):
+    from desk.db import engine as db_engine
+
+    db = db_engine.make_engine(db_engine.sqlite_url(_catalogue_file))
+    with Session(db) as session:
+        loaded = Loaded((), load_catalogue(session), referrals.load_offices(session))
+        places = {m: directory.resolve_place(session, municipality=m) for m in PLACES}
+        places["静岡県"] = directory.resolve_place(session, prefecture="静岡県", municipality="浜松市")
+    db.dispose()
+    return loaded, places
+
+
+pct = st.one_of(st.none(), st.floats(min_value=-100, max_value=200, allow_nan=False))
+years = st.one_of(pct, st.lists(pct, max_size=3))
+valid_intakes = st.fixed_dictionaries({}, optional={
+    "entity": st.sampled_from(list(vocab.ENTITIES)),
+    "founding_form": st.sampled_from(["sole_proprietor", "corporation"]),
+    "months_until_start": st.integers(0, 24),
+    "industry": st.sampled_from(list(vocab.INDUSTRIES)),
+    "capital_yen": st.integers(0, 10**10),
+    "employees": st.integers(0, 2000),
+    "months_in_business": st.integers(0, 600),
+    "months_in_kanagawa": st.integers(0, 600),
+    "licence": st.sampled_from(["not_needed", "held", "expected"]),
+    "licence_months": st.integers(0, 120),
+    "purposes": st.lists(st.sampled_from(list(vocab.PURPOSES)), max_size=4),
+    "amount_yen": st.integers(0, 10**9),
+    "term_months": st.integers(1, 300),
+    "sales_change": st.fixed_dictionaries({}, optional={
+        "last_1m_pct": years, "last_3m_pct": years, "last_6m_pct": years, "next_3m_forecast_pct": years,
+        "last_fy_pct": pct}),
+    "sales_basis": st.sampled_from(["sales", "gross_profit"]),
+    "causes": st.lists(st.sampled_from(list(vocab.CAUSES)), max_size=3),
+    "certifications": st.lists(st.sampled_from(list(vocab.CERTIFICATIONS)), max_size=3),
+    "plans": st.lists(st.sampled_from(list(vocab.BUILTIN_PLANS)), max_size=3),
+    "guaranteed_balance_yen": st.integers(0, 10**9),
+    "has_eased_conditions": st.booleans(),
+    "tax_arrears": st.booleans(),
+    "answers": st.dictionaries(st.sampled_from(["spin_off", "restart_after_closure", "receivable_bridge",
+                                                "bankrupt_customer_receivable_yen", "disaster_damage"]),
+                               st.one_of(st.booleans(), st.integers(0, 10**8))),
+})
+places = st.sampled_from(PLACES + ["静岡県"])
+
+
+def _run(world, data, place_key):
+    loaded, resolved = world
+    intake = read_intake(data).intake
+    return intake, run(loaded, intake, resolved[place_key], on=ON)
+
+
+@SETTINGS
+@given(data=valid_intakes, place_key=places)
+def test_no_valid_intake_crashes_and_every_program_gets_a_status(world, data, place_key):
+    _, result = _run(world, data, place_key)
+    assert result["programs"]
+    for program in result["programs"]:
+        assert program["status"] in ("eligible", "conditional", "ineligible")
+        if program["status"] != "eligible":
+            assert program["reasons"], program["id"]
+    statuses = [engine.STATUS_ORDER[p["status"]] for p in result["programs"]]
+    assert statuses == sorted(statuses)
+
+
+@SETTINGS
+@given(raw=st.dictionaries(st.sampled_from(sorted(read_intake({}).intake.__dataclass_fields__) + ["junk"]),
+                           st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=20),
+                                     st.lists(st.text(max_size=5), max_size=3),
+                                     st.dictionaries(st.text(max_size=5), st.integers(), max_size=3))))
+def test_junk_intakes_are_refused_cleanly_or_matched(world, raw):
+    try:
+        intake = read_intake(raw).intake
+    except IntakeError as exc:
+        assert str(exc).split(":")[0], "the message names a key"
+        return
+    loaded, resolved = world
+    run(loaded, intake, resolved["横須賀市"], on=ON)
+
+
+@SETTINGS
+@given(data=valid_intakes, extra=st.integers(1, 500), place_key=places)
+def test_more_employees_never_makes_a_size_limited_program_newly_eligible(world, data, extra, place_key):
+    if "employees" not in data:
+        data = {**data, "employees": 0}
+    _, before = _run(world, data, place_key)
+    _, after = _run(world, {**data, "employees": data["employees"] + extra}, place_key)
+    was = {p["id"]: p["status"] for p in before["programs"]}
+    loaded, _ = world
+    for program in after["programs"]:
+        variant = loaded.catalogue.variant(program["id"])
+        limited = any("employees_at_most" in str(c) for c in variant.conditions)
+        if limited and program["status"] == "eligible":
+            assert was[program["id"]] == "eligible", program["id"]
+
+
+@SETTINGS
+@given(data=valid_intakes, place_key=places)
+def test_an_eligible_program_never_has_a_failed_check(world, data, place_key):
+    loaded, resolved = world
+    intake = read_intake(data).intake
+    place = resolved[place_key]
+    result = engine.match(loaded.catalogue, intake, on=ON, sales=intake.sales_change, prefecture=place.prefecture,
+                          municipality=place.municipality, city=place.city)
+    for r in result.programs:
+        if r.status != engine.ELIGIBLE:
+            continue
+        facts = Facts(intake, intake.sales_change, ON, r.provider, loaded.catalogue.plans, loaded.catalogue.questions,
+                      place.prefecture, place.municipality, place.city)
+        for condition in r.provider.general_conditions + r.variant.conditions:
+            assert engine.evaluate_condition(condition, facts).status != FAIL, (r.variant.id, condition)
