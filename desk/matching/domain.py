@@ -8,6 +8,7 @@ match over the whole catalogue is pure in-memory work).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -164,19 +165,41 @@ class Catalogue:
         return next((v for v in self.variants if v.id == variant_id), None)
 
 
-def _documents(rows: Any) -> tuple[DocumentInfo, ...]:
+def _documents(rows: Any, intern: Any) -> tuple[DocumentInfo, ...]:
     out = []
     for d in rows:
         if isinstance(d, dict):
             out.append(DocumentInfo(d["id"], d["name"], d["kind"], d.get("issuer"), bool(d.get("confirms_only")),
-                                    d.get("when")))
+                                    intern(d.get("when"))))
         else:
-            out.append(DocumentInfo(d.key, d.name, d.kind, d.issuer, d.confirms_only, d.when))
-    return tuple(out)
+            out.append(DocumentInfo(d.key, d.name, d.kind, d.issuer, d.confirms_only, intern(d.when)))
+    return intern.shared(tuple(out))
+
+
+class _Interner:
+    """One shared object per distinct condition, so the engine's per-match memo (keyed by
+    object) evaluates a condition that many variants repeat only once."""
+
+    def __init__(self) -> None:
+        self._pool: dict[str, Any] = {}
+
+    def __call__(self, condition: Any) -> Any:
+        if condition is None:
+            return None
+        key = json.dumps(condition, sort_keys=True, ensure_ascii=False, default=str)
+        return self._pool.setdefault(key, condition)
+
+    def many(self, conditions: Any) -> tuple:
+        return self.shared(tuple(self(c) for c in conditions))
+
+    def shared(self, items: tuple) -> tuple:
+        """The same tuple object for equal contents (conditions, tiers, fees, documents)."""
+        return self._pool.setdefault("tuple:" + repr(items), items)
 
 
 def load_catalogue(session: Session) -> Catalogue:
     """Every program variant, provider, plan and question, as plain objects."""
+    intern = _Interner()
     tables = {}
     for t in session.scalars(select(m.SmeTable)):
         rows = {r["industry"]: SmeRow(r["industry"], r.get("capital_max_yen"), r.get("employees_max"), r.get("text"))
@@ -191,7 +214,7 @@ def load_catalogue(session: Session) -> Catalogue:
         fiscal_years.setdefault(program.provider_id, packs[program.pack_id].fiscal_year)
     providers = {
         p.id: Provider(p.id, p.name, p.kind, p.prefecture, p.municipality, tables.get(p.sme_table_id or ""),
-                       tuple(p.general_conditions), _documents(p.documents), fiscal_years.get(p.id))
+                       intern.many(p.general_conditions), _documents(p.documents, intern), fiscal_years.get(p.id))
         for p in session.scalars(select(m.Provider))}
     variants = []
     for program in programs:
@@ -200,20 +223,20 @@ def load_catalogue(session: Session) -> Catalogue:
                 id=v.id, program_id=program.id, program_name=program.name, label=v.label,
                 provider_id=program.provider_id, kind=program.kind, category=program.category,
                 guarantee=program.guarantee, valid_from=program.valid_from, valid_to=program.valid_to,
-                program_as_of=program.as_of, target_text=v.target_text, conditions=tuple(v.conditions),
-                uses=tuple(v.uses), use_notes=tuple(v.use_notes), limit_yen=v.limit_yen,
+                program_as_of=program.as_of, target_text=v.target_text, conditions=intern.many(v.conditions),
+                uses=intern.shared(tuple(v.uses)), use_notes=tuple(v.use_notes), limit_yen=v.limit_yen,
                 limit_separate=v.limit_separate, limit_includes_existing=v.limit_includes_existing,
                 limit_shared_with=tuple(v.limit_shared_with), limit_text=v.limit_text, rate_kind=v.rate_kind,
-                tiers=tuple(Tier(t.max_months, t.rate_pct, t.city_share_pct, t.own_rate_pct, t.note)
-                            for t in v.rate_tiers),
+                tiers=intern.shared(tuple(Tier(t.max_months, t.rate_pct, t.city_share_pct, t.own_rate_pct, t.note)
+                                          for t in v.rate_tiers)),
                 city_share_pct=v.city_share_pct, own_rate_pct=v.own_rate_pct, term_min_months=v.term_min_months,
                 term_max_months=v.term_max_months, term_by_use=dict(v.term_by_use or {}),
                 grace_months=v.grace_months, bullet_max_months=v.bullet_max_months, repayment=tuple(v.repayment),
-                fees=tuple(Fee(f.min_pct, f.max_pct, f.label, f.subsidised, f.when, f.valid_from, f.valid_to)
-                           for f in v.guarantee_fees),
+                fees=intern.shared(tuple(Fee(f.min_pct, f.max_pct, f.label, f.subsidised, intern(f.when), f.valid_from,
+                                             f.valid_to) for f in v.guarantee_fees)),
                 fee_adjustments=tuple(FeeAdjustment(a.kind, a.label, a.min_pct, a.max_pct, a.add_min_pct,
-                                                     a.add_max_pct, a.how, a.when) for a in v.fee_adjustments),
-                documents=_documents(v.documents), source_file=v.source_file, source_section=v.source_section,
+                                                     a.add_max_pct, a.how, intern(a.when)) for a in v.fee_adjustments),
+                documents=_documents(v.documents, intern), source_file=v.source_file, source_section=v.source_section,
                 as_of=v.as_of, notes=tuple(program.notes) + tuple(v.notes),
                 interpretations=tuple(program.interpretations) + tuple(v.interpretations),
                 position=len(variants)))

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from desk import catalogue as cat
 from desk import textfmt, vocab
 from desk.intake import Intake, SalesChange
 from desk.matching.domain import Catalogue, DocumentInfo, Provider, Variant
 from desk.matching.outcome import FAIL, PASS, UNKNOWN, Facts, Outcome, Todo, all_of, any_of
-from desk.matching.terms import Terms, compute_terms
+from desk.matching.terms import Pricing, Terms, compute_pricing, remaining_limit
 from desk.rules.logic import IMPLEMENTATIONS, sme_verdict
 
 ELIGIBLE, CONDITIONAL, INELIGIBLE = "eligible", "conditional", "ineligible"
@@ -27,8 +27,7 @@ STATUS_ORDER = {ELIGIBLE: 0, CONDITIONAL: 1, INELIGIBLE: 2}
 STATUS_LABELS = {ELIGIBLE: "対象", CONDITIONAL: "条件付き", INELIGIBLE: "対象外"}
 
 
-@dataclass(frozen=True)
-class ProgramResult:
+class ProgramResult(NamedTuple):
     variant: Variant
     provider: Provider
     status: str
@@ -53,12 +52,23 @@ class MatchResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def evaluate_condition(condition: dict[str, Any], facts: Facts) -> Outcome:
+def evaluate_condition(condition: dict[str, Any], facts: Facts, memo: dict[int, Outcome] | None = None) -> Outcome:
+    """A condition tree's outcome. ``memo`` (one per match and provider) remembers outcomes by
+    the condition object, so a provider's general conditions, shared by every variant, and fee
+    or document conditions repeated across variants are evaluated once."""
+    if memo is not None:
+        known = memo.get(id(condition))
+        if known is not None:
+            return known
     if "check" in condition:
-        return IMPLEMENTATIONS[condition["check"]](condition.get("params") or {}, facts)
-    if "any_of" in condition:
-        return any_of([evaluate_condition(c, facts) for c in condition["any_of"]], condition.get("text"))
-    return all_of([evaluate_condition(c, facts) for c in condition["all_of"]])
+        outcome = IMPLEMENTATIONS[condition["check"]](condition.get("params") or {}, facts)
+    elif "any_of" in condition:
+        outcome = any_of([evaluate_condition(c, facts, memo) for c in condition["any_of"]], condition.get("text"))
+    else:
+        outcome = all_of([evaluate_condition(c, facts, memo) for c in condition["all_of"]])
+    if memo is not None:
+        memo[id(condition)] = outcome
+    return outcome
 
 
 def in_force(variant: Variant, on: dt.date) -> bool:
@@ -75,38 +85,96 @@ def match(catalogue: Catalogue, intake: Intake, *, on: dt.date, sales: SalesChan
           municipality: str | None, city: str | None, warnings: list[str] | None = None) -> MatchResult:
     warnings = list(warnings or [])
     results = []
-    facts_by_provider: dict[str, Facts] = {}
+    by_provider: dict[str, _ProviderMatch] = {}
     for variant in catalogue.variants:
         if not in_force(variant, on):
             continue
         provider = catalogue.providers[variant.provider_id]
-        facts = facts_by_provider.get(provider.id)
-        if facts is None:
-            facts = facts_by_provider[provider.id] = Facts(intake, sales, on, provider, catalogue.plans,
-                                                           catalogue.questions, prefecture, municipality, city)
-        results.append(evaluate_variant(variant, provider, facts))
+        state = by_provider.get(provider.id)
+        if state is None:
+            facts = Facts(intake, sales, on, provider, catalogue.plans, catalogue.questions, prefecture,
+                          municipality, city)
+            state = by_provider[provider.id] = _ProviderMatch(facts)
+        results.append(evaluate_variant(variant, provider, state.facts, state))
     results.sort(key=_order_key)
     warnings.extend(_date_warnings(catalogue, on, results, prefecture, municipality))
     return MatchResult(on, summarise_sme(catalogue, intake), results, warnings)
 
 
-def evaluate_variant(variant: Variant, provider: Provider, facts: Facts) -> ProgramResult:
+class _ProviderMatch:
+    """What one match knows about one provider's variants. Outcomes are remembered by the
+    object evaluated (conditions, condition lists, documents, tiers and fees are interned
+    when the catalogue loads, so equal content is one object); the memo lives only as long
+    as the match, while every such object is alive, so an id() is never reused within it."""
+
+    def __init__(self, facts: Facts):
+        self.facts = facts
+        self.memo: dict[int, Outcome] = {}
+        self.lists: dict[int, Outcome] = {}
+        self.purposes: dict[int, Outcome] = {}
+        self.pricings: dict[tuple, Pricing] = {}
+        self.documents: dict[int, tuple[Todo, ...]] = {}
+        self.stale: dict[tuple, bool] = {}
+        provider = facts.provider
+        self.applies = lambda cond: evaluate_condition(cond, facts, self.memo)
+        self.base = all_of([_located_in_provider_area(provider, facts),
+                            *(evaluate_condition(c, facts, self.memo) for c in provider.general_conditions)])
+        self.provider_documents = _document_todos(provider.documents, facts, self.memo)
+
+    def conditions(self, conditions: tuple[dict[str, Any], ...]) -> Outcome:
+        outcome = self.lists.get(id(conditions))
+        if outcome is None:
+            outcome = self.lists[id(conditions)] = all_of(
+                [evaluate_condition(c, self.facts, self.memo) for c in conditions])
+        return outcome
+
+    def pricing(self, variant: Variant) -> Pricing:
+        key = (id(variant.tiers), id(variant.fees), variant.city_share_pct, variant.own_rate_pct)
+        pricing = self.pricings.get(key)
+        if pricing is None:
+            pricing = self.pricings[key] = compute_pricing(
+                variant, term_months=self.facts.intake.term_months, on=self.facts.on, applies=self.applies)
+        return pricing
+
+    def document_todos(self, documents: tuple[DocumentInfo, ...]) -> tuple[Todo, ...]:
+        todos = self.documents.get(id(documents))
+        if todos is None:
+            todos = self.documents[id(documents)] = tuple(dict.fromkeys(
+                self.provider_documents + _document_todos(documents, self.facts, self.memo)))
+        return todos
+
+    def is_stale(self, variant: Variant) -> bool:
+        key = (variant.valid_to, variant.program_as_of)
+        stale = self.stale.get(key)
+        if stale is None:
+            stale = self.stale[key] = is_stale(variant, self.facts.on)
+        return stale
+
+
+def evaluate_variant(variant: Variant, provider: Provider, facts: Facts,
+                     state: _ProviderMatch | None = None) -> ProgramResult:
     intake = facts.intake
-    outcomes = [_located_in_provider_area(provider, facts)]
-    outcomes += [evaluate_condition(c, facts) for c in provider.general_conditions]
-    outcomes += [evaluate_condition(c, facts) for c in variant.conditions]
-    outcomes.append(_purposes(variant, intake))
-    combined = all_of(outcomes)
-    terms = compute_terms(variant, term_months=intake.term_months, on=facts.on,
-                          guaranteed_balance_yen=intake.guaranteed_balance_yen,
-                          applies=lambda cond: evaluate_condition(cond, facts))
-    extras = [_amount(variant, intake, terms), _term(variant, intake)]
-    combined = all_of([combined, *extras])
-    status = {PASS: ELIGIBLE, UNKNOWN: CONDITIONAL, FAIL: INELIGIBLE}[combined.status]
-    todos = list(combined.todos) if status != ELIGIBLE else [t for t in combined.todos if t.kind != "question"]
-    todos += _document_todos(provider.documents + variant.documents, facts)
-    return ProgramResult(variant, provider, status, combined.reasons, tuple(dict.fromkeys(todos)), terms,
-                         is_stale(variant, facts.on))
+    state = state or _ProviderMatch(facts)
+    purposes = state.purposes.get(id(variant.uses))
+    if purposes is None:
+        purposes = state.purposes[id(variant.uses)] = _purposes(variant, intake)
+    pricing = state.pricing(variant)
+    remaining = remaining_limit(variant, intake.guaranteed_balance_yen)
+    terms = Terms(pricing.rate_pct, pricing.city_share_pct, pricing.own_rate_pct, pricing.fee_range_pct,
+                  remaining, pricing.cost_pct)
+    combined = all_of([state.base, state.conditions(variant.conditions), purposes,
+                       _amount(variant, intake, remaining), _term(variant, intake)])
+    status = _STATUS[combined.status]
+    documents = state.document_todos(variant.documents)
+    if combined.todos:
+        own = combined.todos if status != ELIGIBLE else tuple(t for t in combined.todos if t.kind != "question")
+        todos = tuple(dict.fromkeys(own + documents))
+    else:
+        todos = documents
+    return ProgramResult(variant, provider, status, combined.reasons, todos, terms, state.is_stale(variant))
+
+
+_STATUS = {PASS: ELIGIBLE, UNKNOWN: CONDITIONAL, FAIL: INELIGIBLE}
 
 
 def _located_in_provider_area(provider: Provider, facts: Facts) -> Outcome:
@@ -138,14 +206,14 @@ def _purposes(variant: Variant, intake: Intake) -> Outcome:
     return Outcome.ok()
 
 
-def _amount(variant: Variant, intake: Intake, terms: Terms) -> Outcome:
+def _amount(variant: Variant, intake: Intake, remaining: int | None) -> Outcome:
     limit = variant.limit_yen
-    if limit is None:
+    if limit is None or (intake.amount_yen is None and not variant.limit_includes_existing):
         return Outcome.ok()
     if variant.limit_includes_existing and intake.guaranteed_balance_yen is None:
         return Outcome.unknown(f"限度額{textfmt.yen(limit)}には既存の保証付き融資の残高が含まれます: 残高を確認してください",
                                Todo("信用保証協会の保証付き融資の残高", kind="question"))
-    remaining = terms.remaining_limit_yen if terms.remaining_limit_yen is not None else limit
+    remaining = remaining if remaining is not None else limit
     if remaining <= 0:
         return Outcome.fail(f"既存の保証付き融資の残高で限度額（{textfmt.yen(limit)}）に達しています")
     if intake.amount_yen is not None and intake.amount_yen > remaining:
@@ -173,10 +241,10 @@ def _term(variant: Variant, intake: Intake) -> Outcome:
     return Outcome.ok()
 
 
-def _document_todos(documents: tuple[DocumentInfo, ...], facts: Facts) -> list[Todo]:
+def _document_todos(documents: tuple[DocumentInfo, ...], facts: Facts, memo: dict[int, Outcome]) -> list[Todo]:
     todos = []
     for doc in documents:
-        if doc.when is not None and evaluate_condition(doc.when, facts).status == FAIL:
+        if doc.when is not None and evaluate_condition(doc.when, facts, memo).status == FAIL:
             continue
         kind = "certificate" if doc.kind in ("certificate", "confirmation") and not doc.confirms_only else "document"
         todos.append(Todo(doc.name, doc.issuer, kind))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from desk.intake import Intake, SalesChange
 from desk.matching.domain import PlanInfo, Provider, QuestionInfo
@@ -12,9 +12,10 @@ from desk.matching.domain import PlanInfo, Provider, QuestionInfo
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
 
 
-@dataclass(frozen=True)
-class Todo:
-    """Something to obtain, confirm or answer; ``where`` is an office id or a generic issuer."""
+class Todo(NamedTuple):
+    """Something to obtain, confirm or answer; ``where`` is an office id or a generic issuer.
+    (Outcomes and to-dos are NamedTuples: a match builds thousands, and tuples are built and
+    hashed in C.)"""
 
     what: str
     where: str | None = None          # office id, or municipality / bank / guarantee_association / applicant
@@ -23,15 +24,14 @@ class Todo:
     question: str | None = None       # the question id to answer
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     status: str
     reasons: tuple[str, ...] = ()
     todos: tuple[Todo, ...] = ()
 
     @classmethod
     def ok(cls, todos: tuple[Todo, ...] = ()) -> Outcome:
-        return cls(PASS, (), todos)
+        return cls(PASS, (), todos) if todos else PASSED
 
     @classmethod
     def fail(cls, reason: str, todo: Todo | None = None) -> Outcome:
@@ -40,6 +40,9 @@ class Outcome:
     @classmethod
     def unknown(cls, reason: str, todo: Todo | None = None) -> Outcome:
         return cls(UNKNOWN, (reason,), (todo,) if todo else ())
+
+
+PASSED = Outcome(PASS)  # the common answer, shared rather than rebuilt thousands of times per match
 
 
 @dataclass(frozen=True)
@@ -59,14 +62,19 @@ class Facts:
 
 def all_of(outcomes: list[Outcome]) -> Outcome:
     """Every outcome must pass: fail lists every failure, unknown every open point."""
-    failed = [o for o in outcomes if o.status == FAIL]
+    rest = [o for o in outcomes if o is not PASSED]
+    if not rest:
+        return PASSED
+    if len(rest) == 1:
+        return rest[0]
+    failed = [o for o in rest if o.status == FAIL]
     if failed:
-        return Outcome(FAIL, _flat(o.reasons for o in failed), _flat(o.todos for o in failed))
-    open_ = [o for o in outcomes if o.status == UNKNOWN]
-    todos = _flat(o.todos for o in outcomes)
+        return Outcome(FAIL, _flat([o.reasons for o in failed]), _flat([o.todos for o in failed]))
+    todos = _flat([o.todos for o in rest])
+    open_ = [o for o in rest if o.status == UNKNOWN]
     if open_:
-        return Outcome(UNKNOWN, _flat(o.reasons for o in open_), todos)
-    return Outcome(PASS, (), todos)
+        return Outcome(UNKNOWN, _flat([o.reasons for o in open_]), todos)
+    return Outcome(PASS, (), todos) if todos else PASSED
 
 
 def any_of(outcomes: list[Outcome], text: str | None = None) -> Outcome:
@@ -86,10 +94,9 @@ def any_of(outcomes: list[Outcome], text: str | None = None) -> Outcome:
     return Outcome(FAIL, reasons, _flat(o.todos for o in outcomes if o.todos))
 
 
-def _flat(groups: Any) -> tuple:
+def _flat(groups: list) -> tuple:
+    """The items of several groups, each once, in order."""
     out: list = []
     for group in groups:
-        for item in group:
-            if item not in out:
-                out.append(item)
-    return tuple(out)
+        out.extend(group)
+    return tuple(out) if len(out) < 2 else tuple(dict.fromkeys(out))

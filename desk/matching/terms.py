@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from desk.matching.domain import Fee, Tier, Variant
 from desk.matching.outcome import FAIL, Outcome
 
 
-@dataclass(frozen=True)
-class Terms:
+class Terms(NamedTuple):
     rate_pct: float | None
     city_share_pct: float | None
     own_rate_pct: float | None
@@ -48,8 +47,18 @@ def fees_in_force(fees: tuple[Fee, ...], on: dt.date, applies: Callable[[dict], 
     return out
 
 
-def compute_terms(variant: Variant, *, term_months: int | None, on: dt.date, guaranteed_balance_yen: int | None,
-                  applies: Callable[[dict], Outcome]) -> Terms:
+class Pricing(NamedTuple):
+    """Rate, shares and fees: what variants with the same tiers and fees have in common."""
+
+    rate_pct: float | None
+    city_share_pct: float | None
+    own_rate_pct: float | None
+    fee_range_pct: tuple[float, float] | None
+    cost_pct: float | None
+
+
+def compute_pricing(variant: Variant, *, term_months: int | None, on: dt.date,
+                    applies: Callable[[dict], Outcome]) -> Pricing:
     tier = tier_for(variant.tiers, term_months)
     rate = tier.rate_pct if tier else None
     share = (tier.city_share_pct if tier and tier.city_share_pct is not None else variant.city_share_pct)
@@ -59,9 +68,21 @@ def compute_terms(variant: Variant, *, term_months: int | None, on: dt.date, gua
         own = round(max(rate - share, 0.0), 4)
     fees = fees_in_force(variant.fees, on, applies)
     fee_range = (min(f.min_pct for f in fees), max(f.max_pct for f in fees)) if fees else None
+    visitor_rate = own if own is not None else rate
+    cost = None if visitor_rate is None else visitor_rate + (fee_range[1] if fee_range else 0.0)
+    return Pricing(rate, share, own, fee_range, cost)
+
+
+def remaining_limit(variant: Variant, guaranteed_balance_yen: int | None) -> int | None:
+    """What is left of the limit once existing guaranteed balances count against it."""
     remaining = variant.limit_yen
     if remaining is not None and variant.limit_includes_existing and guaranteed_balance_yen:
         remaining = max(remaining - guaranteed_balance_yen, 0)
-    visitor_rate = own if own is not None else rate
-    cost = None if visitor_rate is None else visitor_rate + (fee_range[1] if fee_range else 0.0)
-    return Terms(rate, share, own, fee_range, remaining, cost)
+    return remaining
+
+
+def compute_terms(variant: Variant, *, term_months: int | None, on: dt.date, guaranteed_balance_yen: int | None,
+                  applies: Callable[[dict], Outcome], pricing: Pricing | None = None) -> Terms:
+    p = pricing or compute_pricing(variant, term_months=term_months, on=on, applies=applies)
+    return Terms(p.rate_pct, p.city_share_pct, p.own_rate_pct, p.fee_range_pct,
+                 remaining_limit(variant, guaranteed_balance_yen), p.cost_pct)
