@@ -149,6 +149,8 @@ class Variant(SourcedMixin, AnnotatedMixin, Base):
     label: Mapped[str | None] = mapped_column(Text)
     target_text: Mapped[str | None] = mapped_column(Text)
     conditions: Mapped[list[Any]] = mapped_column(default=list)
+    # Provider-wide checks this variant waives or softens (founders and the 1-year rule).
+    general_exceptions: Mapped[list[Any]] = mapped_column(default=list)
     uses: Mapped[list[str]] = mapped_column(default=list)
     uses_text: Mapped[str | None] = mapped_column(Text)
     use_notes: Mapped[list[str]] = mapped_column(default=list)

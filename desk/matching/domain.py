@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -77,6 +77,7 @@ class Variant:
     program_as_of: dt.date | None
     target_text: str | None
     conditions: tuple[dict[str, Any], ...]
+    general_exceptions: tuple[dict[str, Any], ...]
     uses: tuple[str, ...]
     use_notes: tuple[str, ...]
     limit_yen: int | None
@@ -103,6 +104,9 @@ class Variant:
     notes: tuple[str, ...]
     interpretations: tuple[str, ...]
     position: int = 0
+    # Partners in a shared limit that count existing guaranteed balances: this variant's
+    # remaining amount is capped by theirs (小口零細's 500万円 row inside its 2,000万円).
+    limit_cap_partners: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -161,8 +165,17 @@ class Catalogue:
     questions: dict[str, QuestionInfo]
     pack_versions: dict[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # An index by id, built once per catalogue (also after dataclasses.replace).
+        object.__setattr__(self, "_by_id", {v.id: v for v in self.variants})
+
     def variant(self, variant_id: str) -> Variant | None:
-        return next((v for v in self.variants if v.id == variant_id), None)
+        return self._by_id.get(variant_id)
+
+    def partners(self, variant: Variant) -> tuple[Variant, ...]:
+        if not variant.limit_cap_partners:
+            return ()
+        return tuple(self._by_id[p] for p in variant.limit_cap_partners if p in self._by_id)
 
 
 def _documents(rows: Any, intern: Any) -> tuple[DocumentInfo, ...]:
@@ -224,6 +237,7 @@ def load_catalogue(session: Session) -> Catalogue:
                 provider_id=program.provider_id, kind=program.kind, category=program.category,
                 guarantee=program.guarantee, valid_from=program.valid_from, valid_to=program.valid_to,
                 program_as_of=program.as_of, target_text=v.target_text, conditions=intern.many(v.conditions),
+                general_exceptions=intern.shared(tuple(intern(e) for e in v.general_exceptions or ())),
                 uses=intern.shared(tuple(v.uses)), use_notes=tuple(v.use_notes), limit_yen=v.limit_yen,
                 limit_separate=v.limit_separate, limit_includes_existing=v.limit_includes_existing,
                 limit_shared_with=tuple(v.limit_shared_with), limit_text=v.limit_text, rate_kind=v.rate_kind,
@@ -240,6 +254,12 @@ def load_catalogue(session: Session) -> Catalogue:
                 as_of=v.as_of, notes=tuple(program.notes) + tuple(v.notes),
                 interpretations=tuple(program.interpretations) + tuple(v.interpretations),
                 position=len(variants)))
+    # The enclosing limit of a sub-limit: a partner that counts existing balances and is at least as large.
+    enclosing = {v.id: v.limit_yen for v in variants if v.limit_includes_existing and v.limit_yen is not None}
+    variants = [replace(v, limit_cap_partners=tuple(
+                    p for p in v.limit_shared_with if p in enclosing and v.limit_yen is not None
+                    and enclosing[p] >= v.limit_yen and not v.limit_includes_existing))
+                if set(v.limit_shared_with) & set(enclosing) else v for v in variants]
     plans = {p.id: PlanInfo(p.id, p.name, p.issuer, p.how) for p in session.scalars(select(m.Plan))}
     questions = {q.id: QuestionInfo(q.id, q.text, q.type, q.help) for q in session.scalars(select(m.Question))}
     return Catalogue(tuple(variants), providers, plans, questions, {p.id: p.version for p in packs.values()})

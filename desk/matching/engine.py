@@ -95,7 +95,7 @@ def match(catalogue: Catalogue, intake: Intake, *, on: dt.date, sales: SalesChan
             facts = Facts(intake, sales, on, provider, catalogue.plans, catalogue.questions, prefecture,
                           municipality, city)
             state = by_provider[provider.id] = _ProviderMatch(facts)
-        results.append(evaluate_variant(variant, provider, state.facts, state))
+        results.append(evaluate_variant(variant, provider, state.facts, state, catalogue.partners(variant)))
     results.sort(key=_order_key)
     warnings.extend(_date_warnings(catalogue, on, results, prefecture, municipality))
     return MatchResult(on, summarise_sme(catalogue, intake), results, warnings)
@@ -117,9 +117,27 @@ class _ProviderMatch:
         self.stale: dict[tuple, bool] = {}
         provider = facts.provider
         self.applies = lambda cond: evaluate_condition(cond, facts, self.memo)
-        self.base = all_of([_located_in_provider_area(provider, facts),
-                            *(evaluate_condition(c, facts, self.memo) for c in provider.general_conditions)])
+        self.located = _located_in_provider_area(provider, facts)
+        self.general = [(c.get("check"), evaluate_condition(c, facts, self.memo)) for c in provider.general_conditions]
+        self.bases: dict[int, Outcome] = {}
         self.provider_documents = _document_todos(provider.documents, facts, self.memo)
+
+    def base(self, exceptions: tuple[dict[str, Any], ...]) -> Outcome:
+        """The provider's location and general conditions, with this variant's exceptions."""
+        outcome = self.bases.get(id(exceptions))
+        if outcome is None:
+            effects = {e["check"]: e for e in exceptions}
+            parts = [self.located]
+            for check, result in self.general:
+                exception = effects.get(check)
+                if exception is None:
+                    parts.append(result)
+                elif exception["effect"] == "conditional" and result.status == FAIL:
+                    # 「…でもご利用いただける場合があります」: not a refusal, a question for the bank.
+                    note = exception.get("text") or "例外として利用できる場合があります"
+                    parts.append(Outcome(UNKNOWN, tuple(f"{r}（{note}）" for r in result.reasons), result.todos))
+            outcome = self.bases[id(exceptions)] = all_of(parts)
+        return outcome
 
     def conditions(self, conditions: tuple[dict[str, Any], ...]) -> Outcome:
         outcome = self.lists.get(id(conditions))
@@ -151,8 +169,8 @@ class _ProviderMatch:
         return stale
 
 
-def evaluate_variant(variant: Variant, provider: Provider, facts: Facts,
-                     state: _ProviderMatch | None = None) -> ProgramResult:
+def evaluate_variant(variant: Variant, provider: Provider, facts: Facts, state: _ProviderMatch | None = None,
+                     partners: tuple[Variant, ...] = ()) -> ProgramResult:
     intake = facts.intake
     state = state or _ProviderMatch(facts)
     purposes = state.purposes.get(id(variant.uses))
@@ -160,10 +178,15 @@ def evaluate_variant(variant: Variant, provider: Provider, facts: Facts,
         purposes = state.purposes[id(variant.uses)] = _purposes(variant, intake)
     pricing = state.pricing(variant)
     remaining = remaining_limit(variant, intake.guaranteed_balance_yen)
+    for partner in partners:
+        # A sub-limit inside a limit that counts existing balances: the tighter one applies.
+        partner_remaining = remaining_limit(partner, intake.guaranteed_balance_yen)
+        if remaining is not None and partner_remaining is not None:
+            remaining = min(remaining, partner_remaining)
     terms = Terms(pricing.rate_pct, pricing.city_share_pct, pricing.own_rate_pct, pricing.fee_range_pct,
                   remaining, pricing.cost_pct)
-    combined = all_of([state.base, state.conditions(variant.conditions), purposes,
-                       _amount(variant, intake, remaining), _term(variant, intake)])
+    combined = all_of([state.base(variant.general_exceptions), state.conditions(variant.conditions), purposes,
+                       _amount(variant, intake, remaining, counts_existing=bool(partners)), _term(variant, intake)])
     status = _STATUS[combined.status]
     documents = state.document_todos(variant.documents)
     if combined.todos:
@@ -206,16 +229,17 @@ def _purposes(variant: Variant, intake: Intake) -> Outcome:
     return Outcome.ok()
 
 
-def _amount(variant: Variant, intake: Intake, remaining: int | None) -> Outcome:
+def _amount(variant: Variant, intake: Intake, remaining: int | None, counts_existing: bool = False) -> Outcome:
     limit = variant.limit_yen
-    if limit is None or (intake.amount_yen is None and not variant.limit_includes_existing):
+    counts_existing = counts_existing or variant.limit_includes_existing
+    if limit is None or (intake.amount_yen is None and not counts_existing):
         return Outcome.ok()
-    if variant.limit_includes_existing and intake.guaranteed_balance_yen is None:
+    if counts_existing and intake.guaranteed_balance_yen is None:
         return Outcome.unknown(f"限度額{textfmt.yen(limit)}には既存の保証付き融資の残高が含まれます: 残高を確認してください",
                                Todo("信用保証協会の保証付き融資の残高", kind="question"))
     remaining = remaining if remaining is not None else limit
     if remaining <= 0:
-        return Outcome.fail(f"既存の保証付き融資の残高で限度額（{textfmt.yen(limit)}）に達しています")
+        return Outcome.fail(f"既存の保証付き融資の残高で限度額に達しています（限度額 {textfmt.yen(limit)}）")
     if intake.amount_yen is not None and intake.amount_yen > remaining:
         return Outcome.unknown(f"希望額（{textfmt.yen(intake.amount_yen)}）が利用できる額を超えています: "
                                f"{textfmt.yen(remaining)}まで",

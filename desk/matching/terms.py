@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from desk.matching.domain import Fee, Tier, Variant
-from desk.matching.outcome import FAIL, Outcome
+from desk.matching.outcome import FAIL, PASS, Outcome
 
 
 class Terms(NamedTuple):
@@ -34,17 +34,13 @@ def tier_for(tiers: tuple[Tier, ...], term_months: int | None) -> Tier | None:
 
 
 def fees_in_force(fees: tuple[Fee, ...], on: dt.date, applies: Callable[[dict], Outcome]) -> list[Fee]:
-    """Fee rows valid on the date whose condition does not fail for this business."""
-    out = []
-    for fee in fees:
-        if fee.valid_from and on < fee.valid_from:
-            continue
-        if fee.valid_to and on > fee.valid_to:
-            continue
-        if fee.when and applies(fee.when).status == FAIL:
-            continue
-        out.append(fee)
-    return out
+    """Fee rows valid on the date that apply to this business. When some row's condition
+    holds (an SN4 holder and the 1～4,6号 row), rows that merely might apply (7・8号) drop out."""
+    dated = [f for f in fees if not (f.valid_from and on < f.valid_from) and not (f.valid_to and on > f.valid_to)]
+    verdicts = [(f, applies(f.when).status if f.when else None) for f in dated]
+    if any(v == PASS for _, v in verdicts):
+        return [f for f, v in verdicts if v in (None, PASS)]
+    return [f for f, v in verdicts if v != FAIL]
 
 
 class Pricing(NamedTuple):

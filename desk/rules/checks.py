@@ -92,9 +92,12 @@ CHECKS: dict[str, CheckSpec] = {spec.name: spec for spec in (
         "after_start_max_months": Param("int"),
         "forms": Param("list[str]", choices=("sole_proprietor", "corporation")),
         "extended_before_start_months": Param("int"),   # with tokutei_sogyo_shien
+        "any_before_start": Param("bool"),               # any prospective founder, however far off the start
     }),
     CheckSpec("purpose_any", "資金使途が次のいずれかを含むこと", {
         "any_of": Param("list[str]", required=True, choices=tuple(vocab.PURPOSES))}),
+    CheckSpec("amount_at_most_answer", "希望額が回答の金額（例: 債権相当額）の範囲内であること", {
+        "question": Param("str", required=True)}),
     CheckSpec("answer", "追加の質問への回答", {
         "question": Param("str", required=True),
         "equals": Param("any"),

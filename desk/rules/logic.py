@@ -58,6 +58,9 @@ def sme_verdict(facts: Facts) -> tuple[str, str]:
     if table is None:
         return UNKNOWN, "中小企業者の基準が登録されていません"
     employees = intake.employees
+    if entity == "medical_corporation" and entity not in table.entity_rules:
+        # Sagamihara: 「医業を主たる事業とする法人につきましては、お問い合わせください」
+        return UNKNOWN, f"{_entity_label(entity)}の中小企業者の基準は{facts.provider.name}にお問い合わせください"
     if entity in ("npo", "medical_corporation") and entity in table.entity_rules:
         rule = table.entity_rules[entity]
         limit = (rule.get("by_industry") or {}).get(intake.industry or "", rule["employees_max"])
@@ -307,9 +310,10 @@ def plan_any(params: dict[str, Any], facts: Facts) -> Outcome:
     plans = [facts.plans.get(p) for p in params["any_of"]]
     names = "、".join(p.name if p else pid for p, pid in zip(plans, params["any_of"]))
     how = params.get("how") or "／".join(p.how for p in plans if p and p.how)
-    suffix = "（取得済みの場合は入力すると再判定します）" if facts.intake.plans is None else ""
+    if facts.intake.plans is None:  # not asked: unknown, never "no" (INTAKE.md)
+        return Outcome.unknown(f"{names}を受けているかの確認が必要です", Todo(f"{names}の有無", kind="question"))
     todo = Todo(how or names, (plans[0].issuer if plans and plans[0] else None), "plan")
-    return Outcome.fail(f"{names}が必要です。{how}ことで対象になります{suffix}" if how else f"{names}が必要です{suffix}", todo)
+    return Outcome.fail(f"{names}が必要です。{how}ことで対象になります" if how else f"{names}が必要です", todo)
 
 
 @implements("cause_any")
@@ -420,6 +424,10 @@ def founder(params: dict[str, Any], facts: Facts) -> Outcome:
             return Outcome.fail("創業の形態（" + ("会社" if form == "corporation" else "個人事業") + "）が対象外です")
         before = params.get("before_start_months")
         if not before:
+            if not params.get("any_before_start"):
+                limit = params.get("after_start_max_months")
+                after = f"（事業開始後{textfmt.months(limit)}未満）" if limit else ""
+                return Outcome.fail(f"すでに事業を始めている方が対象です{after}")
             return Outcome.ok() if (not forms or form is not None) else Outcome.unknown(
                 "創業の形態（個人事業か会社設立か）の確認が必要です", Todo("創業の形態", kind="question"))
         if form is None:
@@ -459,6 +467,23 @@ def purpose_any(params: dict[str, Any], facts: Facts) -> Outcome:
     if set(facts.intake.purposes) & set(params["any_of"]):
         return Outcome.ok()
     return Outcome.fail(f"資金使途に{names}を含むことが条件です")
+
+
+@implements("amount_at_most_answer")
+def amount_at_most_answer(params: dict[str, Any], facts: Facts) -> Outcome:
+    """A limit set by an answer (債権相当額の範囲内): above it is conditional, with the figure."""
+    qid = params["question"]
+    question = facts.questions.get(qid)
+    text = question.text if question else qid
+    value = facts.intake.answers.get(qid)
+    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return Outcome.unknown(f"限度額の確認が必要です: {text}", Todo(text, kind="question", question=qid))
+    amount = facts.intake.amount_yen
+    if amount is None or amount <= value:
+        return Outcome.ok()
+    return Outcome.unknown(f"希望額（{textfmt.yen(amount)}）が{text}（{textfmt.yen(int(value))}）を超えています: "
+                           f"{textfmt.yen(int(value))}まで",
+                           Todo(f"{textfmt.yen(int(value))}までで申し込む", kind="confirm"))
 
 
 @implements("answer")

@@ -1,4 +1,11 @@
-"""Golden cases: intake in, expected status, reasons and terms out (files in golden/)."""
+"""Golden cases: intake in, expected status, reasons and terms out (files in golden/).
+
+A case: `name`, `base` (bases.yaml) + `intake` overrides (sales_change and answers merge) + `unset`,
+`date`, `expect: {variant id: {status, reasons_include, todo_include, rate_pct, own_rate_pct,
+city_share_pct, remaining_limit_yen, guarantee_fee_pct, stale, absent}}`, `output: {warnings_include,
+warnings_exclude, first_contact: {role: office id}, is_sme, size_class}` and, for a known defect of the
+engine or a pack, `xfail: "<one-line reason>"` (strict: the case must still fail).
+"""
 
 from __future__ import annotations
 
@@ -52,6 +59,21 @@ def build_intake(case: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.mark.parametrize("case", _cases())
 def test_golden(case, service):
+    """A case marked `xfail: "<reason>"` documents a known defect of the engine or a pack: it
+    is expected to fail (reported as xfail); if every assertion holds, the test fails (strict),
+    so a fixed defect is noticed and the marker removed."""
+    reason = case.get("xfail")
+    if not reason:
+        check_case(case, service)
+        return
+    try:
+        check_case(case, service)
+    except AssertionError as exc:
+        pytest.xfail(f"{reason} — {str(exc).splitlines()[0] if str(exc) else 'assertion failed'}")
+    pytest.fail(f"XPASS(strict): the case now holds; remove its xfail marker ({reason})")
+
+
+def check_case(case: dict[str, Any], service: MatchService) -> None:
     read = read_intake(build_intake(case))
     on = case.get("date") or DEFAULT_DATE
     result = service.match(read.intake, on=on, warnings=read.warnings)
@@ -70,12 +92,14 @@ def test_golden(case, service):
         for fragment in expected.get("todo_include", ()):
             assert any(fragment in t["what"] or fragment in (t["where"] or "") for t in program["todo"]), \
                 f"{fragment!r} not in todo {program['todo']}"
-        for key in ("rate_pct", "own_rate_pct", "city_share_pct", "remaining_limit_yen", "guarantee_fee_pct"):
+        for key in ("rate_pct", "own_rate_pct", "city_share_pct", "remaining_limit_yen", "guarantee_fee_pct", "stale"):
             if key in expected:
                 assert program[key] == expected[key], f"{key}: {program[key]!r}; {context}"
     output = case.get("output") or {}
     for fragment in output.get("warnings_include", ()):
         assert any(fragment in w for w in result["warnings"]), f"{fragment!r} not in {result['warnings']}"
+    for fragment in output.get("warnings_exclude", ()):
+        assert not any(fragment in w for w in result["warnings"]), f"{fragment!r} unexpectedly in {result['warnings']}"
     for role, contact_id in (output.get("first_contact") or {}).items():
         first = next((c for c in result["contacts"] if c["role"] == role), None)
         assert first is not None and first["id"] == contact_id, f"first {role}: {first and first['id']}"

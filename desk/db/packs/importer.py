@@ -253,7 +253,7 @@ def _condition_refs(conditions: list[Any], plans: set[str], questions: dict[str,
                 for plan in params.get("any_of", ()):
                     if plan not in plans:
                         yield f"plan_any: 計画 '{plan}' がどのパックにもありません（plans に宣言してください）"
-            elif leaf["check"] == "answer" and params.get("question") not in questions:
+            elif leaf["check"] in ("answer", "amount_at_most_answer") and params.get("question") not in questions:
                 yield f"answer: 質問 '{params.get('question')}' がどのパックにもありません（questions に宣言してください）"
 
 

@@ -87,7 +87,7 @@ def _variant_row(rec: dict[str, Any], position: int) -> m.Variant:
     term = rec["term"] or {}
     variant = m.Variant(
         id=rec["id"], position=position, label=rec["label"], target_text=rec["target_text"],
-        conditions=rec["conditions"], uses=rec["uses"], uses_text=rec["uses_text"], use_notes=rec["use_notes"],
+        conditions=rec["conditions"], general_exceptions=rec["general_exceptions"], uses=rec["uses"], uses_text=rec["uses_text"], use_notes=rec["use_notes"],
         limit_yen=limit.get("amount_yen"), limit_separate=bool(limit.get("separate")),
         limit_includes_existing=bool(limit.get("includes_existing_guaranteed")),
         limit_shared_with=limit.get("shared_with") or [], limit_note=limit.get("per_applicant_note"),
@@ -186,7 +186,8 @@ def _variant_record(v: m.Variant, program_source: dict[str, Any]) -> dict[str, A
         "bullet_max_months": v.bullet_max_months, "repayment": v.repayment, "text": v.term_text,
         "by_use": v.term_by_use})
     rec = {
-        "id": v.id, "label": v.label, "target_text": v.target_text, "conditions": v.conditions, "uses": v.uses,
+        "id": v.id, "label": v.label, "target_text": v.target_text, "conditions": v.conditions,
+        "general_exceptions": v.general_exceptions, "uses": v.uses,
         "uses_text": v.uses_text, "use_notes": v.use_notes, "limit": limit or None, "rate": rate or None,
         "term": term or None,
         "guarantee_fees": [_compact("fee", {

@@ -79,13 +79,15 @@ TERM = (F("min_months", "int?"), F("max_months", "int?"), F("grace_months", "int
 FEE = (F("min_pct", "number", required=True), F("max_pct", "number", required=True), F("label", "str?"),
        F("subsidised", "bool", default=False), F("when", "condition?"), F("valid_from", "date?"),
        F("valid_to", "date?"), F("text", "str?"))
+GENERAL_EXCEPTION = (F("check", "choice", required=True, choices=tuple(checks.CHECKS)),
+                     F("effect", "choice", required=True, choices=("waive", "conditional")), F("text", "str?"))
 FEE_ADJUSTMENT = (F("kind", "choice", required=True, choices=vocab.FEE_ADJUSTMENT_KINDS),
                   F("label", "str", required=True), F("min_pct", "number?"), F("max_pct", "number?"),
                   F("add_min_pct", "number?"), F("add_max_pct", "number?"), F("how", "str?"),
                   F("when", "condition?"), F("text", "str?"))
 # Fields a variant has and a program may set as the default of all its variants.
 VARIANT_FIELDS = (
-    F("target_text", "str?"), F("conditions", "conditions"),
+    F("target_text", "str?"), F("conditions", "conditions"), F("general_exceptions", "list:general_exception"),
     F("uses", "list[choice]", choices=vocab.PURPOSES), F("uses_text", "str?"), F("use_notes", "list[str]"),
     F("limit", "record:limit"), F("rate", "record:rate"), F("term", "record:term"),
     F("guarantee_fees", "list:fee"), F("fee_adjustments", "list:fee_adjustment"),
@@ -129,6 +131,7 @@ RECORDS: dict[str, tuple[Field, ...]] = {
     "pack": PACK, "plan": PLAN, "question": QUESTION, "sme_row": SME_ROW, "sme_entity_rule": SME_ENTITY_RULE,
     "sme_table": SME_TABLE, "document": DOCUMENT, "provider": PROVIDER, "limit": LIMIT, "tier": TIER,
     "rate": RATE, "term": TERM, "fee": FEE, "fee_adjustment": FEE_ADJUSTMENT, "variant": VARIANT,
+    "general_exception": GENERAL_EXCEPTION,
     "program": PROGRAM, "organisation": ORGANISATION, "area": AREA, "office": OFFICE, "prefecture": PREFECTURE,
     "municipality": MUNICIPALITY, "postal_code": POSTAL_CODE, "postal_prefix": POSTAL_PREFIX,
 }

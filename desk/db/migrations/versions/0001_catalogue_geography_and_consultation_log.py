@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 19:01:45.023900
+Create Date: 2026-11-22 19:18:36.133917
 """
 from alembic import op
 import sqlalchemy as sa
@@ -282,6 +282,7 @@ def upgrade() -> None:
     sa.Column('label', sa.Text(), nullable=True),
     sa.Column('target_text', sa.Text(), nullable=True),
     sa.Column('conditions', sa.JSON(), nullable=False),
+    sa.Column('general_exceptions', sa.JSON(), nullable=False),
     sa.Column('uses', sa.JSON(), nullable=False),
     sa.Column('uses_text', sa.Text(), nullable=True),
     sa.Column('use_notes', sa.JSON(), nullable=False),
