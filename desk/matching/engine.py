@@ -18,7 +18,7 @@ from desk import catalogue as cat
 from desk import textfmt, vocab
 from desk.intake import Intake, SalesChange
 from desk.matching.domain import Catalogue, DocumentInfo, Provider, Variant
-from desk.matching.outcome import FAIL, PASS, UNKNOWN, Facts, Outcome, Todo, all_of, any_of
+from desk.matching.outcome import FAIL, PASS, PASSED, UNKNOWN, Facts, Outcome, Todo, all_of, any_of
 from desk.matching.terms import Pricing, Terms, compute_pricing, remaining_limit
 from desk.rules.logic import IMPLEMENTATIONS, sme_verdict
 
@@ -115,6 +115,7 @@ class _ProviderMatch:
         self.pricings: dict[tuple, Pricing] = {}
         self.documents: dict[int, tuple[Todo, ...]] = {}
         self.stale: dict[tuple, bool] = {}
+        self.shapes: dict[tuple, tuple[Outcome, Pricing, tuple[Todo, ...], bool]] = {}
         provider = facts.provider
         self.applies = lambda cond: evaluate_condition(cond, facts, self.memo)
         self.located = _located_in_provider_area(provider, facts)
@@ -161,6 +162,20 @@ class _ProviderMatch:
                 self.provider_documents + _document_todos(documents, self.facts, self.memo)))
         return todos
 
+    def shape(self, variant: Variant) -> tuple[Outcome, Pricing, tuple[Todo, ...], bool]:
+        """Everything that depends only on what a variant shares with others of the same
+        shape: its conditions (with the provider's), purposes, pricing, documents, staleness."""
+        key = (id(variant.general_exceptions), id(variant.conditions), id(variant.uses), id(variant.tiers),
+               id(variant.fees), variant.city_share_pct, variant.own_rate_pct, id(variant.documents),
+               variant.valid_to, variant.program_as_of)
+        found = self.shapes.get(key)
+        if found is None:
+            purposes = _purposes(variant, self.facts.intake)
+            outcome = all_of([self.base(variant.general_exceptions), self.conditions(variant.conditions), purposes])
+            found = self.shapes[key] = (outcome, self.pricing(variant), self.document_todos(variant.documents),
+                                        self.is_stale(variant))
+        return found
+
     def is_stale(self, variant: Variant) -> bool:
         key = (variant.valid_to, variant.program_as_of)
         stale = self.stale.get(key)
@@ -173,10 +188,7 @@ def evaluate_variant(variant: Variant, provider: Provider, facts: Facts, state: 
                      partners: tuple[Variant, ...] = ()) -> ProgramResult:
     intake = facts.intake
     state = state or _ProviderMatch(facts)
-    purposes = state.purposes.get(id(variant.uses))
-    if purposes is None:
-        purposes = state.purposes[id(variant.uses)] = _purposes(variant, intake)
-    pricing = state.pricing(variant)
+    shared, pricing, documents, stale = state.shape(variant)
     remaining = remaining_limit(variant, intake.guaranteed_balance_yen)
     for partner in partners:
         # A sub-limit inside a limit that counts existing balances: the tighter one applies.
@@ -185,16 +197,16 @@ def evaluate_variant(variant: Variant, provider: Provider, facts: Facts, state: 
             remaining = min(remaining, partner_remaining)
     terms = Terms(pricing.rate_pct, pricing.city_share_pct, pricing.own_rate_pct, pricing.fee_range_pct,
                   remaining, pricing.cost_pct)
-    combined = all_of([state.base(variant.general_exceptions), state.conditions(variant.conditions), purposes,
-                       _amount(variant, intake, remaining, counts_existing=bool(partners)), _term(variant, intake)])
+    amount = _amount(variant, intake, remaining, counts_existing=bool(partners))
+    term = _term(variant, intake) if intake.term_months is not None else PASSED
+    combined = shared if amount is PASSED and term is PASSED else all_of([shared, amount, term])
     status = _STATUS[combined.status]
-    documents = state.document_todos(variant.documents)
     if combined.todos:
         own = combined.todos if status != ELIGIBLE else tuple(t for t in combined.todos if t.kind != "question")
         todos = tuple(dict.fromkeys(own + documents))
     else:
         todos = documents
-    return ProgramResult(variant, provider, status, combined.reasons, todos, terms, state.is_stale(variant))
+    return ProgramResult(variant, provider, status, combined.reasons, todos, terms, stale)
 
 
 _STATUS = {PASS: ELIGIBLE, UNKNOWN: CONDITIONAL, FAIL: INELIGIBLE}
