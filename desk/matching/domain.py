@@ -107,6 +107,8 @@ class Variant:
     # Partners in a shared limit that count existing guaranteed balances: this variant's
     # remaining amount is capped by theirs (小口零細's 500万円 row inside its 2,000万円).
     limit_cap_partners: tuple[str, ...] = ()
+    # What a match can evaluate once for every variant of the same shape (see engine).
+    shape_key: tuple = ()
 
     @property
     def name(self) -> str:
@@ -210,6 +212,13 @@ class _Interner:
         return self._pool.setdefault("tuple:" + repr(items), items)
 
 
+def shape_key(v: Variant) -> tuple:
+    """Equal for variants whose conditions, purposes, pricing, documents and dates are the same
+    objects (the interner makes equal content one object), so their evaluation can be shared."""
+    return (v.provider_id, id(v.general_exceptions), id(v.conditions), id(v.uses), id(v.tiers), id(v.fees),
+            v.city_share_pct, v.own_rate_pct, id(v.documents), v.valid_to, v.program_as_of)
+
+
 def load_catalogue(session: Session) -> Catalogue:
     """Every program variant, provider, plan and question, as plain objects."""
     intern = _Interner()
@@ -260,6 +269,7 @@ def load_catalogue(session: Session) -> Catalogue:
                     p for p in v.limit_shared_with if p in enclosing and v.limit_yen is not None
                     and enclosing[p] >= v.limit_yen and not v.limit_includes_existing))
                 if set(v.limit_shared_with) & set(enclosing) else v for v in variants]
+    variants = [replace(v, shape_key=shape_key(v)) for v in variants]
     plans = {p.id: PlanInfo(p.id, p.name, p.issuer, p.how) for p in session.scalars(select(m.Plan))}
     questions = {q.id: QuestionInfo(q.id, q.text, q.type, q.help) for q in session.scalars(select(m.Question))}
     return Catalogue(tuple(variants), providers, plans, questions, {p.id: p.version for p in packs.values()})

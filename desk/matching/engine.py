@@ -11,13 +11,14 @@ beyond the maximum or purposes only partly covered make it conditional.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from desk import catalogue as cat
 from desk import textfmt, vocab
 from desk.intake import Intake, SalesChange
-from desk.matching.domain import Catalogue, DocumentInfo, Provider, Variant
+from desk.matching.domain import Catalogue, DocumentInfo, Provider, Variant, shape_key
 from desk.matching.outcome import FAIL, PASS, PASSED, UNKNOWN, Facts, Outcome, Todo, all_of, any_of
 from desk.matching.terms import Pricing, Terms, compute_pricing, remaining_limit
 from desk.rules.logic import IMPLEMENTATIONS, sme_verdict
@@ -33,8 +34,16 @@ class ProgramResult(NamedTuple):
     status: str
     reasons: tuple[str, ...]
     todos: tuple[Todo, ...]
-    terms: Terms
+    pricing: Pricing
+    remaining_limit_yen: int | None
     stale: bool
+    order: tuple = ()  # status, then cost to the visitor, then the larger remaining limit
+
+    @property
+    def terms(self) -> Terms:
+        p = self.pricing
+        return Terms(p.rate_pct, p.city_share_pct, p.own_rate_pct, p.fee_range_pct, self.remaining_limit_yen,
+                     p.cost_pct)
 
 
 @dataclass(frozen=True)
@@ -86,17 +95,19 @@ def match(catalogue: Catalogue, intake: Intake, *, on: dt.date, sales: SalesChan
     warnings = list(warnings or [])
     results = []
     by_provider: dict[str, _ProviderMatch] = {}
+    append = results.append
     for variant in catalogue.variants:
-        if not in_force(variant, on):
+        if variant.valid_from is not None and variant.valid_from > on:  # in_force(), inlined: hot loop
             continue
-        provider = catalogue.providers[variant.provider_id]
-        state = by_provider.get(provider.id)
+        state = by_provider.get(variant.provider_id)
         if state is None:
+            provider = catalogue.providers[variant.provider_id]
             facts = Facts(intake, sales, on, provider, catalogue.plans, catalogue.questions, prefecture,
                           municipality, city)
             state = by_provider[provider.id] = _ProviderMatch(facts)
-        results.append(evaluate_variant(variant, provider, state.facts, state, catalogue.partners(variant)))
-    results.sort(key=_order_key)
+        partners = catalogue.partners(variant) if variant.limit_cap_partners else ()
+        append(evaluate_variant(variant, state.facts.provider, state.facts, state, partners))
+    results.sort(key=_BY_ORDER)
     warnings.extend(_date_warnings(catalogue, on, results, prefecture, municipality))
     return MatchResult(on, summarise_sme(catalogue, intake), results, warnings)
 
@@ -165,9 +176,7 @@ class _ProviderMatch:
     def shape(self, variant: Variant) -> tuple[Outcome, Pricing, tuple[Todo, ...], bool]:
         """Everything that depends only on what a variant shares with others of the same
         shape: its conditions (with the provider's), purposes, pricing, documents, staleness."""
-        key = (id(variant.general_exceptions), id(variant.conditions), id(variant.uses), id(variant.tiers),
-               id(variant.fees), variant.city_share_pct, variant.own_rate_pct, id(variant.documents),
-               variant.valid_to, variant.program_as_of)
+        key = variant.shape_key or shape_key(variant)
         found = self.shapes.get(key)
         if found is None:
             purposes = _purposes(variant, self.facts.intake)
@@ -189,15 +198,19 @@ def evaluate_variant(variant: Variant, provider: Provider, facts: Facts, state: 
     intake = facts.intake
     state = state or _ProviderMatch(facts)
     shared, pricing, documents, stale = state.shape(variant)
-    remaining = remaining_limit(variant, intake.guaranteed_balance_yen)
+    remaining = variant.limit_yen
+    if remaining is not None and variant.limit_includes_existing and intake.guaranteed_balance_yen:
+        remaining = max(remaining - intake.guaranteed_balance_yen, 0)  # remaining_limit(), inlined: hot path
     for partner in partners:
         # A sub-limit inside a limit that counts existing balances: the tighter one applies.
         partner_remaining = remaining_limit(partner, intake.guaranteed_balance_yen)
         if remaining is not None and partner_remaining is not None:
             remaining = min(remaining, partner_remaining)
-    terms = Terms(pricing.rate_pct, pricing.city_share_pct, pricing.own_rate_pct, pricing.fee_range_pct,
-                  remaining, pricing.cost_pct)
-    amount = _amount(variant, intake, remaining, counts_existing=bool(partners))
+    if variant.limit_yen is None or (intake.amount_yen is None and not partners
+                                     and not variant.limit_includes_existing):
+        amount = PASSED
+    else:
+        amount = _amount(variant, intake, remaining, counts_existing=bool(partners))
     term = _term(variant, intake) if intake.term_months is not None else PASSED
     combined = shared if amount is PASSED and term is PASSED else all_of([shared, amount, term])
     status = _STATUS[combined.status]
@@ -206,7 +219,9 @@ def evaluate_variant(variant: Variant, provider: Provider, facts: Facts, state: 
         todos = tuple(dict.fromkeys(own + documents))
     else:
         todos = documents
-    return ProgramResult(variant, provider, status, combined.reasons, todos, terms, stale)
+    cost = pricing.cost_pct
+    order = (STATUS_ORDER[status], 99.0 if cost is None else cost, -(remaining or 0), variant.position)
+    return ProgramResult(variant, provider, status, combined.reasons, todos, pricing, remaining, stale, order)
 
 
 _STATUS = {PASS: ELIGIBLE, UNKNOWN: CONDITIONAL, FAIL: INELIGIBLE}
@@ -287,10 +302,7 @@ def _document_todos(documents: tuple[DocumentInfo, ...], facts: Facts, memo: dic
     return todos
 
 
-def _order_key(result: ProgramResult) -> tuple:
-    cost = result.terms.cost_pct
-    remaining = result.terms.remaining_limit_yen
-    return (STATUS_ORDER[result.status], cost if cost is not None else 99.0, -(remaining or 0), result.variant.position)
+_BY_ORDER = operator.itemgetter(ProgramResult._fields.index("order"))  # read in C while sorting
 
 
 def summarise_sme(catalogue: Catalogue, intake: Intake) -> SmeSummary:

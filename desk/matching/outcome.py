@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from desk.intake import Intake, SalesChange
 from desk.matching.domain import PlanInfo, Provider, QuestionInfo
