@@ -80,12 +80,6 @@ def evaluate_condition(condition: dict[str, Any], facts: Facts, memo: dict[int, 
     return outcome
 
 
-def in_force(variant: Variant, on: dt.date) -> bool:
-    """In force from its start; a program past its fiscal year stays listed (marked stale)
-    because its successor is not in the catalogue."""
-    return variant.valid_from is None or variant.valid_from <= on
-
-
 def is_stale(variant: Variant, on: dt.date) -> bool:
     return (variant.valid_to is not None and variant.valid_to < on) or cat.is_stale(variant.program_as_of, on)
 
@@ -97,7 +91,9 @@ def match(catalogue: Catalogue, intake: Intake, *, on: dt.date, sales: SalesChan
     by_provider: dict[str, _ProviderMatch] = {}
     append = results.append
     for variant in catalogue.variants:
-        if variant.valid_from is not None and variant.valid_from > on:  # in_force(), inlined: hot loop
+        # In force from its start. A program past its fiscal year stays listed (marked stale):
+        # its successor is not in the catalogue.
+        if variant.valid_from is not None and variant.valid_from > on:
             continue
         state = by_provider.get(variant.provider_id)
         if state is None:
@@ -122,7 +118,6 @@ class _ProviderMatch:
         self.facts = facts
         self.memo: dict[int, Outcome] = {}
         self.lists: dict[int, Outcome] = {}
-        self.purposes: dict[int, Outcome] = {}
         self.pricings: dict[tuple, Pricing] = {}
         self.documents: dict[int, tuple[Todo, ...]] = {}
         self.stale: dict[tuple, bool] = {}

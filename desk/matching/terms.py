@@ -75,10 +75,3 @@ def remaining_limit(variant: Variant, guaranteed_balance_yen: int | None) -> int
     if remaining is not None and variant.limit_includes_existing and guaranteed_balance_yen:
         remaining = max(remaining - guaranteed_balance_yen, 0)
     return remaining
-
-
-def compute_terms(variant: Variant, *, term_months: int | None, on: dt.date, guaranteed_balance_yen: int | None,
-                  applies: Callable[[dict], Outcome], pricing: Pricing | None = None) -> Terms:
-    p = pricing or compute_pricing(variant, term_months=term_months, on=on, applies=applies)
-    return Terms(p.rate_pct, p.city_share_pct, p.own_rate_pct, p.fee_range_pct,
-                 remaining_limit(variant, guaranteed_balance_yen), p.cost_pct)
