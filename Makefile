@@ -5,7 +5,7 @@ VENV  := .venv
 BIN   := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench env system-deps clean screenshots sheets lint
+.PHONY: run test bench env system-deps clean sheets
 
 run: $(STAMP)
 	$(BIN)/desk db upgrade
@@ -18,6 +18,17 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run.py
 
 env: $(STAMP)
+
+# Referral sheets for the example visitors (examples/intakes), as PDF and PNG pages in out/sheets.
+# A scratch base folder keeps these out of the real consultation log. DATE=YYYY-MM-DD to fix the day.
+sheets: $(STAMP)
+	rm -rf out/sheets && mkdir -p out/sheets
+	for intake in examples/intakes/*.json; do \
+	  name=$$(basename $$intake .json); \
+	  $(BIN)/desk --basedir out/sheets/base referral $(if $(DATE),--date $(DATE)) $$intake -o out/sheets/$$name.pdf || exit 1; \
+	  pdftoppm -r 80 -png out/sheets/$$name.pdf out/sheets/$$name; \
+	done
+	@ls out/sheets/*.png
 
 system-deps:
 	scripts/system-deps

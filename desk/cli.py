@@ -46,6 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="INTAKE.md の JSON で出力")
     p.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="この日時点で判定（既定: 今日）")
 
+    p = sub.add_parser("referral", help="来訪者にお渡しする案内書（PDF）を作り、相談記録に残す")
+    p.add_argument("intake", type=Path, metavar="INTAKE.json")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pdf")
+    p.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="この日時点で判定（既定: 今日）")
+
     p = sub.add_parser("contacts", help="相談先・窓口の一覧")
     p.add_argument("--json", action="store_true", help="JSON で出力")
     p.add_argument("--role", choices=list(vocab.ROLES), help="種類で絞り込む")
@@ -206,6 +211,45 @@ def cmd_match(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_referral(args: argparse.Namespace) -> int:
+    from desk.consultations import device_id, forget_consultation, record_consultation
+    from desk.db.engine import session_factory
+    from desk.fileio import atomic_write_bytes
+    from desk.intake import IntakeError, read_intake_file
+    from desk.matching.service import MatchService
+    from desk.referral import build_sheet
+    from desk.reports.fonts import FontNotFound
+    from desk.reports.sheet import ReferralSheetRenderer
+    from desk.settings import Settings
+
+    on = args.date or dt.date.today()
+    settings = Settings.load()
+    make_session = session_factory(_engine(args))
+    try:
+        read = read_intake_file(args.intake)
+        result = MatchService(make_session).match(read.intake, on=on, warnings=read.warnings)
+    except IntakeError as exc:
+        raise CliError(f"{args.intake.name}: {exc}", EXIT_USAGE) from exc
+    try:
+        record = record_consultation(make_session, intake=read.intake, result=result, device=device_id(settings),
+                                     window_name=settings.get("window_name"), staff_name=settings.get("staff_name"))
+        sheet = build_sheet(result, read.intake, reference_no=record.reference_no,
+                            window_name=settings.get("window_name"), window_phone=settings.get("window_phone"),
+                            staff_name=settings.get("staff_name"))
+        pdf = ReferralSheetRenderer(sheet, font_path=settings.get("pdf_font_path")).render()
+        atomic_write_bytes(args.output, pdf, mode=0o644)
+    except (FontNotFound, OSError) as exc:
+        # No sheet reached the visitor: the consultation is not logged as printed.
+        forget_consultation(make_session, record.id)
+        if isinstance(exc, FontNotFound):
+            raise CliError(str(exc)) from exc
+        raise CliError(f"{args.output} に書き込めません（{exc.strerror}）") from exc
+    print(f"{args.output}（受付番号 {record.reference_no}）")
+    for warning in result["warnings"]:
+        print(f"desk: 注意: {warning}", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_contacts(args: argparse.Namespace) -> int:
     from sqlalchemy.orm import Session
 
@@ -312,6 +356,7 @@ def _start_app(args: argparse.Namespace) -> int:
 COMMANDS = {
     "programs": cmd_programs,
     "match": cmd_match,
+    "referral": cmd_referral,
     "contacts": cmd_contacts,
     "validate": cmd_validate,
     "import": cmd_import,

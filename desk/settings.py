@@ -30,6 +30,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("staff_name", "", "担当者名"),
     Setting("font_size_pt", 11, "文字の大きさ（ポイント）"),
     Setting("pdf_font_path", None, "案内書の日本語フォント（TTF、空欄で自動）"),
+    # Generated once per machine: part of every reference number printed on this machine.
+    Setting("device_id", None, "この端末の識別子（自動）"),
 )
 _BY_KEY = {s.key: s for s in SETTINGS}
 

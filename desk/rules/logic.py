@@ -263,11 +263,13 @@ def _sales_fell(facts: Facts) -> bool | None:
     return any(v < 0 for v in values)
 
 
-# Which stated facts make a certificate worth applying for (an SN certification is
-# issued on the business's facts; these are the facts desk can see).
+# Which stated facts make a certificate one the business could be issued: 5号 (業況の悪化)
+# follows a sales decline, 1号 a customer's bankruptcy, 4号 and 罹災証明 a disaster. The other
+# numbers (2, 3, 6-8, 危機関連) rest on facts the intake does not hold, so desk does not suggest them.
 _CERT_HINTS = {
     "sn1": lambda f: "customer_bankruptcy" in (f.intake.causes or ()),
     "sn4": lambda f: "disaster" in (f.intake.causes or ()),
+    "sn5": lambda f: bool(_sales_fell(f)),
     "disaster_certificate": lambda f: "disaster" in (f.intake.causes or ()),
 }
 
@@ -289,13 +291,11 @@ def certification_any(params: dict[str, Any], facts: Facts) -> Outcome:
     names = certification_names(wanted)
     obtainable = [c for c in wanted if _CERT_HINTS.get(c, lambda f: False)(facts)]
     fell = _sales_fell(facts)
-    if not obtainable and fell and any(c.startswith("sn") or c == "crisis" for c in wanted):
-        obtainable = [c for c in wanted if c.startswith("sn") or c == "crisis"]
     if obtainable:
         # One to-do per issuing section: in Sagamihara 5号イ・7号 and the rest come from different offices.
         todo = Todo(f"{certification_names(obtainable)}を受ける（事業の状況に合う号を窓口で相談）", "municipality",
                     "certificate", obtainable[0] if len(obtainable) == 1 else None)
-        return Outcome(UNKNOWN, (f"{names}が必要です（売上の減少等から認定を受けられる可能性があります）",), (todo,))
+        return Outcome(UNKNOWN, (f"{names}が必要です（お伺いした事情から認定を受けられる可能性があります）",), (todo,))
     if fell is None and facts.intake.certifications is None:
         return Outcome.unknown(f"{names}が必要です: 認定の有無と売上の状況を確認してください",
                                Todo(f"{names}の有無", kind="question"))

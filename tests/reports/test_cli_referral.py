@@ -1,0 +1,59 @@
+"""`desk referral`: the PDF is written whole, the consultation recorded, bad input refused."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
+from desk import cli
+from desk.db import models as m
+
+
+@pytest.fixture
+def db(tmp_path, _catalogue_file):
+    path = tmp_path / "cli.sqlite3"
+    path.write_bytes(_catalogue_file.read_bytes())
+    return path
+
+
+def intake_file(tmp_path, data) -> str:
+    path = tmp_path / "intake.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+def test_referral_writes_the_pdf_and_records_the_consultation(capsys, db, tmp_path):
+    out = tmp_path / "sheets" / "sheet.pdf"
+    data = {"business_name": "追浜精工", "industry": "manufacturing", "employees": 18, "municipality": "横須賀市",
+            "causes": ["nissan"], "sales_change": {"last_3m_pct": -12.5}}
+    code = cli.main(["--db", str(db), "referral", "--date", "2026-11-22", intake_file(tmp_path, data), "-o", str(out)])
+    stdout = capsys.readouterr().out
+    assert code == 0
+    assert out.read_bytes().startswith(b"%PDF-") and out.read_bytes().rstrip().endswith(b"%%EOF")
+    assert list(out.parent.iterdir()) == [out]  # no temporary file left beside it
+    with Session(create_engine(f"sqlite:///{db}")) as s:
+        record = s.scalars(select(m.Consultation)).one()
+    assert record.reference_no in stdout
+    assert record.business_name == "追浜精工" and "kanagawa.nissan.main" in record.result["programs"]
+
+
+def test_a_bad_intake_writes_nothing(capsys, db, tmp_path):
+    out = tmp_path / "sheet.pdf"
+    code = cli.main(["--db", str(db), "referral", intake_file(tmp_path, {"employees": "many"}), "-o", str(out)])
+    assert code == 2 and not out.exists()
+    assert capsys.readouterr().err.startswith("desk: intake.json: employees:")
+    with Session(create_engine(f"sqlite:///{db}")) as s:
+        assert s.scalars(select(m.Consultation)).all() == []
+
+
+def test_an_unwritable_destination_is_a_clear_message(capsys, db, tmp_path):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    code = cli.main(["--db", str(db), "referral", intake_file(tmp_path, {"industry": "retail"}),
+                     "-o", str(blocker / "sheet.pdf")])
+    assert code == 1 and "に書き込めません" in capsys.readouterr().err
+    with Session(create_engine(f"sqlite:///{db}")) as s:
+        assert s.scalars(select(m.Consultation)).all() == []  # nothing printed, nothing logged
