@@ -132,6 +132,12 @@ def main() -> int:
 
         intake_file = work / "intake.json"
         intake_file.write_text(json.dumps(BENCH_INTAKE, ensure_ascii=False), encoding="utf-8")
+        referral = run_process([*desk, "referral", str(intake_file), "-o", str(work / "sheet.pdf")],
+                               repeat=args.repeat, env=env)
+        rows.append(Row("process: desk referral (Yokosuka supplier, 3-page sheet)",
+                        f"{referral.median_s / floor_pdf.median_s:.2f}× PDF floor", goal="≤ 2×",
+                        detail=f"{referral.median_s * 1000:.0f} ms, peak {referral.peak_rss_mb:.0f} MB"))
+        figures["process desk referral ms"] = referral.median_s * 1000
         for name, argv in (("desk match --json (Yokosuka supplier)", [*desk, "match", "--json", str(intake_file)]),
                            ("desk programs --json", [*desk, "programs", "--json"]),
                            ("desk contacts --json --municipality 横須賀市",

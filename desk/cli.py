@@ -51,6 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pdf")
     p.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="この日時点で判定（既定: 今日）")
 
+    p = sub.add_parser("handout", help="日産関連・売上減少の融資制度の一覧（1枚のチラシ、PDF）")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+    p.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="この日に有効な制度（既定: 今日）")
+
     p = sub.add_parser("contacts", help="相談先・窓口の一覧")
     p.add_argument("--json", action="store_true", help="JSON で出力")
     p.add_argument("--role", choices=list(vocab.ROLES), help="種類で絞り込む")
@@ -250,6 +254,38 @@ def cmd_referral(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_handout(args: argparse.Namespace) -> int:
+    from sqlalchemy.orm import Session
+
+    from desk.fileio import atomic_write_bytes
+    from desk.handout import build_handout
+    from desk.matching.domain import load_catalogue
+    from desk.matching.referrals import load_offices
+    from desk.reports.fonts import FontNotFound
+    from desk.reports.handout import HandoutRenderer
+    from desk.settings import Settings
+
+    on = args.date or dt.date.today()
+    settings = Settings.load()
+    with Session(_engine(args)) as session:
+        catalogue = load_catalogue(session)
+        offices = load_offices(session)
+    # The special windows of the 2025-07-16 release: the prefecture's, KIP's and the guarantee association's.
+    windows = [(settings.get("window_name"), settings.get("window_phone"))]
+    windows += [(o.name_current or o.name, o.phone) for o in offices
+                if o.prefecture == "神奈川県" and o.phone and (o.role == "guarantee_branch" or o.id == "kip.yorozu")]
+    handout = build_handout(catalogue, on=on, windows=windows)
+    try:
+        atomic_write_bytes(args.output, HandoutRenderer(handout, font_path=settings.get("pdf_font_path")).render(),
+                           mode=0o644)
+    except FontNotFound as exc:
+        raise CliError(str(exc)) from exc
+    except OSError as exc:
+        raise CliError(f"{args.output} に書き込めません（{exc.strerror}）") from exc
+    print(f"{args.output}（{len(handout.rows)} 制度）")
+    return EXIT_OK
+
+
 def cmd_contacts(args: argparse.Namespace) -> int:
     from sqlalchemy.orm import Session
 
@@ -357,6 +393,7 @@ COMMANDS = {
     "programs": cmd_programs,
     "match": cmd_match,
     "referral": cmd_referral,
+    "handout": cmd_handout,
     "contacts": cmd_contacts,
     "validate": cmd_validate,
     "import": cmd_import,

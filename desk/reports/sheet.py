@@ -1,130 +1,37 @@
-"""The referral sheet as an A4 PDF (reportlab): layout only, from a computed view model.
+"""The referral sheet as an A4 PDF: layout only, from a computed view model.
 
-Modelled on pretix's invoice renderer: page geometry and fonts are class attributes,
-one method builds the named paragraph styles, the header and footer are drawn in
-page hooks (repeated on every page, with "1 / 2" page numbers), and one method turns
-the already computed :class:`~desk.referral.ReferralSheet` into flowables. Every
-string is escaped before it reaches a Paragraph, so ``<`` and ``&`` in a business
-name print as written. The Japanese font is embedded (a subset of IPAex Gothic).
+Modelled on pretix's invoice renderer (see :mod:`desk.reports.base` for the page,
+fonts, styles and hooks): this module turns the already computed
+:class:`~desk.referral.ReferralSheet` into flowables. Every string is escaped,
+so ``<`` and ``&`` in a business name print as written.
 """
 
 from __future__ import annotations
 
-import io
-from xml.sax.saxutils import escape
-
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT, TA_RIGHT
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas as pdfcanvas
-from reportlab.platypus import (BaseDocTemplate, Frame, KeepTogether, PageTemplate, Paragraph, Spacer, Table,
-                                TableStyle)
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from desk.referral import ContactRow, FundRow, ReferralSheet
-from desk.reports.fonts import register_font
-
-INK = colors.HexColor("#1a1a1a")
-MUTED = colors.HexColor("#555555")
-RULE = colors.HexColor("#9a9a9a")
-ELIGIBLE_TINT = colors.HexColor("#e8f3ea")
-CONDITIONAL_TINT = colors.HexColor("#fdf3e1")
-HEAD_TINT = colors.HexColor("#eeeeee")
+from desk.reports.base import CONDITIONAL_TINT, ELIGIBLE_TINT, HEAD_TINT, PdfRenderer
+from desk.reports.base import esc as _p
 
 
-def _p(text: str | None) -> str:
-    """Escape data for a Paragraph; keep line breaks."""
-    return escape(text or "").replace("\n", "<br/>")
-
-
-class _NumberedCanvas(pdfcanvas.Canvas):
-    """Defers page drawing to know the page count ("1 / 2") for the footer."""
-
-    def __init__(self, *args, footer=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._pages: list[dict] = []
-        self._footer = footer
-
-    def showPage(self) -> None:  # noqa: N802 - reportlab's API
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for state in self._pages:
-            self.__dict__.update(state)
-            if self._footer:
-                self._footer(self, self._pageNumber, total)
-            super().showPage()
-        super().save()
-
-
-class ReferralSheetRenderer:
-    page_size = A4
-    margin_left = 15 * mm
-    margin_right = 15 * mm
-    margin_top = 24 * mm
-    margin_bottom = 20 * mm
-    body_size = 10.5
-    body_leading = 15.5
-    title_size = 18
-    heading_size = 13
-    footer_size = 8.5
-
+class ReferralSheetRenderer(PdfRenderer):
     def __init__(self, sheet: ReferralSheet, *, font_path: str | None = None):
         self.sheet = sheet
-        self.font = register_font(font_path)
-        self.styles = self._build_styles()
+        super().__init__(font_path=font_path)
 
-    # --- styles ------------------------------------------------------------------------------
-    def _build_styles(self) -> dict[str, ParagraphStyle]:
-        base = ParagraphStyle("body", fontName=self.font, fontSize=self.body_size, leading=self.body_leading,
-                              textColor=INK, wordWrap="CJK", alignment=TA_LEFT)
-        return {
-            "body": base,
-            "title": ParagraphStyle("title", parent=base, fontSize=self.title_size, leading=self.title_size * 1.3),
-            "h2": ParagraphStyle("h2", parent=base, fontSize=self.heading_size, leading=self.heading_size * 1.4,
-                                 spaceBefore=8, spaceAfter=4, keepWithNext=1),
-            "cell": ParagraphStyle("cell", parent=base),
-            "cell_bold": ParagraphStyle("cell_bold", parent=base, fontSize=self.body_size + 1,
-                                        leading=self.body_leading + 1),
-            "note": ParagraphStyle("note", parent=base, textColor=MUTED),
-            "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT),
-            "caveat": ParagraphStyle("caveat", parent=base, borderColor=RULE, borderWidth=0.8, borderPadding=6,
-                                     backColor=colors.HexColor("#f7f7f7"), spaceBefore=10, spaceAfter=6),
-        }
+    def header_texts(self) -> tuple[str, str]:
+        return self.sheet.title, f"{self.sheet.date_label}　受付番号 {self.sheet.reference_no}"
 
-    # --- page hooks -----------------------------------------------------------------------------
-    def _header(self, canvas, doc) -> None:
-        canvas.saveState()
-        width, height = self.page_size
-        y = height - 14 * mm
-        canvas.setFont(self.font, 11)
-        canvas.setFillColor(INK)
-        canvas.drawString(self.margin_left, y, self.sheet.title)
-        canvas.setFont(self.font, 9.5)
-        canvas.drawRightString(width - self.margin_right, y,
-                               f"{self.sheet.date_label}　受付番号 {self.sheet.reference_no}")
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.6)
-        canvas.line(self.margin_left, y - 3 * mm, width - self.margin_right, y - 3 * mm)
-        canvas.restoreState()
-
-    def _footer(self, canvas, page: int, total: int) -> None:
-        canvas.saveState()
-        width, _ = self.page_size
-        canvas.setFont(self.font, self.footer_size)
-        canvas.setFillColor(MUTED)
-        canvas.drawString(self.margin_left, 10 * mm,
-                          "融資の可否と条件は取扱金融機関・信用保証協会の審査で決まります。")
-        canvas.drawRightString(width - self.margin_right, 10 * mm, f"{page} / {total}")
-        canvas.restoreState()
+    def metadata(self) -> dict[str, str]:
+        return {"title": self.sheet.title, "author": self.sheet.window_name,
+                "subject": f"受付番号 {self.sheet.reference_no}"}
 
     # --- content ----------------------------------------------------------------------------------
-    def _flowables(self) -> list:
+    def flowables(self) -> list:
         s, st = self.sheet, self.styles
         out: list = [Paragraph(_p(s.title), st["title"])]
         window = f"{s.window_name}　電話 {s.window_phone}"
@@ -163,20 +70,6 @@ class ReferralSheetRenderer:
         if s.sources:
             out += [Spacer(1, 3 * mm), Paragraph(_p("資料: " + "、".join(s.sources)), st["note"])]
         return out
-
-    def _table(self, rows: list[list], widths: list, *, header: bool, tint=None) -> Table:
-        usable = self.page_size[0] - self.margin_left - self.margin_right
-        fixed = sum(w for w in widths if w)
-        widths = [w if w else (usable - fixed) / widths.count(None) for w in widths]
-        table = Table(rows, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
-        style = [("FONTNAME", (0, 0), (-1, -1), self.font), ("FONTSIZE", (0, 0), (-1, -1), self.body_size),
-                 ("VALIGN", (0, 0), (-1, -1), "TOP"), ("GRID", (0, 0), (-1, -1), 0.5, RULE),
-                 ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-                 ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]
-        if header:
-            style.append(("BACKGROUND", (0, 0), (-1, 0), tint or HEAD_TINT))
-        table.setStyle(TableStyle(style))
-        return table
 
     def _key_value_table(self, rows: list[tuple[str, str]]) -> Table:
         st = self.styles
@@ -235,17 +128,3 @@ class ReferralSheetRenderer:
         table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), self.font), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
         return KeepTogether([Spacer(1, 3 * mm), table])
 
-    # --- output ---------------------------------------------------------------------------------------
-    def render(self) -> bytes:
-        buffer = io.BytesIO()
-        doc = BaseDocTemplate(buffer, pagesize=self.page_size, leftMargin=self.margin_left,
-                              rightMargin=self.margin_right, topMargin=self.margin_top,
-                              bottomMargin=self.margin_bottom, title=self.sheet.title,
-                              author=self.sheet.window_name, subject=f"受付番号 {self.sheet.reference_no}",
-                              creator="desk",
-                              # Every page starts in the embedded font: no unembedded Helvetica is declared.
-                              initialFontName=self.font, initialFontSize=self.body_size)
-        frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
-        doc.addPageTemplates([PageTemplate(id="sheet", frames=[frame], onPage=self._header)])
-        doc.build(self._flowables(), canvasmaker=lambda *a, **k: _NumberedCanvas(*a, footer=self._footer, **k))
-        return buffer.getvalue()
