@@ -8,8 +8,6 @@ so ``<`` and ``&`` in a business name print as written.
 
 from __future__ import annotations
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
@@ -115,6 +113,10 @@ class ReferralSheetRenderer(PdfRenderer):
         return self._table(rows, [60 * mm, 62 * mm, None], header=True)
 
     def _qr_block(self, items: list[tuple[str, str]]) -> KeepTogether:
+        # reportlab's graphics package costs ~0.1 s to import; only some sheets carry a QR code.
+        from reportlab.graphics.barcode.qr import QrCodeWidget
+        from reportlab.graphics.shapes import Drawing
+
         st = self.styles
         cells = []
         for label, url in items:
