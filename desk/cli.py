@@ -363,11 +363,21 @@ def cmd_db(args: argparse.Namespace) -> int:
 
     engine = _engine(args, ready=False)
     if args.db_command == "upgrade":
+        from desk.db.packs.schema import PackInvalid
+
         before, after = setup.upgrade(engine)
-        imported = setup.ensure_ready(engine)
+        try:
+            imported = setup.ensure_ready(engine)
+            updated, kept = setup.update_bundled_packs(engine)
+        except PackInvalid as exc:
+            raise CliError(f"同梱データパックを取り込めません（データベースは変わっていません）:\n{exc}") from exc
         print(f"スキーマ: {before or '（新規）'} → {after}")
         for s in imported:
             print(f"  取り込み: {s.pack_id} {s.version}")
+        for s in updated:
+            print(f"  更新: {s.pack_id} {s.replaced_version or '（新規）'} → {s.version}")
+        for line in kept:
+            print(f"  {line}", file=sys.stderr)
         return EXIT_OK
     result = setup.check(engine)
     for problem in result.problems:

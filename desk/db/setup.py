@@ -69,6 +69,23 @@ def ensure_ready(engine: Engine) -> list[importer.ImportSummary]:
     return import_files(engine, bundled_pack_paths())
 
 
+def update_bundled_packs(engine: Engine) -> tuple[list[importer.ImportSummary], list[str]]:
+    """Import the bundled packs whose version differs from the database's (a newer desk
+    brings newer data). Packs with admin edits are left alone and named in the second list."""
+    bundled = importer.read_packs(bundled_pack_paths())
+    with Session(engine) as session:
+        versions = dict(session.execute(select(m.DataPack.id, m.DataPack.version)).all())
+        edited = {e.pack_id for e in importer.admin_edits(session, [p.data.id for p in bundled])}
+    changed = [p for p in bundled if versions.get(p.data.id) != p.data.header["version"]]
+    kept = [f"{p.data.id}: 管理画面での編集があるため取り込みませんでした（desk import --overwrite-edits で上書きできます）"
+            for p in changed if p.data.id in edited]
+    todo = [p for p in changed if p.data.id not in edited]
+    if not todo:
+        return [], kept
+    with Session(engine) as session, session.begin():
+        return importer.import_packs(session, todo), kept
+
+
 def import_files(engine: Engine, files: list[Path], *, overwrite_edits: bool = False) -> list[importer.ImportSummary]:
     """Read, validate and import packs in one transaction (all or nothing)."""
     packs = importer.read_packs(files)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import shutil
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desk import paths
 from desk.db import engine as db_engine
 from desk.db import models as m
 from desk.db import setup
+from tests.conftest import PACKS_DIR
 
 
 def test_head_revision_constant_matches_the_migration_scripts():
@@ -50,3 +56,24 @@ def test_database_url_precedence(monkeypatch, tmp_path):
     monkeypatch.delenv("DESK_DATABASE_URL")
     assert db_engine.resolve_database_url(setting="sqlite:///s") == "sqlite:///s"
     assert db_engine.resolve_database_url().endswith("/data/desk.sqlite3")
+
+
+def test_upgrade_brings_newer_bundled_packs_but_keeps_admin_edits(tmp_path, monkeypatch):
+
+    resources = tmp_path / "resources"
+    shutil.copytree(PACKS_DIR.parent, resources)
+    monkeypatch.setenv("DESK_RESOURCES", str(resources))
+    paths.init(tmp_path / "base")
+    engine = db_engine.make_engine(db_engine.sqlite_url(tmp_path / "u.sqlite3"))
+    setup.ensure_ready(engine)
+    assert setup.update_bundled_packs(engine) == ([], [])       # nothing newer
+    pack = resources / "data" / "kanagawa-contacts.yaml"
+    text = pack.read_text(encoding="utf-8")
+    pack.write_text(re.sub(r'version: "([^"]+)"', 'version: "9999.1"', text, count=1), encoding="utf-8")
+    updated, kept = setup.update_bundled_packs(engine)
+    assert [(u.pack_id, u.version) for u in updated] == [("kanagawa-contacts", "9999.1")] and kept == []
+    with Session(engine) as s, s.begin():
+        s.get(m.Office, "yokosuka-cci").edited_at = dt.datetime.now(dt.timezone.utc)
+    pack.write_text(re.sub(r'version: "([^"]+)"', 'version: "9999.2"', text, count=1), encoding="utf-8")
+    updated, kept = setup.update_bundled_packs(engine)
+    assert updated == [] and kept and kept[0].startswith("kanagawa-contacts: 管理画面での編集があるため")
