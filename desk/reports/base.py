@@ -17,7 +17,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as pdfcanvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Table, TableStyle
+from reportlab.platypus import BaseDocTemplate, CondPageBreak, Frame, PageTemplate, Paragraph, Table, TableStyle
 
 from desk.reports.fonts import register_font
 
@@ -91,7 +91,7 @@ class PdfRenderer:
             "body": base,
             "title": ParagraphStyle("title", parent=base, fontSize=self.title_size, leading=self.title_size * 1.3),
             "h2": ParagraphStyle("h2", parent=base, fontSize=self.heading_size, leading=self.heading_size * 1.4,
-                                 spaceBefore=8, spaceAfter=4, keepWithNext=1),
+                                 spaceBefore=8, spaceAfter=4),
             "cell": ParagraphStyle("cell", parent=base),
             "cell_bold": ParagraphStyle("cell_bold", parent=base, fontSize=self.body_size + 1,
                                         leading=self.body_leading + 1),
@@ -126,6 +126,11 @@ class PdfRenderer:
                           self.footer_text)
         canvas.drawRightString(width - self.margin_right, 10 * mm, f"{page} / {total}")
         canvas.restoreState()
+
+    def heading(self, text: str) -> list:
+        """A section heading that never ends a page: a page break first when little room is left
+        (keepWithNext would drag a whole long table along to the next page)."""
+        return [CondPageBreak(40 * mm), Paragraph(esc(text), self.styles["h2"])]
 
     def _table(self, rows: list[list], widths: list, *, header: bool, tint=None) -> Table:
         usable = self.page_size[0] - self.margin_left - self.margin_right

@@ -39,7 +39,7 @@ class HandoutRenderer(PdfRenderer):
                          Paragraph(_p(r.rate), st["cell"]), Paragraph(_p(r.term), st["cell"]),
                          Paragraph(_p(r.fee), st["cell"])])
         out.append(self._table(rows, [72 * mm, 24 * mm, None, 18 * mm, 22 * mm], header=True, tint=HEAD_TINT))
-        out += [Paragraph(_p(h.caveat), st["caveat"]), Paragraph("ご相談は（平日）", st["h2"])]
+        out += [Paragraph(_p(h.caveat), st["caveat"]), *self.heading("ご相談は（平日）")]
         half = (len(h.windows) + 1) // 2
         columns = [h.windows[:half], h.windows[half:]]
         table = [[Paragraph(_p(f"{n}　{p}"), st["cell"]) if n else "" for n, p in pair]

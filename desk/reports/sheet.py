@@ -36,7 +36,7 @@ class ReferralSheetRenderer(PdfRenderer):
         if s.staff_name:
             window += f"　担当 {s.staff_name}"
         out += [Paragraph(_p(window), st["body"]), Spacer(1, 4 * mm)]
-        out += [Paragraph("ご相談の内容", st["h2"]), self._key_value_table(s.business)]
+        out += [*self.heading("ご相談の内容"), self._key_value_table(s.business)]
         out += self._fund_section("ご利用いただける可能性が高い資金", s.eligible, ELIGIBLE_TINT,
                                   "お伺いした内容では、条件に当てはまる資金はありませんでした。")
         if s.more_eligible:
@@ -49,22 +49,22 @@ class ReferralSheetRenderer(PdfRenderer):
                 out.append(Paragraph(_p(f"ほかに {s.more_conditional} 件の資金があります。窓口でご確認ください。"),
                                      st["note"]))
         out += [Paragraph(_p(s.caveat), st["caveat"])]
-        out += [Paragraph("次の手順", st["h2"])]
+        out += self.heading("次の手順")
         circled = "①②③④⑤⑥⑦⑧⑨"
         out.append(Paragraph(_p(" → ".join(f"{circled[i]} {name}" for i, (name, _) in enumerate(s.steps))),
                              st["cell_bold"]))
         out.append(Paragraph(_p("　".join(f"{circled[i]} {text}" for i, (_, text) in enumerate(s.steps)
                                          if i in (0, 1, 6))), st["body"]))
-        out += [Paragraph("お持ちいただくもの", st["h2"]),
+        out += [*self.heading("お持ちいただくもの"),
                 Paragraph(_p("・" + "\n・".join(s.bring)), st["body"])]
-        out += [Paragraph("ご相談先", st["h2"]), self._contacts_table(s.contacts)]
+        out += [*self.heading("ご相談先"), self._contacts_table(s.contacts)]
         if s.hotline:
             out.append(Paragraph(_p(f"後日のご質問は {s.hotline.name}（{s.hotline.phone}、{s.hotline.hours or ''}）"
                                     "へ。全国どこからでも最寄りの地域本部につながります。"), st["body"]))
         if s.qr:
             out.append(self._qr_block(s.qr))
         if s.warnings:
-            out += [Paragraph("ご注意", st["h2"]), Paragraph(_p("・" + "\n・".join(s.warnings)), st["note"])]
+            out += [*self.heading("ご注意"), Paragraph(_p("・" + "\n・".join(s.warnings)), st["note"])]
         if s.sources:
             out += [Spacer(1, 3 * mm), Paragraph(_p("資料: " + "、".join(s.sources)), st["note"])]
         return out
@@ -78,7 +78,7 @@ class ReferralSheetRenderer(PdfRenderer):
 
     def _fund_section(self, heading: str, funds: list[FundRow], tint, empty: str) -> list:
         st = self.styles
-        out: list = [Paragraph(_p(heading), st["h2"])]
+        out: list = self.heading(heading)
         if not funds:
             return out + [Paragraph(_p(empty), st["body"])] if empty else out
         head = [Paragraph(t, st["cell"]) for t in ("資金（対象・使いみち）", "限度額・利率・期間・保証料率",
