@@ -216,14 +216,11 @@ def cmd_match(args: argparse.Namespace) -> int:
 
 
 def cmd_referral(args: argparse.Namespace) -> int:
-    from desk.consultations import device_id, forget_consultation, record_consultation
     from desk.db.engine import session_factory
     from desk.fileio import atomic_write_bytes
     from desk.intake import IntakeError, read_intake_file
-    from desk.matching.service import MatchService
-    from desk.referral import build_sheet
+    from desk.referral_service import create_referral, discard
     from desk.reports.fonts import FontNotFound
-    from desk.reports.sheet import ReferralSheetRenderer
     from desk.settings import Settings
 
     on = args.date or dt.date.today()
@@ -231,25 +228,18 @@ def cmd_referral(args: argparse.Namespace) -> int:
     make_session = session_factory(_engine(args))
     try:
         read = read_intake_file(args.intake)
-        result = MatchService(make_session).match(read.intake, on=on, warnings=read.warnings)
+        referral = create_referral(make_session, read.intake, on=on, settings=settings, warnings=read.warnings)
     except IntakeError as exc:
         raise CliError(f"{args.intake.name}: {exc}", EXIT_USAGE) from exc
+    except FontNotFound as exc:
+        raise CliError(str(exc)) from exc
     try:
-        record = record_consultation(make_session, intake=read.intake, result=result, device=device_id(settings),
-                                     window_name=settings.get("window_name"), staff_name=settings.get("staff_name"))
-        sheet = build_sheet(result, read.intake, reference_no=record.reference_no,
-                            window_name=settings.get("window_name"), window_phone=settings.get("window_phone"),
-                            staff_name=settings.get("staff_name"))
-        pdf = ReferralSheetRenderer(sheet, font_path=settings.get("pdf_font_path")).render()
-        atomic_write_bytes(args.output, pdf, mode=0o644)
-    except (FontNotFound, OSError) as exc:
-        # No sheet reached the visitor: the consultation is not logged as printed.
-        forget_consultation(make_session, record.id)
-        if isinstance(exc, FontNotFound):
-            raise CliError(str(exc)) from exc
+        atomic_write_bytes(args.output, referral.pdf, mode=0o644)
+    except OSError as exc:
+        discard(make_session, referral)  # no sheet reached the visitor: not logged as printed
         raise CliError(f"{args.output} に書き込めません（{exc.strerror}）") from exc
-    print(f"{args.output}（受付番号 {record.reference_no}）")
-    for warning in result["warnings"]:
+    print(f"{args.output}（受付番号 {referral.reference_no}）")
+    for warning in referral.result["warnings"]:
         print(f"desk: 注意: {warning}", file=sys.stderr)
     return EXIT_OK
 

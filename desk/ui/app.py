@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from desk.db.engine import session_factory
+from desk.settings import Settings
 from desk.ui.main_window import MainWindow
 
 
@@ -33,6 +34,6 @@ def _install_japanese_translations(app: QApplication) -> None:
 
 def run_app(*, engine: Engine, make_session: Callable[[], Session] | None = None) -> int:
     app = create_application()
-    window = MainWindow(make_session=make_session or session_factory(engine))
+    window = MainWindow(make_session=make_session or session_factory(engine), settings=Settings.load())
     window.show()
     return app.exec()
