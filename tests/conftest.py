@@ -21,6 +21,40 @@ PACKS_DIR = REPO / "resources" / "data"
 SEEDS_DIR = Path(os.environ.get("DESK_SEEDS", REPO.parent / "shared" / "seeds"))
 
 
+class NetworkUse(AssertionError):
+    pass
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_network():
+    """desk works offline: any connection beyond loopback and Unix sockets fails the suite."""
+    import ipaddress
+    import socket
+
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def allowed(sock: socket.socket, address) -> bool:
+        if sock.family == getattr(socket, "AF_UNIX", None):
+            return True
+        host = address[0] if isinstance(address, tuple) else address
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return host == "localhost"
+
+    def guarded(real):
+        def connect(sock, address):
+            if not allowed(sock, address):
+                raise NetworkUse(f"network access to {address!r} during tests (desk must work offline)")
+            return real(sock, address)
+        return connect
+
+    socket.socket.connect = guarded(real_connect)
+    socket.socket.connect_ex = guarded(real_connect_ex)
+    yield
+    socket.socket.connect, socket.socket.connect_ex = real_connect, real_connect_ex
+
+
 @pytest.fixture(autouse=True)
 def private_basedir(tmp_path, monkeypatch):
     """Every test gets its own data and config folders, never the user's."""
