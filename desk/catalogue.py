@@ -122,6 +122,16 @@ def variant_dict(v: m.Variant, program: m.Program, on: dt.date) -> dict[str, Any
     }
 
 
+def kanagawa_municipality_names(session: Session) -> list[str]:
+    """Municipalities and wards in catalogue order, for the intake form's picker."""
+    return list(session.scalars(select(m.Municipality.name).where(m.Municipality.prefecture == "神奈川県")
+                                .order_by(m.Municipality.position)))
+
+
+def plan_names(session: Session) -> dict[str, str]:
+    return {p.id: p.name for p in session.scalars(select(m.Plan).order_by(m.Plan.pack_id, m.Plan.id))}
+
+
 def provider_ids(session: Session) -> list[str]:
     return list(session.scalars(select(m.Provider.id).order_by(m.Provider.id)))
 

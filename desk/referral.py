@@ -174,7 +174,7 @@ def _fund(p: dict[str, Any], common: set[str]) -> FundRow:
     # A certificate the check asks for and the fund's own document line name the same office: once.
     # Papers the applicant prepares or the bank handles go to お持ちいただくもの, once for all funds.
     certificate_offices = {t.get("where") for t in p["todo"] if t.get("kind") == "certificate" and t.get("where")}
-    todo = [_todo_text(t) for t in p["todo"] if _todo_text(t) not in common and not _bring_item(t)
+    todo = [todo_text(t) for t in p["todo"] if todo_text(t) not in common and not _bring_item(t)
             and not (t.get("kind") == "document" and t.get("where") in certificate_offices)]
     source = f"{p['provider']}の資料（{p['data_as_of'] or '日付なし'} 時点）"
     if p["stale"]:
@@ -193,8 +193,10 @@ def _bring_item(t: dict[str, Any]) -> bool:
                                                                vocab.GENERIC_ISSUERS["bank"], None)
 
 
-def _todo_text(t: dict[str, Any]) -> str:
-    return f"{t['what']}（{t['where']}）" if t.get("where") else t["what"]
+def todo_text(t: dict[str, Any]) -> str:
+    """「何を（どこで）」, without repeating a place the to-do's own name already gives."""
+    where = t.get("where")
+    return f"{t['what']}（{where}）" if where and where not in t["what"] else t["what"]
 
 
 def _contact(c: dict[str, Any]) -> ContactRow:
@@ -224,7 +226,7 @@ def build_sheet(result: dict[str, Any], intake: Intake, *, reference_no: str, wi
     printed_eligible = eligible_all[:max_eligible]
     printed = printed_eligible + printed_conditional
     # Papers every printed fund asks for are listed once, under お持ちいただくもの.
-    common = set.intersection(*({_todo_text(t) for t in p["todo"]} for p in printed)) if printed else set()
+    common = set.intersection(*({todo_text(t) for t in p["todo"]} for p in printed)) if printed else set()
     eligible = [_fund(p, common) for p in printed_eligible]
     conditional = [_fund(p, common) for p in printed_conditional]
     contacts, seen_roles = [], {}
@@ -242,7 +244,7 @@ def build_sheet(result: dict[str, Any], intake: Intake, *, reference_no: str, wi
         if url and str(url).isascii() and c["role"] in ("national",) and "nearest" in url:
             qr.append(("最寄りの信用保証協会", url))
     bring = list(FOUNDER_BRING if intake.is_founder else ALWAYS_BRING)
-    for item in sorted(common) + [_todo_text(t) for p in printed for t in p["todo"] if _bring_item(t)]:
+    for item in sorted(common) + [todo_text(t) for p in printed for t in p["todo"] if _bring_item(t)]:
         if item not in bring:
             bring.append(item)
     sources = sorted({f"{p['source']['file']}（{p['provider']}、{p['data_as_of'] or '日付なし'} 時点）"

@@ -1,9 +1,9 @@
-"""The main window: the frame the consultation screens live in.
+"""The main window: the guided intake on the left, live results on the right.
 
-For now it shows which data the desk runs on (pack versions and as-of dates) and
-makes a referral sheet from an intake file (ファイル → 相談ファイルから案内書を作成,
-Ctrl+O): the core matches, logs and renders; this window only asks for the file
-and shows the preview.
+Every change in the form re-runs the match (coalesced through a zero-delay timer)
+and the results follow; the core reads, matches, logs and renders, this window only
+gathers input and shows results. A referral sheet comes from the form (Ctrl+P) or
+from an intake file (Ctrl+O). The data's as-of dates stay in the status bar.
 """
 
 from __future__ import annotations
@@ -12,21 +12,25 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from desk import catalogue
-from desk.intake import IntakeError, read_intake_file
+from desk.intake import Intake, IntakeError, read_intake, read_intake_file
 from desk.matching.service import MatchService
 from desk.referral_service import create_referral, discard
 from desk.reports.fonts import FontNotFound
 from desk.settings import Settings
+from desk.ui.intake_form import IntakeStepper
 from desk.ui.referral_preview import ReferralPreviewDialog
+from desk.ui.results_view import ResultsView
 
 
 class MainWindow(QMainWindow):
+    results_updated = Signal()
+
     def __init__(self, *, make_session: Callable[[], Session], settings: Settings | None = None,
                  today: dt.date | None = None):
         super().__init__()
@@ -34,29 +38,47 @@ class MainWindow(QMainWindow):
         self._settings = settings or Settings.load()
         self._today = today or dt.date.today()
         self._service = MatchService(make_session)
+        self._intake: Intake | None = None
         self.setWindowTitle("融資相談窓口デスク")
-        self.resize(1200, 760)
-        central = QWidget(self)
-        layout = QVBoxLayout(central)
-        title = QLabel("日産自動車の車両生産終了等に伴う中小企業向け特別相談窓口", central)
+        self.resize(1280, 800)
+        with make_session() as session:
+            municipalities = catalogue.kanagawa_municipality_names(session)
+            plans = catalogue.plan_names(session)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        title = QLabel("日産自動車の車両生産終了等に伴う中小企業向け特別相談窓口", left)
         title.setObjectName("titleLabel")
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
         title.setFont(font)
-        self.packs_label = QLabel(central)
-        self.packs_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stepper = IntakeStepper(municipalities=municipalities, plans=plans, parent=left)
+        self.packs_label = QLabel(left)
         self.packs_label.setTextFormat(Qt.TextFormat.PlainText)
-        hint = QLabel("ファイル → 相談ファイルから案内書を作成（Ctrl+O）", central)
-        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addStretch(1)
-        layout.addWidget(title)
-        layout.addWidget(self.packs_label)
-        layout.addWidget(hint)
-        layout.addStretch(2)
-        self.setCentralWidget(central)
+        self.packs_label.setWordWrap(True)
+        self.packs_label.setStyleSheet("color: #555;")
+        left_layout.addWidget(title)
+        left_layout.addWidget(self.stepper, 1)
+        left_layout.addWidget(self.packs_label)
+        self.results = ResultsView(self)
+        # Both halves stay usable on a 1366×768 laptop; extra width goes to the results.
+        left.setMinimumWidth(520)
+        self.results.setMinimumWidth(560)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(left)
+        splitter.addWidget(self.results)
+        splitter.setChildrenCollapsible(False)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([600, 760])
+        self.setCentralWidget(splitter)
+        self._update_timer = QTimer(self)
+        self._update_timer.setSingleShot(True)
+        self._update_timer.setInterval(0)  # coalesce a burst of edits into one match
+        self._update_timer.timeout.connect(self.update_results)
+        self.stepper.changed.connect(self._update_timer.start)
         self._build_menus()
         self.refresh_data_status()
+        self.update_results()
 
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu("ファイル(&F)")
@@ -64,6 +86,10 @@ class MainWindow(QMainWindow):
         self.open_intake_action.setShortcut(QKeySequence.StandardKey.Open)
         self.open_intake_action.triggered.connect(self.open_intake_for_referral)
         menu.addAction(self.open_intake_action)
+        self.referral_action = QAction("この内容で案内書を作成(&P)…", self)
+        self.referral_action.setShortcut(QKeySequence.StandardKey.Print)
+        self.referral_action.triggered.connect(self.make_referral_from_form)
+        menu.addAction(self.referral_action)
         menu.addSeparator()
         quit_action = QAction("終了(&Q)", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -82,6 +108,21 @@ class MainWindow(QMainWindow):
             status += "　⚠ 旧年度のデータ: " + "、".join(p["title"] for p in stale)
         self.statusBar().showMessage(status)
 
+    def update_results(self) -> None:
+        """Read the form as the core reads a file, match, show; a value it cannot read is
+        shown under its field and the last results stay."""
+        try:
+            read = read_intake(self.stepper.intake_data())
+            result = self._service.match(read.intake, on=self._today, warnings=read.warnings)
+        except IntakeError as exc:
+            self.stepper.show_error(exc.key, str(exc))
+            self.results_updated.emit()
+            return
+        self.stepper.show_error(None, None)
+        self._intake = read.intake
+        self.results.show_result(result)
+        self.results_updated.emit()
+
     # --- questions and messages (tests replace them) ------------------------------------------------
     @classmethod
     def ask_open_path(cls, parent: QWidget) -> Path | None:
@@ -97,14 +138,28 @@ class MainWindow(QMainWindow):
         if path is not None:
             self.make_referral_from_file(path)
 
+    def make_referral_from_form(self) -> ReferralPreviewDialog | None:
+        self.update_results()
+        if self._intake is None:
+            self.notify_problem("案内書を作れません", "入力内容に読めない値があります（赤字の項目）。")
+            return None
+        return self._preview(self._intake, [])
+
     def make_referral_from_file(self, path: Path) -> ReferralPreviewDialog | None:
         """Match the intake, log it, render the sheet and open the preview (window-modal)."""
         try:
             read = read_intake_file(path)
-            referral = create_referral(self._make_session, read.intake, on=self._today, settings=self._settings,
-                                       service=self._service, warnings=read.warnings)
         except IntakeError as exc:
             self.notify_problem("相談ファイルを読めません", f"{path.name}: {exc}")
+            return None
+        return self._preview(read.intake, read.warnings, source=path.name)
+
+    def _preview(self, intake: Intake, warnings: list[str], source: str | None = None) -> ReferralPreviewDialog | None:
+        try:
+            referral = create_referral(self._make_session, intake, on=self._today, settings=self._settings,
+                                       service=self._service, warnings=warnings)
+        except IntakeError as exc:
+            self.notify_problem("相談ファイルを読めません", f"{source + ': ' if source else ''}{exc}")
             return None
         except FontNotFound as exc:
             self.notify_problem("案内書を作れません", str(exc))

@@ -1,0 +1,279 @@
+"""The guided intake form: 事業者 → 売上 → 資金ニーズ → 認定・計画・借入状況 → 確認.
+
+Pages are listed once (``PAGES``) as field specs; each field hands back its part of
+the intake as plain data (INTAKE.md keys), and nothing is parsed here: what staff
+type goes to the core's reader as typed (full-width digits, 万円, ▲), and the
+reader's message for a key is shown under that key's field, in words.
+A field left untouched is omitted, so the engine treats it as unknown, not as "no".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QFormLayout, QGridLayout, QHBoxLayout, QLabel,
+                               QLineEdit, QListWidget, QPushButton, QStackedWidget, QVBoxLayout, QWidget)
+
+from desk import vocab
+
+UNSET = "（未入力）"
+YES_NO = {"true": "はい", "false": "いいえ"}
+LICENCE = {"not_needed": "許認可は不要", "held": "許認可を取得済み", "expected": "これから取得（創業予定）"}
+BASES = {"sales": "売上高", "gross_profit": "売上総利益（粗利益）"}
+FORMS = {"sole_proprietor": "個人事業", "corporation": "会社設立"}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    key: str                 # intake key; "sales_change.last_3m_pct" for nested ones
+    label: str
+    kind: str                # text | choice | multi | yesno | flag
+    choices: dict[str, str] | None = None
+    placeholder: str = ""
+    personal: bool = False   # a visitor's personal detail (kept only when typed)
+
+
+PAGES: tuple[tuple[str, tuple[FieldSpec, ...]], ...] = (
+    ("事業者", (
+        FieldSpec("business_name", "事業者名", "text", placeholder="例: 追浜精工株式会社"),
+        FieldSpec("entity", "形態", "choice", vocab.ENTITIES),
+        FieldSpec("founding_form", "創業の形態（創業予定の方）", "choice", FORMS),
+        FieldSpec("months_until_start", "事業開始まで（創業予定の方）", "text", placeholder="例: 1か月"),
+        FieldSpec("industry", "業種", "choice", vocab.INDUSTRIES),
+        FieldSpec("capital_yen", "資本金", "text", placeholder="例: 1,000万円"),
+        FieldSpec("employees", "常時使用する従業員数", "text", placeholder="例: 18"),
+        FieldSpec("municipality", "所在地（市区町村）", "choice", None),
+        FieldSpec("postal_code", "郵便番号", "text", placeholder="例: 238-0008"),
+        FieldSpec("months_in_business", "事業を始めてから", "text", placeholder="例: 20年、240か月"),
+        FieldSpec("months_in_kanagawa", "神奈川県内で営んで", "text", placeholder="例: 20年"),
+        FieldSpec("licence", "許認可", "choice", LICENCE),
+    )),
+    ("売上", (
+        FieldSpec("sales_basis", "比べる数字", "choice", BASES),
+        FieldSpec("sales_change.last_1m_pct", "最近1か月（前年同月比）", "text", placeholder="例: ▲15%"),
+        FieldSpec("sales_change.last_3m_pct", "最近3か月（前年同期比）", "text", placeholder="例: ▲12.5%"),
+        FieldSpec("sales_change.last_6m_pct", "最近6か月（前年同期比）", "text", placeholder="例: ▲8%"),
+        FieldSpec("sales_change.next_3m_forecast_pct", "最近1か月と今後2か月の見込み", "text", placeholder="例: ▲12%"),
+        FieldSpec("sales_change.last_fy_pct", "直近の決算期", "text", placeholder="例: ▲6%"),
+        FieldSpec("causes", "減少の原因", "multi", vocab.CAUSES),
+    )),
+    ("資金ニーズ", (
+        FieldSpec("purposes", "資金の使いみち", "multi", {k: v for k, v in vocab.PURPOSES.items() if k != "other"}),
+        FieldSpec("amount_yen", "希望額", "text", placeholder="例: 2,000万円"),
+        FieldSpec("term_months", "希望の期間", "text", placeholder="例: 5年、60か月"),
+    )),
+    ("認定・計画・借入状況", (
+        FieldSpec("certifications", "取得済みの認定", "multi", vocab.CERTIFICATIONS),
+        FieldSpec("plans", "取得済みの計画・認定・登録", "multi", None),
+        FieldSpec("guaranteed_balance_yen", "保証付き融資の残高", "text", placeholder="例: 500万円（なければ 0）"),
+        FieldSpec("has_eased_conditions", "返済条件の緩和（条件変更）", "yesno", YES_NO),
+        FieldSpec("tax_arrears", "期限の到来した税金に未納がある", "flag"),
+        FieldSpec("bank_suspension", "金融機関の取引停止処分を受けている", "flag"),
+        FieldSpec("subrogation_debt", "信用保証協会の代位弁済に対する債務がある", "flag"),
+    )),
+    ("確認", (
+        FieldSpec("visitor_name", "ご来訪者のお名前（任意・個人情報）", "text", personal=True),
+        FieldSpec("visitor_phone", "ご来訪者の電話（任意・個人情報）", "text", personal=True),
+    )),
+)
+
+
+class _Field(QWidget):
+    changed = Signal()
+
+    def __init__(self, spec: FieldSpec, choices: dict[str, str] | None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.spec = spec
+        self.touched = False
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.error = QLabel(self)
+        self.error.setObjectName("fieldError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.hide()
+        self.editor: QWidget
+        self.boxes: dict[str, QCheckBox] = {}
+        if spec.kind == "text":
+            self.editor = QLineEdit(self)
+            self.editor.setPlaceholderText(spec.placeholder)
+            self.editor.textChanged.connect(self._changed)
+        elif spec.kind in ("choice", "yesno"):
+            self.editor = QComboBox(self)
+            self.editor.addItem(UNSET, None)
+            for key, label in (choices or {}).items():
+                self.editor.addItem(label, key)
+            if len(choices or {}) > 12:
+                # Long lists (業種, 市区町村) are searched by typing any part of the name.
+                self.editor.setEditable(True)
+                self.editor.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+                completer = QCompleter(self.editor.model(), self.editor)
+                completer.setFilterMode(Qt.MatchFlag.MatchContains)
+                completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+                self.editor.setCompleter(completer)
+            self.editor.currentIndexChanged.connect(self._changed)
+        elif spec.kind == "multi":
+            self.editor = QWidget(self)
+            grid = QGridLayout(self.editor)
+            grid.setContentsMargins(0, 0, 0, 0)
+            for i, (key, label) in enumerate((choices or {}).items()):
+                box = QCheckBox(label, self.editor)
+                box.toggled.connect(self._changed)
+                self.boxes[key] = box
+                grid.addWidget(box, i // 2, i % 2)
+        else:  # flag
+            self.editor = QCheckBox(spec.label, self)
+            self.editor.toggled.connect(self._changed)
+        layout.addWidget(self.editor)
+        layout.addWidget(self.error)
+
+    def _changed(self, *_args) -> None:
+        self.touched = True
+        self.changed.emit()
+
+    def value(self) -> Any:
+        """This field's part of the intake, or None when it should stay unknown."""
+        kind = self.spec.kind
+        if kind == "text":
+            text = self.editor.text().strip()
+            return text or None
+        if kind == "choice":
+            return self.editor.currentData()
+        if kind == "yesno":
+            data = self.editor.currentData()
+            return None if data is None else data == "true"
+        if kind == "multi":
+            return [k for k, box in self.boxes.items() if box.isChecked()] if self.touched else None
+        return self.editor.isChecked()
+
+    def set_value(self, value: Any) -> None:
+        kind = self.spec.kind
+        if kind == "text":
+            self.editor.setText("" if value is None else str(value))
+        elif kind in ("choice", "yesno"):
+            key = None if value is None else ("true" if value is True else "false" if value is False else value)
+            index = self.editor.findData(key)
+            self.editor.setCurrentIndex(max(index, 0))
+        elif kind == "multi":
+            for key, box in self.boxes.items():
+                box.setChecked(key in (value or ()))
+            self.touched = value is not None
+        else:
+            self.editor.setChecked(bool(value))
+
+    def show_error(self, message: str | None) -> None:
+        self.error.setText(message or "")
+        self.error.setVisible(bool(message))
+
+
+class IntakePage(QWidget):
+    """One step of the form; hands back its part of the intake as plain data."""
+
+    changed = Signal()
+
+    def __init__(self, title: str, specs: tuple[FieldSpec, ...], choices: dict[str, dict[str, str]],
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.title = title
+        self.fields: dict[str, _Field] = {}
+        form = QFormLayout(self)
+        for spec in specs:
+            field = _Field(spec, spec.choices if spec.choices is not None else choices.get(spec.key), self)
+            field.changed.connect(self.changed)
+            self.fields[spec.key] = field
+            form.addRow("" if spec.kind == "flag" else spec.label, field)
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, field in self.fields.items():
+            value = field.value()
+            if value is None:
+                continue
+            if "." in key:
+                outer, inner = key.split(".", 1)
+                out.setdefault(outer, {})[inner] = value
+            else:
+                out[key] = value
+        return out
+
+
+class IntakeStepper(QWidget):
+    """The steps on the left, one page at a time, 戻る / 次へ; ``intake_data()`` merges the pages."""
+
+    changed = Signal()
+
+    def __init__(self, *, municipalities: list[str], plans: dict[str, str], parent: QWidget | None = None):
+        super().__init__(parent)
+        choices = {"municipality": {m: m for m in municipalities}, "plans": plans}
+        self.pages = [IntakePage(title, specs, choices, self) for title, specs in PAGES]
+        self.steps = QListWidget(self)
+        self.steps.addItems([f"{i}. {page.title}" for i, page in enumerate(self.pages, 1)])
+        self.steps.setFixedWidth(170)
+        self.stack = QStackedWidget(self)
+        for page in self.pages:
+            page.changed.connect(self.changed)
+            self.stack.addWidget(page)
+        self.steps.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.back_button = QPushButton("戻る", self)
+        self.next_button = QPushButton("次へ", self)
+        self.back_button.clicked.connect(lambda: self.go_to(self.stack.currentIndex() - 1))
+        self.next_button.clicked.connect(lambda: self.go_to(self.stack.currentIndex() + 1))
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.back_button)
+        buttons.addWidget(self.next_button)
+        right = QVBoxLayout()
+        right.addWidget(self.stack)
+        right.addLayout(buttons)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.steps)
+        layout.addLayout(right, 1)
+        self.go_to(0)
+
+    def go_to(self, index: int) -> None:
+        index = max(0, min(index, len(self.pages) - 1))
+        self.steps.setCurrentRow(index)
+        self.back_button.setEnabled(index > 0)
+        self.next_button.setEnabled(index < len(self.pages) - 1)
+
+    def field(self, key: str) -> _Field:
+        for page in self.pages:
+            if key in page.fields:
+                return page.fields[key]
+        raise KeyError(key)
+
+    def intake_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for page in self.pages:
+            for key, value in page.values().items():
+                if isinstance(value, dict):
+                    data.setdefault(key, {}).update(value)
+                else:
+                    data[key] = value
+        return data
+
+    def load(self, data: dict[str, Any]) -> None:
+        for page in self.pages:
+            for key, field in page.fields.items():
+                if "." in key:
+                    outer, inner = key.split(".", 1)
+                    field.set_value((data.get(outer) or {}).get(inner))
+                else:
+                    field.set_value(data.get(key))
+
+    def show_error(self, key: str | None, message: str | None) -> None:
+        """Show the core's message under the field it names (a nested key under its parent field)."""
+        for page in self.pages:
+            for field in page.fields.values():
+                field.show_error(None)
+        if not key:
+            return
+        base = key.split("[")[0]
+        for candidate in (base, base.split(".")[0]):
+            try:
+                self.field(candidate).show_error(message)
+                return
+            except KeyError:
+                continue

@@ -1,0 +1,109 @@
+"""The consultation screen: fill in the form, watch the results follow."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from desk.db.engine import session_factory
+from desk.settings import Settings
+from desk.ui.main_window import MainWindow
+from desk.ui.referral_preview import ReferralPreviewDialog
+
+
+def open_window(qtbot, engine, tmp_path) -> MainWindow:
+    window = MainWindow(make_session=session_factory(engine), settings=Settings(tmp_path / "s.json"),
+                        today=dt.date(2026, 11, 22))
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def choose(window, key: str, data) -> None:
+    combo = window.stepper.field(key).editor
+    combo.setCurrentIndex(combo.findData(data))
+
+
+def type_in(window, key: str, text: str) -> None:
+    window.stepper.field(key).editor.setText(text)
+
+
+def statuses(window) -> dict[str, str]:
+    model = window.results.model
+    out = {}
+    for group in range(model.rowCount()):
+        parent = model.index(group, 0)
+        for row in range(model.rowCount(parent)):
+            program = model.program(model.index(row, 0, parent))
+            out[program["id"]] = program["status"]
+    return out
+
+
+def fill_yokosuka_supplier(qtbot, window) -> None:
+    with qtbot.waitSignal(window.results_updated, timeout=5000):
+        choose(window, "entity", "corporation")
+        choose(window, "industry", "manufacturing")
+        type_in(window, "capital_yen", "１，０００万円")          # full-width, as people type
+        type_in(window, "employees", "１８")
+        choose(window, "municipality", "横須賀市")
+        type_in(window, "months_in_kanagawa", "20年")
+        choose(window, "licence", "not_needed")
+        type_in(window, "sales_change.last_3m_pct", "▲12.5%")
+        window.stepper.field("causes").boxes["nissan"].setChecked(True)
+        window.stepper.field("purposes").boxes["working"].setChecked(True)
+        type_in(window, "amount_yen", "2,000万円")
+
+
+def test_the_yokosuka_supplier_sees_the_nissan_fund_and_the_branch(qtbot, catalogue_engine, tmp_path):
+    window = open_window(qtbot, catalogue_engine, tmp_path)
+    fill_yokosuka_supplier(qtbot, window)
+    assert statuses(window)["kanagawa.nissan.main"] == "eligible"
+    first_group = window.results.model.index(0, 0)
+    assert window.results.model.data(first_group).startswith("対象（")
+    assert "046-822-3821" in window.results.contacts.toPlainText()     # 横須賀支店
+    assert "横須賀市" in window.results.summary.text()
+
+
+def test_live_update_follows_each_change(qtbot, catalogue_engine, tmp_path):
+    window = open_window(qtbot, catalogue_engine, tmp_path)
+    fill_yokosuka_supplier(qtbot, window)
+    with qtbot.waitSignal(window.results_updated, timeout=5000):
+        window.stepper.field("causes").boxes["nissan"].setChecked(False)
+        window.stepper.field("causes").boxes["materials"].setChecked(True)
+    assert statuses(window)["kanagawa.nissan.main"] == "ineligible"
+    assert statuses(window)["kanagawa.genyu.main"] == "eligible"
+
+
+def test_an_unreadable_value_is_named_under_its_field(qtbot, catalogue_engine, tmp_path):
+    window = open_window(qtbot, catalogue_engine, tmp_path)
+    fill_yokosuka_supplier(qtbot, window)
+    before = statuses(window)
+    with qtbot.waitSignal(window.results_updated, timeout=5000):
+        type_in(window, "employees", "たくさん")
+    error = window.stepper.field("employees").error
+    assert error.isVisibleTo(window) and error.text().startswith("employees: 人数を数値で")
+    assert statuses(window) == before                                   # the last results stay
+    with qtbot.waitSignal(window.results_updated, timeout=5000):
+        type_in(window, "employees", "18")
+    assert not error.isVisibleTo(window)
+
+
+def test_the_sheet_comes_from_the_form(qtbot, catalogue_engine, tmp_path):
+    window = open_window(qtbot, catalogue_engine, tmp_path)
+    fill_yokosuka_supplier(qtbot, window)
+    window.referral_action.trigger()
+    dialog = window.findChild(ReferralPreviewDialog)
+    assert dialog is not None and dialog.pages
+    dialog.reject()
+
+
+def test_the_steps_move_with_next_and_back(qtbot, catalogue_engine, tmp_path):
+    window = open_window(qtbot, catalogue_engine, tmp_path)
+    stepper = window.stepper
+    assert stepper.stack.currentIndex() == 0 and not stepper.back_button.isEnabled()
+    stepper.next_button.click()
+    assert stepper.stack.currentIndex() == 1 and stepper.steps.currentRow() == 1
+    for _ in range(5):
+        stepper.next_button.click()
+    assert stepper.stack.currentIndex() == len(stepper.pages) - 1 and not stepper.next_button.isEnabled()
+    stepper.back_button.click()
+    assert stepper.stack.currentIndex() == len(stepper.pages) - 2
