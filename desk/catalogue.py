@@ -128,6 +128,11 @@ def kanagawa_municipality_names(session: Session) -> list[str]:
                                 .order_by(m.Municipality.position)))
 
 
+def questions(session: Session) -> dict[str, tuple[str, str]]:
+    """Program-specific questions: id -> (text, type)."""
+    return {q.id: (q.text, q.type) for q in session.scalars(select(m.Question))}
+
+
 def plan_names(session: Session) -> dict[str, str]:
     return {p.id: p.name for p in session.scalars(select(m.Plan).order_by(m.Plan.pack_id, m.Plan.id))}
 

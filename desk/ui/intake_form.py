@@ -199,6 +199,89 @@ class IntakePage(QWidget):
         return out
 
 
+class QuestionsPanel(QWidget):
+    """The program-specific questions the current results wait on, asked on the 確認 page.
+    Answers already given stay when the list of open questions changes."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._answers: dict[str, Any] = {}
+        self._editors: dict[str, QWidget] = {}
+        self._asked: list[str] = []
+        self._layout = QFormLayout(self)
+        self.empty = QLabel("追加の質問はありません。", self)
+        self._layout.addRow(self.empty)
+
+    def set_questions(self, questions: list[tuple[str, str, str]]) -> None:
+        """(id, text, type) of the questions still open, plus those already answered."""
+        wanted = [q for q in questions] + [(qid, *self._known[qid]) for qid in self._answers
+                                           if qid not in {q[0] for q in questions} and qid in self._known]
+        ids = [q[0] for q in wanted]
+        if ids == self._asked:
+            return
+        self._asked = ids
+        while self._layout.rowCount():
+            self._layout.removeRow(0)
+        self._editors = {}
+        self.empty = QLabel("追加の質問はありません。", self)
+        if not wanted:
+            self._layout.addRow(self.empty)
+        for qid, text, qtype in wanted:
+            label = QLabel(text, self)
+            label.setWordWrap(True)
+            if qtype == "bool":
+                editor = QComboBox(self)
+                editor.addItem("（未回答）", None)
+                editor.addItem("はい", True)
+                editor.addItem("いいえ", False)
+                if qid in self._answers:
+                    editor.setCurrentIndex(editor.findData(self._answers[qid]))
+                editor.currentIndexChanged.connect(lambda _i, q=qid, e=editor: self._set(q, e.currentData()))
+            else:
+                editor = QLineEdit(self)
+                editor.setPlaceholderText({"yen": "例: 50万円", "pct": "例: 25%", "months": "例: 3か月"}.get(qtype, ""))
+                editor.setText("" if self._answers.get(qid) is None else str(self._answers[qid]))
+                editor.textChanged.connect(lambda text, q=qid, t=qtype: self._set(q, self._number(text, t)))
+            self._editors[qid] = editor
+            self._layout.addRow(label, editor)
+
+    _known: dict[str, tuple[str, str]] = {}
+
+    def remember(self, known: dict[str, tuple[str, str]]) -> None:
+        self._known = dict(known)
+
+    @staticmethod
+    def _number(text: str, qtype: str) -> Any:
+        from desk.intake import IntakeError, parse_number
+
+        text = text.strip()
+        if not text:
+            return None
+        unit = {"yen": "yen", "pct": "pct", "months": "months"}.get(qtype)
+        if unit is None:
+            return text
+        try:
+            return parse_number(text, "answers", unit=unit)
+        except IntakeError:
+            return text  # the core's reader names it when the answer is compared
+
+    def _set(self, qid: str, value: Any) -> None:
+        if value is None:
+            self._answers.pop(qid, None)
+        else:
+            self._answers[qid] = value
+        self.changed.emit()
+
+    def answers(self) -> dict[str, Any]:
+        return dict(self._answers)
+
+    def load(self, answers: dict[str, Any]) -> None:
+        self._answers = dict(answers or {})
+        self._asked = []
+
+
 class IntakeStepper(QWidget):
     """The steps on the left, one page at a time, 戻る / 次へ; ``intake_data()`` merges the pages."""
 
@@ -208,6 +291,11 @@ class IntakeStepper(QWidget):
         super().__init__(parent)
         choices = {"municipality": {m: m for m in municipalities}, "plans": plans}
         self.pages = [IntakePage(title, specs, choices, self) for title, specs in PAGES]
+        self.questions = QuestionsPanel(self.pages[-1])
+        self.questions.changed.connect(self.changed)
+        heading = QLabel("追加の質問（結果が「条件付き」の資金が待っている質問）", self.pages[-1])
+        self.pages[-1].layout().addRow(heading)
+        self.pages[-1].layout().addRow(self.questions)
         self.steps = QListWidget(self)
         self.steps.addItems([f"{i}. {page.title}" for i, page in enumerate(self.pages, 1)])
         self.steps.setFixedWidth(170)
@@ -252,9 +340,16 @@ class IntakeStepper(QWidget):
                     data.setdefault(key, {}).update(value)
                 else:
                     data[key] = value
+        answers = self.questions.answers()
+        if answers:
+            data["answers"] = answers
         return data
 
+    def is_empty(self) -> bool:
+        return not {k: v for k, v in self.intake_data().items() if v not in (False, None)}
+
     def load(self, data: dict[str, Any]) -> None:
+        self.questions.load(data.get("answers") or {})
         for page in self.pages:
             for key, field in page.fields.items():
                 if "." in key:

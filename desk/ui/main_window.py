@@ -9,6 +9,7 @@ from an intake file (Ctrl+O). The data's as-of dates stay in the status bar.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSp
 from sqlalchemy.orm import Session
 
 from desk import catalogue
+from desk.fileio import atomic_write_text
 from desk.intake import Intake, IntakeError, read_intake, read_intake_file
 from desk.matching.service import MatchService
 from desk.referral_service import create_referral, discard
@@ -44,6 +46,7 @@ class MainWindow(QMainWindow):
         with make_session() as session:
             municipalities = catalogue.kanagawa_municipality_names(session)
             plans = catalogue.plan_names(session)
+            questions = catalogue.questions(session)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         title = QLabel("日産自動車の車両生産終了等に伴う中小企業向け特別相談窓口", left)
@@ -52,6 +55,8 @@ class MainWindow(QMainWindow):
         font.setPointSizeF(font.pointSizeF() * 1.2)
         title.setFont(font)
         self.stepper = IntakeStepper(municipalities=municipalities, plans=plans, parent=left)
+        self.stepper.questions.remember(questions)
+        self._questions = questions
         self.packs_label = QLabel(left)
         self.packs_label.setTextFormat(Qt.TextFormat.PlainText)
         self.packs_label.setWordWrap(True)
@@ -82,8 +87,20 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu("ファイル(&F)")
-        self.open_intake_action = QAction("相談ファイルから案内書を作成(&O)…", self)
-        self.open_intake_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.new_action = QAction("新しい相談(&N)", self)
+        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_action.triggered.connect(self.new_consultation)
+        menu.addAction(self.new_action)
+        self.open_action = QAction("相談ファイルを開く(&O)…", self)
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.open_action.triggered.connect(self.open_intake_file)
+        menu.addAction(self.open_action)
+        self.save_action = QAction("相談ファイルを保存(&S)…", self)
+        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_action.triggered.connect(self.save_intake_file)
+        menu.addAction(self.save_action)
+        menu.addSeparator()
+        self.open_intake_action = QAction("相談ファイルから案内書を作成…", self)
         self.open_intake_action.triggered.connect(self.open_intake_for_referral)
         menu.addAction(self.open_intake_action)
         self.referral_action = QAction("この内容で案内書を作成(&P)…", self)
@@ -121,13 +138,76 @@ class MainWindow(QMainWindow):
         self.stepper.show_error(None, None)
         self._intake = read.intake
         self.results.show_result(result)
+        self.stepper.questions.set_questions(self._open_questions(result))
         self.results_updated.emit()
+
+    def _open_questions(self, result: dict) -> list[tuple[str, str, str]]:
+        """The questions conditional funds wait on, most asked first."""
+        counts: dict[str, int] = {}
+        for program in result["programs"]:
+            if program["status"] != "conditional":
+                continue
+            for todo in program["todo"]:
+                qid = todo.get("question")
+                if qid in self._questions:
+                    counts[qid] = counts.get(qid, 0) + 1
+        ordered = sorted(counts, key=lambda q: -counts[q])
+        return [(q, *self._questions[q]) for q in ordered]
+
+    def new_consultation(self) -> None:
+        if not self.stepper.is_empty() and not self.ask_discard(self):
+            return
+        self.stepper.load({})
+        self.stepper.go_to(0)
+        self.update_results()
+
+    def open_intake_file(self) -> None:
+        path = self.ask_open_path(self)
+        if path is None:
+            return
+        if not self.stepper.is_empty() and not self.ask_discard(self):
+            return
+        try:
+            read = read_intake_file(path)
+        except IntakeError as exc:
+            self.notify_problem("相談ファイルを読めません", f"{path.name}: {exc}")
+            return
+        self.stepper.load(json.loads(path.read_text(encoding="utf-8-sig")))
+        self.update_results()
+        if read.warnings:
+            self.statusBar().showMessage("　".join(read.warnings))
+
+    def save_intake_file(self) -> None:
+        path = self.ask_save_intake_path(self)
+        if path is None:
+            return
+        if path.suffix.lower() != ".json":
+            path = path.with_suffix(".json")
+        text = json.dumps(self.stepper.intake_data(), ensure_ascii=False, indent=2)
+        try:
+            atomic_write_text(path, text + "\n")
+        except OSError as exc:
+            self.notify_problem("保存できません", f"{path} に保存できませんでした（{exc.strerror}）。")
+            return
+        self.statusBar().showMessage(f"{path.name} に保存しました")
 
     # --- questions and messages (tests replace them) ------------------------------------------------
     @classmethod
     def ask_open_path(cls, parent: QWidget) -> Path | None:
         path, _ = QFileDialog.getOpenFileName(parent, "相談ファイルを開く", "", "相談ファイル (*.json)")
         return Path(path) if path else None
+
+    @classmethod
+    def ask_save_intake_path(cls, parent: QWidget) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(parent, "相談ファイルを保存", "", "相談ファイル (*.json)")
+        return Path(path) if path else None
+
+    @classmethod
+    def ask_discard(cls, parent: QWidget) -> bool:
+        answer = QMessageBox.question(parent, "新しい相談", "入力中の内容を破棄しますか？",
+                                      QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                                      QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Discard
 
     def notify_problem(self, title: str, text: str) -> None:
         QMessageBox.warning(self, title, text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from desk.db.engine import session_factory
 from desk.settings import Settings
@@ -107,3 +108,44 @@ def test_the_steps_move_with_next_and_back(qtbot, catalogue_engine, tmp_path):
     assert stepper.stack.currentIndex() == len(stepper.pages) - 1 and not stepper.next_button.isEnabled()
     stepper.back_button.click()
     assert stepper.stack.currentIndex() == len(stepper.pages) - 2
+
+
+def test_new_consultation_asks_before_discarding(qtbot, catalogue_engine, tmp_path, monkeypatch):
+    window = open_window(qtbot, catalogue_engine, tmp_path)
+    fill_yokosuka_supplier(qtbot, window)
+    asked = []
+    monkeypatch.setattr(MainWindow, "ask_discard", classmethod(lambda cls, parent: asked.append(1) or False))
+    window.new_action.trigger()
+    assert asked and window.stepper.field("employees").value() == "１８"     # kept: staff said no
+    monkeypatch.setattr(MainWindow, "ask_discard", classmethod(lambda cls, parent: True))
+    window.new_action.trigger()
+    assert window.stepper.is_empty() and window.stepper.stack.currentIndex() == 0
+
+
+def test_an_intake_saved_reopens_the_same(qtbot, catalogue_engine, tmp_path, monkeypatch):
+    window = open_window(qtbot, catalogue_engine, tmp_path)
+    fill_yokosuka_supplier(qtbot, window)
+    target = tmp_path / "consultation"
+    monkeypatch.setattr(MainWindow, "ask_save_intake_path", classmethod(lambda cls, parent: target))
+    window.save_action.trigger()
+    saved = target.with_suffix(".json")
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    assert data["employees"] == "１８" and data["causes"] == ["nissan"]
+    other = open_window(qtbot, catalogue_engine, tmp_path)
+    monkeypatch.setattr(MainWindow, "ask_open_path", classmethod(lambda cls, parent: saved))
+    with qtbot.waitSignal(other.results_updated, timeout=5000):
+        other.open_action.trigger()
+    assert other.stepper.intake_data() == data
+    assert statuses(other)["kanagawa.nissan.main"] == "eligible"
+
+
+def test_answering_a_question_settles_a_conditional_fund(qtbot, catalogue_engine, tmp_path):
+    window = open_window(qtbot, catalogue_engine, tmp_path)
+    fill_yokosuka_supplier(qtbot, window)
+    assert statuses(window)["kanagawa.saigai.a"] == "conditional"      # waits on 被害を受けた?
+    panel = window.stepper.questions
+    editor = panel._editors["disaster_damage"]
+    with qtbot.waitSignal(window.results_updated, timeout=5000):
+        editor.setCurrentIndex(editor.findData(False))
+    assert statuses(window)["kanagawa.saigai.a"] == "ineligible"
+    assert window.stepper.intake_data()["answers"] == {"disaster_damage": False}
