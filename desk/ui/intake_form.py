@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QFormLayout, QGridLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QListWidget, QPushButton, QStackedWidget, QVBoxLayout, QWidget)
+                               QLineEdit, QListWidget, QPushButton, QScrollArea, QStackedWidget, QVBoxLayout, QWidget)
 
 from desk import vocab
 
@@ -225,8 +225,8 @@ class QuestionsPanel(QWidget):
         while self._layout.rowCount():
             self._layout.removeRow(0)
         self._editors = {}
-        self.empty = QLabel("追加の質問はありません。", self)
         if not wanted:
+            self.empty = QLabel("追加の質問はありません。", self)
             self._layout.addRow(self.empty)
         for qid, text, qtype in wanted:
             label = QLabel(text, self)
@@ -294,6 +294,8 @@ class IntakeStepper(QWidget):
         self.questions = QuestionsPanel(self.pages[-1])
         self.questions.changed.connect(self.changed)
         heading = QLabel("追加の質問（結果が「条件付き」の資金が待っている質問）", self.pages[-1])
+        heading.setWordWrap(True)
+        heading.setStyleSheet("font-weight: bold; margin-top: 8px;")
         self.pages[-1].layout().addRow(heading)
         self.pages[-1].layout().addRow(self.questions)
         self.steps = QListWidget(self)
@@ -302,7 +304,13 @@ class IntakeStepper(QWidget):
         self.stack = QStackedWidget(self)
         for page in self.pages:
             page.changed.connect(self.changed)
-            self.stack.addWidget(page)
+            # A step scrolls inside the window (the 確認 step can hold many questions) rather than
+            # growing the window past a laptop screen.
+            scroll = QScrollArea(self.stack)
+            scroll.setWidget(page)
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+            self.stack.addWidget(scroll)
         self.steps.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.back_button = QPushButton("戻る", self)
         self.next_button = QPushButton("次へ", self)
