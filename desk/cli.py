@@ -34,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"desk {__version__}")
     parser.add_argument("--db", metavar="PATH|URL", help="使うデータベース（SQLite のファイルか URL）")
     parser.add_argument("--basedir", metavar="DIR", help="データと設定をこのフォルダの下に置く")
+    parser.add_argument("--exit-when-ready", action="store_true",
+                        help="アプリを起動し、画面と最初の結果が表示されたら終了する（動作確認・計測用）")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("programs", help="融資制度の一覧")
@@ -386,7 +388,7 @@ def _start_app(args: argparse.Namespace) -> int:
     engine = _engine(args)
     from desk.ui.app import run_app  # Qt is loaded only here
 
-    return run_app(engine=engine)
+    return run_app(engine=engine, exit_when_ready=args.exit_when_ready)
 
 
 COMMANDS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -32,8 +32,12 @@ def _install_japanese_translations(app: QApplication) -> None:
         app.installTranslator(translator)
 
 
-def run_app(*, engine: Engine, make_session: Callable[[], Session] | None = None) -> int:
+def run_app(*, engine: Engine, make_session: Callable[[], Session] | None = None,
+            exit_when_ready: bool = False) -> int:
     app = create_application()
     window = MainWindow(make_session=make_session or session_factory(engine), settings=Settings.load())
     window.show()
+    if exit_when_ready:
+        # The window is shown and its first results are in once the event loop turns.
+        QTimer.singleShot(0, app.quit)
     return app.exec()
