@@ -5,7 +5,7 @@ VENV  := .venv
 BIN   := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench env system-deps clean sheets
+.PHONY: run test bench env system-deps clean sheets screenshots
 
 run: $(STAMP)
 	$(BIN)/desk db upgrade
@@ -18,6 +18,10 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run.py
 
 env: $(STAMP)
+
+# The app's screens as PNG (docs/screenshots), in a real window under Xvfb with a Japanese font.
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1366x768x24" $(BIN)/python tools/screenshots.py docs/screenshots
 
 # Referral sheets for the example visitors (examples/intakes), as PDF and PNG pages in out/sheets.
 # A scratch base folder keeps these out of the real consultation log. DATE=YYYY-MM-DD to fix the day.

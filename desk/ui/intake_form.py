@@ -118,11 +118,13 @@ class _Field(QWidget):
             self.editor = QWidget(self)
             grid = QGridLayout(self.editor)
             grid.setContentsMargins(0, 0, 0, 0)
+            # Two columns only when every label is short; long ones (plans, causes) get a line each.
+            columns = 2 if all(len(label) <= 10 for label in (choices or {}).values()) else 1
             for i, (key, label) in enumerate((choices or {}).items()):
                 box = QCheckBox(label, self.editor)
                 box.toggled.connect(self._changed)
                 self.boxes[key] = box
-                grid.addWidget(box, i // 2, i % 2)
+                grid.addWidget(box, i // columns, i % columns)
         else:  # flag
             self.editor = QCheckBox(spec.label, self)
             self.editor.toggled.connect(self._changed)
@@ -179,6 +181,8 @@ class IntakePage(QWidget):
         self.title = title
         self.fields: dict[str, _Field] = {}
         form = QFormLayout(self)
+        # A label that leaves its field too little room goes above it (long checkbox lists).
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for spec in specs:
             field = _Field(spec, spec.choices if spec.choices is not None else choices.get(spec.key), self)
             field.changed.connect(self.changed)

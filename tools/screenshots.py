@@ -1,0 +1,78 @@
+"""`make screenshots`: the app's screens as PNG files, taken in a real window (run under Xvfb).
+
+    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python tools/screenshots.py docs/screenshots
+
+Uses a scratch base folder and the example visitor in examples/intakes, on a fixed date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+
+from desk import paths
+from desk.db import engine as db_engine
+from desk.db import setup
+from desk.settings import Settings
+from desk.ui.app import create_application
+from desk.ui.main_window import MainWindow
+
+REPO = Path(__file__).resolve().parent.parent
+ON = dt.date(2026, 11, 22)
+
+
+def main() -> int:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else REPO / "docs" / "screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    base = Path(tempfile.mkdtemp(prefix="desk-shots-"))
+    paths.init(base)
+    engine = db_engine.make_engine(db_engine.sqlite_url(paths.get().default_database))
+    setup.ensure_ready(engine)
+    app = create_application()
+    window = MainWindow(make_session=db_engine.session_factory(engine), settings=Settings(base / "s.json"), today=ON)
+    window.resize(1366, 740)
+    window.show()
+    shots: list[tuple[str, object]] = [("00-empty", lambda: None)]
+    visitor = json.loads((REPO / "examples" / "intakes" / "yokosuka-supplier.json").read_text(encoding="utf-8"))
+    shots.append(("01-step-business", lambda: (window.stepper.load(visitor), window.update_results(),
+                                               window.stepper.go_to(0))))
+    for index, name in enumerate(("02-step-sales", "03-step-needs", "04-step-certificates", "05-step-confirm"), 1):
+        shots.append((name, lambda i=index: window.stepper.go_to(i)))
+    model = window.results.model
+    shots.append(("06-results-detail", lambda: window.results.tree.setCurrentIndex(model.index(0, 0, model.index(0, 0)))))
+    preview = {}
+
+    def open_preview() -> None:
+        preview["dialog"] = window.make_referral_from_form()
+
+    shots.append(("07-referral-preview", open_preview))
+    steps = iter(shots)
+
+    def next_shot() -> None:
+        try:
+            name, action = next(steps)
+        except StopIteration:
+            if "dialog" in preview:
+                preview["dialog"].reject()
+            app.quit()
+            return
+        action()
+        QTimer.singleShot(400, lambda: capture(name))
+
+    def capture(name: str) -> None:
+        widget = preview.get("dialog") if name == "07-referral-preview" else window
+        widget.grab().save(str(out / f"{name}.png"))
+        print(out / f"{name}.png")
+        next_shot()
+
+    QTimer.singleShot(300, next_shot)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
