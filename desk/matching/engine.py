@@ -345,3 +345,21 @@ def _date_warnings(catalogue: Catalogue, on: dt.date, results: list[ProgramResul
         city = municipality.split("市")[0] + "市" if "市" in municipality else municipality
         warnings.append(f"{city}が独自に行う融資制度は収録していません。{city}の担当課にご確認ください")
     return warnings
+
+
+def labelled_sales_criteria(catalogue: Catalogue, variant_id: str, intake: Intake, sales: SalesChange,
+                            on: dt.date) -> list[tuple[str, str, str]]:
+    """The labelled sales tests of one variant (日産自動車関連's ① and ②), evaluated on
+    these figures: (label, status, the seed's wording). The rules stay in the catalogue."""
+    variant = catalogue.variant(variant_id)
+    if variant is None:
+        return []
+    facts = Facts(intake, sales, on, catalogue.providers[variant.provider_id], catalogue.plans, catalogue.questions)
+    out = []
+    stack = list(variant.conditions)
+    while stack:
+        condition = stack.pop(0)
+        if condition.get("label") and condition.get("check", "").startswith("sales_decline"):
+            out.append((condition["label"], evaluate_condition(condition, facts).status, condition.get("text", "")))
+        stack.extend(condition.get("any_of", []) + condition.get("all_of", []))
+    return out

@@ -9,6 +9,7 @@ A field left untouched is omitted, so the engine treats it as unknown, not as "n
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QFormLayout, QG
                                QLineEdit, QListWidget, QPushButton, QScrollArea, QStackedWidget, QVBoxLayout, QWidget)
 
 from desk import vocab
+from desk.sales import shift_month
+from desk.ui.sales_calculator import SalesCalculator
 
 UNSET = "（未入力）"
 YES_NO = {"true": "はい", "false": "いいえ"}
@@ -291,10 +294,14 @@ class IntakeStepper(QWidget):
 
     changed = Signal()
 
-    def __init__(self, *, municipalities: list[str], plans: dict[str, str], parent: QWidget | None = None):
+    def __init__(self, *, municipalities: list[str], plans: dict[str, str], today: dt.date | None = None,
+                 criteria=None, parent: QWidget | None = None):
         super().__init__(parent)
         choices = {"municipality": {m: m for m in municipalities}, "plans": plans}
         self.pages = [IntakePage(title, specs, choices, self) for title, specs in PAGES]
+        self.sales = SalesCalculator(today=today or dt.date.today(), criteria=criteria, parent=self.pages[1])
+        self.sales.changed.connect(self.changed)
+        self.pages[1].layout().addRow(self.sales)
         self.questions = QuestionsPanel(self.pages[-1])
         self.questions.changed.connect(self.changed)
         heading = QLabel("追加の質問（結果が「条件付き」の資金が待っている質問）", self.pages[-1])
@@ -355,6 +362,9 @@ class IntakeStepper(QWidget):
         answers = self.questions.answers()
         if answers:
             data["answers"] = answers
+        figures = self.sales.monthly_sales()
+        if figures:
+            data["monthly_sales"] = figures
         return data
 
     def is_empty(self) -> bool:
@@ -362,6 +372,13 @@ class IntakeStepper(QWidget):
 
     def load(self, data: dict[str, Any]) -> None:
         self.questions.load(data.get("answers") or {})
+        self.sales.clear()
+        for month, amount in (data.get("monthly_sales") or {}).items():
+            for column in range(4):
+                row_month = shift_month(month, 12 * column)
+                if row_month in self.sales.months:
+                    self.sales.set_figure(self.sales.months.index(row_month), column, str(amount))
+                    break
         for page in self.pages:
             for key, field in page.fields.items():
                 if "." in key:

@@ -54,7 +54,8 @@ class MainWindow(QMainWindow):
         font = title.font()
         font.setPointSizeF(font.pointSizeF() * 1.2)
         title.setFont(font)
-        self.stepper = IntakeStepper(municipalities=municipalities, plans=plans, parent=left)
+        self.stepper = IntakeStepper(municipalities=municipalities, plans=plans, today=self._today,
+                                     criteria=self._nissan_criteria, parent=left)
         self.stepper.questions.remember(questions)
         self._questions = questions
         self.packs_label = QLabel(left)
@@ -124,6 +125,17 @@ class MainWindow(QMainWindow):
         if stale:
             status += "　⚠ 旧年度のデータ: " + "、".join(p["title"] for p in stale)
         self.statusBar().showMessage(status)
+
+    def _nissan_criteria(self, figures: dict[str, int]) -> list[tuple[str, str, str]]:
+        """① / ② of 日産自動車関連対策特別融資 on these monthly figures (the fund's own rules)."""
+        from desk.intake import Intake as _Intake
+        from desk.matching.engine import labelled_sales_criteria
+        from desk.sales import compute_sales_change
+
+        with self._make_session() as session:
+            loaded = self._service.loaded(session)
+        return labelled_sales_criteria(loaded.catalogue, "kanagawa.nissan.main", _Intake(monthly_sales=figures),
+                                       compute_sales_change(figures, self._today), self._today)
 
     def update_results(self) -> None:
         """Read the form as the core reads a file, match, show; a value it cannot read is

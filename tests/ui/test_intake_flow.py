@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 from desk.db.engine import session_factory
+from desk.sales import shift_month
 from desk.settings import Settings
 from desk.ui.main_window import MainWindow
 from desk.ui.referral_preview import ReferralPreviewDialog
@@ -149,3 +150,24 @@ def test_answering_a_question_settles_a_conditional_fund(qtbot, catalogue_engine
         editor.setCurrentIndex(editor.findData(False))
     assert statuses(window)["kanagawa.saigai.a"] == "ineligible"
     assert window.stepper.intake_data()["answers"] == {"disaster_damage": False}
+
+
+def test_the_sales_calculator_shows_nissan_criteria_as_figures_are_typed(qtbot, catalogue_engine, tmp_path):
+    window = open_window(qtbot, catalogue_engine, tmp_path)
+    fill_yokosuka_supplier(qtbot, window)
+    calculator = window.stepper.sales
+    rows = {month: i for i, month in enumerate(calculator.months)}
+    latest = calculator.latest                     # 2026-11 on 2026-11-22
+    months = [shift_month(latest, d) for d in (-2, -1, 0, 1, 2)]
+    this_year = {months[0]: "880万円", months[1]: "900万円", months[2]: "880万円", months[3]: "890万円",
+                 months[4]: "880万円"}
+    with qtbot.waitSignal(window.results_updated, timeout=5000):
+        for month, text in this_year.items():
+            calculator.set_figure(rows[month], 0, text)
+            calculator.set_figure(rows[month], 1, "１，０００万円")   # one year earlier, full width
+    summary = calculator.summary.text()
+    assert "最近1か月: 1年前比 ▲12.0%" in summary
+    assert "日産自動車関連 ①: 当たります" in summary and "日産自動車関連 ②: 当たります" in summary
+    data = window.stepper.intake_data()
+    assert data["monthly_sales"][latest] == 8_800_000 and data["monthly_sales"][shift_month(latest, -12)] == 10_000_000
+    assert statuses(window)["kanagawa.nissan.main"] == "eligible"
