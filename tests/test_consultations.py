@@ -45,3 +45,40 @@ def test_device_id_is_created_once(tmp_path):
     first = device_id(settings)
     assert device_id(Settings.load(tmp_path / "settings.json")) == first
     assert len(device_code(first)) == 5
+
+
+def _log(engine, **intake):
+    make = session_factory(engine)
+    return record_consultation(make, intake=read_intake(intake).intake, result=RESULT,
+                               device="6f1c2a9e-0000-4000-8000-000000000000", window_name="窓口", staff_name="担当",
+                               now=NOW)
+
+
+def test_search_is_literal_and_counts_follow(empty_engine):
+    from desk.consultations import counts, search_consultations
+
+    _log(empty_engine, business_name="100%_精工 \"本社\"", causes=["nissan"])
+    _log(empty_engine, business_name="相模商店 <支店>", causes=["materials", "nissan"])
+    make = session_factory(empty_engine)
+    assert [r["business_name"] for r in search_consultations(make, text="100%_")] == ['100%_精工 "本社"']
+    assert search_consultations(make, text="%") and len(search_consultations(make, text="_")) == 1
+    assert [r["business_name"] for r in search_consultations(make, text="<支店>")] == ["相模商店 <支店>"]
+    assert search_consultations(make, text="'; DROP TABLE consultation; --") == []
+    rows = search_consultations(make)
+    summary = counts(rows)
+    assert summary["per_day"] == {"2026-11-22": 2}
+    assert summary["per_cause"]["日産自動車追浜工場・日産車体湘南工場の生産終了等"] == 2
+    assert search_consultations(make, since=dt.date(2026, 11, 23)) == []
+
+
+def test_csv_opens_in_excel_and_leaves_personal_details_out(empty_engine):
+    from desk.consultations import search_consultations, to_csv
+
+    _log(empty_engine, business_name="=HYPERLINK(\"x\")", visitor_name="山田 太郎")
+    rows = search_consultations(session_factory(empty_engine))
+    plain = to_csv(rows)
+    assert plain.startswith(b"\xef\xbb\xbf") and b"\r\n" in plain
+    text = plain.decode("utf-8-sig")
+    assert "山田" not in text and "来訪者氏名" not in text
+    assert "'=HYPERLINK" in text                      # not run as a formula
+    assert "山田 太郎" in to_csv(rows, include_personal=True).decode("utf-8-sig")

@@ -26,6 +26,7 @@ from desk.referral_service import create_referral, discard
 from desk.reports.fonts import FontNotFound
 from desk.settings import Settings
 from desk.ui.intake_form import IntakeStepper
+from desk.ui.log_dialog import ConsultationLogDialog
 from desk.ui.referral_preview import ReferralPreviewDialog
 from desk.ui.results_view import ResultsView
 
@@ -109,6 +110,11 @@ class MainWindow(QMainWindow):
         self.referral_action.triggered.connect(self.make_referral_from_form)
         menu.addAction(self.referral_action)
         menu.addSeparator()
+        view = self.menuBar().addMenu("表示(&V)")
+        self.log_action = QAction("相談記録(&L)…", self)
+        self.log_action.setShortcut("Ctrl+L")
+        self.log_action.triggered.connect(self.show_log)
+        view.addAction(self.log_action)
         quit_action = QAction("終了(&Q)", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -165,6 +171,11 @@ class MainWindow(QMainWindow):
                     counts[qid] = counts.get(qid, 0) + 1
         ordered = sorted(counts, key=lambda q: -counts[q])
         return [(q, *self._questions[q]) for q in ordered]
+
+    def show_log(self) -> ConsultationLogDialog:
+        dialog = ConsultationLogDialog(self._make_session, self)
+        dialog.open()
+        return dialog
 
     def new_consultation(self) -> None:
         if not self.stepper.is_empty() and not self.ask_discard(self):

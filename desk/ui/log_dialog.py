@@ -1,0 +1,104 @@
+"""The consultation log: search, counts per day and per cause, CSV for the prefecture."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
+                               QLineEdit, QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget)
+from sqlalchemy.orm import Session
+
+from desk.consultations import CSV_COLUMNS, counts, search_consultations, to_csv
+from desk.fileio import atomic_write_bytes
+
+COLUMNS = tuple(label for _, label in CSV_COLUMNS)
+KEYS = tuple(key for key, _ in CSV_COLUMNS)
+
+
+class LogTableModel(QAbstractTableModel):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[dict[str, Any]] = []
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        value = self.rows[index.row()][KEYS[index.column()]]
+        return str(value)
+
+
+class ConsultationLogDialog(QDialog):
+    def __init__(self, make_session: Callable[[], Session], parent: QWidget | None = None):
+        super().__init__(parent)
+        self._make_session = make_session
+        self.setWindowTitle("相談記録")
+        self.resize(1100, 600)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("受付番号・事業者名・所在地・担当で検索")
+        self.search.textChanged.connect(self.refresh)
+        self.model = LogTableModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.counts = QLabel(self)
+        self.counts.setWordWrap(True)
+        self.personal = QCheckBox("個人情報（来訪者の氏名・電話）を含める", self)
+        self.export_button = QPushButton("CSVに書き出す…", self)
+        self.export_button.clicked.connect(self.export_with_dialog)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.personal)
+        bottom.addStretch(1)
+        bottom.addWidget(self.export_button)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.counts)
+        layout.addLayout(bottom)
+        layout.addWidget(buttons)
+        self.refresh()
+
+    def refresh(self) -> None:
+        rows = search_consultations(self._make_session, text=self.search.text().strip() or None)
+        self.model.set_rows(rows)
+        summary = counts(rows)
+        days = "、".join(f"{day} {n}件" for day, n in list(summary["per_day"].items())[-14:])
+        causes = "、".join(f"{cause} {n}件" for cause, n in summary["per_cause"].items() if n)
+        self.counts.setText(f"{len(rows)} 件　日別: {days or '—'}\n原因別: {causes or '—'}")
+
+    @classmethod
+    def ask_export_path(cls, parent: QWidget) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(parent, "相談記録をCSVに書き出す", "相談記録.csv", "CSV (*.csv)")
+        return Path(path) if path else None
+
+    def export_with_dialog(self) -> None:
+        path = self.ask_export_path(self)
+        if path is None:
+            return
+        try:
+            atomic_write_bytes(path, to_csv(self.model.rows, include_personal=self.personal.isChecked()))
+        except OSError as exc:
+            QMessageBox.warning(self, "書き出せません", f"{path} に書き出せませんでした（{exc.strerror}）。")
