@@ -26,6 +26,15 @@ REPO = Path(__file__).resolve().parent.parent
 ON = dt.date(2026, 11, 22)
 
 
+def _pdf_printer(base: Path):
+    from PySide6.QtPrintSupport import QPrinter
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(base / "printed.pdf"))
+    return printer
+
+
 def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else REPO / "docs" / "screenshots")
     out.mkdir(parents=True, exist_ok=True)
@@ -51,21 +60,29 @@ def main() -> int:
         preview["dialog"] = window.make_referral_from_form()
 
     shots.append(("07-referral-preview", open_preview))
+
+    def open_log() -> None:
+        if "dialog" in preview:
+            preview["dialog"].print_to(_pdf_printer(base))  # a printed sheet is logged
+            preview["dialog"].reject()
+        preview["log"] = window.show_log()
+
+    shots.append(("08-consultation-log", open_log))
     steps = iter(shots)
 
     def next_shot() -> None:
         try:
             name, action = next(steps)
         except StopIteration:
-            if "dialog" in preview:
-                preview["dialog"].reject()
+            if "log" in preview:
+                preview["log"].reject()
             app.quit()
             return
         action()
         QTimer.singleShot(400, lambda: capture(name))
 
     def capture(name: str) -> None:
-        widget = preview.get("dialog") if name == "07-referral-preview" else window
+        widget = {"07-referral-preview": preview.get("dialog"), "08-consultation-log": preview.get("log")}.get(name, window)
         widget.grab().save(str(out / f"{name}.png"))
         print(out / f"{name}.png")
         next_shot()
