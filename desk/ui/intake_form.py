@@ -103,6 +103,8 @@ class _Field(QWidget):
             self.editor = QLineEdit(self)
             self.editor.setPlaceholderText(spec.placeholder)
             self.editor.textChanged.connect(self._changed)
+            # Enter moves on to the next field, as on a paper form.
+            self.editor.returnPressed.connect(lambda: self.editor.nextInFocusChain().setFocus())
         elif spec.kind in ("choice", "yesno"):
             self.editor = QComboBox(self)
             self.editor.addItem(UNSET, None)

@@ -171,3 +171,16 @@ def test_the_sales_calculator_shows_nissan_criteria_as_figures_are_typed(qtbot, 
     data = window.stepper.intake_data()
     assert data["monthly_sales"][latest] == 8_800_000 and data["monthly_sales"][shift_month(latest, -12)] == 10_000_000
     assert statuses(window)["kanagawa.nissan.main"] == "eligible"
+
+
+def test_enter_moves_to_the_next_field(qtbot, catalogue_engine, tmp_path):
+    from PySide6.QtCore import Qt
+
+    window = open_window(qtbot, catalogue_engine, tmp_path)
+    window.activateWindow()
+    capital = window.stepper.field("capital_yen").editor
+    capital.setFocus()
+    qtbot.waitUntil(capital.hasFocus, timeout=2000)
+    qtbot.keyClicks(capital, "10000000")   # QtTest synthesises ASCII keys only
+    qtbot.keyClick(capital, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.stepper.field("employees").editor.hasFocus(), timeout=2000)
