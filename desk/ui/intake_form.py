@@ -83,6 +83,16 @@ PAGES: tuple[tuple[str, tuple[FieldSpec, ...]], ...] = (
 )
 
 
+def focus_next(widget: QWidget) -> None:
+    """Give focus to the next widget Tab would reach (skipping labels and hidden ones)."""
+    candidate = widget.nextInFocusChain()
+    while candidate is not None and candidate is not widget:
+        if (candidate.focusPolicy() & Qt.FocusPolicy.TabFocus) and candidate.isVisible() and candidate.isEnabled():
+            candidate.setFocus(Qt.FocusReason.TabFocusReason)
+            return
+        candidate = candidate.nextInFocusChain()
+
+
 class _Field(QWidget):
     changed = Signal()
 
@@ -104,7 +114,7 @@ class _Field(QWidget):
             self.editor.setPlaceholderText(spec.placeholder)
             self.editor.textChanged.connect(self._changed)
             # Enter moves on to the next field, as on a paper form.
-            self.editor.returnPressed.connect(lambda: self.editor.nextInFocusChain().setFocus())
+            self.editor.returnPressed.connect(lambda: focus_next(self.editor))
         elif spec.kind in ("choice", "yesno"):
             self.editor = QComboBox(self)
             self.editor.addItem(UNSET, None)
