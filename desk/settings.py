@@ -71,6 +71,12 @@ class Settings:
             raise KeyError(key)
         self._values[key] = value
 
+    def reset(self, key: str) -> None:
+        """Back to the declared default."""
+        if key not in _BY_KEY:
+            raise KeyError(key)
+        self._values.pop(key, None)
+
     def save(self) -> None:
         paths.ensure_private_dir(self.path.parent)
         data = json.dumps(self._values, ensure_ascii=False, indent=2, sort_keys=True)

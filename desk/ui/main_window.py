@@ -13,12 +13,13 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout,
+                               QWidget)
 from sqlalchemy.orm import Session
 
-from desk import catalogue
+from desk import catalogue, paths
 from desk.fileio import atomic_write_text
 from desk.intake import Intake, IntakeError, read_intake, read_intake_file
 from desk.matching.service import MatchService
@@ -27,6 +28,7 @@ from desk.reports.fonts import FontNotFound
 from desk.settings import Settings
 from desk.ui.intake_form import IntakeStepper
 from desk.ui.log_dialog import ConsultationLogDialog
+from desk.ui.settings_dialog import SettingsDialog
 from desk.ui.referral_preview import ReferralPreviewDialog
 from desk.ui.results_view import ResultsView
 
@@ -84,6 +86,8 @@ class MainWindow(QMainWindow):
         self._update_timer.timeout.connect(self.update_results)
         self.stepper.changed.connect(self._update_timer.start)
         self._build_menus()
+        self.apply_settings()
+        self.restore_layout()
         self.refresh_data_status()
         self.update_results()
 
@@ -110,6 +114,10 @@ class MainWindow(QMainWindow):
         self.referral_action.triggered.connect(self.make_referral_from_form)
         menu.addAction(self.referral_action)
         menu.addSeparator()
+        tools = self.menuBar().addMenu("ツール(&T)")
+        self.settings_action = QAction("設定(&S)…", self)
+        self.settings_action.triggered.connect(self.show_settings)
+        tools.addAction(self.settings_action)
         view = self.menuBar().addMenu("表示(&V)")
         self.log_action = QAction("相談記録(&L)…", self)
         self.log_action.setShortcut("Ctrl+L")
@@ -171,6 +179,37 @@ class MainWindow(QMainWindow):
                     counts[qid] = counts.get(qid, 0) + 1
         ordered = sorted(counts, key=lambda q: -counts[q])
         return [(q, *self._questions[q]) for q in ordered]
+
+    def show_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self._settings, self)
+        dialog.accepted.connect(self.apply_settings)
+        dialog.open()
+        return dialog
+
+    def apply_settings(self) -> None:
+        font = QApplication.font()
+        font.setPointSizeF(float(self._settings.get("font_size_pt")))
+        QApplication.setFont(font)
+
+    # --- window layout: state, kept apart from preferences (window.ini beside settings.json) ---
+    def _window_state(self) -> QSettings:
+        return QSettings(str(paths.get().config_dir / "window.ini"), QSettings.Format.IniFormat)
+
+    def restore_layout(self) -> None:
+        state = self._window_state()
+        geometry = state.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        splitter = state.value("splitter")
+        if splitter is not None:
+            self.centralWidget().restoreState(splitter)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's virtual
+        state = self._window_state()
+        state.setValue("geometry", self.saveGeometry())
+        state.setValue("splitter", self.centralWidget().saveState())
+        state.sync()
+        super().closeEvent(event)
 
     def show_log(self) -> ConsultationLogDialog:
         dialog = ConsultationLogDialog(self._make_session, self)

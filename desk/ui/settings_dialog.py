@@ -1,0 +1,55 @@
+"""設定: the user's preferences, one field per declared setting (desk.settings.SETTINGS)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QWidget
+
+from desk.settings import SETTINGS, Settings
+
+EDITABLE = ("window_name", "window_phone", "staff_name", "font_size_pt", "pdf_font_path", "database_url")
+RESTART_NEEDED = {"database_url"}
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: Settings, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.settings = settings
+        self.setWindowTitle("設定")
+        self.editors: dict[str, QWidget] = {}
+        form = QFormLayout(self)
+        for setting in SETTINGS:
+            if setting.key not in EDITABLE:
+                continue
+            value = settings.get(setting.key)
+            if setting.key == "font_size_pt":
+                editor = QSpinBox(self)
+                editor.setRange(9, 24)
+                editor.setSuffix(" pt")
+                editor.setValue(int(value))
+            else:
+                editor = QLineEdit(self)
+                editor.setText("" if value is None else str(value))
+                editor.setMinimumWidth(420)
+            label = setting.label + ("（再起動後に有効）" if setting.key in RESTART_NEEDED else "")
+            form.addRow(label, editor)
+            self.editors[setting.key] = editor
+        form.addRow(QLabel("データの場所・フォントは空欄で既定のものを使います。", self))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def apply(self) -> None:
+        """Store what the fields say (an empty text field returns to the default)."""
+        for key, editor in self.editors.items():
+            if isinstance(editor, QSpinBox):
+                self.settings.set(key, editor.value())
+            elif editor.text().strip():
+                self.settings.set(key, editor.text().strip())
+            else:
+                self.settings.reset(key)
+        self.settings.save()
+
+    def accept(self) -> None:
+        self.apply()
+        super().accept()

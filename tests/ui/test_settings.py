@@ -1,0 +1,51 @@
+"""Settings are saved and take effect; the window layout is remembered apart from them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import QApplication
+
+from desk.db.engine import session_factory
+from desk.settings import Settings
+from desk.ui.main_window import MainWindow
+from desk.ui.settings_dialog import SettingsDialog
+
+
+def test_settings_are_saved_and_applied(qtbot, catalogue_engine, tmp_path):
+    settings = Settings(tmp_path / "settings.json")
+    window = MainWindow(make_session=session_factory(catalogue_engine), settings=settings, today=dt.date(2026, 11, 22))
+    qtbot.addWidget(window)
+    dialog = window.show_settings()
+    dialog.editors["staff_name"].setText("窓口 花子")
+    dialog.editors["window_phone"].setText("046-822-3821")
+    dialog.editors["font_size_pt"].setValue(14)
+    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+        dialog.accept()
+    saved = Settings.load(tmp_path / "settings.json")
+    assert saved.get("staff_name") == "窓口 花子" and saved.get("window_phone") == "046-822-3821"
+    assert QApplication.font().pointSizeF() == 14
+    dialog = SettingsDialog(saved)
+    qtbot.addWidget(dialog)
+    dialog.editors["staff_name"].setText("")
+    dialog.apply()
+    assert Settings.load(tmp_path / "settings.json").get("staff_name") == ""   # empty: back to the default ("")
+
+
+def test_the_window_layout_is_remembered(qtbot, catalogue_engine, tmp_path):
+    def window():
+        w = MainWindow(make_session=session_factory(catalogue_engine), settings=Settings(tmp_path / "s.json"),
+                       today=dt.date(2026, 11, 22))
+        qtbot.addWidget(w)
+        return w
+
+    first = window()
+    first.show()
+    splitter = first.centralWidget()
+    splitter.setSizes([700, 900])
+    saved_splitter = splitter.saveState()
+    first.close()
+    state = (tmp_path / "base" / "config" / "window.ini").read_text(encoding="utf-8")
+    assert "geometry=" in state and "splitter=" in state           # window state, apart from settings.json
+    second = window()
+    assert second.centralWidget().saveState() == saved_splitter
