@@ -536,3 +536,21 @@ def _check_coordinates(v: _Validator, rec: dict[str, Any], where: str, line: int
         v.problem(None, where, "lat と lon は両方書くか、両方省いてください", line)
     elif lat is not None and not (20 <= lat <= 46 and 122 <= lon <= 154):
         v.problem(None, where, f"座標 ({lat}, {lon}) が日本の範囲外です", line)
+
+
+def validate_fields(kind: str, values: dict[str, Any], *, where: str) -> tuple[dict[str, Any], list[str]]:
+    """Validate some fields of one record kind with the pack rules (admin edits use this, so
+    an edit is held to exactly what a pack would be). Returns the normalised values and
+    the problems, each naming its field."""
+    fields = {f.name: f for f in RECORDS[kind]}
+    v = _Validator(where)
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        field = fields[name]
+        if value is None or value == "":
+            if field.required:
+                v.problem(None, name, f"'{name}' は空にできません")
+            out[name] = None
+            continue
+        out[name] = v.value(field, value, name, None)
+    return out, [f"{p.where}: {p.message}" for p in v.problems]

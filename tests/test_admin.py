@@ -1,0 +1,62 @@
+"""Admin edits: validated like packs, visible in matching, reported before a re-import."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy.orm import Session
+
+from desk import admin
+from desk.db import models as m
+from desk.db.engine import session_factory
+from desk.db.packs.importer import admin_edits
+from desk.intake import read_intake
+from desk.matching.service import MatchService
+
+
+def test_an_office_edit_is_validated_saved_and_used(catalogue_engine):
+    make = session_factory(catalogue_engine)
+    admin.update_office(make, "kanagawa-cgc.yokosuka", {"phone": "046-822-9999", "hours": "平日9時～17時"})
+    intake = read_intake({"municipality": "横須賀市", "industry": "manufacturing"}).intake
+    result = MatchService(make).match(intake, on=dt.date(2026, 11, 22))
+    branch = next(c for c in result["contacts"] if c["role"] == "guarantee_branch")
+    assert branch["phone"] == "046-822-9999"
+    with Session(catalogue_engine) as s:
+        assert [e.record_id for e in admin_edits(s, ["kanagawa-contacts"])] == ["kanagawa-cgc.yokosuka"]
+
+
+def test_a_bad_office_edit_names_the_field_and_changes_nothing(catalogue_engine):
+    make = session_factory(catalogue_engine)
+    with pytest.raises(admin.AdminEditError) as info:
+        admin.update_office(make, "kanagawa-cgc.yokosuka", {"phone": "046 822 3821 内線", "name": ""})
+    assert any(p.startswith("phone: 電話番号は半角数字とハイフン") for p in info.value.problems)
+    assert any(p.startswith("name: ") for p in info.value.problems)
+    with Session(catalogue_engine) as s:
+        office = s.get(m.Office, "kanagawa-cgc.yokosuka")
+        assert office.phone == "046-822-3821" and office.edited_at is None
+
+
+def test_a_variant_edit_changes_matching(catalogue_engine):
+    make = session_factory(catalogue_engine)
+    admin.update_variant(make, "kanagawa.nissan.main", {"limit_yen": 100_000_000, "term_max_months": 120,
+                                                        "grace_months": 12})
+    intake = read_intake({"municipality": "横須賀市"}).intake
+    result = MatchService(make).match(intake, on=dt.date(2026, 11, 22))
+    nissan = next(p for p in result["programs"] if p["id"] == "kanagawa.nissan.main")
+    assert nissan["limit_yen"] == 100_000_000
+    with pytest.raises(admin.AdminEditError) as info:
+        admin.update_variant(make, "kanagawa.nissan.main", {"limit_yen": -5, "term_max_months": 12,
+                                                            "grace_months": 24})
+    assert any(p.startswith("limit_yen: ") for p in info.value.problems)
+    assert any(p.startswith("grace_months: ") for p in info.value.problems)
+
+
+def test_tables_list_every_variant_and_office(catalogue_engine):
+    from sqlalchemy import func, select
+
+    with Session(catalogue_engine) as s:
+        programs, offices = admin.program_rows(s), admin.office_rows(s)
+        assert len(programs) == s.scalar(select(func.count()).select_from(m.Variant))
+        assert len(offices) == s.scalar(select(func.count()).select_from(m.Office))
+    assert any(r["name"] == "日産自動車関連対策特別融資" and r["limit"] == "8,000万円" for r in programs)
