@@ -27,6 +27,11 @@ from desk.referral_service import create_referral, discard
 from desk.reports.fonts import FontNotFound
 from desk.settings import Settings
 from desk.ui.intake_form import IntakeStepper
+from desk.db import setup
+from desk.db.packs import exporter
+from desk.db.packs.importer import EditsWouldBeLost
+from desk.db.packs.schema import PackInvalid
+from desk.ui.admin_dialog import AdminDialog
 from desk.ui.log_dialog import ConsultationLogDialog
 from desk.ui.settings_dialog import SettingsDialog
 from desk.ui.referral_preview import ReferralPreviewDialog
@@ -118,6 +123,15 @@ class MainWindow(QMainWindow):
         self.settings_action = QAction("設定(&S)…", self)
         self.settings_action.triggered.connect(self.show_settings)
         tools.addAction(self.settings_action)
+        self.admin_action = QAction("データの管理(&D)…", self)
+        self.admin_action.triggered.connect(self.show_admin)
+        tools.addAction(self.admin_action)
+        self.import_action = QAction("データパックを取り込む(&I)…", self)
+        self.import_action.triggered.connect(self.import_packs)
+        tools.addAction(self.import_action)
+        self.export_action = QAction("データパックを書き出す(&E)…", self)
+        self.export_action.triggered.connect(self.export_packs)
+        tools.addAction(self.export_action)
         view = self.menuBar().addMenu("表示(&V)")
         self.log_action = QAction("相談記録(&L)…", self)
         self.log_action.setShortcut("Ctrl+L")
@@ -210,6 +224,66 @@ class MainWindow(QMainWindow):
         state.setValue("splitter", self.centralWidget().saveState())
         state.sync()
         super().closeEvent(event)
+
+    def show_admin(self) -> AdminDialog:
+        dialog = AdminDialog(self._make_session, self)
+        dialog.changed.connect(self.catalogue_changed)
+        dialog.open()
+        return dialog
+
+    def catalogue_changed(self) -> None:
+        self.refresh_data_status()
+        self.update_results()
+
+    def import_packs(self) -> None:
+        files = self.ask_pack_files(self)
+        if not files:
+            return
+        try:
+            try:
+                summaries = setup.import_files(self._engine(), files)
+            except EditsWouldBeLost as exc:
+                if not self.ask_overwrite_edits(self, str(exc)):
+                    return
+                summaries = setup.import_files(self._engine(), files, overwrite_edits=True)
+        except PackInvalid as exc:
+            self.notify_problem("取り込めません（データは変わっていません）", str(exc))
+            return
+        self.catalogue_changed()
+        self.statusBar().showMessage("取り込みました: " + "、".join(f"{s.pack_id} {s.version}" for s in summaries))
+
+    def export_packs(self) -> None:
+        directory = self.ask_export_directory(self)
+        if directory is None:
+            return
+        with self._make_session() as session:
+            try:
+                written = exporter.export_packs(session, directory)
+            except OSError as exc:
+                self.notify_problem("書き出せません", f"{directory} に書き出せませんでした（{exc.strerror}）。")
+                return
+        self.statusBar().showMessage(f"{len(written)} 個のデータパックを {directory} に書き出しました")
+
+    def _engine(self):
+        with self._make_session() as session:
+            return session.get_bind()
+
+    @classmethod
+    def ask_pack_files(cls, parent: QWidget) -> list[Path]:
+        files, _ = QFileDialog.getOpenFileNames(parent, "データパックを取り込む", "", "データパック (*.yaml)")
+        return [Path(f) for f in files]
+
+    @classmethod
+    def ask_export_directory(cls, parent: QWidget) -> Path | None:
+        directory = QFileDialog.getExistingDirectory(parent, "データパックの書き出し先")
+        return Path(directory) if directory else None
+
+    @classmethod
+    def ask_overwrite_edits(cls, parent: QWidget, report: str) -> bool:
+        answer = QMessageBox.question(parent, "編集の上書き", report + "\n\n上書きして取り込みますか？",
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     def show_log(self) -> ConsultationLogDialog:
         dialog = ConsultationLogDialog(self._make_session, self)

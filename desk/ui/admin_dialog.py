@@ -1,0 +1,166 @@
+"""データの管理: programs and contacts in sortable, filterable tables, with validated edits.
+
+Edits call the admin service, which holds them to the data-pack rules; its messages
+name the field and appear under it. The dialog never writes the database itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QTableView, QTabWidget,
+                               QVBoxLayout, QWidget)
+from sqlalchemy.orm import Session
+
+from desk import admin
+from desk.intake import IntakeError, parse_number
+from desk.ui.rows_model import RowRole, RowsTableModel
+
+PROGRAM_COLUMNS = (("name", "制度"), ("provider", "提供者"), ("limit", "限度額"), ("rate", "利率"), ("fee", "保証料率"),
+                   ("term", "最長期間"), ("as_of", "時点"), ("pack", "データパック"), ("edited", "編集"))
+OFFICE_COLUMNS = (("name", "名称"), ("role", "種類"), ("phone", "電話"), ("address", "所在地"),
+                  ("prefecture", "都道府県"), ("as_of", "時点"), ("pack", "データパック"), ("edited", "編集"))
+OFFICE_LABELS = {"name": "名称", "phone": "電話番号", "address": "所在地", "hours": "受付時間", "department": "部署",
+                 "url": "ページのURL"}
+VARIANT_LABELS = {"limit_yen": "融資限度額（例: 8,000万円）", "term_max_months": "最長の融資期間（例: 10年）",
+                  "grace_months": "据置期間（例: 1年）"}
+
+
+class _Table(QWidget):
+    edit_requested = Signal(str)
+
+    def __init__(self, columns, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.model = RowsTableModel(columns, self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterKeyColumn(-1)  # filter on every column
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.filter = QLineEdit(self)
+        self.filter.setPlaceholderText("絞り込み（名称・電話・所在地など）")
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.view = QTableView(self)
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.view.doubleClicked.connect(lambda index: self.edit_requested.emit(self.proxy.data(index, RowRole)))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.view)
+
+
+class EditDialog(QDialog):
+    """A small form of text fields; ``save`` is the service call, its problems shown per field."""
+
+    def __init__(self, title: str, labels: dict[str, str], values: dict[str, Any],
+                 save: Callable[[dict[str, Any]], None], parent: QWidget | None = None,
+                 parse: Callable[[str, str], Any] | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self._save = save
+        self._parse = parse or (lambda key, text: text)
+        self.editors: dict[str, QLineEdit] = {}
+        self.errors: dict[str, QLabel] = {}
+        form = QFormLayout(self)
+        for key, label in labels.items():
+            editor = QLineEdit("" if values.get(key) is None else str(values[key]), self)
+            editor.setMinimumWidth(380)
+            error = QLabel(self)
+            error.setStyleSheet("color: #b00020;")
+            error.setWordWrap(True)
+            error.hide()
+            form.addRow(label, editor)
+            form.addRow("", error)
+            self.editors[key], self.errors[key] = editor, error
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def accept(self) -> None:
+        for error in self.errors.values():
+            error.hide()
+        changes = {}
+        problems = []
+        for key, editor in self.editors.items():
+            try:
+                changes[key] = self._parse(key, editor.text().strip())
+            except IntakeError as exc:
+                problems.append(f"{key}: {str(exc).split(': ', 1)[-1]}")
+        if not problems:
+            try:
+                self._save(changes)
+            except admin.AdminEditError as exc:
+                problems = exc.problems
+        if problems:
+            for problem in problems:
+                key = problem.split(":", 1)[0]
+                label = self.errors.get(key) or next(iter(self.errors.values()))
+                label.setText(problem)
+                label.show()
+            return
+        super().accept()
+
+
+def _parse_variant(key: str, text: str) -> Any:
+    if not text:
+        return None
+    unit = "yen" if key == "limit_yen" else "months"
+    number = parse_number(text, key, unit=unit)
+    return int(number) if number == int(number) else number
+
+
+class AdminDialog(QDialog):
+    changed = Signal()  # an edit was saved: the caller refreshes results
+
+    def __init__(self, make_session: Callable[[], Session], parent: QWidget | None = None):
+        super().__init__(parent)
+        self._make_session = make_session
+        self.setWindowTitle("データの管理")
+        self.resize(1150, 650)
+        self.programs = _Table(PROGRAM_COLUMNS, self)
+        self.offices = _Table(OFFICE_COLUMNS, self)
+        self.programs.edit_requested.connect(self.edit_variant)
+        self.offices.edit_requested.connect(self.edit_office)
+        tabs = QTabWidget(self)
+        tabs.addTab(self.programs, "融資制度")
+        tabs.addTab(self.offices, "相談先")
+        hint = QLabel("行をダブルクリックすると編集できます。編集した行は、同じデータパックを取り込み直すときに確認されます。", self)
+        hint.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        layout.addWidget(hint)
+        layout.addWidget(buttons)
+        self.refresh()
+
+    def refresh(self) -> None:
+        with self._make_session() as session:
+            self.programs.model.set_rows(admin.program_rows(session))
+            self.offices.model.set_rows(admin.office_rows(session))
+
+    def edit_office(self, office_id: str) -> EditDialog:
+        with self._make_session() as session:
+            values = admin.office_values(session, office_id)
+        dialog = EditDialog(f"相談先の編集（{office_id}）", OFFICE_LABELS, values,
+                            lambda changes: admin.update_office(self._make_session, office_id, changes), self)
+        dialog.accepted.connect(self._saved)
+        dialog.open()
+        return dialog
+
+    def edit_variant(self, variant_id: str) -> EditDialog:
+        with self._make_session() as session:
+            values = admin.variant_values(session, variant_id)
+        dialog = EditDialog(f"融資制度の編集（{variant_id}）", VARIANT_LABELS, values,
+                            lambda changes: admin.update_variant(self._make_session, variant_id, changes), self,
+                            parse=_parse_variant)
+        dialog.accepted.connect(self._saved)
+        dialog.open()
+        return dialog
+
+    def _saved(self) -> None:
+        self.refresh()
+        self.changed.emit()
