@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QTabWidget
 
 from desk import paths
 from desk.db import engine as db_engine
@@ -68,21 +69,33 @@ def main() -> int:
         preview["log"] = window.show_log()
 
     shots.append(("08-consultation-log", open_log))
+
+    def open_admin() -> None:
+        preview["log"].reject()
+        preview["admin"] = window.show_admin()
+
+    def contacts_tab() -> None:
+        preview["admin"].findChild(QTabWidget).setCurrentIndex(1)
+        preview["admin"].offices.filter.setText("神奈川")
+
+    shots.append(("09-admin-programs", open_admin))
+    shots.append(("10-admin-contacts", contacts_tab))
     steps = iter(shots)
 
     def next_shot() -> None:
         try:
             name, action = next(steps)
         except StopIteration:
-            if "log" in preview:
-                preview["log"].reject()
+            if "admin" in preview:
+                preview["admin"].reject()
             app.quit()
             return
         action()
         QTimer.singleShot(400, lambda: capture(name))
 
     def capture(name: str) -> None:
-        widget = {"07-referral-preview": preview.get("dialog"), "08-consultation-log": preview.get("log")}.get(name, window)
+        widget = {"07-referral-preview": preview.get("dialog"), "08-consultation-log": preview.get("log"),
+                  "09-admin-programs": preview.get("admin"), "10-admin-contacts": preview.get("admin")}.get(name, window)
         widget.grab().save(str(out / f"{name}.png"))
         print(out / f"{name}.png")
         next_shot()

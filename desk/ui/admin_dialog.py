@@ -141,6 +141,11 @@ class AdminDialog(QDialog):
         with self._make_session() as session:
             self.programs.model.set_rows(admin.program_rows(session))
             self.offices.model.set_rows(admin.office_rows(session))
+        for table in (self.programs, self.offices):
+            # Measured once per load (not ResizeToContents, which re-measures 700 rows on every change).
+            table.view.resizeColumnsToContents()
+            table.view.setColumnWidth(0, min(max(table.view.columnWidth(0), 320), 380))
+            table.view.horizontalHeader().setStretchLastSection(True)
 
     def edit_office(self, office_id: str) -> EditDialog:
         with self._make_session() as session:
