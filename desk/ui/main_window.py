@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
@@ -23,8 +24,6 @@ from desk import catalogue, paths
 from desk.fileio import atomic_write_text
 from desk.intake import Intake, IntakeError, read_intake, read_intake_file
 from desk.matching.service import MatchService
-from desk.referral_service import create_referral, discard
-from desk.reports.fonts import FontNotFound
 from desk.settings import Settings
 from desk.ui.intake_form import IntakeStepper
 from desk.db import setup
@@ -34,8 +33,11 @@ from desk.db.packs.schema import PackInvalid
 from desk.ui.admin_dialog import AdminDialog
 from desk.ui.log_dialog import ConsultationLogDialog
 from desk.ui.settings_dialog import SettingsDialog
-from desk.ui.referral_preview import ReferralPreviewDialog
 from desk.ui.results_view import ResultsView
+
+
+if TYPE_CHECKING:
+    from desk.ui.referral_preview import ReferralPreviewDialog
 
 
 class MainWindow(QMainWindow):
@@ -370,7 +372,12 @@ class MainWindow(QMainWindow):
             return None
         return self._preview(read.intake, read.warnings, source=path.name)
 
-    def _preview(self, intake: Intake, warnings: list[str], source: str | None = None) -> ReferralPreviewDialog | None:
+    def _preview(self, intake: Intake, warnings: list[str], source: str | None = None):
+        # reportlab, PDFium and Qt's print module load only when a sheet is made (start-up time, memory).
+        from desk.referral_service import create_referral, discard
+        from desk.reports.fonts import FontNotFound
+        from desk.ui.referral_preview import ReferralPreviewDialog
+
         try:
             referral = create_referral(self._make_session, intake, on=self._today, settings=self._settings,
                                        service=self._service, warnings=warnings)
