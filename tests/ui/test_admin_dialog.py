@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from desk.db.engine import session_factory
-from desk.settings import Settings
 from desk.ui.admin_dialog import AdminDialog
 from desk.ui.main_window import MainWindow
 
@@ -19,10 +16,8 @@ def test_tables_pass_the_model_tester_and_filter(qtbot, qtmodeltester, catalogue
     assert dialog.offices.proxy.rowCount() == 1
 
 
-def test_an_admin_edit_is_saved_and_visible_in_matching(qtbot, catalogue_engine, tmp_path):
-    window = MainWindow(make_session=session_factory(catalogue_engine), settings=Settings(tmp_path / "s.json"),
-                        today=dt.date(2026, 11, 22))
-    qtbot.addWidget(window)
+def test_an_admin_edit_is_saved_and_visible_in_matching(qtbot, make_window):
+    window = make_window(show=False)
     window.stepper.field("municipality").editor.setCurrentIndex(
         window.stepper.field("municipality").editor.findData("横須賀市"))
     dialog = window.show_admin()
@@ -42,10 +37,8 @@ def test_an_admin_edit_is_saved_and_visible_in_matching(qtbot, catalogue_engine,
                for r in dialog.programs.model.rows)
 
 
-def test_packs_are_exported_and_reimported_from_the_menu(qtbot, catalogue_engine, tmp_path, monkeypatch):
-    window = MainWindow(make_session=session_factory(catalogue_engine), settings=Settings(tmp_path / "s.json"),
-                        today=dt.date(2026, 11, 22))
-    qtbot.addWidget(window)
+def test_packs_are_exported_and_reimported_from_the_menu(make_window, tmp_path, monkeypatch):
+    window = make_window(show=False)
     out = tmp_path / "packs"
     out.mkdir()
     monkeypatch.setattr(MainWindow, "ask_export_directory", classmethod(lambda cls, parent: out))

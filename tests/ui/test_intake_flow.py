@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
-from desk.db.engine import session_factory
 from desk.sales import shift_month
-from desk.settings import Settings
 from desk.ui.main_window import MainWindow
 from desk.ui.referral_preview import ReferralPreviewDialog
-
-
-def open_window(qtbot, engine, tmp_path) -> MainWindow:
-    window = MainWindow(make_session=session_factory(engine), settings=Settings(tmp_path / "s.json"),
-                        today=dt.date(2026, 11, 22))
-    qtbot.addWidget(window)
-    window.show()
-    return window
 
 
 def choose(window, key: str, data) -> None:
@@ -55,8 +44,8 @@ def fill_yokosuka_supplier(qtbot, window) -> None:
         type_in(window, "amount_yen", "2,000万円")
 
 
-def test_the_yokosuka_supplier_sees_the_nissan_fund_and_the_branch(qtbot, catalogue_engine, tmp_path):
-    window = open_window(qtbot, catalogue_engine, tmp_path)
+def test_the_yokosuka_supplier_sees_the_nissan_fund_and_the_branch(qtbot, make_window, tmp_path):
+    window = make_window()
     fill_yokosuka_supplier(qtbot, window)
     assert statuses(window)["kanagawa.nissan.main"] == "eligible"
     first_group = window.results.model.index(0, 0)
@@ -65,8 +54,8 @@ def test_the_yokosuka_supplier_sees_the_nissan_fund_and_the_branch(qtbot, catalo
     assert "横須賀市" in window.results.summary.text()
 
 
-def test_live_update_follows_each_change(qtbot, catalogue_engine, tmp_path):
-    window = open_window(qtbot, catalogue_engine, tmp_path)
+def test_live_update_follows_each_change(qtbot, make_window, tmp_path):
+    window = make_window()
     fill_yokosuka_supplier(qtbot, window)
     with qtbot.waitSignal(window.results_updated, timeout=5000):
         window.stepper.field("causes").boxes["nissan"].setChecked(False)
@@ -75,8 +64,8 @@ def test_live_update_follows_each_change(qtbot, catalogue_engine, tmp_path):
     assert statuses(window)["kanagawa.genyu.main"] == "eligible"
 
 
-def test_an_unreadable_value_is_named_under_its_field(qtbot, catalogue_engine, tmp_path):
-    window = open_window(qtbot, catalogue_engine, tmp_path)
+def test_an_unreadable_value_is_named_under_its_field(qtbot, make_window, tmp_path):
+    window = make_window()
     fill_yokosuka_supplier(qtbot, window)
     before = statuses(window)
     with qtbot.waitSignal(window.results_updated, timeout=5000):
@@ -89,8 +78,8 @@ def test_an_unreadable_value_is_named_under_its_field(qtbot, catalogue_engine, t
     assert not error.isVisibleTo(window)
 
 
-def test_the_sheet_comes_from_the_form(qtbot, catalogue_engine, tmp_path):
-    window = open_window(qtbot, catalogue_engine, tmp_path)
+def test_the_sheet_comes_from_the_form(qtbot, make_window, tmp_path):
+    window = make_window()
     fill_yokosuka_supplier(qtbot, window)
     window.referral_action.trigger()
     dialog = window.findChild(ReferralPreviewDialog)
@@ -98,8 +87,8 @@ def test_the_sheet_comes_from_the_form(qtbot, catalogue_engine, tmp_path):
     dialog.reject()
 
 
-def test_the_steps_move_with_next_and_back(qtbot, catalogue_engine, tmp_path):
-    window = open_window(qtbot, catalogue_engine, tmp_path)
+def test_the_steps_move_with_next_and_back(qtbot, make_window, tmp_path):
+    window = make_window()
     stepper = window.stepper
     assert stepper.stack.currentIndex() == 0 and not stepper.back_button.isEnabled()
     stepper.next_button.click()
@@ -111,8 +100,8 @@ def test_the_steps_move_with_next_and_back(qtbot, catalogue_engine, tmp_path):
     assert stepper.stack.currentIndex() == len(stepper.pages) - 2
 
 
-def test_new_consultation_asks_before_discarding(qtbot, catalogue_engine, tmp_path, monkeypatch):
-    window = open_window(qtbot, catalogue_engine, tmp_path)
+def test_new_consultation_asks_before_discarding(qtbot, make_window, tmp_path, monkeypatch):
+    window = make_window()
     fill_yokosuka_supplier(qtbot, window)
     asked = []
     monkeypatch.setattr(MainWindow, "ask_discard", classmethod(lambda cls, parent: asked.append(1) or False))
@@ -123,8 +112,8 @@ def test_new_consultation_asks_before_discarding(qtbot, catalogue_engine, tmp_pa
     assert window.stepper.is_empty() and window.stepper.stack.currentIndex() == 0
 
 
-def test_an_intake_saved_reopens_the_same(qtbot, catalogue_engine, tmp_path, monkeypatch):
-    window = open_window(qtbot, catalogue_engine, tmp_path)
+def test_an_intake_saved_reopens_the_same(qtbot, make_window, tmp_path, monkeypatch):
+    window = make_window()
     fill_yokosuka_supplier(qtbot, window)
     target = tmp_path / "consultation"
     monkeypatch.setattr(MainWindow, "ask_save_intake_path", classmethod(lambda cls, parent: target))
@@ -132,7 +121,7 @@ def test_an_intake_saved_reopens_the_same(qtbot, catalogue_engine, tmp_path, mon
     saved = target.with_suffix(".json")
     data = json.loads(saved.read_text(encoding="utf-8"))
     assert data["employees"] == "１８" and data["causes"] == ["nissan"]
-    other = open_window(qtbot, catalogue_engine, tmp_path)
+    other = make_window()
     monkeypatch.setattr(MainWindow, "ask_open_path", classmethod(lambda cls, parent: saved))
     with qtbot.waitSignal(other.results_updated, timeout=5000):
         other.open_action.trigger()
@@ -140,8 +129,8 @@ def test_an_intake_saved_reopens_the_same(qtbot, catalogue_engine, tmp_path, mon
     assert statuses(other)["kanagawa.nissan.main"] == "eligible"
 
 
-def test_answering_a_question_settles_a_conditional_fund(qtbot, catalogue_engine, tmp_path):
-    window = open_window(qtbot, catalogue_engine, tmp_path)
+def test_answering_a_question_settles_a_conditional_fund(qtbot, make_window, tmp_path):
+    window = make_window()
     fill_yokosuka_supplier(qtbot, window)
     assert statuses(window)["kanagawa.saigai.a"] == "conditional"      # waits on 被害を受けた?
     panel = window.stepper.questions
@@ -152,8 +141,8 @@ def test_answering_a_question_settles_a_conditional_fund(qtbot, catalogue_engine
     assert window.stepper.intake_data()["answers"] == {"disaster_damage": False}
 
 
-def test_the_sales_calculator_shows_nissan_criteria_as_figures_are_typed(qtbot, catalogue_engine, tmp_path):
-    window = open_window(qtbot, catalogue_engine, tmp_path)
+def test_the_sales_calculator_shows_nissan_criteria_as_figures_are_typed(qtbot, make_window, tmp_path):
+    window = make_window()
     fill_yokosuka_supplier(qtbot, window)
     calculator = window.stepper.sales
     rows = {month: i for i, month in enumerate(calculator.months)}
@@ -173,10 +162,10 @@ def test_the_sales_calculator_shows_nissan_criteria_as_figures_are_typed(qtbot, 
     assert statuses(window)["kanagawa.nissan.main"] == "eligible"
 
 
-def test_enter_moves_to_the_next_field(qtbot, catalogue_engine, tmp_path):
+def test_enter_moves_to_the_next_field(qtbot, make_window, tmp_path):
     from PySide6.QtCore import Qt
 
-    window = open_window(qtbot, catalogue_engine, tmp_path)
+    window = make_window()
     window.activateWindow()
     capital = window.stepper.field("capital_yen").editor
     capital.setFocus()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 
@@ -12,8 +11,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desk.db import models as m
-from desk.db.engine import session_factory
-from desk.settings import Settings
 from desk.ui.main_window import MainWindow
 from desk.ui.referral_preview import ReferralPreviewDialog
 
@@ -26,22 +23,14 @@ def consultations(engine) -> int:
         return s.scalar(select(func.count()).select_from(m.Consultation))
 
 
-def open_window(qtbot, engine, tmp_path) -> MainWindow:
-    window = MainWindow(make_session=session_factory(engine), settings=Settings(tmp_path / "settings.json"),
-                        today=dt.date(2026, 11, 22))
-    qtbot.addWidget(window)
-    window.show()
-    return window
-
-
 def intake(tmp_path, data=SUPPLIER):
     path = tmp_path / "visitor.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return path
 
 
-def test_saving_the_sheet_keeps_the_consultation(qtbot, catalogue_engine, tmp_path, monkeypatch):
-    window = open_window(qtbot, catalogue_engine, tmp_path)
+def test_saving_the_sheet_keeps_the_consultation(qtbot, catalogue_engine, make_window, tmp_path, monkeypatch):
+    window = make_window()
     monkeypatch.setattr(MainWindow, "ask_open_path", classmethod(lambda cls, parent: intake(tmp_path)))
     target = tmp_path / "out" / "sheet"
     monkeypatch.setattr(ReferralPreviewDialog, "ask_save_path", classmethod(lambda cls, parent, suggested: target))
@@ -58,8 +47,8 @@ def test_saving_the_sheet_keeps_the_consultation(qtbot, catalogue_engine, tmp_pa
     assert dialog.reference_no in window.statusBar().currentMessage()
 
 
-def test_printing_paints_every_page(qtbot, catalogue_engine, tmp_path):
-    window = open_window(qtbot, catalogue_engine, tmp_path)
+def test_printing_paints_every_page(qtbot, catalogue_engine, make_window, tmp_path):
+    window = make_window()
     dialog = window.make_referral_from_file(intake(tmp_path))
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
@@ -72,8 +61,8 @@ def test_printing_paints_every_page(qtbot, catalogue_engine, tmp_path):
     assert consultations(catalogue_engine) == 1
 
 
-def test_closing_the_preview_unprinted_logs_nothing(qtbot, catalogue_engine, tmp_path):
-    window = open_window(qtbot, catalogue_engine, tmp_path)
+def test_closing_the_preview_unprinted_logs_nothing(qtbot, catalogue_engine, make_window, tmp_path):
+    window = make_window()
     dialog = window.make_referral_from_file(intake(tmp_path))
     assert consultations(catalogue_engine) == 1          # logged while the preview is open
     with qtbot.waitSignal(dialog.finished, timeout=5000):
@@ -82,8 +71,8 @@ def test_closing_the_preview_unprinted_logs_nothing(qtbot, catalogue_engine, tmp
     assert "破棄しました" in window.statusBar().currentMessage()
 
 
-def test_a_bad_intake_file_is_a_message_naming_the_key(qtbot, catalogue_engine, tmp_path, monkeypatch):
-    window = open_window(qtbot, catalogue_engine, tmp_path)
+def test_a_bad_intake_file_is_a_message_naming_the_key(qtbot, catalogue_engine, make_window, tmp_path, monkeypatch):
+    window = make_window()
     shown = []
     monkeypatch.setattr(window, "notify_problem", lambda title, text: shown.append(text))
     assert window.make_referral_from_file(intake(tmp_path, {"employees": "たくさん"})) is None

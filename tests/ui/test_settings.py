@@ -32,20 +32,13 @@ def test_settings_are_saved_and_applied(qtbot, catalogue_engine, tmp_path):
     assert Settings.load(tmp_path / "settings.json").get("staff_name") == ""   # empty: back to the default ("")
 
 
-def test_the_window_layout_is_remembered(qtbot, catalogue_engine, tmp_path):
-    def window():
-        w = MainWindow(make_session=session_factory(catalogue_engine), settings=Settings(tmp_path / "s.json"),
-                       today=dt.date(2026, 11, 22))
-        qtbot.addWidget(w)
-        return w
-
-    first = window()
-    first.show()
+def test_the_window_layout_is_remembered(make_window, tmp_path):
+    first = make_window()
     splitter = first.centralWidget()
     splitter.setSizes([700, 900])
     saved_splitter = splitter.saveState()
     first.close()
     state = (tmp_path / "base" / "config" / "window.ini").read_text(encoding="utf-8")
     assert "geometry=" in state and "splitter=" in state           # window state, apart from settings.json
-    second = window()
+    second = make_window(show=False)
     assert second.centralWidget().saveState() == saved_splitter

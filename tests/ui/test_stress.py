@@ -3,20 +3,11 @@ with none_dealloc after a few thousand void Qt calls: the interpreter choice pre
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtWidgets import QApplication
 
-from desk.db.engine import session_factory
-from desk.settings import Settings
-from desk.ui.main_window import MainWindow
 
-
-def test_twenty_thousand_widget_updates(qtbot, catalogue_engine, tmp_path):
-    window = MainWindow(make_session=session_factory(catalogue_engine), settings=Settings(tmp_path / "s.json"),
-                        today=dt.date(2026, 11, 22))
-    qtbot.addWidget(window)
-    window.show()
+def test_twenty_thousand_widget_updates(make_window):
+    window = make_window()
     employees = window.stepper.field("employees").editor
     matches = []
     window.results_updated.connect(lambda: matches.append(1))
