@@ -11,6 +11,7 @@ beyond the maximum or purposes only partly covered make it conditional.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import operator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -86,6 +87,21 @@ def is_stale(variant: Variant, on: dt.date) -> bool:
 
 def match(catalogue: Catalogue, intake: Intake, *, on: dt.date, sales: SalesChange, prefecture: str,
           municipality: str | None, city: str | None, warnings: list[str] | None = None) -> MatchResult:
+    # A match allocates tens of thousands of short-lived tuples and creates no reference
+    # cycles: reference counting frees them all, and the cyclic collector, if it ran, would
+    # only walk the long-lived catalogue. It is paused for the match and restored after.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _match(catalogue, intake, on=on, sales=sales, prefecture=prefecture, municipality=municipality,
+                      city=city, warnings=warnings)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _match(catalogue: Catalogue, intake: Intake, *, on: dt.date, sales: SalesChange, prefecture: str,
+           municipality: str | None, city: str | None, warnings: list[str] | None) -> MatchResult:
     warnings = list(warnings or [])
     results = []
     by_provider: dict[str, _ProviderMatch] = {}
