@@ -22,6 +22,7 @@ from desk.intake import Intake, SalesChange
 from desk.matching.domain import Catalogue, DocumentInfo, Provider, Variant, shape_key
 from desk.matching.outcome import FAIL, PASS, PASSED, UNKNOWN, Facts, Outcome, Todo, all_of, any_of
 from desk.matching.terms import Pricing, Terms, compute_pricing, remaining_limit
+from desk.rules.checks import iter_checks
 from desk.rules.logic import IMPLEMENTATIONS, sme_verdict
 
 ELIGIBLE, CONDITIONAL, INELIGIBLE = "eligible", "conditional", "ineligible"
@@ -371,11 +372,6 @@ def labelled_sales_criteria(catalogue: Catalogue, variant_id: str, intake: Intak
     if variant is None:
         return []
     facts = Facts(intake, sales, on, catalogue.providers[variant.provider_id], catalogue.plans, catalogue.questions)
-    out = []
-    stack = list(variant.conditions)
-    while stack:
-        condition = stack.pop(0)
-        if condition.get("label") and condition.get("check", "").startswith("sales_decline"):
-            out.append((condition["label"], evaluate_condition(condition, facts).status, condition.get("text", "")))
-        stack.extend(condition.get("any_of", []) + condition.get("all_of", []))
-    return out
+    return [(leaf["label"], evaluate_condition(leaf, facts).status, leaf.get("text", ""))
+            for condition in variant.conditions for leaf in iter_checks(condition)
+            if leaf.get("label") and leaf["check"].startswith("sales_decline")]

@@ -8,6 +8,7 @@ rejected at import with the file and line instead of failing during a match.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,6 +108,15 @@ CHECKS: dict[str, CheckSpec] = {spec.name: spec for spec in (
 )}
 
 SALES_YEARS = (1, 2, 3)
+
+
+def iter_checks(condition: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every leaf ``check`` of a condition tree, in order."""
+    if "check" in condition:
+        yield condition
+    for key in ("any_of", "all_of"):
+        for child in condition.get(key, ()):
+            yield from iter_checks(child)
 
 
 def param_problems(check: str, params: Any) -> list[str]:

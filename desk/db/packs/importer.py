@@ -23,6 +23,7 @@ from desk import vocab
 from desk.db import models as m
 from desk.db.packs import mapping, yamlio
 from desk.db.packs.schema import PackData, PackInvalid, PackProblem, validate_pack
+from desk.rules.checks import iter_checks
 
 MAX_PACK_BYTES = 20 * 1024 * 1024
 
@@ -255,15 +256,6 @@ def _condition_refs(conditions: list[Any], plans: set[str], questions: dict[str,
                         yield f"plan_any: 計画 '{plan}' がどのパックにもありません（plans に宣言してください）"
             elif leaf["check"] in ("answer", "amount_at_most_answer") and params.get("question") not in questions:
                 yield f"answer: 質問 '{params.get('question')}' がどのパックにもありません（questions に宣言してください）"
-
-
-def iter_checks(condition: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Every leaf ``check`` of a condition tree."""
-    if "check" in condition:
-        yield condition
-    for key in ("any_of", "all_of"):
-        for child in condition.get(key, ()):
-            yield from iter_checks(child)
 
 
 def _problem(pack: LoadedPack, section: str, key: Any, message: str) -> PackProblem:
