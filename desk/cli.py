@@ -202,9 +202,7 @@ def cmd_match(args: argparse.Namespace) -> int:
             rows = []
             for p in group:
                 fee = textfmt.pct_range(*p["guarantee_fee_pct"]) if p["guarantee_fee_pct"] else "—"
-                rate = textfmt.pct(p["own_rate_pct"] if p["own_rate_pct"] is not None else p["rate_pct"]) \
-                    if (p["own_rate_pct"] if p["own_rate_pct"] is not None else p["rate_pct"]) is not None \
-                    else textfmt.rate_tiers(p["rate_tiers"])
+                rate = textfmt.visitor_rate(p["own_rate_pct"], p["rate_pct"], p["rate_tiers"])
                 detail = "／".join(p["reasons"]) if status != "eligible" else "、".join(t["what"] for t in p["todo"])
                 rows.append([p["name"], p["provider"], textfmt.yen(p["remaining_limit_yen"]), rate, fee, detail])
             print(textfmt.table(["制度", "提供者", "利用可能額", "利率", "保証料率", "理由・やること"], rows, max_width=60))

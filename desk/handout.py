@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from desk import textfmt, vocab
+from desk.catalogue import in_force
 from desk.rules.checks import iter_checks
 from desk.matching.domain import Catalogue, Variant
 from desk.matching.engine import is_stale
@@ -95,7 +96,7 @@ def build_handout(catalogue: Catalogue, *, on: dt.date, windows: list[tuple[str,
         if v.own_rate_pct is not None or any(t.own_rate_pct is not None for t in v.tiers):
             own = v.own_rate_pct if v.own_rate_pct is not None else v.tiers[-1].own_rate_pct
             rates += f"（ご負担 {textfmt.pct(own)}）"
-        fees = [f for f in v.fees if not (f.valid_from and on < f.valid_from) and not (f.valid_to and on > f.valid_to)]
+        fees = [f for f in v.fees if in_force(f.valid_from, f.valid_to, on)]
         fee = textfmt.pct_range(min(f.min_pct for f in fees), max(f.max_pct for f in fees)) if fees else "—"
         limit = ("別枠 " if v.limit_separate else "") + textfmt.yen(v.limit_yen)
         term = f"最長{textfmt.months(v.term_max_months)}" if v.term_max_months else "—"

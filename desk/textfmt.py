@@ -66,6 +66,12 @@ def rate_tiers(tiers: Sequence[dict], kind: str | None = None) -> str:
     return " / ".join(parts)
 
 
+def visitor_rate(own_rate_pct: float | None, rate_pct: float | None, tiers: Sequence[dict]) -> str:
+    """What the visitor pays: the own rate after a city's share, else the loan rate, else the tiers."""
+    rate = own_rate_pct if own_rate_pct is not None else rate_pct
+    return pct(rate) if rate is not None else rate_tiers(tiers)
+
+
 def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import NamedTuple
 
+from desk.catalogue import in_force
 from desk.matching.domain import Fee, Tier, Variant
 from desk.matching.outcome import FAIL, PASS, Outcome
 
@@ -36,7 +37,7 @@ def tier_for(tiers: tuple[Tier, ...], term_months: int | None) -> Tier | None:
 def fees_in_force(fees: tuple[Fee, ...], on: dt.date, applies: Callable[[dict], Outcome]) -> list[Fee]:
     """Fee rows valid on the date that apply to this business. When some row's condition
     holds (an SN4 holder and the 1～4,6号 row), rows that merely might apply (7・8号) drop out."""
-    dated = [f for f in fees if not (f.valid_from and on < f.valid_from) and not (f.valid_to and on > f.valid_to)]
+    dated = [f for f in fees if in_force(f.valid_from, f.valid_to, on)]
     verdicts = [(f, applies(f.when).status if f.when else None) for f in dated]
     if any(v == PASS for _, v in verdicts):
         return [f for f, v in verdicts if v in (None, PASS)]

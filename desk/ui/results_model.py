@@ -94,7 +94,6 @@ class ResultsTreeModel(QAbstractItemModel):
         if column == 2:
             return textfmt.yen(program["remaining_limit_yen"])
         if column == 3:
-            rate = program["own_rate_pct"] if program["own_rate_pct"] is not None else program["rate_pct"]
-            return textfmt.pct(rate) if rate is not None else textfmt.rate_tiers(program["rate_tiers"])
+            return textfmt.visitor_rate(program["own_rate_pct"], program["rate_pct"], program["rate_tiers"])
         fee = program["guarantee_fee_pct"]
         return textfmt.pct_range(*fee) if fee else "—"
