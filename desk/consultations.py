@@ -15,14 +15,16 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from desk import vocab
 from desk.db import models as m
 from desk.intake import Intake
 from desk.settings import Settings
 
+JST = dt.timezone(dt.timedelta(hours=9))  # reference numbers and the log follow the Japanese date
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # no I, L, O, U: easy to read aloud
 PERSONAL_KEYS = ("visitor_name", "visitor_phone")
 
@@ -55,7 +57,7 @@ def record_consultation(make_session: Callable[[], Session], *, intake: Intake, 
                         now: dt.datetime | None = None) -> m.Consultation:
     """Store one consultation and return it with its reference number."""
     now = now or dt.datetime.now(dt.timezone.utc)
-    local_day = now.astimezone(dt.timezone(dt.timedelta(hours=9))).date()  # numbers follow the Japanese date
+    local_day = now.astimezone(JST).date()
     prefix = f"{local_day:%Y%m%d}-{device_code(device)}-"
     summary = {
         "programs": {p["id"]: p["status"] for p in result["programs"]},
@@ -106,10 +108,6 @@ def search_consultations(make_session: Callable[[], Session], *, text: str | Non
                          since: dt.date | None = None, until: dt.date | None = None) -> list[dict[str, Any]]:
     """Consultations, newest first; ``text`` matches reference number, business, place or staff
     literally (quotes, % and _ are text, not patterns)."""
-    from sqlalchemy import or_
-
-    from desk import vocab
-
     stmt = select(m.Consultation).order_by(m.Consultation.created_at.desc())
     if text:
         stmt = stmt.where(or_(*(column.contains(text, autoescape=True) for column in (
@@ -134,9 +132,6 @@ def search_consultations(make_session: Callable[[], Session], *, text: str | Non
         } for r in rows]
 
 
-JST = dt.timezone(dt.timedelta(hours=9))
-
-
 def _as_jst(moment: dt.datetime) -> dt.datetime:
     # SQLite returns naive datetimes (stored in UTC); PostgreSQL returns aware ones.
     return (moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)).astimezone(JST)
@@ -144,8 +139,6 @@ def _as_jst(moment: dt.datetime) -> dt.datetime:
 
 def counts(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
     """Consultations per day and per cause, for the prefecture's reports."""
-    from desk import vocab
-
     per_day: dict[str, int] = {}
     per_cause: dict[str, int] = {label: 0 for label in vocab.CAUSES.values()}
     for row in rows:

@@ -103,6 +103,7 @@ KNOWN_KEYS = frozenset(f.name for f in fields(Intake))
 class ReadIntake:
     intake: Intake
     warnings: list[str]
+    raw: dict[str, Any] = field(default_factory=dict)  # the object as read (the form loads it as typed)
 
 
 # --- numbers as people type them -------------------------------------------------------------
@@ -242,7 +243,7 @@ def read_intake(data: Any) -> ReadIntake:
         if not isinstance(get["answers"], dict):
             raise IntakeError("answers", "{質問id: 回答} のオブジェクトで指定してください", get["answers"])
         values["answers"] = dict(get["answers"])
-    return ReadIntake(Intake(**values), warnings)
+    return ReadIntake(Intake(**values), warnings, dict(data))
 
 
 def _text(value: Any, key: str) -> str:

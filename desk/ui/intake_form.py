@@ -229,6 +229,7 @@ class QuestionsPanel(QWidget):
         self._answers: dict[str, Any] = {}
         self._editors: dict[str, QWidget] = {}
         self._asked: list[str] = []
+        self._known: dict[str, tuple[str, str]] = {}   # every question id -> (text, type)
         self._layout = QFormLayout(self)
         self.empty = QLabel("追加の質問はありません。", self)
         self._layout.addRow(self.empty)
@@ -265,8 +266,6 @@ class QuestionsPanel(QWidget):
                 editor.textChanged.connect(lambda text, q=qid, t=qtype: self._set(q, self._number(text, t)))
             self._editors[qid] = editor
             self._layout.addRow(label, editor)
-
-    _known: dict[str, tuple[str, str]] = {}
 
     def remember(self, known: dict[str, tuple[str, str]]) -> None:
         self._known = dict(known)

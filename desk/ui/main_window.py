@@ -158,13 +158,12 @@ class MainWindow(QMainWindow):
 
     def _nissan_criteria(self, figures: dict[str, int]) -> list[tuple[str, str, str]]:
         """① / ② of 日産自動車関連対策特別融資 on these monthly figures (the fund's own rules)."""
-        from desk.intake import Intake as _Intake
         from desk.matching.engine import labelled_sales_criteria
         from desk.sales import compute_sales_change
 
         with self._make_session() as session:
             loaded = self._service.loaded(session)
-        return labelled_sales_criteria(loaded.catalogue, "kanagawa.nissan.main", _Intake(monthly_sales=figures),
+        return labelled_sales_criteria(loaded.catalogue, "kanagawa.nissan.main", Intake(monthly_sales=figures),
                                        compute_sales_change(figures, self._today), self._today)
 
     def update_results(self) -> None:
@@ -310,7 +309,7 @@ class MainWindow(QMainWindow):
         except IntakeError as exc:
             self.notify_problem("相談ファイルを読めません", f"{path.name}: {exc}")
             return
-        self.stepper.load(json.loads(path.read_text(encoding="utf-8-sig")))
+        self.stepper.load(read.raw)
         self.update_results()
         if read.warnings:
             self.statusBar().showMessage("　".join(read.warnings))
