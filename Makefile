@@ -8,6 +8,7 @@ STAMP := $(VENV)/.installed
 .PHONY: run test bench env system-deps clean sheets screenshots
 
 run: $(STAMP)
+	$(BIN)/python -m compileall -q desk >/dev/null
 	$(BIN)/desk db upgrade
 	$(BIN)/desk
 
@@ -15,6 +16,7 @@ test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
+	$(BIN)/python -m compileall -q desk >/dev/null
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/run.py
 
 env: $(STAMP)
@@ -44,6 +46,9 @@ $(STAMP): pyproject.toml scripts/system-deps scripts/find-python
 	  py=$$(scripts/find-python) && echo "creating $(VENV) with $$py" && "$$py" -m venv $(VENV); fi
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'
+	@# Byte-code for desk's own modules even where PYTHONDONTWRITEBYTECODE is set: an
+	@# editable install is not compiled by pip, and every start would compile ~40 modules.
+	$(BIN)/python -m compileall -q desk >/dev/null
 	touch $(STAMP)
 
 clean:

@@ -227,12 +227,12 @@ def keystroke_measure(engine, work: Path) -> float:
 
     from PySide6.QtWidgets import QApplication
 
-    from desk.db.engine import session_factory
     from desk.settings import Settings
+    from desk.store import Store
     from desk.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
-    window = MainWindow(make_session=session_factory(engine), settings=Settings(work / "s.json"),
+    window = MainWindow(store=Store.for_engine(engine), settings=Settings(work / "s.json"),
                         today=dt.date(2026, 11, 22))
     window.stepper.load(BENCH_INTAKE)
     window.show()
@@ -258,13 +258,12 @@ def match_measures(engine, on: dt.date) -> tuple[float, float, int, float, int]:
 
     from desk.intake import read_intake
     from desk.matching import engine as matching
+    from desk.matching.loaders import OrmSource
     from desk.matching.service import MatchService, resolve_intake_place, run
 
     intake = read_intake(BENCH_INTAKE).intake
-    service = MatchService(lambda: Session(engine))
-    with Session(engine) as session:
-        loaded = service.loaded(session)
-        place = resolve_intake_place(session, intake)
+    loaded = MatchService(OrmSource(lambda: Session(engine))).loaded()
+    place = resolve_intake_place(loaded.places, intake)
 
     def engine_only(catalogue) -> None:
         matching.match(catalogue, intake, on=on, sales=intake.sales_change, prefecture=place.prefecture,

@@ -15,20 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from desk import vocab
 from desk.db import models as m
-
-
-def fiscal_year(day: dt.date) -> int:
-    """The Japanese fiscal year a day falls in (FY2026 runs 2026-04-01 to 2027-03-31)."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def is_stale(as_of: dt.date | None, on: dt.date) -> bool:
-    """Whether data dated ``as_of`` is older than the fiscal year of ``on``."""
-    return as_of is not None and fiscal_year(as_of) < fiscal_year(on)
-
-
-def in_force(valid_from: dt.date | None, valid_to: dt.date | None, on: dt.date) -> bool:
-    return (valid_from is None or valid_from <= on) and (valid_to is None or on <= valid_to)
+from desk.fiscal import fiscal_year, in_force, is_stale
 
 
 def list_programs(session: Session, *, provider: str | None = None, on: dt.date | None = None,

@@ -92,16 +92,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     paths.init(args.basedir)
-    from sqlalchemy.exc import DatabaseError
-
     try:
         if args.command is None:
             return _start_app(args)
         handler = COMMANDS[args.command]
         return handler(args)
-    except DatabaseError as exc:
-        print(f"desk: データベースを開けません（{_short(exc)}）", file=sys.stderr)
-        return EXIT_PROBLEM
     except CliError as exc:
         print(f"desk: {exc}", file=sys.stderr)
         return exc.code
@@ -111,21 +106,58 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `desk programs | head`: the reader left; say nothing.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except Exception as exc:
+        if not _is_database_error(exc):
+            raise
+        print(f"desk: データベースを開けません（{_short(exc)}）", file=sys.stderr)
+        return EXIT_PROBLEM
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    # SQLAlchemy is not imported by the quick commands, so its errors are recognised
+    # only when it was (importing it here would cost every command its import time).
+    import sqlite3
+
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    return isinstance(exc, sqlite3.DatabaseError) or (sa_exc is not None and isinstance(exc, sa_exc.DatabaseError))
 
 
 # --- database access ----------------------------------------------------------------------
 
-def _engine(args: argparse.Namespace, *, ready: bool = True):
-    from desk.db import engine as db_engine
-    from desk.db import setup
-    from desk.db.packs.schema import PackInvalid
+def _database_url(args: argparse.Namespace) -> str:
+    from desk.db.urls import resolve_database_url
     from desk.settings import Settings, SettingsError
 
     try:
         settings = Settings.load()
     except SettingsError as exc:
         raise CliError(str(exc)) from exc
-    url = db_engine.resolve_database_url(cli_db=args.db, setting=settings.get("database_url"))
+    return resolve_database_url(cli_db=args.db, setting=settings.get("database_url"))
+
+
+def _store(args: argparse.Namespace):
+    """The database for the quick commands (match, referral, the app): see desk.store."""
+    from desk.store import Store
+
+    url = _database_url(args)
+    try:
+        return Store.open(url)
+    except OSError as exc:
+        raise CliError(f"データベースを開けません（{_short(exc)}）") from exc
+    except Exception as exc:
+        from desk.db.packs.schema import PackInvalid
+
+        if isinstance(exc, PackInvalid):
+            raise CliError(f"同梱データパックを読めません:\n{exc}") from exc
+        raise
+
+
+def _engine(args: argparse.Namespace, *, ready: bool = True):
+    from desk.db import engine as db_engine
+    from desk.db import setup
+    from desk.db.packs.schema import PackInvalid
+
+    url = _database_url(args)
     try:
         engine = db_engine.make_engine(url)
         if ready:
@@ -179,15 +211,13 @@ def cmd_programs(args: argparse.Namespace) -> int:
 
 def cmd_match(args: argparse.Namespace) -> int:
     from desk import textfmt
-    from desk.db.engine import session_factory
     from desk.intake import IntakeError, read_intake_file
     from desk.matching.engine import STATUS_LABELS
-    from desk.matching.service import MatchService
 
     on = args.date or dt.date.today()
     try:
         read = read_intake_file(args.intake)
-        result = MatchService(session_factory(_engine(args))).match(read.intake, on=on, warnings=read.warnings)
+        result = _store(args).matcher.match(read.intake, on=on, warnings=read.warnings)
     except IntakeError as exc:
         raise CliError(f"{args.intake.name}: {exc}", EXIT_USAGE) from exc
     if args.json:
@@ -216,7 +246,6 @@ def cmd_match(args: argparse.Namespace) -> int:
 
 
 def cmd_referral(args: argparse.Namespace) -> int:
-    from desk.db.engine import session_factory
     from desk.fileio import atomic_write_bytes
     from desk.intake import IntakeError, read_intake_file
     from desk.referral_service import create_referral, discard
@@ -225,10 +254,11 @@ def cmd_referral(args: argparse.Namespace) -> int:
 
     on = args.date or dt.date.today()
     settings = Settings.load()
-    make_session = session_factory(_engine(args))
+    store = _store(args)
     try:
         read = read_intake_file(args.intake)
-        referral = create_referral(make_session, read.intake, on=on, settings=settings, warnings=read.warnings)
+        referral = create_referral(store.log_writer, read.intake, on=on, settings=settings, service=store.matcher,
+                                   warnings=read.warnings)
     except IntakeError as exc:
         raise CliError(f"{args.intake.name}: {exc}", EXIT_USAGE) from exc
     except FontNotFound as exc:
@@ -236,7 +266,7 @@ def cmd_referral(args: argparse.Namespace) -> int:
     try:
         atomic_write_bytes(args.output, referral.pdf, mode=0o644)
     except OSError as exc:
-        discard(make_session, referral)  # no sheet reached the visitor: not logged as printed
+        discard(store.log_writer, referral)  # no sheet reached the visitor: not logged as printed
         raise CliError(f"{args.output} に書き込めません（{exc.strerror}）") from exc
     print(f"{args.output}（受付番号 {referral.reference_no}）")
     for warning in referral.result["warnings"]:
@@ -245,21 +275,16 @@ def cmd_referral(args: argparse.Namespace) -> int:
 
 
 def cmd_handout(args: argparse.Namespace) -> int:
-    from sqlalchemy.orm import Session
-
     from desk.fileio import atomic_write_bytes
     from desk.handout import build_handout
-    from desk.matching.domain import load_catalogue
-    from desk.matching.referrals import load_offices
     from desk.reports.fonts import FontNotFound
     from desk.reports.handout import HandoutRenderer
     from desk.settings import Settings
 
     on = args.date or dt.date.today()
     settings = Settings.load()
-    with Session(_engine(args)) as session:
-        catalogue = load_catalogue(session)
-        offices = load_offices(session)
+    loaded = _store(args).matcher.loaded()
+    catalogue, offices = loaded.catalogue, loaded.offices
     # The special windows of the 2025-07-16 release: the prefecture's, KIP's and the guarantee association's.
     windows = [(settings.get("window_name"), settings.get("window_phone"))]
     windows += [(o.name_current or o.name, o.phone) for o in offices
@@ -280,6 +305,7 @@ def cmd_contacts(args: argparse.Namespace) -> int:
     from sqlalchemy.orm import Session
 
     from desk import directory, textfmt
+    from desk.places import PlaceError
 
     with Session(_engine(args)) as session:
         place = None
@@ -287,7 +313,7 @@ def cmd_contacts(args: argparse.Namespace) -> int:
             try:
                 place = directory.resolve_place(session, prefecture=args.prefecture, municipality=args.municipality,
                                                 postal_code=args.postal_code)
-            except directory.PlaceError as exc:
+            except PlaceError as exc:
                 raise CliError(str(exc), EXIT_USAGE) from exc
         contacts = directory.list_contacts(session, role=args.role, place=place)
     if args.json:
@@ -383,10 +409,10 @@ def _start_app(args: argparse.Namespace) -> int:
             os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")):
         raise CliError("画面（ディスプレイ）がないためアプリを起動できません。"
                        "コマンドは desk --help をご覧ください（例: desk programs）。")
-    engine = _engine(args)
+    store = _store(args)
     from desk.ui.app import run_app  # Qt is loaded only here
 
-    return run_app(engine=engine, exit_when_ready=args.exit_when_ready)
+    return run_app(store=store, exit_when_ready=args.exit_when_ready)
 
 
 COMMANDS = {

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from desk import textfmt, vocab
-from desk.catalogue import in_force
+from desk.fiscal import in_force
 from desk.rules.checks import iter_checks
 from desk.matching.domain import Catalogue, Variant
 from desk.matching.engine import is_stale

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desk import textfmt, vocab
-from desk.directory import HOME_PREFECTURE
+from desk.places import HOME_PREFECTURE
 from desk.intake import Intake
 
 TITLE = "融資制度のご案内"

@@ -12,6 +12,7 @@ from desk.db import models as m
 from desk.db.engine import session_factory
 from desk.db.packs.importer import admin_edits
 from desk.intake import read_intake
+from desk.matching.loaders import OrmSource
 from desk.matching.service import MatchService
 
 
@@ -19,7 +20,7 @@ def test_an_office_edit_is_validated_saved_and_used(catalogue_engine):
     make = session_factory(catalogue_engine)
     admin.update_office(make, "kanagawa-cgc.yokosuka", {"phone": "046-822-9999", "hours": "平日9時～17時"})
     intake = read_intake({"municipality": "横須賀市", "industry": "manufacturing"}).intake
-    result = MatchService(make).match(intake, on=dt.date(2026, 11, 22))
+    result = MatchService(OrmSource(make)).match(intake, on=dt.date(2026, 11, 22))
     branch = next(c for c in result["contacts"] if c["role"] == "guarantee_branch")
     assert branch["phone"] == "046-822-9999"
     with Session(catalogue_engine) as s:
@@ -42,7 +43,7 @@ def test_a_variant_edit_changes_matching(catalogue_engine):
     admin.update_variant(make, "kanagawa.nissan.main", {"limit_yen": 100_000_000, "term_max_months": 120,
                                                         "grace_months": 12})
     intake = read_intake({"municipality": "横須賀市"}).intake
-    result = MatchService(make).match(intake, on=dt.date(2026, 11, 22))
+    result = MatchService(OrmSource(make)).match(intake, on=dt.date(2026, 11, 22))
     nissan = next(p for p in result["programs"] if p["id"] == "kanagawa.nissan.main")
     assert nissan["limit_yen"] == 100_000_000
     with pytest.raises(admin.AdminEditError) as info:

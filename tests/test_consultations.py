@@ -7,7 +7,8 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desk.consultations import device_code, device_id, record_consultation
+from desk.consultations import record_consultation
+from desk.logbook import device_code, device_id
 from desk.db import models as m
 from desk.db.engine import session_factory
 from desk.intake import read_intake

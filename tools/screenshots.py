@@ -20,6 +20,7 @@ from desk import paths
 from desk.db import engine as db_engine
 from desk.db import setup
 from desk.settings import Settings
+from desk.store import Store
 from desk.ui.app import create_application
 from desk.ui.main_window import MainWindow
 
@@ -44,7 +45,7 @@ def main() -> int:
     engine = db_engine.make_engine(db_engine.sqlite_url(paths.get().default_database))
     setup.ensure_ready(engine)
     app = create_application()
-    window = MainWindow(make_session=db_engine.session_factory(engine), settings=Settings(base / "s.json"), today=ON)
+    window = MainWindow(store=Store.for_engine(engine), settings=Settings(base / "s.json"), today=ON)
     window.resize(1366, 740)
     window.show()
     shots: list[tuple[str, object]] = [("00-empty", lambda: None)]

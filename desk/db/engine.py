@@ -1,7 +1,6 @@
 """Which database desk uses and how it connects.
 
-Precedence of the database location: ``--db PATH`` > ``DESK_DATABASE_URL`` > the
-``database_url`` setting > the default SQLite file in the user data folder.
+Where the URL comes from: :mod:`desk.db.urls`.
 SQLite runs with foreign keys on, WAL and a busy timeout; the file is created
 readable by the user alone because it holds consultation records.
 """
@@ -17,21 +16,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from desk import paths
+from desk.db.quick import BUSY_TIMEOUT_MS, apply_pragmas
+from desk.db.urls import resolve_database_url, sqlite_url
 
-BUSY_TIMEOUT_MS = 10_000
-
-
-def resolve_database_url(*, cli_db: str | None = None, setting: str | None = None) -> str:
-    """The database URL from the command line, the environment, the settings or the default."""
-    for candidate in (cli_db, os.environ.get("DESK_DATABASE_URL"), setting):
-        if candidate:
-            return candidate if "://" in candidate else sqlite_url(Path(candidate))
-    return sqlite_url(paths.get().default_database)
-
-
-def sqlite_url(path: Path) -> str:
-    return f"sqlite:///{Path(path).expanduser().resolve()}"
-
+__all__ = ["BUSY_TIMEOUT_MS", "make_engine", "resolve_database_url", "session_factory", "sqlite_path", "sqlite_url"]
 
 def sqlite_path(url: str) -> Path | None:
     parsed = make_url(url)
@@ -62,16 +50,7 @@ def session_factory(engine: Engine) -> Callable[[], Session]:
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # A plain cursor rather than the documented `autocommit` snippet, which
     # needs Python 3.12's sqlite3 and breaks on 3.11.
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        mode = cursor.execute("PRAGMA journal_mode").fetchone()
-        if mode and mode[0] != "memory":
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-    finally:
-        cursor.close()
+    apply_pragmas(dbapi_connection)
 
 
 def _create_private_file(path: Path) -> None:

@@ -1,21 +1,18 @@
 """The catalogue as plain, immutable domain objects for the engine.
 
-:func:`load_catalogue` reads every table once, in one short session, and returns a
-:class:`Catalogue` the engine evaluates without touching the database again (a
-match over the whole catalogue is pure in-memory work).
+:func:`desk.matching.loaders.load_catalogue` reads every table once, in one short
+session, and returns a :class:`Catalogue` the engine evaluates without touching the
+database again (a match over the whole catalogue is pure in-memory work). These
+objects are also what a catalogue snapshot holds (:mod:`desk.matching.snapshot`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
-
-from desk.db import models as m
 
 
 @dataclass(frozen=True)
@@ -180,17 +177,6 @@ class Catalogue:
         return tuple(self._by_id[p] for p in variant.limit_cap_partners if p in self._by_id)
 
 
-def _documents(rows: Any, intern: Any) -> tuple[DocumentInfo, ...]:
-    out = []
-    for d in rows:
-        if isinstance(d, dict):
-            out.append(DocumentInfo(d["id"], d["name"], d["kind"], d.get("issuer"), bool(d.get("confirms_only")),
-                                    intern(d.get("when"))))
-        else:
-            out.append(DocumentInfo(d.key, d.name, d.kind, d.issuer, d.confirms_only, intern(d.when)))
-    return intern.shared(tuple(out))
-
-
 class _Interner:
     """One shared object per distinct condition, so the engine's per-match memo (keyed by
     object) evaluates a condition that many variants repeat only once."""
@@ -217,59 +203,3 @@ def shape_key(v: Variant) -> tuple:
     objects (the interner makes equal content one object), so their evaluation can be shared."""
     return (v.provider_id, id(v.general_exceptions), id(v.conditions), id(v.uses), id(v.tiers), id(v.fees),
             v.city_share_pct, v.own_rate_pct, id(v.documents), v.valid_to, v.program_as_of)
-
-
-def load_catalogue(session: Session) -> Catalogue:
-    """Every program variant, provider, plan and question, as plain objects."""
-    intern = _Interner()
-    tables = {}
-    for t in session.scalars(select(m.SmeTable)):
-        rows = {r["industry"]: SmeRow(r["industry"], r.get("capital_max_yen"), r.get("employees_max"), r.get("text"))
-                for r in t.rows}
-        tables[t.id] = SmeTable(t.id, rows, {r["entity"]: r for r in t.entity_rules})
-    packs = {p.id: p for p in session.scalars(select(m.DataPack))}
-    programs = session.scalars(
-        select(m.Program).options(selectinload(m.Program.variants).selectinload("*"))
-        .order_by(m.Program.pack_id, m.Program.position)).all()
-    fiscal_years: dict[str, int | None] = {}
-    for program in programs:
-        fiscal_years.setdefault(program.provider_id, packs[program.pack_id].fiscal_year)
-    providers = {
-        p.id: Provider(p.id, p.name, p.kind, p.prefecture, p.municipality, tables.get(p.sme_table_id or ""),
-                       intern.many(p.general_conditions), _documents(p.documents, intern), fiscal_years.get(p.id))
-        for p in session.scalars(select(m.Provider))}
-    variants = []
-    for program in programs:
-        for v in program.variants:
-            variants.append(Variant(
-                id=v.id, program_id=program.id, program_name=program.name, label=v.label,
-                provider_id=program.provider_id, kind=program.kind, category=program.category,
-                guarantee=program.guarantee, valid_from=program.valid_from, valid_to=program.valid_to,
-                program_as_of=program.as_of, target_text=v.target_text, conditions=intern.many(v.conditions),
-                general_exceptions=intern.shared(tuple(intern(e) for e in v.general_exceptions or ())),
-                uses=intern.shared(tuple(v.uses)), use_notes=tuple(v.use_notes), limit_yen=v.limit_yen,
-                limit_separate=v.limit_separate, limit_includes_existing=v.limit_includes_existing,
-                limit_shared_with=tuple(v.limit_shared_with), limit_text=v.limit_text, rate_kind=v.rate_kind,
-                tiers=intern.shared(tuple(Tier(t.max_months, t.rate_pct, t.city_share_pct, t.own_rate_pct, t.note)
-                                          for t in v.rate_tiers)),
-                city_share_pct=v.city_share_pct, own_rate_pct=v.own_rate_pct, term_min_months=v.term_min_months,
-                term_max_months=v.term_max_months, term_by_use=dict(v.term_by_use or {}),
-                grace_months=v.grace_months, bullet_max_months=v.bullet_max_months, repayment=tuple(v.repayment),
-                fees=intern.shared(tuple(Fee(f.min_pct, f.max_pct, f.label, f.subsidised, intern(f.when), f.valid_from,
-                                             f.valid_to) for f in v.guarantee_fees)),
-                fee_adjustments=tuple(FeeAdjustment(a.kind, a.label, a.min_pct, a.max_pct, a.add_min_pct,
-                                                     a.add_max_pct, a.how, intern(a.when)) for a in v.fee_adjustments),
-                documents=_documents(v.documents, intern), source_file=v.source_file, source_section=v.source_section,
-                as_of=v.as_of, notes=tuple(program.notes) + tuple(v.notes),
-                interpretations=tuple(program.interpretations) + tuple(v.interpretations),
-                position=len(variants)))
-    # The enclosing limit of a sub-limit: a partner that counts existing balances and is at least as large.
-    enclosing = {v.id: v.limit_yen for v in variants if v.limit_includes_existing and v.limit_yen is not None}
-    variants = [replace(v, limit_cap_partners=tuple(
-                    p for p in v.limit_shared_with if p in enclosing and v.limit_yen is not None
-                    and enclosing[p] >= v.limit_yen and not v.limit_includes_existing))
-                if set(v.limit_shared_with) & set(enclosing) else v for v in variants]
-    variants = [replace(v, shape_key=shape_key(v)) for v in variants]
-    plans = {p.id: PlanInfo(p.id, p.name, p.issuer, p.how) for p in session.scalars(select(m.Plan))}
-    questions = {q.id: QuestionInfo(q.id, q.text, q.type, q.help) for q in session.scalars(select(m.Question))}
-    return Catalogue(tuple(variants), providers, plans, questions, {p.id: p.version for p in packs.values()})

@@ -16,7 +16,7 @@ import operator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from desk import catalogue as cat
+from desk import fiscal
 from desk import textfmt, vocab
 from desk.intake import Intake, SalesChange
 from desk.matching.domain import Catalogue, DocumentInfo, Provider, Variant, shape_key
@@ -83,7 +83,7 @@ def evaluate_condition(condition: dict[str, Any], facts: Facts, memo: dict[int, 
 
 
 def is_stale(variant: Variant, on: dt.date) -> bool:
-    return (variant.valid_to is not None and variant.valid_to < on) or cat.is_stale(variant.program_as_of, on)
+    return (variant.valid_to is not None and variant.valid_to < on) or fiscal.is_stale(variant.program_as_of, on)
 
 
 def match(catalogue: Catalogue, intake: Intake, *, on: dt.date, sales: SalesChange, prefecture: str,

@@ -15,12 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from desk import vocab
-from desk.db import models as m
-from desk.directory import HOME_PREFECTURE, Place, area_match, distance_km
+from desk.places import HOME_PREFECTURE, Place, area_match, distance_km
 from desk.matching.engine import INELIGIBLE, ProgramResult
 
 # Offices every referral lists: the SME Agency's hotline for questions later (seed 001),
@@ -58,26 +54,6 @@ class OfficeInfo:
     from_seed: bool
     source_file: str | None
     as_of: str | None
-
-
-def load_offices(session: Session) -> tuple[OfficeInfo, ...]:
-    """Every office as a plain object. Plain column selects, not ORM objects: this runs on
-    every `desk match` and `desk referral`, and 700 offices load several times faster so."""
-    organisations = dict(session.execute(select(m.Organisation.id, m.Organisation.name)).all())
-    areas: dict[str, list[Area]] = {}
-    for office_id, prefecture, municipality, towns in session.execute(
-            select(m.ServiceArea.office_id, m.ServiceArea.prefecture, m.ServiceArea.municipality,
-                   m.ServiceArea.towns).order_by(m.ServiceArea.office_id, m.ServiceArea.position)):
-        areas.setdefault(office_id, []).append(Area(prefecture, municipality, towns))
-    o = m.Office
-    rows = session.execute(select(
-        o.id, o.name, o.name_current, o.role, o.organisation_id, o.department, o.phone, o.address, o.hours, o.url,
-        o.prefecture, o.municipality, o.lat, o.lon, o.issues, o.from_seed, o.source_file, o.as_of,
-    ).order_by(o.pack_id, o.position))
-    return tuple(OfficeInfo(
-        r.id, r.name, r.name_current, r.role, organisations.get(r.organisation_id or ""), r.department, r.phone,
-        r.address, r.hours, r.url, r.prefecture, r.municipality, r.lat, r.lon, tuple(areas.get(r.id, ())),
-        tuple(r.issues or ()), r.from_seed, r.source_file, r.as_of.isoformat() if r.as_of else None) for r in rows)
 
 
 def _match(office: OfficeInfo, place: Place) -> str | None:

@@ -1,76 +1,61 @@
-"""`match_intake`: one call from an intake to the JSON of INTAKE.md.
+"""`MatchService`: one call from an intake to the JSON of INTAKE.md.
 
-The catalogue and the directory are loaded once and kept until a pack is
-re-imported or an admin edit lands (a cheap fingerprint query decides), so a
-live update in the app re-runs only the in-memory evaluation.
+The catalogue, the directory and the places are loaded once (see
+:mod:`desk.matching.snapshot`) and kept until a pack is re-imported or an admin edit
+lands (a one-query fingerprint decides), so a live update in the app re-runs only
+the in-memory evaluation. Where the catalogue comes from is a *source*:
+:class:`desk.matching.loaders.OrmSource` (SQLAlchemy, any database) or
+:class:`desk.db.quick.QuickSource` (stdlib sqlite3 and the copy on disk).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-from desk import directory
-from desk.db import models as m
 from desk.intake import Intake, IntakeError
 from desk.matching import engine, referrals
-from desk.matching.domain import Catalogue, load_catalogue
+from desk.matching.snapshot import Loaded
+from desk.places import Place, PlaceError, PlaceLookup, resolve_place
 from desk.sales import compute_sales_change, merge_sales_change
 
 
-@dataclass(frozen=True)
-class Loaded:
-    fingerprint: tuple
-    catalogue: Catalogue
-    offices: tuple[referrals.OfficeInfo, ...]
+class CatalogueSource(Protocol):
+    def fingerprint(self) -> tuple: ...
+    def load(self, fingerprint: tuple) -> Loaded: ...
 
 
 class MatchService:
     """Runs matches against one database; safe to share between threads."""
 
-    def __init__(self, make_session: Callable[[], Session]):
-        self._make_session = make_session
+    def __init__(self, source: CatalogueSource):
+        self._source = source
         self._loaded: Loaded | None = None
         self._lock = threading.Lock()
 
-    def _fingerprint(self, session: Session) -> tuple:
-        packs = tuple(session.execute(select(m.DataPack.id, m.DataPack.checksum, m.DataPack.imported_at)
-                                      .order_by(m.DataPack.id)))
-        edits = (session.scalar(select(func.max(m.Program.edited_at))),
-                 session.scalar(select(func.max(m.Variant.edited_at))),
-                 session.scalar(select(func.max(m.Office.edited_at))))
-        return packs + edits
-
-    def loaded(self, session: Session) -> Loaded:
-        fingerprint = self._fingerprint(session)
+    def loaded(self) -> Loaded:
+        fingerprint = self._source.fingerprint()
         with self._lock:
             if self._loaded is None or self._loaded.fingerprint != fingerprint:
-                self._loaded = Loaded(fingerprint, load_catalogue(session), referrals.load_offices(session))
+                self._loaded = self._source.load(fingerprint)
             return self._loaded
 
     def match(self, intake: Intake, *, on: dt.date, warnings: list[str] | None = None) -> dict[str, Any]:
-        with self._make_session() as session:
-            loaded = self.loaded(session)
-            place = resolve_intake_place(session, intake)
-        return run(loaded, intake, place, on=on, warnings=warnings)
+        loaded = self.loaded()
+        return run(loaded, intake, resolve_intake_place(loaded.places, intake), on=on, warnings=warnings)
 
 
-def resolve_intake_place(session: Session, intake: Intake) -> directory.Place:
+def resolve_intake_place(places: PlaceLookup, intake: Intake) -> Place:
     """The intake's place; an unknown municipality or postal code is an IntakeError."""
     try:
-        return directory.resolve_place(session, prefecture=intake.prefecture, municipality=intake.municipality,
-                                       postal_code=intake.postal_code)
-    except directory.PlaceError as exc:
+        return resolve_place(places, prefecture=intake.prefecture, municipality=intake.municipality,
+                             postal_code=intake.postal_code)
+    except PlaceError as exc:
         raise IntakeError(exc.field, str(exc)) from exc
 
 
-def run(loaded: Loaded, intake: Intake, place: directory.Place, *, on: dt.date,
+def run(loaded: Loaded, intake: Intake, place: Place, *, on: dt.date,
         warnings: list[str] | None = None) -> dict[str, Any]:
     warnings = list(warnings or [])
     sales = intake.sales_change

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import NamedTuple
 
-from desk.catalogue import in_force
+from desk.fiscal import in_force
 from desk.matching.domain import Fee, Tier, Variant
 from desk.matching.outcome import FAIL, PASS, Outcome
 

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
-from desk.db.engine import session_factory
 from desk.settings import Settings
+from desk.store import Store
 from desk.ui.main_window import MainWindow
 
 
@@ -32,10 +29,9 @@ def _install_japanese_translations(app: QApplication) -> None:
         app.installTranslator(translator)
 
 
-def run_app(*, engine: Engine, make_session: Callable[[], Session] | None = None,
-            exit_when_ready: bool = False) -> int:
+def run_app(*, store: Store, exit_when_ready: bool = False) -> int:
     app = create_application()
-    window = MainWindow(make_session=make_session or session_factory(engine), settings=Settings.load())
+    window = MainWindow(store=store, settings=Settings.load())
     window.show()
     if exit_when_ready:
         # The window is shown and its first results are in once the event loop turns.

@@ -10,53 +10,49 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
-from typing import TYPE_CHECKING
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout,
                                QWidget)
-from sqlalchemy.orm import Session
 
-from desk import catalogue, paths
+from desk import paths
 from desk.fileio import atomic_write_text
 from desk.intake import Intake, IntakeError, read_intake, read_intake_file
-from desk.matching.service import MatchService
+from desk.matching.snapshot import pack_summaries
 from desk.settings import Settings
+from desk.store import Store
 from desk.ui.intake_form import IntakeStepper
-from desk.db import setup
-from desk.db.packs import exporter
-from desk.db.packs.importer import EditsWouldBeLost
-from desk.db.packs.schema import PackInvalid
-from desk.ui.admin_dialog import AdminDialog
-from desk.ui.log_dialog import ConsultationLogDialog
-from desk.ui.settings_dialog import SettingsDialog
 from desk.ui.results_view import ResultsView
 
 
 if TYPE_CHECKING:
+    from desk.ui.admin_dialog import AdminDialog
+    from desk.ui.log_dialog import ConsultationLogDialog
     from desk.ui.referral_preview import ReferralPreviewDialog
+    from desk.ui.settings_dialog import SettingsDialog
 
 
 class MainWindow(QMainWindow):
     results_updated = Signal()
 
-    def __init__(self, *, make_session: Callable[[], Session], settings: Settings | None = None,
-                 today: dt.date | None = None):
+    def __init__(self, *, store: Store, settings: Settings | None = None, today: dt.date | None = None):
         super().__init__()
-        self._make_session = make_session
+        # The form, the results and the sheet run on the store's quick path; SQLAlchemy is
+        # imported only when the admin screens, the log or a pack import first need it.
+        self._store = store
         self._settings = settings or Settings.load()
         self._today = today or dt.date.today()
-        self._service = MatchService(make_session)
+        self._service = store.matcher
         self._intake: Intake | None = None
         self.setWindowTitle("融資相談窓口デスク")
         self.resize(1280, 800)
-        with make_session() as session:
-            municipalities = catalogue.kanagawa_municipality_names(session)
-            plans = catalogue.plan_names(session)
-            questions = catalogue.questions(session)
+        loaded = self._service.loaded()
+        municipalities = loaded.places.municipality_names()
+        plans = {p.id: p.name for p in loaded.catalogue.plans.values()}
+        questions = {q.id: (q.text, q.type) for q in loaded.catalogue.questions.values()}
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         title = QLabel("日産自動車の車両生産終了等に伴う中小企業向け特別相談窓口", left)
@@ -126,8 +122,7 @@ class MainWindow(QMainWindow):
         self.log_action = action(view, "相談記録(&L)…", self.show_log, "Ctrl+L")
 
     def refresh_data_status(self) -> None:
-        with self._make_session() as session:
-            packs = catalogue.pack_summaries(session, self._today)
+        packs = pack_summaries(self._service.loaded().packs, self._today)
         lines = [f"{p['title']}（{p['as_of'] or '日付なし'} 時点、版 {p['version']}）"
                  + ("　※旧年度のデータです" if p["stale"] else "") for p in packs if p["fiscal_year"]]
         self.packs_label.setText("\n".join(lines) or "データがありません")
@@ -142,8 +137,7 @@ class MainWindow(QMainWindow):
         from desk.matching.engine import labelled_sales_criteria
         from desk.sales import compute_sales_change
 
-        with self._make_session() as session:
-            loaded = self._service.loaded(session)
+        loaded = self._service.loaded()
         return labelled_sales_criteria(loaded.catalogue, "kanagawa.nissan.main", Intake(monthly_sales=figures),
                                        compute_sales_change(figures, self._today), self._today)
 
@@ -177,6 +171,8 @@ class MainWindow(QMainWindow):
         return [(q, *self._questions[q]) for q in ordered]
 
     def show_settings(self) -> SettingsDialog:
+        from desk.ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self._settings, self)
         dialog.accepted.connect(self.apply_settings)
         dialog.open()
@@ -208,7 +204,9 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def show_admin(self) -> AdminDialog:
-        dialog = AdminDialog(self._make_session, self)
+        from desk.ui.admin_dialog import AdminDialog
+
+        dialog = AdminDialog(self._store.make_session, self)
         dialog.changed.connect(self.catalogue_changed)
         dialog.open()
         return dialog
@@ -218,16 +216,20 @@ class MainWindow(QMainWindow):
         self.update_results()
 
     def import_packs(self) -> None:
+        from desk.db import setup
+        from desk.db.packs.importer import EditsWouldBeLost
+        from desk.db.packs.schema import PackInvalid
+
         files = self.ask_pack_files(self)
         if not files:
             return
         try:
             try:
-                summaries = setup.import_files(self._engine(), files)
+                summaries = setup.import_files(self._store.engine, files)
             except EditsWouldBeLost as exc:
                 if not self.ask_overwrite_edits(self, str(exc)):
                     return
-                summaries = setup.import_files(self._engine(), files, overwrite_edits=True)
+                summaries = setup.import_files(self._store.engine, files, overwrite_edits=True)
         except PackInvalid as exc:
             self.notify_problem("取り込めません（データは変わっていません）", str(exc))
             return
@@ -235,20 +237,18 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("取り込みました: " + "、".join(f"{s.pack_id} {s.version}" for s in summaries))
 
     def export_packs(self) -> None:
+        from desk.db.packs import exporter
+
         directory = self.ask_export_directory(self)
         if directory is None:
             return
-        with self._make_session() as session:
+        with self._store.make_session() as session:
             try:
                 written = exporter.export_packs(session, directory)
             except OSError as exc:
                 self.notify_problem("書き出せません", f"{directory} に書き出せませんでした（{exc.strerror}）。")
                 return
         self.statusBar().showMessage(f"{len(written)} 個のデータパックを {directory} に書き出しました")
-
-    def _engine(self):
-        with self._make_session() as session:
-            return session.get_bind()
 
     @classmethod
     def ask_pack_files(cls, parent: QWidget) -> list[Path]:
@@ -268,7 +268,9 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Yes
 
     def show_log(self) -> ConsultationLogDialog:
-        dialog = ConsultationLogDialog(self._make_session, self)
+        from desk.ui.log_dialog import ConsultationLogDialog
+
+        dialog = ConsultationLogDialog(self._store.make_session, self)
         dialog.open()
         return dialog
 
@@ -359,7 +361,7 @@ class MainWindow(QMainWindow):
         from desk.ui.referral_preview import ReferralPreviewDialog
 
         try:
-            referral = create_referral(self._make_session, intake, on=self._today, settings=self._settings,
+            referral = create_referral(self._store.log_writer, intake, on=self._today, settings=self._settings,
                                        service=self._service, warnings=warnings)
         except IntakeError as exc:
             self.notify_problem("相談ファイルを読めません", f"{source + ': ' if source else ''}{exc}")
@@ -372,7 +374,7 @@ class MainWindow(QMainWindow):
 
         def finished(_result: int) -> None:
             if not dialog.delivered:
-                discard(self._make_session, referral)  # neither printed nor saved: not logged
+                discard(self._store.log_writer, referral)  # neither printed nor saved: not logged
             self.statusBar().showMessage(
                 f"受付番号 {referral.reference_no} の案内書を" + ("記録しました" if dialog.delivered else "破棄しました"))
 

@@ -19,6 +19,7 @@ import yaml
 
 from desk.db.engine import session_factory
 from desk.intake import read_intake
+from desk.matching.loaders import OrmSource
 from desk.matching.service import MatchService
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -41,7 +42,7 @@ def service(_catalogue_file) -> MatchService:
     from desk.db import engine as db_engine
 
     engine = db_engine.make_engine(db_engine.sqlite_url(_catalogue_file))
-    yield MatchService(session_factory(engine))
+    yield MatchService(OrmSource(session_factory(engine)))
     engine.dispose()
 
 

@@ -9,13 +9,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
-from desk import directory, vocab
+from desk import vocab
 from desk.intake import IntakeError, read_intake
 from desk.matching import engine
-from desk.matching.domain import load_catalogue
+from desk.matching.loaders import load_all
 from desk.matching.outcome import FAIL, Facts
-from desk.matching.service import Loaded, run
-from desk.matching import referrals
+from desk.matching.service import run
+from desk.places import resolve_place
 
 PLACES = ["横須賀市", "横浜市中区", "相模原市緑区", "葉山町", "藤沢市", None]
 ON = dt.date(2026, 11, 22)
@@ -28,10 +28,10 @@ def world(_catalogue_file):
 
     db = db_engine.make_engine(db_engine.sqlite_url(_catalogue_file))
     with Session(db) as session:
-        loaded = Loaded((), load_catalogue(session), referrals.load_offices(session))
-        places = {m: directory.resolve_place(session, municipality=m) for m in PLACES}
-        places["静岡県"] = directory.resolve_place(session, prefecture="静岡県", municipality="浜松市")
+        loaded = load_all(session, ())
     db.dispose()
+    places = {m: resolve_place(loaded.places, municipality=m) for m in PLACES}
+    places["静岡県"] = resolve_place(loaded.places, prefecture="静岡県", municipality="浜松市")
     return loaded, places
 
 

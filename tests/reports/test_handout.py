@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from desk import cli
 from desk.handout import build_handout
-from desk.matching.domain import load_catalogue
+from desk.matching.loaders import load_catalogue
 
 
 def test_the_leaflet_picks_its_funds_from_their_conditions(catalogue_engine):

@@ -11,6 +11,7 @@ import pytest
 
 from desk.db.engine import session_factory
 from desk.intake import read_intake
+from desk.matching.loaders import OrmSource
 from desk.matching.service import MatchService
 from desk.referral import CAVEAT, build_sheet
 from desk.reports.sheet import ReferralSheetRenderer
@@ -28,7 +29,7 @@ def service(_catalogue_file):
     from desk.db import engine as db_engine
 
     engine = db_engine.make_engine(db_engine.sqlite_url(_catalogue_file))
-    yield MatchService(session_factory(engine))
+    yield MatchService(OrmSource(session_factory(engine)))
     engine.dispose()
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from desk.db.engine import session_factory
+from desk.store import Store
 from desk.settings import Settings
 from desk.ui.main_window import MainWindow
 
@@ -18,7 +18,7 @@ def make_window(qtbot, catalogue_engine, tmp_path):
     """A factory: each call opens another main window on the same database."""
 
     def make(*, show: bool = True) -> MainWindow:
-        window = MainWindow(make_session=session_factory(catalogue_engine), settings=Settings(tmp_path / "s.json"),
+        window = MainWindow(store=Store.for_engine(catalogue_engine), settings=Settings(tmp_path / "s.json"),
                             today=TODAY)
         qtbot.addWidget(window)
         if show:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from desk.db.engine import session_factory
 from desk.settings import Settings
+from desk.store import Store
 from desk.ui.main_window import MainWindow
 
 
 def test_main_window_shows_the_packs_and_their_dates(qtbot, catalogue_engine, tmp_path):
-    window = MainWindow(make_session=session_factory(catalogue_engine), settings=Settings(tmp_path / "s.json"),
+    window = MainWindow(store=Store.for_engine(catalogue_engine), settings=Settings(tmp_path / "s.json"),
                         today=dt.date(2026, 11, 22))
     qtbot.addWidget(window)
     window.show()

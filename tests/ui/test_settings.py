@@ -6,15 +6,15 @@ import datetime as dt
 
 from PySide6.QtWidgets import QApplication
 
-from desk.db.engine import session_factory
 from desk.settings import Settings
+from desk.store import Store
 from desk.ui.main_window import MainWindow
 from desk.ui.settings_dialog import SettingsDialog
 
 
 def test_settings_are_saved_and_applied(qtbot, catalogue_engine, tmp_path):
     settings = Settings(tmp_path / "settings.json")
-    window = MainWindow(make_session=session_factory(catalogue_engine), settings=settings, today=dt.date(2026, 11, 22))
+    window = MainWindow(store=Store.for_engine(catalogue_engine), settings=settings, today=dt.date(2026, 11, 22))
     qtbot.addWidget(window)
     dialog = window.show_settings()
     dialog.editors["staff_name"].setText("窓口 花子")

@@ -1,0 +1,139 @@
+"""The quick path to a SQLite database: the standard library's sqlite3, no SQLAlchemy.
+
+`desk referral`, `desk match` and the app's start do three things with the
+database: read the catalogue fingerprint, read the catalogue (from the copy on disk
+when the fingerprint matches, :mod:`desk.matching.snapshot`), and write a
+consultation record. Importing SQLAlchemy alone costs more than a one-page PDF, so
+for a SQLite file at the current schema revision these three go through sqlite3.
+Anything else (a first run, a migration, PostgreSQL, the admin screens) takes the
+full path; :class:`QuickSource` falls back to it by itself when the copy is stale.
+
+The values written are exactly what the ORM writes (tests compare the stored rows).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from desk import logbook
+from desk.db.migrations import HEAD_REVISION
+from desk.matching import snapshot
+from desk.matching.snapshot import Loaded
+
+BUSY_TIMEOUT_MS = 10_000
+CONSULTATION_COLUMNS = ("id", "reference_no", "created_at", "evaluated_on", "device_id", "window_name", "staff_name",
+                        "business_name", "visitor_name", "visitor_phone", "industry", "municipality", "causes",
+                        "intake", "result", "pack_versions")
+_JSON_COLUMNS = frozenset({"causes", "intake", "result", "pack_versions"})
+
+
+def apply_pragmas(connection: sqlite3.Connection) -> None:
+    """Foreign keys, a busy timeout, WAL: the same for the ORM's connections and ours."""
+    cursor = connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        mode = cursor.execute("PRAGMA journal_mode").fetchone()
+        if mode and mode[0] != "memory":
+            if mode[0] != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+class QuickSqlite:
+    """One SQLite file at the current revision, through sqlite3 (a :class:`~desk.logbook.LogWriter`)."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path):
+        self._connection = connection
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path) -> QuickSqlite | None:
+        """The database at ``path`` if it exists and needs no migration, else None."""
+        if not path.is_file():
+            return None
+        try:
+            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                         check_same_thread=False)
+        except sqlite3.Error:
+            return None
+        try:
+            apply_pragmas(connection)
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.Error:
+            connection.close()
+            return None
+        if row is None or row[0] != HEAD_REVISION:
+            connection.close()
+            return None
+        return cls(connection, path)
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def fingerprint(self) -> tuple:
+        return tuple(self._connection.execute(snapshot.FINGERPRINT_SQL).fetchall())
+
+    # --- the consultation log ---
+    def try_insert(self, values: dict[str, Any], prefix: str) -> logbook.Recorded | None:
+        c = self._connection
+        # IMMEDIATE takes the write lock before reading the last number: two processes cannot
+        # read the same one.
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            last = c.execute(logbook.LAST_REFERENCE_SQL, {"pattern": prefix + "%"}).fetchone()
+            ids = logbook.next_ids(prefix, last[0] if last else None)
+            row = {"id": ids.id, "reference_no": ids.reference_no, **values}
+            c.execute(f"INSERT INTO consultation ({', '.join(CONSULTATION_COLUMNS)}) "
+                      f"VALUES ({', '.join('?' * len(CONSULTATION_COLUMNS))})",
+                      [_stored(name, row[name]) for name in CONSULTATION_COLUMNS])
+        except sqlite3.IntegrityError:
+            c.execute("ROLLBACK")
+            return None
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+        c.execute("COMMIT")
+        return ids
+
+    def delete(self, consultation_id: str) -> None:
+        self._connection.execute("DELETE FROM consultation WHERE id = ?", (consultation_id,))
+
+
+def _stored(name: str, value: Any) -> Any:
+    """A value as SQLAlchemy stores it in SQLite (JSON text; UTC datetimes without zone; ISO dates)."""
+    if name in _JSON_COLUMNS:
+        return json.dumps(value)
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+class QuickSource:
+    """The catalogue by the quick path: the fingerprint through sqlite3, the catalogue from the
+    copy on disk; when the copy is stale, ``full_source()`` (the ORM) loads it and writes a new copy."""
+
+    def __init__(self, quick: QuickSqlite, cache_file: Path, full_source: Callable[[], Any]):
+        self._quick = quick
+        self._cache_file = cache_file
+        self._full_source = full_source
+
+    def fingerprint(self) -> tuple:
+        return self._quick.fingerprint()
+
+    def load(self, fingerprint: tuple) -> Loaded:
+        cached = snapshot.load(self._cache_file, fingerprint)
+        if cached is not None:
+            return cached
+        return self._full_source().load(fingerprint)
