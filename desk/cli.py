@@ -356,6 +356,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         counts = ", ".join(f"{k} {n}" for k, n in s.counts.items())
         before = f"{s.replaced_version} → " if s.replaced_version else "新規 "
         print(f"{s.pack_id}: {before}{s.version}（{counts}）")
+    _refresh_snapshot(engine)
     return EXIT_OK
 
 
@@ -394,6 +395,7 @@ def cmd_db(args: argparse.Namespace) -> int:
             print(f"  更新: {s.pack_id} {s.replaced_version or '（新規）'} → {s.version}")
         for line in kept:
             print(f"  {line}", file=sys.stderr)
+        _refresh_snapshot(engine)
         return EXIT_OK
     result = setup.check(engine)
     for problem in result.problems:
@@ -402,6 +404,13 @@ def cmd_db(args: argparse.Namespace) -> int:
         print("OK: " + ", ".join(f"{k} {n}" for k, n in result.counts.items()))
         return EXIT_OK
     return EXIT_PROBLEM
+
+
+def _refresh_snapshot(engine) -> None:
+    """Make the catalogue's copy on disk now, so the next start and referral are quick."""
+    from desk.store import Store
+
+    Store.for_engine(engine).matcher.loaded()
 
 
 def _start_app(args: argparse.Namespace) -> int:

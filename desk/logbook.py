@@ -14,7 +14,6 @@ of the quick path (:class:`desk.db.quick.QuickSqlite`). No SQLAlchemy here.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import asdict
 from typing import Any, NamedTuple, Protocol
 
@@ -44,6 +43,8 @@ def device_id(settings: Settings) -> str:
     """This machine's id, created and saved on first use."""
     value = settings.get("device_id")
     if not value:
+        import uuid  # uuid imports platform: only when a record is made, not at start-up
+
         value = str(uuid.uuid4())
         settings.set("device_id", value)
         settings.save()
@@ -51,7 +52,7 @@ def device_id(settings: Settings) -> str:
 
 
 def device_code(device: str) -> str:
-    number = uuid.UUID(device).int >> (128 - 25)
+    number = int(device.replace("-", ""), 16) >> (128 - 25)
     return "".join(CROCKFORD[(number >> shift) & 31] for shift in (20, 15, 10, 5, 0))
 
 
@@ -94,6 +95,8 @@ def next_ids(prefix: str, last: str | None) -> Recorded:
     sheet never delivered while another process delivered the next) leaves a gap, and
     counting would hand out a number that is still taken.
     """
+    import uuid
+
     number = int(last[len(prefix):]) + 1 if last else 1
     return Recorded(str(uuid.uuid4()), f"{prefix}{number:03d}")
 

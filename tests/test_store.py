@@ -60,3 +60,16 @@ def test_referral_takes_the_quick_path_once_the_copy_is_made(tmp_path):
     assert "-002）" in second.stdout                              # logged after the first
     log = _run("match", str(intake), "--json", "--date", "2026-11-22", basedir=base)
     assert log.stderr.splitlines()[-1] == "NO-SQLALCHEMY" and json.loads(log.stdout)["programs"]
+
+
+def test_db_upgrade_and_import_leave_a_current_copy(tmp_path):
+    from desk.cli import main
+    from desk.matching import snapshot
+    from desk.store import Store
+
+    db = tmp_path / "d.sqlite3"
+    assert main(["--db", str(db), "db", "upgrade"]) == 0
+    store = Store.open(urls.sqlite_url(db))
+    fingerprint = store.matcher._source.fingerprint()
+    assert snapshot.load(snapshot.default_path(store.url), fingerprint) is not None
+    store.close()

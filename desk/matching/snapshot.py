@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import io
 import os
 import pickle
@@ -96,11 +95,12 @@ def _layout() -> str:
     return ";".join(parts)
 
 
-_LAYOUT_DIGEST = hashlib.sha256(_layout().encode()).hexdigest()
+_LAYOUT = _layout()
 
 
 def snapshot_key(fingerprint: tuple) -> bytes:
-    return hashlib.sha256(f"{_LAYOUT_DIGEST}\n{fingerprint!r}".encode()).hexdigest().encode()
+    # The key itself rather than a digest of it: a few hundred bytes, and no hashlib to import.
+    return f"{_LAYOUT}|{fingerprint!r}".replace("\n", " ").encode()
 
 
 class _SnapshotUnpickler(pickle.Unpickler):
@@ -147,9 +147,11 @@ def _with_shape_keys(catalogue: domain.Catalogue) -> domain.Catalogue:
 
 def default_path(database_url: str) -> Path:
     """Where the copy of this database's catalogue lives (one file per database)."""
+    import zlib
+
     from desk import paths
 
-    name = hashlib.sha256(database_url.encode()).hexdigest()[:16]
+    name = f"{zlib.crc32(database_url.encode()):08x}"   # the header tells databases apart; this keeps them apart
     return paths.get().data_dir / "cache" / f"catalogue-{name}.pickle"
 
 

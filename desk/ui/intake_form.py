@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QFormLayout, QGridLayout, QHBoxLayout, QLabel,
                                QLineEdit, QListWidget, QPushButton, QScrollArea, QStackedWidget, QVBoxLayout, QWidget)
 
@@ -301,39 +301,40 @@ class QuestionsPanel(QWidget):
 
 
 class IntakeStepper(QWidget):
-    """The steps on the left, one page at a time, 戻る / 次へ; ``intake_data()`` merges the pages."""
+    """The steps on the left, one page at a time, 戻る / 次へ; ``intake_data()`` merges the pages.
+
+    Only the first step is built with the window; the others are built on their first
+    visit (or when a file fills them, or a message names one of their fields), and in
+    idle time after the window is shown (:meth:`build_remaining`). A step not yet
+    built holds no input, so it adds nothing to the intake.
+    """
 
     changed = Signal()
 
     def __init__(self, *, municipalities: list[str], plans: dict[str, str], today: dt.date | None = None,
                  criteria=None, parent: QWidget | None = None):
         super().__init__(parent)
-        choices = {"municipality": {m: m for m in municipalities}, "plans": plans}
-        self.pages = [IntakePage(title, specs, choices, self) for title, specs in PAGES]
-        self.sales = SalesCalculator(today=today or dt.date.today(), criteria=criteria, parent=self.pages[1])
+        self._choices = {"municipality": {m: m for m in municipalities}, "plans": plans}
+        self._built: list[IntakePage | None] = [None] * len(PAGES)
+        self._page_of = {spec.key: i for i, (_title, specs) in enumerate(PAGES) for spec in specs}
+        # The calculator and the questions live on later steps but are used from the start
+        # (the questions follow every result): made now, placed when their step is built.
+        self.sales = SalesCalculator(today=today or dt.date.today(), criteria=criteria)
         self.sales.changed.connect(self.changed)
-        self.pages[1].layout().addRow(self.sales)
-        self.questions = QuestionsPanel(self.pages[-1])
+        self.questions = QuestionsPanel()
         self.questions.changed.connect(self.changed)
-        heading = QLabel("追加の質問（結果が「条件付き」の資金が待っている質問）", self.pages[-1])
-        heading.setWordWrap(True)
-        heading.setStyleSheet("font-weight: bold; margin-top: 8px;")
-        self.pages[-1].layout().addRow(heading)
-        self.pages[-1].layout().addRow(self.questions)
         self.steps = QListWidget(self)
-        self.steps.addItems([f"{i}. {page.title}" for i, page in enumerate(self.pages, 1)])
+        self.steps.addItems([f"{i}. {title}" for i, (title, _specs) in enumerate(PAGES, 1)])
         self.steps.setFixedWidth(170)
         self.stack = QStackedWidget(self)
-        for page in self.pages:
-            page.changed.connect(self.changed)
+        for _page in PAGES:
             # A step scrolls inside the window (the 確認 step can hold many questions) rather than
             # growing the window past a laptop screen.
             scroll = QScrollArea(self.stack)
-            scroll.setWidget(page)
             scroll.setWidgetResizable(True)
             scroll.setFrameShape(QScrollArea.Shape.NoFrame)
             self.stack.addWidget(scroll)
-        self.steps.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.steps.currentRowChanged.connect(self._show_step)
         self.back_button = QPushButton("戻る", self)
         self.next_button = QPushButton("次へ", self)
         self.back_button.clicked.connect(lambda: self.go_to(self.stack.currentIndex() - 1))
@@ -350,21 +351,65 @@ class IntakeStepper(QWidget):
         layout.addLayout(right, 1)
         self.go_to(0)
 
+    @property
+    def pages(self) -> list[IntakePage]:
+        """Every step, built."""
+        return [self.page(i) for i in range(len(PAGES))]
+
+    def page(self, index: int) -> IntakePage:
+        page = self._built[index]
+        if page is None:
+            page = self._build(index)
+        return page
+
+    def build_remaining(self) -> None:
+        for index in range(len(PAGES)):
+            self.page(index)
+
+    def build_next_when_idle(self) -> None:
+        """Build the next step not yet built, one per turn of the event loop, so typing
+        on the first step is never held up by more than one step's widgets."""
+        for index, page in enumerate(self._built):
+            if page is None:
+                self._build(index)
+                QTimer.singleShot(0, self.build_next_when_idle)
+                return
+
+    def _build(self, index: int) -> IntakePage:
+        title, specs = PAGES[index]
+        page = IntakePage(title, specs, self._choices)
+        if index == 1:
+            page.layout().addRow(self.sales)
+        if index == len(PAGES) - 1:
+            heading = QLabel("追加の質問（結果が「条件付き」の資金が待っている質問）", page)
+            heading.setWordWrap(True)
+            heading.setStyleSheet("font-weight: bold; margin-top: 8px;")
+            page.layout().addRow(heading)
+            page.layout().addRow(self.questions)
+        page.changed.connect(self.changed)
+        self.stack.widget(index).setWidget(page)
+        self._built[index] = page
+        return page
+
+    def _show_step(self, index: int) -> None:
+        if index >= 0:
+            self.page(index)
+            self.stack.setCurrentIndex(index)
+
     def go_to(self, index: int) -> None:
-        index = max(0, min(index, len(self.pages) - 1))
+        index = max(0, min(index, len(PAGES) - 1))
         self.steps.setCurrentRow(index)
         self.back_button.setEnabled(index > 0)
-        self.next_button.setEnabled(index < len(self.pages) - 1)
+        self.next_button.setEnabled(index < len(PAGES) - 1)
 
     def field(self, key: str) -> _Field:
-        for page in self.pages:
-            if key in page.fields:
-                return page.fields[key]
-        raise KeyError(key)
+        if key not in self._page_of:
+            raise KeyError(key)
+        return self.page(self._page_of[key]).fields[key]
 
     def intake_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {}
-        for page in self.pages:
+        for page in filter(None, self._built):
             for key, value in page.values().items():
                 if isinstance(value, dict):
                     data.setdefault(key, {}).update(value)
@@ -390,7 +435,12 @@ class IntakeStepper(QWidget):
                 if row_month in self.sales.months:
                     self.sales.set_figure(self.sales.months.index(row_month), column, str(amount))
                     break
-        for page in self.pages:
+        given = {key for key in self._page_of if _value_at(data, key) is not None}
+        for index, page in enumerate(self._built):
+            if page is None and any(self._page_of[key] == index for key in given):
+                page = self.page(index)   # a step the file fills is built now
+            if page is None:
+                continue
             for key, field in page.fields.items():
                 if "." in key:
                     outer, inner = key.split(".", 1)
@@ -400,7 +450,7 @@ class IntakeStepper(QWidget):
 
     def show_error(self, key: str | None, message: str | None) -> None:
         """Show the core's message under the field it names (a nested key under its parent field)."""
-        for page in self.pages:
+        for page in filter(None, self._built):
             for field in page.fields.values():
                 field.show_error(None)
         if not key:
@@ -412,3 +462,10 @@ class IntakeStepper(QWidget):
                 return
             except KeyError:
                 continue
+
+
+def _value_at(data: dict[str, Any], key: str) -> Any:
+    if "." in key:
+        outer, inner = key.split(".", 1)
+        return (data.get(outer) or {}).get(inner)
+    return data.get(key)

@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from desk.ui.settings_dialog import SettingsDialog
 
 
+IDLE_BUILD_DELAY_MS = 150
+
+
 class MainWindow(QMainWindow):
     results_updated = Signal()
 
@@ -93,6 +96,8 @@ class MainWindow(QMainWindow):
         self.restore_layout()
         self.refresh_data_status()
         self.update_results()
+        # The later steps are built once the window is on screen (see IntakeStepper).
+        QTimer.singleShot(IDLE_BUILD_DELAY_MS, self.stepper.build_next_when_idle)
 
     def _build_menus(self) -> None:
         def action(menu, text: str, slot, shortcut=None) -> QAction:

@@ -106,5 +106,5 @@ def test_damaged_or_missing_copies_only_cost_speed(tmp_path):
 def test_the_key_follows_the_classes_layout(monkeypatch):
     fingerprint = (("pack", "p", "c", "t"),)
     before = snapshot.snapshot_key(fingerprint)
-    monkeypatch.setattr(snapshot, "_LAYOUT_DIGEST", "another layout")
+    monkeypatch.setattr(snapshot, "_LAYOUT", "another layout")
     assert snapshot.snapshot_key(fingerprint) != before

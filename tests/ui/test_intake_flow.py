@@ -173,3 +173,18 @@ def test_enter_moves_to_the_next_field(qtbot, make_window, tmp_path):
     qtbot.keyClicks(capital, "10000000")   # QtTest synthesises ASCII keys only
     qtbot.keyClick(capital, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.stepper.field("employees").editor.hasFocus(), timeout=2000)
+
+
+def test_later_steps_are_built_when_visited_filled_or_idle(qtbot, make_window, tmp_path):
+    window = make_window()
+    stepper = window.stepper
+    built = lambda: [page is not None for page in stepper._built]  # noqa: E731
+    assert built() == [True, False, False, False, False]
+    empty = stepper.intake_data()
+    stepper.next_button.click()                                   # a visit builds the step
+    assert built()[:2] == [True, True] and stepper.stack.currentWidget().widget() is stepper.page(1)
+    assert stepper.intake_data() == empty                         # an untouched step adds nothing
+    stepper.load({"amount_yen": 20_000_000})                      # a file fills 資金ニーズ: built now
+    assert built()[2] and stepper.field("amount_yen").value() == "20000000"
+    qtbot.waitUntil(lambda: all(built()), timeout=5000)           # the rest follows in idle time
+    assert stepper.questions.parent() is not None and stepper.sales.parent() is not None
