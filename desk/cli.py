@@ -78,6 +78,15 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_sub.add_parser("upgrade", help="スキーマを最新にする（初回は同梱データで作成）")
     db_sub.add_parser("check", help="整合性と外部キーを検査する（問題があれば終了コード1）")
+    db_sub.add_parser("backup", help="データベースのバックアップを作る（移行・取り込みの前にも自動で作ります）")
+    db_sub.add_parser("backups", help="バックアップの一覧（新しい順）")
+    restore = db_sub.add_parser("restore", help="バックアップから戻す（今の内容も先にバックアップします）")
+    restore.add_argument("file", type=Path, metavar="FILE")
+
+    p = sub.add_parser("log", help="相談記録の管理")
+    log_sub = p.add_subparsers(dest="log_command", metavar="ACTION", required=True)
+    purge = log_sub.add_parser("purge", help="古い記録から個人情報（来訪者の氏名・電話）を消す")
+    purge.add_argument("--older-than", type=int, required=True, metavar="DAYS", help="この日数より前の記録が対象")
     return parser
 
 
@@ -376,6 +385,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
+    if args.db_command in ("backup", "backups", "restore"):
+        return _cmd_backup(args)
     from desk.db import setup
 
     engine = _engine(args, ready=False)
@@ -406,6 +417,38 @@ def cmd_db(args: argparse.Namespace) -> int:
     return EXIT_PROBLEM
 
 
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from desk.db import backup
+
+    url = _database_url(args)
+    try:
+        if args.db_command == "backup":
+            made = backup.backup(url, "manual")
+            if made is None:
+                raise CliError("データベースがまだありません（desk db upgrade で作成できます）")
+            print(made)
+        elif args.db_command == "backups":
+            for b in backup.list_backups():
+                print(f"{b.created:%Y-%m-%d %H:%M:%S}  {b.reason:<28}  {b.path}")
+        else:
+            safety = backup.restore(url, args.file)
+            print(f"{args.file} から戻しました" + (f"（戻す前の内容: {safety}）" if safety else ""))
+    except backup.BackupError as exc:
+        raise CliError(str(exc)) from exc
+    except OSError as exc:
+        raise CliError(f"バックアップを扱えません（{_short(exc)}）") from exc
+    return EXIT_OK
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    if args.older_than < 0:
+        raise CliError("--older-than は 0 以上の日数で指定してください", EXIT_USAGE)
+    store = _store(args)
+    cleared = store.purge_personal_details(older_than_days=args.older_than)
+    print(f"{cleared} 件の記録から個人情報を消しました（{args.older_than} 日より前）")
+    return EXIT_OK
+
+
 def _refresh_snapshot(engine) -> None:
     """Make the catalogue's copy on disk now, so the next start and referral are quick."""
     from desk.store import Store
@@ -434,4 +477,5 @@ COMMANDS = {
     "import": cmd_import,
     "export": cmd_export,
     "db": cmd_db,
+    "log": cmd_log,
 }

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import or_, select, text
+from sqlalchemy import or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -43,6 +43,15 @@ class OrmLogWriter:
                 session.delete(record)
 
 
+    def purge_personal(self, before: dt.datetime) -> int:
+        c = m.Consultation
+        with self._make_session() as session, session.begin():
+            result = session.execute(
+                update(c).where(c.created_at < before, or_(c.visitor_name.is_not(None), c.visitor_phone.is_not(None)))
+                .values(visitor_name=None, visitor_phone=None))
+            return result.rowcount or 0
+
+
 def record_consultation(make_session: Callable[[], Session], **kwargs: Any) -> Recorded:
     """Store one consultation through the ORM (see :func:`desk.logbook.record`)."""
     return logbook.record(OrmLogWriter(make_session), **kwargs)
@@ -70,9 +79,9 @@ def search_consultations(make_session: Callable[[], Session], *, text: str | Non
             m.Consultation.reference_no, m.Consultation.business_name, m.Consultation.municipality,
             m.Consultation.staff_name))))
     if since:
-        stmt = stmt.where(m.Consultation.created_at >= dt.datetime.combine(since, dt.time(), JST))
+        stmt = stmt.where(m.Consultation.created_at >= _utc(dt.datetime.combine(since, dt.time(), JST)))
     if until:
-        stmt = stmt.where(m.Consultation.created_at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), JST))
+        stmt = stmt.where(m.Consultation.created_at < _utc(dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), JST)))
     with make_session() as session:
         rows = session.scalars(stmt).all()
         return [{
@@ -86,6 +95,11 @@ def search_consultations(make_session: Callable[[], Session], *, text: str | Non
             "eligible": len(r.result.get("eligible", [])), "conditional": len(r.result.get("conditional", [])),
             "visitor_name": r.visitor_name or "", "visitor_phone": r.visitor_phone or "",
         } for r in rows]
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    # SQLite keeps the UTC wall time without a zone: compare in UTC, not in Japanese time.
+    return moment.astimezone(dt.timezone.utc)
 
 
 def _as_jst(moment: dt.datetime) -> dt.datetime:

@@ -38,6 +38,9 @@ class LogWriter(Protocol):
 
     def delete(self, consultation_id: str) -> None: ...
 
+    def purge_personal(self, before: dt.datetime) -> int:
+        """Clear visitors' names and phones from records made before ``before``; how many."""
+
 
 def device_id(settings: Settings) -> str:
     """This machine's id, created and saved on first use."""
@@ -86,6 +89,10 @@ def consultation_values(*, intake: Intake, result: dict[str, Any], device: str, 
         "intake": _intake_without_personal_details(intake), "result": summary,
         "pack_versions": result.get("pack_versions") or {},
     }
+
+
+def purge_cutoff(older_than_days: int, now: dt.datetime | None = None) -> dt.datetime:
+    return (now or dt.datetime.now(dt.timezone.utc)) - dt.timedelta(days=older_than_days)
 
 
 def next_ids(prefix: str, last: str | None) -> Recorded:

@@ -30,6 +30,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("staff_name", "", "担当者名"),
     Setting("font_size_pt", 11, "文字の大きさ（ポイント）"),
     Setting("pdf_font_path", None, "案内書の日本語フォント（TTF、空欄で自動）"),
+    # Visitors' names and phones are removed from older records at start-up (desk log purge).
+    Setting("personal_retention_days", 0, "個人情報（来訪者の氏名・電話）を残す日数（0 で消さない）"),
     # Generated once per machine: part of every reference number printed on this machine.
     Setting("device_id", None, "この端末の識別子（自動）"),
 )

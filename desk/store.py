@@ -98,6 +98,12 @@ class Store:
 
         return OrmLogWriter(self.make_session)
 
+    def purge_personal_details(self, *, older_than_days: int) -> int:
+        """Clear visitors' names and phones from records older than the given days."""
+        from desk.logbook import purge_cutoff
+
+        return self.log_writer.purge_personal(purge_cutoff(older_than_days))
+
     def close(self) -> None:
         if self._quick is not None:
             self._quick.close()

@@ -83,3 +83,37 @@ def test_csv_opens_in_excel_and_leaves_personal_details_out(empty_engine):
     assert "山田" not in text and "来訪者氏名" not in text
     assert "'=HYPERLINK" in text                      # not run as a formula
     assert "山田 太郎" in to_csv(rows, include_personal=True).decode("utf-8-sig")
+
+
+def test_purge_clears_personal_details_of_old_records_only(empty_engine):
+    from desk.db.quick import QuickSqlite
+    from desk.db.urls import plain_sqlite_file
+    from desk.logbook import purge_cutoff
+
+    make = session_factory(empty_engine)
+    old = record_consultation(make, intake=read_intake({"visitor_name": "山田", "visitor_phone": "090-1"}).intake,
+                              result=RESULT, device="6f1c2a9e-0000-4000-8000-000000000000", window_name=None,
+                              staff_name=None, now=NOW - dt.timedelta(days=100))
+    new = record_consultation(make, intake=read_intake({"visitor_name": "佐藤"}).intake, result=RESULT,
+                              device="6f1c2a9e-0000-4000-8000-000000000000", window_name=None, staff_name=None,
+                              now=NOW)
+    quick = QuickSqlite.open(plain_sqlite_file(empty_engine.url.render_as_string()))
+    assert quick.purge_personal(purge_cutoff(90, NOW)) == 1
+    assert quick.purge_personal(purge_cutoff(90, NOW)) == 0            # nothing left to clear
+    with Session(empty_engine) as s:
+        rows = {r.id: r for r in s.scalars(select(m.Consultation))}
+    assert rows[old.id].visitor_name is None and rows[old.id].visitor_phone is None
+    assert rows[old.id].reference_no == old.reference_no               # the record itself stays
+    assert rows[new.id].visitor_name == "佐藤"
+    from desk.consultations import OrmLogWriter
+
+    assert OrmLogWriter(make).purge_personal(purge_cutoff(0, NOW + dt.timedelta(seconds=1))) == 1
+
+
+def test_cli_log_purge(catalogue_engine, capsys):
+    from desk.cli import main
+
+    url = catalogue_engine.url.render_as_string()
+    assert main(["--db", url, "log", "purge", "--older-than", "30"]) == 0
+    assert "0 件" in capsys.readouterr().out
+    assert main(["--db", url, "log", "purge", "--older-than", "-1"]) == 2

@@ -34,23 +34,34 @@ def make_engine(url: str) -> Engine:
     if db_path is not None:
         _create_private_file(db_path)
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    if url.startswith("sqlite"):
+    elif url.startswith("sqlite"):
         engine = create_engine(url)
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    else:
+        return create_engine(url, pool_pre_ping=True)
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
 
 
 def session_factory(engine: Engine) -> Callable[[], Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_connect(dbapi_connection, _record) -> None:
     # A plain cursor rather than the documented `autocommit` snippet, which
     # needs Python 3.12's sqlite3 and breaks on 3.11.
     apply_pragmas(dbapi_connection)
+    # The driver's own transaction handling leaves DDL outside any transaction (a migration
+    # killed half-way would stay half-done) and begins only at the first write: SQLAlchemy
+    # begins instead (SQLAlchemy's "pysqlite serializable" recipe).
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(connection) -> None:
+    # IMMEDIATE: the write lock is taken at BEGIN, waiting (busy timeout) for another writer,
+    # so a read-then-write transaction can never fail half-way with "database is locked" when
+    # another process wrote in between. Readers are not blocked (WAL).
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _create_private_file(path: Path) -> None:

@@ -106,6 +106,12 @@ class QuickSqlite:
     def delete(self, consultation_id: str) -> None:
         self._connection.execute("DELETE FROM consultation WHERE id = ?", (consultation_id,))
 
+    def purge_personal(self, before: dt.datetime) -> int:
+        cursor = self._connection.execute(
+            "UPDATE consultation SET visitor_name = NULL, visitor_phone = NULL WHERE created_at < ?"
+            " AND (visitor_name IS NOT NULL OR visitor_phone IS NOT NULL)", (_stored("created_at", before),))
+        return cursor.rowcount
+
 
 def _stored(name: str, value: Any) -> Any:
     """A value as SQLAlchemy stores it in SQLite (JSON text; UTC datetimes without zone; ISO dates)."""

@@ -32,6 +32,12 @@ def script_head_revision() -> str:
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {script.revision for script in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+
+
 def head_revision() -> str:
     return HEAD_REVISION
 
@@ -48,6 +54,8 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     from alembic import command
 
     before = current_revision(engine)
+    if before is not None and before != head_revision():
+        backup_before(engine, f"before-migration-{before}")
     config = _alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -82,6 +90,7 @@ def update_bundled_packs(engine: Engine) -> tuple[list[importer.ImportSummary], 
     todo = [p for p in changed if p.data.id not in edited]
     if not todo:
         return [], kept
+    backup_before(engine, "before-import")
     with Session(engine) as session, session.begin():
         return importer.import_packs(session, todo), kept
 
@@ -89,8 +98,28 @@ def update_bundled_packs(engine: Engine) -> tuple[list[importer.ImportSummary], 
 def import_files(engine: Engine, files: list[Path], *, overwrite_edits: bool = False) -> list[importer.ImportSummary]:
     """Read, validate and import packs in one transaction (all or nothing)."""
     packs = importer.read_packs(files)
+    backup_before(engine, "before-import")
     with Session(engine) as session, session.begin():
         return importer.import_packs(session, packs, overwrite_edits=overwrite_edits)
+
+
+def backup_before(engine: Engine, reason: str) -> Path | None:
+    """A rotated backup of a SQLite database that holds data, before an operation changes it
+    (a shared server is backed up with its own tools)."""
+    from desk.db import backup
+
+    url = engine.url.render_as_string(hide_password=False)
+    if backup.plain_sqlite_file(url) is None:
+        return None
+    with engine.connect() as connection:
+        tables = inspect(connection).get_table_names()
+        if "data_pack" not in tables:
+            return None
+        holds_data = connection.execute(text("SELECT EXISTS (SELECT 1 FROM data_pack)")).scalar() or (
+            "consultation" in tables and connection.execute(text("SELECT EXISTS (SELECT 1 FROM consultation)")).scalar())
+    if not holds_data:
+        return None
+    return backup.backup(url, reason)
 
 
 @dataclass(frozen=True)

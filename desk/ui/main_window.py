@@ -96,8 +96,10 @@ class MainWindow(QMainWindow):
         self.restore_layout()
         self.refresh_data_status()
         self.update_results()
-        # The later steps are built once the window is on screen (see IntakeStepper).
+        # The later steps are built once the window is on screen (see IntakeStepper), and old
+        # records lose their personal details as the retention setting says.
         QTimer.singleShot(IDLE_BUILD_DELAY_MS, self.stepper.build_next_when_idle)
+        QTimer.singleShot(IDLE_BUILD_DELAY_MS, self.apply_retention)
 
     def _build_menus(self) -> None:
         def action(menu, text: str, slot, shortcut=None) -> QAction:
@@ -174,6 +176,15 @@ class MainWindow(QMainWindow):
                     counts[qid] = counts.get(qid, 0) + 1
         ordered = sorted(counts, key=lambda q: -counts[q])
         return [(q, *self._questions[q]) for q in ordered]
+
+    def apply_retention(self) -> int:
+        days = int(self._settings.get("personal_retention_days") or 0)
+        if days <= 0:
+            return 0
+        cleared = self._store.purge_personal_details(older_than_days=days)
+        if cleared:
+            self.statusBar().showMessage(f"{days} 日より前の相談記録 {cleared} 件から個人情報を消しました", 10_000)
+        return cleared
 
     def show_settings(self) -> SettingsDialog:
         from desk.ui.settings_dialog import SettingsDialog

@@ -6,7 +6,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 
 from desk.settings import SETTINGS, Settings
 
-EDITABLE = ("window_name", "window_phone", "staff_name", "font_size_pt", "pdf_font_path", "database_url")
+EDITABLE = ("window_name", "window_phone", "staff_name", "font_size_pt", "personal_retention_days", "pdf_font_path",
+            "database_url")
 RESTART_NEEDED = {"database_url"}
 
 
@@ -26,6 +27,12 @@ class SettingsDialog(QDialog):
                 editor.setRange(9, 24)
                 editor.setSuffix(" pt")
                 editor.setValue(int(value))
+            elif setting.key == "personal_retention_days":
+                editor = QSpinBox(self)
+                editor.setRange(0, 3650)
+                editor.setSuffix(" 日")
+                editor.setSpecialValueText("消さない")
+                editor.setValue(int(value or 0))
             else:
                 editor = QLineEdit(self)
                 editor.setText("" if value is None else str(value))

@@ -1,0 +1,157 @@
+"""Backups of a SQLite database: made before every migration and import, rotated, restorable.
+
+A backup is a consistent copy taken with SQLite's online backup API (other desk
+processes may keep reading and writing meanwhile), written to a temporary file and
+renamed into ``<data dir>/backups`` (private: 0700 folder, 0600 files), so a crash
+leaves a whole backup or none. The newest ``KEEP`` backups are kept.
+
+A shared PostgreSQL database is backed up with the server's own tools (pg_dump),
+see the README; these functions refuse other URLs with a message saying so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from desk import paths
+from desk.db.migrations import HEAD_REVISION
+from desk.db.urls import plain_sqlite_file
+
+KEEP = 10
+SUFFIX = ".sqlite3"
+
+
+class BackupError(Exception):
+    """A backup or restore that cannot be done; the message says why, in Japanese."""
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    reason: str
+    created: dt.datetime
+
+
+def backups_dir() -> Path:
+    return paths.get().data_dir / "backups"
+
+
+def _database_file(url: str) -> Path:
+    path = plain_sqlite_file(url)
+    if path is None:
+        raise BackupError("SQLite 以外のデータベース（共有サーバー）はサーバーの機能（pg_dump など）でバックアップしてください")
+    return path
+
+
+def backup(url: str, reason: str, *, keep: int = KEEP, folder: Path | None = None) -> Path | None:
+    """Copy the database at ``url`` to the backup folder; None when there is no database yet."""
+    source_path = _database_file(url)
+    if not source_path.is_file() or source_path.stat().st_size == 0:
+        return None
+    folder = paths.ensure_private_dir(folder or backups_dir())
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = folder / f"desk-{stamp}-{_safe(reason)}{SUFFIX}"
+    temporary = folder / f".{target.name}.tmp"
+    _clean_temporaries(folder)
+    fd = os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    os.close(fd)
+    try:
+        source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=10)
+        try:
+            destination = sqlite3.connect(temporary)
+            try:
+                source.backup(destination)
+                destination.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            finally:
+                destination.close()
+        finally:
+            source.close()
+        with open(temporary, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _rotate(folder, keep)
+    return target
+
+
+def list_backups(folder: Path | None = None) -> list[BackupInfo]:
+    """Backups, newest first."""
+    folder = folder or backups_dir()
+    out = []
+    for path in folder.glob(f"desk-*{SUFFIX}") if folder.is_dir() else ():
+        parts = path.stem.split("-", 4)   # desk, date, time, microseconds, reason
+        try:
+            created = dt.datetime.strptime("-".join(parts[1:4]), "%Y%m%d-%H%M%S-%f")
+        except (ValueError, IndexError):
+            continue
+        out.append(BackupInfo(path, parts[4] if len(parts) > 4 else "", created))
+    return sorted(out, key=lambda b: b.created, reverse=True)
+
+
+def restore(url: str, backup_file: Path) -> Path | None:
+    """Replace the database's content with a backup's; the current content is backed up first
+    (returned). Raises BackupError, naming the problem, for a file that is not a desk database."""
+    target_path = _database_file(url)
+    problem = _not_a_backup(backup_file)
+    if problem:
+        raise BackupError(f"{backup_file}: {problem}（データベースは変わっていません）")
+    safety = backup(url, "before-restore")
+    source = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
+    try:
+        paths.ensure_private_dir(target_path.parent)
+        if not target_path.exists():
+            os.close(os.open(target_path, os.O_CREAT | os.O_WRONLY, 0o600))
+        destination = sqlite3.connect(target_path, timeout=10)
+        try:
+            # The backup API writes the pages in one transaction: other processes see the old
+            # database or the restored one, never a mix.
+            source.backup(destination)
+        finally:
+            destination.close()
+    finally:
+        source.close()
+    return safety
+
+
+def _not_a_backup(path: Path) -> str | None:
+    if not path.is_file():
+        return "ファイルがありません"
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            if connection.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                return "ファイルが壊れています（integrity_check）"
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        return f"desk のデータベースではありません（{exc}）"
+    if row is None:
+        return "desk のデータベースではありません（スキーマの版がありません）"
+    if row[0] != HEAD_REVISION:
+        from desk.db.setup import known_revisions  # Alembic: only for this rare check
+
+        if row[0] not in known_revisions():
+            return f"スキーマの版 {row[0]} はこの desk（{HEAD_REVISION}）より新しいか、知らない版です"
+    return None
+
+
+def _rotate(folder: Path, keep: int) -> None:
+    for old in list_backups(folder)[keep:]:
+        old.path.unlink(missing_ok=True)
+
+
+def _clean_temporaries(folder: Path) -> None:
+    # A backup killed half-way leaves its temporary file: it is never a backup, remove it.
+    for stale in folder.glob(f".desk-*{SUFFIX}.tmp"):
+        stale.unlink(missing_ok=True)
+
+
+def _safe(reason: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in reason)[:40] or "manual"
