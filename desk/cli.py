@@ -411,8 +411,10 @@ def cmd_db(args: argparse.Namespace) -> int:
     result = setup.check(engine)
     for problem in result.problems:
         print(problem, file=sys.stderr)
+    for note in result.notes:
+        print(f"注意: {note}", file=sys.stderr)
     if result.ok:
-        print("OK: " + ", ".join(f"{k} {n}" for k, n in result.counts.items()))
+        print("OK: " + (", ".join(f"{k} {n}" for k, n in result.counts.items()) or "ファイルは健全です"))
         return EXIT_OK
     return EXIT_PROBLEM
 

@@ -133,7 +133,7 @@ def test_db_upgrade_on_first_run_fills_the_catalogue(capsys, tmp_path):
     target = str(tmp_path / "new.sqlite3")
     code, out, _ = run(capsys, "--db", target, "db", "upgrade")
     assert code == 0
-    assert "（新規） → 0001" in out and "取り込み: kanagawa-fy2026" in out
+    assert "（新規） → 0002" in out and "取り込み: kanagawa-fy2026" in out
     code, out, _ = run(capsys, "--db", target, "db", "check")
     assert code == 0 and out.startswith("OK: packs ")
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -396,6 +397,7 @@ class Consultation(Base):
     """
 
     __tablename__ = "consultation"
+    __table_args__ = (Index("ix_consultation_device_id_created_at", "device_id", "created_at"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     reference_no: Mapped[str] = mapped_column(String(32), unique=True)

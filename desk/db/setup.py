@@ -49,8 +49,9 @@ def current_revision(engine: Engine) -> str | None:
         return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def upgrade(engine: Engine) -> tuple[str | None, str]:
-    """Migrate to the newest schema; returns (revision before, revision after)."""
+def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
+    """Migrate to the newest schema (or to ``revision``), in one transaction: a migration
+    stopped half-way leaves the schema as it was. Returns (revision before, revision after)."""
     from alembic import command
 
     before = current_revision(engine)
@@ -59,8 +60,8 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     config = _alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-    return before, head_revision()
+        command.upgrade(config, revision)
+    return before, current_revision(engine) or ""
 
 
 def bundled_pack_paths() -> list[Path]:
@@ -126,6 +127,7 @@ def backup_before(engine: Engine, reason: str) -> Path | None:
 class CheckResult:
     problems: list[str]
     counts: dict[str, int]
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -133,19 +135,22 @@ class CheckResult:
 
 
 def check(engine: Engine) -> CheckResult:
-    """Integrity, foreign keys, schema revision and the references between packs."""
+    """Integrity, foreign keys, schema revision and the references between packs.
+
+    A database at an older revision desk knows is sound if its file is (a backup, or a
+    migration that was stopped and rolled back): a note says to upgrade, not a problem.
+    """
     problems: list[str] = []
     revision, head = current_revision(engine), head_revision()
+    notes: tuple[str, ...] = ()
     if revision != head:
-        problems.append(f"スキーマが最新ではありません（現在 {revision}、最新 {head}）: desk db upgrade を実行してください")
-        return CheckResult(problems, {})
-    with engine.connect() as connection:
-        if connection.dialect.name == "sqlite":
-            result = [row[0] for row in connection.execute(text("PRAGMA integrity_check"))]
-            if result != ["ok"]:
-                problems.extend(f"integrity_check: {r}" for r in result)
-            for table, rowid, parent, _fk in connection.execute(text("PRAGMA foreign_key_check")):
-                problems.append(f"foreign_key_check: {table} の行 {rowid} が {parent} にない行を参照しています")
+        if revision is None or revision not in known_revisions():
+            problems.append(f"スキーマの版が分かりません（現在 {revision}、最新 {head}）: desk db upgrade を実行してください")
+            return CheckResult(problems, {})
+        notes = (f"スキーマは古い版です（現在 {revision}、最新 {head}）: desk db upgrade で最新にできます",)
+    problems.extend(_file_problems(engine))
+    if revision != head:
+        return CheckResult(problems, {}, notes)
     with Session(engine) as session:
         problems.extend(_reference_problems(session))
         counts = {
@@ -156,7 +161,19 @@ def check(engine: Engine) -> CheckResult:
             "municipalities": session.scalar(select(func.count()).select_from(m.Municipality)) or 0,
             "consultations": session.scalar(select(func.count()).select_from(m.Consultation)) or 0,
         }
-    return CheckResult(problems, counts)
+    return CheckResult(problems, counts, notes)
+
+
+def _file_problems(engine: Engine) -> list[str]:
+    problems = []
+    with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            result = [row[0] for row in connection.execute(text("PRAGMA integrity_check"))]
+            if result != ["ok"]:
+                problems.extend(f"integrity_check: {r}" for r in result)
+            for table, rowid, parent, _fk in connection.execute(text("PRAGMA foreign_key_check")):
+                problems.append(f"foreign_key_check: {table} の行 {rowid} が {parent} にない行を参照しています")
+    return problems
 
 
 def _reference_problems(session: Session) -> list[str]:
