@@ -105,3 +105,31 @@ def seeds_dir() -> Path:
     if not SEEDS_DIR.is_dir():
         pytest.skip(f"seed documents not found at {SEEDS_DIR} (set DESK_SEEDS)")
     return SEEDS_DIR
+
+
+class ReliabilityFigures:
+    """What the reliability tests tried, for docs/RELIABILITY.md (tools/reliability.py).
+
+    Tests add counts under a key (a row of the table); with DESK_RELIABILITY_JSON set,
+    the figures are written there when the session ends.
+    """
+
+    def __init__(self) -> None:
+        self.figures: dict[str, dict[str, int]] = {}
+
+    def add(self, row: str, **counts: int) -> None:
+        entry = self.figures.setdefault(row, {})
+        for key, value in counts.items():
+            entry[key] = entry.get(key, 0) + value
+
+
+@pytest.fixture(scope="session")
+def reliability():
+    figures = ReliabilityFigures()
+    yield figures
+    target = os.environ.get("DESK_RELIABILITY_JSON")
+    if target:
+        import json
+
+        Path(target).write_text(json.dumps(figures.figures, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+                                encoding="utf-8")
