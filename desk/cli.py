@@ -150,7 +150,7 @@ def _store(args: argparse.Namespace):
 
     url = _database_url(args)
     try:
-        return Store.open(url)
+        store = Store.open(url)
     except OSError as exc:
         raise CliError(f"データベースを開けません（{_short(exc)}）") from exc
     except Exception as exc:
@@ -159,6 +159,9 @@ def _store(args: argparse.Namespace):
         if isinstance(exc, PackInvalid):
             raise CliError(f"同梱データパックを読めません:\n{exc}") from exc
         raise
+    for warning in store.warnings:
+        print(f"desk: 警告: {warning}", file=sys.stderr)
+    return store
 
 
 def _engine(args: argparse.Namespace, *, ready: bool = True):

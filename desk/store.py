@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desk.db.location import network_share_warning
 from desk.db.quick import QuickSource, QuickSqlite
 from desk.db.urls import plain_sqlite_file
 from desk.logbook import LogWriter
@@ -34,6 +35,9 @@ class Store:
         self._cache_file = cache_file or snapshot.default_path(url)
         self._lock = threading.Lock()
         self._sessionmaker: Any = None
+        path = plain_sqlite_file(url)
+        warning = network_share_warning(path) if path is not None else None
+        self.warnings: list[str] = [warning] if warning else []
 
     @classmethod
     def open(cls, url: str) -> Store:

@@ -113,8 +113,11 @@ class _SnapshotUnpickler(pickle.Unpickler):
 
 def save(path: Path, loaded: Loaded) -> None:
     """Write the copy (private, atomic); a failure only costs the next start its speed."""
+    from desk.paths import ensure_private_dir
+
     data = MAGIC + snapshot_key(loaded.fingerprint) + b"\n" + pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL)
     try:
+        ensure_private_dir(path.parent)
         atomic_write_bytes(path, data, mode=0o600)
     except OSError:
         pass

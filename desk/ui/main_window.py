@@ -96,6 +96,9 @@ class MainWindow(QMainWindow):
         self.restore_layout()
         self.refresh_data_status()
         self.update_results()
+        for warning in store.warnings:   # a database on a network share
+            self.statusBar().addPermanentWidget(QLabel("⚠ ネットワーク上のデータベース", self))
+            QTimer.singleShot(0, lambda text=warning: self.notify_problem("データベースの場所", text))
         # The later steps are built once the window is on screen (see IntakeStepper), and old
         # records lose their personal details as the retention setting says.
         QTimer.singleShot(IDLE_BUILD_DELAY_MS, self.stepper.build_next_when_idle)

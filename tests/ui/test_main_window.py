@@ -19,3 +19,15 @@ def test_main_window_shows_the_packs_and_their_dates(qtbot, catalogue_engine, tm
     assert "令和8年度" in window.packs_label.text() or "2026-04-01" in window.packs_label.text()
     # Sagamihara's FY2025 guide is older than the fiscal year of the visit: said plainly.
     assert "旧年度のデータ" in window.statusBar().currentMessage()
+
+
+def test_a_database_on_a_network_share_is_warned_about(qtbot, catalogue_engine, tmp_path, monkeypatch):
+    shown = []
+    monkeypatch.setattr(MainWindow, "notify_problem", lambda self, title, text: shown.append((title, text)))
+    store = Store.for_engine(catalogue_engine)
+    store.warnings = ["データベース x はネットワーク上の共有フォルダ（cifs）にあります。"]
+    window = MainWindow(store=store, settings=Settings(tmp_path / "s.json"), today=dt.date(2026, 11, 22))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: bool(shown), timeout=2000)
+    assert shown[0][0] == "データベースの場所" and "cifs" in shown[0][1]
