@@ -5,7 +5,7 @@ VENV  := .venv
 BIN   := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench env system-deps clean sheets screenshots
+.PHONY: run test bench env system-deps clean sheets screenshots reliability reliability-long
 
 run: $(STAMP)
 	$(BIN)/python -m compileall -q desk >/dev/null
@@ -35,6 +35,13 @@ sheets: $(STAMP)
 	  pdftoppm -r 80 -png out/sheets/$$name.pdf out/sheets/$$name; \
 	done
 	@ls out/sheets/*.png
+
+# docs/RELIABILITY.md from a run of the reliability tests (figures counted by the tests).
+reliability: $(STAMP)
+	$(BIN)/python tools/reliability.py
+
+reliability-long: $(STAMP)
+	$(BIN)/python tools/reliability.py --long
 
 system-deps:
 	scripts/system-deps
