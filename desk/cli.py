@@ -87,6 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
     log_sub = p.add_subparsers(dest="log_command", metavar="ACTION", required=True)
     purge = log_sub.add_parser("purge", help="古い記録から個人情報（来訪者の氏名・電話）を消す")
     purge.add_argument("--older-than", type=int, required=True, metavar="DAYS", help="この日数より前の記録が対象")
+    export = log_sub.add_parser("export", help="この端末の記録のうち、前回の書き出し以降のものをファイルに書き出す")
+    export.add_argument("file", type=Path, metavar="FILE")
+    export.add_argument("--all", action="store_true", help="書き出し済みのものも含め、この端末の記録をすべて")
+    export.add_argument("--without-personal", action="store_true", help="個人情報（来訪者の氏名・電話）を含めない")
+    imp = log_sub.add_parser("import", help="書き出されたファイルの記録を取り込む（何度取り込んでも重複しません）")
+    imp.add_argument("file", type=Path, metavar="FILE")
     return parser
 
 
@@ -446,12 +452,37 @@ def _cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_log(args: argparse.Namespace) -> int:
+    if args.log_command in ("export", "import"):
+        return _cmd_log_sync(args)
     if args.older_than < 0:
         raise CliError("--older-than は 0 以上の日数で指定してください", EXIT_USAGE)
     store = _store(args)
     cleared = store.purge_personal_details(older_than_days=args.older_than)
     print(f"{cleared} 件の記録から個人情報を消しました（{args.older_than} 日より前）")
     return EXIT_OK
+
+
+def _cmd_log_sync(args: argparse.Namespace) -> int:
+    from desk import logsync
+    from desk.logbook import device_id
+    from desk.settings import Settings
+
+    store = _store(args)
+    try:
+        if args.log_command == "export":
+            count = logsync.export_log(store.make_session, args.file, device=device_id(Settings.load()),
+                                       everything=args.all, personal=not args.without_personal)
+            print(f"{args.file} に {count} 件を書き出しました" if count else "書き出す記録はありません（前回の書き出し以降の記録がありません）")
+            return EXIT_OK
+        report = logsync.import_log(store.make_session, args.file)
+    except logsync.LogFileError as exc:
+        raise CliError(f"{exc}（データベースは変わっていません）") from exc
+    except OSError as exc:
+        raise CliError(f"{args.file} に書き込めません（{exc.strerror}）") from exc
+    print(f"追加 {len(report.added)} 件、取り込み済み {report.already_there} 件、食い違い {len(report.conflicts)} 件")
+    for line in report.conflicts:
+        print(f"  食い違い: {line}", file=sys.stderr)
+    return EXIT_PROBLEM if report.conflicts else EXIT_OK
 
 
 def _refresh_snapshot(engine) -> None:

@@ -27,6 +27,10 @@ class OrmLogWriter:
     def try_insert(self, values: dict[str, Any], prefix: str) -> Recorded | None:
         try:
             with self._make_session() as session, session.begin():
+                if session.get_bind().dialect.name == "postgresql":
+                    # Counters numbering with the same prefix take turns (SQLite's BEGIN IMMEDIATE
+                    # does this for a file); the lock ends with the transaction.
+                    session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:prefix))"), {"prefix": prefix})
                 last = session.scalar(text(logbook.LAST_REFERENCE_SQL), {"pattern": prefix + "%"})
                 ids = logbook.next_ids(prefix, last)
                 session.add(m.Consultation(id=ids.id, reference_no=ids.reference_no, **values))

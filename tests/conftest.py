@@ -133,3 +133,25 @@ def reliability():
 
         Path(target).write_text(json.dumps(figures.figures, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
                                 encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server for this test session (see tests/pg.py); skipped, saying why, only
+    where none can be started. CI installs it (scripts/system-deps), so CI runs these tests."""
+    from tests.pg import PgServer, PgUnavailable
+
+    try:
+        server = PgServer().start()
+    except PgUnavailable as exc:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(str(exc))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    """A fresh, empty PostgreSQL database."""
+    return pg_server.create_database()

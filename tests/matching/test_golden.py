@@ -37,11 +37,17 @@ def _cases() -> list[Any]:
     return params
 
 
-@pytest.fixture(scope="module")
-def service(_catalogue_file) -> MatchService:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def service(request, _catalogue_file) -> MatchService:
+    """Every case on SQLite and on a PostgreSQL server holding the same bundled packs."""
     from desk.db import engine as db_engine
+    from desk.db import setup
 
-    engine = db_engine.make_engine(db_engine.sqlite_url(_catalogue_file))
+    if request.param == "sqlite":
+        engine = db_engine.make_engine(db_engine.sqlite_url(_catalogue_file))
+    else:
+        engine = db_engine.make_engine(request.getfixturevalue("pg_server").create_database())
+        setup.ensure_ready(engine)
     yield MatchService(OrmSource(session_factory(engine)))
     engine.dispose()
 

@@ -1,0 +1,73 @@
+"""A throwaway PostgreSQL server for the tests of shared mode.
+
+Debian's postgresql package keeps its binaries in /usr/lib/postgresql/<version>/bin, off the
+PATH. The server refuses to run as root, so under root (CI) initdb and the server run as the
+`postgres` user (runuser) in a folder it owns. It listens on a Unix socket in that folder only
+(no TCP port), with trust authentication and fsync off: it lives for one test session.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+
+class PgUnavailable(Exception):
+    pass
+
+
+def find_bin() -> Path:
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
+    if candidates:
+        return Path(candidates[-1]).parent
+    initdb = shutil.which("initdb")
+    if initdb:
+        return Path(initdb).resolve().parent
+    raise PgUnavailable("PostgreSQL のサーバー（initdb）が見つかりません: scripts/system-deps で postgresql を入れてください")
+
+
+class PgServer:
+    def __init__(self) -> None:
+        self.bin = find_bin()
+        self.root = Path(tempfile.mkdtemp(prefix="desk-pg-"))
+        self.data = self.root / "data"
+        self.socket_dir = self.root
+        self._as = []
+        if os.geteuid() == 0:
+            shutil.chown(self.root, "postgres", "postgres")
+            self._as = ["runuser", "-u", "postgres", "--"]
+        self.counter = 0
+
+    def _run(self, *argv: str) -> None:
+        result = subprocess.run([*self._as, *argv], capture_output=True, text=True, timeout=120)
+        if result.returncode != 0:
+            raise PgUnavailable(f"{' '.join(argv[:2])}: {result.stderr.strip() or result.stdout.strip()}")
+
+    def start(self) -> PgServer:
+        self._run(str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
+                  "--locale=C", "--no-sync")
+        options = f"-k {self.socket_dir} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c max_connections=60"
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.root / "server.log"),
+                  "-w", "start")
+        return self
+
+    def stop(self) -> None:
+        subprocess.run([*self._as, str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
+                       capture_output=True, timeout=60)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def url(self, database: str) -> str:
+        return f"postgresql+psycopg://postgres@/{database}?host={self.socket_dir}"
+
+    def create_database(self) -> str:
+        import psycopg
+
+        self.counter += 1
+        name = f"desk_test_{os.getpid()}_{self.counter}"
+        with psycopg.connect(f"host={self.socket_dir} user=postgres dbname=postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
