@@ -157,6 +157,7 @@ def main() -> int:
                                    f"peak {result.peak_rss_mb:.0f} MB"))
             figures[f"process {name} ms"] = result.median_s * 1000
 
+        rows += logging_rates(work, figures)
         rows += in_process_measures(work, figures)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -170,6 +171,57 @@ def main() -> int:
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0
+
+
+LOG_WRITERS, LOG_RECORDS = 4, 250
+
+
+def _concurrent_log_rate(url: str, kind: str, basedir: Path) -> float:
+    """Consultations logged per second by LOG_WRITERS processes started together."""
+    start_at = time.time() + 2.0
+    processes = [subprocess.Popen([PY, "-m", "tests.faults.log_writer", url, str(LOG_RECORDS), kind, str(start_at)],
+                                  cwd=REPO, env={**os.environ, "DESK_BASEDIR": str(basedir)},
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(LOG_WRITERS)]
+    for p in processes:
+        out, err = p.communicate(timeout=600)
+        if p.returncode != 0:
+            raise SystemExit(f"bench: log writer failed: {err}")
+    finished = time.time()
+    return LOG_WRITERS * LOG_RECORDS / (finished - start_at)
+
+
+def logging_rates(work: Path, figures: dict[str, float]) -> list[Row]:
+    sys.path.insert(0, str(REPO))
+    from desk.db import engine as db_engine
+    from desk.db import setup
+    from tests.pg import PgServer, PgUnavailable
+
+    rows = []
+    sqlite_url = db_engine.sqlite_url(work / "log-bench.sqlite3")
+    engine = db_engine.make_engine(sqlite_url)
+    setup.upgrade(engine)
+    engine.dispose()
+    rate = _concurrent_log_rate(sqlite_url, "quick", work / "log-base")
+    figures["log_rate_sqlite_per_s"] = rate
+    rows.append(Row(f"processes: consultations logged, {LOG_WRITERS} at once, SQLite file (quick path)",
+                    f"{rate:,.0f} /s", detail=f"{LOG_WRITERS} × {LOG_RECORDS} records"))
+    try:
+        server = PgServer().start()
+    except PgUnavailable as exc:
+        return rows + [Row("processes: consultations logged, PostgreSQL", "skipped", detail=str(exc))]
+    try:
+        url = server.create_database()
+        engine = db_engine.make_engine(url)
+        setup.upgrade(engine)
+        engine.dispose()
+        rate = _concurrent_log_rate(url, "orm", work / "log-base")
+    finally:
+        server.stop()
+    figures["log_rate_postgresql_per_s"] = rate
+    rows.append(Row(f"processes: consultations logged, {LOG_WRITERS} at once, PostgreSQL (local socket)",
+                    f"{rate:,.0f} /s", detail=f"{LOG_WRITERS} × {LOG_RECORDS} records; fsync off (a test server)"))
+    return rows
 
 
 def in_process_measures(work: Path, figures: dict[str, float]) -> list[Row]:

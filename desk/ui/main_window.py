@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout,
                                QWidget)
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 
 IDLE_BUILD_DELAY_MS = 150
+CATALOGUE_REFRESH_MS = 30_000
 
 
 class MainWindow(QMainWindow):
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("融資相談窓口デスク")
         self.resize(1280, 800)
         loaded = self._service.loaded()
+        self._fingerprint = loaded.fingerprint
         municipalities = loaded.places.municipality_names()
         plans = {p.id: p.name for p in loaded.catalogue.plans.values()}
         questions = {q.id: (q.text, q.type) for q in loaded.catalogue.questions.values()}
@@ -103,6 +105,11 @@ class MainWindow(QMainWindow):
         # records lose their personal details as the retention setting says.
         QTimer.singleShot(IDLE_BUILD_DELAY_MS, self.stepper.build_next_when_idle)
         QTimer.singleShot(IDLE_BUILD_DELAY_MS, self.apply_retention)
+        # Another counter's admin may edit the shared catalogue: look again on focus and now and then.
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setInterval(CATALOGUE_REFRESH_MS)
+        self._refresh_timer.timeout.connect(self.check_catalogue)
+        self._refresh_timer.start()
 
     def _build_menus(self) -> None:
         def action(menu, text: str, slot, shortcut=None) -> QAction:
@@ -231,8 +238,22 @@ class MainWindow(QMainWindow):
         return dialog
 
     def catalogue_changed(self) -> None:
+        self._fingerprint = self._service.loaded().fingerprint
         self.refresh_data_status()
         self.update_results()
+
+    def check_catalogue(self) -> bool:
+        """Follow a catalogue changed elsewhere (an import or an admin edit on another counter)."""
+        if self._service.loaded().fingerprint == self._fingerprint:
+            return False
+        self.catalogue_changed()
+        self.statusBar().showMessage("データが更新されました（他の端末での編集・取り込み）", 10_000)
+        return True
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's virtual
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.check_catalogue()
+        super().changeEvent(event)
 
     def import_packs(self) -> None:
         from desk.db import setup

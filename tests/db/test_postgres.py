@@ -45,3 +45,59 @@ def test_matching_and_logging_through_the_store(pg_url):
     assert {r["reference_no"] for r in rows} == {first.reference_no, second.reference_no}
     assert store.purge_personal_details(older_than_days=0) == 2
     store.close()
+
+
+def test_the_catalogue_travels_from_the_server_to_a_laptop_unchanged(pg_url, tmp_path):
+    """`desk export` on the shared database, `desk import` on the laptop: the same packs, byte for byte."""
+    from sqlalchemy.orm import Session
+
+    from desk.db.packs import exporter
+
+    server = db_engine.make_engine(pg_url)
+    setup.ensure_ready(server)
+    with Session(server) as session:
+        from_server = exporter.export_packs(session, tmp_path / "from-server")
+    laptop = db_engine.make_engine(db_engine.sqlite_url(tmp_path / "laptop.sqlite3"))
+    setup.upgrade(laptop)
+    setup.import_files(laptop, from_server)
+    with Session(laptop) as session:
+        from_laptop = exporter.export_packs(session, tmp_path / "from-laptop")
+    assert [p.name for p in from_server] == [p.name for p in from_laptop]
+    for a, b in zip(from_server, from_laptop):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    server.dispose()
+    laptop.dispose()
+
+
+def test_the_cli_runs_on_the_server(pg_url, tmp_path, capsys):
+    import json
+
+    from desk.cli import main
+
+    intake = tmp_path / "intake.json"
+    intake.write_text(json.dumps({"municipality": "横須賀市", "industry": "manufacturing", "causes": ["nissan"]}),
+                      encoding="utf-8")
+    assert main(["--db", pg_url, "db", "upgrade"]) == 0
+    assert main(["--db", pg_url, "db", "check"]) == 0
+    capsys.readouterr()
+    assert main(["--db", pg_url, "match", "--json", str(intake), "--date", "2026-11-22"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert {p["id"]: p["status"] for p in result["programs"]}["kanagawa.nissan.main"] in ("eligible", "conditional")
+    assert main(["--db", pg_url, "referral", str(intake), "-o", str(tmp_path / "s.pdf"), "--date", "2026-11-22"]) == 0
+    assert (tmp_path / "s.pdf").read_bytes().startswith(b"%PDF")
+    assert main(["--db", pg_url, "db", "backup"]) == 1          # the server's own tools do that
+    assert "pg_dump" in capsys.readouterr().err
+
+
+def test_the_app_runs_on_the_server(pg_url, qtbot, tmp_path):
+    from desk.settings import Settings
+    from desk.store import Store
+    from desk.ui.main_window import MainWindow
+
+    store = Store.open(pg_url)
+    window = MainWindow(store=store, settings=Settings(tmp_path / "s.json"), today=dt.date(2026, 11, 22))
+    qtbot.addWidget(window)
+    window.show()
+    assert window.results.model.rowCount() == 3 and "データ" in window.statusBar().currentMessage()
+    window.close()
+    store.close()

@@ -31,3 +31,23 @@ def test_a_database_on_a_network_share_is_warned_about(qtbot, catalogue_engine, 
     window.show()
     qtbot.waitUntil(lambda: bool(shown), timeout=2000)
     assert shown[0][0] == "データベースの場所" and "cifs" in shown[0][1]
+
+
+def test_an_edit_on_another_counter_shows_without_a_restart(qtbot, catalogue_engine, tmp_path):
+    from desk import admin
+    from desk.db.engine import session_factory
+
+    window = MainWindow(store=Store.for_engine(catalogue_engine), settings=Settings(tmp_path / "s.json"),
+                        today=dt.date(2026, 11, 22))
+    qtbot.addWidget(window)
+    window.show()
+    window.stepper.field("municipality").editor.setCurrentIndex(
+        window.stepper.field("municipality").editor.findData("横須賀市"))
+    window.update_results()
+    assert window.check_catalogue() is False
+    # The administrator edits the shared catalogue from elsewhere (another engine, another process).
+    admin.update_office(session_factory(catalogue_engine), "kanagawa-cgc.yokosuka", {"phone": "046-822-9999"})
+    with qtbot.waitSignal(window.results_updated, timeout=5000):
+        assert window.check_catalogue() is True
+    assert "データが更新されました" in window.statusBar().currentMessage()
+    assert "046-822-9999" in window.results.contacts.toPlainText()
