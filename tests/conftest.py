@@ -84,6 +84,18 @@ def _catalogue_file(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def loaded_catalogue(_catalogue_file):
+    """The bundled catalogue as the engine sees it (read once, through the ORM)."""
+    from desk.matching.loaders import load_all
+
+    engine = db_engine.make_engine(db_engine.sqlite_url(_catalogue_file))
+    with Session(engine) as session:
+        loaded = load_all(session, ())
+    engine.dispose()
+    return loaded
+
+
 @pytest.fixture
 def catalogue_engine(_catalogue_file, tmp_path):
     """A database holding the whole bundled catalogue (a copy: tests may change it)."""

@@ -11,11 +11,9 @@ import math
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy.orm import Session
 
 from desk import vocab
 from desk.intake import KNOWN_KEYS, IntakeError, read_intake, read_intake_file
-from desk.matching.loaders import load_all
 from desk.matching.service import resolve_intake_place, run
 
 ON = dt.date(2026, 11, 22)
@@ -49,14 +47,8 @@ documents = st.one_of(intakes, values, valid_intakes, noisy_valid)
 
 
 @pytest.fixture(scope="module")
-def loaded(_catalogue_file):
-    from desk.db import engine as db_engine
-
-    engine = db_engine.make_engine(db_engine.sqlite_url(_catalogue_file))
-    with Session(engine) as session:
-        result = load_all(session, ())
-    engine.dispose()
-    return result
+def loaded(loaded_catalogue):
+    return loaded_catalogue
 
 
 def _names_a_field(exc: IntakeError, data) -> bool:

@@ -55,6 +55,16 @@ def _rows(db: Path, sql: str) -> list[tuple]:
         return c.execute(sql).fetchall()
 
 
+def _statements(template: Path, operation: str, tmp_path: Path, *packs: Path) -> int:
+    """How many statements the whole operation runs (a run on a copy, not killed)."""
+    probe = tmp_path / f"probe-{operation}"
+    probe.mkdir()
+    shutil.copyfile(template, probe / "desk.sqlite3")
+    done = _drive(operation, probe / "desk.sqlite3", 0, *packs)
+    assert done.returncode == 0, done.stderr
+    return int(done.stdout.split()[-1])
+
+
 def _kill_at_points(template: Path, operation: str, points: list[int], tmp_path: Path, *packs: Path):
     """Copy the database, run the operation killed at each point; yields (point, db, run)."""
     def one(point: int):
@@ -88,12 +98,8 @@ def _changed_contacts_pack(folder: Path) -> Path:
 @EVERY
 def test_a_killed_import_leaves_the_old_catalogue_or_the_new(every, catalogue_file, tmp_path, reliability):
     pack = _changed_contacts_pack(tmp_path)
-    whole = tmp_path / "whole"
-    whole.mkdir()
-    shutil.copyfile(catalogue_file, whole / "desk.sqlite3")
-    done = _drive("import", whole / "desk.sqlite3", 0, pack)
-    assert done.returncode == 0, done.stderr
-    total = int(done.stdout.split()[-1])
+    total = _statements(catalogue_file, "import", tmp_path, pack)
+    whole = tmp_path / "probe-import"
     version_sql = "SELECT version FROM data_pack WHERE id = 'kanagawa-contacts'"
     phone_sql = "SELECT phone FROM office WHERE id = 'kanagawa-cgc.yokosuka'"
     old = (_rows(catalogue_file, version_sql), _rows(catalogue_file, phone_sql))
@@ -122,12 +128,7 @@ def test_a_killed_migration_leaves_the_old_schema_or_the_new(every, tmp_path, re
     setup.upgrade(engine, "0001")
     setup.import_files(engine, [PACKS_DIR / "common.yaml"])
     engine.dispose()
-    probe = tmp_path / "probe"
-    probe.mkdir()
-    shutil.copyfile(template, probe / "desk.sqlite3")
-    done = _drive("migrate", probe / "desk.sqlite3", 0)
-    assert done.returncode == 0, done.stderr
-    total = int(done.stdout.split()[-1])
+    total = _statements(template, "migrate", tmp_path)
     index_sql = "SELECT name FROM sqlite_master WHERE name = 'ix_consultation_device_id_created_at'"
     points = _points(total, every)
     for point, db, run in _kill_at_points(template, "migrate", points, tmp_path):
@@ -147,12 +148,7 @@ def test_a_killed_migration_leaves_the_old_schema_or_the_new(every, tmp_path, re
 
 @EVERY
 def test_a_killed_log_write_keeps_every_finished_record_and_no_half_one(every, catalogue_file, tmp_path, reliability):
-    probe = tmp_path / "probe"
-    probe.mkdir()
-    shutil.copyfile(catalogue_file, probe / "desk.sqlite3")
-    done = _drive("log", probe / "desk.sqlite3", 0)
-    assert done.returncode == 0, done.stderr
-    total = int(done.stdout.split()[-1])
+    total = _statements(catalogue_file, "log", tmp_path)
     points = _points(total, every)
     lost = 0
     for point, db, run in _kill_at_points(catalogue_file, "log", points, tmp_path):

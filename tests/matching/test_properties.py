@@ -7,12 +7,10 @@ import datetime as dt
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy.orm import Session
 
 from desk import vocab
 from desk.intake import IntakeError, read_intake
 from desk.matching import engine
-from desk.matching.loaders import load_all
 from desk.matching.outcome import FAIL, Facts
 from desk.matching.service import run
 from desk.places import resolve_place
@@ -23,13 +21,8 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 
 
 @pytest.fixture(scope="module")
-def world(_catalogue_file):
-    from desk.db import engine as db_engine
-
-    db = db_engine.make_engine(db_engine.sqlite_url(_catalogue_file))
-    with Session(db) as session:
-        loaded = load_all(session, ())
-    db.dispose()
+def world(loaded_catalogue):
+    loaded = loaded_catalogue
     places = {m: resolve_place(loaded.places, municipality=m) for m in PLACES}
     places["静岡県"] = resolve_place(loaded.places, prefecture="静岡県", municipality="浜松市")
     return loaded, places
