@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QFormLayout, QGridLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QListWidget, QPushButton, QScrollArea, QStackedWidget, QVBoxLayout, QWidget)
+                               QLineEdit, QListView, QListWidget, QPushButton, QScrollArea, QStackedWidget, QVBoxLayout, QWidget)
 
 from desk import vocab
 from desk.sales import shift_month
@@ -93,6 +93,25 @@ def focus_next(widget: QWidget) -> None:
         candidate = candidate.nextInFocusChain()
 
 
+WRAP_AFTER = 24   # characters of a check box label before it wraps on a label of its own
+
+
+class _ToggleLabel(QLabel):
+    """A word-wrapping label for a check box: clicking it toggles the box, as the box's own text would."""
+
+    def __init__(self, text: str, box: QCheckBox, parent: QWidget | None = None):
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+        self.setBuddy(box)
+        self._box = box
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's virtual
+        if event.button() == Qt.MouseButton.LeftButton and self._box.isEnabled():
+            self._box.toggle()
+            self._box.setFocus(Qt.FocusReason.MouseFocusReason)
+        super().mousePressEvent(event)
+
+
 class _Field(QWidget):
     changed = Signal()
 
@@ -136,10 +155,22 @@ class _Field(QWidget):
             # Two columns only when every label is short; long ones (plans, causes) get a line each.
             columns = 2 if all(len(label) <= 10 for label in (choices or {}).values()) else 1
             for i, (key, label) in enumerate((choices or {}).items()):
-                box = QCheckBox(label, self.editor)
+                if len(label) <= WRAP_AFTER:
+                    box = QCheckBox(label, self.editor)
+                    grid.addWidget(box, i // columns, i % columns)
+                else:
+                    # A check box cannot wrap its text: a long one (事業再生計画（…）) gets a
+                    # wrapping label beside it that toggles it, so the step never scrolls sideways.
+                    box = QCheckBox(self.editor)
+                    box.setAccessibleName(label)
+                    text = _ToggleLabel(label, box, self.editor)
+                    row = QHBoxLayout()
+                    row.setSpacing(4)
+                    row.addWidget(box, 0, Qt.AlignmentFlag.AlignTop)
+                    row.addWidget(text, 1)
+                    grid.addLayout(row, i // columns, i % columns)
                 box.toggled.connect(self._changed)
                 self.boxes[key] = box
-                grid.addWidget(box, i // columns, i % columns)
         else:  # flag
             self.editor = QCheckBox(spec.label, self)
             self.editor.toggled.connect(self._changed)
@@ -265,7 +296,10 @@ class QuestionsPanel(QWidget):
                 editor.setText("" if self._answers.get(qid) is None else str(self._answers[qid]))
                 editor.textChanged.connect(lambda text, q=qid, t=qtype: self._set(q, self._number(text, t)))
             self._editors[qid] = editor
-            self._layout.addRow(label, editor)
+            # The question's text spans the whole width above its answer: a long wrapped label
+            # beside its field gets a wrong height from QFormLayout and is clipped.
+            self._layout.addRow(label)
+            self._layout.addRow(editor)
 
     def remember(self, known: dict[str, tuple[str, str]]) -> None:
         self._known = dict(known)
@@ -323,9 +357,17 @@ class IntakeStepper(QWidget):
         self.sales.changed.connect(self.changed)
         self.questions = QuestionsPanel()
         self.questions.changed.connect(self.changed)
+        # The steps run across the top, so a step's page gets the pane's whole width (the sales
+        # table and the long cause labels need it on a 1366×768 laptop).
         self.steps = QListWidget(self)
         self.steps.addItems([f"{i}. {title}" for i, (title, _specs) in enumerate(PAGES, 1)])
-        self.steps.setFixedWidth(170)
+        self.steps.setFlow(QListView.Flow.LeftToRight)
+        self.steps.setWrapping(True)
+        self.steps.setResizeMode(QListView.ResizeMode.Adjust)
+        self.steps.setSpacing(2)
+        self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.steps.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.steps.setFixedHeight(2 * self.steps.sizeHintForRow(0) + 4 * self.steps.spacing() + 2 * self.steps.frameWidth())
         self.stack = QStackedWidget(self)
         for _page in PAGES:
             # A step scrolls inside the window (the 確認 step can hold many questions) rather than
@@ -343,12 +385,11 @@ class IntakeStepper(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.back_button)
         buttons.addWidget(self.next_button)
-        right = QVBoxLayout()
-        right.addWidget(self.stack)
-        right.addLayout(buttons)
-        layout = QHBoxLayout(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.steps)
-        layout.addLayout(right, 1)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(buttons)
         self.go_to(0)
 
     @property

@@ -188,3 +188,20 @@ def test_later_steps_are_built_when_visited_filled_or_idle(qtbot, make_window, t
     assert built()[2] and stepper.field("amount_yen").value() == "20000000"
     qtbot.waitUntil(lambda: all(built()), timeout=5000)           # the rest follows in idle time
     assert stepper.questions.parent() is not None and stepper.sales.parent() is not None
+
+
+def test_a_long_choice_wraps_and_its_text_toggles_the_box(qtbot, make_window):
+    from PySide6.QtCore import QPoint, Qt
+
+    from desk.ui.intake_form import _ToggleLabel
+
+    window = make_window()
+    field = window.stepper.field("plans")
+    long_keys = [k for k, box in field.boxes.items() if not box.text()]
+    assert long_keys, "the plans list has names too long for one line"
+    box = field.boxes[long_keys[0]]
+    label = next(lab for lab in field.findChildren(_ToggleLabel) if lab.buddy() is box)
+    assert label.wordWrap() and box.accessibleName() == label.text()
+    with qtbot.waitSignal(field.changed, timeout=2000):
+        qtbot.mouseClick(label, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    assert box.isChecked() and long_keys[0] in window.stepper.intake_data()["plans"]
