@@ -28,6 +28,7 @@ class ResultsView(QWidget):
         self.tree.selectionModel().currentChanged.connect(self._show_detail)
         self.detail = QTextBrowser(self)
         self.detail.setOpenExternalLinks(False)
+        self.detail.setPlaceholderText("資金を選ぶと、条件・理由・やること・出典がここに出ます。")
         self.contacts = QTextBrowser(self)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.tree)
