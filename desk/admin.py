@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from desk import textfmt, vocab
 from desk.db import models as m
-from desk.db.packs.schema import validate_fields
+from desk.db.packs.schema import validate_fields, variant_rule_problems
 
 
 class AdminEditError(ValueError):
@@ -61,9 +61,32 @@ def office_values(session: Session, office_id: str) -> dict[str, Any]:
 
 
 def variant_values(session: Session, variant_id: str) -> dict[str, Any]:
+    """The editable values of a variant: limit, term, grace, each rate tier's rate and each fee's range."""
     variant = session.get(m.Variant, variant_id)
-    return {"limit_yen": variant.limit_yen, "term_max_months": variant.term_max_months,
-            "grace_months": variant.grace_months}
+    values: dict[str, Any] = {"limit_yen": variant.limit_yen, "term_max_months": variant.term_max_months,
+                              "grace_months": variant.grace_months}
+    for i, tier in enumerate(variant.rate_tiers):
+        values[f"tiers[{i}].rate_pct"] = tier.rate_pct
+    for i, fee in enumerate(variant.guarantee_fees):
+        values[f"fees[{i}]"] = (fee.min_pct, fee.max_pct)
+    return values
+
+
+def variant_labels(session: Session, variant_id: str) -> dict[str, str]:
+    """What each editable value is, in words (a tier by its term, a fee by its label)."""
+    variant = session.get(m.Variant, variant_id)
+    labels = {"limit_yen": "融資限度額（例: 8,000万円）", "term_max_months": "最長の融資期間（例: 10年）",
+              "grace_months": "据置期間（例: 1年）"}
+    previous = 0
+    for i, tier in enumerate(variant.rate_tiers):
+        span = f"{textfmt.months(previous)}超{textfmt.months(tier.max_months)}以内" if previous and tier.max_months \
+            else (f"{textfmt.months(tier.max_months)}以内" if tier.max_months else
+                  (f"{textfmt.months(previous)}超" if previous else "全期間"))
+        labels[f"tiers[{i}].rate_pct"] = f"利率 %（{span}）"
+        previous = tier.max_months or previous
+    for i, fee in enumerate(variant.guarantee_fees):
+        labels[f"fees[{i}]"] = f"保証料率 %（{fee.label or '全体'}、例: 0.45〜1.52）"
+    return labels
 
 
 def update_office(make_session: Callable[[], Session], office_id: str, changes: dict[str, Any],
@@ -85,22 +108,69 @@ def update_office(make_session: Callable[[], Session], office_id: str, changes: 
 
 def update_variant(make_session: Callable[[], Session], variant_id: str, changes: dict[str, Any],
                    now: dt.datetime | None = None) -> None:
-    """Apply validated changes to a variant's limit and term (the pack rules for those fields)."""
-    limit, problems = validate_fields("limit", {"amount_yen": changes.get("limit_yen")}, where=variant_id)
-    term, term_problems = validate_fields("term", {"max_months": changes.get("term_max_months"),
-                                                   "grace_months": changes.get("grace_months")}, where=variant_id)
-    problems = [p.replace("amount_yen", "limit_yen") for p in problems] + \
-               [p.replace("max_months", "term_max_months") for p in term_problems]
-    if limit.get("amount_yen") is not None and limit["amount_yen"] <= 0:
-        problems.append("limit_yen: 融資限度額は正の金額でなければなりません")
-    if term.get("grace_months") is not None and term.get("max_months") is not None \
-            and term["grace_months"] >= term["max_months"]:
-        problems.append("grace_months: 据置期間が融資期間以上になっています")
-    if problems:
-        raise AdminEditError(problems)
+    """Apply validated changes to a variant's limit, term, rate tiers and fee ranges: each value by
+    the pack's field rules, the whole by the pack's rules across fields. AdminEditError names
+    each bad value by its key (``limit_yen``, ``tiers[1].rate_pct``, ``fees[0]``)."""
+    problems: list[str] = []
     with make_session() as session, session.begin():
         variant = session.get(m.Variant, variant_id)
+        # A key left out keeps its value: the edit changes only what it names.
+        current = {"limit_yen": variant.limit_yen, "term_max_months": variant.term_max_months,
+                   "grace_months": variant.grace_months}
+        wanted = {key: changes.get(key, value) for key, value in current.items()}
+        limit, found = validate_fields("limit", {"amount_yen": wanted["limit_yen"]}, where="limit_yen")
+        problems += [_renamed(p, {"amount_yen": "limit_yen"}) for p in found]
+        term, found = validate_fields("term", {"max_months": wanted["term_max_months"],
+                                               "grace_months": wanted["grace_months"]}, where="term")
+        problems += [_renamed(p, {"max_months": "term_max_months"}) for p in found]
+        tiers = [{"max_months": t.max_months, "rate_pct": t.rate_pct} for t in variant.rate_tiers]
+        for i, tier in enumerate(tiers):
+            key = f"tiers[{i}].rate_pct"
+            if key in changes:
+                value, found = validate_fields("tier", {"rate_pct": changes[key]}, where=key)
+                problems += [_renamed(p, {"rate_pct": key}) for p in found]
+                tier["rate_pct"] = value["rate_pct"]
+        fees = [{"min_pct": f.min_pct, "max_pct": f.max_pct, "valid_from": f.valid_from, "valid_to": f.valid_to}
+                for f in variant.guarantee_fees]
+        for i, fee in enumerate(fees):
+            key = f"fees[{i}]"
+            if key in changes:
+                low, high = changes[key] if changes[key] is not None else (None, None)
+                value, found = validate_fields("fee", {"min_pct": low, "max_pct": high}, where=key)
+                problems += [_renamed(p, {"min_pct": key, "max_pct": key}) for p in found]
+                fee.update(value)
+        # The rules across fields run on what passed, so every problem is named at once.
+        readable = [i for i, f in enumerate(fees) if f["min_pct"] is not None and f["max_pct"] is not None]
+        rules = variant_rule_problems({
+            "limit": {"amount_yen": limit["amount_yen"]}, "rate": {"tiers": tiers},
+            "term": {"min_months": variant.term_min_months, "max_months": term["max_months"],
+                     "grace_months": term["grace_months"]},
+            "guarantee_fees": [fees[i] for i in readable]})
+        problems += [f"{_admin_key(where, readable)}: {message}" for where, message in rules]
+        if problems:
+            raise AdminEditError(problems)
         variant.limit_yen = limit["amount_yen"]
         variant.term_max_months = term["max_months"]
         variant.grace_months = term["grace_months"]
+        for row, tier in zip(variant.rate_tiers, tiers):
+            row.rate_pct = tier["rate_pct"]
+        for row, fee in zip(variant.guarantee_fees, fees):
+            row.min_pct, row.max_pct = fee["min_pct"], fee["max_pct"]
         variant.edited_at = now or dt.datetime.now(dt.timezone.utc)
+
+
+def _renamed(problem: str, names: dict[str, str]) -> str:
+    """A pack field's problem under the edit field's key (``amount_yen: …`` → ``limit_yen: …``)."""
+    field, _, message = problem.partition(": ")
+    return f"{names.get(field, field)}: {message}"
+
+
+def _admin_key(where: str, fee_rows: list[int]) -> str:
+    """The edit field a pack rule's place names (``rate.tiers[1]`` → ``tiers[1].rate_pct``)."""
+    if where.startswith("rate.tiers["):
+        return where.removeprefix("rate.") + ".rate_pct"
+    if where.startswith("guarantee_fees["):
+        return f"fees[{fee_rows[int(where.removeprefix('guarantee_fees[').rstrip(']'))]}]"
+    if where == "term":
+        return "grace_months"
+    return "limit_yen"

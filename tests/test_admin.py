@@ -61,3 +61,27 @@ def test_tables_list_every_variant_and_office(catalogue_engine):
         assert len(programs) == s.scalar(select(func.count()).select_from(m.Variant))
         assert len(offices) == s.scalar(select(func.count()).select_from(m.Office))
     assert any(r["name"] == "日産自動車関連対策特別融資" and r["limit"] == "8,000万円" for r in programs)
+
+
+def test_rates_and_fee_ranges_are_edited_by_the_pack_rules(catalogue_engine):
+    make = session_factory(catalogue_engine)
+    intake = read_intake({"municipality": "横須賀市", "term_months": 60, "industry": "manufacturing",
+                          "capital_yen": 10_000_000, "employees": 18, "entity": "corporation",
+                          "causes": ["nissan"], "sales_change": {"last_3m_pct": -12}}).intake
+    admin.update_variant(make, "kanagawa.nissan.main", {"tiers[1].rate_pct": 1.7, "fees[0]": (0.2, 0.9)},
+                         now=dt.datetime(2026, 11, 22, tzinfo=dt.timezone.utc))
+    nissan = next(p for p in MatchService(OrmSource(make)).match(intake, on=dt.date(2026, 11, 22))["programs"]
+                  if p["id"] == "kanagawa.nissan.main")
+    assert nissan["rate_pct"] == 1.7 and nissan["guarantee_fee_pct"] == [0.2, 0.9]
+    with Session(catalogue_engine) as s:
+        assert admin.variant_values(s, "kanagawa.nissan.main")["limit_yen"] == 80_000_000   # untouched
+    with pytest.raises(admin.AdminEditError) as info:
+        admin.update_variant(make, "kanagawa.nissan.main", {"tiers[0].rate_pct": 25, "fees[1]": (1.5, 0.4),
+                                                            "fees[0]": (-1, 0.5)})
+    problems = info.value.problems
+    assert any(p.startswith("tiers[0].rate_pct: 利率 25") for p in problems)
+    assert any(p.startswith("fees[1]: 下限（min_pct）が上限（max_pct）より大きく") for p in problems)
+    assert any(p.startswith("fees[0]: ") for p in problems)
+    with Session(catalogue_engine) as s:
+        values = admin.variant_values(s, "kanagawa.nissan.main")
+    assert values["tiers[0].rate_pct"] == 1.5 and values["fees[1]"] == (0.36, 1.52)   # nothing half-saved

@@ -6,6 +6,8 @@ name the field and appear under it. The dialog never writes the database itself.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +16,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, Q
                                QVBoxLayout, QWidget)
 from sqlalchemy.orm import Session
 
-from desk import admin
+from desk import admin, textfmt
 from desk.intake import IntakeError, parse_number
 from desk.ui.rows_model import RowRole, RowsTableModel
 
@@ -24,8 +26,6 @@ OFFICE_COLUMNS = (("name", "名称"), ("role", "種類"), ("phone", "電話"), (
                   ("prefecture", "都道府県"), ("as_of", "時点"), ("pack", "データパック"), ("edited", "編集"))
 OFFICE_LABELS = {"name": "名称", "phone": "電話番号", "address": "所在地", "hours": "受付時間", "department": "部署",
                  "url": "ページのURL"}
-VARIANT_LABELS = {"limit_yen": "融資限度額（例: 8,000万円）", "term_max_months": "最長の融資期間（例: 10年）",
-                  "grace_months": "据置期間（例: 1年）"}
 
 
 class _Table(QWidget):
@@ -65,7 +65,7 @@ class EditDialog(QDialog):
         self.errors: dict[str, QLabel] = {}
         form = QFormLayout(self)
         for key, label in labels.items():
-            editor = QLineEdit("" if values.get(key) is None else str(values[key]), self)
+            editor = QLineEdit(_shown(key, values.get(key)), self)
             editor.setMinimumWidth(380)
             error = QLabel(self)
             error.setStyleSheet("color: #b00020;")
@@ -104,12 +104,32 @@ class EditDialog(QDialog):
         super().accept()
 
 
+def _shown(key: str, value: Any) -> str:
+    """A value as staff write it (8,000万円, 10年, 0.45〜1.52): what the field's parser reads back."""
+    if value is None:
+        return ""
+    if isinstance(value, tuple):   # a fee range
+        low, high = value
+        return f"{low:g}" if low == high else f"{low:g}〜{high:g}"
+    if key == "limit_yen":
+        return textfmt.yen(value)
+    if key in ("term_max_months", "grace_months"):
+        return textfmt.months(value)
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def _parse_variant(key: str, text: str) -> Any:
     if not text:
         return None
-    unit = "yen" if key == "limit_yen" else "months"
+    if key.startswith("fees["):
+        parts = [p for p in re.split(r"\s*[〜~～–-]\s*", unicodedata.normalize("NFKC", text).replace("~", "〜")) if p]
+        if len(parts) not in (1, 2):
+            raise IntakeError(key, "「0.45〜1.52」のように下限と上限を書いてください")
+        numbers = [parse_number(p, key, unit="pct") for p in parts]
+        return (numbers[0], numbers[-1])
+    unit = "pct" if key.endswith("rate_pct") else ("yen" if key == "limit_yen" else "months")
     number = parse_number(text, key, unit=unit)
-    return int(number) if number == int(number) else number
+    return int(number) if unit != "pct" and number == int(number) else number
 
 
 class AdminDialog(QDialog):
@@ -159,7 +179,8 @@ class AdminDialog(QDialog):
     def edit_variant(self, variant_id: str) -> EditDialog:
         with self._make_session() as session:
             values = admin.variant_values(session, variant_id)
-        dialog = EditDialog(f"融資制度の編集（{variant_id}）", VARIANT_LABELS, values,
+            labels = admin.variant_labels(session, variant_id)
+        dialog = EditDialog(f"融資制度の編集（{variant_id}）", labels, values,
                             lambda changes: admin.update_variant(self._make_session, variant_id, changes), self,
                             parse=_parse_variant)
         dialog.accepted.connect(self._saved)

@@ -35,6 +35,16 @@ def test_an_admin_edit_is_saved_and_visible_in_matching(qtbot, make_window):
         variant.accept()
     assert any(r["id"] == "kanagawa.nissan.main" and r["limit"] == "1億円" and r["edited"]
                for r in dialog.programs.model.rows)
+    rates = dialog.edit_variant("kanagawa.nissan.main")
+    assert rates.editors["tiers[1].rate_pct"].text() == "1.8" and rates.editors["fees[0]"].text() == "0.225〜0.95"
+    rates.editors["fees[0]"].setText("０．９〜０．２")                  # full width, upside down
+    rates.accept()
+    assert rates.isVisible() and rates.errors["fees[0]"].text().startswith("fees[0]: 下限（min_pct）が上限（max_pct）")
+    rates.editors["fees[0]"].setText("0.2～0.9")
+    rates.editors["tiers[1].rate_pct"].setText("1.7%")
+    with qtbot.waitSignal(window.results_updated, timeout=5000):
+        rates.accept()
+    assert any(r["id"] == "kanagawa.nissan.main" and "0.2" in r["fee"] for r in dialog.programs.model.rows)
 
 
 def test_packs_are_exported_and_reimported_from_the_menu(make_window, tmp_path, monkeypatch):

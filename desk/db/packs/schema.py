@@ -517,7 +517,7 @@ def _check_variant(v: _Validator, variant: dict[str, Any], where: str, line: int
             v.problem(None, f"{where} term", "据置期間が融資期間以上になっています", line)
     for i, fee in enumerate(variant["guarantee_fees"]):
         if fee["min_pct"] > fee["max_pct"]:
-            v.problem(None, f"{where} guarantee_fees[{i}]", "min_pct が max_pct より大きくなっています", line)
+            v.problem(None, f"{where} guarantee_fees[{i}]", "下限（min_pct）が上限（max_pct）より大きくなっています", line)
         if not 0 <= fee["min_pct"] <= 5 or not 0 <= fee["max_pct"] <= 5:
             v.problem(None, f"{where} guarantee_fees[{i}]", "保証料率が範囲外です（0〜5%）", line)
         if fee["valid_from"] and fee["valid_to"] and fee["valid_from"] > fee["valid_to"]:
@@ -536,6 +536,16 @@ def _check_coordinates(v: _Validator, rec: dict[str, Any], where: str, line: int
         v.problem(None, where, "lat と lon は両方書くか、両方省いてください", line)
     elif lat is not None and not (20 <= lat <= 46 and 122 <= lon <= 154):
         v.problem(None, where, f"座標 ({lat}, {lon}) が日本の範囲外です", line)
+
+
+def variant_rule_problems(variant: dict[str, Any]) -> list[tuple[str, str]]:
+    """The pack's rules across one variant's fields (limit, rate tiers, term, fees), for admin
+    edits: (where, message) with ``where`` as the pack would name it (``rate.tiers[1]``, ``term``)."""
+    v = _Validator("")
+    full = {"limit": None, "rate": None, "term": None, "guarantee_fees": [], "fee_adjustments": [], "documents": [],
+            **variant}
+    _check_variant(v, full, "", None)
+    return [(p.where.strip(), p.message) for p in v.problems]
 
 
 def validate_fields(kind: str, values: dict[str, Any], *, where: str) -> tuple[dict[str, Any], list[str]]:
