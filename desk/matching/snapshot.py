@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import io
 import os
 import pickle
 from dataclasses import dataclass, replace
@@ -125,16 +124,15 @@ def save(path: Path, loaded: Loaded) -> None:
 
 def load(path: Path, fingerprint: tuple) -> Loaded | None:
     """The copy at ``path`` if it was made from this fingerprint by this desk, else None."""
+    header = MAGIC + snapshot_key(fingerprint) + b"\n"
     try:
         with open(path, "rb") as fh:
-            data = fh.read()
+            if fh.read(len(header)) != header:
+                return None
+            # Unpickled from the file as it is read: no second copy of it in memory at start-up.
+            loaded = _SnapshotUnpickler(fh).load()
     except OSError:
         return None
-    header = MAGIC + snapshot_key(fingerprint) + b"\n"
-    if not data.startswith(header):
-        return None
-    try:
-        loaded = _SnapshotUnpickler(io.BytesIO(memoryview(data)[len(header):])).load()
     except Exception:  # a damaged copy is only a slower start
         return None
     if not isinstance(loaded, Loaded):
