@@ -7,6 +7,8 @@ record ``edited_at`` so a later re-import of its pack reports them before overwr
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from desk import textfmt, vocab
 from desk.db import models as m
 from desk.db.packs.schema import validate_fields, variant_rule_problems
+from desk.places import HOME_PREFECTURE
 
 
 class AdminEditError(ValueError):
@@ -57,7 +60,46 @@ def office_rows(session: Session) -> list[dict[str, Any]]:
 
 def office_values(session: Session, office_id: str) -> dict[str, Any]:
     office = session.get(m.Office, office_id)
-    return {name: getattr(office, name) for name in OFFICE_FIELDS}
+    values = {name: getattr(office, name) for name in OFFICE_FIELDS}
+    values["service_area"] = service_area_text(office.service_area)
+    return values
+
+
+def service_area_text(areas) -> str:
+    """One area a line, as staff write it: 神奈川県 / 横須賀市 / 小田原市: 扇町、寿町."""
+    lines = []
+    for a in areas:
+        if a.municipality is None:
+            lines.append(a.prefecture)
+            continue
+        place = a.municipality if a.prefecture == HOME_PREFECTURE else f"{a.prefecture} {a.municipality}"
+        lines.append(place + (f": {'、'.join(a.towns)}" if a.towns else ""))
+    return "\n".join(lines)
+
+
+def parse_service_area(session: Session, text: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """Areas from the text of :func:`service_area_text`; a problem names the line. Municipalities
+    must be known to the geography packs (a ward, a city, a town), prefectures too."""
+    prefectures = set(session.scalars(select(m.Prefecture.name)))
+    known = {(r.prefecture, name) for r in session.scalars(select(m.Municipality))
+             for name in (r.name, r.city) if name}
+    areas, problems = [], []
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = unicodedata.normalize("NFKC", raw).strip()
+        if not line:
+            continue
+        place, _, towns_text = line.partition(":")
+        words = place.split()
+        prefecture = words[0] if words and words[0] in prefectures else HOME_PREFECTURE
+        municipality = " ".join(words[1:] if words and words[0] in prefectures else words) or None
+        towns = [t for t in re.split(r"[、,，\s]+", towns_text) if t] or None
+        if municipality is None and towns:
+            problems.append(f"service_area: {number}行目 町名は市区町村のあとに書いてください（例: 小田原市: 扇町、寿町）")
+        elif municipality is not None and (prefecture, municipality) not in known and prefecture == HOME_PREFECTURE:
+            problems.append(f"service_area: {number}行目 '{municipality}' は神奈川県の市区町村として登録がありません")
+        else:
+            areas.append({"prefecture": prefecture, "municipality": municipality, "towns": towns})
+    return areas, problems
 
 
 def variant_values(session: Session, variant_id: str) -> dict[str, Any]:
@@ -96,6 +138,10 @@ def update_office(make_session: Callable[[], Session], office_id: str, changes: 
                                        where=office_id)
     with make_session() as session, session.begin():
         office = session.get(m.Office, office_id)
+        areas = None
+        if "service_area" in changes:
+            areas, area_problems = parse_service_area(session, changes["service_area"] or "")
+            problems += area_problems
         merged = {name: getattr(office, name) for name in OFFICE_FIELDS} | values
         if not (merged["phone"] or merged["address"] or office.organisation_id):
             problems.append("phone: 電話番号・住所・所属組織のどれかが必要です")
@@ -103,6 +149,8 @@ def update_office(make_session: Callable[[], Session], office_id: str, changes: 
             raise AdminEditError(problems)
         for name, value in values.items():
             setattr(office, name, value)
+        if areas is not None:
+            office.service_area = [m.ServiceArea(position=i, **area) for i, area in enumerate(areas)]
         office.edited_at = now or dt.datetime.now(dt.timezone.utc)
 
 

@@ -85,3 +85,21 @@ def test_rates_and_fee_ranges_are_edited_by_the_pack_rules(catalogue_engine):
     with Session(catalogue_engine) as s:
         values = admin.variant_values(s, "kanagawa.nissan.main")
     assert values["tiers[0].rate_pct"] == 1.5 and values["fees[1]"] == (0.36, 1.52)   # nothing half-saved
+
+
+def test_a_service_area_edit_is_checked_and_changes_referrals(catalogue_engine):
+    make = session_factory(catalogue_engine)
+    with Session(catalogue_engine) as s:
+        text = admin.office_values(s, "kanagawa-cgc.yokosuka")["service_area"]
+    assert text == ""          # the guarantee branches serve by distance: no area recorded
+    with pytest.raises(admin.AdminEditError) as info:
+        admin.update_office(make, "yokosuka-cci", {"service_area": "横須賀市\n横須賀町\n: 扇町"})
+    assert info.value.problems == ["service_area: 2行目 '横須賀町' は神奈川県の市区町村として登録がありません",
+                                   "service_area: 3行目 町名は市区町村のあとに書いてください（例: 小田原市: 扇町、寿町）"]
+    # The chamber of Yokosuka now also covers 三浦市's 南下浦町 towns: a visitor there is referred to it.
+    admin.update_office(make, "yokosuka-cci", {"service_area": "横須賀市\n三浦市: 南下浦町"})
+    with Session(catalogue_engine) as s:
+        assert admin.office_values(s, "yokosuka-cci")["service_area"] == "横須賀市\n三浦市: 南下浦町"
+    intake = read_intake({"municipality": "三浦市", "postal_code": "238-0101"}).intake
+    result = MatchService(OrmSource(make)).match(intake, on=dt.date(2026, 11, 22))
+    assert "yokosuka-cci" in [c["id"] for c in result["contacts"]]

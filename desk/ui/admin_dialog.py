@@ -12,8 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QTableView, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QTableView,
+                               QTabWidget, QVBoxLayout, QWidget)
 from sqlalchemy.orm import Session
 
 from desk import admin, textfmt
@@ -25,7 +25,9 @@ PROGRAM_COLUMNS = (("name", "制度"), ("provider", "提供者"), ("limit", "限
 OFFICE_COLUMNS = (("name", "名称"), ("role", "種類"), ("phone", "電話"), ("address", "所在地"),
                   ("prefecture", "都道府県"), ("as_of", "時点"), ("pack", "データパック"), ("edited", "編集"))
 OFFICE_LABELS = {"name": "名称", "phone": "電話番号", "address": "所在地", "hours": "受付時間", "department": "部署",
-                 "url": "ページのURL"}
+                 "url": "ページのURL",
+                 "service_area": "担当区域（1行に1つ。例: 横須賀市 / 神奈川県 / 小田原市: 扇町、寿町）"}
+MULTILINE = ("service_area",)
 
 
 class _Table(QWidget):
@@ -61,11 +63,15 @@ class EditDialog(QDialog):
         self.setWindowTitle(title)
         self._save = save
         self._parse = parse or (lambda key, text: text)
-        self.editors: dict[str, QLineEdit] = {}
+        self.editors: dict[str, QLineEdit | QPlainTextEdit] = {}
         self.errors: dict[str, QLabel] = {}
         form = QFormLayout(self)
         for key, label in labels.items():
-            editor = QLineEdit(_shown(key, values.get(key)), self)
+            if key in MULTILINE:
+                editor = QPlainTextEdit(_shown(key, values.get(key)), self)
+                editor.setMinimumHeight(110)
+            else:
+                editor = QLineEdit(_shown(key, values.get(key)), self)
             editor.setMinimumWidth(380)
             error = QLabel(self)
             error.setStyleSheet("color: #b00020;")
@@ -86,7 +92,8 @@ class EditDialog(QDialog):
         problems = []
         for key, editor in self.editors.items():
             try:
-                changes[key] = self._parse(key, editor.text().strip())
+                text = editor.toPlainText() if isinstance(editor, QPlainTextEdit) else editor.text()
+                changes[key] = self._parse(key, text.strip())
             except IntakeError as exc:
                 problems.append(f"{key}: {str(exc).split(': ', 1)[-1]}")
         if not problems:

@@ -65,3 +65,18 @@ def test_packs_are_exported_and_reimported_from_the_menu(make_window, tmp_path, 
     monkeypatch.setattr(MainWindow, "ask_pack_files", classmethod(lambda cls, parent: [bad]))
     window.import_action.trigger()
     assert shown and shown[0][0].startswith("取り込めません") and "bad.yaml:2" in shown[0][1]
+
+
+def test_a_service_area_is_edited_in_its_own_box(qtbot, catalogue_engine):
+    dialog = AdminDialog(session_factory(catalogue_engine))
+    qtbot.addWidget(dialog)
+    edit = dialog.edit_office("yokosuka-cci")
+    box = edit.editors["service_area"]
+    assert "横須賀市" in box.toPlainText()
+    box.setPlainText("横須賀市\n横須賀村")
+    edit.accept()
+    assert edit.isVisible() and "2行目 '横須賀村'" in edit.errors["service_area"].text()
+    box.setPlainText("横須賀市\n三浦市: 南下浦町")
+    with qtbot.waitSignal(dialog.changed, timeout=5000):
+        edit.accept()
+    assert dialog.edit_office("yokosuka-cci").editors["service_area"].toPlainText() == "横須賀市\n三浦市: 南下浦町"
