@@ -118,8 +118,25 @@ def save(path: Path, loaded: Loaded) -> None:
     try:
         ensure_private_dir(path.parent)
         atomic_write_bytes(path, data, mode=0o600)
+        _remove_unused_copies(path)
     except OSError:
         pass
+
+
+UNUSED_DAYS = 30
+
+
+def _remove_unused_copies(keep: Path) -> None:
+    # Copies of other databases (a --db used once, a renamed folder) not read for a month.
+    import time
+
+    cutoff = time.time() - UNUSED_DAYS * 86400
+    for other in keep.parent.glob("catalogue-*.pickle"):
+        try:
+            if other != keep and other.stat().st_atime < cutoff and other.stat().st_mtime < cutoff:
+                other.unlink()
+        except OSError:
+            pass
 
 
 def load(path: Path, fingerprint: tuple) -> Loaded | None:

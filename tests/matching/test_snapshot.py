@@ -108,3 +108,14 @@ def test_the_key_follows_the_classes_layout(monkeypatch):
     before = snapshot.snapshot_key(fingerprint)
     monkeypatch.setattr(snapshot, "_LAYOUT", "another layout")
     assert snapshot.snapshot_key(fingerprint) != before
+
+
+def test_copies_unused_for_a_month_are_removed_when_a_copy_is_written(catalogue_engine, cache_file):
+    cache_file.parent.mkdir(parents=True)
+    old, recent = cache_file.parent / "catalogue-old.pickle", cache_file.parent / "catalogue-recent.pickle"
+    old.write_bytes(b"x")
+    recent.write_bytes(b"x")
+    month_ago = __import__("time").time() - 31 * 86400
+    os.utime(old, (month_ago, month_ago))
+    MatchService(OrmSource(session_factory(catalogue_engine), cache_file)).loaded()
+    assert cache_file.exists() and recent.exists() and not old.exists()
