@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QFormLayout, QGridLayout, QHBoxLayout, QLabel,
                                QLineEdit, QListView, QListWidget, QPushButton, QScrollArea, QStackedWidget, QVBoxLayout, QWidget)
 
@@ -136,9 +136,7 @@ class _Field(QWidget):
             self.editor.returnPressed.connect(lambda: focus_next(self.editor))
         elif spec.kind in ("choice", "yesno"):
             self.editor = QComboBox(self)
-            self.editor.addItem(UNSET, None)
-            for key, label in (choices or {}).items():
-                self.editor.addItem(label, key)
+            self._fill_combo(choices or {})
             if len(choices or {}) > 12:
                 # Long lists (業種, 市区町村) are searched by typing any part of the name.
                 self.editor.setEditable(True)
@@ -152,30 +150,59 @@ class _Field(QWidget):
             self.editor = QWidget(self)
             grid = QGridLayout(self.editor)
             grid.setContentsMargins(0, 0, 0, 0)
-            # Two columns only when every label is short; long ones (plans, causes) get a line each.
-            columns = 2 if all(len(label) <= 10 for label in (choices or {}).values()) else 1
-            for i, (key, label) in enumerate((choices or {}).items()):
-                if len(label) <= WRAP_AFTER:
-                    box = QCheckBox(label, self.editor)
-                    grid.addWidget(box, i // columns, i % columns)
-                else:
-                    # A check box cannot wrap its text: a long one (事業再生計画（…）) gets a
-                    # wrapping label beside it that toggles it, so the step never scrolls sideways.
-                    box = QCheckBox(self.editor)
-                    box.setAccessibleName(label)
-                    text = _ToggleLabel(label, box, self.editor)
-                    row = QHBoxLayout()
-                    row.setSpacing(4)
-                    row.addWidget(box, 0, Qt.AlignmentFlag.AlignTop)
-                    row.addWidget(text, 1)
-                    grid.addLayout(row, i // columns, i % columns)
-                box.toggled.connect(self._changed)
-                self.boxes[key] = box
+            self._fill_boxes(choices or {})
         else:  # flag
             self.editor = QCheckBox(spec.label, self)
             self.editor.toggled.connect(self._changed)
         layout.addWidget(self.editor)
         layout.addWidget(self.error)
+
+    def _fill_combo(self, choices: dict[str, str]) -> None:
+        self.editor.addItem(UNSET, None)
+        for key, label in choices.items():
+            self.editor.addItem(label, key)
+
+    def _fill_boxes(self, choices: dict[str, str]) -> None:
+        grid = self.editor.layout()
+        # Two columns only when every label is short; long ones (plans, causes) get a line each.
+        columns = 2 if all(len(label) <= 10 for label in choices.values()) else 1
+        for i, (key, label) in enumerate(choices.items()):
+            if len(label) <= WRAP_AFTER:
+                box = QCheckBox(label, self.editor)
+                grid.addWidget(box, i // columns, i % columns)
+            else:
+                # A check box cannot wrap its text: a long one (事業再生計画（…）) gets a
+                # wrapping label beside it that toggles it, so the step never scrolls sideways.
+                box = QCheckBox(self.editor)
+                box.setAccessibleName(label)
+                text = _ToggleLabel(label, box, self.editor)
+                row = QHBoxLayout()
+                row.setSpacing(4)
+                row.addWidget(box, 0, Qt.AlignmentFlag.AlignTop)
+                row.addWidget(text, 1)
+                grid.addLayout(row, i // columns, i % columns)
+            box.toggled.connect(self._changed)
+            self.boxes[key] = box
+
+    def set_choices(self, choices: dict[str, str]) -> None:
+        """New choices (a pack was imported); what was chosen stays chosen where it still exists."""
+        value, touched = self.value(), self.touched
+        if self.spec.kind in ("choice", "yesno"):
+            with QSignalBlocker(self.editor):
+                self.editor.clear()
+                self._fill_combo(choices)
+        elif self.spec.kind == "multi":
+            grid = self.editor.layout()
+            while grid.count():
+                item = grid.takeAt(0)
+                for widget in ([item.widget()] if item.widget() else
+                               [item.layout().itemAt(i).widget() for i in range(item.layout().count())]):
+                    widget.deleteLater()
+            self.boxes = {}
+            self._fill_boxes(choices)
+        with QSignalBlocker(self):
+            self.set_value([v for v in value if v in choices] if isinstance(value, list) else value)
+        self.touched = touched
 
     def _changed(self, *_args) -> None:
         self.touched = True
@@ -402,6 +429,14 @@ class IntakeStepper(QWidget):
         if page is None:
             page = self._build(index)
         return page
+
+    def set_choices(self, *, municipalities: list[str], plans: dict[str, str]) -> None:
+        """The pickers' lists after a pack import; a step not built yet takes them when built."""
+        self._choices = {"municipality": {m: m for m in municipalities}, "plans": plans}
+        for page in filter(None, self._built):
+            for key, field in page.fields.items():
+                if key in self._choices and field.spec.choices is None:
+                    field.set_choices(self._choices[key])
 
     def build_remaining(self) -> None:
         for index in range(len(PAGES)):

@@ -238,7 +238,13 @@ class MainWindow(QMainWindow):
         return dialog
 
     def catalogue_changed(self) -> None:
-        self._fingerprint = self._service.loaded().fingerprint
+        loaded = self._service.loaded()
+        self._fingerprint = loaded.fingerprint
+        # A pack import may bring other municipalities or plans: the pickers follow.
+        self.stepper.set_choices(municipalities=loaded.places.municipality_names(),
+                                 plans={p.id: p.name for p in loaded.catalogue.plans.values()})
+        self._questions = {q.id: (q.text, q.type) for q in loaded.catalogue.questions.values()}
+        self.stepper.questions.remember(self._questions)
         self.refresh_data_status()
         self.update_results()
 

@@ -205,3 +205,22 @@ def test_a_long_choice_wraps_and_its_text_toggles_the_box(qtbot, make_window):
     with qtbot.waitSignal(field.changed, timeout=2000):
         qtbot.mouseClick(label, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
     assert box.isChecked() and long_keys[0] in window.stepper.intake_data()["plans"]
+
+
+def test_pickers_follow_new_choices_and_keep_what_was_chosen(qtbot, make_window):
+    window = make_window()
+    stepper = window.stepper
+    choose(window, "municipality", "横須賀市")
+    stepper.field("plans").boxes["bcp"].setChecked(True)
+    before = stepper.intake_data()
+    municipalities = [stepper.field("municipality").editor.itemData(i)
+                      for i in range(1, stepper.field("municipality").editor.count())]
+    plans = {key: box.text() or box.accessibleName() for key, box in stepper.field("plans").boxes.items()}
+    stepper.set_choices(municipalities=municipalities + ["新しい町"], plans={**plans, "new_plan": "新しい計画の認定"})
+    assert stepper.field("municipality").editor.findData("新しい町") > 0
+    assert "new_plan" in stepper.field("plans").boxes
+    assert stepper.intake_data() == before                          # 横須賀市 and bcp still chosen
+    stepper.set_choices(municipalities=[m for m in municipalities if m != "横須賀市"],
+                        plans={k: v for k, v in plans.items() if k != "bcp"})
+    data = stepper.intake_data()
+    assert "municipality" not in data and data.get("plans") == []   # gone from the lists: no longer chosen
