@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from desk import vocab
 from desk.db import models as m
-from desk.fiscal import fiscal_year, in_force, is_stale
+from desk.fiscal import in_force, is_stale
 
 
 def list_programs(session: Session, *, provider: str | None = None, on: dt.date | None = None,
@@ -109,33 +109,8 @@ def variant_dict(v: m.Variant, program: m.Program, on: dt.date) -> dict[str, Any
     }
 
 
-def kanagawa_municipality_names(session: Session) -> list[str]:
-    """Municipalities and wards in catalogue order, for the intake form's picker."""
-    return list(session.scalars(select(m.Municipality.name).where(m.Municipality.prefecture == "神奈川県")
-                                .order_by(m.Municipality.position)))
-
-
-def questions(session: Session) -> dict[str, tuple[str, str]]:
-    """Program-specific questions: id -> (text, type)."""
-    return {q.id: (q.text, q.type) for q in session.scalars(select(m.Question))}
-
-
-def plan_names(session: Session) -> dict[str, str]:
-    return {p.id: p.name for p in session.scalars(select(m.Plan).order_by(m.Plan.pack_id, m.Plan.id))}
-
-
 def provider_ids(session: Session) -> list[str]:
     return list(session.scalars(select(m.Provider.id).order_by(m.Provider.id)))
-
-
-def pack_summaries(session: Session, on: dt.date | None = None) -> list[dict[str, Any]]:
-    """The packs the database runs on, for the status bar and `desk db check`."""
-    today = on or dt.date.today()
-    return [{
-        "id": p.id, "title": p.title, "version": p.version, "as_of": _iso(p.as_of), "fiscal_year": p.fiscal_year,
-        "stale": p.fiscal_year is not None and p.fiscal_year < fiscal_year(today),
-        "imported_at": p.imported_at.isoformat(timespec="seconds"), "checksum": p.checksum,
-    } for p in session.scalars(select(m.DataPack).order_by(m.DataPack.id))]
 
 
 def describe_uses(uses: list[str]) -> str:

@@ -61,10 +61,6 @@ def record_consultation(make_session: Callable[[], Session], **kwargs: Any) -> R
     return logbook.record(OrmLogWriter(make_session), **kwargs)
 
 
-def forget_consultation(make_session: Callable[[], Session], consultation_id: str) -> None:
-    OrmLogWriter(make_session).delete(consultation_id)
-
-
 # --- the log: search, counts, CSV ---------------------------------------------------------
 
 CSV_COLUMNS = (("reference_no", "受付番号"), ("created_at", "日時"), ("window_name", "窓口"), ("staff_name", "担当"),

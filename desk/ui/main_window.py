@@ -55,9 +55,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         loaded = self._service.loaded()
         self._fingerprint = loaded.fingerprint
-        municipalities = loaded.places.municipality_names()
-        plans = {p.id: p.name for p in loaded.catalogue.plans.values()}
-        questions = {q.id: (q.text, q.type) for q in loaded.catalogue.questions.values()}
+        municipalities, plans, questions = _pickers(loaded)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         title = QLabel("日産自動車の車両生産終了等に伴う中小企業向け特別相談窓口", left)
@@ -241,9 +239,8 @@ class MainWindow(QMainWindow):
         loaded = self._service.loaded()
         self._fingerprint = loaded.fingerprint
         # A pack import may bring other municipalities or plans: the pickers follow.
-        self.stepper.set_choices(municipalities=loaded.places.municipality_names(),
-                                 plans={p.id: p.name for p in loaded.catalogue.plans.values()})
-        self._questions = {q.id: (q.text, q.type) for q in loaded.catalogue.questions.values()}
+        municipalities, plans, self._questions = _pickers(loaded)
+        self.stepper.set_choices(municipalities=municipalities, plans=plans)
         self.stepper.questions.remember(self._questions)
         self.refresh_data_status()
         self.update_results()
@@ -427,3 +424,9 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(finished)
         dialog.open()
         return dialog
+
+
+def _pickers(loaded) -> tuple[list[str], dict[str, str], dict[str, tuple[str, str]]]:
+    """What the form offers from the catalogue: municipalities, plans, program questions."""
+    return (loaded.places.municipality_names(), {p.id: p.name for p in loaded.catalogue.plans.values()},
+            {q.id: (q.text, q.type) for q in loaded.catalogue.questions.values()})
