@@ -14,7 +14,8 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, mode: int =
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        os.fchmod(fd, mode)
+        if hasattr(os, "fchmod"):  # POSIX (Windows has it from Python 3.13; there the folder's ACL decides)
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
