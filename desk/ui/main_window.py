@@ -209,7 +209,9 @@ class MainWindow(QMainWindow):
 
     # --- window layout: state, kept apart from preferences (window.ini beside settings.json) ---
     def _window_state(self) -> QSettings:
-        return QSettings(str(paths.get().config_dir / "window.ini"), QSettings.Format.IniFormat)
+        # The config folder also holds settings.json (staff name, device id): private like it.
+        folder = paths.ensure_private_dir(paths.get().config_dir)
+        return QSettings(str(folder / "window.ini"), QSettings.Format.IniFormat)
 
     def restore_layout(self) -> None:
         state = self._window_state()
