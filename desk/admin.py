@@ -121,14 +121,18 @@ def variant_labels(session: Session, variant_id: str) -> dict[str, str]:
               "grace_months": "据置期間（例: 1年）"}
     previous = 0
     for i, tier in enumerate(variant.rate_tiers):
-        span = f"{textfmt.months(previous)}超{textfmt.months(tier.max_months)}以内" if previous and tier.max_months \
-            else (f"{textfmt.months(tier.max_months)}以内" if tier.max_months else
-                  (f"{textfmt.months(previous)}超" if previous else "全期間"))
-        labels[f"tiers[{i}].rate_pct"] = f"利率 %（{span}）"
+        labels[f"tiers[{i}].rate_pct"] = f"利率 %（{_term_span(previous, tier.max_months)}）"
         previous = tier.max_months or previous
     for i, fee in enumerate(variant.guarantee_fees):
         labels[f"fees[{i}]"] = f"保証料率 %（{fee.label or '全体'}、例: 0.45〜1.52）"
     return labels
+
+
+def _term_span(after: int, up_to: int | None) -> str:
+    """A rate tier's terms in words: 2年以内, 2年超5年以内, 5年超, 全期間."""
+    if up_to is None:
+        return f"{textfmt.months(after)}超" if after else "全期間"
+    return f"{textfmt.months(after)}超{textfmt.months(up_to)}以内" if after else f"{textfmt.months(up_to)}以内"
 
 
 def update_office(make_session: Callable[[], Session], office_id: str, changes: dict[str, Any],

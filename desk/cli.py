@@ -14,6 +14,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -154,17 +155,8 @@ def _store(args: argparse.Namespace):
     """The database for the quick commands (match, referral, the app): see desk.store."""
     from desk.store import Store
 
-    url = _database_url(args)
-    try:
-        store = Store.open(url)
-    except OSError as exc:
-        raise CliError(f"データベースを開けません（{_short(exc)}）") from exc
-    except Exception as exc:
-        from desk.db.packs.schema import PackInvalid
-
-        if isinstance(exc, PackInvalid):
-            raise CliError(f"同梱データパックを読めません:\n{exc}") from exc
-        raise
+    with _opening_database():
+        store = Store.open(_database_url(args))
     for warning in store.warnings:
         print(f"desk: 警告: {warning}", file=sys.stderr)
     return store
@@ -173,18 +165,28 @@ def _store(args: argparse.Namespace):
 def _engine(args: argparse.Namespace, *, ready: bool = True):
     from desk.db import engine as db_engine
     from desk.db import setup
-    from desk.db.packs.schema import PackInvalid
 
-    url = _database_url(args)
-    try:
-        engine = db_engine.make_engine(url)
+    with _opening_database():
+        engine = db_engine.make_engine(_database_url(args))
         if ready:
             setup.ensure_ready(engine)
-    except PackInvalid as exc:
-        raise CliError(f"同梱データパックを読めません:\n{exc}") from exc
+    return engine
+
+
+@contextmanager
+def _opening_database():
+    """Opening (and on first run filling) the database: a locked file or a broken bundled pack
+    is a one-line message."""
+    try:
+        yield
     except OSError as exc:
         raise CliError(f"データベースを開けません（{_short(exc)}）") from exc
-    return engine
+    except Exception as exc:
+        from desk.db.packs.schema import PackInvalid  # the pack reader: not on the quick path
+
+        if isinstance(exc, PackInvalid):
+            raise CliError(f"同梱データパックを読めません:\n{exc}") from exc
+        raise
 
 
 def _short(exc: BaseException) -> str:

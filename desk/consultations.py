@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from desk import logbook, vocab
 from desk.db import models as m
-from desk.logbook import JST, Recorded
+from desk.logbook import JST, Recorded, as_utc
 
 
 class OrmLogWriter:
@@ -79,9 +79,11 @@ def search_consultations(make_session: Callable[[], Session], *, text: str | Non
             m.Consultation.reference_no, m.Consultation.business_name, m.Consultation.municipality,
             m.Consultation.staff_name))))
     if since:
-        stmt = stmt.where(m.Consultation.created_at >= _utc(dt.datetime.combine(since, dt.time(), JST)))
+        # SQLite keeps the UTC wall time without a zone: compare in UTC, not in Japanese time.
+        stmt = stmt.where(m.Consultation.created_at >= as_utc(dt.datetime.combine(since, dt.time(), JST)))
     if until:
-        stmt = stmt.where(m.Consultation.created_at < _utc(dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), JST)))
+        day_after = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), JST)
+        stmt = stmt.where(m.Consultation.created_at < as_utc(day_after))
     with make_session() as session:
         rows = session.scalars(stmt).all()
         return [{
@@ -97,14 +99,8 @@ def search_consultations(make_session: Callable[[], Session], *, text: str | Non
         } for r in rows]
 
 
-def _utc(moment: dt.datetime) -> dt.datetime:
-    # SQLite keeps the UTC wall time without a zone: compare in UTC, not in Japanese time.
-    return moment.astimezone(dt.timezone.utc)
-
-
 def _as_jst(moment: dt.datetime) -> dt.datetime:
-    # SQLite returns naive datetimes (stored in UTC); PostgreSQL returns aware ones.
-    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)).astimezone(JST)
+    return as_utc(moment).astimezone(JST)
 
 
 def counts(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:

@@ -28,6 +28,15 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, mode: int =
     return target
 
 
+def create_private_file(path: Path) -> None:
+    """An empty file readable by the user alone, in a private folder, unless it exists."""
+    from desk.paths import ensure_private_dir
+
+    ensure_private_dir(path.parent)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
 def atomic_write_text(path: str | os.PathLike[str], text: str, *, mode: int = 0o600) -> Path:
     return atomic_write_bytes(path, text.encode("utf-8"), mode=mode)
 

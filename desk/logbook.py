@@ -42,6 +42,11 @@ class LogWriter(Protocol):
         """Clear visitors' names and phones from records made before ``before``; how many."""
 
 
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A stored time in UTC: SQLite gives back the UTC wall time without a zone, PostgreSQL an aware time."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
+
+
 def device_id(settings: Settings) -> str:
     """This machine's id, created and saved on first use."""
     value = settings.get("device_id")

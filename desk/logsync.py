@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from desk.db import models as m
 from desk.fileio import atomic_write_text
+from desk.logbook import as_utc
 
 FORMAT = "desk-log/1"
 COLUMNS = ("id", "reference_no", "created_at", "evaluated_on", "device_id", "window_name", "staff_name",
@@ -44,17 +45,12 @@ class ImportReport:
     conflicts: list[str] = field(default_factory=list)      # what differs, one line each
 
 
-def _utc(moment: dt.datetime) -> dt.datetime:
-    # SQLite returns the UTC wall time without a zone; PostgreSQL an aware time.
-    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
-
-
 def _record_dict(row: m.Consultation, *, personal: bool) -> dict[str, Any]:
     out = {}
     for name in COLUMNS:
         value = getattr(row, name)
         if name == "created_at":
-            value = _utc(value).isoformat()
+            value = as_utc(value).isoformat()
         elif name == "evaluated_on":
             value = value.isoformat()
         elif name in PERSONAL and not personal:

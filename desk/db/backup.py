@@ -20,6 +20,7 @@ from pathlib import Path
 from desk import paths
 from desk.db.migrations import HEAD_REVISION
 from desk.db.urls import plain_sqlite_file
+from desk.fileio import create_private_file
 
 KEEP = 10
 SUFFIX = ".sqlite3"
@@ -57,8 +58,7 @@ def backup(url: str, reason: str, *, keep: int = KEEP, folder: Path | None = Non
     target = folder / f"desk-{stamp}-{_safe(reason)}{SUFFIX}"
     temporary = folder / f".{target.name}.tmp"
     _clean_temporaries(folder)
-    fd = os.open(temporary, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    os.close(fd)
+    create_private_file(temporary)
     try:
         source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=10)
         try:
@@ -104,9 +104,7 @@ def restore(url: str, backup_file: Path) -> Path | None:
     safety = backup(url, "before-restore")
     source = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
     try:
-        paths.ensure_private_dir(target_path.parent)
-        if not target_path.exists():
-            os.close(os.open(target_path, os.O_CREAT | os.O_WRONLY, 0o600))
+        create_private_file(target_path)
         destination = sqlite3.connect(target_path, timeout=10)
         try:
             # The backup API writes the pages in one transaction: other processes see the old

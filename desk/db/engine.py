@@ -7,7 +7,6 @@ readable by the user alone because it holds consultation records.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,9 +14,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from desk import paths
 from desk.db.quick import BUSY_TIMEOUT_MS, apply_pragmas
 from desk.db.urls import resolve_database_url, sqlite_url
+from desk.fileio import create_private_file
 
 __all__ = ["BUSY_TIMEOUT_MS", "make_engine", "resolve_database_url", "session_factory", "sqlite_path", "sqlite_url"]
 
@@ -32,7 +31,7 @@ def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite files are created private and tuned for a desktop."""
     db_path = sqlite_path(url)
     if db_path is not None:
-        _create_private_file(db_path)
+        create_private_file(db_path)
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
     elif url.startswith("sqlite"):
         engine = create_engine(url)
@@ -64,8 +63,3 @@ def _sqlite_begin(connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _create_private_file(path: Path) -> None:
-    paths.ensure_private_dir(path.parent)
-    if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)

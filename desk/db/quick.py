@@ -118,9 +118,7 @@ def _stored(name: str, value: Any) -> Any:
     if name in _JSON_COLUMNS:
         return json.dumps(value)
     if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+        return logbook.as_utc(value).strftime("%Y-%m-%d %H:%M:%S.%f")
     if isinstance(value, dt.date):
         return value.isoformat()
     return value

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -171,10 +170,3 @@ def default_path(database_url: str) -> Path:
 
     name = f"{zlib.crc32(database_url.encode()):08x}"   # the header tells databases apart; this keeps them apart
     return paths.get().data_dir / "cache" / f"catalogue-{name}.pickle"
-
-
-def remove(path: Path) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass

@@ -366,7 +366,7 @@ class IntakeStepper(QWidget):
 
     Only the first step is built with the window; the others are built on their first
     visit (or when a file fills them, or a message names one of their fields), and in
-    idle time after the window is shown (:meth:`build_remaining`). A step not yet
+    idle time after the window is shown (:meth:`build_next_when_idle`). A step not yet
     built holds no input, so it adds nothing to the intake.
     """
 
@@ -437,10 +437,6 @@ class IntakeStepper(QWidget):
             for key, field in page.fields.items():
                 if key in self._choices and field.spec.choices is None:
                     field.set_choices(self._choices[key])
-
-    def build_remaining(self) -> None:
-        for index in range(len(PAGES)):
-            self.page(index)
 
     def build_next_when_idle(self) -> None:
         """Build the next step not yet built, one per turn of the event loop, so typing
