@@ -33,10 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="desk", description="融資相談窓口デスク: 引数なしでアプリを起動します。")
     parser.add_argument("--version", action="version", version=f"desk {__version__}")
-    parser.add_argument("--db", metavar="PATH|URL", help="使うデータベース（SQLite のファイルか URL）")
-    parser.add_argument("--basedir", metavar="DIR", help="データと設定をこのフォルダの下に置く")
-    parser.add_argument("--exit-when-ready", action="store_true",
-                        help="アプリを起動し、画面と最初の結果が表示されたら終了する（動作確認・計測用）")
+    _add_app_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("programs", help="融資制度の一覧")
@@ -104,9 +101,36 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"日付は YYYY-MM-DD で指定してください: {text!r}") from None
 
 
+def _add_app_options(parser: argparse.ArgumentParser) -> None:
+    """The options of the bare `desk` (the app), which every command also takes."""
+    parser.add_argument("--db", metavar="PATH|URL", help="使うデータベース（SQLite のファイルか URL）")
+    parser.add_argument("--basedir", metavar="DIR", help="データと設定をこのフォルダの下に置く")
+    parser.add_argument("--exit-when-ready", action="store_true",
+                        help="アプリを起動し、画面と最初の結果が表示されたら終了する（動作確認・計測用）")
+    parser.add_argument("--exit-when-loaded", action="store_true",
+                        help="アプリを起動し、判定の仕組みまで読み込んだら終了する（動作確認・計測用）")
+
+
+def _parse_app_start(argv: list[str]) -> argparse.Namespace | None:
+    """The bare `desk` and its options, without building every command's parser (a few
+    milliseconds of the app's start); None when ``argv`` names a command or asks for help."""
+    if any(arg in ("-h", "--help", "--version") for arg in argv):
+        return None
+    parser = argparse.ArgumentParser(prog="desk", add_help=False, exit_on_error=False)
+    _add_app_options(parser)
+    try:
+        args, rest = parser.parse_known_args(argv)
+    except argparse.ArgumentError:
+        return None   # the full parser says what is wrong
+    if rest:
+        return None
+    args.command = None
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = _parse_app_start(argv) or build_parser().parse_args(argv)
     paths.init(args.basedir)
     try:
         if args.command is None:
@@ -499,10 +523,15 @@ def _start_app(args: argparse.Namespace) -> int:
             os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")):
         raise CliError("画面（ディスプレイ）がないためアプリを起動できません。"
                        "コマンドは desk --help をご覧ください（例: desk programs）。")
+    import gc
+
+    # Start-up makes next to no garbage, but enough objects to set off a dozen collections
+    # (each walks everything made so far): none until the window is up (desk.ui.app.run_app).
+    gc.disable()
     store = _store(args)
     from desk.ui.app import run_app  # Qt is loaded only here
 
-    return run_app(store=store, exit_when_ready=args.exit_when_ready)
+    return run_app(store=store, exit_when_ready=args.exit_when_ready, exit_when_loaded=args.exit_when_loaded)
 
 
 COMMANDS = {

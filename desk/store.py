@@ -4,7 +4,8 @@ A :class:`Store` hands out what the app and the commands need: the match service
 the consultation-log writer, and ORM sessions for everything else (the admin
 screens, the log, imports). For a SQLite file at the current revision the first two
 run on the stdlib quick path (:mod:`desk.db.quick`) and SQLAlchemy is imported only
-when a session is first asked for; otherwise everything goes through the ORM.
+when a session is first asked for; otherwise everything goes through the ORM. The
+engine itself (the catalogue and the matching modules) loads on the first match.
 """
 
 from __future__ import annotations
@@ -14,16 +15,17 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desk import cache
 from desk.db.location import network_share_warning
 from desk.db.quick import QuickSource, QuickSqlite
 from desk.db.urls import plain_sqlite_file
-from desk.logbook import LogWriter
-from desk.matching import snapshot
-from desk.matching.service import MatchService
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
+
+    from desk.logbook import LogWriter
+    from desk.matching.service import MatchService
 
 
 class Store:
@@ -32,7 +34,7 @@ class Store:
         self.url = url
         self._engine = engine
         self._quick = quick
-        self._cache_file = cache_file or snapshot.default_path(url)
+        self._cache_file = cache_file or cache.catalogue_file(url)
         self._lock = threading.Lock()
         self._sessionmaker: Any = None
         path = plain_sqlite_file(url)
@@ -45,7 +47,7 @@ class Store:
         :func:`desk.db.setup.ensure_ready`)."""
         path = plain_sqlite_file(url)
         quick = QuickSqlite.open(path) if path else None
-        if quick is not None and snapshot.is_ready(quick.fingerprint()):
+        if quick is not None and cache.is_ready(quick.fingerprint()):
             return cls(url, quick=quick)
         if quick is not None:
             quick.close()
@@ -88,8 +90,20 @@ class Store:
 
         return OrmSource(self.make_session, self._cache_file)
 
+    @property
+    def first_view_file(self) -> Path:
+        return cache.first_view_file(self.url)
+
+    def fingerprint(self) -> tuple:
+        """The catalogue's fingerprint now (one query; it changes with an import or an admin edit)."""
+        if self._quick is not None:
+            return self._quick.fingerprint()
+        return self.matcher.fingerprint()
+
     @cached_property
     def matcher(self) -> MatchService:
+        from desk.matching.service import MatchService
+
         if self._quick is not None:
             return MatchService(QuickSource(self._quick, self._cache_file, self._orm_source))
         return MatchService(self._orm_source())

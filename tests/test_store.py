@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from desk import admin
+from desk import admin, cache
 from desk.db import urls
 from desk.intake import read_intake
 from desk.store import Store
@@ -70,6 +70,27 @@ def test_db_upgrade_and_import_leave_a_current_copy(tmp_path):
     db = tmp_path / "d.sqlite3"
     assert main(["--db", str(db), "db", "upgrade"]) == 0
     store = Store.open(urls.sqlite_url(db))
-    fingerprint = store.matcher._source.fingerprint()
-    assert snapshot.load(snapshot.default_path(store.url), fingerprint) is not None
+    fingerprint = store.fingerprint()
+    assert snapshot.load(cache.catalogue_file(store.url), fingerprint) is not None
     store.close()
+
+
+def test_the_app_is_ready_before_the_engine_is_loaded(tmp_path):
+    """`desk` shows its window and first results without the catalogue or the engine (the
+    first view), and loads them right after; the first start of a day makes the view."""
+    base = tmp_path / "base"
+    script = ("import sys\nfrom desk.cli import main\ncode = main(sys.argv[1:])\n"
+              "print(sorted(m for m in ('desk.matching.engine', 'desk.matching.snapshot', 'sqlalchemy')"
+              " if m in sys.modules))\nsys.exit(code)\n")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+
+    def start(flag: str) -> str:
+        run = subprocess.run([sys.executable, "-c", script, "--basedir", str(base), flag], cwd=REPO, env=env,
+                             capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, run.stderr
+        return run.stdout.strip()
+
+    assert _run("db", "upgrade", basedir=base).returncode == 0
+    assert start("--exit-when-ready") == "['desk.matching.engine', 'desk.matching.snapshot']"   # the day's first
+    assert start("--exit-when-ready") == "[]"
+    assert start("--exit-when-loaded") == "['desk.matching.engine', 'desk.matching.snapshot']"

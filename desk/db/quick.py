@@ -18,12 +18,14 @@ import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from desk import logbook
+from desk.cache import FINGERPRINT_SQL
 from desk.db.migrations import HEAD_REVISION
-from desk.matching import snapshot
-from desk.matching.snapshot import Loaded
+
+if TYPE_CHECKING:
+    from desk.logbook import Recorded
+    from desk.matching.snapshot import Loaded
 
 BUSY_TIMEOUT_MS = 10_000
 CONSULTATION_COLUMNS = ("id", "reference_no", "created_at", "evaluated_on", "device_id", "window_name", "staff_name",
@@ -79,10 +81,12 @@ class QuickSqlite:
         self._connection.close()
 
     def fingerprint(self) -> tuple:
-        return tuple(self._connection.execute(snapshot.FINGERPRINT_SQL).fetchall())
+        return tuple(self._connection.execute(FINGERPRINT_SQL).fetchall())
 
     # --- the consultation log ---
-    def try_insert(self, values: dict[str, Any], prefix: str) -> logbook.Recorded | None:
+    def try_insert(self, values: dict[str, Any], prefix: str) -> Recorded | None:
+        from desk import logbook
+
         c = self._connection
         # IMMEDIATE takes the write lock before reading the last number: two processes cannot
         # read the same one.
@@ -118,7 +122,9 @@ def _stored(name: str, value: Any) -> Any:
     if name in _JSON_COLUMNS:
         return json.dumps(value)
     if isinstance(value, dt.datetime):
-        return logbook.as_utc(value).strftime("%Y-%m-%d %H:%M:%S.%f")
+        from desk.logbook import as_utc
+
+        return as_utc(value).strftime("%Y-%m-%d %H:%M:%S.%f")
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
@@ -137,6 +143,8 @@ class QuickSource:
         return self._quick.fingerprint()
 
     def load(self, fingerprint: tuple) -> Loaded:
+        from desk.matching import snapshot
+
         cached = snapshot.load(self._cache_file, fingerprint)
         if cached is not None:
             return cached

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, selectinload
 
+from desk import cache
 from desk.db import models as m
 from desk.matching import snapshot
 from desk.matching.domain import (Catalogue, DocumentInfo, Fee, FeeAdjustment, PlanInfo, Provider, QuestionInfo,
@@ -45,13 +46,13 @@ class OrmSource:
                 return cached
         with self._make_session() as session:
             loaded = load_all(session, fingerprint)
-        if self._cache_file is not None and snapshot.is_ready(fingerprint):
+        if self._cache_file is not None and cache.is_ready(fingerprint):
             snapshot.save(self._cache_file, loaded)
         return loaded
 
 
 def fingerprint(session: Session) -> tuple:
-    return tuple(tuple(row) for row in session.execute(text(snapshot.FINGERPRINT_SQL)))
+    return tuple(tuple(row) for row in session.execute(text(cache.FINGERPRINT_SQL)))
 
 
 def load_all(session: Session, fingerprint: tuple) -> Loaded:

@@ -34,6 +34,9 @@ class MatchService:
         self._loaded: Loaded | None = None
         self._lock = threading.Lock()
 
+    def fingerprint(self) -> tuple:
+        return self._source.fingerprint()
+
     def loaded(self) -> Loaded:
         fingerprint = self._source.fingerprint()
         with self._lock:

@@ -21,20 +21,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from desk import fiscal
+from desk import cache, fiscal
 from desk.fileio import atomic_write_bytes
 from desk.matching import domain, referrals
 from desk.places import MunicipalityRow, PlaceIndex, PostalRow, PrefectureRow
-
-# What makes a catalogue "the same": packs as imported, and the latest admin edit.
-# Plain SQL both for SQLAlchemy (text()) and for the stdlib sqlite3 quick path, so the
-# two compute the same fingerprint for the same SQLite file.
-FINGERPRINT_SQL = (
-    "SELECT 'pack', id, checksum, imported_at FROM data_pack"
-    " UNION ALL SELECT 'edit', 'program', NULL, max(edited_at) FROM program"
-    " UNION ALL SELECT 'edit', 'variant', NULL, max(edited_at) FROM variant"
-    " UNION ALL SELECT 'edit', 'office', NULL, max(edited_at) FROM office"
-    " ORDER BY 1, 2")
 
 MAGIC = b"desk-catalogue-snapshot\n"
 
@@ -66,11 +56,6 @@ def pack_summaries(packs: tuple[PackInfo, ...], on: dt.date) -> list[dict[str, A
         "fiscal_year": p.fiscal_year, "stale": p.fiscal_year is not None and p.fiscal_year < fiscal.fiscal_year(on),
         "imported_at": p.imported_at.isoformat(timespec="seconds"), "checksum": p.checksum,
     } for p in sorted(packs, key=lambda p: p.id)]
-
-
-def is_ready(fingerprint: tuple) -> bool:
-    """A catalogue fingerprint of a database that holds packs."""
-    return any(row[0] == "pack" for row in fingerprint)
 
 
 # --- the copy on disk ---------------------------------------------------------------------
@@ -117,25 +102,9 @@ def save(path: Path, loaded: Loaded) -> None:
     try:
         ensure_private_dir(path.parent)
         atomic_write_bytes(path, data, mode=0o600)
-        _remove_unused_copies(path)
+        cache.remove_unused(path)
     except OSError:
         pass
-
-
-UNUSED_DAYS = 30
-
-
-def _remove_unused_copies(keep: Path) -> None:
-    # Copies of other databases (a --db used once, a renamed folder) not read for a month.
-    import time
-
-    cutoff = time.time() - UNUSED_DAYS * 86400
-    for other in keep.parent.glob("catalogue-*.pickle"):
-        try:
-            if other != keep and other.stat().st_atime < cutoff and other.stat().st_mtime < cutoff:
-                other.unlink()
-        except OSError:
-            pass
 
 
 def load(path: Path, fingerprint: tuple) -> Loaded | None:
@@ -161,12 +130,3 @@ def _with_shape_keys(catalogue: domain.Catalogue) -> domain.Catalogue:
     # (the pickle does keep the sharing the keys are made of).
     return replace(catalogue, variants=tuple(replace(v, shape_key=domain.shape_key(v)) for v in catalogue.variants))
 
-
-def default_path(database_url: str) -> Path:
-    """Where the copy of this database's catalogue lives (one file per database)."""
-    import zlib
-
-    from desk import paths
-
-    name = f"{zlib.crc32(database_url.encode()):08x}"   # the header tells databases apart; this keeps them apart
-    return paths.get().data_dir / "cache" / f"catalogue-{name}.pickle"

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QFormLayout, QGridLayout, QHBoxLayout, QLabel,
                                QLineEdit, QListView, QListWidget, QPushButton, QScrollArea, QStackedWidget, QVBoxLayout, QWidget)
 
 from desk import vocab
-from desk.sales import shift_month
-from desk.ui.sales_calculator import SalesCalculator
+
+if TYPE_CHECKING:
+    from desk.ui.sales_calculator import SalesCalculator
 
 UNSET = "（未入力）"
 YES_NO = {"true": "はい", "false": "いいえ"}
@@ -121,11 +122,7 @@ class _Field(QWidget):
         self.touched = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.error = QLabel(self)
-        self.error.setObjectName("fieldError")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020;")
-        self.error.hide()
+        self._error: QLabel | None = None   # made with the first message
         self.editor: QWidget
         self.boxes: dict[str, QCheckBox] = {}
         if spec.kind == "text":
@@ -155,7 +152,6 @@ class _Field(QWidget):
             self.editor = QCheckBox(spec.label, self)
             self.editor.toggled.connect(self._changed)
         layout.addWidget(self.editor)
-        layout.addWidget(self.error)
 
     def _fill_combo(self, choices: dict[str, str]) -> None:
         self.editor.addItem(UNSET, None)
@@ -238,9 +234,22 @@ class _Field(QWidget):
         else:
             self.editor.setChecked(bool(value))
 
+    @property
+    def error(self) -> QLabel:
+        """The line under the field that says, in words, what is wrong with it."""
+        if self._error is None:
+            self._error = QLabel(self)
+            self._error.setObjectName("fieldError")
+            self._error.setWordWrap(True)
+            self._error.setStyleSheet("color: #b00020;")
+            self._error.hide()
+            self.layout().addWidget(self._error)
+        return self._error
+
     def show_error(self, message: str | None) -> None:
-        self.error.setText(message or "")
-        self.error.setVisible(bool(message))
+        if message or self._error is not None:
+            self.error.setText(message or "")
+            self.error.setVisible(bool(message))
 
 
 class IntakePage(QWidget):
@@ -278,7 +287,10 @@ class IntakePage(QWidget):
 
 class QuestionsPanel(QWidget):
     """The program-specific questions the current results wait on, asked on the 確認 page.
-    Answers already given stay when the list of open questions changes."""
+    Answers already given stay when the list of open questions changes.
+
+    The list follows every result, but its rows are made only when the panel is shown
+    (or :meth:`editor` asks for one): most results never reach the 確認 page."""
 
     changed = Signal()
 
@@ -287,6 +299,8 @@ class QuestionsPanel(QWidget):
         self._answers: dict[str, Any] = {}
         self._editors: dict[str, QWidget] = {}
         self._asked: list[str] = []
+        self._wanted: list[tuple[str, str, str]] = []
+        self._rows_made = True
         self._known: dict[str, tuple[str, str]] = {}   # every question id -> (text, type)
         self._layout = QFormLayout(self)
         self.empty = QLabel("追加の質問はありません。", self)
@@ -300,6 +314,25 @@ class QuestionsPanel(QWidget):
         if ids == self._asked:
             return
         self._asked = ids
+        self._wanted = wanted
+        self._rows_made = False
+        if self.isVisible():
+            self._make_rows()
+
+    def editor(self, qid: str) -> QWidget:
+        """The answer box of a question asked now."""
+        self._make_rows()
+        return self._editors[qid]
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's virtual
+        self._make_rows()
+        super().showEvent(event)
+
+    def _make_rows(self) -> None:
+        if self._rows_made:
+            return
+        self._rows_made = True
+        wanted = self._wanted
         while self._layout.rowCount():
             self._layout.removeRow(0)
         self._editors = {}
@@ -378,10 +411,11 @@ class IntakeStepper(QWidget):
         self._choices = {"municipality": {m: m for m in municipalities}, "plans": plans}
         self._built: list[IntakePage | None] = [None] * len(PAGES)
         self._page_of = {spec.key: i for i, (_title, specs) in enumerate(PAGES) for spec in specs}
-        # The calculator and the questions live on later steps but are used from the start
-        # (the questions follow every result): made now, placed when their step is built.
-        self.sales = SalesCalculator(today=today or dt.date.today(), criteria=criteria)
-        self.sales.changed.connect(self.changed)
+        # The questions live on the last step but follow every result from the start: made
+        # now, placed when their step is built. The calculator is made with its step.
+        self._today = today or dt.date.today()
+        self._criteria = criteria
+        self._sales: SalesCalculator | None = None
         self.questions = QuestionsPanel()
         self.questions.changed.connect(self.changed)
         # The steps run across the top, so a step's page gets the pane's whole width (the sales
@@ -420,6 +454,16 @@ class IntakeStepper(QWidget):
         self.go_to(0)
 
     @property
+    def sales(self) -> SalesCalculator:
+        """The monthly sales calculator of the 売上 step (made on first use)."""
+        if self._sales is None:
+            from desk.ui.sales_calculator import SalesCalculator
+
+            self._sales = SalesCalculator(today=self._today, criteria=self._criteria)
+            self._sales.changed.connect(self.changed)
+        return self._sales
+
+    @property
     def pages(self) -> list[IntakePage]:
         """Every step, built."""
         return [self.page(i) for i in range(len(PAGES))]
@@ -444,7 +488,7 @@ class IntakeStepper(QWidget):
         for index, page in enumerate(self._built):
             if page is None:
                 self._build(index)
-                QTimer.singleShot(0, self.build_next_when_idle)
+                QTimer.singleShot(0, self, self.build_next_when_idle)
                 return
 
     def _build(self, index: int) -> IntakePage:
@@ -490,7 +534,7 @@ class IntakeStepper(QWidget):
         answers = self.questions.answers()
         if answers:
             data["answers"] = answers
-        figures = self.sales.monthly_sales()
+        figures = self._sales.monthly_sales() if self._sales is not None else None
         if figures:
             data["monthly_sales"] = figures
         return data
@@ -500,13 +544,7 @@ class IntakeStepper(QWidget):
 
     def load(self, data: dict[str, Any]) -> None:
         self.questions.load(data.get("answers") or {})
-        self.sales.clear()
-        for month, amount in (data.get("monthly_sales") or {}).items():
-            for column in range(4):
-                row_month = shift_month(month, 12 * column)
-                if row_month in self.sales.months:
-                    self.sales.set_figure(self.sales.months.index(row_month), column, str(amount))
-                    break
+        self._load_sales(data.get("monthly_sales") or {})
         given = {key for key in self._page_of if _value_at(data, key) is not None}
         for index, page in enumerate(self._built):
             if page is None and any(self._page_of[key] == index for key in given):
@@ -519,6 +557,19 @@ class IntakeStepper(QWidget):
                     field.set_value((data.get(outer) or {}).get(inner))
                 else:
                     field.set_value(data.get(key))
+
+    def _load_sales(self, figures: dict[str, Any]) -> None:
+        if self._sales is None and not figures:
+            return
+        from desk.sales import shift_month
+
+        self.sales.clear()
+        for month, amount in figures.items():
+            for column in range(4):   # the calculator's row for the month, in this year's or an earlier column
+                row_month = shift_month(month, 12 * column)
+                if row_month in self.sales.months:
+                    self.sales.set_figure(self.sales.months.index(row_month), column, str(amount))
+                    break
 
     def show_error(self, key: str | None, message: str | None) -> None:
         """Show the core's message under the field it names (a nested key under its parent field)."""

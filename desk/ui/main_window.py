@@ -4,31 +4,32 @@ Every change in the form re-runs the match (coalesced through a zero-delay timer
 and the results follow; the core reads, matches, logs and renders, this window only
 gathers input and shows results. A referral sheet comes from the form (Ctrl+P) or
 from an intake file (Ctrl+O). The data's as-of dates stay in the status bar.
+
+The window opens on its first view (:mod:`desk.first_view`) and loads the engine once
+it is on screen, so the core's modules (and Qt's dialogs) are imported where they are
+first used.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
-from desk import paths
-from desk.fileio import atomic_write_text
-from desk.intake import Intake, IntakeError, read_intake, read_intake_file
-from desk.matching.snapshot import pack_summaries
+from desk import first_view, paths
 from desk.settings import Settings
-from desk.store import Store
 from desk.ui.intake_form import IntakeStepper
 from desk.ui.results_view import ResultsView
 
-
 if TYPE_CHECKING:
+    from desk.first_view import FirstView
+    from desk.intake import Intake
+    from desk.matching.service import MatchService
+    from desk.store import Store
     from desk.ui.admin_dialog import AdminDialog
     from desk.ui.log_dialog import ConsultationLogDialog
     from desk.ui.referral_preview import ReferralPreviewDialog
@@ -36,26 +37,29 @@ if TYPE_CHECKING:
 
 
 IDLE_BUILD_DELAY_MS = 150
+ENGINE_LOAD_DELAY_MS = 30    # after the first frame, long before anyone can type
 CATALOGUE_REFRESH_MS = 30_000
 
 
 class MainWindow(QMainWindow):
     results_updated = Signal()
+    engine_loaded = Signal()
 
     def __init__(self, *, store: Store, settings: Settings | None = None, today: dt.date | None = None):
         super().__init__()
-        # The form, the results and the sheet run on the store's quick path; SQLAlchemy is
-        # imported only when the admin screens, the log or a pack import first need it.
+        # The form and the first results come from the first view; the engine loads once the
+        # window is on screen, and SQLAlchemy only when the admin screens, the log or a pack
+        # import first need it.
         self._store = store
         self._settings = settings or Settings.load()
         self._today = today or dt.date.today()
-        self._service = store.matcher
         self._intake: Intake | None = None
         self.setWindowTitle("融資相談窓口デスク")
         self.resize(1280, 800)
-        loaded = self._service.loaded()
-        self._fingerprint = loaded.fingerprint
-        municipalities, plans, questions = _pickers(loaded)
+        self._first_view = self._open_first_view()
+        choices = self._first_view.choices
+        self._fingerprint = choices.fingerprint
+        self._questions = choices.questions
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         title = QLabel("日産自動車の車両生産終了等に伴う中小企業向け特別相談窓口", left)
@@ -63,10 +67,9 @@ class MainWindow(QMainWindow):
         font = title.font()
         font.setPointSizeF(font.pointSizeF() * 1.2)
         title.setFont(font)
-        self.stepper = IntakeStepper(municipalities=municipalities, plans=plans, today=self._today,
+        self.stepper = IntakeStepper(municipalities=choices.municipalities, plans=choices.plans, today=self._today,
                                      criteria=self._nissan_criteria, parent=left)
-        self.stepper.questions.remember(questions)
-        self._questions = questions
+        self.stepper.questions.remember(choices.questions)
         self.packs_label = QLabel(left)
         self.packs_label.setTextFormat(Qt.TextFormat.PlainText)
         self.packs_label.setWordWrap(True)
@@ -94,20 +97,44 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.apply_settings()
         self.restore_layout()
-        self.refresh_data_status()
-        self.update_results()
+        self.refresh_data_status(choices.packs)
+        self._show_result(self._first_view.result)
         for warning in store.warnings:   # a database on a network share
             self.statusBar().addPermanentWidget(QLabel("⚠ ネットワーク上のデータベース", self))
-            QTimer.singleShot(0, lambda text=warning: self.notify_problem("データベースの場所", text))
+            QTimer.singleShot(0, self, lambda text=warning: self.notify_problem("データベースの場所", text))
+        # Timers with the window as their context: a window closed before they fire cancels them.
+        QTimer.singleShot(ENGINE_LOAD_DELAY_MS, self, self.load_engine)
         # The later steps are built once the window is on screen (see IntakeStepper), and old
         # records lose their personal details as the retention setting says.
-        QTimer.singleShot(IDLE_BUILD_DELAY_MS, self.stepper.build_next_when_idle)
-        QTimer.singleShot(IDLE_BUILD_DELAY_MS, self.apply_retention)
+        QTimer.singleShot(IDLE_BUILD_DELAY_MS, self.stepper, self.stepper.build_next_when_idle)
+        QTimer.singleShot(IDLE_BUILD_DELAY_MS, self, self.apply_retention)
         # Another counter's admin may edit the shared catalogue: look again on focus and now and then.
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setInterval(CATALOGUE_REFRESH_MS)
         self._refresh_timer.timeout.connect(self.check_catalogue)
         self._refresh_timer.start()
+
+    @property
+    def _service(self) -> MatchService:
+        return self._store.matcher
+
+    def _open_first_view(self) -> FirstView:
+        path = self._store.first_view_file
+        view = first_view.load(path, self._store.fingerprint(), self._today)
+        if view is None:   # another catalogue, day or desk: from the engine now, and kept for the next start
+            view = first_view.compute(self._service, self._today)
+            first_view.save(path, view, self._today)
+        return view
+
+    def load_engine(self) -> None:
+        """The catalogue and the engine, once the window is on screen. The engine's own
+        match takes over from the first view, and a kept view it disagrees with is rewritten."""
+        fresh = first_view.compute(self._service, self._today)
+        if fresh != self._first_view and fresh.choices.fingerprint == self._fingerprint:
+            first_view.save(self._store.first_view_file, fresh, self._today)
+            self._first_view = fresh
+        self.update_results()
+        self.engine_loaded.emit()
 
     def _build_menus(self) -> None:
         def action(menu, text: str, slot, shortcut=None) -> QAction:
@@ -136,8 +163,8 @@ class MainWindow(QMainWindow):
         view = self.menuBar().addMenu("表示(&V)")
         self.log_action = action(view, "相談記録(&L)…", self.show_log, "Ctrl+L")
 
-    def refresh_data_status(self) -> None:
-        packs = pack_summaries(self._service.loaded().packs, self._today)
+    def refresh_data_status(self, packs: list[dict[str, Any]]) -> None:
+        """The packs' titles and as-of dates under the form, and a warning for last year's data."""
         lines = [f"{p['title']}（{p['as_of'] or '日付なし'} 時点、版 {p['version']}）"
                  + ("　※旧年度のデータです" if p["stale"] else "") for p in packs if p["fiscal_year"]]
         self.packs_label.setText("\n".join(lines) or "データがありません")
@@ -149,6 +176,7 @@ class MainWindow(QMainWindow):
 
     def _nissan_criteria(self, figures: dict[str, int]) -> list[tuple[str, str, str]]:
         """① / ② of 日産自動車関連対策特別融資 on these monthly figures (the fund's own rules)."""
+        from desk.intake import Intake
         from desk.matching.engine import labelled_sales_criteria
         from desk.sales import compute_sales_change
 
@@ -159,6 +187,8 @@ class MainWindow(QMainWindow):
     def update_results(self) -> None:
         """Read the form as the core reads a file, match, show; a value it cannot read is
         shown under its field and the last results stay."""
+        from desk.intake import IntakeError, read_intake
+
         try:
             read = read_intake(self.stepper.intake_data())
             result = self._service.match(read.intake, on=self._today, warnings=read.warnings)
@@ -168,9 +198,12 @@ class MainWindow(QMainWindow):
             return
         self.stepper.show_error(None, None)
         self._intake = read.intake
+        self._show_result(result)
+        self.results_updated.emit()
+
+    def _show_result(self, result: dict[str, Any]) -> None:
         self.results.show_result(result)
         self.stepper.questions.set_questions(self._open_questions(result))
-        self.results_updated.emit()
 
     def _open_questions(self, result: dict) -> list[tuple[str, str, str]]:
         """The questions conditional funds wait on, most asked first."""
@@ -238,18 +271,18 @@ class MainWindow(QMainWindow):
         return dialog
 
     def catalogue_changed(self) -> None:
-        loaded = self._service.loaded()
-        self._fingerprint = loaded.fingerprint
+        choices = first_view.choices_of(self._service.loaded(), self._today)
+        self._fingerprint = choices.fingerprint
         # A pack import may bring other municipalities or plans: the pickers follow.
-        municipalities, plans, self._questions = _pickers(loaded)
-        self.stepper.set_choices(municipalities=municipalities, plans=plans)
-        self.stepper.questions.remember(self._questions)
-        self.refresh_data_status()
+        self._questions = choices.questions
+        self.stepper.set_choices(municipalities=choices.municipalities, plans=choices.plans)
+        self.stepper.questions.remember(choices.questions)
+        self.refresh_data_status(choices.packs)
         self.update_results()
 
     def check_catalogue(self) -> bool:
         """Follow a catalogue changed elsewhere (an import or an admin edit on another counter)."""
-        if self._service.loaded().fingerprint == self._fingerprint:
+        if self._store.fingerprint() == self._fingerprint:
             return False
         self.catalogue_changed()
         self.statusBar().showMessage("データが更新されました（他の端末での編集・取り込み）", 10_000)
@@ -297,16 +330,22 @@ class MainWindow(QMainWindow):
 
     @classmethod
     def ask_pack_files(cls, parent: QWidget) -> list[Path]:
+        from PySide6.QtWidgets import QFileDialog
+
         files, _ = QFileDialog.getOpenFileNames(parent, "データパックを取り込む", "", "データパック (*.yaml)")
         return [Path(f) for f in files]
 
     @classmethod
     def ask_export_directory(cls, parent: QWidget) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
         directory = QFileDialog.getExistingDirectory(parent, "データパックの書き出し先")
         return Path(directory) if directory else None
 
     @classmethod
     def ask_overwrite_edits(cls, parent: QWidget, report: str) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         answer = QMessageBox.question(parent, "編集の上書き", report + "\n\n上書きして取り込みますか？",
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                       QMessageBox.StandardButton.No)
@@ -332,6 +371,8 @@ class MainWindow(QMainWindow):
             return
         if not self.stepper.is_empty() and not self.ask_discard(self):
             return
+        from desk.intake import IntakeError, read_intake_file
+
         try:
             read = read_intake_file(path)
         except IntakeError as exc:
@@ -348,6 +389,10 @@ class MainWindow(QMainWindow):
             return
         if path.suffix.lower() != ".json":
             path = path.with_suffix(".json")
+        import json
+
+        from desk.fileio import atomic_write_text
+
         text = json.dumps(self.stepper.intake_data(), ensure_ascii=False, indent=2)
         try:
             atomic_write_text(path, text + "\n")
@@ -359,22 +404,30 @@ class MainWindow(QMainWindow):
     # --- questions and messages (tests replace them) ------------------------------------------------
     @classmethod
     def ask_open_path(cls, parent: QWidget) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(parent, "相談ファイルを開く", "", "相談ファイル (*.json)")
         return Path(path) if path else None
 
     @classmethod
     def ask_save_intake_path(cls, parent: QWidget) -> Path | None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getSaveFileName(parent, "相談ファイルを保存", "", "相談ファイル (*.json)")
         return Path(path) if path else None
 
     @classmethod
     def ask_discard(cls, parent: QWidget) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         answer = QMessageBox.question(parent, "新しい相談", "入力中の内容を破棄しますか？",
                                       QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
                                       QMessageBox.StandardButton.Cancel)
         return answer == QMessageBox.StandardButton.Discard
 
     def notify_problem(self, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(self, title, text)
 
     # --- actions ---------------------------------------------------------------------------------------------
@@ -392,6 +445,8 @@ class MainWindow(QMainWindow):
 
     def make_referral_from_file(self, path: Path) -> ReferralPreviewDialog | None:
         """Match the intake, log it, render the sheet and open the preview (window-modal)."""
+        from desk.intake import IntakeError, read_intake_file
+
         try:
             read = read_intake_file(path)
         except IntakeError as exc:
@@ -401,6 +456,7 @@ class MainWindow(QMainWindow):
 
     def _preview(self, intake: Intake, warnings: list[str], source: str | None = None):
         # reportlab, PDFium and Qt's print module load only when a sheet is made (start-up time, memory).
+        from desk.intake import IntakeError
         from desk.referral_service import create_referral, discard
         from desk.reports.fonts import FontNotFound
         from desk.ui.referral_preview import ReferralPreviewDialog
@@ -427,8 +483,3 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
-
-def _pickers(loaded) -> tuple[list[str], dict[str, str], dict[str, tuple[str, str]]]:
-    """What the form offers from the catalogue: municipalities, plans, program questions."""
-    return (loaded.places.municipality_names(), {p.id: p.name for p in loaded.catalogue.plans.values()},
-            {q.id: (q.text, q.type) for q in loaded.catalogue.questions.values()})

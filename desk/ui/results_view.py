@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView, QLabel, QSplitter, QTextBrowser, QTreeView, QVBoxLayout, QWidget
 
 from desk import textfmt
-from desk.referral import todo_text
+from desk.textfmt import escape_html as escape
 from desk.ui.results_model import ResultsTreeModel
 
 
@@ -61,6 +60,8 @@ class ResultsView(QWidget):
         self.contacts.setHtml(f"<b>相談先</b><table cellpadding='3'>{rows}</table>")
 
     def _show_detail(self, current, _previous=None) -> None:
+        from desk.referral import todo_text
+
         program = self.model.program(current)
         if program is None:
             self.detail.clear()

@@ -134,7 +134,7 @@ def test_answering_a_question_settles_a_conditional_fund(qtbot, make_window, tmp
     fill_yokosuka_supplier(qtbot, window)
     assert statuses(window)["kanagawa.saigai.a"] == "conditional"      # waits on 被害を受けた?
     panel = window.stepper.questions
-    editor = panel._editors["disaster_damage"]
+    editor = panel.editor("disaster_damage")
     with qtbot.waitSignal(window.results_updated, timeout=5000):
         editor.setCurrentIndex(editor.findData(False))
     assert statuses(window)["kanagawa.saigai.a"] == "ineligible"

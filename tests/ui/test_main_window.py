@@ -51,3 +51,43 @@ def test_an_edit_on_another_counter_shows_without_a_restart(qtbot, catalogue_eng
         assert window.check_catalogue() is True
     assert "データが更新されました" in window.statusBar().currentMessage()
     assert "046-822-9999" in window.results.contacts.toPlainText()
+
+
+def _shown_ids(window) -> list[str]:
+    model = window.results.model
+    return [model.program(model.index(row, 0, model.index(group, 0)))["id"]
+            for group in range(model.rowCount()) for row in range(model.rowCount(model.index(group, 0)))]
+
+
+def test_the_window_opens_on_the_kept_first_view_and_the_engine_takes_over(qtbot, catalogue_engine, tmp_path):
+    import json
+
+    from desk import first_view
+
+    today = dt.date(2026, 11, 22)
+    store = Store.for_engine(catalogue_engine)
+    first = MainWindow(store=store, settings=Settings(tmp_path / "s.json"), today=today)   # the day's first start
+    qtbot.addWidget(first)
+    path = store.first_view_file
+    engine_view = first_view.compute(store.matcher, today)
+    assert first_view.load(path, store.fingerprint(), today) == engine_view
+    assert _shown_ids(first) == [p["id"] for p in engine_view.result["programs"]]
+    # A kept view the engine disagrees with (as if made by a desk with other rules under the
+    # same stamp) is what the next window opens on, until the engine is in and rewrites it.
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["result"]["programs"] = data["result"]["programs"][:1]
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    window = MainWindow(store=Store.for_engine(catalogue_engine), settings=Settings(tmp_path / "s.json"), today=today)
+    qtbot.addWidget(window)
+    assert _shown_ids(window) == [engine_view.result["programs"][0]["id"]]
+    with qtbot.waitSignal(window.engine_loaded, timeout=5000):
+        window.show()
+    assert _shown_ids(window) == [p["id"] for p in engine_view.result["programs"]]
+    assert first_view.load(path, store.fingerprint(), today) == engine_view
+
+
+def test_a_keystroke_before_the_engine_is_in_is_answered(qtbot, make_window):
+    window = make_window(show=False)          # the engine loads once the window is shown
+    with qtbot.waitSignal(window.results_updated, timeout=5000):
+        window.stepper.field("employees").editor.setText("18")
+    assert window.results.summary.text()      # matched by the engine, loaded on demand
