@@ -11,7 +11,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from desk.settings import Settings
-from desk.ui.main_window import MainWindow
+from desk.ui.main_window import MainWindow, apply_font_size
 
 if TYPE_CHECKING:
     from desk.store import Store
@@ -49,7 +49,9 @@ def _install_japanese_translations(app: QApplication) -> None:
 
 def run_app(*, store: Store, exit_when_ready: bool = False, exit_when_loaded: bool = False) -> int:
     app = create_application()
-    window = MainWindow(store=store, settings=Settings.load())
+    settings = Settings.load()
+    apply_font_size(settings)   # before the window: see MainWindow.__init__
+    window = MainWindow(store=store, settings=settings)
     window.show()
     # What start-up made (modules, Qt's wrappers, the window) lives as long as the process:
     # out of the collector's way, a full collection while staff type does not walk it, and

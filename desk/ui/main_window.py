@@ -56,6 +56,9 @@ class MainWindow(QMainWindow):
         self._intake: Intake | None = None
         self.setWindowTitle("融資相談窓口デスク")
         self.resize(1280, 800)
+        # The font size before any widget (run_app sets it even before the window): set after
+        # them, it reaches every one as a font change, each laid out again (160 of them).
+        self.apply_settings()
         self._first_view = self._open_first_view()
         choices = self._first_view.choices
         self._fingerprint = choices.fingerprint
@@ -95,7 +98,6 @@ class MainWindow(QMainWindow):
         self._update_timer.timeout.connect(self.update_results)
         self.stepper.changed.connect(self._update_timer.start)
         self._build_menus()
-        self.apply_settings()
         self.restore_layout()
         self.refresh_data_status(choices.packs)
         self._show_result(self._first_view.result)
@@ -236,9 +238,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def apply_settings(self) -> None:
-        font = QApplication.font()
-        font.setPointSizeF(float(self._settings.get("font_size_pt")))
-        QApplication.setFont(font)
+        apply_font_size(self._settings)
 
     # --- window layout: state, kept apart from preferences (window.ini beside settings.json) ---
     def _window_state(self) -> QSettings:
@@ -483,3 +483,9 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+
+def apply_font_size(settings: Settings) -> None:
+    """The text size staff chose, for the whole application (Qt skips an unchanged font)."""
+    font = QApplication.font()
+    font.setPointSizeF(float(settings.get("font_size_pt")))
+    QApplication.setFont(font)
