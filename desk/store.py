@@ -47,7 +47,7 @@ class Store:
         :func:`desk.db.setup.ensure_ready`)."""
         path = plain_sqlite_file(url)
         quick = QuickSqlite.open(path) if path else None
-        if quick is not None and cache.is_ready(quick.fingerprint()):
+        if quick is not None and quick.has_packs():
             return cls(url, quick=quick)
         if quick is not None:
             quick.close()

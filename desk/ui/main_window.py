@@ -47,6 +47,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, *, store: Store, settings: Settings | None = None, today: dt.date | None = None):
         super().__init__()
+        self._engine_is_loaded = False
         # The form and the first results come from the first view; the engine loads once the
         # window is on screen, and SQLAlchemy only when the admin screens, the log or a pack
         # import first need it.
@@ -132,10 +133,14 @@ class MainWindow(QMainWindow):
         """The catalogue and the engine, once the window is on screen. The engine's own
         match takes over from the first view, and a kept view it disagrees with is rewritten."""
         fresh = first_view.compute(self._service, self._today)
-        if fresh != self._first_view and fresh.choices.fingerprint == self._fingerprint:
-            first_view.save(self._store.first_view_file, fresh, self._today)
-            self._first_view = fresh
-        self.update_results()
+        self._engine_is_loaded = True
+        if fresh.choices.fingerprint != self._fingerprint:
+            self.catalogue_changed()     # edited on another counter since the window opened
+        else:
+            if fresh != self._first_view:
+                first_view.save(self._store.first_view_file, fresh, self._today)
+                self._first_view = fresh
+            self.update_results()
         self.engine_loaded.emit()
 
     def _build_menus(self) -> None:
@@ -289,7 +294,9 @@ class MainWindow(QMainWindow):
         return True
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt's virtual
-        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+        # Until the engine is in, load_engine is the check (the window's first activation
+        # comes a moment after the catalogue was looked at).
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow() and self._engine_is_loaded:
             self.check_catalogue()
         super().changeEvent(event)
 

@@ -41,6 +41,15 @@ def test_fingerprint_is_the_orm_fingerprint(catalogue_engine):
     assert any(row[0] == "pack" for row in quick.fingerprint())
 
 
+def test_has_packs_says_what_the_fingerprint_says(catalogue_engine, empty_engine):
+    from desk import cache
+
+    for engine, filled in ((catalogue_engine, True), (empty_engine, False)):
+        quick = QuickSqlite.open(_path(engine))
+        assert quick.has_packs() is filled is cache.is_ready(quick.fingerprint())
+        quick.close()
+
+
 def test_stores_exactly_what_the_orm_stores(catalogue_engine):
     intake = read_intake({"business_name": "追浜<精工>&", "visitor_name": "山田", "industry": "manufacturing",
                           "causes": ["nissan"], "amount_yen": "2,000万円"}).intake

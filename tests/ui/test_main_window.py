@@ -91,3 +91,21 @@ def test_a_keystroke_before_the_engine_is_in_is_answered(qtbot, make_window):
     with qtbot.waitSignal(window.results_updated, timeout=5000):
         window.stepper.field("employees").editor.setText("18")
     assert window.results.summary.text()      # matched by the engine, loaded on demand
+
+
+def test_an_edit_before_the_engine_is_in_is_shown_once_it_is(qtbot, catalogue_engine, tmp_path):
+    from desk import admin
+    from desk.db.engine import session_factory
+
+    window = MainWindow(store=Store.for_engine(catalogue_engine), settings=Settings(tmp_path / "s.json"),
+                        today=dt.date(2026, 11, 22))
+    qtbot.addWidget(window)
+    model = window.results.model
+    program = model.program(model.index(0, 0, model.index(1, 0)))      # the first 条件付き fund
+    admin.update_variant(session_factory(catalogue_engine), program["id"], {"limit_yen": 12_340_000})
+    with qtbot.waitSignal(window.engine_loaded, timeout=5000):
+        window.show()
+    shown = {p["id"]: p for p in (model.program(model.index(row, 0, model.index(1, 0)))
+                                  for row in range(model.rowCount(model.index(1, 0))))}
+    assert shown[program["id"]]["limit_yen"] == 12_340_000
+    assert window.check_catalogue() is False          # the window follows the edited catalogue now
