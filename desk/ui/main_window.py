@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from desk import first_view, paths
@@ -59,18 +59,16 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         # The font size before any widget (run_app sets it even before the window): set after
         # them, it reaches every one as a font change, each laid out again (160 of them).
-        self.apply_settings()
+        apply_font_size(self._settings)
         self._first_view = self._open_first_view()
         choices = self._first_view.choices
         self._fingerprint = choices.fingerprint
         self._questions = choices.questions
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
-        title = QLabel("日産自動車の車両生産終了等に伴う中小企業向け特別相談窓口", left)
-        title.setObjectName("titleLabel")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        title.setFont(font)
+        self.title = QLabel("日産自動車の車両生産終了等に伴う中小企業向け特別相談窓口", left)
+        self.title.setObjectName("titleLabel")
+        self.title.setFont(_title_font())
         self.stepper = IntakeStepper(municipalities=choices.municipalities, plans=choices.plans, today=self._today,
                                      criteria=self._nissan_criteria, parent=left)
         self.stepper.questions.remember(choices.questions)
@@ -78,7 +76,7 @@ class MainWindow(QMainWindow):
         self.packs_label.setTextFormat(Qt.TextFormat.PlainText)
         self.packs_label.setWordWrap(True)
         self.packs_label.setStyleSheet("color: #555;")
-        left_layout.addWidget(title)
+        left_layout.addWidget(self.title)
         left_layout.addWidget(self.stepper, 1)
         left_layout.addWidget(self.packs_label)
         self.results = ResultsView(self)
@@ -244,6 +242,7 @@ class MainWindow(QMainWindow):
 
     def apply_settings(self) -> None:
         apply_font_size(self._settings)
+        self.title.setFont(_title_font())
 
     # --- window layout: state, kept apart from preferences (window.ini beside settings.json) ---
     def _window_state(self) -> QSettings:
@@ -496,3 +495,12 @@ def apply_font_size(settings: Settings) -> None:
     font = QApplication.font()
     font.setPointSizeF(float(settings.get("font_size_pt")))
     QApplication.setFont(font)
+
+
+def _title_font() -> QFont:
+    # From the application's font, not the label's: a window made before the size was set
+    # hands its children the old size until Qt's font-change events arrive.
+    font = QApplication.font()
+    font.setPointSizeF(font.pointSizeF() * 1.2)
+    font.setBold(True)
+    return font
