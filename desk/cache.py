@@ -51,8 +51,21 @@ def _cache_file(database_url: str, kind: str, suffix: str) -> Path:
     return paths.get().data_dir / "cache" / f"{kind}-{name}{suffix}"
 
 
-def remove_unused(keep: Path) -> None:
-    """Remove files of ``keep``'s kind not read for a month (a --db used once, a renamed folder)."""
+def write(path: Path, data: bytes) -> None:
+    """Keep a file (private, atomic) and remove others of its kind no start has read for a
+    month; a failure only costs the next start its speed."""
+    from desk.fileio import atomic_write_bytes
+
+    try:
+        paths.ensure_private_dir(path.parent)
+        atomic_write_bytes(path, data, mode=0o600)
+        _remove_unused(path)
+    except OSError:
+        pass
+
+
+def _remove_unused(keep: Path) -> None:
+    # Copies of other databases: a --db used once, a renamed folder.
     kind = keep.stem.rsplit("-", 1)[0]   # first-view-1a2b3c4d.json: first-view
     cutoff = time.time() - UNUSED_DAYS * 86400
     for other in keep.parent.glob(f"{kind}-*{keep.suffix}"):

@@ -85,10 +85,7 @@ def load(path: Path, fingerprint: tuple, on: dt.date) -> FirstView | None:
 
 
 def save(path: Path, view: FirstView, on: dt.date) -> None:
-    """Keep the view for the next start (private, atomic); a failure only costs that start its speed."""
-    from desk.fileio import atomic_write_text
-    from desk.paths import ensure_private_dir
-
+    """Keep the view for the next start (desk.cache.write)."""
     choices = view.choices
     text = json.dumps({
         "key": _key(choices.fingerprint, on),
@@ -96,9 +93,4 @@ def save(path: Path, view: FirstView, on: dt.date) -> None:
                     "questions": choices.questions, "packs": choices.packs},
         "result": view.result,
     }, ensure_ascii=False)
-    try:
-        ensure_private_dir(path.parent)
-        atomic_write_text(path, text, mode=0o600)
-        cache.remove_unused(path)
-    except OSError:
-        pass
+    cache.write(path, text.encode("utf-8"))

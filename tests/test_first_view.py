@@ -87,3 +87,19 @@ def test_the_code_stamp_follows_any_change_to_desk(tmp_path, monkeypatch):
     assert cache.code_stamp() == before
     module.write_text("RULE = 22\n")
     assert cache.code_stamp() != before
+
+
+def test_views_of_other_databases_unused_for_a_month_are_removed_when_one_is_kept(store, tmp_path):
+    import os
+    import time
+
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    old, recent, other_kind = folder / "first-view-0ld.json", folder / "first-view-1.json", folder / "catalogue-0ld.pickle"
+    month_ago = time.time() - 31 * 86400
+    for path in (old, recent, other_kind):
+        path.write_text("{}")
+    for path in (old, other_kind):
+        os.utime(path, (month_ago, month_ago))
+    first_view.save(folder / "first-view-2.json", first_view.compute(store.matcher, ON), ON)
+    assert not old.exists() and recent.exists() and other_kind.exists()

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from desk import cache, fiscal
-from desk.fileio import atomic_write_bytes
 from desk.matching import domain, referrals
 from desk.places import MunicipalityRow, PlaceIndex, PostalRow, PrefectureRow
 
@@ -95,16 +94,9 @@ class _SnapshotUnpickler(pickle.Unpickler):
 
 
 def save(path: Path, loaded: Loaded) -> None:
-    """Write the copy (private, atomic); a failure only costs the next start its speed."""
-    from desk.paths import ensure_private_dir
-
-    data = MAGIC + snapshot_key(loaded.fingerprint) + b"\n" + pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL)
-    try:
-        ensure_private_dir(path.parent)
-        atomic_write_bytes(path, data, mode=0o600)
-        cache.remove_unused(path)
-    except OSError:
-        pass
+    """Write the copy (desk.cache.write)."""
+    cache.write(path, MAGIC + snapshot_key(loaded.fingerprint) + b"\n"
+                + pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def load(path: Path, fingerprint: tuple) -> Loaded | None:
