@@ -163,3 +163,15 @@ def test_python_m_desk_without_a_display_says_so(tmp_path):
     assert proc.returncode == 1
     assert "画面（ディスプレイ）がないため" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_the_bare_desk_is_parsed_without_the_commands_parser():
+    from desk.cli import _parse_app_start
+
+    args = _parse_app_start(["--db", "x.sqlite3", "--basedir", "b", "--exit-when-loaded"])
+    assert (args.command, args.db, args.basedir, args.exit_when_ready, args.exit_when_loaded) == (
+        None, "x.sqlite3", "b", False, True)
+    # A command, help, the version or a broken option: the full parser decides (and says what is wrong).
+    for argv in (["programs"], ["--db", "x", "match", "i.json"], ["--help"], ["-h"], ["--version"], ["--db"],
+                 ["--bogus"]):
+        assert _parse_app_start(argv) is None, argv
