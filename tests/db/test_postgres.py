@@ -97,7 +97,8 @@ def test_the_app_runs_on_the_server(pg_url, qtbot, tmp_path):
     store = Store.open(pg_url)
     window = MainWindow(store=store, settings=Settings(tmp_path / "s.json"), today=dt.date(2026, 11, 22))
     qtbot.addWidget(window)
-    window.show()
+    with qtbot.waitSignal(window.engine_loaded, timeout=10_000):   # the first view, then the engine
+        window.show()
     assert window.results.model.rowCount() == 3 and "データ" in window.statusBar().currentMessage()
     window.close()
     store.close()
