@@ -132,13 +132,12 @@ class MainWindow(QMainWindow):
         match takes over from the first view, and a kept view it disagrees with is rewritten."""
         fresh = first_view.compute(self._service, self._today)
         self._engine_is_loaded = True
-        if fresh.choices.fingerprint != self._fingerprint:
-            self.catalogue_changed()     # edited on another counter since the window opened
-        else:
-            if fresh != self._first_view:
-                first_view.save(self._store.first_view_file, fresh, self._today)
-                self._first_view = fresh
-            self.update_results()
+        if fresh != self._first_view:
+            first_view.save(self._store.first_view_file, fresh, self._today)
+            if fresh.choices != self._first_view.choices:
+                self._use_choices(fresh.choices)   # edited on another counter since the window opened
+            self._first_view = fresh
+        self.update_results()
         self.engine_loaded.emit()
 
     def _build_menus(self) -> None:
@@ -275,14 +274,16 @@ class MainWindow(QMainWindow):
         return dialog
 
     def catalogue_changed(self) -> None:
-        choices = first_view.choices_of(self._service.loaded(), self._today)
+        self._use_choices(first_view.choices_of(self._service.loaded(), self._today))
+        self.update_results()
+
+    def _use_choices(self, choices: first_view.Choices) -> None:
+        # A pack import or an edit may bring other municipalities or plans: the pickers follow.
         self._fingerprint = choices.fingerprint
-        # A pack import may bring other municipalities or plans: the pickers follow.
         self._questions = choices.questions
         self.stepper.set_choices(municipalities=choices.municipalities, plans=choices.plans)
         self.stepper.questions.remember(choices.questions)
         self.refresh_data_status(choices.packs)
-        self.update_results()
 
     def check_catalogue(self) -> bool:
         """Follow a catalogue changed elsewhere (an import or an admin edit on another counter)."""
