@@ -13,8 +13,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QTabWidget
+from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, Qt, QTimer
+from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QTabBar,
+                               QTabWidget, QTextEdit, QWidget)
 
 from desk import paths
 from desk.db import engine as db_engine
@@ -37,6 +38,67 @@ def _pdf_printer(base: Path):
     return printer
 
 
+def visible_texts(widget: QWidget) -> list[str]:
+    """What a screen says, in widget-tree order: each visible widget's kind and its texts (labels,
+    buttons, fields, combo boxes, browsers, list and table cells), so two versions of the code can
+    be compared screen by screen without comparing pixels."""
+    out: list[str] = []
+    title = widget.windowTitle()
+    if title:
+        out.append(f"window: {title}")
+    _texts(widget, out)
+    return out
+
+
+def _texts(widget: QWidget, out: list[str]) -> None:
+    if not widget.isVisible():
+        return
+    kind = None
+    texts: list[str] = []
+    if isinstance(widget, QLabel):
+        kind, texts = "label", [widget.text()]
+    elif isinstance(widget, QAbstractButton):
+        kind, texts = "button", [widget.text() + (" [x]" if widget.isCheckable() and widget.isChecked() else "")]
+    elif isinstance(widget, QLineEdit):
+        kind, texts = "edit", [widget.text() or f"({widget.placeholderText()})"]
+    elif isinstance(widget, QComboBox):
+        kind, texts = "combo", [widget.currentText()]
+    elif isinstance(widget, QTextEdit):
+        kind, texts = "text", [widget.toPlainText() or f"({widget.placeholderText()})"]
+    elif isinstance(widget, QPlainTextEdit):
+        kind, texts = "text", [widget.toPlainText()]
+    elif isinstance(widget, QTabBar):
+        kind, texts = "tabs", [widget.tabText(i) for i in range(widget.count())]
+    elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
+        kind, texts = "view", _model_texts(widget.model())
+    if kind is not None:
+        out.extend(f"{kind}: {t}" for t in texts if t)
+    for child in widget.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+        _texts(child, out)
+
+
+def _columns(model: QAbstractItemModel, parent: QModelIndex) -> int:
+    try:
+        return model.columnCount(parent)
+    except TypeError:   # a list widget's own model keeps columnCount private: one column
+        return 1
+
+
+def _model_texts(model: QAbstractItemModel, parent: QModelIndex | None = None, depth: int = 0) -> list[str]:
+    parent = parent or QModelIndex()
+    out = []
+    if depth == 0:
+        header = [str(model.headerData(c, Qt.Orientation.Horizontal) or "") for c in range(_columns(model, QModelIndex()))]
+        out.append("header | " + " | ".join(header))
+    for row in range(min(model.rowCount(parent), 200)):
+        cells = [str(model.index(row, c, parent).data() or "") for c in range(_columns(model, parent))]
+        out.append("  " * depth + " | ".join(cells))
+        first = model.index(row, 0, parent)
+        if model.rowCount(first) if not isinstance(model, QAbstractListModel) else False:
+            out.extend(_model_texts(model, first, depth + 1))
+    return out
+
+
 def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else REPO / "docs" / "screenshots")
     out.mkdir(parents=True, exist_ok=True)
@@ -45,7 +107,9 @@ def main() -> int:
     engine = db_engine.make_engine(db_engine.sqlite_url(paths.get().default_database))
     setup.ensure_ready(engine)
     app = create_application()
-    window = MainWindow(store=Store.for_engine(engine), settings=Settings(base / "s.json"), today=ON)
+    # A fixed device id: the log's reference numbers are the same in every run.
+    settings = Settings(base / "s.json", {"device_id": "0123abcd-0000-4000-8000-000000000000"})
+    window = MainWindow(store=Store.for_engine(engine), settings=settings, today=ON)
     window.resize(1366, 740)
     window.show()
     shots: list[tuple[str, object]] = [("00-empty", lambda: None)]
@@ -95,11 +159,20 @@ def main() -> int:
         QTimer.singleShot(400, lambda: capture(name))
 
     def capture(name: str) -> None:
+        try:
+            take(name)
+        except BaseException:
+            app.exit(1)   # an error in a timer's slot would otherwise leave the tool running for ever
+            raise
+        next_shot()
+
+    def take(name: str) -> None:
         widget = {"07-referral-preview": preview.get("dialog"), "08-consultation-log": preview.get("log"),
                   "09-admin-programs": preview.get("admin"), "10-admin-contacts": preview.get("admin")}.get(name, window)
         widget.grab().save(str(out / f"{name}.png"))
+        (out / f"{name}.json").write_text(json.dumps(visible_texts(widget), ensure_ascii=False, indent=1) + "\n",
+                                          encoding="utf-8")
         print(out / f"{name}.png")
-        next_shot()
 
     QTimer.singleShot(300, next_shot)
     return app.exec()
