@@ -131,7 +131,7 @@ def main() -> int:
         subprocess.run([*desk, "db", "upgrade"], cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
 
         floor_py = run_process([PY, "-c", "pass"], repeat=args.repeat, env=env)
-        # The day's first start makes the window's first view (desk.first_view); it is timed on
+        # The day's first start makes the window's first view (desk.matching.first_view); it is timed on
         # its own, and the starts measured against the floor are the day's later ones.
         first_start = run_process([*desk, "--exit-when-ready"], repeat=1, env=env)
         starts = run_interleaved({"floor": [PY, "-c", FLOOR_WINDOW], "ready": [*desk, "--exit-when-ready"],
@@ -143,7 +143,7 @@ def main() -> int:
                                   "referral": [*desk, "referral", str(intake_file), "-o", str(work / "sheet.pdf")]},
                                  repeat=args.repeat, env=env)
         floor_pdf, referral = sheets["floor"], sheets["referral"]
-        core_import = run_process([PY, "-c", "import desk.cli, desk.catalogue, desk.directory, desk.db.models"],
+        core_import = run_process([PY, "-c", "import desk.cli, desk.db.catalogue, desk.db.directory, desk.db.models"],
                                   repeat=args.repeat, env=env)
         rows += [
             Row("floor: python -c pass", f"{floor_py.median_s * 1000:.0f} ms", detail=f"peak {floor_py.peak_rss_mb:.0f} MB"),
@@ -258,7 +258,9 @@ def in_process_measures(work: Path, figures: dict[str, float]) -> list[Row]:
     sys.path.insert(0, str(REPO))
     from sqlalchemy.orm import Session
 
-    from desk import catalogue, directory, paths
+    from desk import paths
+    from desk.db import catalogue
+    from desk.db import directory
     from desk.db import engine as db_engine
     from desk.db import setup
 
@@ -313,7 +315,7 @@ def keystroke_measure(engine, work: Path) -> float:
     from PySide6.QtWidgets import QApplication
 
     from desk.settings import Settings
-    from desk.store import Store
+    from desk.db.store import Store
     from desk.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
@@ -341,9 +343,9 @@ def match_measures(engine, on: dt.date) -> tuple[float, float, int, float, int]:
 
     from sqlalchemy.orm import Session
 
-    from desk.intake import read_intake
+    from desk.intake.reader import read_intake
     from desk.matching import engine as matching
-    from desk.matching.loaders import OrmSource
+    from desk.db.loaders import OrmSource
     from desk.matching.service import MatchService, resolve_intake_place, run
 
     intake = read_intake(BENCH_INTAKE).intake

@@ -87,7 +87,7 @@ def _catalogue_file(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def loaded_catalogue(_catalogue_file):
     """The bundled catalogue as the engine sees it (read once, through the ORM)."""
-    from desk.matching.loaders import load_all
+    from desk.db.loaders import load_all
 
     engine = db_engine.make_engine(db_engine.sqlite_url(_catalogue_file))
     with Session(engine) as session:

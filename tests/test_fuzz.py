@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desk import vocab
-from desk.intake import KNOWN_KEYS, IntakeError, read_intake, read_intake_file
+from desk.intake.reader import KNOWN_KEYS, IntakeError, read_intake, read_intake_file
 from desk.matching.service import resolve_intake_place, run
 
 ON = dt.date(2026, 11, 22)

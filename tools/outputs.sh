@@ -27,7 +27,7 @@ for intake in "$repo"/examples/intakes/*.json; do
   run referral --date "$date" "$intake" -o "$base/$name.pdf" 2>&1 | normalise > "$out/$name.referral.txt"
   pdftotext -layout "$base/$name.pdf" - | normalise > "$out/$name.sheet.txt"
 done
-run handout --date "$date" -o "$base/handout.pdf" > "$out/handout.txt"
+run handout --date "$date" -o "$base/handout.pdf" | normalise > "$out/handout.txt"
 pdftotext -layout "$base/handout.pdf" "$out/handout.sheet.txt"
 run programs --date "$date" > "$out/programs.txt"
 run programs --json --date "$date" > "$out/programs.json"

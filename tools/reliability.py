@@ -28,10 +28,10 @@ DOC = REPO / "docs" / "RELIABILITY.md"
 # What the issue asks, and the tests that show it (files under tests/).
 GUARANTEES = [
     ("Bad intake input (wrong types, absurd numbers, full-width, broken JSON, huge files): a message naming the "
-     "field, exit 2, never a traceback", ["test_fuzz.py", "test_intake.py", "matching/test_cli_match.py"]),
+     "field, exit 2, never a traceback", ["test_fuzz.py", "intake/test_reader.py", "cli/test_match.py"]),
     ("Broken data packs refused with file, record and line; the database untouched; nothing in a pack runs code",
      ["db/test_pack_rejections.py", "db/test_pack_schema.py", "db/test_importer.py"]),
-    ("Admin edits go through the pack validation", ["test_admin.py", "ui/test_admin_dialog.py"]),
+    ("Admin edits go through the pack validation", ["db/test_admin.py", "ui/test_admin_dialog.py"]),
     ("SIGKILL during an import, a migration or a log write: the database as before (or after), db check passes",
      ["faults/test_kill.py"]),
     ("Backups before every migration and import, rotated; desk db backup / backups / restore",
@@ -39,13 +39,13 @@ GUARANTEES = [
     ("Concurrent writers on one SQLite file: no 'database is locked', nothing lost; network shares warned about",
      ["faults/test_concurrency.py", "db/test_location.py", "db/test_quick.py"]),
     ("Files written atomically; database, WAL, backups, cache and settings 0600 in 0700 folders",
-     ["test_private_files.py", "reports/test_cli_referral.py"]),
+     ["test_private_files.py", "cli/test_referral.py"]),
     ("Personal details only when typed, purged by retention (desk log purge), left out of exports unless asked",
-     ["test_consultations.py", "ui/test_log_dialog.py"]),
+     ["db/test_consultations.py", "ui/test_log_dialog.py"]),
     ("No network: every socket but loopback and Unix sockets refused for the whole suite",
      ["test_offline.py"]),
     ("Text reaching SQL or a PDF cannot inject; search with quotes, %, _ and < is literal",
-     ["test_consultations.py", "reports/test_sheet.py"]),
+     ["db/test_consultations.py", "sheets/test_referral.py"]),
 ]
 
 

@@ -21,7 +21,7 @@ from desk import paths
 from desk.db import engine as db_engine
 from desk.db import setup
 from desk.settings import Settings
-from desk.store import Store
+from desk.db.store import Store
 from desk.ui.app import create_application
 from desk.ui.main_window import MainWindow
 

@@ -2,7 +2,7 @@
 
 `desk referral`, `desk match` and the app's start do three things with the
 database: read the catalogue fingerprint, read the catalogue (from the copy on disk
-when the fingerprint matches, :mod:`desk.matching.snapshot`), and write a
+when the fingerprint matches, :mod:`desk.db.snapshot`), and write a
 consultation record. Importing SQLAlchemy alone costs more than a one-page PDF, so
 for a SQLite file at the current schema revision these three go through sqlite3.
 Anything else (a first run, a migration, PostgreSQL, the admin screens) takes the
@@ -20,12 +20,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desk.cache import FINGERPRINT_SQL
+from desk.db.cache import FINGERPRINT_SQL
 from desk.db.migrations import HEAD_REVISION
 
 if TYPE_CHECKING:
-    from desk.logbook import Recorded
-    from desk.matching.snapshot import Loaded
+    from desk.log.records import Recorded
+    from desk.db.snapshot import Loaded
 
 BUSY_TIMEOUT_MS = 10_000
 CONSULTATION_COLUMNS = ("id", "reference_no", "created_at", "evaluated_on", "device_id", "window_name", "staff_name",
@@ -50,7 +50,7 @@ def apply_pragmas(connection: sqlite3.Connection) -> None:
 
 
 class QuickSqlite:
-    """One SQLite file at the current revision, through sqlite3 (a :class:`~desk.logbook.LogWriter`)."""
+    """One SQLite file at the current revision, through sqlite3 (a :class:`~desk.log.records.LogWriter`)."""
 
     def __init__(self, connection: sqlite3.Connection, path: Path):
         self._connection = connection
@@ -84,20 +84,20 @@ class QuickSqlite:
         return tuple(self._connection.execute(FINGERPRINT_SQL).fetchall())
 
     def has_packs(self) -> bool:
-        """Filled (desk.cache.is_ready of the fingerprint), by a query a tenth of its cost."""
+        """Filled (desk.db.cache.is_ready of the fingerprint), by a query a tenth of its cost."""
         return self._connection.execute("SELECT EXISTS (SELECT 1 FROM data_pack)").fetchone()[0] == 1
 
     # --- the consultation log ---
     def try_insert(self, values: dict[str, Any], prefix: str) -> Recorded | None:
-        from desk import logbook
+        from desk.log import records
 
         c = self._connection
         # IMMEDIATE takes the write lock before reading the last number: two processes cannot
         # read the same one.
         c.execute("BEGIN IMMEDIATE")
         try:
-            last = c.execute(logbook.LAST_REFERENCE_SQL, {"pattern": prefix + "%"}).fetchone()
-            ids = logbook.next_ids(prefix, last[0] if last else None)
+            last = c.execute(records.LAST_REFERENCE_SQL, {"pattern": prefix + "%"}).fetchone()
+            ids = records.next_ids(prefix, last[0] if last else None)
             row = {"id": ids.id, "reference_no": ids.reference_no, **values}
             c.execute(f"INSERT INTO consultation ({', '.join(CONSULTATION_COLUMNS)}) "
                       f"VALUES ({', '.join('?' * len(CONSULTATION_COLUMNS))})",
@@ -126,7 +126,7 @@ def _stored(name: str, value: Any) -> Any:
     if name in _JSON_COLUMNS:
         return json.dumps(value)
     if isinstance(value, dt.datetime):
-        from desk.logbook import as_utc
+        from desk.log.records import as_utc
 
         return as_utc(value).strftime("%Y-%m-%d %H:%M:%S.%f")
     if isinstance(value, dt.date):
@@ -147,7 +147,7 @@ class QuickSource:
         return self._quick.fingerprint()
 
     def load(self, fingerprint: tuple) -> Loaded:
-        from desk.matching import snapshot
+        from desk.db import snapshot
 
         cached = snapshot.load(self._cache_file, fingerprint)
         if cached is not None:

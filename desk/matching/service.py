@@ -1,10 +1,10 @@
 """`MatchService`: one call from an intake to the JSON of INTAKE.md.
 
 The catalogue, the directory and the places are loaded once (see
-:mod:`desk.matching.snapshot`) and kept until a pack is re-imported or an admin edit
+:mod:`desk.db.snapshot`) and kept until a pack is re-imported or an admin edit
 lands (a one-query fingerprint decides), so a live update in the app re-runs only
 the in-memory evaluation. Where the catalogue comes from is a *source*:
-:class:`desk.matching.loaders.OrmSource` (SQLAlchemy, any database) or
+:class:`desk.db.loaders.OrmSource` (SQLAlchemy, any database) or
 :class:`desk.db.quick.QuickSource` (stdlib sqlite3 and the copy on disk).
 """
 
@@ -14,11 +14,12 @@ import datetime as dt
 import threading
 from typing import Any, Protocol
 
-from desk.intake import Intake, IntakeError
-from desk.matching import engine, referrals
-from desk.matching.snapshot import Loaded
-from desk.places import Place, PlaceError, PlaceLookup, resolve_place
-from desk.sales import compute_sales_change, merge_sales_change
+from desk.intake.reader import Intake, IntakeError
+from desk.matching import engine
+from desk.matching.contacts import contacts_for, todo_where
+from desk.db.snapshot import Loaded
+from desk.intake.places import Place, PlaceError, PlaceLookup, resolve_place
+from desk.intake.sales import compute_sales_change, merge_sales_change
 
 
 class CatalogueSource(Protocol):
@@ -67,7 +68,7 @@ def run(loaded: Loaded, intake: Intake, place: Place, *, on: dt.date,
         warnings.extend(disagreements)
     result = engine.match(loaded.catalogue, intake, on=on, sales=sales, prefecture=place.prefecture,
                           municipality=place.municipality, city=place.city, warnings=warnings)
-    contacts = referrals.referrals(loaded.offices, place, result.programs)
+    contacts = contacts_for(loaded.offices, place, result.programs)
     offices_by_id = {o.id: o for o in loaded.offices}
     return {
         "as_of": on.isoformat(),
@@ -85,7 +86,7 @@ def _program_dict(r: engine.ProgramResult, intake: Intake, offices_by_id: dict, 
     v, t = r.variant, r.terms
     todos = []
     for todo in r.todos:
-        where, contact_id = referrals.todo_where(todo.where, offices_by_id, contacts, todo.certification)
+        where, contact_id = todo_where(todo.where, offices_by_id, contacts, todo.certification)
         entry = {"what": todo.what, "where": where, "contact_id": contact_id, "kind": todo.kind}
         if todo.question:
             entry["question"] = todo.question

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from desk.fiscal import in_force
-from desk.matching.domain import Fee, Tier, Variant
-from desk.matching.outcome import FAIL, PASS, Outcome
+from desk.catalogue.domain import Fee, Tier, Variant
+from desk.rules.outcome import FAIL, PASS, Outcome
 
 
 class Terms(NamedTuple):

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from desk import textfmt, vocab
-from desk.matching.outcome import FAIL, PASS, UNKNOWN, Facts, Outcome, Todo
+from desk.rules.outcome import FAIL, PASS, UNKNOWN, Facts, Outcome, Todo
 
 CheckFn = Callable[[dict[str, Any], Facts], Outcome]
 IMPLEMENTATIONS: dict[str, CheckFn] = {}

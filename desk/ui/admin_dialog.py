@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, Q
                                QTabWidget, QVBoxLayout, QWidget)
 from sqlalchemy.orm import Session
 
-from desk import admin, textfmt
-from desk.intake import IntakeError, parse_number
+from desk import textfmt
+from desk.db import admin
+from desk.intake.reader import IntakeError, parse_number
 from desk.ui.rows_model import RowRole, RowsTableModel
 
 PROGRAM_COLUMNS = (("name", "制度"), ("provider", "提供者"), ("limit", "限度額"), ("rate", "利率"), ("fee", "保証料率"),

@@ -14,7 +14,7 @@ from desk.settings import Settings
 from desk.ui.main_window import MainWindow, apply_font_size
 
 if TYPE_CHECKING:
-    from desk.store import Store
+    from desk.db.store import Store
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:

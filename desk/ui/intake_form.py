@@ -364,7 +364,7 @@ class QuestionsPanel(QWidget):
 
     @staticmethod
     def _number(text: str, qtype: str) -> Any:
-        from desk.intake import IntakeError, parse_number
+        from desk.intake.reader import IntakeError, parse_number
 
         text = text.strip()
         if not text:
@@ -559,7 +559,7 @@ class IntakeStepper(QWidget):
     def _load_sales(self, figures: dict[str, Any]) -> None:
         if self._sales is None and not figures:
             return
-        from desk.sales import shift_month
+        from desk.intake.sales import shift_month
 
         self.sales.clear()
         for month, amount in figures.items():

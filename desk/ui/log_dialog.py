@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog
                                QLineEdit, QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget)
 from sqlalchemy.orm import Session
 
-from desk.consultations import CSV_COLUMNS, counts, search_consultations, to_csv
+from desk.db.consultations import CSV_COLUMNS, counts, search_consultations, to_csv
 from desk.fileio import atomic_write_bytes
 from desk.ui.rows_model import RowsTableModel
 

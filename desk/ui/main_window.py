@@ -5,7 +5,7 @@ and the results follow; the core reads, matches, logs and renders, this window o
 gathers input and shows results. A referral sheet comes from the form (Ctrl+P) or
 from an intake file (Ctrl+O). The data's as-of dates stay in the status bar.
 
-The window opens on its first view (:mod:`desk.first_view`) and loads the engine once
+The window opens on its first view (:mod:`desk.matching.first_view`) and loads the engine once
 it is on screen, so the core's modules (and Qt's dialogs) are imported where they are
 first used.
 """
@@ -20,16 +20,17 @@ from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
-from desk import first_view, paths
+from desk import paths
+from desk.matching import first_view
 from desk.settings import Settings
 from desk.ui.intake_form import IntakeStepper
 from desk.ui.results_view import ResultsView
 
 if TYPE_CHECKING:
-    from desk.first_view import FirstView
-    from desk.intake import Intake
+    from desk.matching.first_view import FirstView
+    from desk.intake.reader import Intake
     from desk.matching.service import MatchService
-    from desk.store import Store
+    from desk.db.store import Store
     from desk.ui.admin_dialog import AdminDialog
     from desk.ui.log_dialog import ConsultationLogDialog
     from desk.ui.referral_preview import ReferralPreviewDialog
@@ -180,9 +181,9 @@ class MainWindow(QMainWindow):
 
     def _nissan_criteria(self, figures: dict[str, int]) -> list[tuple[str, str, str]]:
         """① / ② of 日産自動車関連対策特別融資 on these monthly figures (the fund's own rules)."""
-        from desk.intake import Intake
+        from desk.intake.reader import Intake
         from desk.matching.engine import labelled_sales_criteria
-        from desk.sales import compute_sales_change
+        from desk.intake.sales import compute_sales_change
 
         loaded = self._service.loaded()
         return labelled_sales_criteria(loaded.catalogue, "kanagawa.nissan.main", Intake(monthly_sales=figures),
@@ -191,7 +192,7 @@ class MainWindow(QMainWindow):
     def update_results(self) -> None:
         """Read the form as the core reads a file, match, show; a value it cannot read is
         shown under its field and the last results stay."""
-        from desk.intake import IntakeError, read_intake
+        from desk.intake.reader import IntakeError, read_intake
 
         try:
             read = read_intake(self.stepper.intake_data())
@@ -378,7 +379,7 @@ class MainWindow(QMainWindow):
             return
         if not self.stepper.is_empty() and not self.ask_discard(self):
             return
-        from desk.intake import IntakeError, read_intake_file
+        from desk.intake.reader import IntakeError, read_intake_file
 
         try:
             read = read_intake_file(path)
@@ -452,7 +453,7 @@ class MainWindow(QMainWindow):
 
     def make_referral_from_file(self, path: Path) -> ReferralPreviewDialog | None:
         """Match the intake, log it, render the sheet and open the preview (window-modal)."""
-        from desk.intake import IntakeError, read_intake_file
+        from desk.intake.reader import IntakeError, read_intake_file
 
         try:
             read = read_intake_file(path)
@@ -463,8 +464,8 @@ class MainWindow(QMainWindow):
 
     def _preview(self, intake: Intake, warnings: list[str], source: str | None = None):
         # reportlab, PDFium and Qt's print module load only when a sheet is made (start-up time, memory).
-        from desk.intake import IntakeError
-        from desk.referral_service import create_referral, discard
+        from desk.intake.reader import IntakeError
+        from desk.sheets.issuing import create_referral, discard
         from desk.reports.fonts import FontNotFound
         from desk.ui.referral_preview import ReferralPreviewDialog
 

@@ -60,7 +60,7 @@ class ResultsView(QWidget):
         self.contacts.setHtml(f"<b>相談先</b><table cellpadding='3'>{rows}</table>")
 
     def _show_detail(self, current, _previous=None) -> None:
-        from desk.referral import todo_text
+        from desk.sheets.referral import todo_text
 
         program = self.model.program(current)
         if program is None:

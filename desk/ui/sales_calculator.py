@@ -2,7 +2,7 @@
 
 The table holds the latest six months and the next two (forecast) for this year and
 up to three years before. Figures are read by the core (万円, full-width digits);
-the percentages come from ``desk.sales`` and ① / ② from the 日産自動車関連 fund's own
+the percentages come from ``desk.intake.sales`` and ① / ② from the 日産自動車関連 fund's own
 conditions in the catalogue, so the calculator and the match can never disagree.
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Callable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from desk.intake import IntakeError, parse_number
-from desk.sales import compute_sales_change, shift_month
+from desk.intake.reader import IntakeError, parse_number
+from desk.intake.sales import compute_sales_change, shift_month
 
 YEARS = ("今年", "1年前", "2年前", "3年前")
 STATUS_WORDS = {"pass": "当たります", "fail": "当たりません", "unknown": "判定には数字が足りません"}

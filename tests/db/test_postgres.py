@@ -24,9 +24,9 @@ def test_migrations_and_the_bundled_catalogue(pg_url):
 
 
 def test_matching_and_logging_through_the_store(pg_url):
-    from desk import logbook
-    from desk.intake import read_intake
-    from desk.store import Store
+    from desk.log import records
+    from desk.intake.reader import read_intake
+    from desk.db.store import Store
 
     store = Store.open(pg_url)
     assert not store.is_quick
@@ -34,12 +34,12 @@ def test_matching_and_logging_through_the_store(pg_url):
                           "visitor_name": "山田"}).intake
     result = store.matcher.match(intake, on=dt.date(2026, 11, 22))
     assert any(p["id"] == "kanagawa.nissan.main" for p in result["programs"])
-    first = logbook.record(store.log_writer, intake=intake, result=result,
+    first = records.record(store.log_writer, intake=intake, result=result,
                            device="6f1c2a9e-0000-4000-8000-000000000000", window_name="窓口", staff_name=None)
-    second = logbook.record(store.log_writer, intake=intake, result=result,
+    second = records.record(store.log_writer, intake=intake, result=result,
                             device="6f1c2a9e-0000-4000-8000-000000000000", window_name="窓口", staff_name=None)
     assert first.reference_no[-3:] == "001" and second.reference_no[-3:] == "002"
-    from desk.consultations import search_consultations
+    from desk.db.consultations import search_consultations
 
     rows = search_consultations(store.make_session, text="横須賀")
     assert {r["reference_no"] for r in rows} == {first.reference_no, second.reference_no}
@@ -91,7 +91,7 @@ def test_the_cli_runs_on_the_server(pg_url, tmp_path, capsys):
 
 def test_the_app_runs_on_the_server(pg_url, qtbot, tmp_path):
     from desk.settings import Settings
-    from desk.store import Store
+    from desk.db.store import Store
     from desk.ui.main_window import MainWindow
 
     store = Store.open(pg_url)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-from desk import logbook
-from desk.consultations import OrmLogWriter
+from desk.log import records
+from desk.db.consultations import OrmLogWriter
 from desk.db.engine import session_factory
 from desk.db.quick import CONSULTATION_COLUMNS, QuickSqlite
 from desk.db.urls import plain_sqlite_file
-from desk.intake import read_intake
-from desk.matching.loaders import fingerprint as orm_fingerprint
+from desk.intake.reader import read_intake
+from desk.db.loaders import fingerprint as orm_fingerprint
 
 RESULT = {"as_of": "2026-11-22", "place": "神奈川県横須賀市", "programs": [
     {"id": "kanagawa.nissan.main", "status": "eligible"}], "contacts": [{"id": "kanagawa-cgc.yokosuka"}],
@@ -42,7 +42,7 @@ def test_fingerprint_is_the_orm_fingerprint(catalogue_engine):
 
 
 def test_has_packs_says_what_the_fingerprint_says(catalogue_engine, empty_engine):
-    from desk import cache
+    from desk.db import cache
 
     for engine, filled in ((catalogue_engine, True), (empty_engine, False)):
         quick = QuickSqlite.open(_path(engine))
@@ -53,7 +53,7 @@ def test_has_packs_says_what_the_fingerprint_says(catalogue_engine, empty_engine
 def test_stores_exactly_what_the_orm_stores(catalogue_engine):
     intake = read_intake({"business_name": "追浜<精工>&", "visitor_name": "山田", "industry": "manufacturing",
                           "causes": ["nissan"], "amount_yen": "2,000万円"}).intake
-    values = logbook.consultation_values(intake=intake, result=RESULT, device=DEVICE, window_name="窓口",
+    values = records.consultation_values(intake=intake, result=RESULT, device=DEVICE, window_name="窓口",
                                          staff_name="担当", now=NOW)
     by_orm = OrmLogWriter(session_factory(catalogue_engine)).try_insert(values, "20261122-AAAAA-")
     by_quick = QuickSqlite.open(_path(catalogue_engine)).try_insert(values, "20261122-AAAAA-")
@@ -62,7 +62,7 @@ def test_stores_exactly_what_the_orm_stores(catalogue_engine):
         rows = {r[0]: r[2:] for r in c.execute(f"SELECT {', '.join(CONSULTATION_COLUMNS)} FROM consultation")}
     assert rows[by_orm.id] == rows[by_quick.id]
     # Read back through the ORM, the quick record is a record like any other.
-    from desk.consultations import search_consultations
+    from desk.db.consultations import search_consultations
 
     found = search_consultations(session_factory(catalogue_engine), text="追浜<精工>&")
     assert {r["reference_no"] for r in found} == {by_orm.reference_no, by_quick.reference_no}
@@ -75,7 +75,7 @@ def test_numbers_follow_the_highest_even_after_a_gap(catalogue_engine):
     intake = read_intake({}).intake
 
     def record(writer):
-        return logbook.record(writer, intake=intake, result=RESULT, device=DEVICE, window_name=None,
+        return records.record(writer, intake=intake, result=RESULT, device=DEVICE, window_name=None,
                               staff_name=None, now=NOW)
 
     first, second = record(quick), record(orm)
@@ -87,5 +87,5 @@ def test_numbers_follow_the_highest_even_after_a_gap(catalogue_engine):
 
 
 def test_the_thousandth_number_follows_the_999th():
-    assert logbook.next_ids("P-", "P-999").reference_no == "P-1000"
-    assert logbook.next_ids("P-", None).reference_no == "P-001"
+    assert records.next_ids("P-", "P-999").reference_no == "P-1000"
+    assert records.next_ids("P-", None).reference_no == "P-001"

@@ -18,8 +18,9 @@ import time
 
 def main(argv: list[str]) -> int:
     url, count, kind, start_at = argv[0], int(argv[1]), argv[2], float(argv[3])
-    from desk import logbook, paths
-    from desk.intake import read_intake
+    from desk import paths
+    from desk.log import records
+    from desk.intake.reader import read_intake
 
     paths.init(os.environ.get("DESK_BASEDIR"))
     if kind == "quick":
@@ -29,7 +30,7 @@ def main(argv: list[str]) -> int:
         writer = QuickSqlite.open(plain_sqlite_file(url))
         assert writer is not None, "not a SQLite file at the current revision"
     else:
-        from desk.consultations import OrmLogWriter
+        from desk.db.consultations import OrmLogWriter
         from desk.db import engine as db_engine
 
         writer = OrmLogWriter(db_engine.session_factory(db_engine.make_engine(url)))
@@ -40,7 +41,7 @@ def main(argv: list[str]) -> int:
         time.sleep(0.001)
     began = time.perf_counter()
     for _ in range(count):
-        logbook.record(writer, intake=intake, result=result, device="6f1c2a9e-0000-4000-8000-000000000000",
+        records.record(writer, intake=intake, result=result, device="6f1c2a9e-0000-4000-8000-000000000000",
                        window_name=None, staff_name=None, now=dt.datetime.now(dt.timezone.utc))
     print(f"wrote {count} in {time.perf_counter() - began:.3f} seconds", flush=True)
     return 0

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from desk.store import Store
+from desk.db.store import Store
 from desk.settings import Settings
 from desk.ui.main_window import MainWindow
 

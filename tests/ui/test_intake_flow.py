@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from desk.sales import shift_month
+from desk.intake.sales import shift_month
 from desk.ui.main_window import MainWindow
 from desk.ui.referral_preview import ReferralPreviewDialog
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from desk.consultations import record_consultation
+from desk.db.consultations import record_consultation
 from desk.db.engine import session_factory
-from desk.intake import read_intake
+from desk.intake.reader import read_intake
 from desk.ui.log_dialog import ConsultationLogDialog, LogTableModel
 
 RESULT = {"as_of": "2026-11-22", "place": "神奈川県横須賀市", "programs": [], "contacts": [], "warnings": []}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from desk.settings import Settings
-from desk.store import Store
+from desk.db.store import Store
 from desk.ui.main_window import MainWindow
 
 
@@ -34,7 +34,7 @@ def test_a_database_on_a_network_share_is_warned_about(qtbot, catalogue_engine, 
 
 
 def test_an_edit_on_another_counter_shows_without_a_restart(qtbot, catalogue_engine, tmp_path):
-    from desk import admin
+    from desk.db import admin
     from desk.db.engine import session_factory
 
     window = MainWindow(store=Store.for_engine(catalogue_engine), settings=Settings(tmp_path / "s.json"),
@@ -62,7 +62,7 @@ def _shown_ids(window) -> list[str]:
 def test_the_window_opens_on_the_kept_first_view_and_the_engine_takes_over(qtbot, catalogue_engine, tmp_path):
     import json
 
-    from desk import first_view
+    from desk.matching import first_view
 
     today = dt.date(2026, 11, 22)
     store = Store.for_engine(catalogue_engine)
@@ -94,7 +94,7 @@ def test_a_keystroke_before_the_engine_is_in_is_answered(qtbot, make_window):
 
 
 def test_an_edit_before_the_engine_is_in_is_shown_once_it_is(qtbot, catalogue_engine, tmp_path):
-    from desk import admin
+    from desk.db import admin
     from desk.db.engine import session_factory
 
     window = MainWindow(store=Store.for_engine(catalogue_engine), settings=Settings(tmp_path / "s.json"),

@@ -1,0 +1,113 @@
+"""Commands for the catalogue and the directory: `desk programs`, `desk contacts`, `desk validate`,
+`desk import`, `desk export`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+from desk.cli.common import EXIT_OK, EXIT_USAGE, CliError, open_engine, print_json, refresh_snapshot
+
+
+def cmd_programs(args: argparse.Namespace) -> int:
+    from sqlalchemy.orm import Session
+
+    from desk import textfmt
+    from desk.db import catalogue
+
+    on = args.date or dt.date.today()
+    with Session(open_engine(args)) as session:
+        known = catalogue.provider_ids(session)
+        if args.provider and args.provider not in known:
+            raise CliError(f"提供者 '{args.provider}' はありません（あるもの: {', '.join(known)}）", EXIT_USAGE)
+        programs = catalogue.list_programs(session, provider=args.provider, on=on)
+    if args.json:
+        print_json({"as_of": on.isoformat(), "programs": programs})
+        return EXIT_OK
+    rows = []
+    for program in programs:
+        for v in program["variants"]:
+            fees = [f for f in v["guarantee_fees"] if f["in_force"]]
+            fee = " / ".join(textfmt.pct_range(f["min_pct"], f["max_pct"]) for f in fees) or "—"
+            source = f"{program['source']['file'] or ''} {program['data_as_of'] or '日付なし'}"
+            rows.append([v["name"], program["provider"]["name"] or "", textfmt.yen(v["limit_yen"]),
+                         textfmt.rate_tiers(v["rate_tiers"], v["rate_kind"]), textfmt.months(v["max_term_months"]),
+                         fee, source + (" ※旧年度" if program["stale"] else "")])
+    print(textfmt.table(["制度", "提供者", "限度額", "利率", "最長期間", "保証料率", "出典"], rows))
+    print(f"\n{len(programs)} 制度 / {len(rows)} 区分（{on.isoformat()} 時点）")
+    return EXIT_OK
+
+
+def cmd_contacts(args: argparse.Namespace) -> int:
+    from sqlalchemy.orm import Session
+
+    from desk import textfmt
+    from desk.db import directory
+    from desk.intake.places import PlaceError
+
+    with Session(open_engine(args)) as session:
+        place = None
+        if args.municipality or args.postal_code or args.prefecture:
+            try:
+                place = directory.resolve_place(session, prefecture=args.prefecture, municipality=args.municipality,
+                                                postal_code=args.postal_code)
+            except PlaceError as exc:
+                raise CliError(str(exc), EXIT_USAGE) from exc
+        contacts = directory.list_contacts(session, role=args.role, place=place)
+    if args.json:
+        print_json({"place": place.label if place else None, "contacts": contacts})
+        return EXIT_OK
+    rows = [[c["role_label"], c["name"], c["phone"] or "—", c["address"] or "—",
+             "—" if c["distance_km"] is None else f"{c['distance_km']}km", c["hours"] or ""] for c in contacts]
+    print(textfmt.table(["種類", "名称", "電話", "所在地", "距離", "受付時間"], rows))
+    print(f"\n{len(contacts)} 件" + (f"（{place.label}）" if place else ""))
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from desk.db.packs import importer
+    from desk.db.packs.schema import PackInvalid
+
+    try:
+        loaded = importer.read_packs(args.packs)
+    except PackInvalid as exc:
+        raise CliError(f"データパックに問題があります:\n{exc}") from exc
+    for pack in loaded:
+        counts = ", ".join(f"{k} {len(v)}" for k, v in pack.data.sections.items() if v)
+        print(f"{pack.path.name}: OK（{pack.data.id} {pack.data.header['version']}: {counts}）")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from desk.db import setup
+    from desk.db.packs.importer import EditsWouldBeLost
+    from desk.db.packs.schema import PackInvalid
+
+    engine = open_engine(args)
+    try:
+        summaries = setup.import_files(engine, args.packs, overwrite_edits=args.overwrite_edits)
+    except PackInvalid as exc:
+        raise CliError(f"取り込みを中止しました（データベースは変わっていません）:\n{exc}") from exc
+    except EditsWouldBeLost as exc:
+        raise CliError(f"{exc}\n上書きしてよければ --overwrite-edits を付けてください（データベースは変わっていません）") from exc
+    for s in summaries:
+        counts = ", ".join(f"{k} {n}" for k, n in s.counts.items())
+        before = f"{s.replaced_version} → " if s.replaced_version else "新規 "
+        print(f"{s.pack_id}: {before}{s.version}（{counts}）")
+    refresh_snapshot(engine)
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from sqlalchemy.orm import Session
+
+    from desk.db.packs import exporter
+
+    with Session(open_engine(args)) as session:
+        try:
+            written = exporter.export_packs(session, args.directory)
+        except OSError as exc:
+            raise CliError(f"{args.directory} に書き出せません（{exc.strerror}）") from exc
+    for path in written:
+        print(path)
+    return EXIT_OK

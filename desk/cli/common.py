@@ -1,0 +1,89 @@
+"""What every command shares: exit codes, the one-line error, opening the database, JSON output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from desk.db.store import Store
+
+EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = EXIT_PROBLEM):
+        super().__init__(message)
+        self.code = code
+
+
+def database_url(args: argparse.Namespace) -> str:
+    from desk.db.urls import resolve_database_url
+    from desk.settings import Settings, SettingsError
+
+    try:
+        settings = Settings.load()
+    except SettingsError as exc:
+        raise CliError(str(exc)) from exc
+    return resolve_database_url(cli_db=args.db, setting=settings.get("database_url"))
+
+
+def open_store(args: argparse.Namespace) -> Store:
+    """The database for the quick commands (match, referral, the app): see desk.db.store."""
+    from desk.db.store import Store
+
+    with opening_database():
+        store = Store.open(database_url(args))
+    for warning in store.warnings:
+        print(f"desk: 警告: {warning}", file=sys.stderr)
+    return store
+
+
+def open_engine(args: argparse.Namespace, *, ready: bool = True) -> Engine:
+    from desk.db import engine as db_engine
+    from desk.db import setup
+
+    with opening_database():
+        engine = db_engine.make_engine(database_url(args))
+        if ready:
+            setup.ensure_ready(engine)
+    return engine
+
+
+@contextmanager
+def opening_database() -> Iterator[None]:
+    """Opening (and on first run filling) the database: a locked file or a broken bundled pack
+    is a one-line message."""
+    try:
+        yield
+    except OSError as exc:
+        raise CliError(f"データベースを開けません（{short(exc)}）") from exc
+    except Exception as exc:
+        from desk.db.packs.schema import PackInvalid  # the pack reader: not on the quick path
+
+        if isinstance(exc, PackInvalid):
+            raise CliError(f"同梱データパックを読めません:\n{exc}") from exc
+        raise
+
+
+def short(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def refresh_snapshot(engine: Engine) -> None:
+    """Make the catalogue's copy on disk now, so the next start and referral are quick."""
+    from desk.db.store import Store
+
+    Store.for_engine(engine).matcher.loaded()

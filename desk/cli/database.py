@@ -1,0 +1,66 @@
+"""`desk db`: upgrade, check, backup, backups, restore."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from desk.cli.common import EXIT_OK, EXIT_PROBLEM, CliError, database_url, open_engine, refresh_snapshot, short
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    if args.db_command in ("backup", "backups", "restore"):
+        return _cmd_backup(args)
+    from desk.db import setup
+
+    engine = open_engine(args, ready=False)
+    if args.db_command == "upgrade":
+        from desk.db.packs.schema import PackInvalid
+
+        before, after = setup.upgrade(engine)
+        try:
+            imported = setup.ensure_ready(engine)
+            updated, kept = setup.update_bundled_packs(engine)
+        except PackInvalid as exc:
+            raise CliError(f"同梱データパックを取り込めません（データベースは変わっていません）:\n{exc}") from exc
+        print(f"スキーマ: {before or '（新規）'} → {after}")
+        for s in imported:
+            print(f"  取り込み: {s.pack_id} {s.version}")
+        for s in updated:
+            print(f"  更新: {s.pack_id} {s.replaced_version or '（新規）'} → {s.version}")
+        for line in kept:
+            print(f"  {line}", file=sys.stderr)
+        refresh_snapshot(engine)
+        return EXIT_OK
+    result = setup.check(engine)
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    for note in result.notes:
+        print(f"注意: {note}", file=sys.stderr)
+    if result.ok:
+        print("OK: " + (", ".join(f"{k} {n}" for k, n in result.counts.items()) or "ファイルは健全です"))
+        return EXIT_OK
+    return EXIT_PROBLEM
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from desk.db import backup
+
+    url = database_url(args)
+    try:
+        if args.db_command == "backup":
+            made = backup.backup(url, "manual")
+            if made is None:
+                raise CliError("データベースがまだありません（desk db upgrade で作成できます）")
+            print(made)
+        elif args.db_command == "backups":
+            for b in backup.list_backups():
+                print(f"{b.created:%Y-%m-%d %H:%M:%S}  {b.reason:<28}  {b.path}")
+        else:
+            safety = backup.restore(url, args.file)
+            print(f"{args.file} から戻しました" + (f"（戻す前の内容: {safety}）" if safety else ""))
+    except backup.BackupError as exc:
+        raise CliError(str(exc)) from exc
+    except OSError as exc:
+        raise CliError(f"バックアップを扱えません（{short(exc)}）") from exc
+    return EXIT_OK

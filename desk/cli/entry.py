@@ -1,0 +1,98 @@
+"""The `desk` command: the app with no arguments, the engine and the catalogue without a screen.
+
+Qt is imported only when the app starts, so every other command runs on a
+machine without a display and loads quickly. Errors a user can cause (a bad
+pack, an unknown municipality, a locked file) end with a one-line message and a
+non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from desk import paths
+from desk.cli.common import EXIT_OK, EXIT_PROBLEM, CliError, open_store, short
+from desk.cli.parser import add_app_options, build_parser
+
+# Each command's module is imported only when it runs: the app's start stays light.
+COMMANDS = {
+    "programs": "catalogue", "contacts": "catalogue", "validate": "catalogue", "import": "catalogue",
+    "export": "catalogue", "match": "consult", "referral": "consult", "handout": "consult",
+    "db": "database", "log": "log",
+}
+
+
+def command(name: str) -> Callable[[argparse.Namespace], int]:
+    module = importlib.import_module(f"desk.cli.{COMMANDS[name]}")
+    handler: Callable[[argparse.Namespace], int] = getattr(module, f"cmd_{name}")
+    return handler
+
+
+def _parse_app_start(argv: list[str]) -> argparse.Namespace | None:
+    """The bare `desk` and its options, without building every command's parser (a few
+    milliseconds of the app's start); None when ``argv`` names a command or asks for help."""
+    if any(arg in ("-h", "--help", "--version") for arg in argv):
+        return None
+    parser = argparse.ArgumentParser(prog="desk", add_help=False, exit_on_error=False)
+    add_app_options(parser)
+    try:
+        args, rest = parser.parse_known_args(argv)
+    except argparse.ArgumentError:
+        return None   # the full parser says what is wrong
+    if rest:
+        return None
+    args.command = None
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = _parse_app_start(argv) or build_parser().parse_args(argv)
+    paths.init(args.basedir)
+    try:
+        if args.command is None:
+            return _start_app(args)
+        return command(args.command)(args)
+    except CliError as exc:
+        print(f"desk: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `desk programs | head`: the reader left; say nothing.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as exc:
+        if not _is_database_error(exc):
+            raise
+        print(f"desk: データベースを開けません（{short(exc)}）", file=sys.stderr)
+        return EXIT_PROBLEM
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    # SQLAlchemy is not imported by the quick commands, so its errors are recognised
+    # only when it was (importing it here would cost every command its import time).
+    import sqlite3
+
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    return isinstance(exc, sqlite3.DatabaseError) or (sa_exc is not None and isinstance(exc, sa_exc.DatabaseError))
+
+
+def _start_app(args: argparse.Namespace) -> int:
+    if sys.platform.startswith("linux") and not (
+            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")):
+        raise CliError("画面（ディスプレイ）がないためアプリを起動できません。"
+                       "コマンドは desk --help をご覧ください（例: desk programs）。")
+    import gc
+
+    # Start-up makes next to no garbage, but enough objects to set off a dozen collections
+    # (each walks everything made so far): none until the window is up (desk.ui.app.run_app).
+    gc.disable()
+    store = open_store(args)
+    from desk.ui.app import run_app  # Qt is loaded only here
+
+    return run_app(store=store, exit_when_ready=args.exit_when_ready, exit_when_loaded=args.exit_when_loaded)

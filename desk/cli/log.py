@@ -1,0 +1,42 @@
+"""`desk log`: purge, export, import."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from desk.cli.common import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, CliError, open_store
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    if args.log_command in ("export", "import"):
+        return _cmd_log_sync(args)
+    if args.older_than < 0:
+        raise CliError("--older-than は 0 以上の日数で指定してください", EXIT_USAGE)
+    store = open_store(args)
+    cleared = store.purge_personal_details(older_than_days=args.older_than)
+    print(f"{cleared} 件の記録から個人情報を消しました（{args.older_than} 日より前）")
+    return EXIT_OK
+
+
+def _cmd_log_sync(args: argparse.Namespace) -> int:
+    from desk.db import logsync
+    from desk.log.records import device_id
+    from desk.settings import Settings
+
+    store = open_store(args)
+    try:
+        if args.log_command == "export":
+            count = logsync.export_log(store.make_session, args.file, device=device_id(Settings.load()),
+                                       everything=args.all, personal=not args.without_personal)
+            print(f"{args.file} に {count} 件を書き出しました" if count else "書き出す記録はありません（前回の書き出し以降の記録がありません）")
+            return EXIT_OK
+        report = logsync.import_log(store.make_session, args.file)
+    except logsync.LogFileError as exc:
+        raise CliError(f"{exc}（データベースは変わっていません）") from exc
+    except OSError as exc:
+        raise CliError(f"{args.file} に書き込めません（{exc.strerror}）") from exc
+    print(f"追加 {len(report.added)} 件、取り込み済み {report.already_there} 件、食い違い {len(report.conflicts)} 件")
+    for line in report.conflicts:
+        print(f"  食い違い: {line}", file=sys.stderr)
+    return EXIT_PROBLEM if report.conflicts else EXIT_OK

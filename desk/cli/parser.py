@@ -1,0 +1,90 @@
+"""The command line's grammar: every command and option, with its Japanese help."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+from desk import __version__, vocab
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="desk", description="融資相談窓口デスク: 引数なしでアプリを起動します。")
+    parser.add_argument("--version", action="version", version=f"desk {__version__}")
+    add_app_options(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("programs", help="融資制度の一覧")
+    p.add_argument("--json", action="store_true", help="JSON で出力")
+    p.add_argument("--provider", metavar="ID", help="提供者で絞り込む（kanagawa, sagamihara）")
+    p.add_argument("--date", type=parse_date, metavar="YYYY-MM-DD", help="この日に有効な制度（既定: 今日）")
+
+    p = sub.add_parser("match", help="相談内容（インテークファイル）に合う融資制度と相談先")
+    p.add_argument("intake", type=Path, metavar="INTAKE.json")
+    p.add_argument("--json", action="store_true", help="INTAKE.md の JSON で出力")
+    p.add_argument("--date", type=parse_date, metavar="YYYY-MM-DD", help="この日時点で判定（既定: 今日）")
+
+    p = sub.add_parser("referral", help="来訪者にお渡しする案内書（PDF）を作り、相談記録に残す")
+    p.add_argument("intake", type=Path, metavar="INTAKE.json")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pdf")
+    p.add_argument("--date", type=parse_date, metavar="YYYY-MM-DD", help="この日時点で判定（既定: 今日）")
+
+    p = sub.add_parser("handout", help="日産関連・売上減少の融資制度の一覧（1枚のチラシ、PDF）")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+    p.add_argument("--date", type=parse_date, metavar="YYYY-MM-DD", help="この日に有効な制度（既定: 今日）")
+
+    p = sub.add_parser("contacts", help="相談先・窓口の一覧")
+    p.add_argument("--json", action="store_true", help="JSON で出力")
+    p.add_argument("--role", choices=list(vocab.ROLES), help="種類で絞り込む")
+    p.add_argument("--municipality", metavar="M", help="この市区町村を担当する窓口（例: 横須賀市、横浜市中区）")
+    p.add_argument("--prefecture", metavar="P", help="都道府県（既定: 神奈川県）")
+    p.add_argument("--postal-code", metavar="NNN-NNNN", help="郵便番号から市区町村を決める")
+
+    p = sub.add_parser("import", help="データパックを取り込む（全部成功するか、何も変えないか）")
+    p.add_argument("packs", nargs="+", type=Path, metavar="PACK")
+    p.add_argument("--overwrite-edits", action="store_true", help="管理画面での編集を上書きしてよい")
+
+    p = sub.add_parser("export", help="データベースの内容をデータパックとして書き出す")
+    p.add_argument("directory", type=Path, metavar="DIR")
+
+    p = sub.add_parser("validate", help="データパックを検査する（データベースは変えない）")
+    p.add_argument("packs", nargs="+", type=Path, metavar="PACK")
+
+    p = sub.add_parser("db", help="データベースの管理")
+    db_sub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_sub.add_parser("upgrade", help="スキーマを最新にする（初回は同梱データで作成）")
+    db_sub.add_parser("check", help="整合性と外部キーを検査する（問題があれば終了コード1）")
+    db_sub.add_parser("backup", help="データベースのバックアップを作る（移行・取り込みの前にも自動で作ります）")
+    db_sub.add_parser("backups", help="バックアップの一覧（新しい順）")
+    restore = db_sub.add_parser("restore", help="バックアップから戻す（今の内容も先にバックアップします）")
+    restore.add_argument("file", type=Path, metavar="FILE")
+
+    p = sub.add_parser("log", help="相談記録の管理")
+    log_sub = p.add_subparsers(dest="log_command", metavar="ACTION", required=True)
+    purge = log_sub.add_parser("purge", help="古い記録から個人情報（来訪者の氏名・電話）を消す")
+    purge.add_argument("--older-than", type=int, required=True, metavar="DAYS", help="この日数より前の記録が対象")
+    export = log_sub.add_parser("export", help="この端末の記録のうち、前回の書き出し以降のものをファイルに書き出す")
+    export.add_argument("file", type=Path, metavar="FILE")
+    export.add_argument("--all", action="store_true", help="書き出し済みのものも含め、この端末の記録をすべて")
+    export.add_argument("--without-personal", action="store_true", help="個人情報（来訪者の氏名・電話）を含めない")
+    imp = log_sub.add_parser("import", help="書き出されたファイルの記録を取り込む（何度取り込んでも重複しません）")
+    imp.add_argument("file", type=Path, metavar="FILE")
+    return parser
+
+
+def parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日付は YYYY-MM-DD で指定してください: {text!r}") from None
+
+
+def add_app_options(parser: argparse.ArgumentParser) -> None:
+    """The options of the bare `desk` (the app), which every command also takes."""
+    parser.add_argument("--db", metavar="PATH|URL", help="使うデータベース（SQLite のファイルか URL）")
+    parser.add_argument("--basedir", metavar="DIR", help="データと設定をこのフォルダの下に置く")
+    parser.add_argument("--exit-when-ready", action="store_true",
+                        help="アプリを起動し、画面と最初の結果が表示されたら終了する（動作確認・計測用）")
+    parser.add_argument("--exit-when-loaded", action="store_true",
+                        help="アプリを起動し、判定の仕組みまで読み込んだら終了する（動作確認・計測用）")

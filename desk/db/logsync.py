@@ -1,0 +1,156 @@
+"""Bringing an offline laptop's consultation records to the shared database.
+
+`desk log export FILE` on the laptop writes the records made on this machine since its last
+export (all of them with ``everything``) to one JSON file with a SHA-256 checksum of its
+records, then marks them exported. `desk log import FILE` on the shared database checks the
+checksum and adds the records it does not have yet: records carry UUIDs, so importing the
+same file twice adds nothing, and a record that differs from the one already there with
+the same id or reference number is reported, never overwritten. Both sides go through the
+ORM, so either may be SQLite or PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from desk.db import models as m
+from desk.fileio import atomic_write_text
+from desk.log.records import as_utc
+
+FORMAT = "desk-log/1"
+COLUMNS = ("id", "reference_no", "created_at", "evaluated_on", "device_id", "window_name", "staff_name",
+           "business_name", "visitor_name", "visitor_phone", "industry", "municipality", "causes", "intake", "result",
+           "pack_versions")
+PERSONAL = ("visitor_name", "visitor_phone")
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+class LogFileError(Exception):
+    """A log file that cannot be imported; the message names the file and the problem."""
+
+
+@dataclass
+class ImportReport:
+    added: list[str] = field(default_factory=list)          # reference numbers
+    already_there: int = 0
+    conflicts: list[str] = field(default_factory=list)      # what differs, one line each
+
+
+def _record_dict(row: m.Consultation, *, personal: bool) -> dict[str, Any]:
+    out = {}
+    for name in COLUMNS:
+        value = getattr(row, name)
+        if name == "created_at":
+            value = as_utc(value).isoformat()
+        elif name == "evaluated_on":
+            value = value.isoformat()
+        elif name in PERSONAL and not personal:
+            value = None
+        out[name] = value
+    return out
+
+
+def checksum(records: list[dict[str, Any]]) -> str:
+    canonical = json.dumps(records, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def export_log(make_session: Callable[[], Session], path: Path, *, device: str, everything: bool = False,
+               personal: bool = True, now: dt.datetime | None = None) -> int:
+    """Write this machine's records not yet exported (or all of them); returns how many.
+    Nothing is written, and nothing marked, when there is nothing to export."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    with make_session() as session:
+        stmt = select(m.Consultation).where(m.Consultation.device_id == device).order_by(m.Consultation.created_at)
+        if not everything:
+            stmt = stmt.where(m.Consultation.exported_at.is_(None))
+        rows = session.scalars(stmt).all()
+        records = [_record_dict(r, personal=personal) for r in rows]
+    if not records:
+        return 0
+    document = {"format": FORMAT, "device_id": device, "exported_at": now.isoformat(), "count": len(records),
+                "sha256": checksum(records), "records": records}
+    # The file first, then the marks: a crash in between only exports the records again,
+    # and importing them twice adds nothing.
+    atomic_write_text(path, json.dumps(document, ensure_ascii=False, indent=1) + "\n", mode=0o600)
+    with make_session() as session, session.begin():
+        session.execute(update(m.Consultation).where(m.Consultation.id.in_([r["id"] for r in records]))
+                        .values(exported_at=now))
+    return len(records)
+
+
+def read_log_file(path: Path) -> list[dict[str, Any]]:
+    """The records of a log file, after checking its format and checksum (LogFileError)."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise LogFileError(f"{path}: ファイルが大きすぎます")
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise LogFileError(f"{path}: ファイルを開けません（{exc.strerror}）") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise LogFileError(f"{path}: 相談記録のファイルとして読めません（{exc}）") from exc
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise LogFileError(f"{path}: desk log export のファイルではありません（format が {FORMAT} ではありません）")
+    records = document.get("records")
+    if not isinstance(records, list) or document.get("count") != len(records):
+        raise LogFileError(f"{path}: 記録の数が合いません（ファイルが途中で切れているおそれがあります）")
+    if document.get("sha256") != checksum(records):
+        raise LogFileError(f"{path}: チェックサムが合いません（ファイルが壊れているか、書き換えられています）")
+    for i, record in enumerate(records):
+        if not isinstance(record, dict) or set(record) != set(COLUMNS):
+            raise LogFileError(f"{path}: {i + 1} 件目の記録の項目が正しくありません")
+    return records
+
+
+def _row_values(record: dict[str, Any]) -> dict[str, Any]:
+    values = dict(record)
+    values["created_at"] = dt.datetime.fromisoformat(record["created_at"])
+    values["evaluated_on"] = dt.date.fromisoformat(record["evaluated_on"])
+    return values
+
+
+def import_log(make_session: Callable[[], Session], path: Path) -> ImportReport:
+    """Add the records of a log file that the database does not have (one transaction)."""
+    records = read_log_file(path)
+    report = ImportReport()
+    try:
+        values = [_row_values(r) for r in records]
+    except (TypeError, ValueError) as exc:
+        raise LogFileError(f"{path}: 日時の形式が正しくありません（{exc}）") from exc
+    with make_session() as session, session.begin():
+        ids = [v["id"] for v in values]
+        existing = {r.id: r for r in session.scalars(select(m.Consultation).where(m.Consultation.id.in_(ids)))}
+        numbers = dict(session.execute(select(m.Consultation.reference_no, m.Consultation.id).where(
+            m.Consultation.reference_no.in_([v["reference_no"] for v in values]))).all())
+        for record, value in zip(records, values):
+            there = existing.get(value["id"])
+            if there is not None:
+                if _record_dict(there, personal=True) == _same_personal(record, there):
+                    report.already_there += 1
+                else:
+                    report.conflicts.append(f"{record['reference_no']}: 同じ id の記録が別の内容で既にあります")
+                continue
+            if numbers.get(value["reference_no"], value["id"]) != value["id"]:
+                report.conflicts.append(f"{record['reference_no']}: 同じ受付番号の別の記録が既にあります")
+                continue
+            session.add(m.Consultation(**value))
+            report.added.append(value["reference_no"])
+    return report
+
+
+def _same_personal(record: dict[str, Any], there: m.Consultation) -> dict[str, Any]:
+    # A file exported without personal details, or a record purged since, is still the same record.
+    out = dict(record)
+    for key in PERSONAL:
+        if out[key] is None or getattr(there, key) is None:
+            out[key] = getattr(there, key)
+    return out

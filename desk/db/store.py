@@ -1,0 +1,129 @@
+"""The database of one desk process: quick where it can be, SQLAlchemy where it must.
+
+A :class:`Store` hands out what the app and the commands need: the match service,
+the consultation-log writer, and ORM sessions for everything else (the admin
+screens, the log, imports). For a SQLite file at the current revision the first two
+run on the stdlib quick path (:mod:`desk.db.quick`) and SQLAlchemy is imported only
+when a session is first asked for; otherwise everything goes through the ORM. The
+engine itself (the catalogue and the matching modules) loads on the first match.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from desk.db import cache
+from desk.db.location import network_share_warning
+from desk.db.quick import QuickSource, QuickSqlite
+from desk.db.urls import plain_sqlite_file
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+    from desk.log.records import LogWriter
+    from desk.matching.service import MatchService
+
+
+class Store:
+    def __init__(self, url: str, *, engine: Engine | None = None, quick: QuickSqlite | None = None,
+                 cache_file: Path | None = None):
+        self.url = url
+        self._engine = engine
+        self._quick = quick
+        self._cache_file = cache_file or cache.catalogue_file(url)
+        self._lock = threading.Lock()
+        self._sessionmaker: Any = None
+        path = plain_sqlite_file(url)
+        warning = network_share_warning(path) if path is not None else None
+        self.warnings: list[str] = [warning] if warning else []
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        """The database at ``url``, migrated and filled on first run (raises the errors of
+        :func:`desk.db.setup.ensure_ready`)."""
+        path = plain_sqlite_file(url)
+        quick = QuickSqlite.open(path) if path else None
+        if quick is not None and quick.has_packs():
+            return cls(url, quick=quick)
+        if quick is not None:
+            quick.close()
+        store = cls(url)
+        from desk.db import setup
+
+        setup.ensure_ready(store.engine)
+        store._quick = QuickSqlite.open(path) if path else None
+        return store
+
+    @classmethod
+    def for_engine(cls, engine: Engine) -> Store:
+        """A store on an engine made elsewhere (tests, tools); quick too when it is a SQLite file."""
+        url = engine.url.render_as_string(hide_password=False)
+        path = plain_sqlite_file(url)
+        return cls(url, engine=engine, quick=QuickSqlite.open(path) if path else None)
+
+    @property
+    def is_quick(self) -> bool:
+        return self._quick is not None
+
+    @property
+    def engine(self) -> Engine:
+        with self._lock:
+            if self._engine is None:
+                from desk.db.engine import make_engine
+
+                self._engine = make_engine(self.url)
+            return self._engine
+
+    def make_session(self) -> Session:
+        if self._sessionmaker is None:
+            from desk.db.engine import session_factory
+
+            self._sessionmaker = session_factory(self.engine)
+        return self._sessionmaker()
+
+    def _orm_source(self):
+        from desk.db.loaders import OrmSource
+
+        return OrmSource(self.make_session, self._cache_file)
+
+    @property
+    def first_view_file(self) -> Path:
+        return cache.first_view_file(self.url)
+
+    def fingerprint(self) -> tuple:
+        """The catalogue's fingerprint now (one query; it changes with an import or an admin edit)."""
+        if self._quick is not None:
+            return self._quick.fingerprint()
+        return self.matcher.fingerprint()
+
+    @cached_property
+    def matcher(self) -> MatchService:
+        from desk.matching.service import MatchService
+
+        if self._quick is not None:
+            return MatchService(QuickSource(self._quick, self._cache_file, self._orm_source))
+        return MatchService(self._orm_source())
+
+    @cached_property
+    def log_writer(self) -> LogWriter:
+        if self._quick is not None:
+            return self._quick
+        from desk.db.consultations import OrmLogWriter
+
+        return OrmLogWriter(self.make_session)
+
+    def purge_personal_details(self, *, older_than_days: int) -> int:
+        """Clear visitors' names and phones from records older than the given days."""
+        from desk.log.records import purge_cutoff
+
+        return self.log_writer.purge_personal(purge_cutoff(older_than_days))
+
+    def close(self) -> None:
+        if self._quick is not None:
+            self._quick.close()
+        if self._engine is not None:
+            self._engine.dispose()

@@ -1,0 +1,133 @@
+"""Recording a consultation: its values, its reference number, the writers.
+
+Each record has a UUID (records made on offline laptops never collide when they
+are brought back) and a short reference number printed on the sheet:
+``YYYYMMDD-DDDDD-NNN`` — the date, five characters of this machine's device id
+and the machine's sequence for the day. Personal details (the visitor's name and
+phone) are stored only when staff typed them, and never inside the stored intake.
+
+The values are computed here, once; a *writer* stores them: the ORM one
+(:class:`desk.db.consultations.OrmLogWriter`, any database) or the stdlib sqlite3 one
+of the quick path (:class:`desk.db.quick.QuickSqlite`). No SQLAlchemy here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+from typing import Any, NamedTuple, Protocol
+
+from desk.intake.reader import Intake
+from desk.settings import Settings
+
+JST = dt.timezone(dt.timedelta(hours=9))  # reference numbers and the log follow the Japanese date
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # no I, L, O, U: easy to read aloud
+PERSONAL_KEYS = ("visitor_name", "visitor_phone")
+MAX_ATTEMPTS = 20
+
+
+class Recorded(NamedTuple):
+    id: str
+    reference_no: str
+
+
+class LogWriter(Protocol):
+    def try_insert(self, values: dict[str, Any], prefix: str) -> Recorded | None:
+        """In one transaction: the next number with ``prefix`` (:func:`next_ids`), and the
+        record; None when another process took that number meanwhile."""
+
+    def delete(self, consultation_id: str) -> None: ...
+
+    def purge_personal(self, before: dt.datetime) -> int:
+        """Clear visitors' names and phones from records made before ``before``; how many."""
+
+
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A stored time in UTC: SQLite gives back the UTC wall time without a zone, PostgreSQL an aware time."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
+
+
+def device_id(settings: Settings) -> str:
+    """This machine's id, created and saved on first use."""
+    value = settings.get("device_id")
+    if not value:
+        import uuid  # uuid imports platform: only when a record is made, not at start-up
+
+        value = str(uuid.uuid4())
+        settings.set("device_id", value)
+        settings.save()
+    return value
+
+
+def device_code(device: str) -> str:
+    number = int(device.replace("-", ""), 16) >> (128 - 25)
+    return "".join(CROCKFORD[(number >> shift) & 31] for shift in (20, 15, 10, 5, 0))
+
+
+def reference_prefix(now: dt.datetime, device: str) -> str:
+    return f"{now.astimezone(JST).date():%Y%m%d}-{device_code(device)}-"
+
+
+def _intake_without_personal_details(intake: Intake) -> dict[str, Any]:
+    data = asdict(intake)
+    for key in PERSONAL_KEYS:
+        data.pop(key, None)
+    data["sales_change"] = {k: list(v) if isinstance(v, tuple) else v for k, v in data["sales_change"].items()}
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in data.items()}
+
+
+def consultation_values(*, intake: Intake, result: dict[str, Any], device: str, window_name: str | None,
+                        staff_name: str | None, now: dt.datetime) -> dict[str, Any]:
+    """Every column of a consultation record but its id and reference number."""
+    summary = {
+        "programs": {p["id"]: p["status"] for p in result["programs"]},
+        "eligible": [p["id"] for p in result["programs"] if p["status"] == "eligible"],
+        "conditional": [p["id"] for p in result["programs"] if p["status"] == "conditional"],
+        "contacts": [c["id"] for c in result["contacts"]],
+        "warnings": result.get("warnings", []),
+    }
+    return {
+        "created_at": now, "evaluated_on": dt.date.fromisoformat(result["as_of"]), "device_id": device,
+        "window_name": window_name, "staff_name": staff_name or None, "business_name": intake.business_name,
+        "visitor_name": intake.visitor_name or None, "visitor_phone": intake.visitor_phone or None,
+        "industry": intake.industry, "municipality": result.get("place"), "causes": list(intake.causes or ()),
+        "intake": _intake_without_personal_details(intake), "result": summary,
+        "pack_versions": result.get("pack_versions") or {},
+    }
+
+
+def purge_cutoff(older_than_days: int, now: dt.datetime | None = None) -> dt.datetime:
+    return (now or dt.datetime.now(dt.timezone.utc)) - dt.timedelta(days=older_than_days)
+
+
+def next_ids(prefix: str, last: str | None) -> Recorded:
+    """A new id and the number after ``last``, the highest number issued with ``prefix``.
+
+    After the highest rather than after the count: a record removed in the middle (a
+    sheet never delivered while another process delivered the next) leaves a gap, and
+    counting would hand out a number that is still taken.
+    """
+    import uuid
+
+    number = int(last[len(prefix):]) + 1 if last else 1
+    return Recorded(str(uuid.uuid4()), f"{prefix}{number:03d}")
+
+
+# The highest reference number with a prefix: longest first, so 1000 comes after 999.
+LAST_REFERENCE_SQL = ("SELECT reference_no FROM consultation WHERE reference_no LIKE :pattern"
+                      " ORDER BY length(reference_no) DESC, reference_no DESC LIMIT 1")
+
+
+def record(writer: LogWriter, *, intake: Intake, result: dict[str, Any], device: str, window_name: str | None,
+           staff_name: str | None, now: dt.datetime | None = None) -> Recorded:
+    """Store one consultation and return its id and reference number."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    values = consultation_values(intake=intake, result=result, device=device, window_name=window_name,
+                                 staff_name=staff_name, now=now)
+    prefix = reference_prefix(now, device)
+    for _attempt in range(MAX_ATTEMPTS):
+        recorded = writer.try_insert(values, prefix)
+        if recorded is not None:
+            return recorded
+        # Another process took the number between our count and our insert: count again.
+    raise RuntimeError("受付番号を発行できませんでした（同時に多数の記録があります）")

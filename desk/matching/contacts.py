@@ -1,0 +1,186 @@
+"""Whom the visitor should see next: referral contacts for a place and a match.
+
+Inside Kanagawa: the credit-guarantee office serving the place (area first, then
+distance), the chamber or society of commerce whose area covers it, the municipal
+sections that issue the certificates and letters the programs need, the special
+windows, and the prefecture-level bodies. From another prefecture: that
+prefecture's own desks from the national directory. Offices are loaded once as
+plain objects; selection is pure.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+from desk import vocab
+from desk.catalogue.offices import OfficeInfo
+from desk.intake.places import HOME_PREFECTURE, Place, area_match, distance_km
+from desk.matching.engine import INELIGIBLE, ProgramResult
+
+# Offices every referral lists: the SME Agency's hotline for questions later (seed 001),
+# and, for a visitor from elsewhere, the federation's page of the nearest guarantee association.
+HOTLINE_ID = "smrj.hotline"
+NEAREST_GUARANTEE_PAGE_ID = "national.zenshinhoren"
+PREFECTURE_ROLES = ("prefecture", "support_center", "revitalization", "succession", "federation")
+
+
+def _match(office: OfficeInfo, place: Place) -> str | None:
+    found = {area_match(a, place) for a in office.areas} - {None}  # type: ignore[arg-type]
+    return "full" if "full" in found else ("towns" if found else None)
+
+
+def _distance(office: OfficeInfo, place: Place) -> float | None:
+    return distance_km(place.lat, place.lon, office.lat, office.lon)
+
+
+def _by_area_then_distance(offices: Iterable[OfficeInfo], place: Place) -> list[tuple[OfficeInfo, str | None]]:
+    scored = [(o, _match(o, place)) for o in offices]
+    return sorted(scored, key=lambda pair: ({"full": 0, "towns": 1, None: 2}[pair[1]],
+                                            _distance(pair[0], place) if _distance(pair[0], place) is not None
+                                            else math.inf))
+
+
+def contact_dict(office: OfficeInfo, place: Place, why: str) -> dict[str, Any]:
+    return {
+        "id": office.id, "role": office.role, "role_label": vocab.ROLES.get(office.role, office.role),
+        "name": office.name_current or office.name, "name_in_source": office.name, "organisation": office.organisation,
+        "department": office.department, "phone": office.phone, "address": office.address, "hours": office.hours,
+        "url": office.url, "distance_km": _distance(office, place), "why": why, "from_seed": office.from_seed,
+        "source": office.source_file, "data_as_of": office.as_of,
+    }
+
+
+def contacts_for(offices: tuple[OfficeInfo, ...], place: Place, results: list[ProgramResult]) -> list[dict[str, Any]]:
+    if place.prefecture != HOME_PREFECTURE:
+        return _outside_referrals(offices, place)
+    here = place.municipality or place.prefecture
+    out: list[dict[str, Any]] = []
+
+    guarantee = [o for o in offices if o.role == "guarantee_branch" and o.prefecture == HOME_PREFECTURE]
+    for office, match in _by_area_then_distance(guarantee, place)[:3]:
+        why = f"{here}を担当する信用保証協会の窓口" if match else "最寄りの信用保証協会の窓口"
+        out.append(contact_dict(office, place, why + "（保証の相談・申込み）"))
+
+    chambers = [o for o in offices if o.role == "chamber"]
+    ranked = _by_area_then_distance(chambers, place)
+    serving = [(o, mt) for o, mt in ranked if mt]
+    for office, match in serving or ranked[:2]:
+        if match == "full":
+            why = f"{here}を地区とする商工会議所・商工会（経営・資金繰りの相談、マル経融資の推薦）"
+        elif match == "towns":
+            why = f"{here}の一部の地区を担当（郵便番号で地区が決まります）"
+        else:
+            why = "地区の商工会議所・商工会が見つからないため最寄りを表示"
+        out.append(contact_dict(office, place, why))
+
+    out.extend(_certificate_offices(offices, place, results))
+
+    for office in offices:
+        if office.role == "window" and _match(office, place):
+            out.append(contact_dict(office, place, "日産自動車の車両生産終了等に伴う中小企業向け特別相談窓口（県）"))
+    for role in PREFECTURE_ROLES:
+        for office, match in _by_area_then_distance([o for o in offices if o.role == role], place):
+            if match is None:
+                continue
+            out.append(contact_dict(office, place, _PREFECTURE_WHY[role]))
+    hotline = next((o for o in offices if o.id == HOTLINE_ID), None)
+    if hotline:
+        out.append(contact_dict(hotline, place, "後日のご相談（全国どこからでも最寄りの地域本部につながります）"))
+    return _dedupe(out)
+
+
+_PREFECTURE_WHY = {
+    "prefecture": "県の中小企業担当課",
+    "support_center": "経営の相談（よろず支援など）",
+    "revitalization": "事業再生・経営改善計画の策定支援",
+    "succession": "事業承継の相談",
+    "federation": "組合・団体を通じた支援",
+}
+
+
+def _certificate_offices(offices: tuple[OfficeInfo, ...], place: Place,
+                         results: list[ProgramResult]) -> list[dict[str, Any]]:
+    """The sections that issue what the conditional and eligible programs still need."""
+    needed_certs: dict[str, list[str]] = {}
+    named: dict[str, list[str]] = {}
+    for result in results:
+        if result.status == INELIGIBLE:
+            continue
+        for todo in result.todos:
+            if todo.where == "municipality" and todo.certification:
+                needed_certs.setdefault(todo.certification, []).append(todo.what)
+            elif todo.where and todo.where not in vocab.GENERIC_ISSUERS:
+                named.setdefault(todo.where, []).append(todo.what)
+    local = [o for o in offices if o.role in ("municipality", "support_center") and _match(o, place)]
+    out = []
+    for office in local:
+        issues = [c for c in needed_certs if c in office.issues]
+        documents = sorted(set(named.get(office.id, [])))
+        if not issues and not documents and not (office.role == "municipality" and office.issues and not needed_certs):
+            continue
+        parts = ["・".join(vocab.CERTIFICATIONS[c] for c in issues)] if issues else []
+        parts += documents
+        why = ("、".join(parts) + "の申請先") if parts else "セーフティネット保証の認定などの申請先"
+        out.append(contact_dict(office, place, why))
+    for office_id, documents in named.items():
+        office = next((o for o in offices if o.id == office_id), None)
+        if office and not any(c["id"] == office_id for c in out) and office.role != "guarantee_branch":
+            out.append(contact_dict(office, place, "、".join(sorted(set(documents))) + "の申請先"))
+    return out
+
+
+def _outside_referrals(offices: tuple[OfficeInfo, ...], place: Place) -> list[dict[str, Any]]:
+    out = []
+    for role in PREFECTURE_ROLES:
+        for office in offices:
+            if office.role == role and any(a.prefecture == place.prefecture and a.municipality is None
+                                           for a in office.areas):
+                out.append(contact_dict(office, place, f"{place.prefecture}の{_PREFECTURE_WHY[role]}"))
+    page = next((o for o in offices if o.id == NEAREST_GUARANTEE_PAGE_ID), None)
+    if page:
+        out.append(contact_dict(page, place, f"{place.prefecture}の信用保証協会を探す（全国信用保証協会連合会の案内）"))
+    hotline = next((o for o in offices if o.id == HOTLINE_ID), None)
+    if hotline:
+        out.append(contact_dict(hotline, place, "後日のご相談（全国どこからでも最寄りの地域本部につながります）"))
+    return _dedupe(out)
+
+
+def _dedupe(contacts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Once per office, and once per number within a role (seeds 000 and 001 both list
+    the prefecture's federation; the first, with its address, is kept)."""
+    seen: set = set()
+    out = []
+    for contact in contacts:
+        keys = {contact["id"]} | ({(contact["role"], contact["phone"])} if contact["phone"] else set())
+        if keys & seen:
+            continue
+        seen |= keys
+        out.append(contact)
+    return out
+
+
+def todo_where(todo_where: str | None, offices_by_id: dict[str, OfficeInfo], contacts: list[dict[str, Any]],
+               certification: str | None) -> tuple[str | None, str | None]:
+    """The contact name and id a to-do points the visitor to."""
+    if todo_where is None:
+        return None, None
+    if todo_where == "municipality":
+        for contact in contacts:
+            office = offices_by_id.get(contact["id"])
+            if office and office.role in ("municipality", "support_center") and (
+                    certification is None or certification in office.issues):
+                return contact["name"], contact["id"]
+        return vocab.GENERIC_ISSUERS["municipality"], None
+    if todo_where == "guarantee_association":
+        for contact in contacts:
+            if contact["role"] == "guarantee_branch":
+                return contact["name"], contact["id"]
+        return vocab.GENERIC_ISSUERS[todo_where], None
+    if todo_where in vocab.GENERIC_ISSUERS:
+        return vocab.GENERIC_ISSUERS[todo_where], None
+    office = offices_by_id.get(todo_where)
+    if office:
+        return office.name_current or office.name, office.id
+    return todo_where, None

@@ -1,0 +1,96 @@
+"""The window's first screen without the engine: the pickers, the data's status and the
+results of an untouched form.
+
+Loading the catalogue copy, the engine and their modules takes about 50 ms and 8 MB,
+and the window used to wait for them before it could show its first results. Those
+results are the same all day for one catalogue: the match of an untouched form. So
+the app keeps them in a small JSON file next to the catalogue copy, keyed by the
+catalogue fingerprint, the day and desk's own code (:mod:`desk.db.cache`), shows them at
+once, and loads the engine as soon as the window is on screen. The engine's first
+real match then takes over; if it ever disagrees with the file, it rewrites the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from desk.db import cache
+
+if TYPE_CHECKING:
+    from desk.matching.service import MatchService
+    from desk.db.snapshot import Loaded
+
+FORMAT = 1
+UNTOUCHED: dict[str, Any] = {}   # what an untouched form hands the core
+
+
+class Choices(NamedTuple):
+    """What the form and the status bar take from the catalogue."""
+
+    fingerprint: tuple
+    municipalities: list[str]                  # the home prefecture's, in catalogue order
+    plans: dict[str, str]                      # plan id -> name
+    questions: dict[str, tuple[str, str]]      # question id -> (text, answer type)
+    packs: list[dict[str, Any]]                # snapshot.pack_summaries on the day
+
+
+class FirstView(NamedTuple):
+    choices: Choices
+    result: dict[str, Any]                     # `desk match --json` of an untouched form
+
+
+def choices_of(loaded: Loaded, on: dt.date) -> Choices:
+    from desk.db.snapshot import pack_summaries
+
+    return Choices(loaded.fingerprint, loaded.places.municipality_names(),
+                   {p.id: p.name for p in loaded.catalogue.plans.values()},
+                   {q.id: (q.text, q.type) for q in loaded.catalogue.questions.values()},
+                   pack_summaries(loaded.packs, on))
+
+
+def compute(service: MatchService, on: dt.date) -> FirstView:
+    """The first view from the engine (loads the catalogue)."""
+    from desk.intake.reader import read_intake
+    from desk.matching.service import resolve_intake_place, run
+
+    loaded = service.loaded()
+    read = read_intake(UNTOUCHED)
+    result = run(loaded, read.intake, resolve_intake_place(loaded.places, read.intake), on=on, warnings=read.warnings)
+    # Through JSON, as the file gives it back: a view compares equal to its copy.
+    return FirstView(choices_of(loaded, on), json.loads(json.dumps(result, ensure_ascii=False)))
+
+
+def _key(fingerprint: tuple, on: dt.date) -> str:
+    return f"{FORMAT}|{cache.code_stamp()}|{on.isoformat()}|{fingerprint!r}"
+
+
+def load(path: Path, fingerprint: tuple, on: dt.date) -> FirstView | None:
+    """The view kept at ``path`` if it was made from this catalogue, on this day, by this desk."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+        if data.get("key") != _key(fingerprint, on):
+            return None
+        choices = data["choices"]
+        return FirstView(
+            Choices(fingerprint, list(choices["municipalities"]), dict(choices["plans"]),
+                    {qid: (text, qtype) for qid, (text, qtype) in choices["questions"].items()},
+                    list(choices["packs"])),
+            dict(data["result"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None   # missing or damaged: the engine makes it anew, only a little later
+
+
+def save(path: Path, view: FirstView, on: dt.date) -> None:
+    """Keep the view for the next start (desk.db.cache.write)."""
+    choices = view.choices
+    text = json.dumps({
+        "key": _key(choices.fingerprint, on),
+        "choices": {"municipalities": choices.municipalities, "plans": choices.plans,
+                    "questions": choices.questions, "packs": choices.packs},
+        "result": view.result,
+    }, ensure_ascii=False)
+    cache.write(path, text.encode("utf-8"))

@@ -1,0 +1,102 @@
+"""What a check says: pass, fail or unknown, with reasons and what would settle it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from desk.intake.reader import Intake, SalesChange
+from desk.catalogue.domain import PlanInfo, Provider, QuestionInfo
+
+PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
+
+
+class Todo(NamedTuple):
+    """Something to obtain, confirm or answer; ``where`` is an office id or a generic issuer.
+    (Outcomes and to-dos are NamedTuples: a match builds thousands, and tuples are built and
+    hashed in C.)"""
+
+    what: str
+    where: str | None = None          # office id, or municipality / bank / guarantee_association / applicant
+    kind: str = "confirm"             # question | certificate | plan | document | confirm
+    certification: str | None = None  # sn5 …: picks the issuing section of the municipality
+    question: str | None = None       # the question id to answer
+
+
+class Outcome(NamedTuple):
+    status: str
+    reasons: tuple[str, ...] = ()
+    todos: tuple[Todo, ...] = ()
+
+    @classmethod
+    def ok(cls, todos: tuple[Todo, ...] = ()) -> Outcome:
+        return cls(PASS, (), todos) if todos else PASSED
+
+    @classmethod
+    def fail(cls, reason: str, todo: Todo | None = None) -> Outcome:
+        return cls(FAIL, (reason,), (todo,) if todo else ())
+
+    @classmethod
+    def unknown(cls, reason: str, todo: Todo | None = None) -> Outcome:
+        return cls(UNKNOWN, (reason,), (todo,) if todo else ())
+
+
+PASSED = Outcome(PASS)  # the common answer, shared rather than rebuilt thousands of times per match
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Everything a check may look at, for one intake, one provider and one date."""
+
+    intake: Intake
+    sales: SalesChange
+    on: dt.date
+    provider: Provider
+    plans: dict[str, PlanInfo] = field(default_factory=dict)
+    questions: dict[str, QuestionInfo] = field(default_factory=dict)
+    prefecture: str = "神奈川県"
+    municipality: str | None = None   # the resolved municipality or ward
+    city: str | None = None           # the designated city of a ward
+
+
+def all_of(outcomes: list[Outcome]) -> Outcome:
+    """Every outcome must pass: fail lists every failure, unknown every open point."""
+    rest = [o for o in outcomes if o is not PASSED]
+    if not rest:
+        return PASSED
+    if len(rest) == 1:
+        return rest[0]
+    failed = [o for o in rest if o.status == FAIL]
+    if failed:
+        return Outcome(FAIL, _flat([o.reasons for o in failed]), _flat([o.todos for o in failed]))
+    todos = _flat([o.todos for o in rest])
+    open_ = [o for o in rest if o.status == UNKNOWN]
+    if open_:
+        return Outcome(UNKNOWN, _flat([o.reasons for o in open_]), todos)
+    return Outcome(PASS, (), todos) if todos else PASSED
+
+
+def any_of(outcomes: list[Outcome], text: str | None = None) -> Outcome:
+    """One outcome must pass; unknown when none passes but one still might."""
+    passed = [o for o in outcomes if o.status == PASS]
+    if passed:
+        return Outcome(PASS, (), passed[0].todos)
+    open_ = [o for o in outcomes if o.status == UNKNOWN]
+    if open_:
+        reasons = _flat(o.reasons for o in open_)
+        if text and len(open_) > 1:
+            reasons = (f"{text}: " + "、又は".join(reasons),)
+        return Outcome(UNKNOWN, reasons, _flat(o.todos for o in open_))
+    reasons = _flat(o.reasons for o in outcomes)
+    if text:
+        reasons = (f"{text}（" + "／".join(reasons) + "）",)
+    return Outcome(FAIL, reasons, _flat(o.todos for o in outcomes if o.todos))
+
+
+def _flat(groups: list) -> tuple:
+    """The items of several groups, each once, in order."""
+    out: list = []
+    for group in groups:
+        out.extend(group)
+    return tuple(out) if len(out) < 2 else tuple(dict.fromkeys(out))

@@ -1,0 +1,108 @@
+"""The overview leaflet: every current Nissan-related and sales-decline fund on one page.
+
+A fund belongs on it when its conditions name the Nissan cause, a sales-decline test,
+or the SN 5号 certification (業況の悪化); the catalogue decides, not a list here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from desk import textfmt, vocab
+from desk.fiscal import in_force
+from desk.rules.checks import iter_checks
+from desk.catalogue.domain import Catalogue, Variant
+from desk.matching.engine import is_stale
+from desk.sheets.referral import reiwa
+
+SALES_CHECKS = {"sales_decline", "sales_decline_month_and_forecast"}
+
+
+@dataclass(frozen=True)
+class HandoutRow:
+    name: str
+    provider: str
+    who: str
+    limit: str
+    rate: str
+    term: str
+    fee: str
+    stale: bool
+
+
+@dataclass(frozen=True)
+class Handout:
+    title: str
+    date_label: str
+    rows: list[HandoutRow]
+    windows: list[tuple[str, str]]       # (name, phone)
+    caveat: str
+    sources: list[str]
+
+
+def _leaves(conditions: Any):
+    for condition in conditions:
+        yield from iter_checks(condition)
+
+
+DISASTER_CERTIFICATES = {"sn4", "disaster_certificate", "crisis"}
+LEAFLET_CAVEAT = ("ここに掲げた条件は、各資料の時点のものです。融資を受けられるか、またその条件は、取扱金融機関と"
+                  "信用保証協会（保証を付す場合）の審査で決まります。利率・保証料率は変わることがあります。"
+                  "ご自分に合う資金は、下の窓口でご相談ください。")
+
+
+def is_decline_fund(variant: Variant) -> bool:
+    """Nissan-related or sales-decline funds; disaster funds (whose second test is also a
+    sales decline) belong to another leaflet."""
+    leaves = list(_leaves(variant.conditions))
+    for leaf in leaves:
+        params = leaf.get("params") or {}
+        if leaf["check"] == "certification_any" and set(params["any_of"]) & DISASTER_CERTIFICATES:
+            return False
+        if leaf["check"] == "cause_any" and "disaster" in params["any_of"]:
+            return False
+    for leaf in leaves:
+        params = leaf.get("params") or {}
+        if leaf["check"] in SALES_CHECKS:
+            return True
+        if leaf["check"] == "cause_any" and "nissan" in params.get("any_of", ()):
+            return True
+        if leaf["check"] == "certification_any" and "sn5" in params.get("any_of", ()) and len(params["any_of"]) <= 2:
+            return True
+    return False
+
+
+def _who(variant: Variant) -> str:
+    causes = [c for leaf in _leaves(variant.conditions) if leaf["check"] == "cause_any"
+              for c in leaf["params"]["any_of"]]
+    if causes:
+        return "・".join(vocab.CAUSES[c] for c in causes) + "の影響で売上が減少"
+    sales = [leaf for leaf in _leaves(variant.conditions) if leaf["check"] in SALES_CHECKS]
+    if sales:
+        least = min(leaf["params"]["at_least_pct"] for leaf in sales)
+        return "売上高等が減少" if least == 0 else f"売上高等が{textfmt.pct(least).rstrip('%')}%以上減少"
+    return "セーフティネット保証5号の認定（業況の悪化）"
+
+
+def build_handout(catalogue: Catalogue, *, on: dt.date, windows: list[tuple[str, str]]) -> Handout:
+    rows = []
+    providers = catalogue.providers
+    for v in catalogue.variants:
+        if (v.valid_from and v.valid_from > on) or v.kind != "loan" or not is_decline_fund(v):
+            continue
+        rates = textfmt.rate_tiers([{"max_months": t.max_months, "rate_pct": t.rate_pct} for t in v.tiers], v.rate_kind)
+        if v.own_rate_pct is not None or any(t.own_rate_pct is not None for t in v.tiers):
+            own = v.own_rate_pct if v.own_rate_pct is not None else v.tiers[-1].own_rate_pct
+            rates += f"（ご負担 {textfmt.pct(own)}）"
+        fees = [f for f in v.fees if in_force(f.valid_from, f.valid_to, on)]
+        fee = textfmt.pct_range(min(f.min_pct for f in fees), max(f.max_pct for f in fees)) if fees else "—"
+        limit = ("別枠 " if v.limit_separate else "") + textfmt.yen(v.limit_yen)
+        term = f"最長{textfmt.months(v.term_max_months)}" if v.term_max_months else "—"
+        rows.append(HandoutRow(v.name, providers[v.provider_id].name, _who(v), limit, rates, term, fee,
+                               is_stale(v, on)))
+    sources = sorted({f"{v.source_file}（{providers[v.provider_id].name}、{v.as_of} 時点）"
+                      for v in catalogue.variants if is_decline_fund(v) and v.source_file})
+    return Handout("日産自動車の車両生産終了等の影響を受けた中小企業の皆さまへ　資金繰りを支える融資制度",
+                   reiwa(on), rows, windows, LEAFLET_CAVEAT, sources)

@@ -1,0 +1,119 @@
+"""The consultation log: reference numbers, personal details, concurrency-safe numbering."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desk.db.consultations import record_consultation
+from desk.log.records import device_code, device_id
+from desk.db import models as m
+from desk.db.engine import session_factory
+from desk.intake.reader import read_intake
+from desk.settings import Settings
+
+RESULT = {"as_of": "2026-11-22", "place": "神奈川県横須賀市", "programs": [
+    {"id": "kanagawa.nissan.main", "status": "eligible"}, {"id": "kanagawa.uriage-rieki.main", "status": "conditional"}],
+    "contacts": [{"id": "kanagawa-cgc.yokosuka"}], "warnings": [], "pack_versions": {"kanagawa-fy2026": "x"}}
+NOW = dt.datetime(2026, 11, 22, 3, 0, tzinfo=dt.timezone.utc)  # 12:00 in Japan
+
+
+def test_reference_numbers_follow_date_device_and_sequence(empty_engine):
+    intake = read_intake({"business_name": "追浜精工", "visitor_name": "山田 太郎", "visitor_phone": "090-0000-0000",
+                          "industry": "manufacturing", "causes": ["nissan"]}).intake
+    device = "6f1c2a9e-0000-4000-8000-000000000000"
+    make = session_factory(empty_engine)
+    first = record_consultation(make, intake=intake, result=RESULT, device=device, window_name="窓口", staff_name="",
+                                now=NOW)
+    second = record_consultation(make, intake=intake, result=RESULT, device=device, window_name="窓口",
+                                 staff_name="担当", now=NOW)
+    code = device_code(device)
+    assert first.reference_no == f"20261122-{code}-001" and second.reference_no == f"20261122-{code}-002"
+    other = record_consultation(make, intake=intake, result=RESULT, device="00000000-0000-4000-8000-000000000001",
+                                window_name=None, staff_name=None, now=NOW)
+    assert other.reference_no.endswith("-001") and other.reference_no != first.reference_no
+    with Session(empty_engine) as s:
+        row = s.scalar(select(m.Consultation).where(m.Consultation.reference_no == first.reference_no))
+        assert row.visitor_name == "山田 太郎"             # kept: staff typed it
+        assert "visitor_name" not in row.intake and "visitor_phone" not in row.intake
+        assert row.result["eligible"] == ["kanagawa.nissan.main"] and row.staff_name is None
+
+
+def test_device_id_is_created_once(tmp_path):
+    settings = Settings(tmp_path / "settings.json")
+    first = device_id(settings)
+    assert device_id(Settings.load(tmp_path / "settings.json")) == first
+    assert len(device_code(first)) == 5
+
+
+def _log(engine, **intake):
+    make = session_factory(engine)
+    return record_consultation(make, intake=read_intake(intake).intake, result=RESULT,
+                               device="6f1c2a9e-0000-4000-8000-000000000000", window_name="窓口", staff_name="担当",
+                               now=NOW)
+
+
+def test_search_is_literal_and_counts_follow(empty_engine):
+    from desk.db.consultations import counts, search_consultations
+
+    _log(empty_engine, business_name="100%_精工 \"本社\"", causes=["nissan"])
+    _log(empty_engine, business_name="相模商店 <支店>", causes=["materials", "nissan"])
+    make = session_factory(empty_engine)
+    assert [r["business_name"] for r in search_consultations(make, text="100%_")] == ['100%_精工 "本社"']
+    assert search_consultations(make, text="%") and len(search_consultations(make, text="_")) == 1
+    assert [r["business_name"] for r in search_consultations(make, text="<支店>")] == ["相模商店 <支店>"]
+    assert search_consultations(make, text="'; DROP TABLE consultation; --") == []
+    rows = search_consultations(make)
+    summary = counts(rows)
+    assert summary["per_day"] == {"2026-11-22": 2}
+    assert summary["per_cause"]["日産自動車追浜工場・日産車体湘南工場の生産終了等"] == 2
+    assert search_consultations(make, since=dt.date(2026, 11, 23)) == []
+
+
+def test_csv_opens_in_excel_and_leaves_personal_details_out(empty_engine):
+    from desk.db.consultations import search_consultations, to_csv
+
+    _log(empty_engine, business_name="=HYPERLINK(\"x\")", visitor_name="山田 太郎")
+    rows = search_consultations(session_factory(empty_engine))
+    plain = to_csv(rows)
+    assert plain.startswith(b"\xef\xbb\xbf") and b"\r\n" in plain
+    text = plain.decode("utf-8-sig")
+    assert "山田" not in text and "来訪者氏名" not in text
+    assert "'=HYPERLINK" in text                      # not run as a formula
+    assert "山田 太郎" in to_csv(rows, include_personal=True).decode("utf-8-sig")
+
+
+def test_purge_clears_personal_details_of_old_records_only(empty_engine):
+    from desk.db.quick import QuickSqlite
+    from desk.db.urls import plain_sqlite_file
+    from desk.log.records import purge_cutoff
+
+    make = session_factory(empty_engine)
+    old = record_consultation(make, intake=read_intake({"visitor_name": "山田", "visitor_phone": "090-1"}).intake,
+                              result=RESULT, device="6f1c2a9e-0000-4000-8000-000000000000", window_name=None,
+                              staff_name=None, now=NOW - dt.timedelta(days=100))
+    new = record_consultation(make, intake=read_intake({"visitor_name": "佐藤"}).intake, result=RESULT,
+                              device="6f1c2a9e-0000-4000-8000-000000000000", window_name=None, staff_name=None,
+                              now=NOW)
+    quick = QuickSqlite.open(plain_sqlite_file(empty_engine.url.render_as_string()))
+    assert quick.purge_personal(purge_cutoff(90, NOW)) == 1
+    assert quick.purge_personal(purge_cutoff(90, NOW)) == 0            # nothing left to clear
+    with Session(empty_engine) as s:
+        rows = {r.id: r for r in s.scalars(select(m.Consultation))}
+    assert rows[old.id].visitor_name is None and rows[old.id].visitor_phone is None
+    assert rows[old.id].reference_no == old.reference_no               # the record itself stays
+    assert rows[new.id].visitor_name == "佐藤"
+    from desk.db.consultations import OrmLogWriter
+
+    assert OrmLogWriter(make).purge_personal(purge_cutoff(0, NOW + dt.timedelta(seconds=1))) == 1
+
+
+def test_cli_log_purge(catalogue_engine, capsys):
+    from desk.cli import main
+
+    url = catalogue_engine.url.render_as_string()
+    assert main(["--db", url, "log", "purge", "--older-than", "30"]) == 0
+    assert "0 件" in capsys.readouterr().out
+    assert main(["--db", url, "log", "purge", "--older-than", "-1"]) == 2

@@ -1,0 +1,110 @@
+"""Offline laptops bring their records back: export what is new, import idempotently, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from desk.log import records
+from desk.db import logsync
+from desk.cli import main
+from desk.db.consultations import OrmLogWriter, search_consultations
+from desk.db import engine as db_engine
+from desk.db import setup
+from desk.intake.reader import read_intake
+from desk.db.store import Store
+
+DEVICE = "6f1c2a9e-0000-4000-8000-000000000000"
+RESULT = {"as_of": "2026-11-22", "place": "神奈川県横須賀市", "programs": [{"id": "kanagawa.nissan.main", "status": "eligible"}],
+          "contacts": [], "warnings": []}
+
+
+def _record(make_session, name: str, **extra):
+    return records.record(OrmLogWriter(make_session), intake=read_intake({"business_name": name, **extra}).intake,
+                          result=RESULT, device=DEVICE, window_name="出張相談", staff_name="担当")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def shared(request, tmp_path):
+    """The shared database, on SQLite and on a PostgreSQL server."""
+    if request.param == "sqlite":
+        url = db_engine.sqlite_url(tmp_path / "shared.sqlite3")
+    else:
+        url = request.getfixturevalue("pg_server").create_database()
+    engine = db_engine.make_engine(url)
+    setup.upgrade(engine)
+    yield db_engine.session_factory(engine)
+    engine.dispose()
+
+
+def test_export_then_import_twice_adds_once(empty_engine, shared, tmp_path):
+    laptop = db_engine.session_factory(empty_engine)
+    first = [_record(laptop, "追浜精工", visitor_name="山田"), _record(laptop, "浦賀工業")]
+    file = tmp_path / "laptop-1.json"
+    assert logsync.export_log(laptop, file, device=DEVICE) == 2
+    assert file.stat().st_mode & 0o777 == 0o600
+    report = logsync.import_log(shared, file)
+    assert sorted(report.added) == sorted(r.reference_no for r in first) and not report.conflicts
+    again = logsync.import_log(shared, file)
+    assert again.added == [] and again.already_there == 2 and not again.conflicts
+    rows = search_consultations(shared, text="精工")
+    assert [r["visitor_name"] for r in rows] == ["山田"] and rows[0]["window_name"] == "出張相談"
+    # Since the last export: only the new record goes in the next file.
+    third = _record(laptop, "久里浜製作所")
+    assert logsync.export_log(laptop, tmp_path / "laptop-2.json", device=DEVICE) == 1
+    assert logsync.export_log(laptop, tmp_path / "laptop-3.json", device=DEVICE) == 0
+    assert not (tmp_path / "laptop-3.json").exists()
+    assert logsync.import_log(shared, tmp_path / "laptop-2.json").added == [third.reference_no]
+    # Everything again (a lost file): nothing is added twice.
+    assert logsync.export_log(laptop, tmp_path / "all.json", device=DEVICE, everything=True, personal=False) == 3
+    report = logsync.import_log(shared, tmp_path / "all.json")
+    assert report.added == [] and report.already_there == 3 and not report.conflicts
+
+
+def test_a_changed_or_cut_file_is_refused_and_changes_nothing(empty_engine, shared, tmp_path):
+    laptop = db_engine.session_factory(empty_engine)
+    _record(laptop, "追浜精工")
+    file = tmp_path / "log.json"
+    logsync.export_log(laptop, file, device=DEVICE)
+    document = json.loads(file.read_text(encoding="utf-8"))
+    document["records"][0]["business_name"] = "書き換え"
+    tampered = tmp_path / "tampered.json"
+    tampered.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(logsync.LogFileError, match="チェックサム"):
+        logsync.import_log(shared, tampered)
+    cut = tmp_path / "cut.json"
+    cut.write_text(file.read_text(encoding="utf-8")[:200], encoding="utf-8")
+    with pytest.raises(logsync.LogFileError, match="読めません"):
+        logsync.import_log(shared, cut)
+    assert search_consultations(shared) == []
+
+
+def test_the_same_number_for_another_record_is_reported_not_overwritten(empty_engine, shared, tmp_path):
+    laptop = db_engine.session_factory(empty_engine)
+    mine = _record(laptop, "追浜精工")
+    theirs = _record(shared, "別の事業者")          # same device id, same day: the same number
+    assert mine.reference_no == theirs.reference_no
+    logsync.export_log(laptop, tmp_path / "log.json", device=DEVICE)
+    report = logsync.import_log(shared, tmp_path / "log.json")
+    assert report.added == [] and report.conflicts and mine.reference_no in report.conflicts[0]
+    assert [r["business_name"] for r in search_consultations(shared)] == ["別の事業者"]
+
+
+def test_cli_log_export_and_import(tmp_path, capsys, monkeypatch):
+    laptop_base, shared_db = tmp_path / "laptop", tmp_path / "shared.sqlite3"
+    intake = tmp_path / "intake.json"
+    intake.write_text(json.dumps({"municipality": "横須賀市"}), encoding="utf-8")
+    assert main(["--basedir", str(laptop_base), "referral", str(intake), "-o", str(tmp_path / "s.pdf")]) == 0
+    capsys.readouterr()
+    assert main(["--basedir", str(laptop_base), "log", "export", str(tmp_path / "out.json")]) == 0
+    assert "1 件を書き出しました" in capsys.readouterr().out
+    assert main(["--db", str(shared_db), "log", "import", str(tmp_path / "out.json")]) == 0
+    assert "追加 1 件" in capsys.readouterr().out
+    assert main(["--db", str(shared_db), "log", "import", str(tmp_path / "out.json")]) == 0
+    assert "追加 0 件、取り込み済み 1 件" in capsys.readouterr().out
+    (tmp_path / "bad.json").write_text("{}", encoding="utf-8")
+    assert main(["--db", str(shared_db), "log", "import", str(tmp_path / "bad.json")]) == 1
+    assert "desk log export のファイルではありません" in capsys.readouterr().err
+    store = Store.open(db_engine.sqlite_url(shared_db))
+    assert len(search_consultations(store.make_session)) == 1

@@ -1,0 +1,96 @@
+"""Reading intake files: numbers as people type them, unknown vs zero, clear errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from desk.intake.reader import IntakeError, parse_number, read_intake, read_intake_file
+
+
+@pytest.mark.parametrize(("text", "unit", "expected"), [
+    ("１，２００万円", "yen", 12_000_000),
+    ("1億2,000万円", "yen", 120_000_000),
+    ("3億円", "yen", 300_000_000),
+    ("500万", "yen", 5_000_000),
+    ("12,345円", "yen", 12_345),
+    ("▲12.5%", "pct", -12.5),
+    ("△５％", "pct", -5.0),
+    ("-10", "pct", -10.0),
+    ("1年6か月", "months", 18),
+    ("２年", "months", 24),
+    ("6ヶ月", "months", 6),
+    ("30人", "count", 30),
+    (" 45 ", "count", 45),
+])
+def test_numbers_as_people_type_them(text, unit, expected):
+    assert parse_number(text, "k", unit=unit) == expected
+
+
+@pytest.mark.parametrize(("text", "unit"), [("abc", "yen"), ("12万円円", "yen"), ("", "pct"), ("1年6", "months"),
+                                            ("NaN", "count"), ("万円", "yen")])
+def test_unreadable_numbers_name_the_key(text, unit):
+    with pytest.raises(IntakeError) as info:
+        parse_number(text, "capital_yen", unit=unit)
+    assert str(info.value).startswith("capital_yen: ")
+
+
+def test_missing_keys_are_unknown_but_general_flags_default_false():
+    intake = read_intake({}).intake
+    assert intake.employees is None and intake.purposes is None and intake.plans is None
+    assert intake.tax_arrears is False and intake.bank_suspension is False and intake.subrogation_debt is False
+    assert intake.prefecture == "神奈川県"
+
+
+def test_a_full_intake_reads():
+    result = read_intake({
+        "entity": "corporation", "industry": "manufacturing", "capital_yen": "１，０００万円", "employees": "１８",
+        "municipality": "横須賀市", "purposes": ["working", "working"], "amount_yen": "2,000万円",
+        "sales_change": {"last_3m_pct": "▲12.5%", "last_1m_pct": [-15, None, -20]},
+        "monthly_sales": {"2026-10": "820万円"}, "causes": ["nissan"], "certifications": ["sn5"],
+        "answers": {"spin_off": False}, "surprise": 1,
+    })
+    intake = result.intake
+    assert intake.capital_yen == 10_000_000 and intake.employees == 18 and intake.amount_yen == 20_000_000
+    assert intake.purposes == ("working",)
+    assert intake.sales_change.last_3m == (-12.5, None, None)
+    assert intake.sales_change.last_1m == (-15.0, None, -20.0)
+    assert intake.monthly_sales == {"2026-10": 8_200_000}
+    assert result.warnings == ["未知のキー 'surprise' は無視しました"]
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"entity": "company"}, "entity: 次のいずれかを指定してください"),
+    ({"employees": -3}, "employees: 0以上の値を指定してください"),
+    ({"purposes": "working"}, "purposes: 文字列のリストで指定してください"),
+    ({"causes": ["nissan", "weather"]}, "causes: 未知の値 weather"),
+    ({"tax_arrears": "no"}, "tax_arrears: true か false で指定してください"),
+    ({"term_months": 0}, "term_months: 融資期間は1以上の整数の月数で指定してください"),
+    ({"sales_change": {"last_3m": -5}}, "sales_change: 未知のキー last_3m"),
+    ({"sales_change": {"last_3m_pct": -150}}, "sales_change.last_3m_pct: 増減率は -100% 以上"),
+    ({"monthly_sales": {"2026-13": 1}}, "monthly_sales.2026-13: 月は YYYY-MM の形で"),
+    ({"answers": []}, "answers: {質問id: 回答} のオブジェクトで"),
+    ({"capital_yen": True}, "capital_yen: 金額（円）"),
+])
+def test_bad_values_name_the_key(data, message):
+    with pytest.raises(IntakeError) as info:
+        read_intake(data)
+    assert str(info.value).startswith(message)
+    assert "\n" not in str(info.value)
+
+
+def test_file_errors(tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"entity": "corporation",\n "employees": }', encoding="utf-8")
+    with pytest.raises(IntakeError, match=r"^\(line 2\): JSON として読めません"):
+        read_intake_file(broken)
+    array = tmp_path / "array.json"
+    array.write_text(json.dumps([1, 2]), encoding="utf-8")
+    with pytest.raises(IntakeError, match="オブジェクト"):
+        read_intake_file(array)
+    with pytest.raises(IntakeError, match="ファイルを開けません"):
+        read_intake_file(tmp_path / "missing.json")
+    bom = tmp_path / "bom.json"
+    bom.write_bytes(b"\xef\xbb\xbf" + json.dumps({"employees": 3}).encode())
+    assert read_intake_file(bom).intake.employees == 3

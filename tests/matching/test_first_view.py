@@ -1,0 +1,106 @@
+"""The window's first view: the engine's own result for an untouched form, kept per catalogue, day and desk."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from desk.db import cache
+from desk.matching import first_view
+from desk.intake.reader import read_intake
+from desk.db.store import Store
+
+ON = dt.date(2026, 11, 22)
+
+
+@pytest.fixture
+def store(catalogue_engine):
+    store = Store.for_engine(catalogue_engine)
+    yield store
+    store.close()
+
+
+def _as_json(value):
+    return json.loads(json.dumps(value, ensure_ascii=False))
+
+
+def test_the_first_view_is_the_match_of_an_untouched_form(store):
+    view = first_view.compute(store.matcher, ON)
+    read = read_intake(first_view.UNTOUCHED)
+    assert view.result == _as_json(store.matcher.match(read.intake, on=ON, warnings=read.warnings))
+    # Nothing known yet: every fund waits on what staff will ask.
+    assert view.result["programs"] and {p["status"] for p in view.result["programs"]} == {"conditional"}
+    choices = view.choices
+    assert choices.fingerprint == store.fingerprint()
+    assert "横須賀市" in choices.municipalities and choices.plans and choices.questions
+    assert any(p["stale"] for p in choices.packs)          # Sagamihara's FY2025 guide, on a FY2026 day
+
+
+def test_a_kept_view_comes_back_equal(store, tmp_path):
+    view = first_view.compute(store.matcher, ON)
+    path = tmp_path / "cache" / "first-view-1.json"
+    first_view.save(path, view, ON)
+    assert first_view.load(path, store.fingerprint(), ON) == view
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_kept_view_is_only_for_its_catalogue_its_day_and_its_desk(store, tmp_path, monkeypatch):
+    view = first_view.compute(store.matcher, ON)
+    path = tmp_path / "first-view-1.json"
+    first_view.save(path, view, ON)
+    fingerprint = store.fingerprint()
+    assert first_view.load(path, fingerprint, ON + dt.timedelta(days=1)) is None       # rules read the day
+    assert first_view.load(path, (*fingerprint, ("edit", "office", None, "2026-11-22 10:00")), ON) is None
+    monkeypatch.setattr(cache, "code_stamp", lambda: "0.1.0:70:another-build")
+    assert first_view.load(path, fingerprint, ON) is None
+
+
+@pytest.mark.parametrize("content", [b"", b"{", b"[]", b'{"key": 1}', b"\xff\xfe\x00", b"null"])
+def test_a_damaged_or_missing_view_only_costs_speed(store, tmp_path, content):
+    path = tmp_path / "first-view-1.json"
+    path.write_bytes(content)
+    assert first_view.load(path, store.fingerprint(), ON) is None
+    assert first_view.load(tmp_path / "missing.json", store.fingerprint(), ON) is None
+
+
+def test_a_view_with_the_right_key_but_a_broken_body_is_ignored(store, tmp_path):
+    view = first_view.compute(store.matcher, ON)
+    path = tmp_path / "first-view-1.json"
+    first_view.save(path, view, ON)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["choices"]["questions"] = {"q": "not a pair"}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert first_view.load(path, store.fingerprint(), ON) is None
+
+
+def test_the_code_stamp_follows_any_change_to_desk(tmp_path, monkeypatch):
+    package = tmp_path / "desk"
+    (package / "matching").mkdir(parents=True)
+    module = package / "matching" / "engine.py"
+    module.write_text("RULE = 1\n")
+    (package / "__pycache__").mkdir()
+    monkeypatch.setattr(cache, "_PACKAGE", package)
+    before = cache.code_stamp()
+    assert cache.code_stamp() == before
+    (package / "__pycache__" / "engine.cpython-312.pyc").write_bytes(b"x")   # byte-code is not code
+    assert cache.code_stamp() == before
+    module.write_text("RULE = 22\n")
+    assert cache.code_stamp() != before
+
+
+def test_views_of_other_databases_unused_for_a_month_are_removed_when_one_is_kept(store, tmp_path):
+    import os
+    import time
+
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    old, recent, other_kind = folder / "first-view-0ld.json", folder / "first-view-1.json", folder / "catalogue-0ld.pickle"
+    month_ago = time.time() - 31 * 86400
+    for path in (old, recent, other_kind):
+        path.write_text("{}")
+    for path in (old, other_kind):
+        os.utime(path, (month_ago, month_ago))
+    first_view.save(folder / "first-view-2.json", first_view.compute(store.matcher, ON), ON)
+    assert not old.exists() and recent.exists() and other_kind.exists()

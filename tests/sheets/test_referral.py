@@ -1,0 +1,118 @@
+"""The referral sheet PDF: content, A4, embedded font, escaping, long cases."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+
+import pypdf
+import pytest
+
+from desk.db.engine import session_factory
+from desk.intake.reader import read_intake
+from desk.db.loaders import OrmSource
+from desk.matching.service import MatchService
+from desk.sheets.referral import CAVEAT, build_sheet
+from desk.reports.referral import ReferralSheetRenderer
+
+ON = dt.date(2026, 11, 22)
+SUPPLIER = {"business_name": "追浜精工株式会社", "entity": "corporation", "industry": "manufacturing",
+            "capital_yen": 10_000_000, "employees": 18, "municipality": "横須賀市", "months_in_kanagawa": 240,
+            "licence": "not_needed", "purposes": ["working"], "amount_yen": 20_000_000, "term_months": 60,
+            "causes": ["nissan"], "certifications": [], "plans": [], "guaranteed_balance_yen": 0,
+            "sales_change": {"last_3m_pct": -12.5}}
+
+
+@pytest.fixture(scope="module")
+def service(_catalogue_file):
+    from desk.db import engine as db_engine
+
+    engine = db_engine.make_engine(db_engine.sqlite_url(_catalogue_file))
+    yield MatchService(OrmSource(session_factory(engine)))
+    engine.dispose()
+
+
+def render(service, data, **kwargs) -> tuple[bytes, object]:
+    intake = read_intake(data).intake
+    result = service.match(intake, on=ON)
+    sheet = build_sheet(result, intake, reference_no="20261122-TEST0-001", window_name="神奈川県金融課 金融相談窓口",
+                        window_phone="045-210-5695", staff_name="窓口 太郎", **kwargs)
+    return ReferralSheetRenderer(sheet).render(), sheet
+
+
+def text_of(pdf: bytes) -> tuple[pypdf.PdfReader, str]:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return reader, "\n".join(page.extract_text() for page in reader.pages)
+
+
+def squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_the_sheet_holds_funds_limits_branch_phone_and_caveat(service):
+    pdf, sheet = render(service, SUPPLIER)
+    reader, text = text_of(pdf)
+    flat = squash(text)
+    assert "日産自動車関連対策特別融資" in flat
+    assert "8,000万円" in flat
+    assert "046-822-3821" in flat           # 神奈川県信用保証協会 横須賀支店
+    assert "046-823-0402" in flat           # 横須賀商工会議所
+    assert squash(CAVEAT)[:40] in flat
+    assert "受付番号20261122-TEST0-001" in flat
+    assert sheet.eligible[0].name == "日産自動車関連対策特別融資"
+
+
+def test_a4_and_the_font_is_embedded(service):
+    pdf, _ = render(service, SUPPLIER)
+    reader, _ = text_of(pdf)
+    for page in reader.pages:
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
+        fonts = page["/Resources"]["/Font"]
+        for ref in fonts.values():
+            font = ref.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font)["/FontDescriptor"].get_object()
+            assert "/FontFile2" in descriptor, "a TrueType font program is embedded"
+
+
+def test_user_text_prints_as_written(service):
+    long_name = "株式会社" + "とても長い名前の部品製造" * 12 + " <Oppama> & Sons"
+    pdf, _ = render(service, {**SUPPLIER, "business_name": long_name})
+    _, text = text_of(pdf)
+    assert squash("<Oppama>&Sons") in squash(text)
+    assert "&amp;" not in text and "&lt;" not in text
+
+
+def test_twenty_funds_run_to_more_pages_with_headers_repeated(service):
+    _, sheet = render(service, SUPPLIER, max_eligible=20, max_conditional=20)
+    many = copy.deepcopy(sheet)
+    many.eligible = (sheet.eligible * 3)[:20]
+    pdf = ReferralSheetRenderer(many).render()
+    reader, _ = text_of(pdf)
+    assert len(reader.pages) >= 3
+    for number, page in enumerate(reader.pages, 1):
+        page_text = squash(page.extract_text())
+        assert "融資制度のご案内" in page_text and "受付番号" in page_text
+        assert f"{number}/{len(reader.pages)}" in page_text
+    # The fund table's column headings repeat where the table continues on a new page.
+    continued = [p for p in reader.pages[1:] if "資金（対象・使いみち）" in p.extract_text()]
+    assert continued
+
+
+def test_a_typical_case_fits_on_few_pages(service):
+    pdf, _ = render(service, SUPPLIER)
+    reader, _ = text_of(pdf)
+    assert len(reader.pages) <= 3
+
+
+def test_visitor_from_another_prefecture_gets_the_nearest_association_page(service):
+    data = {**SUPPLIER, "prefecture": "静岡県", "municipality": "浜松市"}
+    pdf, sheet = render(service, data)
+    assert sheet.qr and sheet.qr[0][1].startswith("http://www.zenshinhoren.or.jp/")
+    assert all(url.isascii() for _, url in sheet.qr)
+    _, text = text_of(pdf)
+    flat = squash(text)
+    assert "054-221-2526" in flat            # 静岡県 経済産業部商工業局経営支援課 (seed 001)
+    assert "054-254-1511" in flat            # 静岡県中小企業団体中央会
+    assert "046-822-3821" not in flat        # no Kanagawa guarantee branch for a Hamamatsu business
