@@ -5,7 +5,7 @@ VENV  := .venv
 BIN   := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench env system-deps clean sheets screenshots reliability reliability-long
+.PHONY: run test check bench env system-deps clean sheets screenshots reliability reliability-long
 
 run: $(STAMP)
 	$(BIN)/python -m compileall -q desk >/dev/null
@@ -60,3 +60,8 @@ $(STAMP): pyproject.toml scripts/system-deps scripts/find-python
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
+
+# The static checks (also run by `make test`): ruff on the code and the tests, mypy on desk.
+check: $(STAMP)
+	$(BIN)/ruff check desk tests tools bench
+	$(BIN)/mypy

@@ -259,10 +259,8 @@ def in_process_measures(work: Path, figures: dict[str, float]) -> list[Row]:
     from sqlalchemy.orm import Session
 
     from desk import paths
-    from desk.db import catalogue
-    from desk.db import directory
+    from desk.db import catalogue, directory, setup
     from desk.db import engine as db_engine
-    from desk.db import setup
 
     paths.init(work / "inproc")
     packs = setup.bundled_pack_paths()
@@ -314,8 +312,8 @@ def keystroke_measure(engine, work: Path) -> float:
 
     from PySide6.QtWidgets import QApplication
 
-    from desk.settings import Settings
     from desk.db.store import Store
+    from desk.settings import Settings
     from desk.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
@@ -343,9 +341,9 @@ def match_measures(engine, on: dt.date) -> tuple[float, float, int, float, int]:
 
     from sqlalchemy.orm import Session
 
+    from desk.db.loaders import OrmSource
     from desk.intake.reader import read_intake
     from desk.matching import engine as matching
-    from desk.db.loaders import OrmSource
     from desk.matching.service import MatchService, resolve_intake_place, run
 
     intake = read_intake(BENCH_INTAKE).intake

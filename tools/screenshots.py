@@ -14,14 +14,24 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, QModelIndex, Qt, QTimer
-from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QTabBar,
-                               QTabWidget, QTextEdit, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTabBar,
+    QTabWidget,
+    QTextEdit,
+    QWidget,
+)
 
 from desk import paths
 from desk.db import engine as db_engine
 from desk.db import setup
-from desk.settings import Settings
 from desk.db.store import Store
+from desk.settings import Settings
 from desk.ui.app import create_application
 from desk.ui.main_window import MainWindow
 

@@ -48,9 +48,9 @@ def cmd_match(args: argparse.Namespace) -> int:
 def cmd_referral(args: argparse.Namespace) -> int:
     from desk.fileio import atomic_write_bytes
     from desk.intake.reader import IntakeError, read_intake_file
-    from desk.sheets.issuing import create_referral, discard
     from desk.reports.fonts import FontNotFound
     from desk.settings import Settings
+    from desk.sheets.issuing import create_referral, discard
 
     on = args.date or dt.date.today()
     settings = Settings.load()
@@ -76,10 +76,10 @@ def cmd_referral(args: argparse.Namespace) -> int:
 
 def cmd_handout(args: argparse.Namespace) -> int:
     from desk.fileio import atomic_write_bytes
-    from desk.sheets.leaflet import build_handout
     from desk.reports.fonts import FontNotFound
     from desk.reports.leaflet import HandoutRenderer
     from desk.settings import Settings
+    from desk.sheets.leaflet import build_handout
 
     on = args.date or dt.date.today()
     settings = Settings.load()

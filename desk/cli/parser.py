@@ -8,6 +8,7 @@ from pathlib import Path
 
 from desk import __version__, vocab
 
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="desk", description="融資相談窓口デスク: 引数なしでアプリを起動します。")

@@ -155,7 +155,7 @@ def update_office(make_session: Callable[[], Session], office_id: str, changes: 
             setattr(office, name, value)
         if areas is not None:
             office.service_area = [m.ServiceArea(position=i, **area) for i, area in enumerate(areas)]
-        office.edited_at = now or dt.datetime.now(dt.timezone.utc)
+        office.edited_at = now or dt.datetime.now(dt.UTC)
 
 
 def update_variant(make_session: Callable[[], Session], variant_id: str, changes: dict[str, Any],
@@ -208,7 +208,7 @@ def update_variant(make_session: Callable[[], Session], variant_id: str, changes
             row.rate_pct = tier["rate_pct"]
         for row, fee in zip(variant.guarantee_fees, fees):
             row.min_pct, row.max_pct = fee["min_pct"], fee["max_pct"]
-        variant.edited_at = now or dt.datetime.now(dt.timezone.utc)
+        variant.edited_at = now or dt.datetime.now(dt.UTC)
 
 
 def _renamed(problem: str, names: dict[str, str]) -> str:

@@ -14,8 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desk import vocab
-from desk.log import records
 from desk.db import models as m
+from desk.log import records
 from desk.log.records import JST, Recorded, as_utc
 
 

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from desk import vocab
-from desk.intake import places
 from desk.db import models as m
+from desk.intake import places
 from desk.intake.places import MunicipalityRow, Place, PostalRow, PrefectureRow, area_match, distance_km
 
 

@@ -17,12 +17,24 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, selectinload
 
-from desk.db import cache
-from desk.db import models as m
-from desk.db import snapshot
-from desk.catalogue.domain import (Catalogue, DocumentInfo, Fee, FeeAdjustment, PlanInfo, Provider, QuestionInfo,
-                                  SmeRow, SmeTable, Tier, Variant, _Interner, shape_key)
+from desk.catalogue.domain import (
+    Catalogue,
+    DocumentInfo,
+    Fee,
+    FeeAdjustment,
+    PlanInfo,
+    Provider,
+    QuestionInfo,
+    SmeRow,
+    SmeTable,
+    Tier,
+    Variant,
+    _Interner,
+    shape_key,
+)
 from desk.catalogue.offices import Area, OfficeInfo
+from desk.db import cache, snapshot
+from desk.db import models as m
 from desk.db.snapshot import Loaded, PackInfo
 from desk.intake.places import PlaceIndex, PostalRow, PrefectureRow
 

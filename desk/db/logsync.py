@@ -68,7 +68,7 @@ def export_log(make_session: Callable[[], Session], path: Path, *, device: str, 
                personal: bool = True, now: dt.datetime | None = None) -> int:
     """Write this machine's records not yet exported (or all of them); returns how many.
     Nothing is written, and nothing marked, when there is nothing to export."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     with make_session() as session:
         stmt = select(m.Consultation).where(m.Consultation.device_id == device).order_by(m.Consultation.created_at)
         if not everything:

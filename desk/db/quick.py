@@ -24,8 +24,8 @@ from desk.db.cache import FINGERPRINT_SQL
 from desk.db.migrations import HEAD_REVISION
 
 if TYPE_CHECKING:
-    from desk.log.records import Recorded
     from desk.db.snapshot import Loaded
+    from desk.log.records import Recorded
 
 BUSY_TIMEOUT_MS = 10_000
 CONSULTATION_COLUMNS = ("id", "reference_no", "created_at", "evaluated_on", "device_id", "window_name", "staff_name",

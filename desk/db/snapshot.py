@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from desk import fiscal
-from desk.db import cache
 from desk.catalogue import domain
 from desk.catalogue.offices import Area, OfficeInfo
+from desk.db import cache
 from desk.intake.places import MunicipalityRow, PlaceIndex, PostalRow, PrefectureRow
 
 MAGIC = b"desk-catalogue-snapshot\n"

@@ -44,7 +44,7 @@ class LogWriter(Protocol):
 
 def as_utc(moment: dt.datetime) -> dt.datetime:
     """A stored time in UTC: SQLite gives back the UTC wall time without a zone, PostgreSQL an aware time."""
-    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)).astimezone(dt.timezone.utc)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
 
 
 def device_id(settings: Settings) -> str:
@@ -97,7 +97,7 @@ def consultation_values(*, intake: Intake, result: dict[str, Any], device: str, 
 
 
 def purge_cutoff(older_than_days: int, now: dt.datetime | None = None) -> dt.datetime:
-    return (now or dt.datetime.now(dt.timezone.utc)) - dt.timedelta(days=older_than_days)
+    return (now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=older_than_days)
 
 
 def next_ids(prefix: str, last: str | None) -> Recorded:
@@ -121,7 +121,7 @@ LAST_REFERENCE_SQL = ("SELECT reference_no FROM consultation WHERE reference_no 
 def record(writer: LogWriter, *, intake: Intake, result: dict[str, Any], device: str, window_name: str | None,
            staff_name: str | None, now: dt.datetime | None = None) -> Recorded:
     """Store one consultation and return its id and reference number."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     values = consultation_values(intake=intake, result=result, device=device, window_name=window_name,
                                  staff_name=staff_name, now=now)
     prefix = reference_prefix(now, device)

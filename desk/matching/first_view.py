@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from desk.db import cache
 
 if TYPE_CHECKING:
-    from desk.matching.service import MatchService
     from desk.db.snapshot import Loaded
+    from desk.matching.service import MatchService
 
 FORMAT = 1
 UNTOUCHED: dict[str, Any] = {}   # what an untouched form hands the core

@@ -14,12 +14,12 @@ import datetime as dt
 import threading
 from typing import Any, Protocol
 
-from desk.intake.reader import Intake, IntakeError
-from desk.matching import engine
-from desk.matching.contacts import contacts_for, todo_where
 from desk.db.snapshot import Loaded
 from desk.intake.places import Place, PlaceError, PlaceLookup, resolve_place
+from desk.intake.reader import Intake, IntakeError
 from desk.intake.sales import compute_sales_change, merge_sales_change
+from desk.matching import engine
+from desk.matching.contacts import contacts_for, todo_where
 
 
 class CatalogueSource(Protocol):

@@ -7,8 +7,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import NamedTuple
 
-from desk.fiscal import in_force
 from desk.catalogue.domain import Fee, Tier, Variant
+from desk.fiscal import in_force
 from desk.rules.outcome import FAIL, PASS, Outcome
 
 

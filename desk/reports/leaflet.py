@@ -5,9 +5,9 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
-from desk.sheets.leaflet import Handout
 from desk.reports.base import HEAD_TINT, PdfRenderer
 from desk.reports.base import esc as _p
+from desk.sheets.leaflet import Handout
 
 
 class HandoutRenderer(PdfRenderer):

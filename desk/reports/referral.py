@@ -11,9 +11,9 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from desk.sheets.referral import ContactRow, FundRow, ReferralSheet
 from desk.reports.base import CONDITIONAL_TINT, ELIGIBLE_TINT, HEAD_TINT, PdfRenderer
 from desk.reports.base import esc as _p
+from desk.sheets.referral import ContactRow, FundRow, ReferralSheet
 
 
 class ReferralSheetRenderer(PdfRenderer):

@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from desk.intake.reader import Intake, SalesChange
 from desk.catalogue.domain import PlanInfo, Provider, QuestionInfo
+from desk.intake.reader import Intake, SalesChange
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
 

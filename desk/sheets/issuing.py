@@ -11,12 +11,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from desk.log import records
 from desk.intake.reader import Intake
+from desk.log import records
 from desk.log.records import LogWriter
 from desk.matching.service import MatchService
-from desk.sheets.referral import build_sheet
 from desk.settings import Settings
+from desk.sheets.referral import build_sheet
 
 
 @dataclass(frozen=True)

@@ -5,14 +5,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 from sqlalchemy.orm import Session
 
 from desk.db.consultations import CSV_COLUMNS, counts, search_consultations, to_csv
 from desk.fileio import atomic_write_bytes
 from desk.ui.rows_model import RowsTableModel
-
 
 
 def LogTableModel(parent=None) -> RowsTableModel:  # noqa: N802 - reads as the model it builds

@@ -27,10 +27,10 @@ from desk.ui.intake_form import IntakeStepper
 from desk.ui.results_view import ResultsView
 
 if TYPE_CHECKING:
-    from desk.matching.first_view import FirstView
-    from desk.intake.reader import Intake
-    from desk.matching.service import MatchService
     from desk.db.store import Store
+    from desk.intake.reader import Intake
+    from desk.matching.first_view import FirstView
+    from desk.matching.service import MatchService
     from desk.ui.admin_dialog import AdminDialog
     from desk.ui.log_dialog import ConsultationLogDialog
     from desk.ui.referral_preview import ReferralPreviewDialog
@@ -182,8 +182,8 @@ class MainWindow(QMainWindow):
     def _nissan_criteria(self, figures: dict[str, int]) -> list[tuple[str, str, str]]:
         """① / ② of 日産自動車関連対策特別融資 on these monthly figures (the fund's own rules)."""
         from desk.intake.reader import Intake
-        from desk.matching.engine import labelled_sales_criteria
         from desk.intake.sales import compute_sales_change
+        from desk.matching.engine import labelled_sales_criteria
 
         loaded = self._service.loaded()
         return labelled_sales_criteria(loaded.catalogue, "kanagawa.nissan.main", Intake(monthly_sales=figures),
@@ -465,8 +465,8 @@ class MainWindow(QMainWindow):
     def _preview(self, intake: Intake, warnings: list[str], source: str | None = None):
         # reportlab, PDFium and Qt's print module load only when a sheet is made (start-up time, memory).
         from desk.intake.reader import IntakeError
-        from desk.sheets.issuing import create_referral, discard
         from desk.reports.fonts import FontNotFound
+        from desk.sheets.issuing import create_referral, discard
         from desk.ui.referral_preview import ReferralPreviewDialog
 
         try:

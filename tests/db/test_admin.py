@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from desk.db import admin
 from desk.db import models as m
 from desk.db.engine import session_factory
+from desk.db.loaders import OrmSource
 from desk.db.packs.importer import admin_edits
 from desk.intake.reader import read_intake
-from desk.db.loaders import OrmSource
 from desk.matching.service import MatchService
 
 
@@ -69,7 +69,7 @@ def test_rates_and_fee_ranges_are_edited_by_the_pack_rules(catalogue_engine):
                           "capital_yen": 10_000_000, "employees": 18, "entity": "corporation",
                           "causes": ["nissan"], "sales_change": {"last_3m_pct": -12}}).intake
     admin.update_variant(make, "kanagawa.nissan.main", {"tiers[1].rate_pct": 1.7, "fees[0]": (0.2, 0.9)},
-                         now=dt.datetime(2026, 11, 22, tzinfo=dt.timezone.utc))
+                         now=dt.datetime(2026, 11, 22, tzinfo=dt.UTC))
     nissan = next(p for p in MatchService(OrmSource(make)).match(intake, on=dt.date(2026, 11, 22))["programs"]
                   if p["id"] == "kanagawa.nissan.main")
     assert nissan["rate_pct"] == 1.7 and nissan["guarantee_fee_pct"] == [0.2, 0.9]

@@ -7,17 +7,17 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desk.db.consultations import record_consultation
-from desk.log.records import device_code, device_id
 from desk.db import models as m
+from desk.db.consultations import record_consultation
 from desk.db.engine import session_factory
 from desk.intake.reader import read_intake
+from desk.log.records import device_code, device_id
 from desk.settings import Settings
 
 RESULT = {"as_of": "2026-11-22", "place": "神奈川県横須賀市", "programs": [
     {"id": "kanagawa.nissan.main", "status": "eligible"}, {"id": "kanagawa.uriage-rieki.main", "status": "conditional"}],
     "contacts": [{"id": "kanagawa-cgc.yokosuka"}], "warnings": [], "pack_versions": {"kanagawa-fy2026": "x"}}
-NOW = dt.datetime(2026, 11, 22, 3, 0, tzinfo=dt.timezone.utc)  # 12:00 in Japan
+NOW = dt.datetime(2026, 11, 22, 3, 0, tzinfo=dt.UTC)  # 12:00 in Japan
 
 
 def test_reference_numbers_follow_date_device_and_sequence(empty_engine):

@@ -82,7 +82,7 @@ def test_admin_edits_are_reported_before_they_are_overwritten(empty_engine, tmp_
     with Session(empty_engine) as s, s.begin():
         variant = s.get(m.Variant, "testpref.fund.main")
         variant.limit_yen = 90_000_000
-        variant.edited_at = dt.datetime(2026, 11, 1, 10, 0, tzinfo=dt.timezone.utc)
+        variant.edited_at = dt.datetime(2026, 11, 1, 10, 0, tzinfo=dt.UTC)
     with pytest.raises(EditsWouldBeLost) as info:
         setup.import_files(empty_engine, [path])
     assert "testpref.fund.main" in str(info.value)

@@ -6,14 +6,13 @@ import json
 
 import pytest
 
-from desk.log import records
-from desk.db import logsync
 from desk.cli import main
-from desk.db.consultations import OrmLogWriter, search_consultations
 from desk.db import engine as db_engine
-from desk.db import setup
-from desk.intake.reader import read_intake
+from desk.db import logsync, setup
+from desk.db.consultations import OrmLogWriter, search_consultations
 from desk.db.store import Store
+from desk.intake.reader import read_intake
+from desk.log import records
 
 DEVICE = "6f1c2a9e-0000-4000-8000-000000000000"
 RESULT = {"as_of": "2026-11-22", "place": "神奈川県横須賀市", "programs": [{"id": "kanagawa.nissan.main", "status": "eligible"}],

@@ -134,7 +134,7 @@ def test_postal_codes_are_normalised(tmp_path):
 
 def test_non_utf8_file_is_rejected_with_line(tmp_path):
     path = tmp_path / "sjis.yaml"
-    path.write_bytes("format: desk-pack/1\n# ".encode() + "日本".encode("shift_jis") + b"\n")
+    path.write_bytes(b"format: desk-pack/1\n# " + "日本".encode("shift_jis") + b"\n")
     (problem,) = problems_of(path)
     assert problem == "sjis.yaml:2: UTF-8 として読めない文字があります"
 

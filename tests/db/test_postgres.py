@@ -24,9 +24,9 @@ def test_migrations_and_the_bundled_catalogue(pg_url):
 
 
 def test_matching_and_logging_through_the_store(pg_url):
-    from desk.log import records
-    from desk.intake.reader import read_intake
     from desk.db.store import Store
+    from desk.intake.reader import read_intake
+    from desk.log import records
 
     store = Store.open(pg_url)
     assert not store.is_quick
@@ -90,8 +90,8 @@ def test_the_cli_runs_on_the_server(pg_url, tmp_path, capsys):
 
 
 def test_the_app_runs_on_the_server(pg_url, qtbot, tmp_path):
-    from desk.settings import Settings
     from desk.db.store import Store
+    from desk.settings import Settings
     from desk.ui.main_window import MainWindow
 
     store = Store.open(pg_url)

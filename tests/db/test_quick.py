@@ -5,18 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-from desk.log import records
 from desk.db.consultations import OrmLogWriter
 from desk.db.engine import session_factory
+from desk.db.loaders import fingerprint as orm_fingerprint
 from desk.db.quick import CONSULTATION_COLUMNS, QuickSqlite
 from desk.db.urls import plain_sqlite_file
 from desk.intake.reader import read_intake
-from desk.db.loaders import fingerprint as orm_fingerprint
+from desk.log import records
 
 RESULT = {"as_of": "2026-11-22", "place": "神奈川県横須賀市", "programs": [
     {"id": "kanagawa.nissan.main", "status": "eligible"}], "contacts": [{"id": "kanagawa-cgc.yokosuka"}],
     "warnings": ["注意"], "pack_versions": {"kanagawa-fy2026": "x"}}
-NOW = dt.datetime(2026, 11, 22, 3, 4, 5, 678901, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 22, 3, 4, 5, 678901, tzinfo=dt.UTC)
 DEVICE = "6f1c2a9e-0000-4000-8000-000000000000"
 
 

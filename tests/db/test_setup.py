@@ -73,7 +73,7 @@ def test_upgrade_brings_newer_bundled_packs_but_keeps_admin_edits(tmp_path, monk
     updated, kept = setup.update_bundled_packs(engine)
     assert [(u.pack_id, u.version) for u in updated] == [("kanagawa-contacts", "9999.1")] and kept == []
     with Session(engine) as s, s.begin():
-        s.get(m.Office, "yokosuka-cci").edited_at = dt.datetime.now(dt.timezone.utc)
+        s.get(m.Office, "yokosuka-cci").edited_at = dt.datetime.now(dt.UTC)
     pack.write_text(re.sub(r'version: "([^"]+)"', 'version: "9999.2"', text, count=1), encoding="utf-8")
     updated, kept = setup.update_bundled_packs(engine)
     assert updated == [] and kept and kept[0].startswith("kanagawa-contacts: 管理画面での編集があるため")

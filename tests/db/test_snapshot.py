@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from desk.db.engine import session_factory
-from desk.intake.reader import read_intake
 from desk.db import snapshot
+from desk.db.engine import session_factory
 from desk.db.loaders import OrmSource
+from desk.intake.reader import read_intake
 from desk.matching.service import MatchService
 
 REPO = Path(__file__).resolve().parents[2]

@@ -9,11 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from desk.db import admin
-from desk.db import cache
-from desk.db import urls
-from desk.intake.reader import read_intake
+from desk.db import admin, cache, urls
 from desk.db.store import Store
+from desk.intake.reader import read_intake
 
 REPO = Path(__file__).resolve().parents[2]
 ON = dt.date(2026, 11, 22)

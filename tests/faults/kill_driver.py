@@ -50,10 +50,10 @@ def main(argv: list[str]) -> int:
     elif operation == "migrate":
         setup.upgrade(engine)
     elif operation == "log":
-        from desk.log import records
         from desk.db.consultations import OrmLogWriter
         from desk.db.quick import QuickSqlite
         from desk.intake.reader import read_intake
+        from desk.log import records
 
         quick = QuickSqlite.open(db)
         quick._connection.set_trace_callback(lambda _sql: killer())
@@ -62,7 +62,7 @@ def main(argv: list[str]) -> int:
         for i in range(LOG_RECORDS):
             records.record(writers[i % 2], intake=read_intake({"business_name": f"記録{i}"}).intake, result=result,
                            device="6f1c2a9e-0000-4000-8000-000000000000", window_name=None, staff_name=None,
-                           now=dt.datetime(2026, 11, 22, 3, 0, i, tzinfo=dt.timezone.utc))
+                           now=dt.datetime(2026, 11, 22, 3, 0, i, tzinfo=dt.UTC))
             print(f"recorded {i}", flush=True)
     else:
         raise SystemExit(f"unknown operation {operation}")

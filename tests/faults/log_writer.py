@@ -19,8 +19,8 @@ import time
 def main(argv: list[str]) -> int:
     url, count, kind, start_at = argv[0], int(argv[1]), argv[2], float(argv[3])
     from desk import paths
-    from desk.log import records
     from desk.intake.reader import read_intake
+    from desk.log import records
 
     paths.init(os.environ.get("DESK_BASEDIR"))
     if kind == "quick":
@@ -30,8 +30,8 @@ def main(argv: list[str]) -> int:
         writer = QuickSqlite.open(plain_sqlite_file(url))
         assert writer is not None, "not a SQLite file at the current revision"
     else:
-        from desk.db.consultations import OrmLogWriter
         from desk.db import engine as db_engine
+        from desk.db.consultations import OrmLogWriter
 
         writer = OrmLogWriter(db_engine.session_factory(db_engine.make_engine(url)))
     intake = read_intake({"business_name": f"同時書き込み {os.getpid()}", "causes": ["nissan"]}).intake
@@ -42,7 +42,7 @@ def main(argv: list[str]) -> int:
     began = time.perf_counter()
     for _ in range(count):
         records.record(writer, intake=intake, result=result, device="6f1c2a9e-0000-4000-8000-000000000000",
-                       window_name=None, staff_name=None, now=dt.datetime.now(dt.timezone.utc))
+                       window_name=None, staff_name=None, now=dt.datetime.now(dt.UTC))
     print(f"wrote {count} in {time.perf_counter() - began:.3f} seconds", flush=True)
     return 0
 

@@ -8,9 +8,9 @@ import json
 import pytest
 
 from desk.db import cache
-from desk.matching import first_view
-from desk.intake.reader import read_intake
 from desk.db.store import Store
+from desk.intake.reader import read_intake
+from desk.matching import first_view
 
 ON = dt.date(2026, 11, 22)
 

@@ -18,8 +18,8 @@ import pytest
 import yaml
 
 from desk.db.engine import session_factory
-from desk.intake.reader import read_intake
 from desk.db.loaders import OrmSource
+from desk.intake.reader import read_intake
 from desk.matching.service import MatchService
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desk import vocab
+from desk.intake.places import resolve_place
 from desk.intake.reader import IntakeError, read_intake
 from desk.matching import engine
-from desk.rules.outcome import FAIL, Facts
 from desk.matching.service import run
-from desk.intake.places import resolve_place
+from desk.rules.outcome import FAIL, Facts
 
 PLACES = ["横須賀市", "横浜市中区", "相模原市緑区", "葉山町", "藤沢市", None]
 ON = dt.date(2026, 11, 22)

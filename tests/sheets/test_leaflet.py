@@ -9,8 +9,8 @@ import pypdf
 from sqlalchemy.orm import Session
 
 from desk import cli
-from desk.sheets.leaflet import build_handout
 from desk.db.loaders import load_catalogue
+from desk.sheets.leaflet import build_handout
 
 
 def test_the_leaflet_picks_its_funds_from_their_conditions(catalogue_engine):

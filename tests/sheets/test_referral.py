@@ -10,11 +10,11 @@ import pypdf
 import pytest
 
 from desk.db.engine import session_factory
-from desk.intake.reader import read_intake
 from desk.db.loaders import OrmSource
+from desk.intake.reader import read_intake
 from desk.matching.service import MatchService
-from desk.sheets.referral import CAVEAT, build_sheet
 from desk.reports.referral import ReferralSheetRenderer
+from desk.sheets.referral import CAVEAT, build_sheet
 
 ON = dt.date(2026, 11, 22)
 SUPPLIER = {"business_name": "追浜精工株式会社", "entity": "corporation", "industry": "manufacturing",

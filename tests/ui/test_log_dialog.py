@@ -10,7 +10,7 @@ from desk.intake.reader import read_intake
 from desk.ui.log_dialog import ConsultationLogDialog, LogTableModel
 
 RESULT = {"as_of": "2026-11-22", "place": "神奈川県横須賀市", "programs": [], "contacts": [], "warnings": []}
-NOW = dt.datetime(2026, 11, 22, 3, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 22, 3, 0, tzinfo=dt.UTC)
 
 
 def log(engine, name, causes):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from desk.settings import Settings
 from desk.db.store import Store
+from desk.settings import Settings
 from desk.ui.main_window import MainWindow
 
 

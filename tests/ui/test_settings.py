@@ -6,8 +6,8 @@ import datetime as dt
 
 from PySide6.QtWidgets import QApplication
 
-from desk.settings import Settings
 from desk.db.store import Store
+from desk.settings import Settings
 from desk.ui.main_window import MainWindow
 from desk.ui.settings_dialog import SettingsDialog
 

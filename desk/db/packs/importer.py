@@ -127,7 +127,7 @@ def import_packs(session: Session, packs: list[LoadedPack], *, overwrite_edits: 
     edits = admin_edits(session, incoming)
     if edits and not overwrite_edits:
         raise EditsWouldBeLost(edits)
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     summaries = []
     for pack in packs:
         old = session.get(m.DataPack, pack.data.id)

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session, selectinload
 from desk.db import models as m
 from desk.db.packs.schema import RECORDS, SECTIONS, VARIANT, PackData
 
-
 # --- records -> rows -------------------------------------------------------------------
 
 def to_rows(data: PackData) -> list[m.Base]:

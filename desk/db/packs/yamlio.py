@@ -60,7 +60,7 @@ _PackLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Pac
 def load(text: str) -> Any:
     """Parse pack text; syntax errors become :class:`PackSyntaxError` with a line."""
     try:
-        return yaml.load(text, Loader=_PackLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_PackLoader)
     except PackSyntaxError:
         raise
     except yaml.MarkedYAMLError as exc:
