@@ -146,13 +146,15 @@ def main() -> int:
         core_import = run_process([PY, "-c", "import desk.cli, desk.db.catalogue, desk.db.directory, desk.db.models"],
                                   repeat=args.repeat, env=env)
         rows += [
-            Row("floor: python -c pass", f"{floor_py.median_s * 1000:.0f} ms", detail=f"peak {floor_py.peak_rss_mb:.0f} MB"),
+            Row("floor: python -c pass", f"{floor_py.median_s * 1000:.0f} ms",
+                detail=f"peak {floor_py.peak_rss_mb:.0f} MB"),
             Row("floor: bare PySide6 window shown and closed", f"{floor_window.median_s * 1000:.0f} ms",
                 detail=f"peak {floor_window.peak_rss_mb:.0f} MB"),
             Row("floor: one-page reportlab PDF, embedded IPAex", f"{floor_pdf.median_s * 1000:.0f} ms",
                 detail=f"peak {floor_pdf.peak_rss_mb:.0f} MB"),
             Row("import of the core (desk.cli, catalogue, directory, models)",
-                f"{core_import.median_s / floor_py.median_s:.2f}× python", detail=f"{core_import.median_s * 1000:.0f} ms"),
+                f"{core_import.median_s / floor_py.median_s:.2f}× python",
+                detail=f"{core_import.median_s * 1000:.0f} ms"),
         ]
         figures.update(floor_python_ms=floor_py.median_s * 1000, floor_window_ms=floor_window.median_s * 1000,
                        floor_pdf_ms=floor_pdf.median_s * 1000, core_import_ms=core_import.median_s * 1000)
@@ -183,7 +185,8 @@ def main() -> int:
                             [*desk, "contacts", "--json", "--municipality", "横須賀市"])):
             result = run_process(argv, repeat=args.repeat, env=env)
             rows.append(Row(f"process: {name}", f"{result.median_s / floor_py.median_s:.2f}× python",
-                            detail=f"{result.median_s * 1000:.0f} ms, {result.median_s / core_import.median_s:.2f}× core import, "
+                            detail=f"{result.median_s * 1000:.0f} ms, "
+                                   f"{result.median_s / core_import.median_s:.2f}× core import, "
                                    f"peak {result.peak_rss_mb:.0f} MB"))
             figures[f"process {name} ms"] = result.median_s * 1000
 
@@ -214,7 +217,7 @@ def _concurrent_log_rate(url: str, kind: str, basedir: Path) -> float:
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                  for _ in range(LOG_WRITERS)]
     for p in processes:
-        out, err = p.communicate(timeout=600)
+        _out, err = p.communicate(timeout=600)
         if p.returncode != 0:
             raise SystemExit(f"bench: log writer failed: {err}")
     finished = time.time()
@@ -239,7 +242,7 @@ def logging_rates(work: Path, figures: dict[str, float]) -> list[Row]:
     try:
         server = PgServer().start()
     except PgUnavailable as exc:
-        return rows + [Row("processes: consultations logged, PostgreSQL", "skipped", detail=str(exc))]
+        return [*rows, Row("processes: consultations logged, PostgreSQL", "skipped", detail=str(exc))]
     try:
         url = server.create_database()
         engine = db_engine.make_engine(url)

@@ -27,7 +27,8 @@ def find_bin() -> Path:
     initdb = shutil.which("initdb")
     if initdb:
         return Path(initdb).resolve().parent
-    raise PgUnavailable("PostgreSQL のサーバー（initdb）が見つかりません: scripts/system-deps で postgresql を入れてください")
+    raise PgUnavailable("PostgreSQL のサーバー（initdb）が見つかりません:"
+                        " scripts/system-deps で postgresql を入れてください")
 
 
 class PgServer:
@@ -50,7 +51,8 @@ class PgServer:
     def start(self) -> PgServer:
         self._run(str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
                   "--locale=C", "--no-sync")
-        options = f"-k {self.socket_dir} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c max_connections=60"
+        options = (f"-k {self.socket_dir} -c listen_addresses='' -c fsync=off -c synchronous_commit=off"
+                   " -c max_connections=60")
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.root / "server.log"),
                   "-w", "start")
         return self

@@ -111,7 +111,8 @@ def _stable_rows(document: str) -> list[str]:
     import re
 
     rows = [line for line in document.splitlines() if line.startswith("| ")]
-    return [re.sub(r", (matched|refused) \d{1,3}(?:,\d{3})*", "", row) if row.startswith("| fuzz:") else row for row in rows]
+    return [re.sub(r", (matched|refused) \d{1,3}(?:,\d{3})*", "", row) if row.startswith("| fuzz:") else row
+            for row in rows]
 
 
 def main() -> int:

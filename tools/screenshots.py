@@ -98,7 +98,8 @@ def _model_texts(model: QAbstractItemModel, parent: QModelIndex | None = None, d
     parent = parent or QModelIndex()
     out = []
     if depth == 0:
-        header = [str(model.headerData(c, Qt.Orientation.Horizontal) or "") for c in range(_columns(model, QModelIndex()))]
+        columns = range(_columns(model, QModelIndex()))
+        header = [str(model.headerData(c, Qt.Orientation.Horizontal) or "") for c in columns]
         out.append("header | " + " | ".join(header))
     for row in range(min(model.rowCount(parent), 200)):
         cells = [str(model.index(row, c, parent).data() or "") for c in range(_columns(model, parent))]
@@ -129,7 +130,8 @@ def main() -> int:
     for index, name in enumerate(("02-step-sales", "03-step-needs", "04-step-certificates", "05-step-confirm"), 1):
         shots.append((name, lambda i=index: window.stepper.go_to(i)))
     model = window.results.model
-    shots.append(("06-results-detail", lambda: window.results.tree.setCurrentIndex(model.index(0, 0, model.index(0, 0)))))
+    first_fund = lambda: model.index(0, 0, model.index(0, 0))  # noqa: E731
+    shots.append(("06-results-detail", lambda: window.results.tree.setCurrentIndex(first_fund())))
     preview = {}
 
     def open_preview() -> None:
@@ -178,7 +180,8 @@ def main() -> int:
 
     def take(name: str) -> None:
         widget = {"07-referral-preview": preview.get("dialog"), "08-consultation-log": preview.get("log"),
-                  "09-admin-programs": preview.get("admin"), "10-admin-contacts": preview.get("admin")}.get(name, window)
+                  "09-admin-programs": preview.get("admin"),
+                  "10-admin-contacts": preview.get("admin")}.get(name, window)
         widget.grab().save(str(out / f"{name}.png"))
         (out / f"{name}.json").write_text(json.dumps(visible_texts(widget), ensure_ascii=False, indent=1) + "\n",
                                           encoding="utf-8")
