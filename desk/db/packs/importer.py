@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session
 from desk import vocab
 from desk.db import models as m
 from desk.db.packs import mapping, yamlio
-from desk.db.packs.schema import PackData, PackInvalid, PackProblem, validate_pack
-from desk.rules.checks import iter_checks
+from desk.db.packs.schema import PackData, PackInvalid, PackProblem
+from desk.db.packs.validator import validate_pack
+from desk.rules.registry import iter_checks
 
 MAX_PACK_BYTES = 20 * 1024 * 1024
 
