@@ -53,7 +53,8 @@ def sme_verdict(facts: Facts) -> tuple[str, str]:
         rule = table.entity_rules[entity]
         limit = (rule.get("by_industry") or {}).get(intake.industry or "", rule["employees_max"])
         if employees is None:
-            return UNKNOWN, f"{entity_label(entity)}は常時使用する従業員数（{limit}人以下）で判定します: 従業員数を確認してください"
+            return UNKNOWN, (f"{entity_label(entity)}は常時使用する従業員数（{limit}人以下）で判定します: "
+                             "従業員数を確認してください")
         if employees <= limit:
             return PASS, ""
         return FAIL, f"{entity_label(entity)}の中小企業者の基準（従業員{limit}人以下）を超えています（{employees:g}人）"
@@ -62,12 +63,13 @@ def sme_verdict(facts: Facts) -> tuple[str, str]:
     row = table.rows.get(intake.industry) or table.rows.get("other")
     if row is None:
         return UNKNOWN, f"業種「{industry_label(intake.industry)}」の基準が登録されていません"
-    capital_applies = entity not in ("sole_proprietor", "npo", "medical_corporation") and row.capital_max_yen is not None
-    capital_ok = None if not capital_applies or intake.capital_yen is None else intake.capital_yen <= row.capital_max_yen
+    capital_max = None if entity in ("sole_proprietor", "npo", "medical_corporation") else row.capital_max_yen
+    capital_applies = capital_max is not None
+    capital_ok = None if capital_max is None or intake.capital_yen is None else intake.capital_yen <= capital_max
     staff_ok = None if employees is None or row.employees_max is None else employees <= row.employees_max
     if capital_ok or staff_ok:
         return PASS, ""
-    limits = f"資本金{textfmt.yen(row.capital_max_yen)}以下又は従業員{row.employees_max}人以下" if capital_applies \
+    limits = f"資本金{textfmt.yen(capital_max)}以下又は従業員{row.employees_max}人以下" if capital_applies \
         else f"従業員{row.employees_max}人以下"
     if (capital_ok is False or not capital_applies) and staff_ok is False:
         return FAIL, f"中小企業者の基準（{industry_label(intake.industry)}: {limits}）を超えています"
@@ -100,16 +102,19 @@ def applicable_employee_limit(params: dict[str, Any], facts: Facts) -> tuple[int
        overrides=Param("list[mapping]"))   # [{entities, industries, limit}]
 def employees_at_most(params: dict[str, Any], facts: Facts) -> Outcome:
     employees = facts.intake.employees
-    limit, industry_matters = applicable_employee_limit(params, facts)
+    limit, _ = applicable_employee_limit(params, facts)
     if employees is None:
-        need = f"従業員{params['limit']}人" + (f"（商業・サービス業は{params['commerce_limit']}人）" if params.get("commerce_limit") else "")
-        return Outcome.unknown(f"常時使用する従業員数の確認が必要です（{need}以下）", Todo("常時使用する従業員数", kind="question"))
+        commerce = f"（商業・サービス業は{params['commerce_limit']}人）" if params.get("commerce_limit") else ""
+        need = f"従業員{params['limit']}人{commerce}"
+        return Outcome.unknown(f"常時使用する従業員数の確認が必要です（{need}以下）",
+                               Todo("常時使用する従業員数", kind="question"))
     if limit is None:  # the industry decides between the two limits
         if employees <= params["commerce_limit"]:
             return Outcome.ok()
         if employees > params["limit"]:
             return Outcome.fail(f"従業員数が上限（{params['limit']}人）を超えています（{employees:g}人）")
-        return Outcome.unknown(f"業種により従業員の上限が{params['commerce_limit']}人又は{params['limit']}人です: 業種を確認してください",
+        return Outcome.unknown(f"業種により従業員の上限が{params['commerce_limit']}人又は{params['limit']}人です: "
+                               "業種を確認してください",
                                Todo("業種", kind="question"))
     if employees <= limit:
         return Outcome.ok()
@@ -145,7 +150,8 @@ def entity_in(params: dict[str, Any], facts: Facts) -> Outcome:
     entity = facts.intake.entity
     allowed = "、".join(entity_label(e) for e in params["entities"])
     if entity is None:
-        return Outcome.unknown(f"事業者の形態の確認が必要です（{allowed}が対象）", Todo("事業者の形態", kind="question"))
+        return Outcome.unknown(f"事業者の形態の確認が必要です（{allowed}が対象）",
+                               Todo("事業者の形態", kind="question"))
     if entity in params["entities"]:
         return Outcome.ok()
     return Outcome.fail(f"対象は{allowed}です（{entity_label(entity)}は対象外）")
@@ -157,7 +163,8 @@ def entity_not_in(params: dict[str, Any], facts: Facts) -> Outcome:
     entity = facts.intake.entity
     if entity is None:
         excluded = "、".join(entity_label(e) for e in params["entities"])
-        return Outcome.unknown(f"事業者の形態の確認が必要です（{excluded}は対象外）", Todo("事業者の形態", kind="question"))
+        return Outcome.unknown(f"事業者の形態の確認が必要です（{excluded}は対象外）",
+                               Todo("事業者の形態", kind="question"))
     if entity in params["entities"]:
         return Outcome.fail(f"{entity_label(entity)}は対象外です")
     return Outcome.ok()
@@ -174,7 +181,8 @@ def located_in(params: dict[str, Any], facts: Facts) -> Outcome:
     if not wanted:
         return Outcome.ok()
     if facts.municipality is None:
-        return Outcome.unknown(f"事業所の所在地の確認が必要です（{where}内が対象）", Todo("事業所の市区町村", kind="question"))
+        return Outcome.unknown(f"事業所の所在地の確認が必要です（{where}内が対象）",
+                               Todo("事業所の市区町村", kind="question"))
     if facts.municipality in wanted or facts.city in wanted:
         return Outcome.ok()
     return Outcome.fail(f"{where}内の事業者が対象です（所在地: {facts.municipality}）")
@@ -196,10 +204,13 @@ def track_record(params: dict[str, Any], facts: Facts) -> Outcome:
         return Outcome.unknown(f"同一事業の営業期間の確認が必要です（{textfmt.months(months)}以上）",
                                Todo("事業を始めてからの期間", kind="question"))
     known = anywhere if anywhere is not None else in_pref
+    assert known is not None  # one of the two is stated (see above)
     if anywhere is None and params.get("outside_counts"):
-        return Outcome.unknown(f"県内での営業は{textfmt.months(int(known))}です。県外での実績を含めて{textfmt.months(months)}以上か確認してください",
+        return Outcome.unknown(f"県内での営業は{textfmt.months(int(known))}です。"
+                               f"県外での実績を含めて{textfmt.months(months)}以上か確認してください",
                                Todo("県外を含めた営業期間", kind="question"))
-    return Outcome.fail(f"同一事業を{textfmt.months(months)}以上営んでいることが条件です（営業期間 {textfmt.months(int(known))}）")
+    return Outcome.fail(f"同一事業を{textfmt.months(months)}以上営んでいることが条件です"
+                        f"（営業期間 {textfmt.months(int(known))}）")
 
 
 @check("licence_held", "許認可を要する事業では許認可を得て一定期間以上であること",
@@ -235,7 +246,9 @@ def industry_covered(params: dict[str, Any], facts: Facts) -> Outcome:
 
 @check("no_tax_arrears", "期限の到来した税金を完納していること")
 def no_tax_arrears(params: dict[str, Any], facts: Facts) -> Outcome:
-    return Outcome.fail("期限の到来した税金に未納があります（完納が条件です）") if facts.intake.tax_arrears else Outcome.ok()
+    if facts.intake.tax_arrears:
+        return Outcome.fail("期限の到来した税金に未納があります（完納が条件です）")
+    return Outcome.ok()
 
 
 @check("no_bank_suspension", "金融機関から取引停止処分を受けていないこと")

@@ -68,7 +68,7 @@ def plan_any(params: dict[str, Any], facts: Facts) -> Outcome:
     if held & set(params["any_of"]):
         return Outcome.ok()
     plans = [facts.plans.get(p) for p in params["any_of"]]
-    names = "、".join(p.name if p else pid for p, pid in zip(plans, params["any_of"]))
+    names = "、".join(p.name if p else pid for p, pid in zip(plans, params["any_of"], strict=True))
     how = params.get("how") or "／".join(p.how for p in plans if p and p.how)
     if facts.intake.plans is None:  # not asked: unknown, never "no" (INTAKE.md)
         return Outcome.unknown(f"{names}を受けているかの確認が必要です", Todo(f"{names}の有無", kind="question"))
@@ -83,7 +83,8 @@ def cause_any(params: dict[str, Any], facts: Facts) -> Outcome:
     names = "、".join(vocab.CAUSES[c] for c in wanted)
     causes = facts.intake.causes
     if causes is None:
-        return Outcome.unknown(f"売上減少の原因の確認が必要です（{names}の影響であること）", Todo("売上減少の原因", kind="question"))
+        return Outcome.unknown(f"売上減少の原因の確認が必要です（{names}の影響であること）",
+                               Todo("売上減少の原因", kind="question"))
     if set(causes) & set(wanted):
         return Outcome.ok()
     return Outcome.fail(f"{names}の影響を受けていることが条件です")
@@ -94,7 +95,8 @@ def cause_any(params: dict[str, Any], facts: Facts) -> Outcome:
 def has_guaranteed_balance(params: dict[str, Any], facts: Facts) -> Outcome:
     balance = facts.intake.guaranteed_balance_yen
     if balance is None:
-        return Outcome.unknown("信用保証協会の保証付き融資の残高の確認が必要です", Todo("保証付き融資の残高", kind="question"))
+        return Outcome.unknown("信用保証協会の保証付き融資の残高の確認が必要です",
+                               Todo("保証付き融資の残高", kind="question"))
     if balance > 0:
         return Outcome.ok()
     return Outcome.fail("信用保証協会の保証付き融資の残高があることが条件です")
@@ -104,7 +106,8 @@ def has_guaranteed_balance(params: dict[str, Any], facts: Facts) -> Outcome:
 def has_eased_conditions(params: dict[str, Any], facts: Facts) -> Outcome:
     eased = facts.intake.has_eased_conditions
     if eased is None:
-        return Outcome.unknown("保証付き融資の返済条件の緩和（条件変更）の有無の確認が必要です", Todo("条件変更の有無", kind="question"))
+        return Outcome.unknown("保証付き融資の返済条件の緩和（条件変更）の有無の確認が必要です",
+                               Todo("条件変更の有無", kind="question"))
     return Outcome.ok() if eased else Outcome.fail("返済条件の緩和を行っている保証付き融資の残高があることが条件です")
 
 
@@ -130,17 +133,20 @@ def founder(params: dict[str, Any], facts: Facts) -> Outcome:
             return Outcome.ok() if (not forms or form is not None) else Outcome.unknown(
                 "創業の形態（個人事業か会社設立か）の確認が必要です", Todo("創業の形態", kind="question"))
         if form is None:
-            return Outcome.unknown("創業の形態（個人事業か会社設立か）の確認が必要です", Todo("創業の形態", kind="question"))
+            return Outcome.unknown("創業の形態（個人事業か会社設立か）の確認が必要です",
+                                   Todo("創業の形態", kind="question"))
         limit = before.get(form)
         if limit is None:
             return Outcome.fail("この創業の形態は対象外です")
         if params.get("extended_before_start_months") and "tokutei_sogyo_shien" in (intake.plans or ()):
             limit = max(limit, params["extended_before_start_months"])
         if intake.months_until_start is None:
-            return Outcome.unknown(f"事業開始の予定時期の確認が必要です（{limit}か月以内）", Todo("事業開始の予定時期", kind="question"))
+            return Outcome.unknown(f"事業開始の予定時期の確認が必要です（{limit}か月以内）",
+                                   Todo("事業開始の予定時期", kind="question"))
         if intake.months_until_start <= limit:
             return Outcome.ok()
-        return Outcome.fail(f"事業開始まで{limit}か月以内であることが条件です（{intake.months_until_start:g}か月後の予定）")
+        return Outcome.fail(f"事業開始まで{limit}か月以内であることが条件です"
+                            f"（{intake.months_until_start:g}か月後の予定）")
     limit = params.get("after_start_max_months")
     if limit is None:
         return Outcome.fail("これから創業する方が対象です")
@@ -155,7 +161,8 @@ def founder(params: dict[str, Any], facts: Facts) -> Outcome:
                                Todo("事業を始めてからの期間", kind="question"))
     if months < limit:
         return Outcome.ok()
-    return Outcome.fail(f"創業後{textfmt.months(limit)}未満であることが条件です（営業期間 {textfmt.months(int(months))}）")
+    return Outcome.fail(f"創業後{textfmt.months(limit)}未満であることが条件です"
+                        f"（営業期間 {textfmt.months(int(months))}）")
 
 
 @check("purpose_any", "資金使途が次のいずれかを含むこと",

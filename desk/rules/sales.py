@@ -52,7 +52,8 @@ def _basis_outcome(params: dict[str, Any], facts: Facts) -> Outcome | None:
     basis = facts.intake.sales_basis
     if bases and basis and basis not in bases:
         wanted = "売上高" if bases == ["sales"] else "売上総利益"
-        return Outcome.unknown(f"{wanted}での比較が必要です（入力は{'売上総利益' if basis == 'gross_profit' else '売上高'}）",
+        stated = "売上総利益" if basis == "gross_profit" else "売上高"
+        return Outcome.unknown(f"{wanted}での比較が必要です（入力は{stated}）",
                                Todo(f"{wanted}の増減", kind="question"))
     return None
 
@@ -105,12 +106,16 @@ def sales_decline_month_and_forecast(params: dict[str, Any], facts: Facts) -> Ou
         outlook = facts.sales.next_3m_forecast[year - 1]
         if month is not None and outlook is not None and _declined(month, at_least) and _declined(outlook, at_least):
             return basis or Outcome.ok()
-        if (month is None and (outlook is None or _declined(outlook, at_least))) or \
-           (outlook is None and _declined(month, at_least)):
+        if month is None:
+            if outlook is None or _declined(outlook, at_least):
+                unknown = True
+        elif outlook is None and _declined(month, at_least):
             unknown = True
     against = "・".join(YEARS_JA[y] for y in years)
     if unknown:
-        return Outcome.unknown(f"最近1か月と、その後2か月を含む3か月の見込みの売上高等の確認が必要です（{against}同期比で各{size}減少）",
+        return Outcome.unknown("最近1か月と、その後2か月を含む3か月の見込みの売上高等の確認が必要です"
+                               f"（{against}同期比で各{size}減少）",
                                Todo("最近1か月の売上高等と今後2か月の見込み", kind="question"))
-    return Outcome.fail(f"最近1か月の売上高等と、その後2か月を含む3か月の見込みが{against}の同期比で各{size}減少に当たりません")
+    return Outcome.fail("最近1か月の売上高等と、その後2か月を含む3か月の見込みが"
+                        f"{against}の同期比で各{size}減少に当たりません")
 
