@@ -102,8 +102,9 @@ def check_variant(variant: dict[str, Any], where: str, line: int | None, report:
         if fee["valid_from"] and fee["valid_to"] and fee["valid_from"] > fee["valid_to"]:
             report(f"{where} guarantee_fees[{i}]", "valid_from が valid_to より後になっています", line)
     for i, adj in enumerate(variant["fee_adjustments"]):
-        if adj["min_pct"] is None and adj["add_min_pct"] is None and adj["max_pct"] is None and adj["add_max_pct"] is None:
-            report(f"{where} fee_adjustments[{i}]", "料率（min_pct/max_pct か add_min_pct/add_max_pct）がありません", line)
+        if all(adj[key] is None for key in ("min_pct", "add_min_pct", "max_pct", "add_max_pct")):
+            report(f"{where} fee_adjustments[{i}]", "料率（min_pct/max_pct か add_min_pct/add_max_pct）がありません",
+                   line)
     keys = [d["id"] for d in variant["documents"]]
     for dup in sorted({k for k in keys if keys.count(k) > 1}):
         report(f"{where} documents", f"書類 id '{dup}' が重複しています", line)
@@ -111,9 +112,10 @@ def check_variant(variant: dict[str, Any], where: str, line: int | None, report:
 
 def _check_coordinates(rec: dict[str, Any], where: str, line: int | None, report: Report) -> None:
     lat, lon = rec.get("lat"), rec.get("lon")
-    if (lat is None) != (lon is None):
-        report(where, "lat と lon は両方書くか、両方省いてください", line)
-    elif lat is not None and not (20 <= lat <= 46 and 122 <= lon <= 154):
+    if lat is None or lon is None:
+        if (lat is None) != (lon is None):
+            report(where, "lat と lon は両方書くか、両方省いてください", line)
+    elif not (20 <= lat <= 46 and 122 <= lon <= 154):
         report(where, f"座標 ({lat}, {lon}) が日本の範囲外です", line)
 
 

@@ -30,7 +30,8 @@ class Field:
     choices: tuple[str, ...] | None = None
 
 
-def F(name: str, type: str, *, required: bool = False, default: Any = None,
+# One capital letter keeps the declarations below tabular: a record type reads as its fields.
+def F(name: str, type: str, *, required: bool = False, default: Any = None,  # noqa: N802
       choices: Iterable[str] | None = None) -> Field:
     return Field(name, type, required, default, tuple(choices) if choices is not None else None)
 
@@ -49,8 +50,8 @@ QUESTION = (F("id", "id", required=True), F("text", "str", required=True),
             F("source", "source"), F("as_of", "date?"))
 SME_ROW = (F("industry", "choice", required=True, choices=vocab.INDUSTRIES), F("capital_max_yen", "int?"),
            F("employees_max", "int?"), F("text", "str?"))
-SME_ENTITY_RULE = (F("entity", "choice", required=True, choices=vocab.ENTITIES), F("employees_max", "int", required=True),
-                   F("by_industry", "intmap"), F("text", "str?"))
+SME_ENTITY_RULE = (F("entity", "choice", required=True, choices=vocab.ENTITIES),
+                   F("employees_max", "int", required=True), F("by_industry", "intmap"), F("text", "str?"))
 SME_TABLE = (F("id", "id", required=True), F("rows", "list:sme_row", required=True),
              F("entity_rules", "list:sme_entity_rule"), F("notes", "list[str]"), F("interpretations", "list[str]"),
              F("source", "source"),
@@ -109,7 +110,8 @@ OFFICE = (
     F("phone", "phone?"), F("address", "str?"), F("postal_code", "postal?"), F("prefecture", "str?"),
     F("municipality", "str?"), F("lat", "number?"), F("lon", "number?"), F("geo_precision_m", "int?"),
     F("geo_source", "str?"), F("hours", "str?"), F("url", "str?"), F("service_area", "list:area"),
-    F("issues", "list[choice]", choices=vocab.CERTIFICATIONS), F("from_seed", "bool", default=True), F("notes", "list[str]"), F("interpretations", "list[str]"),
+    F("issues", "list[choice]", choices=vocab.CERTIFICATIONS), F("from_seed", "bool", default=True),
+    F("notes", "list[str]"), F("interpretations", "list[str]"),
     F("source", "source"), F("as_of", "date?"),
 )
 PREFECTURE = (F("code", "int", required=True), F("name", "str", required=True), F("lat", "number?"),
@@ -170,7 +172,7 @@ class PackData:
 
     @property
     def id(self) -> str:
-        return self.header["id"]
+        return str(self.header["id"])
 
     def records(self, section: str) -> list[dict[str, Any]]:
         return self.sections.get(section, [])

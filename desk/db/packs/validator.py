@@ -35,6 +35,8 @@ POSTAL_RE = re.compile(r"^([0-9]{3})-?([0-9]{4})$")
 
 
 class _Validator:
+    """Collects the problems of one file while turning its records into plain dicts."""
+
     def __init__(self, file: str):
         self.file = file
         self.problems: list[PackProblem] = []
@@ -80,7 +82,9 @@ class _Validator:
 
     def value(self, f: Field, value: Any, where: str, line: int | None) -> Any:
         t = f.type.rstrip("?")
-        bad = lambda message: (self.problem(value, where, message, line), None)[1]  # noqa: E731
+
+        def bad(message: str) -> None:
+            self.problem(value, where, message, line)
         if t == "id":
             if not isinstance(value, str) or not ID_RE.match(value):
                 return bad(f"id は半角英小文字・数字・. _ - でなければなりません: {value!r}")
@@ -167,7 +171,8 @@ class _Validator:
         forms = [k for k in ("check", "any_of", "all_of") if k in raw]
         extra = set(raw) - {"check", "params", "any_of", "all_of", "text", "label"}
         if extra:
-            self.problem(raw, where, f"条件に未知のキー {sorted(extra)}（使えるもの: check, params, any_of, all_of, text, label）", line)
+            allowed = "check, params, any_of, all_of, text, label"
+            self.problem(raw, where, f"条件に未知のキー {sorted(extra)}（使えるもの: {allowed}）", line)
         if len(forms) != 1:
             self.problem(raw, where, "条件には check, any_of, all_of のどれか一つを書いてください", line)
             return None
