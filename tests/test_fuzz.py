@@ -35,7 +35,7 @@ sales_change = st.dictionaries(st.sampled_from(["last_1m_pct", "last_3m_pct", "l
                                                 "last_fy_pct", "unknown"]), values, max_size=4)
 monthly = st.dictionaries(st.sampled_from(["2026-10", "2025-10", "2026-11", "2025-11", "2026-13", "bad", ""]), values,
                           max_size=4)
-intakes = st.dictionaries(st.sampled_from(sorted(KNOWN_KEYS) + ["unknown_key"]), values, max_size=12).flatmap(
+intakes = st.dictionaries(st.sampled_from([*sorted(KNOWN_KEYS), "unknown_key"]), values, max_size=12).flatmap(
     lambda d: st.fixed_dictionaries({}, optional={"sales_change": sales_change, "monthly_sales": monthly}).map(
         lambda extra: {**d, **extra}))
 # ... and intakes an engine can match (valid values, some keys replaced by the above).

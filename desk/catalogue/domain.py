@@ -104,7 +104,7 @@ class Variant:
     # remaining amount is capped by theirs (小口零細's 500万円 row inside its 2,000万円).
     limit_cap_partners: tuple[str, ...] = ()
     # What a match can evaluate once for every variant of the same shape (see engine).
-    shape_key: tuple = ()
+    shape_key: tuple[Any, ...] = ()
 
     @property
     def name(self) -> str:
@@ -162,6 +162,7 @@ class Catalogue:
     plans: dict[str, PlanInfo]
     questions: dict[str, QuestionInfo]
     pack_versions: dict[str, str] = field(default_factory=dict)
+    _by_id: dict[str, Variant] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # An index by id, built once per catalogue (also after dataclasses.replace).
@@ -189,15 +190,16 @@ class _Interner:
         key = json.dumps(condition, sort_keys=True, ensure_ascii=False, default=str)
         return self._pool.setdefault(key, condition)
 
-    def many(self, conditions: Any) -> tuple:
+    def many(self, conditions: Any) -> tuple[Any, ...]:
         return self.shared(tuple(self(c) for c in conditions))
 
-    def shared(self, items: tuple) -> tuple:
+    def shared(self, items: tuple[Any, ...]) -> tuple[Any, ...]:
         """The same tuple object for equal contents (conditions, tiers, fees, documents)."""
-        return self._pool.setdefault("tuple:" + repr(items), items)
+        same: tuple[Any, ...] = self._pool.setdefault("tuple:" + repr(items), items)
+        return same
 
 
-def shape_key(v: Variant) -> tuple:
+def shape_key(v: Variant) -> tuple[Any, ...]:
     """Equal for variants whose conditions, purposes, pricing, documents and dates are the same
     objects (the interner makes equal content one object), so their evaluation can be shared."""
     return (v.provider_id, id(v.general_exceptions), id(v.conditions), id(v.uses), id(v.tiers), id(v.fees),

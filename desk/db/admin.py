@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from desk import textfmt, vocab
 from desk.db import models as m
-from desk.db.packs.schema import validate_fields, variant_rule_problems
+from desk.db.packs.crosschecks import variant_rule_problems
+from desk.db.packs.validator import validate_fields
 from desk.intake.places import HOME_PREFECTURE
 
 

@@ -113,11 +113,12 @@ def resolve_place(lookup: PlaceLookup, *, prefecture: str | None = None, municip
         code = normalise_postal_code(postal_code)
         if code is None:
             raise PlaceError(f"郵便番号 '{postal_code}' は7桁の数字ではありません", "postal_code")
-        row = lookup.postal_code(code)
-        if row is not None:
-            if muni and not _same_place(muni, row.municipality):
-                raise PlaceError(f"郵便番号 {code} は {row.municipality} で、市区町村 {muni} と一致しません", "postal_code")
-            pref, muni, town = pref or HOME_PREFECTURE, muni or row.municipality, row.town
+        postal = lookup.postal_code(code)
+        if postal is not None:
+            if muni and not _same_place(muni, postal.municipality):
+                raise PlaceError(f"郵便番号 {code} は {postal.municipality} で、市区町村 {muni} と一致しません",
+                                 "postal_code")
+            pref, muni, town = pref or HOME_PREFECTURE, muni or postal.municipality, postal.town
         elif not pref:
             pref = lookup.postal_prefecture(code[:3])
             if pref is None:
@@ -162,7 +163,7 @@ def _same_place(given: str, postal_municipality: str) -> bool:
 
 def distance_km(lat1: float | None, lon1: float | None, lat2: float | None, lon2: float | None) -> float | None:
     """Great-circle distance, one decimal; None when either point is unknown."""
-    if None in (lat1, lon1, lat2, lon2):
+    if lat1 is None or lon1 is None or lat2 is None or lon2 is None:
         return None
     r = 6371.0088
     p1, p2 = math.radians(lat1), math.radians(lat2)

@@ -54,7 +54,8 @@ class SalesChange:
         if name == "last_fy":
             # The latest fiscal year against whichever of the three before declines most.
             return (self.last_fy, self.last_fy, self.last_fy)
-        return getattr(self, name)
+        values: tuple[float | None, ...] = getattr(self, name)
+        return values
 
 
 @dataclass(frozen=True)
@@ -218,9 +219,10 @@ def read_intake(data: Any) -> ReadIntake:
             values[key] = _non_negative(parse_number(get[key], key, unit=unit), key, get[key])
     for key in ("capital_yen", "amount_yen", "guaranteed_balance_yen"):
         if key in get:
-            values[key] = int(round(_non_negative(parse_number(get[key], key, unit="yen"), key, get[key])))
+            values[key] = round(_non_negative(parse_number(get[key], key, unit="yen"), key, get[key]))
     if "term_months" in get:
-        term = _non_negative(parse_number(get["term_months"], "term_months", unit="months"), "term_months", get["term_months"])
+        stated_term = get["term_months"]
+        term = _non_negative(parse_number(stated_term, "term_months", unit="months"), "term_months", stated_term)
         if term == 0 or term != int(term):
             raise IntakeError("term_months", "融資期間は1以上の整数の月数で指定してください", get["term_months"])
         values["term_months"] = int(term)
@@ -257,7 +259,7 @@ def _text(value: Any, key: str) -> str:
 def _choice(value: Any, key: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise IntakeError(key, f"次のいずれかを指定してください: {', '.join(choices)}", value)
-    return value
+    return str(value)
 
 
 def _code_list(value: Any, key: str, choices: tuple[str, ...] | None) -> tuple[str, ...]:
@@ -321,5 +323,5 @@ def _monthly_sales(value: Any) -> dict[str, int]:
         if not match or not 1 <= int(match.group(2)) <= 12:
             raise IntakeError(f"monthly_sales.{month}", "月は YYYY-MM の形で指定してください")
         key = f"monthly_sales.{month}"
-        out[match.group(0)] = int(round(_non_negative(parse_number(amount, key, unit="yen"), key, amount)))
+        out[match.group(0)] = round(_non_negative(parse_number(amount, key, unit="yen"), key, amount))
     return dict(sorted(out.items()))

@@ -54,7 +54,10 @@ def compute_sales_change(monthly: dict[str, int], on: dt.date) -> SalesChange:
         values = [_window_change(monthly, months, y) for y in (1, 2, 3)]
         return (values[0], values[1], values[2])
 
-    back = lambda n: [shift_month(latest, -i) for i in range(n - 1, -1, -1)]  # noqa: E731
+    def back(n: int) -> list[str]:
+        """The last ``n`` months up to the latest actual one, oldest first."""
+        return [shift_month(latest, -i) for i in range(n - 1, -1, -1)]
+
     return SalesChange(
         last_1m=years(back(1)),
         last_3m=years(back(3)),
@@ -66,14 +69,17 @@ def compute_sales_change(monthly: dict[str, int], on: dt.date) -> SalesChange:
 def merge_sales_change(stated: SalesChange, computed: SalesChange) -> tuple[SalesChange, list[str]]:
     """Stated values stand; computed ones fill the gaps; disagreements become warnings."""
     warnings: list[str] = []
-    merged = stated
-    for period, key in PERIOD_FIELDS.items():
+
+    def merged(period: str) -> tuple[float | None, float | None, float | None]:
         given, calc = stated.period(period), computed.period(period)
         values = []
-        for i, (g, c) in enumerate(zip(given, calc)):
+        for i, (g, c) in enumerate(zip(given, calc, strict=True)):
             if g is not None and c is not None and abs(g - c) > TOLERANCE_PCT:
-                warnings.append(f"sales_change.{key}（{YEAR_LABELS[i]}比）: 入力値 {g:+.1f}% と月次売上からの計算値 "
-                                f"{c:+.1f}% が異なります。入力値を使います")
+                warnings.append(f"sales_change.{PERIOD_FIELDS[period]}（{YEAR_LABELS[i]}比）: 入力値 {g:+.1f}% と"
+                                f"月次売上からの計算値 {c:+.1f}% が異なります。入力値を使います")
             values.append(g if g is not None else c)
-        merged = replace(merged, **{period: tuple(values)})
-    return merged, warnings
+        return (values[0], values[1], values[2])
+
+    # In the order of PERIOD_FIELDS, so the warnings come in that order.
+    return replace(stated, last_1m=merged("last_1m"), last_3m=merged("last_3m"), last_6m=merged("last_6m"),
+                   next_3m_forecast=merged("next_3m_forecast")), warnings

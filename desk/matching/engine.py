@@ -20,9 +20,9 @@ from desk import fiscal, textfmt, vocab
 from desk.catalogue.domain import Catalogue, DocumentInfo, Provider, Variant, shape_key
 from desk.intake.reader import Intake, SalesChange
 from desk.matching.terms import Pricing, Terms, compute_pricing, remaining_limit
-from desk.rules.checks import iter_checks
-from desk.rules.logic import IMPLEMENTATIONS, sme_verdict
+from desk.rules.business import sme_verdict
 from desk.rules.outcome import FAIL, PASS, PASSED, UNKNOWN, Facts, Outcome, Todo, all_of, any_of
+from desk.rules.registry import IMPLEMENTATIONS, iter_checks
 
 ELIGIBLE, CONDITIONAL, INELIGIBLE = "eligible", "conditional", "ineligible"
 STATUS_ORDER = {ELIGIBLE: 0, CONDITIONAL: 1, INELIGIBLE: 2}

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from desk.catalogue.domain import PlanInfo, Provider, QuestionInfo
 from desk.intake.reader import Intake, SalesChange
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
+T = TypeVar("T")
 
 
 class Todo(NamedTuple):
@@ -94,9 +96,9 @@ def any_of(outcomes: list[Outcome], text: str | None = None) -> Outcome:
     return Outcome(FAIL, reasons, _flat(o.todos for o in outcomes if o.todos))
 
 
-def _flat(groups: list) -> tuple:
+def _flat(groups: Iterable[Iterable[T]]) -> tuple[T, ...]:
     """The items of several groups, each once, in order."""
-    out: list = []
+    out: list[T] = []
     for group in groups:
         out.extend(group)
     return tuple(out) if len(out) < 2 else tuple(dict.fromkeys(out))

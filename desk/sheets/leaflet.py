@@ -14,7 +14,7 @@ from desk import textfmt, vocab
 from desk.catalogue.domain import Catalogue, Variant
 from desk.fiscal import in_force
 from desk.matching.engine import is_stale
-from desk.rules.checks import iter_checks
+from desk.rules.registry import iter_checks
 from desk.sheets.referral import reiwa
 
 SALES_CHECKS = {"sales_decline", "sales_decline_month_and_forecast"}

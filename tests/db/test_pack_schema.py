@@ -55,7 +55,8 @@ def test_negative_limit_is_rejected(tmp_path):
 
 
 def test_dates_in_the_wrong_order_are_rejected(tmp_path):
-    body = PROGRAM.replace("    uses: [working]", "    uses: [working]\n    valid_from: 2027-04-01\n    valid_to: 2026-03-31")
+    body = PROGRAM.replace("    uses: [working]",
+                           "    uses: [working]\n    valid_from: 2027-04-01\n    valid_to: 2026-03-31")
     assert any("valid_from が valid_to より後" in p for p in problems_of(write_pack(tmp_path, PROVIDER + body)))
 
 
@@ -92,7 +93,7 @@ def test_yaml_aliases_cannot_expand(tmp_path):
 
 def test_a_billion_laughs_is_refused_quickly(tmp_path):
     levels = ["a: &a [x, x, x, x, x, x, x, x, x]"]
-    levels += [f"{c}: &{c} [" + ", ".join([f"*{p}"] * 9) + "]" for p, c in zip("abcdefgh", "bcdefghi")]
+    levels += [f"{c}: &{c} [" + ", ".join([f"*{p}"] * 9) + "]" for p, c in zip("abcdefgh", "bcdefghi", strict=True)]
     path = tmp_path / "laughs.yaml"
     path.write_text("\n".join(levels) + "\n", encoding="utf-8")
     (problem,) = problems_of(path)

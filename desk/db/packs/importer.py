@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from desk import vocab
 from desk.db import models as m
 from desk.db.packs import mapping, yamlio
-from desk.db.packs.schema import PackData, PackInvalid, PackProblem, validate_pack
-from desk.rules.checks import iter_checks
+from desk.db.packs.schema import PackData, PackInvalid, PackProblem
+from desk.db.packs.validator import validate_pack
+from desk.rules.registry import iter_checks
 
 MAX_PACK_BYTES = 20 * 1024 * 1024
 
@@ -68,7 +69,8 @@ def read_pack(path: str | Path) -> LoadedPack:
     except OSError as exc:
         raise PackInvalid([PackProblem(name, None, "", f"ファイルを開けません（{exc.strerror}）")]) from exc
     if size > MAX_PACK_BYTES:
-        raise PackInvalid([PackProblem(name, None, "", f"ファイルが大きすぎます（{size} バイト、上限 {MAX_PACK_BYTES}）")])
+        too_big = f"ファイルが大きすぎます（{size} バイト、上限 {MAX_PACK_BYTES}）"
+        raise PackInvalid([PackProblem(name, None, "", too_big)])
     raw_bytes = path.read_bytes()
     try:
         text = raw_bytes.decode("utf-8")
@@ -108,15 +110,20 @@ def admin_edits(session: Session, pack_ids: Iterable[str]) -> list[AdminEdit]:
     edits: list[AdminEdit] = []
     for prog in session.scalars(select(m.Program).where(m.Program.pack_id.in_(pack_ids),
                                                         m.Program.edited_at.is_not(None))):
-        edits.append(AdminEdit(prog.pack_id, "program", prog.id, prog.name, prog.edited_at))
+        edits.append(_edit(prog.pack_id, "program", prog.id, prog.name, prog.edited_at))
     stmt = (select(m.Variant, m.Program).join(m.Program, m.Variant.program_id == m.Program.id)
             .where(m.Program.pack_id.in_(pack_ids), m.Variant.edited_at.is_not(None)))
     for variant, prog in session.execute(stmt):
-        edits.append(AdminEdit(prog.pack_id, "variant", variant.id, prog.name, variant.edited_at))
+        edits.append(_edit(prog.pack_id, "variant", variant.id, prog.name, variant.edited_at))
     for office in session.scalars(select(m.Office).where(m.Office.pack_id.in_(pack_ids),
                                                          m.Office.edited_at.is_not(None))):
-        edits.append(AdminEdit(office.pack_id, "office", office.id, office.name, office.edited_at))
+        edits.append(_edit(office.pack_id, "office", office.id, office.name, office.edited_at))
     return sorted(edits, key=lambda e: (e.pack_id, e.kind, e.record_id))
+
+
+def _edit(pack_id: str, kind: str, record_id: str, name: str, edited_at: dt.datetime | None) -> AdminEdit:
+    assert edited_at is not None  # the queries select edited records only
+    return AdminEdit(pack_id, kind, record_id, name, edited_at)
 
 
 def import_packs(session: Session, packs: list[LoadedPack], *, overwrite_edits: bool = False,
@@ -156,22 +163,22 @@ def _check_references(session: Session, packs: list[LoadedPack]) -> None:
     incoming = {p.data.id for p in packs}
     problems: list[PackProblem] = []
 
-    def existing(model, key_col) -> dict[str, str]:
-        stmt = select(key_col, model.pack_id).where(model.pack_id.not_in(incoming))
+    def existing(key_col: InstrumentedAttribute[str], pack_col: InstrumentedAttribute[str]) -> dict[str, str]:
+        stmt = select(key_col, pack_col).where(pack_col.not_in(incoming))
         return {key: pack_id for key, pack_id in session.execute(stmt)}
 
     # What the database keeps (packs not being replaced) plus what comes in.
     known: dict[str, dict[str, str]] = {
-        "providers": existing(m.Provider, m.Provider.id),
-        "programs": existing(m.Program, m.Program.id),
+        "providers": existing(m.Provider.id, m.Provider.pack_id),
+        "programs": existing(m.Program.id, m.Program.pack_id),
         "variants": {vid: pid for vid, pid in session.execute(
             select(m.Variant.id, m.Program.pack_id).join(m.Program).where(m.Program.pack_id.not_in(incoming)))},
-        "organisations": existing(m.Organisation, m.Organisation.id),
-        "offices": existing(m.Office, m.Office.id),
-        "plans": existing(m.Plan, m.Plan.id),
-        "questions": existing(m.Question, m.Question.id),
-        "sme_tables": existing(m.SmeTable, m.SmeTable.id),
-        "municipalities": existing(m.Municipality, m.Municipality.id),
+        "organisations": existing(m.Organisation.id, m.Organisation.pack_id),
+        "offices": existing(m.Office.id, m.Office.pack_id),
+        "plans": existing(m.Plan.id, m.Plan.pack_id),
+        "questions": existing(m.Question.id, m.Question.pack_id),
+        "sme_tables": existing(m.SmeTable.id, m.SmeTable.pack_id),
+        "municipalities": existing(m.Municipality.id, m.Municipality.pack_id),
     }
     for pack in packs:
         for section in ("providers", "programs", "organisations", "offices", "plans", "questions", "sme_tables",
@@ -212,7 +219,8 @@ def _check_references(session: Session, packs: list[LoadedPack]) -> None:
                     issuer = doc["issuer"]
                     if issuer and issuer not in generic_issuers and issuer not in known["offices"]:
                         problems.append(_problem(pack, "programs", program["id"],
-                                                 f"{variant['id']}: 書類 '{doc['id']}' の発行元 '{issuer}' が見つかりません"))
+                                                 f"{variant['id']}: 書類 '{doc['id']}' の発行元 '{issuer}' "
+                                                 "が見つかりません"))
                 for other in (variant["limit"] or {}).get("shared_with") or ():
                     if other not in known["variants"]:
                         problems.append(_problem(pack, "programs", program["id"],
@@ -255,7 +263,8 @@ def _condition_refs(conditions: list[Any], plans: set[str], questions: dict[str,
                     if plan not in plans:
                         yield f"plan_any: 計画 '{plan}' がどのパックにもありません（plans に宣言してください）"
             elif leaf["check"] in ("answer", "amount_at_most_answer") and params.get("question") not in questions:
-                yield f"answer: 質問 '{params.get('question')}' がどのパックにもありません（questions に宣言してください）"
+                yield (f"answer: 質問 '{params.get('question')}' がどのパックにもありません"
+                       "（questions に宣言してください）")
 
 
 def _problem(pack: LoadedPack, section: str, key: Any, message: str) -> PackProblem:

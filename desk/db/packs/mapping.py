@@ -9,13 +9,14 @@ give identical files.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from desk.db import models as m
-from desk.db.packs.schema import RECORDS, SECTIONS, VARIANT, PackData
+from desk.db.packs.schema import RECORDS, SECTIONS, VARIANT, Field, PackData
 
 # --- records -> rows -------------------------------------------------------------------
 
@@ -86,7 +87,8 @@ def _variant_row(rec: dict[str, Any], position: int) -> m.Variant:
     term = rec["term"] or {}
     variant = m.Variant(
         id=rec["id"], position=position, label=rec["label"], target_text=rec["target_text"],
-        conditions=rec["conditions"], general_exceptions=rec["general_exceptions"], uses=rec["uses"], uses_text=rec["uses_text"], use_notes=rec["use_notes"],
+        conditions=rec["conditions"], general_exceptions=rec["general_exceptions"], uses=rec["uses"],
+        uses_text=rec["uses_text"], use_notes=rec["use_notes"],
         limit_yen=limit.get("amount_yen"), limit_separate=bool(limit.get("separate")),
         limit_includes_existing=bool(limit.get("includes_existing_guaranteed")),
         limit_shared_with=limit.get("shared_with") or [], limit_note=limit.get("per_applicant_note"),
@@ -116,7 +118,8 @@ def to_records(session: Session, pack: m.DataPack) -> dict[str, Any]:
     doc: dict[str, Any] = {"format": "desk-pack/1", "pack": _compact("pack", header)}
     base = {"file": pack.source_file, "as_of": pack.as_of}
 
-    def rows(model, *order, options=()):
+    def rows(model: Any, *order: Any, options: tuple[Any, ...] = ()) -> Sequence[Any]:
+        # Any model with a pack_id column: the records below read their own fields.
         stmt = select(model).where(model.pack_id == pack.id).order_by(*order)
         return session.scalars(stmt.options(*options)).all()
 
@@ -216,7 +219,8 @@ def _office_record(r: m.Office, base: dict[str, Any]) -> dict[str, Any]:
         "issues": r.issues, "from_seed": r.from_seed, "notes": r.notes, "interpretations": r.interpretations}, r, base)
 
 
-def _with_source(kind: str, rec: dict[str, Any], row: Any, base: dict[str, Any], fields=None) -> dict[str, Any]:
+def _with_source(kind: str, rec: dict[str, Any], row: Any, base: dict[str, Any],
+                 fields: tuple[Field, ...] | None = None) -> dict[str, Any]:
     """Add ``source``/``as_of`` only where they differ from what the reader would default."""
     out = _compact(kind, rec, fields=fields)
     source: dict[str, Any] = {}
@@ -231,7 +235,8 @@ def _with_source(kind: str, rec: dict[str, Any], row: Any, base: dict[str, Any],
     return out
 
 
-def _compact(kind: str, rec: dict[str, Any], *, keep: tuple[str, ...] = (), fields=None) -> dict[str, Any]:
+def _compact(kind: str, rec: dict[str, Any], *, keep: tuple[str, ...] = (),
+             fields: tuple[Field, ...] | None = None) -> dict[str, Any]:
     """``rec`` in the schema's order without the values the reader would fill in anyway."""
     out: dict[str, Any] = {}
     for f in fields or RECORDS[kind]:

@@ -8,16 +8,19 @@ starts on, so validation errors can point into the file. The writer sorts nothin
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from yaml.nodes import MappingNode
+from yaml.nodes import MappingNode, Node
 
 # libyaml's parser when available (5× faster on the bundled packs); both keep marks.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    _SafeLoader = yaml.SafeLoader
+else:
+    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class LineDict(dict):
+class LineDict(dict[str, Any]):
     """A mapping read from YAML, with the 1-based line it starts on."""
 
     line: int | None = None
@@ -30,7 +33,7 @@ class PackSyntaxError(ValueError):
 
 
 class _PackLoader(_SafeLoader):
-    def construct_object(self, node, deep=False):
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
         # Only an alias brings a node back a second time. Aliases let a few bytes
         # expand into gigabytes, and packs never need them.
         if node in self.constructed_objects:
@@ -79,12 +82,12 @@ def _is_scalar(value: Any) -> bool:
     return value is None or isinstance(value, (str, int, float, bool)) or hasattr(value, "isoformat")
 
 
-def _represent_list(dumper: yaml.SafeDumper, data: list) -> yaml.Node:
+def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
     flow = bool(data) and all(_is_scalar(v) and not (isinstance(v, str) and len(v) > 40) for v in data)
     return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
 
 
-def _represent_dict(dumper: yaml.SafeDumper, data: dict) -> yaml.Node:
+def _represent_dict(dumper: yaml.SafeDumper, data: dict[str, Any]) -> yaml.Node:
     # Short all-scalar mappings (rate tiers, service areas) read best on one line.
     flow = (
         0 < len(data) <= 5
