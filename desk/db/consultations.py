@@ -15,7 +15,16 @@ from sqlalchemy.orm import Session
 
 from desk import vocab
 from desk.db import models as m
-from desk.db.services import EVERYTHING, ConsultationRecord, LogCounts, LogCursor, LogFilter, LogPage, LogRow
+from desk.db.services import (
+    EVERYTHING,
+    LOG_COLUMNS,
+    ConsultationRecord,
+    LogCounts,
+    LogCursor,
+    LogFilter,
+    LogPage,
+    LogRow,
+)
 from desk.log import records
 from desk.log.records import JST, Recorded, as_utc
 
@@ -65,9 +74,7 @@ def record_consultation(make_session: Callable[[], Session], **kwargs: Any) -> R
 
 # --- the log: search, counts, CSV ---------------------------------------------------------
 
-CSV_COLUMNS = (("reference_no", "受付番号"), ("created_at", "日時"), ("window_name", "窓口"), ("staff_name", "担当"),
-               ("business_name", "事業者名"), ("industry", "業種"), ("municipality", "所在地"), ("causes", "原因"),
-               ("eligible", "対象の資金"), ("conditional", "条件付きの資金"))
+CSV_COLUMNS = LOG_COLUMNS
 PERSONAL_COLUMNS = (("visitor_name", "来訪者氏名（個人情報）"), ("visitor_phone", "来訪者電話（個人情報）"))
 
 
@@ -161,7 +168,7 @@ def log_counts(make_session: Callable[[], Session], where: LogFilter = EVERYTHIN
         else:   # SQLite keeps the UTC wall time
             day = func.date(c.created_at, "+9 hours")
         grouped = _filtered(select(day, func.count()), where).group_by(day).order_by(day)
-        per_day: dict[Any, Any] = dict(session.execute(grouped).tuples().all())
+        per_day: dict[Any, Any] = dict(session.execute(grouped).all())
         # A list of codes per record: counted here (SQLite and PostgreSQL unnest JSON differently).
         per_cause = {label: 0 for label in vocab.CAUSES.values()}
         for causes in session.scalars(_filtered(select(c.causes), where)):

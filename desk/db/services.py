@@ -117,6 +117,12 @@ class LogRow(TypedDict):
     conditional: int         # how many were conditional
 
 
+# A list's columns and their headings, in order (the CSV's too, before the personal ones).
+LOG_COLUMNS = (("reference_no", "受付番号"), ("created_at", "日時"), ("window_name", "窓口"), ("staff_name", "担当"),
+               ("business_name", "事業者名"), ("industry", "業種"), ("municipality", "所在地"), ("causes", "原因"),
+               ("eligible", "対象の資金"), ("conditional", "条件付きの資金"))
+
+
 @dataclass(frozen=True)
 class LogFilter:
     """Which records: ``text`` matches reference number, business, place or staff literally;

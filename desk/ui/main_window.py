@@ -269,7 +269,7 @@ class MainWindow(QMainWindow):
     def show_admin(self) -> AdminDialog:
         from desk.ui.admin_dialog import AdminDialog
 
-        dialog = AdminDialog(self._store.make_session, self)
+        dialog = AdminDialog(self._store.admin, self)
         dialog.changed.connect(self.catalogue_changed)
         dialog.open()
         return dialog
@@ -362,7 +362,7 @@ class MainWindow(QMainWindow):
     def show_log(self) -> ConsultationLogDialog:
         from desk.ui.log_dialog import ConsultationLogDialog
 
-        dialog = ConsultationLogDialog(self._store.make_session, self)
+        dialog = ConsultationLogDialog(self._store.log, self)
         dialog.open()
         return dialog
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from desk.db.engine import session_factory
+from desk.db.store import Store
 from desk.ui.admin_dialog import AdminDialog
 from desk.ui.main_window import MainWindow
 
 
 def test_tables_pass_the_model_tester_and_filter(qtbot, qtmodeltester, catalogue_engine):
-    dialog = AdminDialog(session_factory(catalogue_engine))
+    dialog = AdminDialog(Store.for_engine(catalogue_engine).admin)
     qtbot.addWidget(dialog)
     qtmodeltester.check(dialog.programs.model)
     qtmodeltester.check(dialog.offices.model)
@@ -68,7 +68,7 @@ def test_packs_are_exported_and_reimported_from_the_menu(make_window, tmp_path, 
 
 
 def test_a_service_area_is_edited_in_its_own_box(qtbot, catalogue_engine):
-    dialog = AdminDialog(session_factory(catalogue_engine))
+    dialog = AdminDialog(Store.for_engine(catalogue_engine).admin)
     qtbot.addWidget(dialog)
     edit = dialog.edit_office("yokosuka-cci")
     box = edit.editors["service_area"]
