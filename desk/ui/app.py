@@ -14,7 +14,7 @@ from desk.settings import Settings
 from desk.ui.main_window import MainWindow, apply_font_size
 
 if TYPE_CHECKING:
-    from desk.db.store import Store
+    from desk.db.services import DeskServices
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -47,7 +47,7 @@ def _install_japanese_translations(app: QApplication) -> None:
         app.installTranslator(translator)
 
 
-def run_app(*, store: Store, exit_when_ready: bool = False, exit_when_loaded: bool = False) -> int:
+def run_app(*, store: DeskServices, exit_when_ready: bool = False, exit_when_loaded: bool = False) -> int:
     app = create_application()
     settings = Settings.load()
     apply_font_size(settings)   # before the window: see MainWindow.__init__
