@@ -46,7 +46,7 @@ MULTILINE = ("service_area",)
 class _Table(QWidget):
     edit_requested = Signal(str)
 
-    def __init__(self, columns, parent: QWidget | None = None):
+    def __init__(self, columns: tuple[tuple[str, str], ...], parent: QWidget | None = None):
         super().__init__(parent)
         self.model = RowsTableModel(columns, self)
         self.proxy = QSortFilterProxyModel(self)
@@ -80,9 +80,10 @@ class EditDialog(QDialog):
         self.errors: dict[str, QLabel] = {}
         form = QFormLayout(self)
         for key, label in labels.items():
+            editor: QLineEdit | QPlainTextEdit
             if key in MULTILINE:
-                editor = QPlainTextEdit(_shown(key, values.get(key)), self)
-                editor.setMinimumHeight(110)
+                editor = box = QPlainTextEdit(_shown(key, values.get(key)), self)
+                box.setMinimumHeight(110)
             else:
                 editor = QLineEdit(_shown(key, values.get(key)), self)
             editor.setMinimumWidth(380)
@@ -167,7 +168,8 @@ class AdminDialog(QDialog):
         tabs = QTabWidget(self)
         tabs.addTab(self.programs, "融資制度")
         tabs.addTab(self.offices, "相談先")
-        hint = QLabel("行をダブルクリックすると編集できます。編集した行は、同じデータパックを取り込み直すときに確認されます。", self)
+        hint = QLabel("行をダブルクリックすると編集できます。"
+                      "編集した行は、同じデータパックを取り込み直すときに確認されます。", self)
         hint.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("desk")
     app.setApplicationDisplayName("融資相談窓口デスク")
     app.setOrganizationName("desk")

@@ -35,7 +35,7 @@ class BackgroundJob(QObject):
     def _run(self) -> None:   # on the worker thread
         try:
             value = self._work()
-        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
+        except BaseException as exc:
             self._failed.emit(exc)
         else:
             self._succeeded.emit(value)

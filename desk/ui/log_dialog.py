@@ -75,7 +75,7 @@ class ConsultationLogDialog(QDialog):
 
     def refresh(self) -> None:
         where = self._filter()
-        self.model.set_rows(list(self._service.page(where).rows))
+        self.model.set_rows(self._service.page(where).rows)
         summary = self._service.counts(where)
         days = "、".join(f"{day} {n}件" for day, n in list(summary.per_day.items())[-14:])
         causes = "、".join(f"{cause} {n}件" for cause, n in summary.per_cause.items() if n)

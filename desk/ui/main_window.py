@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFont, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QSplitter, QVBoxLayout, QWidget
 
 from desk import paths
 from desk.matching import first_view
@@ -32,13 +32,15 @@ from desk.ui.intake_form import IntakeStepper
 from desk.ui.results_view import ResultsView
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from desk.db.services import DeskServices
     from desk.intake.reader import Intake
     from desk.matching.first_view import FirstView
     from desk.matching.service import MatchService
     from desk.ui.admin_dialog import AdminDialog
-    from desk.ui.log_dialog import ConsultationLogDialog
     from desk.ui.background import BackgroundJob
+    from desk.ui.log_dialog import ConsultationLogDialog
     from desk.ui.referral_preview import ReferralPreviewDialog
     from desk.ui.settings_dialog import SettingsDialog
 
@@ -91,7 +93,7 @@ class MainWindow(QMainWindow):
         # Both halves stay usable on a 1366×768 laptop; extra width goes to the results.
         left.setMinimumWidth(520)
         self.results.setMinimumWidth(560)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
         splitter.addWidget(self.results)
         splitter.setChildrenCollapsible(False)
@@ -166,7 +168,8 @@ class MainWindow(QMainWindow):
         self.engine_loaded.emit()
 
     def _build_menus(self) -> None:
-        def action(menu, text: str, slot, shortcut=None) -> QAction:
+        def action(menu: QMenu, text: str, slot: Callable[[], object],
+                   shortcut: QKeySequence.StandardKey | str | None = None) -> QAction:
             item = QAction(text, self)
             if shortcut is not None:
                 item.setShortcut(shortcut)
@@ -310,12 +313,12 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         splitter = state.value("splitter")
         if splitter is not None:
-            self.centralWidget().restoreState(splitter)
+            self.splitter.restoreState(splitter)
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's virtual
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's virtual
         state = self._window_state()
         state.setValue("geometry", self.saveGeometry())
-        state.setValue("splitter", self.centralWidget().saveState())
+        state.setValue("splitter", self.splitter.saveState())
         state.sync()
         super().closeEvent(event)
 
@@ -329,7 +332,7 @@ class MainWindow(QMainWindow):
 
     _use_choices = use_choices   # load_engine's name for it
 
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's virtual
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's virtual
         # Until the engine is in, load_engine is the check (the window's first activation
         # comes a moment after the catalogue was looked at).
         if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow() and self._engine_is_loaded:

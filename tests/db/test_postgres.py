@@ -63,7 +63,7 @@ def test_the_catalogue_travels_from_the_server_to_a_laptop_unchanged(pg_url, tmp
     with Session(laptop) as session:
         from_laptop = exporter.export_packs(session, tmp_path / "from-laptop")
     assert [p.name for p in from_server] == [p.name for p in from_laptop]
-    for a, b in zip(from_server, from_laptop):
+    for a, b in zip(from_server, from_laptop, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
     server.dispose()
     laptop.dispose()

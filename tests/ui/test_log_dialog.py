@@ -6,8 +6,8 @@ import datetime as dt
 
 from desk.db.consultations import record_consultation
 from desk.db.engine import session_factory
-from desk.intake.reader import read_intake
 from desk.db.store import Store
+from desk.intake.reader import read_intake
 from desk.ui.log_dialog import ConsultationLogDialog, LogTableModel
 
 RESULT = {"as_of": "2026-11-22", "place": "神奈川県横須賀市", "programs": [], "contacts": [], "warnings": []}
