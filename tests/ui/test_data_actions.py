@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QProgressDialog
 
 from desk.ui.data_actions import PackQuestions
 
@@ -37,13 +38,19 @@ def test_an_import_runs_off_the_gui_thread_and_the_window_follows(exported, qtbo
     contacts = next(f for f in files if f.name.startswith("kanagawa-contacts"))
     contacts.write_text(contacts.read_text(encoding="utf-8").replace(YOKOSUKA_CGC_PHONE, "046-822-0001"),
                         encoding="utf-8")
-    # The import waits until the GUI thread's timer has fired three times: run on the GUI
-    # thread, it would wait for ever (and time out below).
+    # The import waits until the GUI thread's timer has fired three times and the progress
+    # dialog is on screen: run on the GUI thread, it would wait for ever (and time out below).
     ticks: list[int] = []
     turning = threading.Event()
+
+    def tick() -> None:
+        ticks.append(1)
+        if len(ticks) >= 3 and any(d.isVisible() for d in window.findChildren(QProgressDialog)):
+            turning.set()
+
     timer = QTimer(window)
     timer.setInterval(5)
-    timer.timeout.connect(lambda: (ticks.append(1), len(ticks) >= 3 and turning.set()))
+    timer.timeout.connect(tick)
     timer.start()
     packs = window.services.packs
     real_import = packs.import_files
@@ -62,6 +69,7 @@ def test_an_import_runs_off_the_gui_thread_and_the_window_follows(exported, qtbo
     with qtbot.waitSignal(job.finished, timeout=15_000):
         pass
     assert len(ticks) >= 3 and window.import_action.isEnabled()
+    assert not any(d.isVisible() for d in window.findChildren(QProgressDialog))
     assert window.statusBar().currentMessage().startswith("取り込みました: kanagawa-contacts")
     assert "046-822-0001" in window.results.contacts.toPlainText()
     assert window.shown_fingerprint == window.services.fingerprint()
