@@ -6,21 +6,18 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from desk.cli.common import EXIT_OK, EXIT_USAGE, CliError, open_engine, print_json, refresh_snapshot
+from desk.cli.common import EXIT_OK, EXIT_USAGE, CliError, open_database, print_json, refresh_snapshot
 
 
 def cmd_programs(args: argparse.Namespace) -> int:
-    from sqlalchemy.orm import Session
-
     from desk import textfmt
-    from desk.db import catalogue
 
     on = args.date or dt.date.today()
-    with Session(open_engine(args)) as session:
-        known = catalogue.provider_ids(session)
-        if args.provider and args.provider not in known:
-            raise CliError(f"提供者 '{args.provider}' はありません（あるもの: {', '.join(known)}）", EXIT_USAGE)
-        programs = catalogue.list_programs(session, provider=args.provider, on=on)
+    queries = open_database(args).queries
+    known = queries.provider_ids()
+    if args.provider and args.provider not in known:
+        raise CliError(f"提供者 '{args.provider}' はありません（あるもの: {', '.join(known)}）", EXIT_USAGE)
+    programs = queries.programs(provider=args.provider, on=on)
     if args.json:
         print_json({"as_of": on.isoformat(), "programs": programs})
         return EXIT_OK
@@ -39,28 +36,21 @@ def cmd_programs(args: argparse.Namespace) -> int:
 
 
 def cmd_contacts(args: argparse.Namespace) -> int:
-    from sqlalchemy.orm import Session
-
     from desk import textfmt
-    from desk.db import directory
     from desk.intake.places import PlaceError
 
-    with Session(open_engine(args)) as session:
-        place = None
-        if args.municipality or args.postal_code or args.prefecture:
-            try:
-                place = directory.resolve_place(session, prefecture=args.prefecture, municipality=args.municipality,
-                                                postal_code=args.postal_code)
-            except PlaceError as exc:
-                raise CliError(str(exc), EXIT_USAGE) from exc
-        contacts = directory.list_contacts(session, role=args.role, place=place)
+    try:
+        place, contacts = open_database(args).queries.contacts(
+            role=args.role, prefecture=args.prefecture, municipality=args.municipality, postal_code=args.postal_code)
+    except PlaceError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
     if args.json:
-        print_json({"place": place.label if place else None, "contacts": contacts})
+        print_json({"place": place, "contacts": contacts})
         return EXIT_OK
     rows = [[c["role_label"], c["name"], c["phone"] or "—", c["address"] or "—",
              "—" if c["distance_km"] is None else f"{c['distance_km']}km", c["hours"] or ""] for c in contacts]
     print(textfmt.table(["種類", "名称", "電話", "所在地", "距離", "受付時間"], rows))
-    print(f"\n{len(contacts)} 件" + (f"（{place.label}）" if place else ""))
+    print(f"\n{len(contacts)} 件" + (f"（{place}）" if place else ""))
     return EXIT_OK
 
 
@@ -79,35 +69,29 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from desk.db import setup
-    from desk.db.packs.importer import EditsWouldBeLost
-    from desk.db.packs.schema import PackInvalid
+    from desk.db.services import EditsAtStake, PacksRejected
 
-    engine = open_engine(args)
+    store = open_database(args)
     try:
-        summaries = setup.import_files(engine, args.packs, overwrite_edits=args.overwrite_edits)
-    except PackInvalid as exc:
+        summaries = store.packs.import_files(args.packs, overwrite_edits=args.overwrite_edits)
+    except PacksRejected as exc:
         raise CliError(f"取り込みを中止しました（データベースは変わっていません）:\n{exc}") from exc
-    except EditsWouldBeLost as exc:
-        raise CliError(f"{exc}\n上書きしてよければ --overwrite-edits を付けてください（データベースは変わっていません）") from exc
+    except EditsAtStake as exc:
+        raise CliError(f"{exc}\n上書きしてよければ --overwrite-edits を付けてください"
+                       "（データベースは変わっていません）") from exc
     for s in summaries:
         counts = ", ".join(f"{k} {n}" for k, n in s.counts.items())
         before = f"{s.replaced_version} → " if s.replaced_version else "新規 "
         print(f"{s.pack_id}: {before}{s.version}（{counts}）")
-    refresh_snapshot(engine)
+    refresh_snapshot(store)
     return EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from sqlalchemy.orm import Session
-
-    from desk.db.packs import exporter
-
-    with Session(open_engine(args)) as session:
-        try:
-            written = exporter.export_packs(session, args.directory)
-        except OSError as exc:
-            raise CliError(f"{args.directory} に書き出せません（{exc.strerror}）") from exc
+    try:
+        written = open_database(args).packs.export(args.directory)
+    except OSError as exc:
+        raise CliError(f"{args.directory} に書き出せません（{exc.strerror}）") from exc
     for path in written:
         print(path)
     return EXIT_OK

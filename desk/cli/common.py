@@ -10,8 +10,6 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
     from desk.db.store import Store
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
@@ -45,15 +43,17 @@ def open_store(args: argparse.Namespace) -> Store:
     return store
 
 
-def open_engine(args: argparse.Namespace, *, ready: bool = True) -> Engine:
-    from desk.db import engine as db_engine
+def open_database(args: argparse.Namespace, *, ready: bool = True) -> Store:
+    """The database through the ORM, for the commands that list, import and administer
+    (``ready``: migrated and filled on first run)."""
     from desk.db import setup
+    from desk.db.store import Store
 
     with opening_database():
-        engine = db_engine.make_engine(database_url(args))
+        store = Store(database_url(args))
         if ready:
-            setup.ensure_ready(engine)
-    return engine
+            setup.ensure_ready(store.engine)
+    return store
 
 
 @contextmanager
@@ -82,8 +82,8 @@ def print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
-def refresh_snapshot(engine: Engine) -> None:
+def refresh_snapshot(store: Store) -> None:
     """Make the catalogue's copy on disk now, so the next start and referral are quick."""
     from desk.db.store import Store
 
-    Store.for_engine(engine).matcher.loaded()
+    Store.for_engine(store.engine).matcher.loaded()

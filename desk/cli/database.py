@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from desk.cli.common import EXIT_OK, EXIT_PROBLEM, CliError, database_url, open_engine, refresh_snapshot, short
+from desk.cli.common import EXIT_OK, EXIT_PROBLEM, CliError, database_url, open_database, refresh_snapshot, short
 
 
 def cmd_db(args: argparse.Namespace) -> int:
@@ -13,7 +13,8 @@ def cmd_db(args: argparse.Namespace) -> int:
         return _cmd_backup(args)
     from desk.db import setup
 
-    engine = open_engine(args, ready=False)
+    store = open_database(args, ready=False)
+    engine = store.engine
     if args.db_command == "upgrade":
         from desk.db.packs.schema import PackInvalid
 
@@ -30,7 +31,7 @@ def cmd_db(args: argparse.Namespace) -> int:
             print(f"  更新: {s.pack_id} {s.replaced_version or '（新規）'} → {s.version}")
         for line in kept:
             print(f"  {line}", file=sys.stderr)
-        refresh_snapshot(engine)
+        refresh_snapshot(store)
         return EXIT_OK
     result = setup.check(engine)
     for problem in result.problems:

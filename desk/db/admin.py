@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -19,14 +19,13 @@ from desk import textfmt, vocab
 from desk.db import models as m
 from desk.db.packs.crosschecks import variant_rule_problems
 from desk.db.packs.validator import validate_fields
+from desk.db.services import AdminEditError
 from desk.intake.places import HOME_PREFECTURE
 
+__all__ = ["AdminEditError", "office_rows", "office_values", "program_rows", "update_office", "update_variant",
+           "variant_labels", "variant_values"]
 
-class AdminEditError(ValueError):
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
+_Row = TypeVar("_Row", m.Office, m.Variant)
 
 OFFICE_FIELDS = ("name", "phone", "address", "hours", "department", "url")
 VARIANT_FIELDS = ("limit_yen", "term_max_months", "grace_months")
@@ -59,14 +58,24 @@ def office_rows(session: Session) -> list[dict[str, Any]]:
     } for o in session.scalars(select(m.Office).order_by(m.Office.pack_id, m.Office.position))]
 
 
+def _existing(session: Session, model: type[_Row], record_id: str) -> _Row:
+    """The record with this id; an id that is not there (removed by a re-import meanwhile,
+    mistyped) is an edit problem like any other, not a crash."""
+    row = session.get(model, record_id)
+    if row is None:
+        what = "相談先" if model is m.Office else "融資制度の区分"
+        raise AdminEditError([f"id: {what} '{record_id}' はありません（データが取り込み直された可能性があります）"])
+    return row
+
+
 def office_values(session: Session, office_id: str) -> dict[str, Any]:
-    office = session.get(m.Office, office_id)
+    office = _existing(session, m.Office, office_id)
     values = {name: getattr(office, name) for name in OFFICE_FIELDS}
     values["service_area"] = service_area_text(office.service_area)
     return values
 
 
-def service_area_text(areas) -> str:
+def service_area_text(areas: Iterable[m.ServiceArea]) -> str:
     """One area a line, as staff write it: 神奈川県 / 横須賀市 / 小田原市: 扇町、寿町."""
     lines = []
     for a in areas:
@@ -84,7 +93,8 @@ def parse_service_area(session: Session, text: str) -> tuple[list[dict[str, Any]
     prefectures = set(session.scalars(select(m.Prefecture.name)))
     known = {(r.prefecture, name) for r in session.scalars(select(m.Municipality))
              for name in (r.name, r.city) if name}
-    areas, problems = [], []
+    areas: list[dict[str, Any]] = []
+    problems: list[str] = []
     for number, raw in enumerate(text.splitlines(), 1):
         line = unicodedata.normalize("NFKC", raw).strip()
         if not line:
@@ -95,7 +105,8 @@ def parse_service_area(session: Session, text: str) -> tuple[list[dict[str, Any]
         municipality = " ".join(words[1:] if words and words[0] in prefectures else words) or None
         towns = [t for t in re.split(r"[、,，\s]+", towns_text) if t] or None
         if municipality is None and towns:
-            problems.append(f"service_area: {number}行目 町名は市区町村のあとに書いてください（例: 小田原市: 扇町、寿町）")
+            problems.append(f"service_area: {number}行目 町名は市区町村のあとに書いてください"
+                            "（例: 小田原市: 扇町、寿町）")
         elif municipality is not None and (prefecture, municipality) not in known and prefecture == HOME_PREFECTURE:
             problems.append(f"service_area: {number}行目 '{municipality}' は神奈川県の市区町村として登録がありません")
         else:
@@ -105,7 +116,7 @@ def parse_service_area(session: Session, text: str) -> tuple[list[dict[str, Any]
 
 def variant_values(session: Session, variant_id: str) -> dict[str, Any]:
     """The editable values of a variant: limit, term, grace, each rate tier's rate and each fee's range."""
-    variant = session.get(m.Variant, variant_id)
+    variant = _existing(session, m.Variant, variant_id)
     values: dict[str, Any] = {"limit_yen": variant.limit_yen, "term_max_months": variant.term_max_months,
                               "grace_months": variant.grace_months}
     for i, tier in enumerate(variant.rate_tiers):
@@ -117,7 +128,7 @@ def variant_values(session: Session, variant_id: str) -> dict[str, Any]:
 
 def variant_labels(session: Session, variant_id: str) -> dict[str, str]:
     """What each editable value is, in words (a tier by its term, a fee by its label)."""
-    variant = session.get(m.Variant, variant_id)
+    variant = _existing(session, m.Variant, variant_id)
     labels = {"limit_yen": "融資限度額（例: 8,000万円）", "term_max_months": "最長の融資期間（例: 10年）",
               "grace_months": "据置期間（例: 1年）"}
     previous = 0
@@ -142,7 +153,7 @@ def update_office(make_session: Callable[[], Session], office_id: str, changes: 
     values, problems = validate_fields("office", {k: changes[k] for k in OFFICE_FIELDS if k in changes},
                                        where=office_id)
     with make_session() as session, session.begin():
-        office = session.get(m.Office, office_id)
+        office = _existing(session, m.Office, office_id)
         areas = None
         if "service_area" in changes:
             areas, area_problems = parse_service_area(session, changes["service_area"] or "")
@@ -166,7 +177,7 @@ def update_variant(make_session: Callable[[], Session], variant_id: str, changes
     each bad value by its key (``limit_yen``, ``tiers[1].rate_pct``, ``fees[0]``)."""
     problems: list[str] = []
     with make_session() as session, session.begin():
-        variant = session.get(m.Variant, variant_id)
+        variant = _existing(session, m.Variant, variant_id)
         # A key left out keeps its value: the edit changes only what it names.
         current = {"limit_yen": variant.limit_yen, "term_max_months": variant.term_max_months,
                    "grace_months": variant.grace_months}
@@ -183,8 +194,9 @@ def update_variant(make_session: Callable[[], Session], variant_id: str, changes
                 value, found = validate_fields("tier", {"rate_pct": changes[key]}, where=key)
                 problems += [_renamed(p, {"rate_pct": key}) for p in found]
                 tier["rate_pct"] = value["rate_pct"]
-        fees = [{"min_pct": f.min_pct, "max_pct": f.max_pct, "valid_from": f.valid_from, "valid_to": f.valid_to}
-                for f in variant.guarantee_fees]
+        fees: list[dict[str, Any]] = [
+            {"min_pct": f.min_pct, "max_pct": f.max_pct, "valid_from": f.valid_from, "valid_to": f.valid_to}
+            for f in variant.guarantee_fees]
         for i, fee in enumerate(fees):
             key = f"fees[{i}]"
             if key in changes:
@@ -205,10 +217,10 @@ def update_variant(make_session: Callable[[], Session], variant_id: str, changes
         variant.limit_yen = limit["amount_yen"]
         variant.term_max_months = term["max_months"]
         variant.grace_months = term["grace_months"]
-        for row, tier in zip(variant.rate_tiers, tiers):
-            row.rate_pct = tier["rate_pct"]
-        for row, fee in zip(variant.guarantee_fees, fees):
-            row.min_pct, row.max_pct = fee["min_pct"], fee["max_pct"]
+        for tier_row, tier in zip(variant.rate_tiers, tiers, strict=True):
+            tier_row.rate_pct = tier["rate_pct"]
+        for fee_row, fee in zip(variant.guarantee_fees, fees, strict=True):
+            fee_row.min_pct, fee_row.max_pct = fee["min_pct"], fee["max_pct"]
         variant.edited_at = now or dt.datetime.now(dt.UTC)
 
 

@@ -44,7 +44,8 @@ def backups_dir() -> Path:
 def _database_file(url: str) -> Path:
     path = plain_sqlite_file(url)
     if path is None:
-        raise BackupError("SQLite 以外のデータベース（共有サーバー）はサーバーの機能（pg_dump など）でバックアップしてください")
+        raise BackupError("SQLite 以外のデータベース（共有サーバー）は"
+                          "サーバーの機能（pg_dump など）でバックアップしてください")
     return path
 
 

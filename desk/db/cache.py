@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 from desk import __version__, paths
 
@@ -29,7 +30,7 @@ UNUSED_DAYS = 30
 _PACKAGE = Path(__file__).resolve().parent
 
 
-def is_ready(fingerprint: tuple) -> bool:
+def is_ready(fingerprint: tuple[Any, ...]) -> bool:
     """A catalogue fingerprint of a database that holds packs."""
     return any(row[0] == "pack" for row in fingerprint)
 

@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from desk import vocab
 from desk.db import models as m
 from desk.fiscal import in_force, is_stale
 
@@ -111,10 +110,6 @@ def variant_dict(v: m.Variant, program: m.Program, on: dt.date) -> dict[str, Any
 
 def provider_ids(session: Session) -> list[str]:
     return list(session.scalars(select(m.Provider.id).order_by(m.Provider.id)))
-
-
-def describe_uses(uses: list[str]) -> str:
-    return "・".join(vocab.PURPOSES.get(u, u) for u in uses)
 
 
 def _iso(day: dt.date | None) -> str | None:

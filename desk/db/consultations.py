@@ -1,4 +1,4 @@
-"""The consultation log through SQLAlchemy: the ORM writer, search, counts and CSV.
+"""The consultation log through SQLAlchemy: the ORM writer; pages, records, counts and CSV.
 
 What a record holds and how its reference number is made: :mod:`desk.log.records`.
 """
@@ -7,14 +7,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import or_, select, text, update
+from sqlalchemy import CursorResult, Select, and_, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from desk import vocab
 from desk.db import models as m
+from desk.db.services import (
+    EVERYTHING,
+    LOG_COLUMNS,
+    ConsultationRecord,
+    LogCounts,
+    LogCursor,
+    LogFilter,
+    LogPage,
+    LogRow,
+)
 from desk.log import records
 from desk.log.records import JST, Recorded, as_utc
 
@@ -51,9 +61,9 @@ class OrmLogWriter:
     def purge_personal(self, before: dt.datetime) -> int:
         c = m.Consultation
         with self._make_session() as session, session.begin():
-            result = session.execute(
+            result = cast("CursorResult[Any]", session.execute(
                 update(c).where(c.created_at < before, or_(c.visitor_name.is_not(None), c.visitor_phone.is_not(None)))
-                .values(visitor_name=None, visitor_phone=None))
+                .values(visitor_name=None, visitor_phone=None)))
             return result.rowcount or 0
 
 
@@ -64,27 +74,122 @@ def record_consultation(make_session: Callable[[], Session], **kwargs: Any) -> R
 
 # --- the log: search, counts, CSV ---------------------------------------------------------
 
-CSV_COLUMNS = (("reference_no", "受付番号"), ("created_at", "日時"), ("window_name", "窓口"), ("staff_name", "担当"),
-               ("business_name", "事業者名"), ("industry", "業種"), ("municipality", "所在地"), ("causes", "原因"),
-               ("eligible", "対象の資金"), ("conditional", "条件付きの資金"))
+CSV_COLUMNS = LOG_COLUMNS
 PERSONAL_COLUMNS = (("visitor_name", "来訪者氏名（個人情報）"), ("visitor_phone", "来訪者電話（個人情報）"))
+
+
+def _filtered(stmt: Select[Any], where: LogFilter) -> Select[Any]:
+    c = m.Consultation
+    if where.text:
+        # Literally: quotes, % and _ are text, not patterns.
+        stmt = stmt.where(or_(*(column.contains(where.text, autoescape=True) for column in (
+            c.reference_no, c.business_name, c.municipality, c.staff_name))))
+    if where.since:
+        # SQLite keeps the UTC wall time without a zone: compare in UTC, not in Japanese time.
+        stmt = stmt.where(c.created_at >= as_utc(dt.datetime.combine(where.since, dt.time(), JST)))
+    if where.until:
+        day_after = dt.datetime.combine(where.until + dt.timedelta(days=1), dt.time(), JST)
+        stmt = stmt.where(c.created_at < as_utc(day_after))
+    return stmt
+
+
+def _list_columns(dialect: str) -> tuple[Any, ...]:
+    """What a list shows: the record's own columns and, from the stored result, only how many
+    funds were eligible and conditional (counted by the database, the result stays there)."""
+    c = m.Consultation
+    if dialect == "postgresql":
+        eligible = func.json_array_length(c.result.op("->")("eligible"))
+        conditional = func.json_array_length(c.result.op("->")("conditional"))
+    else:
+        eligible = func.json_array_length(c.result, "$.eligible")
+        conditional = func.json_array_length(c.result, "$.conditional")
+    return (c.id, c.reference_no, c.created_at, c.window_name, c.staff_name, c.business_name, c.industry,
+            c.municipality, c.causes, func.coalesce(eligible, 0), func.coalesce(conditional, 0))
+
+
+def log_page(make_session: Callable[[], Session], where: LogFilter = EVERYTHING, *, limit: int | None = None,
+             after: LogCursor | None = None) -> LogPage:
+    """Consultations newest first on (created_at, id); ``after`` continues where a page ended."""
+    c = m.Consultation
+    with make_session() as session:
+        stmt = _filtered(select(*_list_columns(session.get_bind().dialect.name)), where)
+        if after is not None:
+            stmt = stmt.where(or_(c.created_at < after.created_at,
+                                  and_(c.created_at == after.created_at, c.id < after.id)))
+        stmt = stmt.order_by(c.created_at.desc(), c.id.desc())
+        if limit is not None:
+            stmt = stmt.limit(limit + 1)   # one more tells whether another page follows
+        found = session.execute(stmt).all()
+    more = limit is not None and len(found) > limit
+    found = found[:limit] if limit is not None else found
+    rows = [_log_row(*row) for row in found]
+    last = found[-1] if more else None
+    return LogPage(rows, LogCursor(last[2], last[0]) if last is not None else None)
+
+
+def _log_row(record_id: str, reference_no: str, created_at: dt.datetime, window_name: str | None,
+             staff_name: str | None, business_name: str | None, industry: str | None, municipality: str | None,
+             causes: list[str] | None, eligible: int, conditional: int) -> LogRow:
+    local = _as_jst(created_at)
+    return LogRow(id=record_id, reference_no=reference_no, created_at=local.strftime("%Y-%m-%d %H:%M"),
+                  day=local.date().isoformat(), window_name=window_name or "", staff_name=staff_name or "",
+                  business_name=business_name or "", industry=vocab.INDUSTRIES.get(industry or "", ""),
+                  municipality=municipality or "", cause_codes=list(causes or ()),
+                  causes="・".join(vocab.CAUSES.get(code, code) for code in causes or ()),
+                  eligible=int(eligible), conditional=int(conditional))
+
+
+def get_record(make_session: Callable[[], Session], record_id: str) -> ConsultationRecord | None:
+    with make_session() as session:
+        r = session.get(m.Consultation, record_id)
+        if r is None:
+            return None
+        return ConsultationRecord(
+            id=r.id, reference_no=r.reference_no, created_at=as_utc(r.created_at), evaluated_on=r.evaluated_on,
+            device_id=r.device_id, window_name=r.window_name, staff_name=r.staff_name,
+            business_name=r.business_name, visitor_name=r.visitor_name, visitor_phone=r.visitor_phone,
+            industry=r.industry, municipality=r.municipality, causes=list(r.causes or ()), intake=dict(r.intake),
+            pack_versions=dict(r.pack_versions or {}))
+
+
+def stored_result(make_session: Callable[[], Session], record_id: str) -> dict[str, Any] | None:
+    with make_session() as session:
+        result: dict[str, Any] | None = session.scalar(
+            select(m.Consultation.result).where(m.Consultation.id == record_id))
+        return result
+
+
+def log_counts(make_session: Callable[[], Session], where: LogFilter = EVERYTHING) -> LogCounts:
+    """Consultations per Japanese day (grouped by the database) and per cause."""
+    c = m.Consultation
+    with make_session() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            day = func.to_char(func.timezone("Asia/Tokyo", c.created_at), "YYYY-MM-DD")
+        else:   # SQLite keeps the UTC wall time
+            day = func.date(c.created_at, "+9 hours")
+        grouped = _filtered(select(day, func.count()), where).group_by(day).order_by(day)
+        per_day: dict[Any, Any] = dict(session.execute(grouped).all())
+        # A list of codes per record: counted here (SQLite and PostgreSQL unnest JSON differently).
+        per_cause = {label: 0 for label in vocab.CAUSES.values()}
+        for causes in session.scalars(_filtered(select(c.causes), where)):
+            for code in causes or ():
+                label = vocab.CAUSES.get(code, code)
+                per_cause[label] = per_cause.get(label, 0) + 1
+    return LogCounts(total=sum(per_day.values()), per_day={str(k): int(n) for k, n in per_day.items()},
+                     per_cause=per_cause)
+
+
+def export_csv(make_session: Callable[[], Session], where: LogFilter = EVERYTHING, *,
+               include_personal: bool = False) -> bytes:
+    return to_csv(search_consultations(make_session, text=where.text, since=where.since, until=where.until),
+                  include_personal=include_personal)
 
 
 def search_consultations(make_session: Callable[[], Session], *, text: str | None = None,
                          since: dt.date | None = None, until: dt.date | None = None) -> list[dict[str, Any]]:
-    """Consultations, newest first; ``text`` matches reference number, business, place or staff
-    literally (quotes, % and _ are text, not patterns)."""
-    stmt = select(m.Consultation).order_by(m.Consultation.created_at.desc())
-    if text:
-        stmt = stmt.where(or_(*(column.contains(text, autoescape=True) for column in (
-            m.Consultation.reference_no, m.Consultation.business_name, m.Consultation.municipality,
-            m.Consultation.staff_name))))
-    if since:
-        # SQLite keeps the UTC wall time without a zone: compare in UTC, not in Japanese time.
-        stmt = stmt.where(m.Consultation.created_at >= as_utc(dt.datetime.combine(since, dt.time(), JST)))
-    if until:
-        day_after = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), JST)
-        stmt = stmt.where(m.Consultation.created_at < as_utc(day_after))
+    """Consultations newest first, whole, with the visitor's details (for the CSV and for sync checks)."""
+    stmt = _filtered(select(m.Consultation), LogFilter(text, since, until))
+    stmt = stmt.order_by(m.Consultation.created_at.desc(), m.Consultation.id.desc())
     with make_session() as session:
         rows = session.scalars(stmt).all()
         return [{

@@ -105,7 +105,8 @@ def office_dict(office: m.Office, organisation: m.Organisation | None, place: Pl
         "geo_precision_m": office.geo_precision_m,
         "distance_km": distance_km(place.lat, place.lon, office.lat, office.lon) if place else None,
         "service_area": [
-            {"prefecture": a.prefecture, "municipality": a.municipality, "towns": a.towns} for a in office.service_area],
+            {"prefecture": a.prefecture, "municipality": a.municipality, "towns": a.towns}
+            for a in office.service_area],
         "from_seed": office.from_seed,
         "source": {"file": office.source_file, "section": office.source_section},
         "data_as_of": office.as_of.isoformat() if office.as_of else None,

@@ -7,10 +7,11 @@ readable by the user alone because it holds consultation records.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -46,7 +47,7 @@ def session_factory(engine: Engine) -> Callable[[], Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def _sqlite_connect(dbapi_connection, _record) -> None:
+def _sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
     # A plain cursor rather than the documented `autocommit` snippet, which
     # needs Python 3.12's sqlite3 and breaks on 3.11.
     apply_pragmas(dbapi_connection)
@@ -56,7 +57,7 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
     dbapi_connection.isolation_level = None
 
 
-def _sqlite_begin(connection) -> None:
+def _sqlite_begin(connection: Connection) -> None:
     # IMMEDIATE: the write lock is taken at BEGIN, waiting (busy timeout) for another writer,
     # so a read-then-write transaction can never fail half-way with "database is locked" when
     # another process wrote in between. Readers are not blocked (WAL).

@@ -36,7 +36,7 @@ from desk.catalogue.offices import Area, OfficeInfo
 from desk.db import cache, snapshot
 from desk.db import models as m
 from desk.db.snapshot import Loaded, PackInfo
-from desk.intake.places import PlaceIndex, PostalRow, PrefectureRow
+from desk.intake.places import MunicipalityRow, PlaceIndex, PostalRow, PrefectureRow
 
 
 class OrmSource:
@@ -47,11 +47,11 @@ class OrmSource:
         self._make_session = make_session
         self._cache_file = cache_file
 
-    def fingerprint(self) -> tuple:
+    def fingerprint(self) -> tuple[object, ...]:
         with self._make_session() as session:
             return fingerprint(session)
 
-    def load(self, fingerprint: tuple) -> Loaded:
+    def load(self, fingerprint: tuple[object, ...]) -> Loaded:
         if self._cache_file is not None:
             cached = snapshot.load(self._cache_file, fingerprint)
             if cached is not None:
@@ -63,11 +63,11 @@ class OrmSource:
         return loaded
 
 
-def fingerprint(session: Session) -> tuple:
+def fingerprint(session: Session) -> tuple[object, ...]:
     return tuple(tuple(row) for row in session.execute(text(cache.FINGERPRINT_SQL)))
 
 
-def load_all(session: Session, fingerprint: tuple) -> Loaded:
+def load_all(session: Session, fingerprint: tuple[object, ...]) -> Loaded:
     return Loaded(fingerprint, load_catalogue(session), load_offices(session), load_places(session),
                   load_packs(session))
 
@@ -81,7 +81,7 @@ def load_places(session: Session) -> PlaceIndex:
     """Every prefecture, municipality and postal code, in memory."""
     from desk.db.directory import municipality_row
 
-    municipalities: dict[str, list] = {}
+    municipalities: dict[str, list[MunicipalityRow]] = {}
     for r in session.scalars(select(m.Municipality).order_by(m.Municipality.prefecture, m.Municipality.position)):
         municipalities.setdefault(r.prefecture, []).append(municipality_row(r))
     return PlaceIndex(
@@ -95,8 +95,8 @@ def load_places(session: Session) -> PlaceIndex:
     )
 
 
-def _documents(rows: Any, intern: Any) -> tuple[DocumentInfo, ...]:
-    out = []
+def _documents(rows: Any, intern: _Interner) -> tuple[DocumentInfo, ...]:
+    out: list[DocumentInfo] = []
     for d in rows:
         if isinstance(d, dict):
             out.append(DocumentInfo(d["id"], d["name"], d["kind"], d.get("issuer"), bool(d.get("confirms_only")),
@@ -125,7 +125,7 @@ def load_catalogue(session: Session) -> Catalogue:
         p.id: Provider(p.id, p.name, p.kind, p.prefecture, p.municipality, tables.get(p.sme_table_id or ""),
                        intern.many(p.general_conditions), _documents(p.documents, intern), fiscal_years.get(p.id))
         for p in session.scalars(select(m.Provider))}
-    variants = []
+    variants: list[Variant] = []
     for program in programs:
         for v in program.variants:
             variants.append(Variant(

@@ -41,22 +41,28 @@ def linux_filesystem(path: Path, mountinfo: str) -> str | None:
 def filesystem_type(path: Path) -> str | None:
     """The file system type holding ``path`` where the platform tells it, else None."""
     resolved = Path(os.path.abspath(path))
-    if sys.platform.startswith("linux"):
+    system = sys.platform   # a variable: mypy, checking for one platform, would call the others unreachable
+    if system.startswith("linux"):
         try:
             mountinfo = Path("/proc/self/mountinfo").read_text(encoding="utf-8", errors="replace")
         except OSError:
             return None
         return linux_filesystem(resolved, mountinfo)
-    if sys.platform == "win32":
-        text = str(resolved)
-        if text.startswith("\\\\"):
-            return "unc"
-        import ctypes
-
-        drive_remote = 4
-        root = resolved.anchor or text[:3]
-        return "remote" if ctypes.windll.kernel32.GetDriveTypeW(root) == drive_remote else None
+    if system == "win32":
+        return _windows_drive_type(resolved)
     return None
+
+
+def _windows_drive_type(resolved: Path) -> str | None:
+    text = str(resolved)
+    if text.startswith("\\\\"):
+        return "unc"
+    import ctypes
+
+    drive_remote = 4
+    root = resolved.anchor or text[:3]
+    windll = getattr(ctypes, "windll")  # noqa: B009 - Windows only: mypy on Linux does not know it
+    return "remote" if windll.kernel32.GetDriveTypeW(root) == drive_remote else None
 
 
 def network_share_warning(path: Path, fs_type: str | None = None) -> str | None:

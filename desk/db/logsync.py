@@ -131,7 +131,7 @@ def import_log(make_session: Callable[[], Session], path: Path) -> ImportReport:
         existing = {r.id: r for r in session.scalars(select(m.Consultation).where(m.Consultation.id.in_(ids)))}
         numbers = dict(session.execute(select(m.Consultation.reference_no, m.Consultation.id).where(
             m.Consultation.reference_no.in_([v["reference_no"] for v in values]))).all())
-        for record, value in zip(records, values):
+        for record, value in zip(records, values, strict=True):
             there = existing.get(value["id"])
             if there is not None:
                 if _record_dict(there, personal=True) == _same_personal(record, there):

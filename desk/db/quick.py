@@ -80,12 +80,13 @@ class QuickSqlite:
     def close(self) -> None:
         self._connection.close()
 
-    def fingerprint(self) -> tuple:
+    def fingerprint(self) -> tuple[object, ...]:
         return tuple(self._connection.execute(FINGERPRINT_SQL).fetchall())
 
     def has_packs(self) -> bool:
         """Filled (desk.db.cache.is_ready of the fingerprint), by a query a tenth of its cost."""
-        return self._connection.execute("SELECT EXISTS (SELECT 1 FROM data_pack)").fetchone()[0] == 1
+        row = self._connection.execute("SELECT EXISTS (SELECT 1 FROM data_pack)").fetchone()
+        return row is not None and row[0] == 1
 
     # --- the consultation log ---
     def try_insert(self, values: dict[str, Any], prefix: str) -> Recorded | None:
@@ -143,13 +144,14 @@ class QuickSource:
         self._cache_file = cache_file
         self._full_source = full_source
 
-    def fingerprint(self) -> tuple:
+    def fingerprint(self) -> tuple[object, ...]:
         return self._quick.fingerprint()
 
-    def load(self, fingerprint: tuple) -> Loaded:
+    def load(self, fingerprint: tuple[object, ...]) -> Loaded:
         from desk.db import snapshot
 
         cached = snapshot.load(self._cache_file, fingerprint)
         if cached is not None:
             return cached
-        return self._full_source().load(fingerprint)
+        loaded: Loaded = self._full_source().load(fingerprint)
+        return loaded

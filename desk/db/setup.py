@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.orm import Session
@@ -13,10 +14,13 @@ from desk.db import models as m
 from desk.db.migrations import HEAD_REVISION
 from desk.db.packs import importer
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-def _alembic_config():
+def _alembic_config() -> Config:
     # Alembic is imported only when migrating: start-up checks the revision with SQL.
     from alembic.config import Config
 
@@ -29,7 +33,10 @@ def script_head_revision() -> str:
     """The newest revision among the migration scripts (HEAD_REVISION must equal it)."""
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    if head is None:
+        raise RuntimeError(f"no migration script in {MIGRATIONS_DIR}")
+    return head
 
 
 def known_revisions() -> set[str]:
@@ -86,8 +93,8 @@ def update_bundled_packs(engine: Engine) -> tuple[list[importer.ImportSummary], 
         versions = dict(session.execute(select(m.DataPack.id, m.DataPack.version)).all())
         edited = {e.pack_id for e in importer.admin_edits(session, [p.data.id for p in bundled])}
     changed = [p for p in bundled if versions.get(p.data.id) != p.data.header["version"]]
-    kept = [f"{p.data.id}: 管理画面での編集があるため取り込みませんでした（desk import --overwrite-edits で上書きできます）"
-            for p in changed if p.data.id in edited]
+    kept = [f"{p.data.id}: 管理画面での編集があるため取り込みませんでした"
+            "（desk import --overwrite-edits で上書きできます）" for p in changed if p.data.id in edited]
     todo = [p for p in changed if p.data.id not in edited]
     if not todo:
         return [], kept
@@ -108,16 +115,18 @@ def backup_before(engine: Engine, reason: str) -> Path | None:
     """A rotated backup of a SQLite database that holds data, before an operation changes it
     (a shared server is backed up with its own tools)."""
     from desk.db import backup
+    from desk.db.urls import plain_sqlite_file
 
     url = engine.url.render_as_string(hide_password=False)
-    if backup.plain_sqlite_file(url) is None:
+    if plain_sqlite_file(url) is None:
         return None
     with engine.connect() as connection:
         tables = inspect(connection).get_table_names()
         if "data_pack" not in tables:
             return None
         holds_data = connection.execute(text("SELECT EXISTS (SELECT 1 FROM data_pack)")).scalar() or (
-            "consultation" in tables and connection.execute(text("SELECT EXISTS (SELECT 1 FROM consultation)")).scalar())
+            "consultation" in tables
+            and connection.execute(text("SELECT EXISTS (SELECT 1 FROM consultation)")).scalar())
     if not holds_data:
         return None
     return backup.backup(url, reason)
@@ -145,7 +154,8 @@ def check(engine: Engine) -> CheckResult:
     notes: tuple[str, ...] = ()
     if revision != head:
         if revision is None or revision not in known_revisions():
-            problems.append(f"スキーマの版が分かりません（現在 {revision}、最新 {head}）: desk db upgrade を実行してください")
+            problems.append(f"スキーマの版が分かりません（現在 {revision}、最新 {head}）"
+                            ": desk db upgrade を実行してください")
             return CheckResult(problems, {})
         notes = (f"スキーマは古い版です（現在 {revision}、最新 {head}）: desk db upgrade で最新にできます",)
     problems.extend(_file_problems(engine))
@@ -165,7 +175,7 @@ def check(engine: Engine) -> CheckResult:
 
 
 def _file_problems(engine: Engine) -> list[str]:
-    problems = []
+    problems: list[str] = []
     with engine.connect() as connection:
         if connection.dialect.name == "sqlite":
             result = [row[0] for row in connection.execute(text("PRAGMA integrity_check"))]

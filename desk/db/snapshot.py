@@ -43,7 +43,7 @@ class PackInfo:
 
 @dataclass(frozen=True)
 class Loaded:
-    fingerprint: tuple
+    fingerprint: tuple[object, ...]
     catalogue: domain.Catalogue
     offices: tuple[OfficeInfo, ...]
     places: PlaceIndex
@@ -82,7 +82,7 @@ def _layout() -> str:
 _LAYOUT = _layout()
 
 
-def snapshot_key(fingerprint: tuple) -> bytes:
+def snapshot_key(fingerprint: tuple[object, ...]) -> bytes:
     # The key itself rather than a digest of it: a few hundred bytes, and no hashlib to import.
     return f"{_LAYOUT}|{fingerprint!r}".replace("\n", " ").encode()
 
@@ -101,7 +101,7 @@ def save(path: Path, loaded: Loaded) -> None:
                 + pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def load(path: Path, fingerprint: tuple) -> Loaded | None:
+def load(path: Path, fingerprint: tuple[object, ...]) -> Loaded | None:
     """The copy at ``path`` if it was made from this fingerprint by this desk, else None."""
     header = MAGIC + snapshot_key(fingerprint) + b"\n"
     try:

@@ -1,11 +1,12 @@
 """The database of one desk process: quick where it can be, SQLAlchemy where it must.
 
-A :class:`Store` hands out what the app and the commands need: the match service,
-the consultation-log writer, and ORM sessions for everything else (the admin
-screens, the log, imports). For a SQLite file at the current revision the first two
-run on the stdlib quick path (:mod:`desk.db.quick`) and SQLAlchemy is imported only
-when a session is first asked for; otherwise everything goes through the ORM. The
-engine itself (the catalogue and the matching modules) loads on the first match.
+A :class:`Store` hands out what the app and the commands need: the match service, the
+consultation-log writer, and the services of :mod:`desk.db.services` for everything else
+(the admin screens, the log, pack imports): it is the window's ``DeskServices``. For a
+SQLite file at the current revision the first two run on the stdlib quick path
+(:mod:`desk.db.quick`) and SQLAlchemy is imported only when a session is first asked
+for; otherwise everything goes through the ORM. The engine itself (the catalogue and the
+matching modules) loads on the first match.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import threading
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from desk.db import cache
 from desk.db.location import network_share_warning
@@ -21,9 +22,13 @@ from desk.db.quick import QuickSource, QuickSqlite
 from desk.db.urls import plain_sqlite_file
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 
+    from desk.db.loaders import OrmSource
+    from desk.db.service_impl import OrmAdminService, OrmCatalogueQueries, OrmLogService, OrmPackService
     from desk.log.records import LogWriter
     from desk.matching.service import MatchService
 
@@ -36,7 +41,7 @@ class Store:
         self._quick = quick
         self._cache_file = cache_file or cache.catalogue_file(url)
         self._lock = threading.Lock()
-        self._sessionmaker: Any = None
+        self._sessionmaker: Callable[[], Session] | None = None
         path = plain_sqlite_file(url)
         warning = network_share_warning(path) if path is not None else None
         self.warnings: list[str] = [warning] if warning else []
@@ -85,7 +90,7 @@ class Store:
             self._sessionmaker = session_factory(self.engine)
         return self._sessionmaker()
 
-    def _orm_source(self):
+    def _orm_source(self) -> OrmSource:
         from desk.db.loaders import OrmSource
 
         return OrmSource(self.make_session, self._cache_file)
@@ -94,7 +99,7 @@ class Store:
     def first_view_file(self) -> Path:
         return cache.first_view_file(self.url)
 
-    def fingerprint(self) -> tuple:
+    def fingerprint(self) -> tuple[object, ...]:
         """The catalogue's fingerprint now (one query; it changes with an import or an admin edit)."""
         if self._quick is not None:
             return self._quick.fingerprint()
@@ -115,6 +120,31 @@ class Store:
         from desk.db.consultations import OrmLogWriter
 
         return OrmLogWriter(self.make_session)
+
+    @cached_property
+    def admin(self) -> OrmAdminService:
+        from desk.db.service_impl import OrmAdminService
+
+        return OrmAdminService(self.make_session)
+
+    @cached_property
+    def log(self) -> OrmLogService:
+        from desk.db.service_impl import OrmLogService
+
+        return OrmLogService(self.make_session)
+
+    @cached_property
+    def packs(self) -> OrmPackService:
+        from desk.db.service_impl import OrmPackService
+
+        return OrmPackService(self.engine, self.make_session)
+
+    @cached_property
+    def queries(self) -> OrmCatalogueQueries:
+        """The catalogue and the directory as lists, for the commands."""
+        from desk.db.service_impl import OrmCatalogueQueries
+
+        return OrmCatalogueQueries(self.make_session)
 
     def purge_personal_details(self, *, older_than_days: int) -> int:
         """Clear visitors' names and phones from records older than the given days."""

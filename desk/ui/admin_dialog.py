@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,12 +24,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from desk import textfmt
-from desk.db import admin
+from desk.db.services import AdminEditError
 from desk.intake.reader import IntakeError, parse_number
 from desk.ui.rows_model import RowRole, RowsTableModel
+
+if TYPE_CHECKING:
+    from desk.db.services import AdminService
 
 PROGRAM_COLUMNS = (("name", "制度"), ("provider", "提供者"), ("limit", "限度額"), ("rate", "利率"), ("fee", "保証料率"),
                    ("term", "最長期間"), ("as_of", "時点"), ("pack", "データパック"), ("edited", "編集"))
@@ -44,7 +46,7 @@ MULTILINE = ("service_area",)
 class _Table(QWidget):
     edit_requested = Signal(str)
 
-    def __init__(self, columns, parent: QWidget | None = None):
+    def __init__(self, columns: tuple[tuple[str, str], ...], parent: QWidget | None = None):
         super().__init__(parent)
         self.model = RowsTableModel(columns, self)
         self.proxy = QSortFilterProxyModel(self)
@@ -78,9 +80,10 @@ class EditDialog(QDialog):
         self.errors: dict[str, QLabel] = {}
         form = QFormLayout(self)
         for key, label in labels.items():
+            editor: QLineEdit | QPlainTextEdit
             if key in MULTILINE:
-                editor = QPlainTextEdit(_shown(key, values.get(key)), self)
-                editor.setMinimumHeight(110)
+                editor = box = QPlainTextEdit(_shown(key, values.get(key)), self)
+                box.setMinimumHeight(110)
             else:
                 editor = QLineEdit(_shown(key, values.get(key)), self)
             editor.setMinimumWidth(380)
@@ -110,7 +113,7 @@ class EditDialog(QDialog):
         if not problems:
             try:
                 self._save(changes)
-            except admin.AdminEditError as exc:
+            except AdminEditError as exc:
                 problems = exc.problems
         if problems:
             for problem in problems:
@@ -153,9 +156,9 @@ def _parse_variant(key: str, text: str) -> Any:
 class AdminDialog(QDialog):
     changed = Signal()  # an edit was saved: the caller refreshes results
 
-    def __init__(self, make_session: Callable[[], Session], parent: QWidget | None = None):
+    def __init__(self, service: AdminService, parent: QWidget | None = None):
         super().__init__(parent)
-        self._make_session = make_session
+        self._service = service
         self.setWindowTitle("データの管理")
         self.resize(1150, 650)
         self.programs = _Table(PROGRAM_COLUMNS, self)
@@ -165,7 +168,8 @@ class AdminDialog(QDialog):
         tabs = QTabWidget(self)
         tabs.addTab(self.programs, "融資制度")
         tabs.addTab(self.offices, "相談先")
-        hint = QLabel("行をダブルクリックすると編集できます。編集した行は、同じデータパックを取り込み直すときに確認されます。", self)
+        hint = QLabel("行をダブルクリックすると編集できます。"
+                      "編集した行は、同じデータパックを取り込み直すときに確認されます。", self)
         hint.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
@@ -176,34 +180,44 @@ class AdminDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        with self._make_session() as session:
-            self.programs.model.set_rows(admin.program_rows(session))
-            self.offices.model.set_rows(admin.office_rows(session))
+        self.programs.model.set_rows(self._service.program_rows())
+        self.offices.model.set_rows(self._service.office_rows())
         for table in (self.programs, self.offices):
             # Measured once per load (not ResizeToContents, which re-measures 700 rows on every change).
             table.view.resizeColumnsToContents()
             table.view.setColumnWidth(0, min(max(table.view.columnWidth(0), 320), 380))
             table.view.horizontalHeader().setStretchLastSection(True)
 
-    def edit_office(self, office_id: str) -> EditDialog:
-        with self._make_session() as session:
-            values = admin.office_values(session, office_id)
+    def edit_office(self, office_id: str) -> EditDialog | None:
+        try:
+            values = self._service.office_values(office_id)
+        except AdminEditError as exc:   # removed by an import on another counter meanwhile
+            self.notify_problem("編集できません", str(exc))
+            return None
         dialog = EditDialog(f"相談先の編集（{office_id}）", OFFICE_LABELS, values,
-                            lambda changes: admin.update_office(self._make_session, office_id, changes), self)
+                            lambda changes: self._service.update_office(office_id, changes), self)
         dialog.accepted.connect(self._saved)
         dialog.open()
         return dialog
 
-    def edit_variant(self, variant_id: str) -> EditDialog:
-        with self._make_session() as session:
-            values = admin.variant_values(session, variant_id)
-            labels = admin.variant_labels(session, variant_id)
+    def edit_variant(self, variant_id: str) -> EditDialog | None:
+        try:
+            values = self._service.variant_values(variant_id)
+            labels = self._service.variant_labels(variant_id)
+        except AdminEditError as exc:
+            self.notify_problem("編集できません", str(exc))
+            return None
         dialog = EditDialog(f"融資制度の編集（{variant_id}）", labels, values,
-                            lambda changes: admin.update_variant(self._make_session, variant_id, changes), self,
+                            lambda changes: self._service.update_variant(variant_id, changes), self,
                             parse=_parse_variant)
         dialog.accepted.connect(self._saved)
         dialog.open()
         return dialog
+
+    def notify_problem(self, title: str, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.warning(self, title, text)
 
     def _saved(self) -> None:
         self.refresh()

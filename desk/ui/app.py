@@ -14,11 +14,12 @@ from desk.settings import Settings
 from desk.ui.main_window import MainWindow, apply_font_size
 
 if TYPE_CHECKING:
-    from desk.db.store import Store
+    from desk.db.services import DeskServices
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("desk")
     app.setApplicationDisplayName("融資相談窓口デスク")
     app.setOrganizationName("desk")
@@ -47,7 +48,7 @@ def _install_japanese_translations(app: QApplication) -> None:
         app.installTranslator(translator)
 
 
-def run_app(*, store: Store, exit_when_ready: bool = False, exit_when_loaded: bool = False) -> int:
+def run_app(*, store: DeskServices, exit_when_ready: bool = False, exit_when_loaded: bool = False) -> int:
     app = create_application()
     settings = Settings.load()
     apply_font_size(settings)   # before the window: see MainWindow.__init__

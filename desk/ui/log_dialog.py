@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -20,21 +20,25 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
-from desk.db.consultations import CSV_COLUMNS, counts, search_consultations, to_csv
+from desk.db.services import LOG_COLUMNS, LogFilter
 from desk.fileio import atomic_write_bytes
 from desk.ui.rows_model import RowsTableModel
 
+if TYPE_CHECKING:
+    from desk.db.services import LogService
 
-def LogTableModel(parent=None) -> RowsTableModel:  # noqa: N802 - reads as the model it builds
-    return RowsTableModel(CSV_COLUMNS, parent)
+
+def LogTableModel(parent: QWidget | None = None) -> RowsTableModel:  # noqa: N802 - reads as the model it builds
+    return RowsTableModel(LOG_COLUMNS, parent)
 
 
 class ConsultationLogDialog(QDialog):
-    def __init__(self, make_session: Callable[[], Session], parent: QWidget | None = None):
+    """The records that match the search, newest first, with their counts; the CSV holds the same records."""
+
+    def __init__(self, service: LogService, parent: QWidget | None = None):
         super().__init__(parent)
-        self._make_session = make_session
+        self._service = service
         self.setWindowTitle("相談記録")
         self.resize(1100, 600)
         self.search = QLineEdit(self)
@@ -66,13 +70,16 @@ class ConsultationLogDialog(QDialog):
         layout.addWidget(buttons)
         self.refresh()
 
+    def _filter(self) -> LogFilter:
+        return LogFilter(text=self.search.text().strip() or None)
+
     def refresh(self) -> None:
-        rows = search_consultations(self._make_session, text=self.search.text().strip() or None)
-        self.model.set_rows(rows)
-        summary = counts(rows)
-        days = "、".join(f"{day} {n}件" for day, n in list(summary["per_day"].items())[-14:])
-        causes = "、".join(f"{cause} {n}件" for cause, n in summary["per_cause"].items() if n)
-        self.counts.setText(f"{len(rows)} 件　日別: {days or '—'}\n原因別: {causes or '—'}")
+        where = self._filter()
+        self.model.set_rows(self._service.page(where).rows)
+        summary = self._service.counts(where)
+        days = "、".join(f"{day} {n}件" for day, n in list(summary.per_day.items())[-14:])
+        causes = "、".join(f"{cause} {n}件" for cause, n in summary.per_cause.items() if n)
+        self.counts.setText(f"{summary.total} 件　日別: {days or '—'}\n原因別: {causes or '—'}")
 
     @classmethod
     def ask_export_path(cls, parent: QWidget) -> Path | None:
@@ -84,6 +91,7 @@ class ConsultationLogDialog(QDialog):
         if path is None:
             return
         try:
-            atomic_write_bytes(path, to_csv(self.model.rows, include_personal=self.personal.isChecked()))
+            atomic_write_bytes(path, self._service.export_csv(self._filter(),
+                                                              include_personal=self.personal.isChecked()))
         except OSError as exc:
             QMessageBox.warning(self, "書き出せません", f"{path} に書き出せませんでした（{exc.strerror}）。")

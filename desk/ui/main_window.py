@@ -5,9 +5,14 @@ and the results follow; the core reads, matches, logs and renders, this window o
 gathers input and shows results. A referral sheet comes from the form (Ctrl+P) or
 from an intake file (Ctrl+O). The data's as-of dates stay in the status bar.
 
+This module holds the window's layout, its menus, its state between runs and the
+questions it asks (class methods tests replace); the menus' actions live beside it, in
+:mod:`desk.ui.consultation_files` and :mod:`desk.ui.data_actions`. The window gets the
+data layer's services (:class:`desk.db.services.DeskServices`), never a session.
+
 The window opens on its first view (:mod:`desk.matching.first_view`) and loads the engine once
-it is on screen, so the core's modules (and Qt's dialogs) are imported where they are
-first used.
+it is on screen, so the core's modules (and Qt's dialogs, and the actions' modules) are
+imported where they are first used.
 """
 
 from __future__ import annotations
@@ -17,8 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFont, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QSplitter, QVBoxLayout, QWidget
 
 from desk import paths
 from desk.matching import first_view
@@ -27,11 +32,14 @@ from desk.ui.intake_form import IntakeStepper
 from desk.ui.results_view import ResultsView
 
 if TYPE_CHECKING:
-    from desk.db.store import Store
+    from collections.abc import Callable
+
+    from desk.db.services import DeskServices
     from desk.intake.reader import Intake
     from desk.matching.first_view import FirstView
     from desk.matching.service import MatchService
     from desk.ui.admin_dialog import AdminDialog
+    from desk.ui.background import BackgroundJob
     from desk.ui.log_dialog import ConsultationLogDialog
     from desk.ui.referral_preview import ReferralPreviewDialog
     from desk.ui.settings_dialog import SettingsDialog
@@ -46,7 +54,8 @@ class MainWindow(QMainWindow):
     results_updated = Signal()
     engine_loaded = Signal()
 
-    def __init__(self, *, store: Store, settings: Settings | None = None, today: dt.date | None = None):
+    def __init__(self, *, store: DeskServices, settings: Settings | None = None, today: dt.date | None = None):
+        """``store``: the data layer's services (a :class:`desk.db.store.Store` is them all)."""
         super().__init__()
         self._engine_is_loaded = False
         # The form and the first results come from the first view; the engine loads once the
@@ -84,7 +93,7 @@ class MainWindow(QMainWindow):
         # Both halves stay usable on a 1366×768 laptop; extra width goes to the results.
         left.setMinimumWidth(520)
         self.results.setMinimumWidth(560)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
         splitter.addWidget(self.results)
         splitter.setChildrenCollapsible(False)
@@ -120,6 +129,23 @@ class MainWindow(QMainWindow):
     def _service(self) -> MatchService:
         return self._store.matcher
 
+    @property
+    def services(self) -> DeskServices:
+        return self._store
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
+    @property
+    def today(self) -> dt.date:
+        return self._today
+
+    @property
+    def shown_fingerprint(self) -> tuple[object, ...]:
+        """The fingerprint of the catalogue the pickers and the results come from."""
+        return self._fingerprint
+
     def _open_first_view(self) -> FirstView:
         path = self._store.first_view_file
         view = first_view.load(path, self._store.fingerprint(), self._today)
@@ -142,7 +168,8 @@ class MainWindow(QMainWindow):
         self.engine_loaded.emit()
 
     def _build_menus(self) -> None:
-        def action(menu, text: str, slot, shortcut=None) -> QAction:
+        def action(menu: QMenu, text: str, slot: Callable[[], object],
+                   shortcut: QKeySequence.StandardKey | str | None = None) -> QAction:
             item = QAction(text, self)
             if shortcut is not None:
                 item.setShortcut(shortcut)
@@ -223,22 +250,51 @@ class MainWindow(QMainWindow):
         ordered = sorted(counts, key=lambda q: -counts[q])
         return [(q, *self._questions[q]) for q in ordered]
 
+    # --- the menus' actions (desk.ui.data_actions, desk.ui.consultation_files: loaded on first use) ---
     def apply_retention(self) -> int:
-        days = int(self._settings.get("personal_retention_days") or 0)
-        if days <= 0:
-            return 0
-        cleared = self._store.purge_personal_details(older_than_days=days)
-        if cleared:
-            self.statusBar().showMessage(f"{days} 日より前の相談記録 {cleared} 件から個人情報を消しました", 10_000)
-        return cleared
+        from desk.ui import data_actions
+        return data_actions.apply_retention(self)
 
     def show_settings(self) -> SettingsDialog:
-        from desk.ui.settings_dialog import SettingsDialog
+        from desk.ui import data_actions
+        return data_actions.show_settings(self)
 
-        dialog = SettingsDialog(self._settings, self)
-        dialog.accepted.connect(self.apply_settings)
-        dialog.open()
-        return dialog
+    def show_admin(self) -> AdminDialog:
+        from desk.ui import data_actions
+        return data_actions.show_admin(self)
+
+    def show_log(self) -> ConsultationLogDialog:
+        from desk.ui import data_actions
+        return data_actions.show_log(self)
+
+    def import_packs(self) -> BackgroundJob | None:
+        from desk.ui import data_actions
+        return data_actions.import_packs(self)
+
+    def export_packs(self) -> BackgroundJob | None:
+        from desk.ui import data_actions
+        return data_actions.export_packs(self)
+
+    def catalogue_changed(self) -> None:
+        from desk.ui import data_actions
+        data_actions.catalogue_changed(self)
+
+    def check_catalogue(self) -> bool:
+        """Follow a catalogue changed elsewhere (an import or an admin edit on another counter)."""
+        from desk.ui import data_actions
+        return data_actions.check_catalogue(self)
+
+    def new_consultation(self) -> None:
+        from desk.ui import consultation_files
+        consultation_files.new_consultation(self)
+
+    def open_intake_file(self) -> None:
+        from desk.ui import consultation_files
+        consultation_files.open_intake_file(self)
+
+    def save_intake_file(self) -> None:
+        from desk.ui import consultation_files
+        consultation_files.save_intake_file(self)
 
     def apply_settings(self) -> None:
         apply_font_size(self._settings)
@@ -257,28 +313,16 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         splitter = state.value("splitter")
         if splitter is not None:
-            self.centralWidget().restoreState(splitter)
+            self.splitter.restoreState(splitter)
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's virtual
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's virtual
         state = self._window_state()
         state.setValue("geometry", self.saveGeometry())
-        state.setValue("splitter", self.centralWidget().saveState())
+        state.setValue("splitter", self.splitter.saveState())
         state.sync()
         super().closeEvent(event)
 
-    def show_admin(self) -> AdminDialog:
-        from desk.ui.admin_dialog import AdminDialog
-
-        dialog = AdminDialog(self._store.make_session, self)
-        dialog.changed.connect(self.catalogue_changed)
-        dialog.open()
-        return dialog
-
-    def catalogue_changed(self) -> None:
-        self._use_choices(first_view.choices_of(self._service.loaded(), self._today))
-        self.update_results()
-
-    def _use_choices(self, choices: first_view.Choices) -> None:
+    def use_choices(self, choices: first_view.Choices) -> None:
         # A pack import or an edit may bring other municipalities or plans: the pickers follow.
         self._fingerprint = choices.fingerprint
         self._questions = choices.questions
@@ -286,128 +330,14 @@ class MainWindow(QMainWindow):
         self.stepper.questions.remember(choices.questions)
         self.refresh_data_status(choices.packs)
 
-    def check_catalogue(self) -> bool:
-        """Follow a catalogue changed elsewhere (an import or an admin edit on another counter)."""
-        if self._store.fingerprint() == self._fingerprint:
-            return False
-        self.catalogue_changed()
-        self.statusBar().showMessage("データが更新されました（他の端末での編集・取り込み）", 10_000)
-        return True
+    _use_choices = use_choices   # load_engine's name for it
 
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's virtual
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's virtual
         # Until the engine is in, load_engine is the check (the window's first activation
         # comes a moment after the catalogue was looked at).
         if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow() and self._engine_is_loaded:
             self.check_catalogue()
         super().changeEvent(event)
-
-    def import_packs(self) -> None:
-        from desk.db import setup
-        from desk.db.packs.importer import EditsWouldBeLost
-        from desk.db.packs.schema import PackInvalid
-
-        files = self.ask_pack_files(self)
-        if not files:
-            return
-        try:
-            try:
-                summaries = setup.import_files(self._store.engine, files)
-            except EditsWouldBeLost as exc:
-                if not self.ask_overwrite_edits(self, str(exc)):
-                    return
-                summaries = setup.import_files(self._store.engine, files, overwrite_edits=True)
-        except PackInvalid as exc:
-            self.notify_problem("取り込めません（データは変わっていません）", str(exc))
-            return
-        self.catalogue_changed()
-        self.statusBar().showMessage("取り込みました: " + "、".join(f"{s.pack_id} {s.version}" for s in summaries))
-
-    def export_packs(self) -> None:
-        from desk.db.packs import exporter
-
-        directory = self.ask_export_directory(self)
-        if directory is None:
-            return
-        with self._store.make_session() as session:
-            try:
-                written = exporter.export_packs(session, directory)
-            except OSError as exc:
-                self.notify_problem("書き出せません", f"{directory} に書き出せませんでした（{exc.strerror}）。")
-                return
-        self.statusBar().showMessage(f"{len(written)} 個のデータパックを {directory} に書き出しました")
-
-    @classmethod
-    def ask_pack_files(cls, parent: QWidget) -> list[Path]:
-        from PySide6.QtWidgets import QFileDialog
-
-        files, _ = QFileDialog.getOpenFileNames(parent, "データパックを取り込む", "", "データパック (*.yaml)")
-        return [Path(f) for f in files]
-
-    @classmethod
-    def ask_export_directory(cls, parent: QWidget) -> Path | None:
-        from PySide6.QtWidgets import QFileDialog
-
-        directory = QFileDialog.getExistingDirectory(parent, "データパックの書き出し先")
-        return Path(directory) if directory else None
-
-    @classmethod
-    def ask_overwrite_edits(cls, parent: QWidget, report: str) -> bool:
-        from PySide6.QtWidgets import QMessageBox
-
-        answer = QMessageBox.question(parent, "編集の上書き", report + "\n\n上書きして取り込みますか？",
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
-
-    def show_log(self) -> ConsultationLogDialog:
-        from desk.ui.log_dialog import ConsultationLogDialog
-
-        dialog = ConsultationLogDialog(self._store.make_session, self)
-        dialog.open()
-        return dialog
-
-    def new_consultation(self) -> None:
-        if not self.stepper.is_empty() and not self.ask_discard(self):
-            return
-        self.stepper.load({})
-        self.stepper.go_to(0)
-        self.update_results()
-
-    def open_intake_file(self) -> None:
-        path = self.ask_open_path(self)
-        if path is None:
-            return
-        if not self.stepper.is_empty() and not self.ask_discard(self):
-            return
-        from desk.intake.reader import IntakeError, read_intake_file
-
-        try:
-            read = read_intake_file(path)
-        except IntakeError as exc:
-            self.notify_problem("相談ファイルを読めません", f"{path.name}: {exc}")
-            return
-        self.stepper.load(read.raw)
-        self.update_results()
-        if read.warnings:
-            self.statusBar().showMessage("　".join(read.warnings))
-
-    def save_intake_file(self) -> None:
-        path = self.ask_save_intake_path(self)
-        if path is None:
-            return
-        if path.suffix.lower() != ".json":
-            path = path.with_suffix(".json")
-        import json
-
-        from desk.fileio import atomic_write_text
-
-        text = json.dumps(self.stepper.intake_data(), ensure_ascii=False, indent=2)
-        try:
-            atomic_write_text(path, text + "\n")
-        except OSError as exc:
-            self.notify_problem("保存できません", f"{path} に保存できませんでした（{exc.strerror}）。")
-            return
-        self.statusBar().showMessage(f"{path.name} に保存しました")
 
     # --- questions and messages (tests replace them) ------------------------------------------------
     @classmethod

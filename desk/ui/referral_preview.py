@@ -83,8 +83,8 @@ class ReferralPreviewDialog(QDialog):
         self.print_button.clicked.connect(self.print_with_dialog)
         self.save_button.clicked.connect(self.save_with_dialog)
         layout.addWidget(buttons)
-        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_with_dialog)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_with_dialog)
+        QShortcut(QKeySequence.StandardKey.Print, self, self.print_with_dialog)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save_with_dialog)
 
     # --- the questions this dialog asks (tests replace them) ---------------------------------
     @classmethod

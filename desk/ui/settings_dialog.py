@@ -16,27 +16,28 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.settings = settings
         self.setWindowTitle("設定")
-        self.editors: dict[str, QWidget] = {}
+        self.editors: dict[str, QSpinBox | QLineEdit] = {}
         form = QFormLayout(self)
         for setting in SETTINGS:
             if setting.key not in EDITABLE:
                 continue
             value = settings.get(setting.key)
+            editor: QSpinBox | QLineEdit
             if setting.key == "font_size_pt":
-                editor = QSpinBox(self)
-                editor.setRange(9, 24)
-                editor.setSuffix(" pt")
-                editor.setValue(int(value))
+                editor = spin = QSpinBox(self)
+                spin.setRange(9, 24)
+                spin.setSuffix(" pt")
+                spin.setValue(int(value))
             elif setting.key == "personal_retention_days":
-                editor = QSpinBox(self)
-                editor.setRange(0, 3650)
-                editor.setSuffix(" 日")
-                editor.setSpecialValueText("消さない")
-                editor.setValue(int(value or 0))
+                editor = spin = QSpinBox(self)
+                spin.setRange(0, 3650)
+                spin.setSuffix(" 日")
+                spin.setSpecialValueText("消さない")
+                spin.setValue(int(value or 0))
             else:
-                editor = QLineEdit(self)
-                editor.setText("" if value is None else str(value))
-                editor.setMinimumWidth(420)
+                editor = line = QLineEdit(self)
+                line.setText("" if value is None else str(value))
+                line.setMinimumWidth(420)
             label = setting.label + ("（再起動後に有効）" if setting.key in RESTART_NEEDED else "")
             form.addRow(label, editor)
             self.editors[setting.key] = editor

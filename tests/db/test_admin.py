@@ -95,7 +95,8 @@ def test_a_service_area_edit_is_checked_and_changes_referrals(catalogue_engine):
     with pytest.raises(admin.AdminEditError) as info:
         admin.update_office(make, "yokosuka-cci", {"service_area": "横須賀市\n横須賀町\n: 扇町"})
     assert info.value.problems == ["service_area: 2行目 '横須賀町' は神奈川県の市区町村として登録がありません",
-                                   "service_area: 3行目 町名は市区町村のあとに書いてください（例: 小田原市: 扇町、寿町）"]
+                                   "service_area: 3行目 町名は市区町村のあとに書いてください"
+                                   "（例: 小田原市: 扇町、寿町）"]
     # The chamber of Yokosuka now also covers 三浦市's 南下浦町 towns: a visitor there is referred to it.
     admin.update_office(make, "yokosuka-cci", {"service_area": "横須賀市\n三浦市: 南下浦町"})
     with Session(catalogue_engine) as s:

@@ -15,7 +15,8 @@ from desk.log.records import device_code, device_id
 from desk.settings import Settings
 
 RESULT = {"as_of": "2026-11-22", "place": "神奈川県横須賀市", "programs": [
-    {"id": "kanagawa.nissan.main", "status": "eligible"}, {"id": "kanagawa.uriage-rieki.main", "status": "conditional"}],
+    {"id": "kanagawa.nissan.main", "status": "eligible"},
+    {"id": "kanagawa.uriage-rieki.main", "status": "conditional"}],
     "contacts": [{"id": "kanagawa-cgc.yokosuka"}], "warnings": [], "pack_versions": {"kanagawa-fy2026": "x"}}
 NOW = dt.datetime(2026, 11, 22, 3, 0, tzinfo=dt.UTC)  # 12:00 in Japan
 

@@ -15,8 +15,8 @@ from desk.intake.reader import read_intake
 from desk.log import records
 
 DEVICE = "6f1c2a9e-0000-4000-8000-000000000000"
-RESULT = {"as_of": "2026-11-22", "place": "神奈川県横須賀市", "programs": [{"id": "kanagawa.nissan.main", "status": "eligible"}],
-          "contacts": [], "warnings": []}
+RESULT = {"as_of": "2026-11-22", "place": "神奈川県横須賀市",
+          "programs": [{"id": "kanagawa.nissan.main", "status": "eligible"}], "contacts": [], "warnings": []}
 
 
 def _record(make_session, name: str, **extra):

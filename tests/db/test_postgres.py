@@ -63,7 +63,7 @@ def test_the_catalogue_travels_from_the_server_to_a_laptop_unchanged(pg_url, tmp
     with Session(laptop) as session:
         from_laptop = exporter.export_packs(session, tmp_path / "from-laptop")
     assert [p.name for p in from_server] == [p.name for p in from_laptop]
-    for a, b in zip(from_server, from_laptop):
+    for a, b in zip(from_server, from_laptop, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
     server.dispose()
     laptop.dispose()
@@ -101,4 +101,23 @@ def test_the_app_runs_on_the_server(pg_url, qtbot, tmp_path):
         window.show()
     assert window.results.model.rowCount() == 3 and "データ" in window.statusBar().currentMessage()
     window.close()
+    store.close()
+
+
+def test_the_log_service_pages_and_counts_on_the_server(pg_url):
+    """The per-day grouping and the eligible counts are SQL of each dialect: the same answers as on SQLite."""
+    from desk.db.store import Store
+    from tests.db.test_log_service import fill
+
+    store = Store.open(pg_url)
+    with store.engine.begin() as connection:
+        connection.execute(text("DELETE FROM consultation"))
+    made = fill(store)
+    counts = store.log.counts()
+    assert counts.total == 5 and counts.per_day == {"2026-11-21": 2, "2026-11-22": 3}
+    first = store.log.page(limit=3)
+    rest = store.log.page(limit=3, after=first.next)
+    assert rest.next is None and len(first.rows + rest.rows) == 5
+    assert first.rows[0]["eligible"] == 1 and first.rows[0]["conditional"] == 2
+    assert store.log.stored_result(made[0].id)["eligible"] == ["kanagawa.nissan.main"]
     store.close()

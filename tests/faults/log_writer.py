@@ -52,4 +52,4 @@ if __name__ == "__main__":
         raise SystemExit(main(sys.argv[1:]))
     except Exception as exc:  # the test reads stderr: one line, the error a user would have seen
         print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
-        raise SystemExit(1)
+        raise SystemExit(1) from None

@@ -46,7 +46,7 @@ def test_four_processes_log_at_once_and_nothing_is_lost(backend, _catalogue_file
     processes = start_writers(url, kinds, count, tmp_path / "base")
     errors = []
     for process in processes:
-        out, err = process.communicate(timeout=300)
+        _out, err = process.communicate(timeout=300)
         if process.returncode != 0 or err.strip():
             errors.append(err.strip())
     assert errors == []

@@ -105,7 +105,8 @@ def test_a_killed_import_leaves_the_old_catalogue_or_the_new(every, catalogue_fi
     old = (_rows(catalogue_file, version_sql), _rows(catalogue_file, phone_sql))
     new = (_rows(whole / "desk.sqlite3", version_sql), _rows(whole / "desk.sqlite3", phone_sql))
     assert old != new
-    counts_sql = "SELECT (SELECT count(*) FROM office), (SELECT count(*) FROM service_area), (SELECT count(*) FROM data_pack)"
+    counts_sql = ("SELECT (SELECT count(*) FROM office), (SELECT count(*) FROM service_area),"
+                  " (SELECT count(*) FROM data_pack)")
     expected_counts = _rows(catalogue_file, counts_sql)
     points = _points(total, every)
     outcomes = set()
@@ -135,7 +136,8 @@ def test_a_killed_migration_leaves_the_old_schema_or_the_new(every, tmp_path, re
         assert run.returncode == -signal.SIGKILL, (point, run.stderr)
         (revision,), = _rows(db, "SELECT version_num FROM alembic_version")
         assert (revision, bool(_rows(db, index_sql))) in (("0001", False), ("0002", True)), point
-        assert _rows(db, "SELECT id, version FROM data_pack") == [("common", _rows(template, "SELECT version FROM data_pack")[0][0])]
+        version = _rows(template, "SELECT version FROM data_pack")[0][0]
+        assert _rows(db, "SELECT id, version FROM data_pack") == [("common", version)]
         result = _check(db)
         assert result.ok, (point, result.problems)
         # ... and the next start migrates it.

@@ -1,14 +1,13 @@
-"""データの管理: tables, a validated edit that matching then uses, pack import and export."""
+"""データの管理: tables and validated edits that matching then uses."""
 
 from __future__ import annotations
 
-from desk.db.engine import session_factory
+from desk.db.store import Store
 from desk.ui.admin_dialog import AdminDialog
-from desk.ui.main_window import MainWindow
 
 
 def test_tables_pass_the_model_tester_and_filter(qtbot, qtmodeltester, catalogue_engine):
-    dialog = AdminDialog(session_factory(catalogue_engine))
+    dialog = AdminDialog(Store.for_engine(catalogue_engine).admin)
     qtbot.addWidget(dialog)
     qtmodeltester.check(dialog.programs.model)
     qtmodeltester.check(dialog.offices.model)
@@ -47,28 +46,8 @@ def test_an_admin_edit_is_saved_and_visible_in_matching(qtbot, make_window):
     assert any(r["id"] == "kanagawa.nissan.main" and "0.2" in r["fee"] for r in dialog.programs.model.rows)
 
 
-def test_packs_are_exported_and_reimported_from_the_menu(make_window, tmp_path, monkeypatch):
-    window = make_window(show=False)
-    out = tmp_path / "packs"
-    out.mkdir()
-    monkeypatch.setattr(MainWindow, "ask_export_directory", classmethod(lambda cls, parent: out))
-    window.export_action.trigger()
-    files = sorted(out.glob("*.yaml"))
-    assert len(files) == 8
-    monkeypatch.setattr(MainWindow, "ask_pack_files", classmethod(lambda cls, parent: files[:1]))
-    window.import_action.trigger()
-    assert "取り込みました" in window.statusBar().currentMessage()
-    bad = tmp_path / "bad.yaml"
-    bad.write_text("format: desk-pack/1\npack: {id: x}\n", encoding="utf-8")
-    shown = []
-    monkeypatch.setattr(window, "notify_problem", lambda title, text: shown.append((title, text)))
-    monkeypatch.setattr(MainWindow, "ask_pack_files", classmethod(lambda cls, parent: [bad]))
-    window.import_action.trigger()
-    assert shown and shown[0][0].startswith("取り込めません") and "bad.yaml:2" in shown[0][1]
-
-
 def test_a_service_area_is_edited_in_its_own_box(qtbot, catalogue_engine):
-    dialog = AdminDialog(session_factory(catalogue_engine))
+    dialog = AdminDialog(Store.for_engine(catalogue_engine).admin)
     qtbot.addWidget(dialog)
     edit = dialog.edit_office("yokosuka-cci")
     box = edit.editors["service_area"]

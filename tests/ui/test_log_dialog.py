@@ -6,6 +6,7 @@ import datetime as dt
 
 from desk.db.consultations import record_consultation
 from desk.db.engine import session_factory
+from desk.db.store import Store
 from desk.intake.reader import read_intake
 from desk.ui.log_dialog import ConsultationLogDialog, LogTableModel
 
@@ -22,7 +23,7 @@ def log(engine, name, causes):
 def test_the_log_searches_counts_and_exports(qtbot, qtmodeltester, empty_engine, tmp_path, monkeypatch):
     log(empty_engine, "追浜精工", ["nissan"])
     log(empty_engine, "橋本商店", ["materials"])
-    dialog = ConsultationLogDialog(session_factory(empty_engine))
+    dialog = ConsultationLogDialog(Store.for_engine(empty_engine).log)
     qtbot.addWidget(dialog)
     qtmodeltester.check(dialog.model)
     assert dialog.model.rowCount() == 2 and "2 件" in dialog.counts.text()

@@ -1,0 +1,244 @@
+"""The data layer as the window and the commands see it: interfaces and plain data, no SQL.
+
+The UI imports nothing else from :mod:`desk.db` (tests/test_layers.py holds it to that), and
+only for type checking: this module is off the app's start path. The implementations are
+:class:`desk.db.store.Store` (the catalogue, the log writer, the services below) and the
+classes of :mod:`desk.db.service_impl`, built on the store's sessions.
+
+- catalogue: the fingerprint, the match service and its kept first view;
+- admin: the tables of programs and offices and their validated edits;
+- log: the consultation log, paged, by record, counted and exported;
+- packs: importing and exporting data packs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict
+
+if TYPE_CHECKING:
+    from desk.log.records import LogWriter
+    from desk.matching.service import MatchService
+
+
+# --- errors the callers show -------------------------------------------------------------------------
+
+
+class AdminEditError(ValueError):
+    """An edit the pack rules refuse, or of a record that is not there; each problem reads
+    ``key: message`` with the edit field's key first."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class PacksRejected(ValueError):
+    """A pack that cannot be imported: the database is unchanged; the text names file and line."""
+
+
+class EditsAtStake(RuntimeError):
+    """Importing would overwrite admin edits: ask, then import again with ``overwrite_edits``."""
+
+
+# --- catalogue ---------------------------------------------------------------------------------------
+
+
+class CatalogueService(Protocol):
+    """What the window matches on and how it notices a catalogue changed elsewhere."""
+
+    @property
+    def matcher(self) -> MatchService: ...
+
+    @property
+    def first_view_file(self) -> Path: ...
+
+    def fingerprint(self) -> tuple[object, ...]:
+        """The catalogue's fingerprint now; it changes with an import or an admin edit."""
+        ...
+
+
+class CatalogueQueries(Protocol):
+    """The catalogue and the directory as lists (`desk programs`, `desk contacts`)."""
+
+    def provider_ids(self) -> list[str]: ...
+
+    def programs(self, *, provider: str | None, on: dt.date) -> list[dict[str, Any]]: ...
+
+    def contacts(self, *, role: str | None, prefecture: str | None, municipality: str | None,
+                 postal_code: str | None) -> tuple[str | None, list[dict[str, Any]]]:
+        """The contacts for a place (all when none is named) and the place's label; raises
+        :class:`desk.intake.places.PlaceError` for a place that is not known."""
+        ...
+
+
+# --- admin -------------------------------------------------------------------------------------------
+
+
+class AdminService(Protocol):
+    """The データの管理 screen's data; an unknown id raises :class:`AdminEditError`."""
+
+    def program_rows(self) -> list[dict[str, Any]]: ...
+
+    def office_rows(self) -> list[dict[str, Any]]: ...
+
+    def office_values(self, office_id: str) -> dict[str, Any]: ...
+
+    def variant_values(self, variant_id: str) -> dict[str, Any]: ...
+
+    def variant_labels(self, variant_id: str) -> dict[str, str]: ...
+
+    def update_office(self, office_id: str, changes: dict[str, Any]) -> None: ...
+
+    def update_variant(self, variant_id: str, changes: dict[str, Any]) -> None: ...
+
+
+# --- the consultation log ----------------------------------------------------------------------------
+
+
+class LogRow(TypedDict):
+    """One consultation as a list shows it (times in Japanese time; no personal details, no result)."""
+
+    id: str
+    reference_no: str
+    created_at: str          # "2026-11-22 12:00"
+    day: str                 # "2026-11-22"
+    window_name: str
+    staff_name: str
+    business_name: str
+    industry: str            # in words
+    municipality: str
+    cause_codes: list[str]
+    causes: str              # in words, 「・」 between
+    eligible: int            # how many funds were eligible
+    conditional: int         # how many were conditional
+
+
+# A list's columns and their headings, in order (the CSV's too, before the personal ones).
+LOG_COLUMNS = (("reference_no", "受付番号"), ("created_at", "日時"), ("window_name", "窓口"), ("staff_name", "担当"),
+               ("business_name", "事業者名"), ("industry", "業種"), ("municipality", "所在地"), ("causes", "原因"),
+               ("eligible", "対象の資金"), ("conditional", "条件付きの資金"))
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    """Which records: ``text`` matches reference number, business, place or staff literally;
+    ``since`` and ``until`` are Japanese dates, both included."""
+
+    text: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+EVERYTHING = LogFilter()
+
+
+@dataclass(frozen=True)
+class LogCursor:
+    """Where a page ended: the next page starts after this record (newest first)."""
+
+    created_at: dt.datetime
+    id: str
+
+
+@dataclass(frozen=True)
+class LogPage:
+    rows: list[LogRow]
+    next: LogCursor | None       # None: this was the last page
+
+
+@dataclass(frozen=True)
+class LogCounts:
+    total: int
+    per_day: dict[str, int]                                   # oldest day first
+    per_cause: dict[str, int] = field(default_factory=dict)   # every known cause, in vocabulary order
+
+
+@dataclass(frozen=True)
+class ConsultationRecord:
+    """A whole record (visitor's details included where they are still kept)."""
+
+    id: str
+    reference_no: str
+    created_at: dt.datetime      # aware, UTC
+    evaluated_on: dt.date
+    device_id: str
+    window_name: str | None
+    staff_name: str | None
+    business_name: str | None
+    visitor_name: str | None
+    visitor_phone: str | None
+    industry: str | None
+    municipality: str | None
+    causes: list[str]
+    intake: dict[str, Any]
+    pack_versions: dict[str, Any]
+
+
+class LogService(Protocol):
+    """The consultation log, newest first on (created_at, id)."""
+
+    def page(self, where: LogFilter = EVERYTHING, *, limit: int | None = None,
+             after: LogCursor | None = None) -> LogPage: ...
+
+    def record(self, record_id: str) -> ConsultationRecord | None: ...
+
+    def stored_result(self, record_id: str) -> dict[str, Any] | None:
+        """The result as the record keeps it (raw JSON; the caller reads it into a report)."""
+        ...
+
+    def counts(self, where: LogFilter = EVERYTHING) -> LogCounts: ...
+
+    def export_csv(self, where: LogFilter = EVERYTHING, *, include_personal: bool = False) -> bytes:
+        """CSV that Excel in Japan opens (UTF-8 with a byte-order mark, CRLF)."""
+        ...
+
+
+# --- packs -------------------------------------------------------------------------------------------
+
+
+class ImportedPack(Protocol):
+    @property
+    def pack_id(self) -> str: ...
+
+    @property
+    def version(self) -> str: ...
+
+
+class PackService(Protocol):
+    """Thread-safe: the window calls it from a worker thread."""
+
+    def import_files(self, files: Sequence[Path], *, overwrite_edits: bool = False) -> Sequence[ImportedPack]:
+        """All or nothing; raises :class:`PacksRejected` or :class:`EditsAtStake`, the database unchanged."""
+        ...
+
+    def export(self, directory: Path) -> list[Path]:
+        """Every pack as YAML into ``directory``; raises OSError."""
+        ...
+
+
+# --- all of it, as the window is handed it ------------------------------------------------------------
+
+
+class DeskServices(CatalogueService, Protocol):
+    """What the main window is given (a :class:`desk.db.store.Store` is one)."""
+
+    @property
+    def warnings(self) -> list[str]: ...
+
+    @property
+    def log_writer(self) -> LogWriter: ...
+
+    @property
+    def admin(self) -> AdminService: ...
+
+    @property
+    def log(self) -> LogService: ...
+
+    @property
+    def packs(self) -> PackService: ...
+
+    def purge_personal_details(self, *, older_than_days: int) -> int: ...
