@@ -35,7 +35,7 @@ sales_change = st.dictionaries(st.sampled_from(["last_1m_pct", "last_3m_pct", "l
                                                 "last_fy_pct", "unknown"]), values, max_size=4)
 monthly = st.dictionaries(st.sampled_from(["2026-10", "2025-10", "2026-11", "2025-11", "2026-13", "bad", ""]), values,
                           max_size=4)
-intakes = st.dictionaries(st.sampled_from(sorted(KNOWN_KEYS) + ["unknown_key"]), values, max_size=12).flatmap(
+intakes = st.dictionaries(st.sampled_from([*sorted(KNOWN_KEYS), "unknown_key"]), values, max_size=12).flatmap(
     lambda d: st.fixed_dictionaries({}, optional={"sales_change": sales_change, "monthly_sales": monthly}).map(
         lambda extra: {**d, **extra}))
 # ... and intakes an engine can match (valid values, some keys replaced by the above).
@@ -68,11 +68,11 @@ def _read_and_match(data, loaded) -> str:
     except IntakeError as exc:
         assert exc.key in ("municipality", "prefecture", "postal_code"), exc.key
         return "refused"
-    result = run(loaded, read.intake, place, on=ON, warnings=read.warnings)
-    json.dumps(result, ensure_ascii=False, allow_nan=False)   # what `desk match --json` prints is real JSON
-    for program in result["programs"]:
-        assert program["status"] in ("eligible", "conditional", "ineligible")
-        for value in (program["remaining_limit_yen"], program["rate_pct"]):
+    report = run(loaded, read.intake, place, on=ON, warnings=read.warnings)
+    json.dumps(report.to_json(), ensure_ascii=False, allow_nan=False)   # what `desk match --json` prints is real JSON
+    for fund in report.funds:
+        assert fund.status in ("eligible", "conditional", "ineligible")
+        for value in (fund.remaining_limit_yen, fund.rate_pct):
             assert value is None or math.isfinite(value)
     return "matched"
 
