@@ -4,7 +4,8 @@ and plain-text tables that line up with full-width characters."""
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 
 def yen(amount: int | None) -> str:
@@ -47,13 +48,19 @@ def months(value: int | None) -> str:
     return f"{years}年" if years else f"{rest}か月"
 
 
-def rate_tiers(tiers: Sequence[dict], kind: str | None = None) -> str:
+def rate_tiers(tiers: Sequence[Mapping[str, Any]], kind: str | None = None) -> str:
+    """Rate tiers given as ``{"max_months", "rate_pct"}`` rows (the catalogue's listings)."""
+    return tier_text([(tier["max_months"], tier["rate_pct"]) for tier in tiers], kind)
+
+
+def tier_text(tiers: Sequence[tuple[int | None, float | None]], kind: str | None = None) -> str:
+    """(max_months, rate_pct) tiers: 「2年以内 1.5%以内 / 2年超 1.8%以内」; one tier is its rate alone."""
     if not tiers:
         return "金融機関所定" if kind == "bank_defined" else "—"
-    parts, lower = [], None
-    for tier in tiers:
-        rate = "金融機関所定" if tier["rate_pct"] is None else f"{pct(tier['rate_pct'])}以内"
-        upper = tier["max_months"]
+    parts: list[str] = []
+    lower: int | None = None
+    for upper, rate_pct in tiers:
+        rate = "金融機関所定" if rate_pct is None else f"{pct(rate_pct)}以内"
         if len(tiers) == 1:
             parts.append(rate)
         elif upper is None:
@@ -64,12 +71,6 @@ def rate_tiers(tiers: Sequence[dict], kind: str | None = None) -> str:
             parts.append(f"{months(lower)}超{months(upper)}以内 {rate}")
         lower = upper
     return " / ".join(parts)
-
-
-def visitor_rate(own_rate_pct: float | None, rate_pct: float | None, tiers: Sequence[dict]) -> str:
-    """What the visitor pays: the own rate after a city's share, else the loan rate, else the tiers."""
-    rate = own_rate_pct if own_rate_pct is not None else rate_pct
-    return pct(rate) if rate is not None else rate_tiers(tiers)
 
 
 def display_width(text: str) -> int:
@@ -93,7 +94,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], max_width: int 
     widths = [max(display_width(r[i]) for r in cells) for i in range(len(headers))]
 
     def line(row: Sequence[str]) -> str:
-        return "  ".join(c + " " * (w - display_width(c)) for c, w in zip(row, widths)).rstrip()
+        return "  ".join(c + " " * (w - display_width(c)) for c, w in zip(row, widths, strict=True)).rstrip()
 
     rule = "  ".join("─" * w for w in widths)
     return "\n".join([line(cells[0]), rule, *(line(r) for r in cells[1:])])

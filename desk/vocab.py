@@ -1,10 +1,31 @@
-"""The closed vocabularies shared by intake files, data packs and the engine.
+"""The closed vocabularies shared by intake files, data packs and the engine, and the few
+ids and place names the code itself must know.
 
-Each is a mapping from the code used in files to the Japanese label shown to
-people; INTAKE.md is the public contract these codes come from.
+Each vocabulary is a mapping from the code used in files to the Japanese label shown to
+people; INTAKE.md is the public contract these codes come from. The ids below name
+records of the bundled packs (resources/data) that code treats specially; each says
+which pack and seed it refers to, so a pack that renames one is a change here too.
 """
 
 from __future__ import annotations
+
+# The prefecture desk serves: its funds (pack kanagawa-fy2026), its contacts (kanagawa-contacts)
+# and its postal codes (postal-kanagawa). A place elsewhere is referred to that prefecture's desks.
+HOME_PREFECTURE = "神奈川県"
+# The provider whose SME table sizes the visitor (pack kanagawa-fy2026, seed 002).
+HOME_PROVIDER_ID = "kanagawa"
+# 日産自動車関連対策特別融資 (pack kanagawa-fy2026, seed 002): the form shows its sales tests ① and ②
+# beside the monthly figures.
+NISSAN_FUND_ID = "kanagawa.nissan.main"
+# がんばる中小企業 経営相談ホットライン (pack national-directory, seed 001): every referral lists it
+# for questions later, and the sheet prints it apart.
+HOTLINE_OFFICE_ID = "smrj.hotline"
+# 全国信用保証協会連合会 (pack national-directory, seed 001): its page of the nearest guarantee
+# association, for a visitor from another prefecture.
+NEAREST_GUARANTEE_PAGE_ID = "national.zenshinhoren"
+# 神奈川産業振興センター よろず・ワンストップ相談窓口 (pack kanagawa-contacts, seed 000): one of the
+# special windows of the 2025-07-16 release that the leaflet lists.
+YOROZU_OFFICE_ID = "kip.yorozu"
 
 ENTITIES: dict[str, str] = {
     "corporation": "会社（法人）",
@@ -107,7 +128,9 @@ GENERIC_ISSUERS: dict[str, str] = {
     "applicant": "ご自身で用意",
 }
 FEE_ADJUSTMENT_KINDS: dict[str, str] = {"discount": "割引", "surcharge": "上乗せ", "alternative": "別の保証制度"}
-QUESTION_TYPES: dict[str, str] = {"bool": "はい／いいえ", "yen": "金額（円）", "pct": "割合（％）", "months": "月数", "text": "文章"}
+QUESTION_TYPES: dict[str, str] = {
+    "bool": "はい／いいえ", "yen": "金額（円）", "pct": "割合（％）", "months": "月数", "text": "文章",
+}
 MUNICIPALITY_KINDS: dict[str, str] = {
     "designated_city": "政令指定都市", "ward": "区", "city": "市", "town": "町", "village": "村",
 }

@@ -68,11 +68,11 @@ def _read_and_match(data, loaded) -> str:
     except IntakeError as exc:
         assert exc.key in ("municipality", "prefecture", "postal_code"), exc.key
         return "refused"
-    result = run(loaded, read.intake, place, on=ON, warnings=read.warnings)
-    json.dumps(result, ensure_ascii=False, allow_nan=False)   # what `desk match --json` prints is real JSON
-    for program in result["programs"]:
-        assert program["status"] in ("eligible", "conditional", "ineligible")
-        for value in (program["remaining_limit_yen"], program["rate_pct"]):
+    report = run(loaded, read.intake, place, on=ON, warnings=read.warnings)
+    json.dumps(report.to_json(), ensure_ascii=False, allow_nan=False)   # what `desk match --json` prints is real JSON
+    for fund in report.funds:
+        assert fund.status in ("eligible", "conditional", "ineligible")
+        for value in (fund.remaining_limit_yen, fund.rate_pct):
             assert value is None or math.isfinite(value)
     return "matched"
 

@@ -5,62 +5,72 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from typing import TYPE_CHECKING
 
 from desk.cli.common import EXIT_OK, EXIT_USAGE, CliError, open_store, print_json
 
+if TYPE_CHECKING:
+    from desk.db.store import Store
+    from desk.intake.reader import Intake
+    from desk.matching.answer import MatchReport
 
-def cmd_match(args: argparse.Namespace) -> int:
-    from desk import textfmt
+
+def _match_file(args: argparse.Namespace, store: Store) -> tuple[Intake, MatchReport]:
+    """The intake file and its match on ``--date`` (a bad file is a usage error)."""
     from desk.intake.reader import IntakeError, read_intake_file
-    from desk.matching.engine import STATUS_LABELS
 
-    on = args.date or dt.date.today()
     try:
         read = read_intake_file(args.intake)
-        result = open_store(args).matcher.match(read.intake, on=on, warnings=read.warnings)
+        return read.intake, store.matcher.match(read.intake, on=args.date or dt.date.today(), warnings=read.warnings)
     except IntakeError as exc:
         raise CliError(f"{args.intake.name}: {exc}", EXIT_USAGE) from exc
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    _intake, report = _match_file(args, open_store(args))
     if args.json:
-        print_json(result)
+        print_json(report.to_json())
     else:
-        print(f"{result['as_of']} 時点　所在地: {result['place']}　中小企業者: {result['sme']['reason']}")
-        for status in ("eligible", "conditional", "ineligible"):
-            group = [p for p in result["programs"] if p["status"] == status]
-            if not group:
-                continue
-            print(f"\n■ {STATUS_LABELS[status]}（{len(group)}）")
-            rows = []
-            for p in group:
-                fee = textfmt.pct_range(*p["guarantee_fee_pct"]) if p["guarantee_fee_pct"] else "—"
-                rate = textfmt.visitor_rate(p["own_rate_pct"], p["rate_pct"], p["rate_tiers"])
-                detail = "／".join(p["reasons"]) if status != "eligible" else "、".join(t["what"] for t in p["todo"])
-                rows.append([p["name"], p["provider"], textfmt.yen(p["remaining_limit_yen"]), rate, fee, detail])
-            print(textfmt.table(["制度", "提供者", "利用可能額", "利率", "保証料率", "理由・やること"], rows, max_width=60))
-        print("\n■ 相談先")
-        print(textfmt.table(["種類", "名称", "電話", "距離", "理由"], [
-            [c["role_label"], c["name"], c["phone"] or "—", "—" if c["distance_km"] is None else f"{c['distance_km']}km",
-             c["why"]] for c in result["contacts"]], max_width=50))
-    for warning in result["warnings"]:
+        print_report(report)
+    for warning in report.warnings:
         print(f"desk: 注意: {warning}", file=sys.stderr)
     return EXIT_OK
 
 
+def print_report(report: MatchReport) -> None:
+    """`desk match`'s tables: the funds by status, then the contacts."""
+    from desk import textfmt
+    from desk.matching import wording
+    from desk.matching.engine import STATUS_LABELS
+
+    print(f"{report.as_of.isoformat()} 時点　所在地: {report.place}　中小企業者: {report.sme.reason}")
+    for status in ("eligible", "conditional", "ineligible"):
+        group = [f for f in report.funds if f.status == status]
+        if not group:
+            continue
+        print(f"\n■ {STATUS_LABELS[status]}（{len(group)}）")
+        rows = []
+        for f in group:
+            detail = "／".join(f.reasons) if status != "eligible" else "、".join(t.what for t in f.todos)
+            rows.append([f.name, f.provider, wording.available(f), wording.visitor_rate(f), wording.fee(f), detail])
+        print(textfmt.table(["制度", "提供者", "利用可能額", "利率", "保証料率", "理由・やること"], rows, max_width=60))
+    print("\n■ 相談先")
+    print(textfmt.table(["種類", "名称", "電話", "距離", "理由"], [
+        [c.role_label, c.name, c.phone or "—", "—" if c.distance_km is None else f"{c.distance_km}km", c.why]
+        for c in report.contacts], max_width=50))
+
+
 def cmd_referral(args: argparse.Namespace) -> int:
     from desk.fileio import atomic_write_bytes
-    from desk.intake.reader import IntakeError, read_intake_file
     from desk.reports.fonts import FontNotFound
     from desk.settings import Settings
     from desk.sheets.issuing import create_referral, discard
 
-    on = args.date or dt.date.today()
     settings = Settings.load()
     store = open_store(args)
+    intake, report = _match_file(args, store)
     try:
-        read = read_intake_file(args.intake)
-        referral = create_referral(store.log_writer, read.intake, on=on, settings=settings, service=store.matcher,
-                                   warnings=read.warnings)
-    except IntakeError as exc:
-        raise CliError(f"{args.intake.name}: {exc}", EXIT_USAGE) from exc
+        referral = create_referral(store.log_writer, intake, report, settings=settings)
     except FontNotFound as exc:
         raise CliError(str(exc)) from exc
     try:
@@ -69,7 +79,7 @@ def cmd_referral(args: argparse.Namespace) -> int:
         discard(store.log_writer, referral)  # no sheet reached the visitor: not logged as printed
         raise CliError(f"{args.output} に書き込めません（{exc.strerror}）") from exc
     print(f"{args.output}（受付番号 {referral.reference_no}）")
-    for warning in referral.result["warnings"]:
+    for warning in report.warnings:
         print(f"desk: 注意: {warning}", file=sys.stderr)
     return EXIT_OK
 
@@ -80,6 +90,7 @@ def cmd_handout(args: argparse.Namespace) -> int:
     from desk.reports.leaflet import HandoutRenderer
     from desk.settings import Settings
     from desk.sheets.leaflet import build_handout
+    from desk.vocab import HOME_PREFECTURE, YOROZU_OFFICE_ID
 
     on = args.date or dt.date.today()
     settings = Settings.load()
@@ -88,7 +99,8 @@ def cmd_handout(args: argparse.Namespace) -> int:
     # The special windows of the 2025-07-16 release: the prefecture's, KIP's and the guarantee association's.
     windows = [(settings.get("window_name"), settings.get("window_phone"))]
     windows += [(o.name_current or o.name, o.phone) for o in offices
-                if o.prefecture == "神奈川県" and o.phone and (o.role == "guarantee_branch" or o.id == "kip.yorozu")]
+                if o.prefecture == HOME_PREFECTURE and o.phone
+                and (o.role == "guarantee_branch" or o.id == YOROZU_OFFICE_ID)]
     handout = build_handout(catalogue, on=on, windows=windows)
     try:
         atomic_write_bytes(args.output, HandoutRenderer(handout, font_path=settings.get("pdf_font_path")).render(),

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
-HOME_PREFECTURE = "神奈川県"
+from desk.vocab import HOME_PREFECTURE as HOME_PREFECTURE  # the one place name code knows
 
 
 class PlaceError(ValueError):

@@ -69,7 +69,7 @@ class Intake:
     industry: str | None = None
     capital_yen: int | None = None
     employees: float | None = None
-    prefecture: str = "神奈川県"
+    prefecture: str = vocab.HOME_PREFECTURE
     municipality: str | None = None
     postal_code: str | None = None
     months_in_business: float | None = None

@@ -18,6 +18,7 @@ from dataclasses import asdict
 from typing import Any, NamedTuple, Protocol
 
 from desk.intake.reader import Intake
+from desk.matching.answer import CONDITIONAL, ELIGIBLE, MatchReport
 from desk.settings import Settings
 
 JST = dt.timezone(dt.timedelta(hours=9))  # reference numbers and the log follow the Japanese date
@@ -49,7 +50,7 @@ def as_utc(moment: dt.datetime) -> dt.datetime:
 
 def device_id(settings: Settings) -> str:
     """This machine's id, created and saved on first use."""
-    value = settings.get("device_id")
+    value: str | None = settings.get("device_id")
     if not value:
         import uuid  # uuid imports platform: only when a record is made, not at start-up
 
@@ -76,23 +77,28 @@ def _intake_without_personal_details(intake: Intake) -> dict[str, Any]:
     return {k: (list(v) if isinstance(v, tuple) else v) for k, v in data.items()}
 
 
-def consultation_values(*, intake: Intake, result: dict[str, Any], device: str, window_name: str | None,
-                        staff_name: str | None, now: dt.datetime) -> dict[str, Any]:
-    """Every column of a consultation record but its id and reference number."""
-    summary = {
-        "programs": {p["id"]: p["status"] for p in result["programs"]},
-        "eligible": [p["id"] for p in result["programs"] if p["status"] == "eligible"],
-        "conditional": [p["id"] for p in result["programs"] if p["status"] == "conditional"],
-        "contacts": [c["id"] for c in result["contacts"]],
-        "warnings": result.get("warnings", []),
-    }
+def result_summary(report: MatchReport) -> dict[str, Any]:
+    """What the log keeps of a match, as JSON: each fund's status, the contacts given, the warnings."""
     return {
-        "created_at": now, "evaluated_on": dt.date.fromisoformat(result["as_of"]), "device_id": device,
+        "programs": {f.id: f.status for f in report.funds},
+        "eligible": [f.id for f in report.funds if f.status == ELIGIBLE],
+        "conditional": [f.id for f in report.funds if f.status == CONDITIONAL],
+        "contacts": [c.id for c in report.contacts],
+        "warnings": list(report.warnings),
+    }
+
+
+def consultation_values(*, intake: Intake, report: MatchReport, device: str, window_name: str | None,
+                        staff_name: str | None, now: dt.datetime) -> dict[str, Any]:
+    """Every column of a consultation record but its id and reference number, as plain values
+    (the result and the pack versions as JSON-ready objects) for the writers to store."""
+    return {
+        "created_at": now, "evaluated_on": report.as_of, "device_id": device,
         "window_name": window_name, "staff_name": staff_name or None, "business_name": intake.business_name,
         "visitor_name": intake.visitor_name or None, "visitor_phone": intake.visitor_phone or None,
-        "industry": intake.industry, "municipality": result.get("place"), "causes": list(intake.causes or ()),
-        "intake": _intake_without_personal_details(intake), "result": summary,
-        "pack_versions": result.get("pack_versions") or {},
+        "industry": intake.industry, "municipality": report.place, "causes": list(intake.causes or ()),
+        "intake": _intake_without_personal_details(intake), "result": result_summary(report),
+        "pack_versions": dict(report.pack_versions),
     }
 
 
@@ -118,11 +124,11 @@ LAST_REFERENCE_SQL = ("SELECT reference_no FROM consultation WHERE reference_no 
                       " ORDER BY length(reference_no) DESC, reference_no DESC LIMIT 1")
 
 
-def record(writer: LogWriter, *, intake: Intake, result: dict[str, Any], device: str, window_name: str | None,
+def record(writer: LogWriter, *, intake: Intake, report: MatchReport, device: str, window_name: str | None,
            staff_name: str | None, now: dt.datetime | None = None) -> Recorded:
     """Store one consultation and return its id and reference number."""
     now = now or dt.datetime.now(dt.UTC)
-    values = consultation_values(intake=intake, result=result, device=device, window_name=window_name,
+    values = consultation_values(intake=intake, report=report, device=device, window_name=window_name,
                                  staff_name=staff_name, now=now)
     prefix = reference_prefix(now, device)
     for _attempt in range(MAX_ATTEMPTS):

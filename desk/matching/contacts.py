@@ -11,18 +11,15 @@ plain objects; selection is pure.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
 
 from desk import vocab
 from desk.catalogue.offices import OfficeInfo
-from desk.intake.places import HOME_PREFECTURE, Place, area_match, distance_km
+from desk.intake.places import Place, area_match, distance_km
+from desk.matching.answer import Contact
 from desk.matching.engine import INELIGIBLE, ProgramResult
+from desk.vocab import HOME_PREFECTURE, HOTLINE_OFFICE_ID, NEAREST_GUARANTEE_PAGE_ID
 
-# Offices every referral lists: the SME Agency's hotline for questions later (seed 001),
-# and, for a visitor from elsewhere, the federation's page of the nearest guarantee association.
-HOTLINE_ID = "smrj.hotline"
-NEAREST_GUARANTEE_PAGE_ID = "national.zenshinhoren"
 PREFECTURE_ROLES = ("prefecture", "support_center", "revitalization", "succession", "federation")
 
 
@@ -35,33 +32,42 @@ def _distance(office: OfficeInfo, place: Place) -> float | None:
     return distance_km(place.lat, place.lon, office.lat, office.lon)
 
 
+_AREA_RANK = {"full": 0, "towns": 1, None: 2}
+
+
+def _ranked(scored: Sequence[tuple[OfficeInfo, str | None]], place: Place) -> list[tuple[OfficeInfo, str | None]]:
+    """Offices with their area match: the whole area first, then part of it, then none; nearer first."""
+    def key(pair: tuple[OfficeInfo, str | None]) -> tuple[int, float]:
+        distance = _distance(pair[0], place)
+        return _AREA_RANK[pair[1]], math.inf if distance is None else distance
+
+    return sorted(scored, key=key)
+
+
 def _by_area_then_distance(offices: Iterable[OfficeInfo], place: Place) -> list[tuple[OfficeInfo, str | None]]:
-    scored = [(o, _match(o, place)) for o in offices]
-    return sorted(scored, key=lambda pair: ({"full": 0, "towns": 1, None: 2}[pair[1]],
-                                            _distance(pair[0], place) if _distance(pair[0], place) is not None
-                                            else math.inf))
+    return _ranked([(o, _match(o, place)) for o in offices], place)
 
 
-def contact_dict(office: OfficeInfo, place: Place, why: str) -> dict[str, Any]:
-    return {
-        "id": office.id, "role": office.role, "role_label": vocab.ROLES.get(office.role, office.role),
-        "name": office.name_current or office.name, "name_in_source": office.name, "organisation": office.organisation,
-        "department": office.department, "phone": office.phone, "address": office.address, "hours": office.hours,
-        "url": office.url, "distance_km": _distance(office, place), "why": why, "from_seed": office.from_seed,
-        "source": office.source_file, "data_as_of": office.as_of,
-    }
+def contact_for(office: OfficeInfo, place: Place, why: str) -> Contact:
+    return Contact(
+        id=office.id, role=office.role, role_label=vocab.ROLES.get(office.role, office.role),
+        name=office.name_current or office.name, name_in_source=office.name, organisation=office.organisation,
+        department=office.department, phone=office.phone, address=office.address, hours=office.hours,
+        url=office.url, distance_km=_distance(office, place), why=why, from_seed=office.from_seed,
+        source=office.source_file, data_as_of=office.as_of,
+    )
 
 
-def contacts_for(offices: tuple[OfficeInfo, ...], place: Place, results: list[ProgramResult]) -> list[dict[str, Any]]:
+def contacts_for(offices: tuple[OfficeInfo, ...], place: Place, results: list[ProgramResult]) -> tuple[Contact, ...]:
     if place.prefecture != HOME_PREFECTURE:
         return _outside_referrals(offices, place)
     here = place.municipality or place.prefecture
-    out: list[dict[str, Any]] = []
+    out: list[Contact] = []
 
     guarantee = [o for o in offices if o.role == "guarantee_branch" and o.prefecture == HOME_PREFECTURE]
     for office, match in _by_area_then_distance(guarantee, place)[:3]:
         why = f"{here}を担当する信用保証協会の窓口" if match else "最寄りの信用保証協会の窓口"
-        out.append(contact_dict(office, place, why + "（保証の相談・申込み）"))
+        out.append(contact_for(office, place, why + "（保証の相談・申込み）"))
 
     chambers = [o for o in offices if o.role == "chamber"]
     ranked = _by_area_then_distance(chambers, place)
@@ -73,21 +79,21 @@ def contacts_for(offices: tuple[OfficeInfo, ...], place: Place, results: list[Pr
             why = f"{here}の一部の地区を担当（郵便番号で地区が決まります）"
         else:
             why = "地区の商工会議所・商工会が見つからないため最寄りを表示"
-        out.append(contact_dict(office, place, why))
+        out.append(contact_for(office, place, why))
 
     out.extend(_certificate_offices(offices, place, results))
 
     for office in offices:
         if office.role == "window" and _match(office, place):
-            out.append(contact_dict(office, place, "日産自動車の車両生産終了等に伴う中小企業向け特別相談窓口（県）"))
+            out.append(contact_for(office, place, "日産自動車の車両生産終了等に伴う中小企業向け特別相談窓口（県）"))
     for role in PREFECTURE_ROLES:
-        for office, match in _by_area_then_distance([o for o in offices if o.role == role], place):
-            if match is None:
-                continue
-            out.append(contact_dict(office, place, _PREFECTURE_WHY[role]))
-    hotline = next((o for o in offices if o.id == HOTLINE_ID), None)
+        # Only the offices serving the place are listed: only they are ranked (distances cost).
+        serving = [(o, match) for o in offices if o.role == role and (match := _match(o, place)) is not None]
+        for office, _match_kind in _ranked(serving, place):
+            out.append(contact_for(office, place, _PREFECTURE_WHY[role]))
+    hotline = next((o for o in offices if o.id == HOTLINE_OFFICE_ID), None)
     if hotline:
-        out.append(contact_dict(hotline, place, "後日のご相談（全国どこからでも最寄りの地域本部につながります）"))
+        out.append(contact_for(hotline, place, "後日のご相談（全国どこからでも最寄りの地域本部につながります）"))
     return _dedupe(out)
 
 
@@ -101,7 +107,7 @@ _PREFECTURE_WHY = {
 
 
 def _certificate_offices(offices: tuple[OfficeInfo, ...], place: Place,
-                         results: list[ProgramResult]) -> list[dict[str, Any]]:
+                         results: list[ProgramResult]) -> list[Contact]:
     """The sections that issue what the conditional and eligible programs still need."""
     needed_certs: dict[str, list[str]] = {}
     named: dict[str, list[str]] = {}
@@ -123,60 +129,62 @@ def _certificate_offices(offices: tuple[OfficeInfo, ...], place: Place,
         parts = ["・".join(vocab.CERTIFICATIONS[c] for c in issues)] if issues else []
         parts += documents
         why = ("、".join(parts) + "の申請先") if parts else "セーフティネット保証の認定などの申請先"
-        out.append(contact_dict(office, place, why))
+        out.append(contact_for(office, place, why))
     for office_id, documents in named.items():
-        office = next((o for o in offices if o.id == office_id), None)
-        if office and not any(c["id"] == office_id for c in out) and office.role != "guarantee_branch":
-            out.append(contact_dict(office, place, "、".join(sorted(set(documents))) + "の申請先"))
+        issuer = next((o for o in offices if o.id == office_id), None)
+        if issuer and not any(c.id == office_id for c in out) and issuer.role != "guarantee_branch":
+            out.append(contact_for(issuer, place, "、".join(sorted(set(documents))) + "の申請先"))
     return out
 
 
-def _outside_referrals(offices: tuple[OfficeInfo, ...], place: Place) -> list[dict[str, Any]]:
+def _outside_referrals(offices: tuple[OfficeInfo, ...], place: Place) -> tuple[Contact, ...]:
     out = []
     for role in PREFECTURE_ROLES:
         for office in offices:
             if office.role == role and any(a.prefecture == place.prefecture and a.municipality is None
                                            for a in office.areas):
-                out.append(contact_dict(office, place, f"{place.prefecture}の{_PREFECTURE_WHY[role]}"))
+                out.append(contact_for(office, place, f"{place.prefecture}の{_PREFECTURE_WHY[role]}"))
     page = next((o for o in offices if o.id == NEAREST_GUARANTEE_PAGE_ID), None)
     if page:
-        out.append(contact_dict(page, place, f"{place.prefecture}の信用保証協会を探す（全国信用保証協会連合会の案内）"))
-    hotline = next((o for o in offices if o.id == HOTLINE_ID), None)
+        out.append(contact_for(page, place, f"{place.prefecture}の信用保証協会を探す（全国信用保証協会連合会の案内）"))
+    hotline = next((o for o in offices if o.id == HOTLINE_OFFICE_ID), None)
     if hotline:
-        out.append(contact_dict(hotline, place, "後日のご相談（全国どこからでも最寄りの地域本部につながります）"))
+        out.append(contact_for(hotline, place, "後日のご相談（全国どこからでも最寄りの地域本部につながります）"))
     return _dedupe(out)
 
 
-def _dedupe(contacts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _dedupe(contacts: list[Contact]) -> tuple[Contact, ...]:
     """Once per office, and once per number within a role (seeds 000 and 001 both list
     the prefecture's federation; the first, with its address, is kept)."""
-    seen: set = set()
+    seen: set[object] = set()
     out = []
     for contact in contacts:
-        keys = {contact["id"]} | ({(contact["role"], contact["phone"])} if contact["phone"] else set())
+        keys: set[object] = {contact.id}
+        if contact.phone:
+            keys.add((contact.role, contact.phone))
         if keys & seen:
             continue
         seen |= keys
         out.append(contact)
-    return out
+    return tuple(out)
 
 
-def todo_where(todo_where: str | None, offices_by_id: dict[str, OfficeInfo], contacts: list[dict[str, Any]],
+def todo_where(todo_where: str | None, offices_by_id: dict[str, OfficeInfo], contacts: tuple[Contact, ...],
                certification: str | None) -> tuple[str | None, str | None]:
     """The contact name and id a to-do points the visitor to."""
     if todo_where is None:
         return None, None
     if todo_where == "municipality":
         for contact in contacts:
-            office = offices_by_id.get(contact["id"])
+            office = offices_by_id.get(contact.id)
             if office and office.role in ("municipality", "support_center") and (
                     certification is None or certification in office.issues):
-                return contact["name"], contact["id"]
+                return contact.name, contact.id
         return vocab.GENERIC_ISSUERS["municipality"], None
     if todo_where == "guarantee_association":
         for contact in contacts:
-            if contact["role"] == "guarantee_branch":
-                return contact["name"], contact["id"]
+            if contact.role == "guarantee_branch":
+                return contact.name, contact.id
         return vocab.GENERIC_ISSUERS[todo_where], None
     if todo_where in vocab.GENERIC_ISSUERS:
         return vocab.GENERIC_ISSUERS[todo_where], None

@@ -13,12 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import operator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from desk import fiscal, textfmt, vocab
 from desk.catalogue.domain import Catalogue, DocumentInfo, Provider, Variant, shape_key
 from desk.intake.reader import Intake, SalesChange
+from desk.matching.answer import SmeSummary
 from desk.matching.terms import Pricing, Terms, compute_pricing, remaining_limit
 from desk.rules.business import sme_verdict
 from desk.rules.outcome import FAIL, PASS, PASSED, UNKNOWN, Facts, Outcome, Todo, all_of, any_of
@@ -38,20 +40,13 @@ class ProgramResult(NamedTuple):
     pricing: Pricing
     remaining_limit_yen: int | None
     stale: bool
-    order: tuple = ()  # status, then cost to the visitor, then the larger remaining limit
+    order: tuple[Any, ...] = ()  # status, then cost to the visitor, then the larger remaining limit
 
     @property
     def terms(self) -> Terms:
         p = self.pricing
         return Terms(p.rate_pct, p.city_share_pct, p.own_rate_pct, p.fee_range_pct, self.remaining_limit_yen,
                      p.cost_pct)
-
-
-@dataclass(frozen=True)
-class SmeSummary:
-    is_sme: bool | None
-    size_class: str | None
-    reason: str
 
 
 @dataclass
@@ -103,7 +98,7 @@ def match(catalogue: Catalogue, intake: Intake, *, on: dt.date, sales: SalesChan
 def _match(catalogue: Catalogue, intake: Intake, *, on: dt.date, sales: SalesChange, prefecture: str,
            municipality: str | None, city: str | None, warnings: list[str] | None) -> MatchResult:
     warnings = list(warnings or [])
-    results = []
+    results: list[ProgramResult] = []
     by_provider: dict[str, _ProviderMatch] = {}
     append = results.append
     for variant in catalogue.variants:
@@ -134,10 +129,10 @@ class _ProviderMatch:
         self.facts = facts
         self.memo: dict[int, Outcome] = {}
         self.lists: dict[int, Outcome] = {}
-        self.pricings: dict[tuple, Pricing] = {}
+        self.pricings: dict[tuple[Any, ...], Pricing] = {}
         self.documents: dict[int, tuple[Todo, ...]] = {}
-        self.stale: dict[tuple, bool] = {}
-        self.shapes: dict[tuple, tuple[Outcome, Pricing, tuple[Todo, ...], bool]] = {}
+        self.stale: dict[tuple[Any, ...], bool] = {}
+        self.shapes: dict[tuple[Any, ...], tuple[Outcome, Pricing, tuple[Todo, ...], bool]] = {}
         provider = facts.provider
         self.applies = lambda cond: evaluate_condition(cond, facts, self.memo)
         self.located = _located_in_provider_area(provider, facts)
@@ -246,7 +241,8 @@ def _located_in_provider_area(provider: Provider, facts: Facts) -> Outcome:
     if provider.municipality is None:
         return Outcome.ok()
     if facts.municipality is None:
-        return Outcome.unknown(f"事業所の所在地の確認が必要です（{area}内が対象）", Todo("事業所の市区町村", kind="question"))
+        return Outcome.unknown(f"事業所の所在地の確認が必要です（{area}内が対象）",
+                               Todo("事業所の市区町村", kind="question"))
     if provider.municipality in (facts.municipality, facts.city):
         return Outcome.ok()
     return Outcome.fail(f"{area}内の事業者が対象です（所在地: {facts.municipality}）")
@@ -257,7 +253,10 @@ def _purposes(variant: Variant, intake: Intake) -> Outcome:
         return Outcome.ok()
     wanted = [p for p in intake.purposes if p != "other"] or list(intake.purposes)
     covered = [p for p in wanted if p in variant.uses]
-    names = lambda ps: "・".join(vocab.PURPOSES[p] for p in ps)  # noqa: E731
+
+    def names(purposes: Iterable[str]) -> str:
+        return "・".join(vocab.PURPOSES[p] for p in purposes)
+
     if not covered:
         return Outcome.fail(f"資金使途（{names(wanted)}）はこの制度の対象外です（対象: {names(variant.uses)}）")
     if len(covered) < len(wanted):
@@ -273,7 +272,8 @@ def _amount(variant: Variant, intake: Intake, remaining: int | None, counts_exis
     if limit is None or (intake.amount_yen is None and not counts_existing):
         return Outcome.ok()
     if counts_existing and intake.guaranteed_balance_yen is None:
-        return Outcome.unknown(f"限度額{textfmt.yen(limit)}には既存の保証付き融資の残高が含まれます: 残高を確認してください",
+        return Outcome.unknown(f"限度額{textfmt.yen(limit)}には既存の保証付き融資の残高が含まれます: "
+                               "残高を確認してください",
                                Todo("信用保証協会の保証付き融資の残高", kind="question"))
     remaining = remaining if remaining is not None else limit
     if remaining <= 0:
@@ -281,7 +281,8 @@ def _amount(variant: Variant, intake: Intake, remaining: int | None, counts_exis
     if intake.amount_yen is not None and intake.amount_yen > remaining:
         return Outcome.unknown(f"希望額（{textfmt.yen(intake.amount_yen)}）が利用できる額を超えています: "
                                f"{textfmt.yen(remaining)}まで",
-                               Todo(f"{textfmt.yen(remaining)}までで申し込む（不足分は別の資金と組み合わせる）", kind="confirm"))
+                               Todo(f"{textfmt.yen(remaining)}までで申し込む（不足分は別の資金と組み合わせる）",
+                                    kind="confirm"))
     return Outcome.ok()
 
 
@@ -295,11 +296,13 @@ def _term(variant: Variant, intake: Intake) -> Outcome:
         if by_use:
             maximum = min(by_use)
     if maximum is not None and term > maximum:
-        return Outcome.unknown(f"希望の期間（{textfmt.months(term)}）が最長期間（{textfmt.months(maximum)}）を超えています",
+        return Outcome.unknown(f"希望の期間（{textfmt.months(term)}）が最長期間（{textfmt.months(maximum)}）"
+                               "を超えています",
                                Todo(f"期間を{textfmt.months(maximum)}以内にする", kind="confirm"))
     if variant.term_min_months is not None and term < variant.term_min_months:
-        return Outcome.unknown(f"希望の期間（{textfmt.months(term)}）がこの制度の最短期間（{textfmt.months(variant.term_min_months)}）未満です",
-                               Todo(f"期間を{textfmt.months(variant.term_min_months)}以上にする", kind="confirm"))
+        shortest = textfmt.months(variant.term_min_months)
+        return Outcome.unknown(f"希望の期間（{textfmt.months(term)}）がこの制度の最短期間（{shortest}）未満です",
+                               Todo(f"期間を{shortest}以上にする", kind="confirm"))
     return Outcome.ok()
 
 
@@ -318,7 +321,7 @@ _BY_ORDER = operator.itemgetter(ProgramResult._fields.index("order"))  # read in
 
 def summarise_sme(catalogue: Catalogue, intake: Intake) -> SmeSummary:
     """SME status and size class by the prefecture's table (INTAKE.md `sme`)."""
-    provider = catalogue.providers.get("kanagawa") or next(iter(catalogue.providers.values()), None)
+    provider = catalogue.providers.get(vocab.HOME_PROVIDER_ID) or next(iter(catalogue.providers.values()), None)
     if provider is None:
         return SmeSummary(None, None, "中小企業者の基準が登録されていません")
     facts = Facts(intake, SalesChange(), dt.date.today(), provider)
@@ -354,7 +357,7 @@ def _date_warnings(catalogue: Catalogue, on: dt.date, results: list[ProgramResul
     stale = sorted({r.provider.name for r in results if r.stale})
     for name in stale:
         warnings.append(f"{name}の制度は前年度の資料によるものです（最新年度の資料は収録していません）。利率や要件が変わっている可能性があります")
-    if prefecture != "神奈川県":
+    if prefecture != vocab.HOME_PREFECTURE:
         warnings.append(f"{prefecture}の制度融資は収録していません。{prefecture}の担当課・信用保証協会にご相談ください")
     elif municipality and not any(p.municipality and (municipality.startswith(p.municipality))
                                   for p in catalogue.providers.values()):

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from desk.db import cache
+from desk.matching.answer import MatchReport
 
 if TYPE_CHECKING:
     from desk.db.snapshot import Loaded
@@ -30,7 +31,7 @@ UNTOUCHED: dict[str, Any] = {}   # what an untouched form hands the core
 class Choices(NamedTuple):
     """What the form and the status bar take from the catalogue."""
 
-    fingerprint: tuple
+    fingerprint: tuple[Any, ...]
     municipalities: list[str]                  # the home prefecture's, in catalogue order
     plans: dict[str, str]                      # plan id -> name
     questions: dict[str, tuple[str, str]]      # question id -> (text, answer type)
@@ -39,7 +40,7 @@ class Choices(NamedTuple):
 
 class FirstView(NamedTuple):
     choices: Choices
-    result: dict[str, Any]                     # `desk match --json` of an untouched form
+    result: MatchReport                        # the match of an untouched form
 
 
 def choices_of(loaded: Loaded, on: dt.date) -> Choices:
@@ -58,16 +59,15 @@ def compute(service: MatchService, on: dt.date) -> FirstView:
 
     loaded = service.loaded()
     read = read_intake(UNTOUCHED)
-    result = run(loaded, read.intake, resolve_intake_place(loaded.places, read.intake), on=on, warnings=read.warnings)
-    # Through JSON, as the file gives it back: a view compares equal to its copy.
-    return FirstView(choices_of(loaded, on), json.loads(json.dumps(result, ensure_ascii=False)))
+    report = run(loaded, read.intake, resolve_intake_place(loaded.places, read.intake), on=on, warnings=read.warnings)
+    return FirstView(choices_of(loaded, on), report)
 
 
-def _key(fingerprint: tuple, on: dt.date) -> str:
+def _key(fingerprint: tuple[Any, ...], on: dt.date) -> str:
     return f"{FORMAT}|{cache.code_stamp()}|{on.isoformat()}|{fingerprint!r}"
 
 
-def load(path: Path, fingerprint: tuple, on: dt.date) -> FirstView | None:
+def load(path: Path, fingerprint: tuple[Any, ...], on: dt.date) -> FirstView | None:
     """The view kept at ``path`` if it was made from this catalogue, on this day, by this desk."""
     try:
         with open(path, encoding="utf-8") as fh:
@@ -79,8 +79,8 @@ def load(path: Path, fingerprint: tuple, on: dt.date) -> FirstView | None:
             Choices(fingerprint, list(choices["municipalities"]), dict(choices["plans"]),
                     {qid: (text, qtype) for qid, (text, qtype) in choices["questions"].items()},
                     list(choices["packs"])),
-            dict(data["result"]))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            MatchReport.from_json(data["result"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):   # SchemaError is a ValueError
         return None   # missing or damaged: the engine makes it anew, only a little later
 
 
@@ -91,6 +91,6 @@ def save(path: Path, view: FirstView, on: dt.date) -> None:
         "key": _key(choices.fingerprint, on),
         "choices": {"municipalities": choices.municipalities, "plans": choices.plans,
                     "questions": choices.questions, "packs": choices.packs},
-        "result": view.result,
+        "result": view.result.to_json(),
     }, ensure_ascii=False)
     cache.write(path, text.encode("utf-8"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from desk.catalogue.domain import Fee, Tier, Variant
 from desk.fiscal import in_force
@@ -26,15 +26,15 @@ def tier_for(tiers: tuple[Tier, ...], term_months: int | None) -> Tier | None:
     if not tiers:
         return None
     if term_months is None:
-        priced = [t for t in tiers if t.rate_pct is not None]
-        return max(priced, key=lambda t: t.rate_pct) if priced else tiers[-1]
+        priced = [(t.rate_pct, t) for t in tiers if t.rate_pct is not None]
+        return max(priced, key=lambda pair: pair[0])[1] if priced else tiers[-1]
     for tier in tiers:
         if tier.max_months is None or term_months <= tier.max_months:
             return tier
     return tiers[-1]
 
 
-def fees_in_force(fees: tuple[Fee, ...], on: dt.date, applies: Callable[[dict], Outcome]) -> list[Fee]:
+def fees_in_force(fees: tuple[Fee, ...], on: dt.date, applies: Callable[[dict[str, Any]], Outcome]) -> list[Fee]:
     """Fee rows valid on the date that apply to this business. When some row's condition
     holds (an SN4 holder and the 1～4,6号 row), rows that merely might apply (7・8号) drop out."""
     dated = [f for f in fees if in_force(f.valid_from, f.valid_to, on)]
@@ -55,7 +55,7 @@ class Pricing(NamedTuple):
 
 
 def compute_pricing(variant: Variant, *, term_months: int | None, on: dt.date,
-                    applies: Callable[[dict], Outcome]) -> Pricing:
+                    applies: Callable[[dict[str, Any]], Outcome]) -> Pricing:
     tier = tier_for(variant.tiers, term_months)
     rate = tier.rate_pct if tier else None
     share = (tier.city_share_pct if tier and tier.city_share_pct is not None else variant.city_share_pct)

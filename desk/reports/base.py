@@ -9,6 +9,8 @@ compute nothing. Strings reach Paragraphs only through :func:`esc`.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -20,6 +22,9 @@ from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import BaseDocTemplate, CondPageBreak, Frame, PageTemplate, Paragraph, Table, TableStyle
 
 from desk.reports.fonts import register_font
+
+# reportlab has no type information: its flowables, canvases and colours are Any to mypy.
+Flowables = list[Any]
 
 INK = colors.HexColor("#1a1a1a")
 MUTED = colors.HexColor("#555555")
@@ -34,12 +39,12 @@ def esc(text: str | None) -> str:
     return escape(text or "").replace("\n", "<br/>")
 
 
-class _NumberedCanvas(pdfcanvas.Canvas):
+class _NumberedCanvas(pdfcanvas.Canvas):  # type: ignore[misc]  # reportlab is untyped (Any)
     """Defers page drawing to know the page count ("1 / 2") for the footer."""
 
-    def __init__(self, *args, footer=None, **kwargs):
+    def __init__(self, *args: Any, footer: Callable[[Any, int, int], None] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self._pages: list[dict] = []
+        self._pages: list[dict[str, Any]] = []
         self._footer = footer
 
     def showPage(self) -> None:  # noqa: N802 - reportlab's API
@@ -80,7 +85,7 @@ class PdfRenderer:
     def metadata(self) -> dict[str, str]:
         raise NotImplementedError
 
-    def flowables(self) -> list:
+    def flowables(self) -> Flowables:
         raise NotImplementedError
 
     # --- styles ------------------------------------------------------------------------------
@@ -102,7 +107,7 @@ class PdfRenderer:
         }
 
     # --- page hooks -----------------------------------------------------------------------------
-    def _header(self, canvas, doc) -> None:
+    def _header(self, canvas: Any, doc: Any) -> None:
         canvas.saveState()
         width, height = self.page_size
         y = height - 14 * mm
@@ -117,7 +122,7 @@ class PdfRenderer:
         canvas.line(self.margin_left, y - 3 * mm, width - self.margin_right, y - 3 * mm)
         canvas.restoreState()
 
-    def _footer(self, canvas, page: int, total: int) -> None:
+    def _footer(self, canvas: Any, page: int, total: int) -> None:
         canvas.saveState()
         width, _ = self.page_size
         canvas.setFont(self.font, self.footer_size)
@@ -127,12 +132,12 @@ class PdfRenderer:
         canvas.drawRightString(width - self.margin_right, 10 * mm, f"{page} / {total}")
         canvas.restoreState()
 
-    def heading(self, text: str) -> list:
+    def heading(self, text: str) -> Flowables:
         """A section heading that never ends a page: a page break first when little room is left
         (keepWithNext would drag a whole long table along to the next page)."""
         return [CondPageBreak(40 * mm), Paragraph(esc(text), self.styles["h2"])]
 
-    def _table(self, rows: list[list], widths: list, *, header: bool, tint=None) -> Table:
+    def _table(self, rows: list[list[Any]], widths: list[float | None], *, header: bool, tint: Any = None) -> Any:
         usable = self.page_size[0] - self.margin_left - self.margin_right
         fixed = sum(w for w in widths if w)
         widths = [w if w else (usable - fixed) / widths.count(None) for w in widths]

@@ -39,7 +39,8 @@ def find_font(configured: str | None = None) -> Path:
         if path.is_file():
             return path
     looked = "、".join(str(p) for p in candidates)
-    raise FontNotFound(f"日本語フォント（IPAexゴシック）が見つかりません。設定で TTF を指定してください（探した場所: {looked}）")
+    raise FontNotFound("日本語フォント（IPAexゴシック）が見つかりません。"
+                       f"設定で TTF を指定してください（探した場所: {looked}）")
 
 
 def register_font(configured: str | None = None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
-from desk.reports.base import HEAD_TINT, PdfRenderer
+from desk.reports.base import HEAD_TINT, Flowables, PdfRenderer
 from desk.reports.base import esc as _p
 from desk.sheets.leaflet import Handout
 
@@ -27,9 +27,9 @@ class HandoutRenderer(PdfRenderer):
     def metadata(self) -> dict[str, str]:
         return {"title": self.handout.title, "author": "desk", "subject": "融資制度一覧"}
 
-    def flowables(self) -> list:
+    def flowables(self) -> Flowables:
         h, st = self.handout, self.styles
-        out: list = [Paragraph(_p(h.title), st["h2"])]
+        out: Flowables = [Paragraph(_p(h.title), st["h2"])]
         rows = [[Paragraph(t, st["cell"]) for t in ("資金・対象", "限度額", "利率（年）", "期間", "保証料率")]]
         for r in h.rows:
             name = f"{_p(r.name)}<br/><font color='#555555'>{_p(r.provider)}　{_p(r.who)}</font>"
@@ -43,7 +43,7 @@ class HandoutRenderer(PdfRenderer):
         half = (len(h.windows) + 1) // 2
         columns = [h.windows[:half], h.windows[half:]]
         table = [[Paragraph(_p(f"{n}　{p}"), st["cell"]) if n else "" for n, p in pair]
-                 for pair in zip(columns[0], columns[1] + [("", "")] * (half - len(columns[1])))]
+                 for pair in zip(columns[0], [*columns[1], *[("", "")] * (half - len(columns[1]))], strict=True)]
         out.append(self._table(table, [None, None], header=False))
         out.append(Paragraph(_p("お近くの商工会議所・商工会でもご相談いただけます。"), st["body"]))
         out += [Spacer(1, 2 * mm), Paragraph(_p("資料: " + "、".join(h.sources)), st["note"])]

@@ -8,10 +8,12 @@ so ``<`` and ``&`` in a business name print as written.
 
 from __future__ import annotations
 
+from typing import Any
+
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from desk.reports.base import CONDITIONAL_TINT, ELIGIBLE_TINT, HEAD_TINT, PdfRenderer
+from desk.reports.base import CONDITIONAL_TINT, ELIGIBLE_TINT, HEAD_TINT, Flowables, PdfRenderer
 from desk.reports.base import esc as _p
 from desk.sheets.referral import ContactRow, FundRow, ReferralSheet
 
@@ -29,9 +31,9 @@ class ReferralSheetRenderer(PdfRenderer):
                 "subject": f"受付番号 {self.sheet.reference_no}"}
 
     # --- content ----------------------------------------------------------------------------------
-    def flowables(self) -> list:
+    def flowables(self) -> Flowables:
         s, st = self.sheet, self.styles
-        out: list = [Paragraph(_p(s.title), st["title"])]
+        out: Flowables = [Paragraph(_p(s.title), st["title"])]
         window = f"{s.window_name}　電話 {s.window_phone}"
         if s.staff_name:
             window += f"　担当 {s.staff_name}"
@@ -40,7 +42,8 @@ class ReferralSheetRenderer(PdfRenderer):
         out += self._fund_section("ご利用いただける可能性が高い資金", s.eligible, ELIGIBLE_TINT,
                                   "お伺いした内容では、条件に当てはまる資金はありませんでした。")
         if s.more_eligible:
-            out.append(Paragraph(_p(f"このほかにも対象となる資金が {s.more_eligible} 件あります（利率・保証料がより高いもの）。"
+            out.append(Paragraph(_p(f"このほかにも対象となる資金が {s.more_eligible} 件あります"
+                                    "（利率・保証料がより高いもの）。"
                                     "窓口でご確認ください。"), st["note"]))
         if s.conditional:
             out += self._fund_section("確認や手続きが済めばご利用いただける可能性がある資金", s.conditional,
@@ -76,18 +79,17 @@ class ReferralSheetRenderer(PdfRenderer):
         table.setStyle(TableStyle([("BACKGROUND", (0, 0), (0, -1), HEAD_TINT)]))
         return table
 
-    def _fund_section(self, heading: str, funds: list[FundRow], tint, empty: str) -> list:
+    def _fund_section(self, heading: str, funds: list[FundRow], tint: Any, empty: str) -> Flowables:
         st = self.styles
-        out: list = self.heading(heading)
+        out: Flowables = self.heading(heading)
         if not funds:
-            return out + [Paragraph(_p(empty), st["body"])] if empty else out
+            return [*out, Paragraph(_p(empty), st["body"])] if empty else out
         head = [Paragraph(t, st["cell"]) for t in ("資金（対象・使いみち）", "限度額・利率・期間・保証料率",
                                                     "先に用意すること・相談先")]
         rows = [head]
         for f in funds:
-            left = [Paragraph(_p(f.name), st["cell_bold"]), Paragraph(_p(f"{f.provider}　使いみち: {f.uses}"), st["cell"])]
-            if f.who:
-                left.append(Paragraph(_p(f.who), st["note"]))
+            left = [Paragraph(_p(f.name), st["cell_bold"]),
+                    Paragraph(_p(f"{f.provider}　使いみち: {f.uses}"), st["cell"])]
             middle = [Paragraph(_p(line), st["cell"])
                       for line in (f"限度額 {f.limit}", f"利率 {f.rate}", f"期間 {f.term}", f"保証料率 {f.fee}")]
             right = [Paragraph(_p("・" + r), st["cell"]) for r in f.reasons]
@@ -97,7 +99,7 @@ class ReferralSheetRenderer(PdfRenderer):
             if f.stale:
                 right.append(Paragraph(_p(f.source), st["note"]))
             rows.append([left, middle, right])
-        return out + [self._table(rows, [62 * mm, 58 * mm, None], header=True, tint=tint)]
+        return [*out, self._table(rows, [62 * mm, 58 * mm, None], header=True, tint=tint)]
 
     def _contacts_table(self, contacts: list[ContactRow]) -> Table:
         st = self.styles

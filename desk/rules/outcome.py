@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple, TypeVar
 
+from desk import vocab
 from desk.catalogue.domain import PlanInfo, Provider, QuestionInfo
 from desk.intake.reader import Intake, SalesChange
 
@@ -57,7 +58,7 @@ class Facts:
     provider: Provider
     plans: dict[str, PlanInfo] = field(default_factory=dict)
     questions: dict[str, QuestionInfo] = field(default_factory=dict)
-    prefecture: str = "神奈川県"
+    prefecture: str = vocab.HOME_PREFECTURE
     municipality: str | None = None   # the resolved municipality or ward
     city: str | None = None           # the designated city of a ward
 

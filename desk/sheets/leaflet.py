@@ -7,6 +7,7 @@ or the SN 5号 certification (業況の悪化); the catalogue decides, not a lis
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,7 +43,7 @@ class Handout:
     sources: list[str]
 
 
-def _leaves(conditions: Any):
+def _leaves(conditions: Any) -> Iterator[dict[str, Any]]:
     for condition in conditions:
         yield from iter_checks(condition)
 

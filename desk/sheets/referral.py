@@ -1,6 +1,6 @@
 """The referral sheet's content, computed from a match: every string the visitor reads.
 
-:func:`build_sheet` turns the result of ``desk match`` (INTAKE.md's JSON) and the
+:func:`build_sheet` turns a match's :class:`~desk.matching.answer.MatchReport` and the
 intake into a :class:`ReferralSheet` of plain strings and rows; the PDF renderer
 only lays it out (it computes and formats nothing). The sheet lists the suitable
 funds (eligible, then conditional), what to obtain first and where, the next steps,
@@ -12,20 +12,33 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from desk import textfmt, vocab
-from desk.intake.places import HOME_PREFECTURE
 from desk.intake.reader import Intake
+from desk.matching import wording
+from desk.matching.answer import (
+    CONDITIONAL,
+    ELIGIBLE,
+    INELIGIBLE,
+    Contact,
+    FundResult,
+    FundTodo,
+    MatchReport,
+    SalesFigures,
+)
+from desk.matching.wording import todo_text
+from desk.vocab import HOME_PREFECTURE, HOTLINE_OFFICE_ID
 
 TITLE = "融資制度のご案内"
 CAVEAT = ("このご案内は、窓口でお伺いした内容をもとにした事前の目安です。融資を受けられるか、"
-          "またその条件は、取扱金融機関と神奈川県信用保証協会（保証を付す場合）の審査で決まります。"
+          f"またその条件は、取扱金融機関と{HOME_PREFECTURE}信用保証協会（保証を付す場合）の審査で決まります。"
           "利率・保証料率は市中金利の動向や補助の見直しにより変わることがあります。")
-SIZE_CLASSES = {"micro": "小規模企業者", "small": "小規模事業者（30人以下）", "sme": "中小企業者", "large": "中小企業者に当たりません"}
+SIZE_CLASSES = {"micro": "小規模企業者", "small": "小規模事業者（30人以下）", "sme": "中小企業者",
+                "large": "中小企業者に当たりません"}
 FLOW = (
     ("取扱金融機関に相談", "まずは取引のある金融機関（取扱金融機関）に、このご案内をお持ちください。"),
-    ("認定書・確認書の取得", "資金によっては、市区町村などの認定書・確認書が先に必要です（下の表の「先に用意すること」）。"),
+    ("認定書・確認書の取得",
+     "資金によっては、市区町村などの認定書・確認書が先に必要です（下の表の「先に用意すること」）。"),
     ("金融機関で申込み", "必要書類をそろえて、取扱金融機関に申し込みます。"),
     ("審査", "取扱金融機関と信用保証協会（保証を付す場合）が審査します。"),
     ("契約・融資の実行", "金融機関と契約し、融資が実行されます。"),
@@ -33,7 +46,8 @@ FLOW = (
     ("返済", "毎月、所定の返済をします。返済が難しくなりそうなときは、早めに金融機関にご相談ください。"),
 )
 ALWAYS_BRING = ("決算書（直近2期分）又は確定申告書", "試算表など最近の売上が分かる資料", "本人確認書類・印鑑")
-FOUNDER_BRING = ("創業計画（事業の内容・必要な資金とその見積書）", "自己資金が分かる資料（通帳など）", "本人確認書類・印鑑")
+FOUNDER_BRING = ("創業計画（事業の内容・必要な資金とその見積書）", "自己資金が分かる資料（通帳など）",
+                 "本人確認書類・印鑑")
 # A handout an older owner can act on: the cheapest few of each kind, and how many more there are.
 MAX_ELIGIBLE = 6
 MAX_CONDITIONAL = 4
@@ -47,7 +61,6 @@ class FundRow:
     name: str
     provider: str
     status: str              # eligible | conditional
-    who: str                 # who it is for, one line
     uses: str
     limit: str               # 限度額 and what is left for this visitor
     rate: str                # for the wanted term, with the city's share and the own rate
@@ -100,21 +113,21 @@ def reiwa(day: dt.date) -> str:
     return f"令和{era}年{day.month}月{day.day}日（{day.year}年）"
 
 
-def _sales_line(sales: dict[str, Any]) -> str | None:
+def _sales_line(sales: SalesFigures) -> str | None:
     parts = []
-    labels = {"last_1m_pct": "最近1か月", "last_3m_pct": "最近3か月", "last_6m_pct": "最近6か月",
-              "next_3m_forecast_pct": "今後3か月の見込み"}
-    for key, label in labels.items():
-        value = (sales.get(key) or [None])[0]
+    labels = (("最近1か月", sales.last_1m_pct), ("最近3か月", sales.last_3m_pct), ("最近6か月", sales.last_6m_pct),
+              ("今後3か月の見込み", sales.next_3m_forecast_pct))
+    for label, figures in labels:
+        value = (figures or (None,))[0]
         if value is not None:
             parts.append(f"{label} 前年同期比 {'▲' if value < 0 else '+'}{abs(value):.1f}%")
-    if sales.get("last_fy_pct") is not None:
-        value = sales["last_fy_pct"]
+    if sales.last_fy_pct is not None:
+        value = sales.last_fy_pct
         parts.append(f"直近決算期 {'▲' if value < 0 else '+'}{abs(value):.1f}%")
     return "、".join(parts) or None
 
 
-def _business(intake: Intake, result: dict[str, Any]) -> list[tuple[str, str]]:
+def _business(intake: Intake, report: MatchReport) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     if intake.business_name:
         rows.append(("事業者名", intake.business_name))
@@ -122,12 +135,11 @@ def _business(intake: Intake, result: dict[str, Any]) -> list[tuple[str, str]]:
         rows.append(("ご来訪者", intake.visitor_name))
     who = [vocab.ENTITIES.get(intake.entity or "", ""), vocab.INDUSTRIES.get(intake.industry or "", "")]
     rows.append(("事業", "・".join(w for w in who if w) or "—"))
-    size = result["sme"]
-    size_text = SIZE_CLASSES.get(size.get("size_class") or "", "")
+    size_text = SIZE_CLASSES.get(report.sme.size_class or "", "")
     staff = f"従業員{intake.employees:g}人" if intake.employees is not None else ""
     capital = f"資本金{textfmt.yen(intake.capital_yen)}" if intake.capital_yen is not None else ""
     rows.append(("規模", "、".join(p for p in (size_text, staff, capital) if p) or "—"))
-    rows.append(("所在地", result.get("place") or "—"))
+    rows.append(("所在地", report.place or "—"))
     needs = []
     if intake.purposes:
         needs.append("・".join(vocab.PURPOSES[p] for p in intake.purposes))
@@ -136,75 +148,44 @@ def _business(intake: Intake, result: dict[str, Any]) -> list[tuple[str, str]]:
     if intake.term_months is not None:
         needs.append(f"期間{textfmt.months(intake.term_months)}")
     rows.append(("資金のご希望", "、".join(needs) or "—"))
-    sales = _sales_line(result.get("sales_change") or {})
+    sales = _sales_line(report.sales_change)
     causes = "・".join(vocab.CAUSES[c] for c in intake.causes or ())
     if sales or causes:
         rows.append(("売上の状況", "、".join(p for p in (sales, f"原因: {causes}" if causes else "") if p)))
     return rows
 
 
-def _one_line(text: str | None, limit: int = 70) -> str:
-    if not text:
-        return ""
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
-def _actionable(p: dict[str, Any]) -> bool:
+def _actionable(fund: FundResult) -> bool:
     """A conditional fund the visitor can act on: nothing waits on a question staff have not asked."""
-    return not any(t.get("kind") == "question" for t in p["todo"])
+    return not any(t.kind == "question" for t in fund.todos)
 
 
-def _fund(p: dict[str, Any], common: set[str]) -> FundRow:
-    limit = textfmt.yen(p["limit_yen"])
-    if p["separate_limit"]:
-        limit = f"別枠 {limit}"
-    if p["remaining_limit_yen"] is not None and p["remaining_limit_yen"] != p["limit_yen"]:
-        limit += f"（ご利用できる額 {textfmt.yen(p['remaining_limit_yen'])}）"
-    if p["rate_pct"] is not None:
-        rate = f"年{textfmt.pct(p['rate_pct'])}以内"
-    else:
-        rate = textfmt.rate_tiers(p["rate_tiers"]) if p["rate_tiers"] else "金融機関所定"
-    if p["own_rate_pct"] is not None:
-        rate += f"（市の利子補給 {textfmt.pct(p['city_share_pct'])}、ご負担 {textfmt.pct(p['own_rate_pct'])}）"
-    term = f"最長{textfmt.months(p['max_term_months'])}" if p["max_term_months"] else "—"
-    if p["grace_months"]:
-        term += f"（据置{textfmt.months(p['grace_months'])}以内）"
-    fee = textfmt.pct_range(*p["guarantee_fee_pct"]) if p["guarantee_fee_pct"] else "資料に記載なし"
+def _fund(fund: FundResult, common: set[str]) -> FundRow:
     # A certificate the check asks for and the fund's own document line name the same office: once.
     # Papers the applicant prepares or the bank handles go to お持ちいただくもの, once for all funds.
-    certificate_offices = {t.get("where") for t in p["todo"] if t.get("kind") == "certificate" and t.get("where")}
-    todo = [todo_text(t) for t in p["todo"] if todo_text(t) not in common and not _bring_item(t)
-            and not (t.get("kind") == "document" and t.get("where") in certificate_offices)]
-    source = f"{p['provider']}の資料（{p['data_as_of'] or '日付なし'} 時点）"
-    if p["stale"]:
-        source = f"※{p['provider']}の前年度（{p['data_as_of']} 時点）の資料"
+    certificate_offices = {t.where for t in fund.todos if t.kind == "certificate" and t.where}
+    todo = [todo_text(t) for t in fund.todos if todo_text(t) not in common and not _bring_item(t)
+            and not (t.kind == "document" and t.where in certificate_offices)]
     return FundRow(
-        name=p["name"], provider=p["provider"], status=p["status"],
-        who="",
-        uses="・".join(vocab.PURPOSES.get(u, u) for u in p["uses"]) or "—", limit=limit, rate=rate, term=term,
-        fee=fee, todo=todo, reasons=list(p["reasons"])[:3] if p["status"] != "eligible" else [], source=source,
-        stale=p["stale"])
+        name=fund.name, provider=fund.provider, status=fund.status, uses=wording.uses(fund),
+        limit=wording.limit_with_available(fund), rate=wording.rate_for_term(fund), term=wording.term(fund),
+        fee=wording.fee(fund, unknown=wording.SHEET_UNKNOWN_FEE), todo=todo,
+        reasons=list(fund.reasons)[:3] if fund.status != ELIGIBLE else [], source=wording.source_line(fund),
+        stale=fund.stale)
 
 
-def _bring_item(t: dict[str, Any]) -> bool:
+def _bring_item(t: FundTodo) -> bool:
     """A paper the visitor prepares or brings (tax papers, forms, the bank's confirmation)."""
-    return t.get("kind") == "document" and t.get("where") in (vocab.GENERIC_ISSUERS["applicant"],
-                                                               vocab.GENERIC_ISSUERS["bank"], None)
+    return t.kind == "document" and t.where in (vocab.GENERIC_ISSUERS["applicant"],
+                                                vocab.GENERIC_ISSUERS["bank"], None)
 
 
-def todo_text(t: dict[str, Any]) -> str:
-    """「何を（どこで）」, without repeating a place the to-do's own name already gives."""
-    where = t.get("where")
-    return f"{t['what']}（{where}）" if where and where not in t["what"] else t["what"]
-
-
-def _contact(c: dict[str, Any]) -> ContactRow:
-    url = c.get("url") if c.get("url") and str(c["url"]).isascii() else None
+def _contact(c: Contact) -> ContactRow:
+    url = c.url if c.url and c.url.isascii() else None
     return ContactRow(
-        role=c["role_label"], name=c["name"], address=c.get("address") or "—", phone=c.get("phone") or "—",
-        hours=c.get("hours") or "", distance="" if c.get("distance_km") is None else f"{c['distance_km']}km",
-        why=c.get("why") or "", url=url)
+        role=c.role_label, name=c.name, address=c.address or "—", phone=c.phone or "—",
+        hours=c.hours or "", distance="" if c.distance_km is None else f"{c.distance_km}km",
+        why=c.why or "", url=url)
 
 
 def _relevant_warnings(warnings: list[str], funds: list[FundRow]) -> list[str]:
@@ -214,46 +195,45 @@ def _relevant_warnings(warnings: list[str], funds: list[FundRow]) -> list[str]:
 
 
 
-def build_sheet(result: dict[str, Any], intake: Intake, *, reference_no: str, window_name: str, window_phone: str,
+def build_sheet(report: MatchReport, intake: Intake, *, reference_no: str, window_name: str, window_phone: str,
                 staff_name: str | None = None, max_eligible: int = MAX_ELIGIBLE,
                 max_conditional: int = MAX_CONDITIONAL) -> ReferralSheet:
-    """The sheet for one consultation; ``result`` is the JSON of ``desk match``."""
-    on = dt.date.fromisoformat(result["as_of"])
-    programs = [p for p in result["programs"] if p["kind"] == "loan" or p["status"] != "ineligible"]
-    eligible_all = [p for p in programs if p["status"] == "eligible"]
-    conditional_all = [p for p in programs if p["status"] == "conditional"]
-    printed_conditional = [p for p in conditional_all if _actionable(p)][:max_conditional]
+    """The sheet for one consultation, from its match."""
+    funds = [f for f in report.funds if f.kind == "loan" or f.status != INELIGIBLE]
+    eligible_all = [f for f in funds if f.status == ELIGIBLE]
+    conditional_all = [f for f in funds if f.status == CONDITIONAL]
+    printed_conditional = [f for f in conditional_all if _actionable(f)][:max_conditional]
     printed_eligible = eligible_all[:max_eligible]
     printed = printed_eligible + printed_conditional
     # Papers every printed fund asks for are listed once, under お持ちいただくもの.
-    common = set.intersection(*({todo_text(t) for t in p["todo"]} for p in printed)) if printed else set()
-    eligible = [_fund(p, common) for p in printed_eligible]
-    conditional = [_fund(p, common) for p in printed_conditional]
-    contacts, seen_roles = [], {}
-    roles = REFERRAL_ROLES if (result.get("place") or "").startswith(HOME_PREFECTURE) else OUTSIDE_ROLES
-    for c in result["contacts"]:
-        limit = roles.get(c["role"], 0)  # best first within each role, as few as useful
-        if seen_roles.get(c["role"], 0) >= limit:
+    common = set.intersection(*({todo_text(t) for t in f.todos} for f in printed)) if printed else set()
+    eligible = [_fund(f, common) for f in printed_eligible]
+    conditional = [_fund(f, common) for f in printed_conditional]
+    contacts: list[ContactRow] = []
+    seen_roles: dict[str, int] = {}
+    roles = REFERRAL_ROLES if (report.place or "").startswith(HOME_PREFECTURE) else OUTSIDE_ROLES
+    for c in report.contacts:
+        limit = roles.get(c.role, 0)  # best first within each role, as few as useful
+        if seen_roles.get(c.role, 0) >= limit:
             continue
-        seen_roles[c["role"]] = seen_roles.get(c["role"], 0) + 1
+        seen_roles[c.role] = seen_roles.get(c.role, 0) + 1
         contacts.append(_contact(c))
-    hotline = next((_contact(c) for c in result["contacts"] if c["id"] == "smrj.hotline"), None)
+    hotline = next((_contact(c) for c in report.contacts if c.id == HOTLINE_OFFICE_ID), None)
     qr = []
-    for c in result["contacts"]:
-        url = c.get("url")
-        if url and str(url).isascii() and c["role"] in ("national",) and "nearest" in url:
+    for c in report.contacts:
+        url = c.url
+        if url and url.isascii() and c.role in ("national",) and "nearest" in url:
             qr.append(("最寄りの信用保証協会", url))
     bring = list(FOUNDER_BRING if intake.is_founder else ALWAYS_BRING)
-    for item in sorted(common) + [todo_text(t) for p in printed for t in p["todo"] if _bring_item(t)]:
+    for item in sorted(common) + [todo_text(t) for f in printed for t in f.todos if _bring_item(t)]:
         if item not in bring:
             bring.append(item)
-    sources = sorted({f"{p['source']['file']}（{p['provider']}、{p['data_as_of'] or '日付なし'} 時点）"
-                      for p in programs if p["status"] != "ineligible" and p["source"]["file"]})
+    sources = sorted({wording.source_entry(f) for f in funds if f.status != INELIGIBLE and f.source.file})
     return ReferralSheet(
-        title=TITLE, date_label=reiwa(on), reference_no=reference_no, window_name=window_name,
-        window_phone=window_phone, staff_name=staff_name or None, business=_business(intake, result),
+        title=TITLE, date_label=reiwa(report.as_of), reference_no=reference_no, window_name=window_name,
+        window_phone=window_phone, staff_name=staff_name or None, business=_business(intake, report),
         eligible=eligible, conditional=conditional, more_conditional=len(conditional_all) - len(conditional),
         more_eligible=len(eligible_all) - len(eligible),
         steps=list(FLOW), bring=bring, contacts=contacts, caveat=CAVEAT,
-        warnings=_relevant_warnings(result.get("warnings") or [], eligible + conditional),
+        warnings=_relevant_warnings(list(report.warnings), eligible + conditional),
         sources=sources, hotline=hotline, qr=qr)

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
     from desk.db.services import DeskServices
     from desk.intake.reader import Intake
+    from desk.matching.answer import MatchReport
     from desk.matching.first_view import FirstView
     from desk.matching.service import MatchService
     from desk.ui.admin_dialog import AdminDialog
@@ -211,9 +212,10 @@ class MainWindow(QMainWindow):
         from desk.intake.reader import Intake
         from desk.intake.sales import compute_sales_change
         from desk.matching.engine import labelled_sales_criteria
+        from desk.vocab import NISSAN_FUND_ID
 
         loaded = self._service.loaded()
-        return labelled_sales_criteria(loaded.catalogue, "kanagawa.nissan.main", Intake(monthly_sales=figures),
+        return labelled_sales_criteria(loaded.catalogue, NISSAN_FUND_ID, Intake(monthly_sales=figures),
                                        compute_sales_change(figures, self._today), self._today)
 
     def update_results(self) -> None:
@@ -223,29 +225,29 @@ class MainWindow(QMainWindow):
 
         try:
             read = read_intake(self.stepper.intake_data())
-            result = self._service.match(read.intake, on=self._today, warnings=read.warnings)
+            report = self._service.match(read.intake, on=self._today, warnings=read.warnings)
         except IntakeError as exc:
             self.stepper.show_error(exc.key, str(exc))
             self.results_updated.emit()
             return
         self.stepper.show_error(None, None)
         self._intake = read.intake
-        self._show_result(result)
+        self._show_result(report)
         self.results_updated.emit()
 
-    def _show_result(self, result: dict[str, Any]) -> None:
-        self.results.show_result(result)
-        self.stepper.questions.set_questions(self._open_questions(result))
+    def _show_result(self, report: MatchReport) -> None:
+        self.results.show_report(report)
+        self.stepper.questions.set_questions(self._open_questions(report))
 
-    def _open_questions(self, result: dict) -> list[tuple[str, str, str]]:
+    def _open_questions(self, report: MatchReport) -> list[tuple[str, str, str]]:
         """The questions conditional funds wait on, most asked first."""
         counts: dict[str, int] = {}
-        for program in result["programs"]:
-            if program["status"] != "conditional":
+        for fund in report.funds:
+            if fund.status != "conditional":
                 continue
-            for todo in program["todo"]:
-                qid = todo.get("question")
-                if qid in self._questions:
+            for todo in fund.todos:
+                qid = todo.question
+                if qid is not None and qid in self._questions:
                     counts[qid] = counts.get(qid, 0) + 1
         ordered = sorted(counts, key=lambda q: -counts[q])
         return [(q, *self._questions[q]) for q in ordered]
@@ -375,11 +377,23 @@ class MainWindow(QMainWindow):
             self.make_referral_from_file(path)
 
     def make_referral_from_form(self) -> ReferralPreviewDialog | None:
-        self.update_results()
-        if self._intake is None:
+        """The sheet for what the form shows now: the results on screen when they were made from
+        this form and this catalogue (no second match), else a match once more first."""
+        from desk.intake.reader import IntakeError, read_intake
+
+        try:
+            unchanged = read_intake(self.stepper.intake_data()).intake == self._intake
+        except IntakeError:
+            unchanged = False
+        if not unchanged or self.results.report is None:
+            self.update_results()
+        else:
+            self.check_catalogue()   # matches again by itself when another counter changed the catalogue
+        report = self.results.report
+        if self._intake is None or report is None:
             self.notify_problem("案内書を作れません", "入力内容に読めない値があります（赤字の項目）。")
             return None
-        return self._preview(self._intake, [])
+        return self._preview(self._intake, report)
 
     def make_referral_from_file(self, path: Path) -> ReferralPreviewDialog | None:
         """Match the intake, log it, render the sheet and open the preview (window-modal)."""
@@ -387,24 +401,20 @@ class MainWindow(QMainWindow):
 
         try:
             read = read_intake_file(path)
+            report = self._service.match(read.intake, on=self._today, warnings=read.warnings)
         except IntakeError as exc:
             self.notify_problem("相談ファイルを読めません", f"{path.name}: {exc}")
             return None
-        return self._preview(read.intake, read.warnings, source=path.name)
+        return self._preview(read.intake, report)
 
-    def _preview(self, intake: Intake, warnings: list[str], source: str | None = None):
+    def _preview(self, intake: Intake, report: MatchReport) -> ReferralPreviewDialog | None:
         # reportlab, PDFium and Qt's print module load only when a sheet is made (start-up time, memory).
-        from desk.intake.reader import IntakeError
         from desk.reports.fonts import FontNotFound
         from desk.sheets.issuing import create_referral, discard
         from desk.ui.referral_preview import ReferralPreviewDialog
 
         try:
-            referral = create_referral(self._store.log_writer, intake, on=self._today, settings=self._settings,
-                                       service=self._service, warnings=warnings)
-        except IntakeError as exc:
-            self.notify_problem("相談ファイルを読めません", f"{source + ': ' if source else ''}{exc}")
-            return None
+            referral = create_referral(self._store.log_writer, intake, report, settings=self._settings)
         except FontNotFound as exc:
             self.notify_problem("案内書を作れません", str(exc))
             return None
@@ -415,7 +425,8 @@ class MainWindow(QMainWindow):
             if not dialog.delivered:
                 discard(self._store.log_writer, referral)  # neither printed nor saved: not logged
             self.statusBar().showMessage(
-                f"受付番号 {referral.reference_no} の案内書を" + ("記録しました" if dialog.delivered else "破棄しました"))
+                f"受付番号 {referral.reference_no} の案内書を"
+                + ("記録しました" if dialog.delivered else "破棄しました"))
 
         dialog.finished.connect(finished)
         dialog.open()

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QHeaderView, QLabel, QSplitter, QTextBrowser, QTreeView, QVBoxLayout, QWidget
 
-from desk import textfmt
+from desk.matching import wording
+from desk.matching.answer import MatchReport
 from desk.textfmt import escape_html as escape
 from desk.ui.results_model import ResultsTreeModel
 
@@ -38,47 +37,48 @@ class ResultsView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
         layout.addWidget(splitter)
-        self._result: dict[str, Any] | None = None
+        self._report: MatchReport | None = None
 
-    def show_result(self, result: dict[str, Any] | None) -> None:
-        self._result = result
-        self.model.set_result(result)
+    @property
+    def report(self) -> MatchReport | None:
+        """The report on screen."""
+        return self._report
+
+    def show_report(self, report: MatchReport | None) -> None:
+        self._report = report
+        self.model.set_report(report)
         self.tree.expandToDepth(0)
-        if result is None:
+        if report is None:
             self.summary.setText("")
             self.contacts.clear()
             self.detail.clear()
             return
-        sme = result["sme"]["reason"]
-        warnings = "　".join(f"⚠ {w}" for w in result["warnings"])
-        self.summary.setText(f"{result['as_of']} 時点　{result['place']}　{sme}" + (f"\n{warnings}" if warnings else ""))
+        warnings = "　".join(f"⚠ {w}" for w in report.warnings)
+        self.summary.setText(f"{report.as_of.isoformat()} 時点　{report.place}　{report.sme.reason}"
+                             + (f"\n{warnings}" if warnings else ""))
         rows = "".join(
-            f"<tr><td>{escape(c['role_label'])}</td><td><b>{escape(c['name'])}</b><br>{escape(c.get('address') or '')}"
-            f"</td><td>{escape(c.get('phone') or '—')}</td>"
-            f"<td>{'' if c['distance_km'] is None else escape(str(c['distance_km'])) + 'km'}</td></tr>"
-            for c in result["contacts"][:8])
+            f"<tr><td>{escape(c.role_label)}</td><td><b>{escape(c.name)}</b><br>{escape(c.address or '')}"
+            f"</td><td>{escape(c.phone or '—')}</td>"
+            f"<td>{'' if c.distance_km is None else escape(str(c.distance_km)) + 'km'}</td></tr>"
+            for c in report.contacts[:8])
         self.contacts.setHtml(f"<b>相談先</b><table cellpadding='3'>{rows}</table>")
 
-    def _show_detail(self, current, _previous=None) -> None:
-        from desk.sheets.referral import todo_text
-
-        program = self.model.program(current)
-        if program is None:
+    def _show_detail(self, current: QModelIndex, _previous: QModelIndex | None = None) -> None:
+        fund = self.model.fund(current)
+        if fund is None:
             self.detail.clear()
             return
-        lines = [f"<h3>{escape(program['name'])}</h3><p>{escape(program['provider'])}</p>"]
-        if program["reasons"]:
-            lines.append("<p><b>理由</b><br>" + "<br>".join("・" + escape(r) for r in program["reasons"]) + "</p>")
-        if program["todo"]:
-            lines.append("<p><b>やること</b><br>" + "<br>".join("□ " + escape(todo_text(t)) for t in program["todo"])
-                         + "</p>")
-        terms = [f"限度額 {textfmt.yen(program['limit_yen'])}", f"利用できる額 {textfmt.yen(program['remaining_limit_yen'])}",
-                 "利率 " + textfmt.rate_tiers(program["rate_tiers"]),
-                 "保証料率 " + (textfmt.pct_range(*program["guarantee_fee_pct"]) if program["guarantee_fee_pct"] else "—")]
+        lines = [f"<h3>{escape(fund.name)}</h3><p>{escape(fund.provider)}</p>"]
+        if fund.reasons:
+            lines.append("<p><b>理由</b><br>" + "<br>".join("・" + escape(r) for r in fund.reasons) + "</p>")
+        if fund.todos:
+            lines.append("<p><b>やること</b><br>"
+                         + "<br>".join("□ " + escape(wording.todo_text(t)) for t in fund.todos) + "</p>")
+        # Room for the whole rate table here; the table's cell gives what this visitor pays.
+        terms = [f"限度額 {wording.limit(fund)}", f"利用できる額 {wording.available(fund)}",
+                 "利率 " + wording.rate_tiers(fund), "保証料率 " + wording.fee(fund)]
         lines.append("<p>" + "　".join(escape(t) for t in terms) + "</p>")
-        if program["notes"]:
-            lines.append("<p style='color:#555'>" + "<br>".join(escape(n) for n in program["notes"][:6]) + "</p>")
-        source = program["source"]
-        lines.append(f"<p style='color:#555'>出典: {escape(source['file'] or '')} {escape(source['section'] or '')}"
-                     f"（{escape(program['data_as_of'] or '日付なし')} 時点）</p>")
+        if fund.notes:
+            lines.append("<p style='color:#555'>" + "<br>".join(escape(n) for n in fund.notes[:6]) + "</p>")
+        lines.append(f"<p style='color:#555'>{escape(wording.source_detail(fund))}</p>")
         self.detail.setHtml("".join(lines))

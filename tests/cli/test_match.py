@@ -38,6 +38,7 @@ def test_match_json_follows_the_contract(capsys, db, tmp_path):
     out, err = capsys.readouterr()
     assert code == 0
     data = json.loads(out)
+    assert next(iter(data)) == "schema" and data["schema"] == 1   # first: tools/outputs.sh drops its line
     assert data["as_of"] == "2026-11-22"
     assert data["sme"] == {"is_sme": True, "size_class": "micro", "reason": "製造業: 従業員20人以下（小規模企業者）"}
     assert {p["status"] for p in data["programs"]} == {"eligible", "conditional", "ineligible"}

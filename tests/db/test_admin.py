@@ -21,8 +21,8 @@ def test_an_office_edit_is_validated_saved_and_used(catalogue_engine):
     admin.update_office(make, "kanagawa-cgc.yokosuka", {"phone": "046-822-9999", "hours": "平日9時～17時"})
     intake = read_intake({"municipality": "横須賀市", "industry": "manufacturing"}).intake
     result = MatchService(OrmSource(make)).match(intake, on=dt.date(2026, 11, 22))
-    branch = next(c for c in result["contacts"] if c["role"] == "guarantee_branch")
-    assert branch["phone"] == "046-822-9999"
+    branch = next(c for c in result.contacts if c.role == "guarantee_branch")
+    assert branch.phone == "046-822-9999"
     with Session(catalogue_engine) as s:
         assert [e.record_id for e in admin_edits(s, ["kanagawa-contacts"])] == ["kanagawa-cgc.yokosuka"]
 
@@ -44,8 +44,8 @@ def test_a_variant_edit_changes_matching(catalogue_engine):
                                                         "grace_months": 12})
     intake = read_intake({"municipality": "横須賀市"}).intake
     result = MatchService(OrmSource(make)).match(intake, on=dt.date(2026, 11, 22))
-    nissan = next(p for p in result["programs"] if p["id"] == "kanagawa.nissan.main")
-    assert nissan["limit_yen"] == 100_000_000
+    nissan = result.fund("kanagawa.nissan.main")
+    assert nissan is not None and nissan.limit_yen == 100_000_000
     with pytest.raises(admin.AdminEditError) as info:
         admin.update_variant(make, "kanagawa.nissan.main", {"limit_yen": -5, "term_max_months": 12,
                                                             "grace_months": 24})
@@ -70,9 +70,8 @@ def test_rates_and_fee_ranges_are_edited_by_the_pack_rules(catalogue_engine):
                           "causes": ["nissan"], "sales_change": {"last_3m_pct": -12}}).intake
     admin.update_variant(make, "kanagawa.nissan.main", {"tiers[1].rate_pct": 1.7, "fees[0]": (0.2, 0.9)},
                          now=dt.datetime(2026, 11, 22, tzinfo=dt.UTC))
-    nissan = next(p for p in MatchService(OrmSource(make)).match(intake, on=dt.date(2026, 11, 22))["programs"]
-                  if p["id"] == "kanagawa.nissan.main")
-    assert nissan["rate_pct"] == 1.7 and nissan["guarantee_fee_pct"] == [0.2, 0.9]
+    nissan = MatchService(OrmSource(make)).match(intake, on=dt.date(2026, 11, 22)).fund("kanagawa.nissan.main")
+    assert nissan is not None and nissan.rate_pct == 1.7 and nissan.guarantee_fee_pct == (0.2, 0.9)
     with Session(catalogue_engine) as s:
         assert admin.variant_values(s, "kanagawa.nissan.main")["limit_yen"] == 80_000_000   # untouched
     with pytest.raises(admin.AdminEditError) as info:
@@ -103,4 +102,4 @@ def test_a_service_area_edit_is_checked_and_changes_referrals(catalogue_engine):
         assert admin.office_values(s, "yokosuka-cci")["service_area"] == "横須賀市\n三浦市: 南下浦町"
     intake = read_intake({"municipality": "三浦市", "postal_code": "238-0101"}).intake
     result = MatchService(OrmSource(make)).match(intake, on=dt.date(2026, 11, 22))
-    assert "yokosuka-cci" in [c["id"] for c in result["contacts"]]
+    assert "yokosuka-cci" in [c.id for c in result.contacts]

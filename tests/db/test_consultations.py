@@ -13,11 +13,10 @@ from desk.db.engine import session_factory
 from desk.intake.reader import read_intake
 from desk.log.records import device_code, device_id
 from desk.settings import Settings
+from tests import answers
 
-RESULT = {"as_of": "2026-11-22", "place": "神奈川県横須賀市", "programs": [
-    {"id": "kanagawa.nissan.main", "status": "eligible"},
-    {"id": "kanagawa.uriage-rieki.main", "status": "conditional"}],
-    "contacts": [{"id": "kanagawa-cgc.yokosuka"}], "warnings": [], "pack_versions": {"kanagawa-fy2026": "x"}}
+REPORT = answers.report(funds=(("kanagawa.nissan.main", "eligible"), ("kanagawa.uriage-rieki.main", "conditional")),
+                        contacts=("kanagawa-cgc.yokosuka",), pack_versions={"kanagawa-fy2026": "x"})
 NOW = dt.datetime(2026, 11, 22, 3, 0, tzinfo=dt.UTC)  # 12:00 in Japan
 
 
@@ -26,13 +25,13 @@ def test_reference_numbers_follow_date_device_and_sequence(empty_engine):
                           "industry": "manufacturing", "causes": ["nissan"]}).intake
     device = "6f1c2a9e-0000-4000-8000-000000000000"
     make = session_factory(empty_engine)
-    first = record_consultation(make, intake=intake, result=RESULT, device=device, window_name="窓口", staff_name="",
+    first = record_consultation(make, intake=intake, report=REPORT, device=device, window_name="窓口", staff_name="",
                                 now=NOW)
-    second = record_consultation(make, intake=intake, result=RESULT, device=device, window_name="窓口",
+    second = record_consultation(make, intake=intake, report=REPORT, device=device, window_name="窓口",
                                  staff_name="担当", now=NOW)
     code = device_code(device)
     assert first.reference_no == f"20261122-{code}-001" and second.reference_no == f"20261122-{code}-002"
-    other = record_consultation(make, intake=intake, result=RESULT, device="00000000-0000-4000-8000-000000000001",
+    other = record_consultation(make, intake=intake, report=REPORT, device="00000000-0000-4000-8000-000000000001",
                                 window_name=None, staff_name=None, now=NOW)
     assert other.reference_no.endswith("-001") and other.reference_no != first.reference_no
     with Session(empty_engine) as s:
@@ -51,7 +50,7 @@ def test_device_id_is_created_once(tmp_path):
 
 def _log(engine, **intake):
     make = session_factory(engine)
-    return record_consultation(make, intake=read_intake(intake).intake, result=RESULT,
+    return record_consultation(make, intake=read_intake(intake).intake, report=REPORT,
                                device="6f1c2a9e-0000-4000-8000-000000000000", window_name="窓口", staff_name="担当",
                                now=NOW)
 
@@ -93,9 +92,9 @@ def test_purge_clears_personal_details_of_old_records_only(empty_engine):
 
     make = session_factory(empty_engine)
     old = record_consultation(make, intake=read_intake({"visitor_name": "山田", "visitor_phone": "090-1"}).intake,
-                              result=RESULT, device="6f1c2a9e-0000-4000-8000-000000000000", window_name=None,
+                              report=REPORT, device="6f1c2a9e-0000-4000-8000-000000000000", window_name=None,
                               staff_name=None, now=NOW - dt.timedelta(days=100))
-    new = record_consultation(make, intake=read_intake({"visitor_name": "佐藤"}).intake, result=RESULT,
+    new = record_consultation(make, intake=read_intake({"visitor_name": "佐藤"}).intake, report=REPORT,
                               device="6f1c2a9e-0000-4000-8000-000000000000", window_name=None, staff_name=None,
                               now=NOW)
     quick = QuickSqlite.open(plain_sqlite_file(empty_engine.url.render_as_string()))

@@ -11,11 +11,11 @@ from desk.db.services import AdminEditError, LogFilter
 from desk.db.store import Store
 from desk.intake.reader import read_intake
 from desk.log import records
+from tests import answers
 
 DEVICE = "6f1c2a9e-0000-4000-8000-000000000000"
-RESULT = {"as_of": "2026-11-22", "place": "神奈川県横須賀市", "programs": [
-    {"id": "kanagawa.nissan.main", "status": "eligible"}, {"id": "kanagawa.uriage-rieki.main", "status": "conditional"},
-    {"id": "kanagawa.other", "status": "conditional"}], "contacts": [], "warnings": []}
+REPORT = answers.report(funds=(("kanagawa.nissan.main", "eligible"), ("kanagawa.uriage-rieki.main", "conditional"),
+                               ("kanagawa.other", "conditional")))
 
 
 def fill(store: Store) -> list[records.Recorded]:
@@ -28,7 +28,7 @@ def fill(store: Store) -> list[records.Recorded]:
     for i, now in enumerate(moments):
         intake = read_intake({"business_name": f"事業者{i}", "causes": ["nissan"] if i % 2 else ["materials", "nissan"],
                               "visitor_name": "山田"}).intake
-        made.append(records.record(store.log_writer, intake=intake, result=RESULT, device=DEVICE,
+        made.append(records.record(store.log_writer, intake=intake, report=REPORT, device=DEVICE,
                                    window_name="窓口", staff_name="担当", now=now))
     return made
 

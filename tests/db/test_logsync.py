@@ -13,15 +13,15 @@ from desk.db.consultations import OrmLogWriter, search_consultations
 from desk.db.store import Store
 from desk.intake.reader import read_intake
 from desk.log import records
+from tests import answers
 
 DEVICE = "6f1c2a9e-0000-4000-8000-000000000000"
-RESULT = {"as_of": "2026-11-22", "place": "神奈川県横須賀市",
-          "programs": [{"id": "kanagawa.nissan.main", "status": "eligible"}], "contacts": [], "warnings": []}
+REPORT = answers.report(funds=(("kanagawa.nissan.main", "eligible"),))
 
 
 def _record(make_session, name: str, **extra):
     return records.record(OrmLogWriter(make_session), intake=read_intake({"business_name": name, **extra}).intake,
-                          result=RESULT, device=DEVICE, window_name="出張相談", staff_name="担当")
+                          report=REPORT, device=DEVICE, window_name="出張相談", staff_name="担当")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

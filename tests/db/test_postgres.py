@@ -33,10 +33,10 @@ def test_matching_and_logging_through_the_store(pg_url):
     intake = read_intake({"municipality": "横須賀市", "industry": "manufacturing", "causes": ["nissan"],
                           "visitor_name": "山田"}).intake
     result = store.matcher.match(intake, on=dt.date(2026, 11, 22))
-    assert any(p["id"] == "kanagawa.nissan.main" for p in result["programs"])
-    first = records.record(store.log_writer, intake=intake, result=result,
+    assert result.fund("kanagawa.nissan.main") is not None
+    first = records.record(store.log_writer, intake=intake, report=result,
                            device="6f1c2a9e-0000-4000-8000-000000000000", window_name="窓口", staff_name=None)
-    second = records.record(store.log_writer, intake=intake, result=result,
+    second = records.record(store.log_writer, intake=intake, report=result,
                             device="6f1c2a9e-0000-4000-8000-000000000000", window_name="窓口", staff_name=None)
     assert first.reference_no[-3:] == "001" and second.reference_no[-3:] == "002"
     from desk.db.consultations import search_consultations

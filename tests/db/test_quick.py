@@ -12,10 +12,10 @@ from desk.db.quick import CONSULTATION_COLUMNS, QuickSqlite
 from desk.db.urls import plain_sqlite_file
 from desk.intake.reader import read_intake
 from desk.log import records
+from tests import answers
 
-RESULT = {"as_of": "2026-11-22", "place": "神奈川県横須賀市", "programs": [
-    {"id": "kanagawa.nissan.main", "status": "eligible"}], "contacts": [{"id": "kanagawa-cgc.yokosuka"}],
-    "warnings": ["注意"], "pack_versions": {"kanagawa-fy2026": "x"}}
+REPORT = answers.report(funds=(("kanagawa.nissan.main", "eligible"),), contacts=("kanagawa-cgc.yokosuka",),
+                        warnings=("注意",), pack_versions={"kanagawa-fy2026": "x"})
 NOW = dt.datetime(2026, 11, 22, 3, 4, 5, 678901, tzinfo=dt.UTC)
 DEVICE = "6f1c2a9e-0000-4000-8000-000000000000"
 
@@ -53,7 +53,7 @@ def test_has_packs_says_what_the_fingerprint_says(catalogue_engine, empty_engine
 def test_stores_exactly_what_the_orm_stores(catalogue_engine):
     intake = read_intake({"business_name": "追浜<精工>&", "visitor_name": "山田", "industry": "manufacturing",
                           "causes": ["nissan"], "amount_yen": "2,000万円"}).intake
-    values = records.consultation_values(intake=intake, result=RESULT, device=DEVICE, window_name="窓口",
+    values = records.consultation_values(intake=intake, report=REPORT, device=DEVICE, window_name="窓口",
                                          staff_name="担当", now=NOW)
     by_orm = OrmLogWriter(session_factory(catalogue_engine)).try_insert(values, "20261122-AAAAA-")
     by_quick = QuickSqlite.open(_path(catalogue_engine)).try_insert(values, "20261122-AAAAA-")
@@ -75,7 +75,7 @@ def test_numbers_follow_the_highest_even_after_a_gap(catalogue_engine):
     intake = read_intake({}).intake
 
     def record(writer):
-        return records.record(writer, intake=intake, result=RESULT, device=DEVICE, window_name=None,
+        return records.record(writer, intake=intake, report=REPORT, device=DEVICE, window_name=None,
                               staff_name=None, now=NOW)
 
     first, second = record(quick), record(orm)

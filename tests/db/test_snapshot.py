@@ -14,6 +14,7 @@ from desk.db import snapshot
 from desk.db.engine import session_factory
 from desk.db.loaders import OrmSource
 from desk.intake.reader import read_intake
+from desk.matching.answer import MatchReport
 from desk.matching.service import MatchService
 
 REPO = Path(__file__).resolve().parents[2]
@@ -26,7 +27,7 @@ def cache_file(tmp_path) -> Path:
     return tmp_path / "cache" / "catalogue.pickle"
 
 
-def _results(service: MatchService) -> list[dict]:
+def _results(service: MatchService) -> list[MatchReport]:
     out = []
     for path in INTAKES:
         intake = read_intake(json.loads(path.read_text(encoding="utf-8"))).intake

@@ -24,8 +24,8 @@ def test_a_ready_sqlite_file_runs_quick_and_sees_admin_edits(catalogue_engine):
     first = store.matcher.match(intake, on=ON)
     admin.update_office(store.make_session, "kanagawa-cgc.yokosuka", {"phone": "046-822-9999"})
     second = store.matcher.match(intake, on=ON)
-    phone = {r["id"]: r["phone"] for r in second["contacts"]}["kanagawa-cgc.yokosuka"]
-    assert phone == "046-822-9999" and first["contacts"] != second["contacts"]
+    phone = {c.id: c.phone for c in second.contacts}["kanagawa-cgc.yokosuka"]
+    assert phone == "046-822-9999" and first.contacts != second.contacts
     store.close()
 
 

@@ -54,13 +54,14 @@ def main(argv: list[str]) -> int:
         from desk.db.quick import QuickSqlite
         from desk.intake.reader import read_intake
         from desk.log import records
+        from tests import answers
 
         quick = QuickSqlite.open(db)
         quick._connection.set_trace_callback(lambda _sql: killer())
         writers = [quick, OrmLogWriter(db_engine.session_factory(engine))]
-        result = {"as_of": "2026-11-22", "place": "神奈川県横須賀市", "programs": [], "contacts": [], "warnings": []}
+        report = answers.report()
         for i in range(LOG_RECORDS):
-            records.record(writers[i % 2], intake=read_intake({"business_name": f"記録{i}"}).intake, result=result,
+            records.record(writers[i % 2], intake=read_intake({"business_name": f"記録{i}"}).intake, report=report,
                            device="6f1c2a9e-0000-4000-8000-000000000000", window_name=None, staff_name=None,
                            now=dt.datetime(2026, 11, 22, 3, 0, i, tzinfo=dt.UTC))
             print(f"recorded {i}", flush=True)

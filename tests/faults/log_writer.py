@@ -21,6 +21,7 @@ def main(argv: list[str]) -> int:
     from desk import paths
     from desk.intake.reader import read_intake
     from desk.log import records
+    from tests import answers
 
     paths.init(os.environ.get("DESK_BASEDIR"))
     if kind == "quick":
@@ -35,13 +36,12 @@ def main(argv: list[str]) -> int:
 
         writer = OrmLogWriter(db_engine.session_factory(db_engine.make_engine(url)))
     intake = read_intake({"business_name": f"同時書き込み {os.getpid()}", "causes": ["nissan"]}).intake
-    result = {"as_of": "2026-11-22", "place": "神奈川県横須賀市", "programs": [{"id": "p", "status": "eligible"}],
-              "contacts": [], "warnings": []}
+    report = answers.report(funds=(("p", "eligible"),))
     while time.time() < start_at:
         time.sleep(0.001)
     began = time.perf_counter()
     for _ in range(count):
-        records.record(writer, intake=intake, result=result, device="6f1c2a9e-0000-4000-8000-000000000000",
+        records.record(writer, intake=intake, report=report, device="6f1c2a9e-0000-4000-8000-000000000000",
                        window_name=None, staff_name=None, now=dt.datetime.now(dt.UTC))
     print(f"wrote {count} in {time.perf_counter() - began:.3f} seconds", flush=True)
     return 0

@@ -22,16 +22,12 @@ def store(catalogue_engine):
     store.close()
 
 
-def _as_json(value):
-    return json.loads(json.dumps(value, ensure_ascii=False))
-
-
 def test_the_first_view_is_the_match_of_an_untouched_form(store):
     view = first_view.compute(store.matcher, ON)
     read = read_intake(first_view.UNTOUCHED)
-    assert view.result == _as_json(store.matcher.match(read.intake, on=ON, warnings=read.warnings))
+    assert view.result == store.matcher.match(read.intake, on=ON, warnings=read.warnings)
     # Nothing known yet: every fund waits on what staff will ask.
-    assert view.result["programs"] and {p["status"] for p in view.result["programs"]} == {"conditional"}
+    assert view.result.funds and {f.status for f in view.result.funds} == {"conditional"}
     choices = view.choices
     assert choices.fingerprint == store.fingerprint()
     assert "横須賀市" in choices.municipalities and choices.plans and choices.questions
@@ -65,6 +61,27 @@ def test_a_damaged_or_missing_view_only_costs_speed(store, tmp_path, content):
     assert first_view.load(tmp_path / "missing.json", store.fingerprint(), ON) is None
 
 
+def test_a_view_kept_by_an_earlier_desk_reads_as_the_same_report(store, tmp_path):
+    """Files written before the typed answer hold schema 0 (no ``schema`` key)."""
+    view = first_view.compute(store.matcher, ON)
+    path = tmp_path / "first-view-1.json"
+    first_view.save(path, view, ON)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["result"].pop("schema") == 1
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert first_view.load(path, store.fingerprint(), ON) == view
+
+
+def test_a_view_from_a_newer_desk_is_made_anew(store, tmp_path):
+    view = first_view.compute(store.matcher, ON)
+    path = tmp_path / "first-view-1.json"
+    first_view.save(path, view, ON)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["result"]["schema"] = 99
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert first_view.load(path, store.fingerprint(), ON) is None
+
+
 def test_a_view_with_the_right_key_but_a_broken_body_is_ignored(store, tmp_path):
     view = first_view.compute(store.matcher, ON)
     path = tmp_path / "first-view-1.json"
@@ -96,7 +113,8 @@ def test_views_of_other_databases_unused_for_a_month_are_removed_when_one_is_kep
 
     folder = tmp_path / "cache"
     folder.mkdir()
-    old, recent, other_kind = folder / "first-view-0ld.json", folder / "first-view-1.json", folder / "catalogue-0ld.pickle"
+    old, recent = folder / "first-view-0ld.json", folder / "first-view-1.json"
+    other_kind = folder / "catalogue-0ld.pickle"
     month_ago = time.time() - 31 * 86400
     for path in (old, recent, other_kind):
         path.write_text("{}")

@@ -83,7 +83,7 @@ def test_golden(case, service):
 def check_case(case: dict[str, Any], service: MatchService) -> None:
     read = read_intake(build_intake(case))
     on = case.get("date") or DEFAULT_DATE
-    result = service.match(read.intake, on=on, warnings=read.warnings)
+    result = service.match(read.intake, on=on, warnings=read.warnings).to_json()   # the cases read INTAKE.md's JSON
     programs = {p["id"]: p for p in result["programs"]}
     for variant_id, expected in case.get("expect", {}).items():
         program = programs.get(variant_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,6 +13,7 @@ from desk import vocab
 from desk.intake.places import resolve_place
 from desk.intake.reader import IntakeError, read_intake
 from desk.matching import engine
+from desk.matching.answer import MatchReport
 from desk.matching.service import run
 from desk.rules.outcome import FAIL, Facts
 
@@ -58,7 +60,7 @@ valid_intakes = st.fixed_dictionaries({}, optional={
                                                 "bankrupt_customer_receivable_yen", "disaster_damage"]),
                                st.one_of(st.booleans(), st.integers(0, 10**8))),
 })
-places = st.sampled_from(PLACES + ["静岡県"])
+places = st.sampled_from([*PLACES, "静岡県"])
 
 
 def _run(world, data, place_key):
@@ -70,18 +72,26 @@ def _run(world, data, place_key):
 @SETTINGS
 @given(data=valid_intakes, place_key=places)
 def test_no_valid_intake_crashes_and_every_program_gets_a_status(world, data, place_key):
-    _, result = _run(world, data, place_key)
-    assert result["programs"]
-    for program in result["programs"]:
-        assert program["status"] in ("eligible", "conditional", "ineligible")
-        if program["status"] != "eligible":
-            assert program["reasons"], program["id"]
-    statuses = [engine.STATUS_ORDER[p["status"]] for p in result["programs"]]
+    _, report = _run(world, data, place_key)
+    assert report.funds
+    for fund in report.funds:
+        assert fund.status in ("eligible", "conditional", "ineligible")
+        if fund.status != "eligible":
+            assert fund.reasons, fund.id
+    statuses = [engine.STATUS_ORDER[f.status] for f in report.funds]
     assert statuses == sorted(statuses)
 
 
 @SETTINGS
-@given(raw=st.dictionaries(st.sampled_from(sorted(read_intake({}).intake.__dataclass_fields__) + ["junk"]),
+@given(data=valid_intakes, place_key=places)
+def test_every_report_comes_back_equal_through_its_json(world, data, place_key):
+    _, report = _run(world, data, place_key)
+    text = json.dumps(report.to_json(), ensure_ascii=False)
+    assert MatchReport.from_json(json.loads(text)) == report
+
+
+@SETTINGS
+@given(raw=st.dictionaries(st.sampled_from([*sorted(read_intake({}).intake.__dataclass_fields__), "junk"]),
                            st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=20),
                                      st.lists(st.text(max_size=5), max_size=3),
                                      st.dictionaries(st.text(max_size=5), st.integers(), max_size=3))))
@@ -102,13 +112,13 @@ def test_more_employees_never_makes_a_size_limited_program_newly_eligible(world,
         data = {**data, "employees": 0}
     _, before = _run(world, data, place_key)
     _, after = _run(world, {**data, "employees": data["employees"] + extra}, place_key)
-    was = {p["id"]: p["status"] for p in before["programs"]}
+    was = {f.id: f.status for f in before.funds}
     loaded, _ = world
-    for program in after["programs"]:
-        variant = loaded.catalogue.variant(program["id"])
+    for fund in after.funds:
+        variant = loaded.catalogue.variant(fund.id)
         limited = any("employees_at_most" in str(c) for c in variant.conditions)
-        if limited and program["status"] == "eligible":
-            assert was[program["id"]] == "eligible", program["id"]
+        if limited and fund.status == "eligible":
+            assert was[fund.id] == "eligible", fund.id
 
 
 @SETTINGS

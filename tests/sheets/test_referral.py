@@ -52,7 +52,7 @@ def squash(text: str) -> str:
 
 def test_the_sheet_holds_funds_limits_branch_phone_and_caveat(service):
     pdf, sheet = render(service, SUPPLIER)
-    reader, text = text_of(pdf)
+    _reader, text = text_of(pdf)
     flat = squash(text)
     assert "日産自動車関連対策特別融資" in flat
     assert "8,000万円" in flat

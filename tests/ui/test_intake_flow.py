@@ -24,8 +24,8 @@ def statuses(window) -> dict[str, str]:
     for group in range(model.rowCount()):
         parent = model.index(group, 0)
         for row in range(model.rowCount(parent)):
-            program = model.program(model.index(row, 0, parent))
-            out[program["id"]] = program["status"]
+            fund = model.fund(model.index(row, 0, parent))
+            out[fund.id] = fund.status
     return out
 
 

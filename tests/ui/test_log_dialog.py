@@ -9,14 +9,15 @@ from desk.db.engine import session_factory
 from desk.db.store import Store
 from desk.intake.reader import read_intake
 from desk.ui.log_dialog import ConsultationLogDialog, LogTableModel
+from tests import answers
 
-RESULT = {"as_of": "2026-11-22", "place": "神奈川県横須賀市", "programs": [], "contacts": [], "warnings": []}
+REPORT = answers.report()
 NOW = dt.datetime(2026, 11, 22, 3, 0, tzinfo=dt.UTC)
 
 
 def log(engine, name, causes):
     record_consultation(session_factory(engine), intake=read_intake({"business_name": name, "causes": causes}).intake,
-                        result=RESULT, device="6f1c2a9e-0000-4000-8000-000000000000", window_name="窓口",
+                        report=REPORT, device="6f1c2a9e-0000-4000-8000-000000000000", window_name="窓口",
                         staff_name=None, now=NOW)
 
 

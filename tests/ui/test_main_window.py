@@ -55,7 +55,7 @@ def test_an_edit_on_another_counter_shows_without_a_restart(qtbot, catalogue_eng
 
 def _shown_ids(window) -> list[str]:
     model = window.results.model
-    return [model.program(model.index(row, 0, model.index(group, 0)))["id"]
+    return [model.fund(model.index(row, 0, model.index(group, 0))).id
             for group in range(model.rowCount()) for row in range(model.rowCount(model.index(group, 0)))]
 
 
@@ -71,7 +71,7 @@ def test_the_window_opens_on_the_kept_first_view_and_the_engine_takes_over(qtbot
     path = store.first_view_file
     engine_view = first_view.compute(store.matcher, today)
     assert first_view.load(path, store.fingerprint(), today) == engine_view
-    assert _shown_ids(first) == [p["id"] for p in engine_view.result["programs"]]
+    assert _shown_ids(first) == [f.id for f in engine_view.result.funds]
     # A kept view the engine disagrees with (as if made by a desk with other rules under the
     # same stamp) is what the next window opens on, until the engine is in and rewrites it.
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -79,10 +79,10 @@ def test_the_window_opens_on_the_kept_first_view_and_the_engine_takes_over(qtbot
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     window = MainWindow(store=Store.for_engine(catalogue_engine), settings=Settings(tmp_path / "s.json"), today=today)
     qtbot.addWidget(window)
-    assert _shown_ids(window) == [engine_view.result["programs"][0]["id"]]
+    assert _shown_ids(window) == [engine_view.result.funds[0].id]
     with qtbot.waitSignal(window.engine_loaded, timeout=5000):
         window.show()
-    assert _shown_ids(window) == [p["id"] for p in engine_view.result["programs"]]
+    assert _shown_ids(window) == [f.id for f in engine_view.result.funds]
     assert first_view.load(path, store.fingerprint(), today) == engine_view
 
 
@@ -101,11 +101,11 @@ def test_an_edit_before_the_engine_is_in_is_shown_once_it_is(qtbot, catalogue_en
                         today=dt.date(2026, 11, 22))
     qtbot.addWidget(window)
     model = window.results.model
-    program = model.program(model.index(0, 0, model.index(1, 0)))      # the first 条件付き fund
-    admin.update_variant(session_factory(catalogue_engine), program["id"], {"limit_yen": 12_340_000})
+    fund = model.fund(model.index(0, 0, model.index(1, 0)))      # the first 条件付き fund
+    admin.update_variant(session_factory(catalogue_engine), fund.id, {"limit_yen": 12_340_000})
     with qtbot.waitSignal(window.engine_loaded, timeout=5000):
         window.show()
-    shown = {p["id"]: p for p in (model.program(model.index(row, 0, model.index(1, 0)))
-                                  for row in range(model.rowCount(model.index(1, 0))))}
-    assert shown[program["id"]]["limit_yen"] == 12_340_000
+    shown = {f.id: f for f in (model.fund(model.index(row, 0, model.index(1, 0)))
+                               for row in range(model.rowCount(model.index(1, 0))))}
+    assert shown[fund.id].limit_yen == 12_340_000
     assert window.check_catalogue() is False          # the window follows the edited catalogue now

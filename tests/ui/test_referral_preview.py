@@ -78,3 +78,68 @@ def test_a_bad_intake_file_is_a_message_naming_the_key(qtbot, catalogue_engine, 
     assert window.make_referral_from_file(intake(tmp_path, {"employees": "たくさん"})) is None
     assert shown == ["visitor.json: employees: 人数を数値で指定してください（読んだ値: 'たくさん'）"]
     assert consultations(catalogue_engine) == 0
+
+
+def _count_matches(monkeypatch) -> list[int]:
+    from desk.matching.service import MatchService
+
+    calls: list[int] = []
+    match = MatchService.match
+
+    def counted(self, *args, **kwargs):
+        calls.append(1)
+        return match(self, *args, **kwargs)
+
+    monkeypatch.setattr(MatchService, "match", counted)
+    return calls
+
+
+def _form_window(qtbot, make_window):
+    window = make_window()
+    with qtbot.waitSignal(window.engine_loaded, timeout=5000):
+        pass
+    with qtbot.waitSignal(window.results_updated, timeout=5000):
+        window.stepper.field("employees").editor.setText("18")
+    return window
+
+
+def test_ctrl_p_prints_the_results_on_screen_without_matching_again(qtbot, catalogue_engine, make_window,
+                                                                    monkeypatch):
+    from desk.log.records import result_summary
+
+    window = _form_window(qtbot, make_window)
+    on_screen = window.results.report
+    calls = _count_matches(monkeypatch)
+    window.referral_action.trigger()
+    dialog = window.findChild(ReferralPreviewDialog)
+    assert dialog is not None and dialog.pages and calls == []
+    with Session(catalogue_engine) as s:
+        record = s.scalars(select(m.Consultation)).one()
+    assert record.result == result_summary(on_screen) and record.reference_no == dialog.reference_no
+    dialog.reject()
+
+
+def test_ctrl_p_right_after_an_edit_matches_what_the_form_shows(qtbot, make_window, monkeypatch):
+    window = _form_window(qtbot, make_window)
+    calls = _count_matches(monkeypatch)
+    window.stepper.field("employees").editor.setText("500")   # the results have not followed yet
+    window.referral_action.trigger()
+    dialog = window.findChild(ReferralPreviewDialog)
+    assert dialog is not None and calls == [1]
+    assert window.results.report is not None and window._intake is not None and window._intake.employees == 500
+    dialog.reject()
+
+
+def test_ctrl_p_after_an_edit_on_another_counter_uses_the_new_catalogue(qtbot, catalogue_engine, make_window):
+    from desk.db import admin
+    from desk.db.engine import session_factory
+
+    window = _form_window(qtbot, make_window)
+    admin.update_variant(session_factory(catalogue_engine), "kanagawa.nissan.main", {"limit_yen": 12_340_000})
+    window.referral_action.trigger()
+    dialog = window.findChild(ReferralPreviewDialog)
+    assert dialog is not None
+    report = window.results.report
+    nissan = report.fund("kanagawa.nissan.main") if report is not None else None
+    assert nissan is not None and nissan.limit_yen == 12_340_000
+    dialog.reject()

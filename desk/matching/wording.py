@@ -1,0 +1,122 @@
+"""A fund's result in the words people read: limit, rate, guarantee fee, term, to-dos, source.
+
+The results table, the detail pane, the CLI table and the referral sheet all write a
+fund through these functions, so the same figure is never written two ways by accident.
+Where surfaces differ, they differ on purpose, and the caller says so by the function
+or the argument it picks:
+
+- **Who reads it.** Staff read the screens and the terminal at the counter, where 「—」
+  in a narrow column means "the seeds do not say" and they can explain it. The visitor
+  reads the sheet alone at home, where a bare 「—」 would read as "no fee": the sheet
+  spells it out (``fee(fund, unknown=SHEET_UNKNOWN_FEE)``) and writes rates and terms as
+  the loan guides do (年1.8%以内, 最長10年（据置1年以内）).
+- **How much room.** A table cell holds one figure: what this visitor pays
+  (:func:`visitor_rate`) and what is left for them (:func:`available`). The detail pane
+  has room for the fund's whole rate table (:func:`rate_tiers`) and its limit beside
+  what is left. The sheet gives the rate for the wanted term with the city's share
+  (:func:`rate_for_term`) and the limit with what is left (:func:`limit_with_available`).
+
+Light: the window's first view uses it before the engine is loaded.
+"""
+
+from __future__ import annotations
+
+from desk import textfmt, vocab
+from desk.matching.answer import FundResult, FundTodo
+
+# The sheet's word for a fee the seeds do not give (see the module's docstring).
+SHEET_UNKNOWN_FEE = "資料に記載なし"
+NO_DATE = "日付なし"
+
+
+def available(fund: FundResult) -> str:
+    """What is left of the limit for this visitor: 8,000万円 (「—」 without a limit)."""
+    return textfmt.yen(fund.remaining_limit_yen)
+
+
+def limit(fund: FundResult) -> str:
+    """The fund's limit: 8,000万円 (「—」 without a limit)."""
+    return textfmt.yen(fund.limit_yen)
+
+
+def limit_with_available(fund: FundResult) -> str:
+    """「別枠 8,000万円（ご利用できる額 7,500万円）」: the limit, whether it is a separate frame, and
+    what is left when existing balances count against it."""
+    text = textfmt.yen(fund.limit_yen)
+    if fund.separate_limit:
+        text = f"別枠 {text}"
+    if fund.remaining_limit_yen is not None and fund.remaining_limit_yen != fund.limit_yen:
+        text += f"（ご利用できる額 {textfmt.yen(fund.remaining_limit_yen)}）"
+    return text
+
+
+def rate_tiers(fund: FundResult) -> str:
+    """The fund's whole rate table: 「2年以内 1.5%以内 / 2年超5年以内 1.8%以内 / 5年超 2.2%以内」."""
+    return textfmt.tier_text([(t.max_months, t.rate_pct) for t in fund.rate_tiers])
+
+
+def visitor_rate(fund: FundResult) -> str:
+    """What the visitor pays per year: the own rate after a city's share, else the rate for the
+    wanted term, else the rate table (no term was given and the tiers differ)."""
+    rate = fund.own_rate_pct if fund.own_rate_pct is not None else fund.rate_pct
+    return textfmt.pct(rate) if rate is not None else rate_tiers(fund)
+
+
+def rate_for_term(fund: FundResult) -> str:
+    """「年1.8%以内（市の利子補給 0.7%、ご負担 1.1%）」: the rate for the wanted term as the guides
+    write it, the rate table without a term, 「金融機関所定」 without a table; then the city's share."""
+    if fund.rate_pct is not None:
+        text = f"年{textfmt.pct(fund.rate_pct)}以内"
+    else:
+        text = rate_tiers(fund) if fund.rate_tiers else "金融機関所定"
+    if fund.own_rate_pct is not None:
+        text += f"（市の利子補給 {textfmt.pct(fund.city_share_pct)}、ご負担 {textfmt.pct(fund.own_rate_pct)}）"
+    return text
+
+
+def fee(fund: FundResult, *, unknown: str = "—") -> str:
+    """The guarantee fee range in force: 「0.225〜0.95%」; ``unknown`` when the seeds do not give it."""
+    fee_range = fund.guarantee_fee_pct
+    return textfmt.pct_range(*fee_range) if fee_range else unknown
+
+
+def term(fund: FundResult) -> str:
+    """「最長10年（据置1年以内）」, 「—」 without a maximum term."""
+    text = f"最長{textfmt.months(fund.max_term_months)}" if fund.max_term_months else "—"
+    if fund.grace_months:
+        text += f"（据置{textfmt.months(fund.grace_months)}以内）"
+    return text
+
+
+def uses(fund: FundResult) -> str:
+    """「運転資金・設備資金」."""
+    return "・".join(vocab.PURPOSES.get(u, u) for u in fund.uses) or "—"
+
+
+def listed_name(fund: FundResult) -> str:
+    """The fund's name in a list, marked when its data is last fiscal year's."""
+    return fund.name + ("（前年度の資料）" if fund.stale else "")
+
+
+def todo_text(todo: FundTodo) -> str:
+    """「何を（どこで）」, without repeating a place the to-do's own name already gives."""
+    where = todo.where
+    return f"{todo.what}（{where}）" if where and where not in todo.what else todo.what
+
+
+def source_line(fund: FundResult) -> str:
+    """The sheet's line under a fund: whose paper, as of when (last year's marked)."""
+    if fund.stale:
+        return f"※{fund.provider}の前年度（{fund.data_as_of} 時点）の資料"
+    return f"{fund.provider}の資料（{fund.data_as_of or NO_DATE} 時点）"
+
+
+def source_entry(fund: FundResult) -> str:
+    """One entry of the sheet's list of sources: 「002_….txt（神奈川県、2026-04-01 時点）」."""
+    return f"{fund.source.file}（{fund.provider}、{fund.data_as_of or NO_DATE} 時点）"
+
+
+def source_detail(fund: FundResult) -> str:
+    """The detail pane's source: file, section and date, for staff who open the seed."""
+    source = fund.source
+    return f"出典: {source.file or ''} {source.section or ''}（{fund.data_as_of or NO_DATE} 時点）"

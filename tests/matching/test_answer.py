@@ -1,0 +1,64 @@
+"""The typed answer: every schema of the JSON it was ever written in reads back, and the current
+schema is written exactly as it is read (frozen records in tests/matching/records)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from desk.matching.answer import SCHEMA, MatchReport, SchemaError
+from tests.answers import FUND
+
+RECORDS = Path(__file__).parent / "records"
+
+
+def _record(schema: int) -> dict:
+    return json.loads((RECORDS / f"schema-{schema}.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("schema", range(SCHEMA + 1))
+def test_every_schema_ever_written_reads(schema):
+    """schema-0.json: `desk match --json` of examples/intakes/yokosuka-supplier.json on 2026-11-22,
+    made before the typed answer (what old consultation records and kept first views hold)."""
+    report = MatchReport.from_json(_record(schema))
+    assert report.as_of.isoformat() == "2026-11-22" and report.place == "神奈川県横須賀市"
+    nissan = report.fund("kanagawa.nissan.main")
+    assert nissan is not None and nissan.status == "eligible" and nissan.guarantee_fee_pct == (0.225, 0.95)
+    assert [(t.max_months, t.rate_pct) for t in nissan.rate_tiers] == [(24, 1.5), (60, 1.8), (None, 2.2)]
+    assert report.contacts[0].id == "kanagawa-cgc.yokosuka" and report.sme.size_class == "micro"
+    assert any(t.question for f in report.funds for t in f.todos), "a to-do waiting on a question"
+
+
+def test_the_current_schema_is_written_as_it_is_read():
+    current = _record(SCHEMA)
+    assert current["schema"] == SCHEMA and next(iter(current)) == "schema"
+    assert MatchReport.from_json(current).to_json() == current
+
+
+def test_schema_0_is_schema_1_without_its_number():
+    """Same keys, order and values: only the number was added (tools/outputs.sh leaves its line out)."""
+    with_number = MatchReport.from_json(_record(0)).to_json()
+    assert with_number.pop("schema") == 1
+    assert json.dumps(with_number, ensure_ascii=False) == json.dumps(_record(0), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("schema", [SCHEMA + 1, "1", -1])
+def test_a_newer_or_unknown_schema_is_refused_by_name(schema):
+    with pytest.raises(SchemaError, match="新しい版"):
+        MatchReport.from_json({**_record(SCHEMA), "schema": schema})
+
+
+@pytest.mark.parametrize("damage", ["programs", "as_of", "contacts"])
+def test_damaged_json_is_a_schema_error(damage):
+    data = _record(SCHEMA)
+    data[damage] = [{"id": 1}] if damage != "as_of" else "yesterday"
+    with pytest.raises(SchemaError):
+        MatchReport.from_json(data)
+
+
+def test_the_answer_cannot_be_changed_in_place():
+    with pytest.raises(AttributeError):
+        FUND.status = "ineligible"  # type: ignore[misc]
+    assert FUND._replace(status="ineligible").status == "ineligible" and FUND.status == "eligible"

@@ -1,0 +1,43 @@
+"""run(): the engine's results become the typed answer field by field (the service builds
+FundResult positionally, for speed; this test names every field)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from desk.intake.places import resolve_place
+from desk.intake.reader import read_intake
+from desk.matching import engine
+from desk.matching.service import run
+
+ON = dt.date(2026, 11, 22)
+SUPPLIER = {"entity": "corporation", "industry": "manufacturing", "employees": 18, "capital_yen": 10_000_000,
+            "municipality": "横須賀市", "purposes": ["working"], "amount_yen": 20_000_000, "term_months": 60,
+            "causes": ["nissan"], "sales_change": {"last_3m_pct": -12.5}, "guaranteed_balance_yen": 5_000_000}
+
+
+def test_every_field_of_a_fund_comes_from_its_source(loaded_catalogue):
+    loaded = loaded_catalogue
+    intake = read_intake(SUPPLIER).intake
+    place = resolve_place(loaded.places, municipality="横須賀市")
+    report = run(loaded, intake, place, on=ON)
+    results = engine.match(loaded.catalogue, intake, on=ON, sales=intake.sales_change, prefecture=place.prefecture,
+                           municipality=place.municipality, city=place.city).programs
+    assert [f.id for f in report.funds] == [r.variant.id for r in results]
+    assert any(r.pricing.city_share_pct is not None for r in results), "a city's share is covered"
+    assert any(r.remaining_limit_yen != r.variant.limit_yen for r in results), "a reduced limit is covered"
+    for fund, r in zip(report.funds, results, strict=True):
+        v, p = r.variant, r.pricing
+        assert (fund.name, fund.program, fund.provider, fund.kind) == (v.name, v.program_name, r.provider.name, v.kind)
+        assert (fund.status, fund.reasons, fund.stale) == (r.status, r.reasons, r.stale)
+        assert [t.what for t in fund.todos] == [t.what for t in r.todos]
+        assert (fund.uses, fund.use_notes, fund.target_text) == (v.uses, v.use_notes, v.target_text)
+        assert (fund.limit_yen, fund.remaining_limit_yen, fund.separate_limit) == \
+            (v.limit_yen, r.remaining_limit_yen, v.limit_separate)
+        assert (fund.rate_pct, fund.city_share_pct, fund.own_rate_pct, fund.guarantee_fee_pct) == \
+            (p.rate_pct, p.city_share_pct, p.own_rate_pct, p.fee_range_pct)
+        assert [(t.max_months, t.rate_pct) for t in fund.rate_tiers] == [(t.max_months, t.rate_pct) for t in v.tiers]
+        assert (fund.max_term_months, fund.grace_months) == (v.term_max_months, v.grace_months)
+        assert (fund.source.file, fund.source.section) == (v.source_file, v.source_section)
+        assert fund.data_as_of == (v.as_of.isoformat() if v.as_of else None)
+        assert fund.notes == v.interpretations + v.notes

@@ -1,0 +1,71 @@
+"""The words for a fund: one function per figure, the surface's choice explicit."""
+
+from __future__ import annotations
+
+import pytest
+
+from desk.matching import wording
+from desk.matching.answer import FundTodo, RateTier
+from tests.answers import fund
+
+TIERS = (RateTier(24, 1.5), RateTier(60, 1.8), RateTier(None, 2.2))
+
+
+def test_an_unknown_fee_is_a_dash_for_staff_and_spelled_out_for_the_visitor():
+    unknown = fund(guarantee_fee_pct=None)
+    assert wording.fee(unknown) == "—"
+    assert wording.fee(unknown, unknown=wording.SHEET_UNKNOWN_FEE) == "資料に記載なし"
+    assert wording.fee(fund(guarantee_fee_pct=(0.225, 0.95))) == "0.225〜0.95%"
+    assert wording.fee(fund(guarantee_fee_pct=(0.8, 0.8)), unknown="x") == "0.8%"
+
+
+def test_the_limit_says_what_is_left_for_this_visitor():
+    full = fund(limit_yen=80_000_000, remaining_limit_yen=80_000_000, separate_limit=False)
+    assert wording.limit_with_available(full) == "8,000万円" and wording.available(full) == "8,000万円"
+    left = fund(limit_yen=80_000_000, remaining_limit_yen=75_000_000, separate_limit=True)
+    assert wording.limit_with_available(left) == "別枠 8,000万円（ご利用できる額 7,500万円）"
+    assert (wording.limit(left), wording.available(left)) == ("8,000万円", "7,500万円")
+    assert wording.limit_with_available(fund(limit_yen=None, remaining_limit_yen=None)) == "—"
+
+
+@pytest.mark.parametrize(("changes", "visitor", "for_term"), [
+    ({"rate_pct": 1.8, "rate_tiers": TIERS}, "1.8%", "年1.8%以内"),
+    ({"rate_pct": None, "rate_tiers": TIERS}, "2年以内 1.5%以内 / 2年超5年以内 1.8%以内 / 5年超 2.2%以内",
+     "2年以内 1.5%以内 / 2年超5年以内 1.8%以内 / 5年超 2.2%以内"),
+    ({"rate_pct": None, "rate_tiers": ()}, "—", "金融機関所定"),
+    ({"rate_pct": 1.8, "city_share_pct": 0.7, "own_rate_pct": 1.1}, "1.1%",
+     "年1.8%以内（市の利子補給 0.7%、ご負担 1.1%）"),
+])
+def test_the_rate_is_what_the_visitor_pays_in_a_cell_and_the_guides_wording_on_the_sheet(changes, visitor, for_term):
+    f = fund(**changes)
+    assert wording.visitor_rate(f) == visitor
+    assert wording.rate_for_term(f) == for_term
+
+
+def test_the_detail_pane_has_room_for_the_whole_rate_table():
+    assert wording.rate_tiers(fund(rate_tiers=TIERS)) == "2年以内 1.5%以内 / 2年超5年以内 1.8%以内 / 5年超 2.2%以内"
+    assert wording.rate_tiers(fund(rate_tiers=(RateTier(None, None),))) == "金融機関所定"
+
+
+def test_term_and_grace():
+    assert wording.term(fund(max_term_months=120, grace_months=12)) == "最長10年（据置1年以内）"
+    assert wording.term(fund(max_term_months=None, grace_months=None)) == "—"
+
+
+def test_a_todo_names_its_place_once():
+    tax = FundTodo("納税証明書等", "ご自身で用意", None, "document")
+    assert wording.todo_text(tax) == "納税証明書等（ご自身で用意）"
+    certificate = FundTodo("横須賀市の認定書", "横須賀市", "muni.yokosuka", "certificate")
+    assert wording.todo_text(certificate) == "横須賀市の認定書"
+    assert wording.todo_text(FundTodo("確認", None, None, "confirm")) == "確認"
+
+
+def test_source_lines_mark_last_years_papers():
+    assert wording.source_line(fund()) == "神奈川県の資料（2026-04-01 時点）"
+    assert wording.source_line(fund(stale=True, provider="相模原市", data_as_of="2025-04-01")) == \
+        "※相模原市の前年度（2025-04-01 時点）の資料"
+    assert wording.source_entry(fund(data_as_of=None)) == "002.txt（神奈川県、日付なし 時点）"
+    assert wording.source_detail(fund()) == "出典: 002.txt 経営安定資金（2026-04-01 時点）"
+    assert wording.listed_name(fund(stale=True)) == "日産自動車関連対策特別融資（前年度の資料）"
+    assert wording.uses(fund(uses=("working", "equipment"))) == "運転資金・設備資金"
+    assert wording.uses(fund(uses=())) == "—"
