@@ -89,6 +89,7 @@ class Field(QWidget):
         self._rows.addWidget(self.editor)
 
     def _make_editor(self, choices: dict[str, str]) -> QWidget:
+        """The widget staff use, wired to :meth:`_changed` (made once, by the constructor)."""
         raise NotImplementedError
 
     def row_label(self) -> str:
@@ -100,6 +101,7 @@ class Field(QWidget):
         raise NotImplementedError
 
     def set_value(self, value: Any) -> None:
+        """Show a value of intake data (None: unknown)."""
         raise NotImplementedError
 
     def set_choices(self, choices: dict[str, str]) -> None:

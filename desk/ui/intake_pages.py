@@ -45,7 +45,7 @@ class Parts(Protocol):
     def questions(self) -> QuestionsPanel: ...
 
 
-Extra = Callable[["Parts", "IntakePage"], None]   # places its rows below the page's fields
+Extra = Callable[[Parts, "IntakePage"], None]   # places its rows below the page's fields
 
 
 def sales_table(parts: Parts, page: IntakePage) -> None:
