@@ -27,7 +27,7 @@ FINGERPRINT_SQL = (
     " ORDER BY 1, 2")
 
 UNUSED_DAYS = 30
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parents[1]   # all of desk, not only desk/db
 
 
 def is_ready(fingerprint: tuple[Any, ...]) -> bool:

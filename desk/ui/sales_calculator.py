@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
@@ -20,12 +21,16 @@ from desk.intake.sales import compute_sales_change, shift_month
 YEARS = ("今年", "1年前", "2年前", "3年前")
 STATUS_WORDS = {"pass": "当たります", "fail": "当たりません", "unknown": "判定には数字が足りません"}
 
+# The 日産自動車関連 fund's ① / ② for monthly figures: (label, pass | fail | unknown, text) each.
+Criteria = Callable[[dict[str, int]], list[tuple[str, str, str]]]
+
 
 class SalesCalculator(QWidget):
+    """The table of monthly figures and, under it, what they come to."""
+
     changed = Signal()
 
-    def __init__(self, *, today: dt.date, criteria: Callable[[dict[str, int]], list[tuple[str, str, str]]] | None = None,
-                 parent: QWidget | None = None):
+    def __init__(self, *, today: dt.date, criteria: Criteria | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self._criteria = criteria
         # INTAKE.md: months after the evaluation month are forecasts; the month itself is actual.
@@ -68,8 +73,19 @@ class SalesCalculator(QWidget):
                 except IntakeError:
                     continue
                 if amount >= 0:
-                    out[shift_month(month, -12 * column)] = int(round(amount))
+                    out[shift_month(month, -12 * column)] = round(amount)
         return dict(sorted(out.items()))
+
+    def load(self, figures: dict[str, Any]) -> None:
+        """Monthly figures of intake data (month → amount), each in its month's row: this year's
+        column, or the column of the year before whose row it falls in."""
+        self.clear()
+        for month, amount in figures.items():
+            for column in range(len(YEARS)):
+                row_month = shift_month(month, 12 * column)
+                if row_month in self.months:
+                    self.set_figure(self.months.index(row_month), column, str(amount))
+                    break
 
     def clear(self) -> None:
         self.table.blockSignals(True)
@@ -85,9 +101,11 @@ class SalesCalculator(QWidget):
         figures = self.monthly_sales()
         change = compute_sales_change(figures, self.today)
         parts = []
-        for label, values in (("最近1か月", change.last_1m), ("最近3か月", change.last_3m), ("最近6か月", change.last_6m),
-                              ("今後3か月の見込み", change.next_3m_forecast)):
-            shown = [f"{YEARS[i + 1]}比 {'▲' if v < 0 else '+'}{abs(v):.1f}%" for i, v in enumerate(values) if v is not None]
+        periods = (("最近1か月", change.last_1m), ("最近3か月", change.last_3m), ("最近6か月", change.last_6m),
+                   ("今後3か月の見込み", change.next_3m_forecast))
+        for label, values in periods:
+            shown = [f"{YEARS[i + 1]}比 {'▲' if v < 0 else '+'}{abs(v):.1f}%"
+                     for i, v in enumerate(values) if v is not None]
             if shown:
                 parts.append(f"{label}: " + "、".join(shown))
         lines = ["　".join(parts) or "数字を入れると前年などとの増減を計算します。"]

@@ -122,3 +122,10 @@ def test_views_of_other_databases_unused_for_a_month_are_removed_when_one_is_kep
         os.utime(path, (month_ago, month_ago))
     first_view.save(folder / "first-view-2.json", first_view.compute(store.matcher, ON), ON)
     assert not old.exists() and recent.exists() and other_kind.exists()
+
+
+def test_the_code_stamp_covers_the_whole_desk_package():
+    # cache.py lives in desk/db: the stamp must still see the engine's and the window's code.
+    import desk
+
+    assert cache._PACKAGE == Path(desk.__file__).resolve().parent

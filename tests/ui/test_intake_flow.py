@@ -193,14 +193,14 @@ def test_later_steps_are_built_when_visited_filled_or_idle(qtbot, make_window, t
 def test_a_long_choice_wraps_and_its_text_toggles_the_box(qtbot, make_window):
     from PySide6.QtCore import QPoint, Qt
 
-    from desk.ui.intake_form import _ToggleLabel
+    from desk.ui.intake_fields import ToggleLabel
 
     window = make_window()
     field = window.stepper.field("plans")
     long_keys = [k for k, box in field.boxes.items() if not box.text()]
     assert long_keys, "the plans list has names too long for one line"
     box = field.boxes[long_keys[0]]
-    label = next(lab for lab in field.findChildren(_ToggleLabel) if lab.buddy() is box)
+    label = next(lab for lab in field.findChildren(ToggleLabel) if lab.buddy() is box)
     assert label.wordWrap() and box.accessibleName() == label.text()
     with qtbot.waitSignal(field.changed, timeout=2000):
         qtbot.mouseClick(label, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
@@ -216,7 +216,7 @@ def test_pickers_follow_new_choices_and_keep_what_was_chosen(qtbot, make_window)
     municipalities = [stepper.field("municipality").editor.itemData(i)
                       for i in range(1, stepper.field("municipality").editor.count())]
     plans = {key: box.text() or box.accessibleName() for key, box in stepper.field("plans").boxes.items()}
-    stepper.set_choices(municipalities=municipalities + ["新しい町"], plans={**plans, "new_plan": "新しい計画の認定"})
+    stepper.set_choices(municipalities=[*municipalities, "新しい町"], plans={**plans, "new_plan": "新しい計画の認定"})
     assert stepper.field("municipality").editor.findData("新しい町") > 0
     assert "new_plan" in stepper.field("plans").boxes
     assert stepper.intake_data() == before                          # 横須賀市 and bcp still chosen

@@ -1,0 +1,298 @@
+"""The intake form's fields: one class per kind of input, each handing back its part as plain data.
+
+A :class:`FieldSpec` names the class that takes its input (:class:`TextField`,
+:class:`ChoiceField`, :class:`YesNoField`, :class:`MultiChoiceField`, :class:`FlagField`).
+Every field has the same face: ``changed``, ``touched``, ``editor``, ``value()`` (an INTAKE.md
+value, or None when the field should stay unknown), ``set_value()``, ``set_choices()`` and
+``show_error()`` with the message line under it, made with the first message.
+Nothing is parsed here: what staff type goes to the core's reader as typed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLayoutItem,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QMouseEvent
+
+UNSET = "（未入力）"
+LONG_LIST = 12    # choices past which a combo box is searched by typing any part of a name
+WRAP_AFTER = 24   # characters of a check box label before it wraps on a label of its own
+SHORT_LABEL = 10  # check box labels this short or shorter go two to a row
+
+FieldValue = str | bool | list[str] | None
+
+
+class FieldSpec(NamedTuple):   # a NamedTuple, not a dataclass: a tenth of the cost at start-up
+    key: str                 # intake key; "sales_change.last_3m_pct" for nested ones
+    label: str
+    kind: type[Field]        # the field class that takes this kind of input
+    choices: dict[str, str] | None = None   # None: the catalogue's list, given when the page is made
+    placeholder: str = ""
+    personal: bool = False   # a visitor's personal detail (kept only when typed)
+
+
+def focus_next(widget: QWidget) -> None:
+    """Give focus to the next widget Tab would reach (skipping labels and hidden ones)."""
+    candidate = widget.nextInFocusChain()
+    while candidate is not None and candidate is not widget:
+        if (candidate.focusPolicy() & Qt.FocusPolicy.TabFocus) and candidate.isVisible() and candidate.isEnabled():
+            candidate.setFocus(Qt.FocusReason.TabFocusReason)
+            return
+        candidate = candidate.nextInFocusChain()
+
+
+class ToggleLabel(QLabel):
+    """A word-wrapping label for a check box: clicking it toggles the box, as the box's own text would."""
+
+    def __init__(self, text: str, box: QCheckBox, parent: QWidget | None = None):
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+        self.setBuddy(box)
+        self._box = box
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's virtual
+        if event.button() == Qt.MouseButton.LeftButton and self._box.isEnabled():
+            self._box.toggle()
+            self._box.setFocus(Qt.FocusReason.MouseFocusReason)
+        super().mousePressEvent(event)
+
+
+class Field(QWidget):
+    """One input of the form: its editor above the line that says what is wrong with it."""
+
+    changed = Signal()
+    editor: QWidget
+
+    def __init__(self, spec: FieldSpec, choices: dict[str, str] | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.spec = spec
+        self.touched = False
+        self._rows = QVBoxLayout(self)
+        self._rows.setContentsMargins(0, 0, 0, 0)
+        self._error: QLabel | None = None   # made with the first message
+        self.editor = self._make_editor(choices or {})
+        self._rows.addWidget(self.editor)
+
+    def _make_editor(self, choices: dict[str, str]) -> QWidget:
+        """The widget staff use, wired to :meth:`_changed` (made once, by the constructor)."""
+        raise NotImplementedError
+
+    def row_label(self) -> str:
+        """The label the form writes beside the field."""
+        return self.spec.label
+
+    def value(self) -> FieldValue:
+        """This field's part of the intake, or None when it should stay unknown."""
+        raise NotImplementedError
+
+    def set_value(self, value: Any) -> None:
+        """Show a value of intake data (None: unknown)."""
+        raise NotImplementedError
+
+    def set_choices(self, choices: dict[str, str]) -> None:
+        """New choices (a pack was imported); a field without choices has none to change."""
+
+    def _changed(self, *_args: object) -> None:
+        self.touched = True
+        self.changed.emit()
+
+    @property
+    def error(self) -> QLabel:
+        """The line under the field that says, in words, what is wrong with it."""
+        if self._error is None:
+            self._error = QLabel(self)
+            self._error.setObjectName("fieldError")
+            self._error.setWordWrap(True)
+            self._error.setStyleSheet("color: #b00020;")
+            self._error.hide()
+            self._rows.addWidget(self._error)
+        return self._error
+
+    def show_error(self, message: str | None) -> None:
+        if message or self._error is not None:
+            self.error.setText(message or "")
+            self.error.setVisible(bool(message))
+
+
+class TextField(Field):
+    """A line of text, kept as typed (万円, ▲, full-width digits are the reader's job); empty is unknown."""
+
+    editor: QLineEdit
+
+    def _make_editor(self, choices: dict[str, str]) -> QLineEdit:
+        editor = QLineEdit(self)
+        editor.setPlaceholderText(self.spec.placeholder)
+        editor.textChanged.connect(self._changed)
+        # Enter moves on to the next field, as on a paper form.
+        editor.returnPressed.connect(lambda: focus_next(editor))
+        return editor
+
+    def value(self) -> str | None:
+        return self.editor.text().strip() or None
+
+    def set_value(self, value: Any) -> None:
+        self.editor.setText("" if value is None else str(value))
+
+
+class ChoiceField(Field):
+    """One key out of a list, shown by its label; （未入力） is unknown."""
+
+    editor: QComboBox
+
+    def _make_editor(self, choices: dict[str, str]) -> QComboBox:
+        editor = QComboBox(self)
+        self._fill(editor, choices)
+        if len(choices) > LONG_LIST:
+            # Long lists (業種, 市区町村) are searched by typing any part of the name.
+            editor.setEditable(True)
+            editor.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            completer = QCompleter(editor.model(), editor)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+            editor.setCompleter(completer)
+        editor.currentIndexChanged.connect(self._changed)
+        return editor
+
+    @staticmethod
+    def _fill(editor: QComboBox, choices: dict[str, str]) -> None:
+        editor.addItem(UNSET, None)
+        for key, label in choices.items():
+            editor.addItem(label, key)
+
+    def _key(self, value: Any) -> Any:
+        """The item data that stands for ``value``."""
+        return value
+
+    def value(self) -> FieldValue:
+        key: str | None = self.editor.currentData()
+        return key
+
+    def set_value(self, value: Any) -> None:
+        index = self.editor.findData(None if value is None else self._key(value))
+        self.editor.setCurrentIndex(max(index, 0))
+
+    def set_choices(self, choices: dict[str, str]) -> None:
+        """New choices; what was chosen stays chosen where it still exists."""
+        value, touched = self.value(), self.touched
+        with QSignalBlocker(self.editor):
+            self.editor.clear()
+            self._fill(self.editor, choices)
+        with QSignalBlocker(self):
+            self.set_value(value)
+        self.touched = touched
+
+
+class YesNoField(ChoiceField):
+    """はい / いいえ as true / false; （未入力） is unknown."""
+
+    CHOICES: ClassVar[dict[str, str]] = {"true": "はい", "false": "いいえ"}
+
+    def _make_editor(self, choices: dict[str, str]) -> QComboBox:
+        return super()._make_editor(self.CHOICES)
+
+    def _key(self, value: Any) -> Any:
+        return "true" if value is True else "false" if value is False else value
+
+    def value(self) -> bool | None:
+        key: str | None = self.editor.currentData()
+        return None if key is None else key == "true"
+
+    def set_choices(self, choices: dict[str, str]) -> None:
+        """Always はい / いいえ."""
+
+
+class MultiChoiceField(Field):
+    """Any number of keys out of a list, a check box each; unknown until one is touched."""
+
+    editor: QWidget
+
+    def _make_editor(self, choices: dict[str, str]) -> QWidget:
+        editor = QWidget(self)
+        self._grid = QGridLayout(editor)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self.boxes: dict[str, QCheckBox] = {}
+        self._fill(editor, choices)
+        return editor
+
+    def _fill(self, editor: QWidget, choices: dict[str, str]) -> None:
+        # Two columns only when every label is short; long ones (plans, causes) get a line each.
+        columns = 2 if all(len(label) <= SHORT_LABEL for label in choices.values()) else 1
+        for i, (key, label) in enumerate(choices.items()):
+            if len(label) <= WRAP_AFTER:
+                box = QCheckBox(label, editor)
+                self._grid.addWidget(box, i // columns, i % columns)
+            else:
+                # A check box cannot wrap its text: a long one (事業再生計画（…）) gets a
+                # wrapping label beside it that toggles it, so the step never scrolls sideways.
+                box = QCheckBox(editor)
+                box.setAccessibleName(label)
+                text = ToggleLabel(label, box, editor)
+                row = QHBoxLayout()
+                row.setSpacing(4)
+                row.addWidget(box, 0, Qt.AlignmentFlag.AlignTop)
+                row.addWidget(text, 1)
+                self._grid.addLayout(row, i // columns, i % columns)
+            box.toggled.connect(self._changed)
+            self.boxes[key] = box
+
+    def value(self) -> list[str] | None:
+        return [key for key, box in self.boxes.items() if box.isChecked()] if self.touched else None
+
+    def set_value(self, value: Any) -> None:
+        for key, box in self.boxes.items():
+            box.setChecked(key in (value or ()))
+        self.touched = value is not None
+
+    def set_choices(self, choices: dict[str, str]) -> None:
+        """New choices; what was chosen stays chosen where it still exists."""
+        value, touched = self.value(), self.touched
+        while (item := self._grid.takeAt(0)) is not None:
+            for widget in _widgets_in(item):
+                widget.deleteLater()
+        self.boxes = {}
+        self._fill(self.editor, choices)
+        with QSignalBlocker(self):
+            self.set_value(None if value is None else [key for key in value if key in choices])
+        self.touched = touched
+
+
+def _widgets_in(item: QLayoutItem) -> list[QWidget]:
+    """The widgets of a grid cell: a check box, or a check box and its label."""
+    row = item.layout()
+    items = [item] if row is None else [row.itemAt(i) for i in range(row.count())]
+    return [widget for each in items if each is not None and (widget := each.widget()) is not None]
+
+
+class FlagField(Field):
+    """A statement that holds or not (税金の未納, …): a check box carrying the label; unticked is false."""
+
+    editor: QCheckBox
+
+    def _make_editor(self, choices: dict[str, str]) -> QCheckBox:
+        editor = QCheckBox(self.spec.label, self)
+        editor.toggled.connect(self._changed)
+        return editor
+
+    def row_label(self) -> str:
+        return ""   # the box says it
+
+    def value(self) -> bool:
+        return self.editor.isChecked()
+
+    def set_value(self, value: Any) -> None:
+        self.editor.setChecked(bool(value))
