@@ -12,7 +12,8 @@ run: $(STAMP)
 	$(BIN)/desk db upgrade
 	$(BIN)/desk
 
-test: $(STAMP)
+# The static checks first (a clean clone must pass them), then the whole suite headless.
+test: check
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

@@ -52,7 +52,9 @@ def run_app(*, store: DeskServices, exit_when_ready: bool = False, exit_when_loa
     app = create_application()
     settings = Settings.load()
     apply_font_size(settings)   # before the window: see MainWindow.__init__
-    window = MainWindow(store=store, settings=settings)
+    # --exit-when-ready quits once the window and its first results are up: the engine's load,
+    # 30 ms later, must not race that quit on a busy machine.
+    window = MainWindow(store=store, settings=settings, engine_when_shown=not exit_when_ready)
     window.show()
     # What start-up made (modules, Qt's wrappers, the window) lives as long as the process:
     # out of the collector's way, a full collection while staff type does not walk it, and

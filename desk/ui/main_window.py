@@ -55,7 +55,8 @@ class MainWindow(QMainWindow):
     results_updated = Signal()
     engine_loaded = Signal()
 
-    def __init__(self, *, store: DeskServices, settings: Settings | None = None, today: dt.date | None = None):
+    def __init__(self, *, store: DeskServices, settings: Settings | None = None, today: dt.date | None = None,
+                 engine_when_shown: bool = True):
         """``store``: the data layer's services (a :class:`desk.db.store.Store` is them all)."""
         super().__init__()
         self._engine_is_loaded = False
@@ -115,7 +116,8 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(QLabel("⚠ ネットワーク上のデータベース", self))
             QTimer.singleShot(0, self, lambda text=warning: self.notify_problem("データベースの場所", text))
         # Timers with the window as their context: a window closed before they fire cancels them.
-        QTimer.singleShot(ENGINE_LOAD_DELAY_MS, self, self.load_engine)
+        if engine_when_shown:   # else (desk --exit-when-ready) the engine loads on the first edit
+            QTimer.singleShot(ENGINE_LOAD_DELAY_MS, self, self.load_engine)
         # The later steps are built once the window is on screen (see IntakeStepper), and old
         # records lose their personal details as the retention setting says.
         QTimer.singleShot(IDLE_BUILD_DELAY_MS, self.stepper, self.stepper.build_next_when_idle)
@@ -163,7 +165,7 @@ class MainWindow(QMainWindow):
         if fresh != self._first_view:
             first_view.save(self._store.first_view_file, fresh, self._today)
             if fresh.choices != self._first_view.choices:
-                self._use_choices(fresh.choices)   # edited on another counter since the window opened
+                self.use_choices(fresh.choices)   # edited on another counter since the window opened
             self._first_view = fresh
         self.update_results()
         self.engine_loaded.emit()
@@ -331,8 +333,6 @@ class MainWindow(QMainWindow):
         self.stepper.set_choices(municipalities=choices.municipalities, plans=choices.plans)
         self.stepper.questions.remember(choices.questions)
         self.refresh_data_status(choices.packs)
-
-    _use_choices = use_choices   # load_engine's name for it
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's virtual
         # Until the engine is in, load_engine is the check (the window's first activation
