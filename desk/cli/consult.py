@@ -1,4 +1,4 @@
-"""Commands for a consultation: `desk match`, `desk referral`, `desk handout`."""
+"""Commands for a consultation: `desk match`, `desk referral`, `desk handout` (the leaflet)."""
 
 from __future__ import annotations
 
@@ -87,9 +87,9 @@ def cmd_referral(args: argparse.Namespace) -> int:
 def cmd_handout(args: argparse.Namespace) -> int:
     from desk.fileio import atomic_write_bytes
     from desk.reports.fonts import FontNotFound
-    from desk.reports.leaflet import HandoutRenderer
+    from desk.reports.leaflet import LeafletRenderer
     from desk.settings import Settings
-    from desk.sheets.leaflet import build_handout
+    from desk.sheets.leaflet import build_leaflet
     from desk.vocab import HOME_PREFECTURE, YOROZU_OFFICE_ID
 
     on = args.date or dt.date.today()
@@ -101,13 +101,13 @@ def cmd_handout(args: argparse.Namespace) -> int:
     windows += [(o.name_current or o.name, o.phone) for o in offices
                 if o.prefecture == HOME_PREFECTURE and o.phone
                 and (o.role == "guarantee_branch" or o.id == YOROZU_OFFICE_ID)]
-    handout = build_handout(catalogue, on=on, windows=windows)
+    leaflet = build_leaflet(catalogue, on=on, windows=windows)
     try:
-        atomic_write_bytes(args.output, HandoutRenderer(handout, font_path=settings.get("pdf_font_path")).render(),
+        atomic_write_bytes(args.output, LeafletRenderer(leaflet, font_path=settings.get("pdf_font_path")).render(),
                            mode=0o644)
     except FontNotFound as exc:
         raise CliError(str(exc)) from exc
     except OSError as exc:
         raise CliError(f"{args.output} に書き込めません（{exc.strerror}）") from exc
-    print(f"{args.output}（{len(handout.rows)} 制度）")
+    print(f"{args.output}（{len(leaflet.rows)} 制度）")
     return EXIT_OK

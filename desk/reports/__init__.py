@@ -1,1 +1,1 @@
-"""Printed outputs (the referral sheet, the overview handout) built with reportlab."""
+"""Printed outputs (the referral sheet, the overview leaflet) built with reportlab."""

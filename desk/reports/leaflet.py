@@ -7,28 +7,28 @@ from reportlab.platypus import Paragraph, Spacer
 
 from desk.reports.base import HEAD_TINT, Flowables, PdfRenderer
 from desk.reports.base import esc as _p
-from desk.sheets.leaflet import Handout
+from desk.sheets.leaflet import Leaflet
 
 
-class HandoutRenderer(PdfRenderer):
+class LeafletRenderer(PdfRenderer):
     margin_top = 20 * mm
     margin_bottom = 16 * mm
     body_size = 10.5
     body_leading = 14.5
     footer_text = "詳しい条件は各窓口でご確認ください。融資の可否と条件は取扱金融機関・信用保証協会の審査で決まります。"
 
-    def __init__(self, handout: Handout, *, font_path: str | None = None):
-        self.handout = handout
+    def __init__(self, leaflet: Leaflet, *, font_path: str | None = None):
+        self.leaflet = leaflet
         super().__init__(font_path=font_path)
 
     def header_texts(self) -> tuple[str, str]:
-        return "融資制度のご案内（一覧）", self.handout.date_label
+        return "融資制度のご案内（一覧）", self.leaflet.date_label
 
     def metadata(self) -> dict[str, str]:
-        return {"title": self.handout.title, "author": "desk", "subject": "融資制度一覧"}
+        return {"title": self.leaflet.title, "author": "desk", "subject": "融資制度一覧"}
 
     def flowables(self) -> Flowables:
-        h, st = self.handout, self.styles
+        h, st = self.leaflet, self.styles
         out: Flowables = [Paragraph(_p(h.title), st["h2"])]
         rows = [[Paragraph(t, st["cell"]) for t in ("資金・対象", "限度額", "利率（年）", "期間", "保証料率")]]
         for r in h.rows:

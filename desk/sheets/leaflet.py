@@ -22,7 +22,7 @@ SALES_CHECKS = {"sales_decline", "sales_decline_month_and_forecast"}
 
 
 @dataclass(frozen=True)
-class HandoutRow:
+class LeafletRow:
     name: str
     provider: str
     who: str
@@ -34,10 +34,10 @@ class HandoutRow:
 
 
 @dataclass(frozen=True)
-class Handout:
+class Leaflet:
     title: str
     date_label: str
-    rows: list[HandoutRow]
+    rows: list[LeafletRow]
     windows: list[tuple[str, str]]       # (name, phone)
     caveat: str
     sources: list[str]
@@ -87,7 +87,7 @@ def _who(variant: Variant) -> str:
     return "セーフティネット保証5号の認定（業況の悪化）"
 
 
-def build_handout(catalogue: Catalogue, *, on: dt.date, windows: list[tuple[str, str]]) -> Handout:
+def build_leaflet(catalogue: Catalogue, *, on: dt.date, windows: list[tuple[str, str]]) -> Leaflet:
     rows = []
     providers = catalogue.providers
     for v in catalogue.variants:
@@ -101,9 +101,9 @@ def build_handout(catalogue: Catalogue, *, on: dt.date, windows: list[tuple[str,
         fee = textfmt.pct_range(min(f.min_pct for f in fees), max(f.max_pct for f in fees)) if fees else "—"
         limit = ("別枠 " if v.limit_separate else "") + textfmt.yen(v.limit_yen)
         term = f"最長{textfmt.months(v.term_max_months)}" if v.term_max_months else "—"
-        rows.append(HandoutRow(v.name, providers[v.provider_id].name, _who(v), limit, rates, term, fee,
+        rows.append(LeafletRow(v.name, providers[v.provider_id].name, _who(v), limit, rates, term, fee,
                                is_stale(v, on)))
     sources = sorted({f"{v.source_file}（{providers[v.provider_id].name}、{v.as_of} 時点）"
                       for v in catalogue.variants if is_decline_fund(v) and v.source_file})
-    return Handout("日産自動車の車両生産終了等の影響を受けた中小企業の皆さまへ　資金繰りを支える融資制度",
+    return Leaflet("日産自動車の車両生産終了等の影響を受けた中小企業の皆さまへ　資金繰りを支える融資制度",
                    reiwa(on), rows, windows, LEAFLET_CAVEAT, sources)

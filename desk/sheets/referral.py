@@ -48,7 +48,7 @@ FLOW = (
 ALWAYS_BRING = ("決算書（直近2期分）又は確定申告書", "試算表など最近の売上が分かる資料", "本人確認書類・印鑑")
 FOUNDER_BRING = ("創業計画（事業の内容・必要な資金とその見積書）", "自己資金が分かる資料（通帳など）",
                  "本人確認書類・印鑑")
-# A handout an older owner can act on: the cheapest few of each kind, and how many more there are.
+# A sheet an older owner can act on: the cheapest few of each kind, and how many more there are.
 MAX_ELIGIBLE = 6
 MAX_CONDITIONAL = 4
 REFERRAL_ROLES = {"guarantee_branch": 1, "chamber": 2, "municipality": 2, "window": 1, "support_center": 1}

@@ -10,18 +10,18 @@ from sqlalchemy.orm import Session
 
 from desk import cli
 from desk.db.loaders import load_catalogue
-from desk.sheets.leaflet import build_handout
+from desk.sheets.leaflet import build_leaflet
 
 
 def test_the_leaflet_picks_its_funds_from_their_conditions(catalogue_engine):
     with Session(catalogue_engine) as session:
         catalogue = load_catalogue(session)
-    names = [r.name for r in build_handout(catalogue, on=dt.date(2026, 11, 22), windows=[]).rows]
+    names = [r.name for r in build_leaflet(catalogue, on=dt.date(2026, 11, 22), windows=[]).rows]
     assert "日産自動車関連対策特別融資" in names and "売上・利益減少対策融資" in names
     assert "原油・原材料高騰等対策特別融資" in names and "景気対策特別資金" in names
     assert not any("災害" in n for n in names)          # disaster funds have their own grounds
     assert not any("創業" in n for n in names)
-    before = [r.name for r in build_handout(catalogue, on=dt.date(2026, 3, 1), windows=[]).rows]
+    before = [r.name for r in build_leaflet(catalogue, on=dt.date(2026, 3, 1), windows=[]).rows]
     assert "日産自動車関連対策特別融資" not in before      # FY2026 not yet in force
 
 
