@@ -16,7 +16,6 @@ from collections.abc import Callable, Sequence
 
 from desk import paths
 from desk.cli.common import EXIT_OK, EXIT_PROBLEM, CliError, open_store, short
-from desk.cli.parser import add_app_options, build_parser
 
 # Each command's module is imported only when it runs: the app's start stays light.
 COMMANDS = {
@@ -24,6 +23,23 @@ COMMANDS = {
     "export": "catalogue", "match": "consult", "referral": "consult", "handout": "consult",
     "db": "database", "log": "log",
 }
+
+
+# The bare `desk`'s options live here, not in desk.cli.parser, which the app's start never loads.
+def add_app_options(parser: argparse.ArgumentParser) -> None:
+    """The options of the bare `desk` (the app), which every command also takes."""
+    parser.add_argument("--db", metavar="PATH|URL", help="使うデータベース（SQLite のファイルか URL）")
+    parser.add_argument("--basedir", metavar="DIR", help="データと設定をこのフォルダの下に置く")
+    parser.add_argument("--exit-when-ready", action="store_true",
+                        help="アプリを起動し、画面と最初の結果が表示されたら終了する（動作確認・計測用）")
+    parser.add_argument("--exit-when-loaded", action="store_true",
+                        help="アプリを起動し、判定の仕組みまで読み込んだら終了する（動作確認・計測用）")
+
+
+def _full_parser() -> argparse.ArgumentParser:
+    from desk.cli.parser import build_parser  # every command's grammar: not needed to start the app
+
+    return build_parser()
 
 
 def command(name: str) -> Callable[[argparse.Namespace], int]:
@@ -51,7 +67,7 @@ def _parse_app_start(argv: list[str]) -> argparse.Namespace | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = _parse_app_start(argv) or build_parser().parse_args(argv)
+    args = _parse_app_start(argv) or _full_parser().parse_args(argv)
     paths.init(args.basedir)
     try:
         if args.command is None:

@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from desk import __version__, vocab
+from desk.cli.entry import add_app_options
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,13 +80,3 @@ def parse_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"日付は YYYY-MM-DD で指定してください: {text!r}") from None
-
-
-def add_app_options(parser: argparse.ArgumentParser) -> None:
-    """The options of the bare `desk` (the app), which every command also takes."""
-    parser.add_argument("--db", metavar="PATH|URL", help="使うデータベース（SQLite のファイルか URL）")
-    parser.add_argument("--basedir", metavar="DIR", help="データと設定をこのフォルダの下に置く")
-    parser.add_argument("--exit-when-ready", action="store_true",
-                        help="アプリを起動し、画面と最初の結果が表示されたら終了する（動作確認・計測用）")
-    parser.add_argument("--exit-when-loaded", action="store_true",
-                        help="アプリを起動し、判定の仕組みまで読み込んだら終了する（動作確認・計測用）")

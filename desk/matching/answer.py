@@ -21,8 +21,6 @@ takes 5.5 µs for a fund against 0.7 µs for a tuple (a quarter of a millisecond
 2 ms match budget). Read them by attribute; change one with ``_replace``.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any, NamedTuple
@@ -157,7 +155,7 @@ class MatchReport(NamedTuple):
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> MatchReport:
+    def from_json(cls, data: Mapping[str, Any]) -> "MatchReport":
         """A report from JSON of any schema up to :data:`SCHEMA` (raises SchemaError)."""
         schema = data.get("schema", 0)
         if not isinstance(schema, int) or not 0 <= schema <= SCHEMA:
