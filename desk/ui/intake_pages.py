@@ -9,8 +9,7 @@ as "no") and loads its part from intake data.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
@@ -27,25 +26,28 @@ from desk.ui.intake_fields import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Protocol
+
     from desk.ui.intake_questions import QuestionsPanel
     from desk.ui.sales_calculator import SalesCalculator
+
+    # Types only (a Protocol costs the start-up its class):
+    class Parts(Protocol):
+        """What the form lends its pages: parts that outlive a page (they follow every result)."""
+
+        @property
+        def sales(self) -> SalesCalculator: ...
+
+        @property
+        def questions(self) -> QuestionsPanel: ...
+
+    Extra = Callable[[Parts, "IntakePage"], None]   # places its rows below the page's fields
+
 
 LICENCE = {"not_needed": "許認可は不要", "held": "許認可を取得済み", "expected": "これから取得（創業予定）"}
 BASES = {"sales": "売上高", "gross_profit": "売上総利益（粗利益）"}
 FORMS = {"sole_proprietor": "個人事業", "corporation": "会社設立"}
-
-
-class Parts(Protocol):
-    """What the form lends its pages: parts that outlive a page (they follow every result)."""
-
-    @property
-    def sales(self) -> SalesCalculator: ...
-
-    @property
-    def questions(self) -> QuestionsPanel: ...
-
-
-Extra = Callable[[Parts, "IntakePage"], None]   # places its rows below the page's fields
 
 
 def sales_table(parts: Parts, page: IntakePage) -> None:
