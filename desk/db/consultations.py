@@ -209,18 +209,6 @@ def _as_jst(moment: dt.datetime) -> dt.datetime:
     return as_utc(moment).astimezone(JST)
 
 
-def counts(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
-    """Consultations per day and per cause, for the prefecture's reports."""
-    per_day: dict[str, int] = {}
-    per_cause: dict[str, int] = {label: 0 for label in vocab.CAUSES.values()}
-    for row in rows:
-        per_day[row["day"]] = per_day.get(row["day"], 0) + 1
-        for code in row["cause_codes"]:
-            label = vocab.CAUSES.get(code, code)
-            per_cause[label] = per_cause.get(label, 0) + 1
-    return {"per_day": dict(sorted(per_day.items())), "per_cause": per_cause}
-
-
 def to_csv(rows: list[dict[str, Any]], *, include_personal: bool = False) -> bytes:
     """CSV that Excel in Japan opens without mojibake: UTF-8 with a byte-order mark, CRLF."""
     import csv

@@ -56,7 +56,7 @@ def _log(engine, **intake):
 
 
 def test_search_is_literal_and_counts_follow(empty_engine):
-    from desk.db.consultations import counts, search_consultations
+    from desk.db.consultations import log_counts, search_consultations
 
     _log(empty_engine, business_name="100%_精工 \"本社\"", causes=["nissan"])
     _log(empty_engine, business_name="相模商店 <支店>", causes=["materials", "nissan"])
@@ -65,10 +65,9 @@ def test_search_is_literal_and_counts_follow(empty_engine):
     assert search_consultations(make, text="%") and len(search_consultations(make, text="_")) == 1
     assert [r["business_name"] for r in search_consultations(make, text="<支店>")] == ["相模商店 <支店>"]
     assert search_consultations(make, text="'; DROP TABLE consultation; --") == []
-    rows = search_consultations(make)
-    summary = counts(rows)
-    assert summary["per_day"] == {"2026-11-22": 2}
-    assert summary["per_cause"]["日産自動車追浜工場・日産車体湘南工場の生産終了等"] == 2
+    summary = log_counts(make)
+    assert summary.per_day == {"2026-11-22": 2}
+    assert summary.per_cause["日産自動車追浜工場・日産車体湘南工場の生産終了等"] == 2
     assert search_consultations(make, since=dt.date(2026, 11, 23)) == []
 
 
