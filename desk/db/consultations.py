@@ -193,14 +193,9 @@ def search_consultations(make_session: Callable[[], Session], *, text: str | Non
     with make_session() as session:
         rows = session.scalars(stmt).all()
         return [{
-            "id": r.id, "reference_no": r.reference_no,
-            "created_at": _as_jst(r.created_at).strftime("%Y-%m-%d %H:%M"),
-            "day": _as_jst(r.created_at).date().isoformat(),
-            "window_name": r.window_name or "", "staff_name": r.staff_name or "",
-            "business_name": r.business_name or "", "industry": vocab.INDUSTRIES.get(r.industry or "", ""),
-            "municipality": r.municipality or "", "cause_codes": list(r.causes or ()),
-            "causes": "・".join(vocab.CAUSES.get(c, c) for c in r.causes or ()),
-            "eligible": len(r.result.get("eligible", [])), "conditional": len(r.result.get("conditional", [])),
+            **_log_row(r.id, r.reference_no, r.created_at, r.window_name, r.staff_name, r.business_name, r.industry,
+                       r.municipality, r.causes, len(r.result.get("eligible", [])),
+                       len(r.result.get("conditional", []))),
             "visitor_name": r.visitor_name or "", "visitor_phone": r.visitor_phone or "",
         } for r in rows]
 

@@ -1,1 +1,1 @@
-"""The matching engine: which programs fit an intake, with terms, to-dos and referrals."""
+"""The matching engine: which programs fit an intake, with terms, to-dos and contacts."""

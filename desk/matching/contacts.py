@@ -1,4 +1,4 @@
-"""Whom the visitor should see next: referral contacts for a place and a match.
+"""Whom the visitor should see next: the contacts for a place and a match.
 
 Inside Kanagawa: the credit-guarantee office serving the place (area first, then
 distance), the chamber or society of commerce whose area covers it, the municipal
@@ -60,7 +60,7 @@ def contact_for(office: OfficeInfo, place: Place, why: str) -> Contact:
 
 def contacts_for(offices: tuple[OfficeInfo, ...], place: Place, results: list[ProgramResult]) -> tuple[Contact, ...]:
     if place.prefecture != HOME_PREFECTURE:
-        return _outside_referrals(offices, place)
+        return _outside_contacts(offices, place)
     here = place.municipality or place.prefecture
     out: list[Contact] = []
 
@@ -137,7 +137,7 @@ def _certificate_offices(offices: tuple[OfficeInfo, ...], place: Place,
     return out
 
 
-def _outside_referrals(offices: tuple[OfficeInfo, ...], place: Place) -> tuple[Contact, ...]:
+def _outside_contacts(offices: tuple[OfficeInfo, ...], place: Place) -> tuple[Contact, ...]:
     out = []
     for role in PREFECTURE_ROLES:
         for office in offices:
