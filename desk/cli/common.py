@@ -83,7 +83,6 @@ def print_json(data: Any) -> None:
 
 
 def refresh_snapshot(store: Store) -> None:
-    """Make the catalogue's copy on disk now, so the next start and referral are quick."""
-    from desk.db.store import Store
-
-    Store.for_engine(store.engine).matcher.loaded()
+    """Make the catalogue's copy on disk now, so the next start and referral are quick (the store
+    keys the copy by the URL the next command opens, and rewrites it when stale)."""
+    store.matcher.loaded()
