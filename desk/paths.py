@@ -8,6 +8,8 @@ Like qutebrowser's ``standarddir``: :func:`init` fills the locations (with a
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -45,14 +47,30 @@ def init(basedir: str | os.PathLike[str] | None = None) -> Locations:
         base = Path(basedir).expanduser().resolve()
         _locations = Locations(base / "data", base / "config", resources)
     else:
-        import platformdirs
-
-        _locations = Locations(
-            Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
-            Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
-            resources,
-        )
+        data, config = user_dirs()
+        _locations = Locations(data / APP_NAME, config / APP_NAME, resources)
     return _locations
+
+
+def user_dirs(platform: str = sys.platform, env: Mapping[str, str] = os.environ,
+              home: Path | None = None) -> tuple[Path, Path]:
+    """The folders the platform gives a user's application data and settings: the same as
+    platformdirs' ``user_data_dir`` and ``user_config_dir``, written out here: importing
+    platformdirs (tempfile, shutil and random come with it) cost the app's start a few ms."""
+    home = home or Path.home()
+    if platform == "win32":   # both under %LOCALAPPDATA%: a counter's data stays on its own machine
+        local = Path(env.get("LOCALAPPDATA") or home / "AppData" / "Local")
+        return local, local
+    if platform == "darwin":
+        support = home / "Library" / "Application Support"
+        return support, support
+    # The XDG Base Directory specification: a relative path in the variable is to be ignored.
+    return _xdg(env, "XDG_DATA_HOME", home / ".local" / "share"), _xdg(env, "XDG_CONFIG_HOME", home / ".config")
+
+
+def _xdg(env: Mapping[str, str], name: str, default: Path) -> Path:
+    value = env.get(name, "").strip()
+    return Path(value) if value and os.path.isabs(value) else default
 
 
 def get() -> Locations:
