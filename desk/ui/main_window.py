@@ -318,12 +318,17 @@ class MainWindow(QMainWindow):
         splitter = state.value("splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
+        self._kept_layout = (self.saveGeometry(), self.splitter.saveState())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's virtual
-        state = self._window_state()
-        state.setValue("geometry", self.saveGeometry())
-        state.setValue("splitter", self.splitter.saveState())
-        state.sync()
+        # Written only when it changed: the file is synced to disk, a few ms to tens of ms.
+        layout = (self.saveGeometry(), self.splitter.saveState())
+        if layout != self._kept_layout:
+            state = self._window_state()
+            state.setValue("geometry", layout[0])
+            state.setValue("splitter", layout[1])
+            state.sync()
+            self._kept_layout = layout
         super().closeEvent(event)
 
     def use_choices(self, choices: first_view.Choices) -> None:
@@ -408,30 +413,9 @@ class MainWindow(QMainWindow):
         return self._preview(read.intake, report)
 
     def _preview(self, intake: Intake, report: MatchReport) -> ReferralPreviewDialog | None:
-        # reportlab, PDFium and Qt's print module load only when a sheet is made (start-up time, memory).
-        from desk.reports.fonts import FontNotFound
-        from desk.sheets.issuing import create_referral, discard
-        from desk.ui.referral_preview import ReferralPreviewDialog
+        from desk.ui import sheet_actions
 
-        try:
-            referral = create_referral(self._store.log_writer, intake, report, settings=self._settings)
-        except FontNotFound as exc:
-            self.notify_problem("案内書を作れません", str(exc))
-            return None
-        dialog = ReferralPreviewDialog(referral.pdf, reference_no=referral.reference_no,
-                                       suggested_name=f"融資制度のご案内_{referral.reference_no}.pdf", parent=self)
-
-        def finished(_result: int) -> None:
-            if not dialog.delivered:
-                discard(self._store.log_writer, referral)  # neither printed nor saved: not logged
-            self.statusBar().showMessage(
-                f"受付番号 {referral.reference_no} の案内書を"
-                + ("記録しました" if dialog.delivered else "破棄しました"))
-
-        dialog.finished.connect(finished)
-        dialog.open()
-        return dialog
-
+        return sheet_actions.issue_and_preview(self, self._store.log_writer, intake, report)
 
 def apply_font_size(settings: Settings) -> None:
     """The text size staff chose, for the whole application (Qt skips an unchanged font)."""
