@@ -42,7 +42,7 @@ def catalogue_file(database_url: str) -> Path:
 
 def first_view_file(database_url: str) -> Path:
     """Where the window's first view for this database lives."""
-    return _cache_file(database_url, "first-view", ".json")
+    return _cache_file(database_url, "first-view", ".pickle")
 
 
 def _cache_file(database_url: str, kind: str, suffix: str) -> Path:
@@ -67,9 +67,10 @@ def write(path: Path, data: bytes) -> None:
 
 def _remove_unused(keep: Path) -> None:
     # Copies of other databases: a --db used once, a renamed folder.
-    kind = keep.stem.rsplit("-", 1)[0]   # first-view-1a2b3c4d.json: first-view
+    # Copies in a format desk no longer reads (first-view-….json) go the same way.
+    kind = keep.stem.rsplit("-", 1)[0]   # first-view-1a2b3c4d.pickle: first-view
     cutoff = time.time() - UNUSED_DAYS * 86400
-    for other in keep.parent.glob(f"{kind}-*{keep.suffix}"):
+    for other in keep.parent.glob(f"{kind}-*"):
         try:
             if other != keep and other.stat().st_atime < cutoff and other.stat().st_mtime < cutoff:
                 other.unlink()

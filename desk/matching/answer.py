@@ -2,7 +2,7 @@
 
 The engine and the service build a :class:`MatchReport`; the window, the CLI table and the
 referral sheet read its attributes. JSON exists only at the edges (`desk match --json`,
-the first-view cache, the consultation log, the golden tests): :meth:`MatchReport.to_json`
+the consultation log, the golden tests; the first-view cache pickles it): :meth:`MatchReport.to_json`
 gives INTAKE.md's object with a ``schema`` number, and :meth:`MatchReport.from_json` reads
 that schema and every earlier one, since offline laptops lag behind the server and the
 log keeps old results for years (tests/matching/records holds a frozen copy of each).
@@ -177,6 +177,10 @@ class MatchReport(NamedTuple):
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise SchemaError(f"結果を読めません（{exc!r}）") from exc
+
+
+# Every class a report is made of (desk.matching.first_view keeps reports as pickles of them).
+CLASSES = (SmeSummary, SalesFigures, FundTodo, RateTier, SourceRef, FundResult, Contact, MatchReport)
 
 
 def _fund_json(f: FundResult) -> dict[str, Any]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
+import os
+import pickle
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,7 @@ def test_the_first_view_is_the_match_of_an_untouched_form(store):
 
 def test_a_kept_view_comes_back_equal(store, tmp_path):
     view = first_view.compute(store.matcher, ON)
-    path = tmp_path / "cache" / "first-view-1.json"
+    path = tmp_path / "cache" / "first-view-1.pickle"
     first_view.save(path, view, ON)
     assert first_view.load(path, store.fingerprint(), ON) == view
     assert path.stat().st_mode & 0o777 == 0o600
@@ -45,7 +46,7 @@ def test_a_kept_view_comes_back_equal(store, tmp_path):
 
 def test_a_kept_view_is_only_for_its_catalogue_its_day_and_its_desk(store, tmp_path, monkeypatch):
     view = first_view.compute(store.matcher, ON)
-    path = tmp_path / "first-view-1.json"
+    path = tmp_path / "first-view-1.pickle"
     first_view.save(path, view, ON)
     fingerprint = store.fingerprint()
     assert first_view.load(path, fingerprint, ON + dt.timedelta(days=1)) is None       # rules read the day
@@ -56,40 +57,46 @@ def test_a_kept_view_is_only_for_its_catalogue_its_day_and_its_desk(store, tmp_p
 
 @pytest.mark.parametrize("content", [b"", b"{", b"[]", b'{"key": 1}', b"\xff\xfe\x00", b"null"])
 def test_a_damaged_or_missing_view_only_costs_speed(store, tmp_path, content):
-    path = tmp_path / "first-view-1.json"
+    path = tmp_path / "first-view-1.pickle"
     path.write_bytes(content)
     assert first_view.load(path, store.fingerprint(), ON) is None
-    assert first_view.load(tmp_path / "missing.json", store.fingerprint(), ON) is None
+    assert first_view.load(tmp_path / "missing.pickle", store.fingerprint(), ON) is None
 
 
-def test_a_view_kept_by_an_earlier_desk_reads_as_the_same_report(store, tmp_path):
-    """Files written before the typed answer hold schema 0 (no ``schema`` key)."""
-    view = first_view.compute(store.matcher, ON)
-    path = tmp_path / "first-view-1.json"
-    first_view.save(path, view, ON)
-    data = json.loads(path.read_text(encoding="utf-8"))
-    assert data["result"].pop("schema") == 1
-    path.write_text(json.dumps(data), encoding="utf-8")
-    assert first_view.load(path, store.fingerprint(), ON) == view
+def test_a_tampered_view_fails_to_load_and_runs_nothing(store, tmp_path):
+    """The kept view is a pickle: one that names any class but the answer's is refused."""
+    path = tmp_path / "first-view-1.pickle"
+    first_view.save(path, first_view.compute(store.matcher, ON), ON)
+    key = path.read_bytes().split(b"\n", 1)[0] + b"\n"
+    marker = tmp_path / "ran"
+    path.write_bytes(key + pickle.dumps(_Runs(str(marker))))
+    assert first_view.load(path, store.fingerprint(), ON) is None
+    assert not marker.exists()
+    path.write_bytes(key + pickle.dumps(("a", "tuple", "of", "the", "wrong shape")))
+    assert first_view.load(path, store.fingerprint(), ON) is None
 
 
-def test_a_view_from_a_newer_desk_is_made_anew(store, tmp_path):
-    view = first_view.compute(store.matcher, ON)
-    path = tmp_path / "first-view-1.json"
-    first_view.save(path, view, ON)
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["result"]["schema"] = 99
-    path.write_text(json.dumps(data), encoding="utf-8")
+class _Runs:
+    def __init__(self, marker: str):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_view_kept_as_json_by_an_earlier_desk_is_made_anew(store, tmp_path):
+    path = tmp_path / "first-view-1.pickle"
+    key = f"1|{cache.code_stamp()}|{ON.isoformat()}|{store.fingerprint()!r}"
+    path.write_text(f'{{"key": {key!r}, "choices": {{}}, "result": {{}}}}', encoding="utf-8")
     assert first_view.load(path, store.fingerprint(), ON) is None
 
 
 def test_a_view_with_the_right_key_but_a_broken_body_is_ignored(store, tmp_path):
     view = first_view.compute(store.matcher, ON)
-    path = tmp_path / "first-view-1.json"
+    path = tmp_path / "first-view-1.pickle"
     first_view.save(path, view, ON)
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["choices"]["questions"] = {"q": "not a pair"}
-    path.write_text(json.dumps(data), encoding="utf-8")
+    whole = path.read_bytes()
+    path.write_bytes(whole[:len(whole) // 2])
     assert first_view.load(path, store.fingerprint(), ON) is None
 
 
@@ -109,19 +116,18 @@ def test_the_code_stamp_follows_any_change_to_desk(tmp_path, monkeypatch):
 
 
 def test_views_of_other_databases_unused_for_a_month_are_removed_when_one_is_kept(store, tmp_path):
-    import os
     import time
 
     folder = tmp_path / "cache"
     folder.mkdir()
-    old, recent = folder / "first-view-0ld.json", folder / "first-view-1.json"
+    old, recent = folder / "first-view-0ld.json", folder / "first-view-1.pickle"   # old: an earlier format
     other_kind = folder / "catalogue-0ld.pickle"
     month_ago = time.time() - 31 * 86400
     for path in (old, recent, other_kind):
         path.write_text("{}")
     for path in (old, other_kind):
         os.utime(path, (month_ago, month_ago))
-    first_view.save(folder / "first-view-2.json", first_view.compute(store.matcher, ON), ON)
+    first_view.save(folder / "first-view-2.pickle", first_view.compute(store.matcher, ON), ON)
     assert not old.exists() and recent.exists() and other_kind.exists()
 
 

@@ -60,8 +60,6 @@ def _shown_ids(window) -> list[str]:
 
 
 def test_the_window_opens_on_the_kept_first_view_and_the_engine_takes_over(qtbot, catalogue_engine, tmp_path):
-    import json
-
     from desk.matching import first_view
 
     today = dt.date(2026, 11, 22)
@@ -74,9 +72,8 @@ def test_the_window_opens_on_the_kept_first_view_and_the_engine_takes_over(qtbot
     assert _shown_ids(first) == [f.id for f in engine_view.result.funds]
     # A kept view the engine disagrees with (as if made by a desk with other rules under the
     # same stamp) is what the next window opens on, until the engine is in and rewrites it.
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["result"]["programs"] = data["result"]["programs"][:1]
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    first_view.save(path, engine_view._replace(result=engine_view.result._replace(
+        funds=engine_view.result.funds[:1])), today)
     window = MainWindow(store=Store.for_engine(catalogue_engine), settings=Settings(tmp_path / "s.json"), today=today)
     qtbot.addWidget(window)
     assert _shown_ids(window) == [engine_view.result.funds[0].id]
