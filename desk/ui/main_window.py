@@ -318,7 +318,7 @@ class MainWindow(QMainWindow):
         splitter = state.value("splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
-        self._kept_layout = (self.saveGeometry(), self.splitter.saveState())
+        self._kept_layout = (geometry, splitter)   # as the file holds them (a window not yet shown saves others)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's virtual
         # Written only when it changed: the file is synced to disk, a few ms to tens of ms.

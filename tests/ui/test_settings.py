@@ -42,3 +42,18 @@ def test_the_window_layout_is_remembered(make_window, tmp_path):
     assert "geometry=" in state and "splitter=" in state           # window state, apart from settings.json
     second = make_window(show=False)
     assert second.centralWidget().saveState() == saved_splitter
+
+
+def test_a_layout_left_as_it_was_is_not_written_again(make_window, tmp_path):
+    """The file is synced to disk on every write: a window closed as it opened writes nothing."""
+    state_file = tmp_path / "base" / "config" / "window.ini"
+    first = make_window()
+    first.centralWidget().setSizes([700, 900])
+    first.close()
+    make_window().close()   # Qt settles a restored geometry once (frame margins): then it stays
+    written = state_file.stat().st_mtime_ns
+    state_file.write_text(state_file.read_text(encoding="utf-8") + "; kept as it was\n", encoding="utf-8")
+    second = make_window()
+    second.close()
+    assert "; kept as it was" in state_file.read_text(encoding="utf-8")
+    assert state_file.stat().st_mtime_ns >= written
