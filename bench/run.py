@@ -116,7 +116,7 @@ class Row:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=7, help="runs per process measure")
-    parser.add_argument("--start-repeat", type=int, default=15,
+    parser.add_argument("--start-repeat", type=int, default=25,
                         help="runs of the app's start and of its floor (in turns)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
