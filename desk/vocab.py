@@ -128,6 +128,10 @@ GENERIC_ISSUERS: dict[str, str] = {
     "applicant": "ご自身で用意",
 }
 FEE_ADJUSTMENT_KINDS: dict[str, str] = {"discount": "割引", "surcharge": "上乗せ", "alternative": "別の保証制度"}
+# What a pack's question stands for (INTAKE.md): a plan or a situation it implies, or a detail
+# asked inside a family of funds.
+QUESTION_KINDS: dict[str, str] = {"plan": "計画・認定・取組", "situation": "事情", "question": "質問"}
+
 QUESTION_TYPES: dict[str, str] = {
     "bool": "はい／いいえ", "yen": "金額（円）", "pct": "割合（％）", "months": "月数", "text": "文章",
 }

@@ -145,6 +145,28 @@ class PlanInfo:
     name: str
     issuer: str | None
     how: str | None
+    contact: str | None = None      # the office to start at, where the packs name one
+
+
+@dataclass(frozen=True)
+class SituationInfo:
+    """A circumstance some funds are made for (INTAKE.md `situations`)."""
+
+    id: str
+    name: str                       # the form's short label
+    choosable: bool                 # the business can decide to undertake it (then a route opens its funds)
+    step: str | None = None         # what it would do, for a route's sentence
+    contact: str | None = None      # the office to start at
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """An answer the stated facts give: ``value`` whenever ``when`` holds on the intake."""
+
+    when: dict[str, Any]
+    value: bool
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -153,6 +175,10 @@ class QuestionInfo:
     text: str
     type: str
     help: str | None
+    kind: str = "question"                  # plan | situation | question
+    implies: str | None = None              # the plan or situation id a plan's or situation's question stands for
+    family: tuple[str, ...] = ()            # a detail's situations, plans or purposes: asked only when one is stated
+    settled_by: tuple[Settlement, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -161,6 +187,7 @@ class Catalogue:
     providers: dict[str, Provider]
     plans: dict[str, PlanInfo]
     questions: dict[str, QuestionInfo]
+    situations: dict[str, SituationInfo] = field(default_factory=dict)
     pack_versions: dict[str, str] = field(default_factory=dict)
     _by_id: dict[str, Variant] = field(init=False, repr=False, compare=False)
 

@@ -25,6 +25,8 @@ from desk.catalogue.domain import (
     PlanInfo,
     Provider,
     QuestionInfo,
+    Settlement,
+    SituationInfo,
     SmeRow,
     SmeTable,
     Tier,
@@ -157,10 +159,15 @@ def load_catalogue(session: Session) -> Catalogue:
                     and enclosing[p] >= v.limit_yen and not v.limit_includes_existing))
                 if set(v.limit_shared_with) & set(enclosing) else v for v in variants]
     variants = [replace(v, shape_key=shape_key(v)) for v in variants]
-    plans = {p.id: PlanInfo(p.id, p.name, p.issuer, p.how)
+    plans = {p.id: PlanInfo(p.id, p.name, p.issuer, p.how, p.contact)
              for p in session.scalars(select(m.Plan).order_by(m.Plan.pack_id, m.Plan.id))}
-    questions = {q.id: QuestionInfo(q.id, q.text, q.type, q.help) for q in session.scalars(select(m.Question))}
-    return Catalogue(tuple(variants), providers, plans, questions, {p.id: p.version for p in packs.values()})
+    situations = {s.id: SituationInfo(s.id, s.name, s.choosable, s.step, s.contact, s.text)
+                  for s in session.scalars(select(m.Situation).order_by(m.Situation.pack_id, m.Situation.id))}
+    questions = {q.id: QuestionInfo(q.id, q.text, q.type, q.help, q.kind, q.implies, tuple(q.family),
+                                    tuple(Settlement(s["when"], s["value"], s["reason"]) for s in q.settled_by))
+                 for q in session.scalars(select(m.Question))}
+    return Catalogue(tuple(variants), providers, plans, questions, situations=situations,
+                     pack_versions={p.id: p.version for p in packs.values()})
 
 
 def load_offices(session: Session) -> tuple[OfficeInfo, ...]:

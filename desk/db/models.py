@@ -65,9 +65,25 @@ class Plan(SourcedMixin, Base):
     name: Mapped[str] = mapped_column(Text)
     issuer: Mapped[str | None] = mapped_column(Text)
     how: Mapped[str | None] = mapped_column(Text)
+    contact: Mapped[str | None] = mapped_column(String(64))
 
     def __repr__(self) -> str:
         return f"Plan(id={self.id!r}, name={self.name!r})"
+
+
+class Situation(SourcedMixin, Base):
+    __tablename__ = "situation"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    pack_id: Mapped[str] = _pack_fk()
+    name: Mapped[str] = mapped_column(Text)
+    choosable: Mapped[bool] = mapped_column(Boolean, default=False)
+    step: Mapped[str | None] = mapped_column(Text)
+    contact: Mapped[str | None] = mapped_column(String(64))
+    text: Mapped[str | None] = mapped_column(Text)
+
+    def __repr__(self) -> str:
+        return f"Situation(id={self.id!r}, name={self.name!r})"
 
 
 class Question(SourcedMixin, Base):
@@ -78,6 +94,11 @@ class Question(SourcedMixin, Base):
     text: Mapped[str] = mapped_column(Text)
     type: Mapped[str] = mapped_column(String(16))
     help: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16), default="question")
+    implies: Mapped[str | None] = mapped_column(String(64))
+    family: Mapped[list[str]] = mapped_column(default=list)
+    reason: Mapped[str | None] = mapped_column(Text)
+    settled_by: Mapped[list[Any]] = mapped_column(default=list)
 
     def __repr__(self) -> str:
         return f"Question(id={self.id!r}, type={self.type!r})"

@@ -62,6 +62,7 @@ def pack_summaries(packs: tuple[PackInfo, ...], on: dt.date) -> list[dict[str, A
 # --- the copy on disk ---------------------------------------------------------------------
 
 _CLASSES = (domain.Tier, domain.Fee, domain.FeeAdjustment, domain.DocumentInfo, domain.Variant, domain.SmeRow,
+            domain.SituationInfo, domain.Settlement,
             domain.SmeTable, domain.Provider, domain.PlanInfo, domain.QuestionInfo, domain.Catalogue,
             Area, OfficeInfo, PlaceIndex, PrefectureRow, MunicipalityRow, PostalRow,
             PackInfo, Loaded)

@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from desk import cli
+from desk.db.migrations import HEAD_REVISION
 from tests.conftest import PACKS_DIR, REPO
 from tests.packs import PROGRAM, PROVIDER, write_pack
 
@@ -133,7 +134,7 @@ def test_db_upgrade_on_first_run_fills_the_catalogue(capsys, tmp_path):
     target = str(tmp_path / "new.sqlite3")
     code, out, _ = run(capsys, "--db", target, "db", "upgrade")
     assert code == 0
-    assert "（新規） → 0002" in out and "取り込み: kanagawa-fy2026" in out
+    assert f"（新規） → {HEAD_REVISION}" in out and "取り込み: kanagawa-fy2026" in out
     code, out, _ = run(capsys, "--db", target, "db", "check")
     assert code == 0 and out.startswith("OK: packs ")
 

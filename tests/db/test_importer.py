@@ -112,3 +112,51 @@ def test_db_check_finds_a_broken_reference(empty_engine, tmp_path):
     result = setup.check(empty_engine)
     assert not result.ok
     assert result.problems == ["testpref.fund: provider 'gone' がありません"]
+
+
+KINDS = """\
+plans:
+  - {id: test_plan, name: テスト計画の認定, how: テスト計画を作って認定を受ける}
+situations:
+  - {id: test_damage, name: 被害を受けた, choosable: false}
+  - {id: test_project, name: 新しい取組をする, choosable: true, step: 新しい取組を始める}
+questions:
+  - {id: q_damage, text: 被害を受けた, type: bool, kind: situation, implies: test_damage, reason: 事情そのもの}
+  - {id: q_plan, text: 計画の認定を受けた, type: bool, kind: plan, implies: test_plan}
+  - id: q_detail
+    text: 被害は大きい
+    type: bool
+    family: [test_damage, equipment]
+    reason: 被害を受けた方にだけ聞く
+    settled_by:
+      - {when: {check: entity_in, params: {entities: [npo]}}, value: false, reason: テスト用の導出}
+"""
+
+
+def test_situations_and_what_each_question_stands_for_are_loaded(empty_engine, tmp_path):
+    from desk.db.loaders import load_catalogue
+
+    setup.import_files(empty_engine, [write_pack(tmp_path, KINDS)])
+    with Session(empty_engine) as s:
+        assert s.get(m.Situation, "test_project").step == "新しい取組を始める"
+        detail = s.get(m.Question, "q_detail")
+        assert (detail.kind, detail.family, detail.settled_by[0]["value"]) == ("question", ["test_damage", "equipment"],
+                                                                            False)
+    with Session(empty_engine) as s:
+        catalogue = load_catalogue(s)
+    assert catalogue.situations["test_damage"].choosable is False
+    assert catalogue.questions["q_damage"].implies == "test_damage"
+    assert catalogue.questions["q_detail"].settled_by[0].when["check"] == "entity_in"
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ("implies: test_damage, reason", "implies 'nothing' がどのパックの situations にもありません"),
+    ("family: [test_damage, equipment]", "family 'elsewhere' は計画・事情・資金使途のどれでもありません"),
+    ("kind: plan, implies: test_plan", "implies 'nothing' がどのパックの plans にもありません"),
+])
+def test_what_a_question_stands_for_must_exist(empty_engine, tmp_path, change, message):
+    broken = KINDS.replace(change, change.replace("test_damage", "nothing", 1).replace("test_plan", "nothing")
+                           .replace("equipment", "elsewhere"))
+    with pytest.raises(PackInvalid, match=message):
+        setup.import_files(empty_engine, [write_pack(tmp_path, broken)])
+    assert count(empty_engine, m.DataPack) == 0

@@ -176,13 +176,14 @@ def _check_references(session: Session, packs: list[LoadedPack]) -> None:
         "organisations": existing(m.Organisation.id, m.Organisation.pack_id),
         "offices": existing(m.Office.id, m.Office.pack_id),
         "plans": existing(m.Plan.id, m.Plan.pack_id),
+        "situations": existing(m.Situation.id, m.Situation.pack_id),
         "questions": existing(m.Question.id, m.Question.pack_id),
         "sme_tables": existing(m.SmeTable.id, m.SmeTable.pack_id),
         "municipalities": existing(m.Municipality.id, m.Municipality.pack_id),
     }
     for pack in packs:
-        for section in ("providers", "programs", "organisations", "offices", "plans", "questions", "sme_tables",
-                        "municipalities"):
+        for section in ("providers", "programs", "organisations", "offices", "plans", "situations", "questions",
+                        "sme_tables", "municipalities"):
             for rec in pack.data.records(section):
                 owner = known[section].get(rec["id"])
                 if owner is not None and owner != pack.data.id:
@@ -225,6 +226,7 @@ def _check_references(session: Session, packs: list[LoadedPack]) -> None:
                     if other not in known["variants"]:
                         problems.append(_problem(pack, "programs", program["id"],
                                                  f"{variant['id']}: limit.shared_with '{other}' が見つかりません"))
+        problems.extend(_kind_refs(pack, plans, known))
         for office in pack.data.records("offices"):
             org = office["organisation"]
             if org and org not in known["organisations"]:
@@ -252,6 +254,28 @@ def _dangling_after_replace(session: Session, packs: list[LoadedPack],
                                                 .where(m.Program.pack_id.not_in(incoming))):
         if provider not in known["providers"]:
             yield PackProblem("(database)", None, program_id, f"provider '{provider}' が取り込み後になくなります")
+
+
+def _kind_refs(pack: LoadedPack, plans: set[str], known: dict[str, dict[str, str]]) -> Iterator[PackProblem]:
+    """What a question stands for, and where a plan or a situation starts, must exist."""
+    situations = set(known["situations"])
+    for question in pack.data.records("questions"):
+        qid, implied = question["id"], question["implies"]
+        if question["kind"] == "plan" and implied not in plans:
+            yield _problem(pack, "questions", qid, f"implies '{implied}' がどのパックの plans にもありません")
+        if question["kind"] == "situation" and implied not in situations:
+            yield _problem(pack, "questions", qid, f"implies '{implied}' がどのパックの situations にもありません")
+        if question["kind"] == "question" and implied is not None:
+            yield _problem(pack, "questions", qid, "implies は kind が plan か situation の質問にだけ書けます")
+        for family in question["family"]:
+            if family not in plans and family not in situations and family not in vocab.PURPOSES:
+                yield _problem(pack, "questions", qid, f"family '{family}' は計画・事情・資金使途のどれでもありません")
+        for message in _condition_refs([s["when"] for s in question["settled_by"]], plans, known["questions"]):
+            yield _problem(pack, "questions", qid, message)
+    for section in ("plans", "situations"):
+        for rec in pack.data.records(section):
+            if rec["contact"] and rec["contact"] not in known["offices"]:
+                yield _problem(pack, section, rec["id"], f"contact '{rec['contact']}' が offices にありません")
 
 
 def _condition_refs(conditions: list[Any], plans: set[str], questions: dict[str, str]) -> Iterator[str]:

@@ -25,10 +25,14 @@ def to_rows(data: PackData) -> list[m.Base]:
     rows: list[m.Base] = []
     for rec in data.records("plans"):
         rows.append(m.Plan(id=rec["id"], pack_id=pack_id, name=rec["name"], issuer=rec["issuer"], how=rec["how"],
-                           **_sourced(rec)))
+                           contact=rec["contact"], **_sourced(rec)))
+    for rec in data.records("situations"):
+        rows.append(m.Situation(id=rec["id"], pack_id=pack_id, name=rec["name"], choosable=rec["choosable"],
+                                step=rec["step"], contact=rec["contact"], text=rec["text"], **_sourced(rec)))
     for rec in data.records("questions"):
         rows.append(m.Question(id=rec["id"], pack_id=pack_id, text=rec["text"], type=rec["type"], help=rec["help"],
-                               **_sourced(rec)))
+                               kind=rec["kind"], implies=rec["implies"], family=rec["family"], reason=rec["reason"],
+                               settled_by=rec["settled_by"], **_sourced(rec)))
     for rec in data.records("sme_tables"):
         rows.append(m.SmeTable(id=rec["id"], pack_id=pack_id, rows=rec["rows"], entity_rules=rec["entity_rules"],
                                notes=rec["notes"], interpretations=rec["interpretations"], **_sourced(rec)))
@@ -124,10 +128,16 @@ def to_records(session: Session, pack: m.DataPack) -> dict[str, Any]:
         return session.scalars(stmt.options(*options)).all()
 
     sections: dict[str, list[dict[str, Any]]] = {
-        "plans": [_with_source("plan", {"id": r.id, "name": r.name, "issuer": r.issuer, "how": r.how}, r, base)
+        "plans": [_with_source("plan", {"id": r.id, "name": r.name, "issuer": r.issuer, "how": r.how,
+                                        "contact": r.contact}, r, base)
                   for r in rows(m.Plan, m.Plan.id)],
-        "questions": [_with_source("question", {"id": r.id, "text": r.text, "type": r.type, "help": r.help}, r, base)
-                      for r in rows(m.Question, m.Question.id)],
+        "situations": [_with_source("situation", {"id": r.id, "name": r.name, "choosable": r.choosable,
+                                                  "step": r.step, "contact": r.contact, "text": r.text}, r, base)
+                       for r in rows(m.Situation, m.Situation.id)],
+        "questions": [_with_source("question", {
+            "id": r.id, "text": r.text, "type": r.type, "help": r.help, "kind": r.kind, "implies": r.implies,
+            "family": r.family, "reason": r.reason, "settled_by": r.settled_by}, r, base)
+            for r in rows(m.Question, m.Question.id)],
         "sme_tables": [_with_source("sme_table", {"id": r.id, "rows": r.rows, "entity_rules": r.entity_rules,
                                                   "notes": r.notes, "interpretations": r.interpretations}, r, base)
                        for r in rows(m.SmeTable, m.SmeTable.id)],

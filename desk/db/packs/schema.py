@@ -44,9 +44,20 @@ PACK = (
     F("description", "str?"),
 )
 PLAN = (F("id", "id", required=True), F("name", "str", required=True), F("issuer", "str?"), F("how", "str?"),
-        F("source", "source"), F("as_of", "date?"))
+        F("contact", "str?"), F("source", "source"), F("as_of", "date?"))
+# A circumstance some funds are made for (INTAKE.md `situations`): `choosable` when the business
+# can decide to undertake it, with the `step` it would take and the office (`contact`) to start at.
+SITUATION = (F("id", "id", required=True), F("name", "str", required=True), F("choosable", "bool", default=False),
+             F("step", "str?"), F("contact", "str?"), F("text", "str?"), F("source", "source"), F("as_of", "date?"))
+# An answer the stated facts settle: when `when` holds on the intake, the question's answer is `value`.
+SETTLEMENT = (F("when", "condition", required=True), F("value", "bool", required=True),
+              F("reason", "str", required=True))
+# A question's kind: a `plan` or a `situation` stands for the id it `implies`; a plain `question`
+# is a detail asked only when one of its `family` (situation, plan or purpose ids) is stated.
 QUESTION = (F("id", "id", required=True), F("text", "str", required=True),
             F("type", "choice", required=True, choices=vocab.QUESTION_TYPES), F("help", "str?"),
+            F("kind", "choice", default="question", choices=vocab.QUESTION_KINDS), F("implies", "str?"),
+            F("family", "list[str]"), F("reason", "str?"), F("settled_by", "list:settlement"),
             F("source", "source"), F("as_of", "date?"))
 SME_ROW = (F("industry", "choice", required=True, choices=vocab.INDUSTRIES), F("capital_max_yen", "int?"),
            F("employees_max", "int?"), F("text", "str?"))
@@ -126,7 +137,8 @@ POSTAL_CODE = (F("code", "postal", required=True), F("municipality", "str", requ
 POSTAL_PREFIX = (F("prefix", "str", required=True), F("prefecture", "str", required=True))
 
 RECORDS: dict[str, tuple[Field, ...]] = {
-    "pack": PACK, "plan": PLAN, "question": QUESTION, "sme_row": SME_ROW, "sme_entity_rule": SME_ENTITY_RULE,
+    "pack": PACK, "plan": PLAN, "situation": SITUATION, "settlement": SETTLEMENT, "question": QUESTION,
+    "sme_row": SME_ROW, "sme_entity_rule": SME_ENTITY_RULE,
     "sme_table": SME_TABLE, "document": DOCUMENT, "provider": PROVIDER, "limit": LIMIT, "tier": TIER,
     "rate": RATE, "term": TERM, "fee": FEE, "fee_adjustment": FEE_ADJUSTMENT, "variant": VARIANT,
     "general_exception": GENERAL_EXCEPTION,
@@ -136,8 +148,9 @@ RECORDS: dict[str, tuple[Field, ...]] = {
 
 # Top-level sections in file order, with the record type of their items.
 SECTIONS: dict[str, str] = {
-    "plans": "plan", "questions": "question", "sme_tables": "sme_table", "providers": "provider",
-    "programs": "program", "organisations": "organisation", "offices": "office", "prefectures": "prefecture",
+    "plans": "plan", "situations": "situation", "questions": "question", "sme_tables": "sme_table",
+    "providers": "provider", "programs": "program", "organisations": "organisation", "offices": "office",
+    "prefectures": "prefecture",
     "municipalities": "municipality", "postal_codes": "postal_code", "postal_prefixes": "postal_prefix",
 }
 
