@@ -165,7 +165,7 @@ class Settlement:
     """An answer the stated facts give: ``value`` whenever ``when`` holds on the intake."""
 
     when: dict[str, Any]
-    value: bool
+    value: bool | float
     reason: str
 
 
@@ -177,7 +177,7 @@ class QuestionInfo:
     help: str | None
     kind: str = "question"                  # plan | situation | question
     implies: str | None = None              # the plan or situation id a plan's or situation's question stands for
-    family: tuple[str, ...] = ()            # a detail's situations, plans or purposes: asked only when one is stated
+    family: tuple[str, ...] = ()            # a detail's situations, plans, purposes or causes: asked when one is stated
     settled_by: tuple[Settlement, ...] = ()
 
 

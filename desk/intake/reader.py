@@ -84,7 +84,9 @@ class Intake:
     sales_basis: str | None = None
     causes: tuple[str, ...] | None = None
     certifications: tuple[str, ...] | None = None
-    plans: tuple[str, ...] | None = None
+    # Complete lists (INTAKE.md): what is not in them is not held and does not apply.
+    plans: tuple[str, ...] = ()
+    situations: tuple[str, ...] = ()
     guaranteed_balance_yen: int | None = None
     has_eased_conditions: bool | None = None
     tax_arrears: bool = False
@@ -230,8 +232,9 @@ def read_intake(data: Any) -> ReadIntake:
                          ("certifications", vocab.CERTIFICATIONS)):
         if key in get:
             values[key] = _code_list(get[key], key, tuple(choices))
-    if "plans" in get:
-        values["plans"] = _code_list(get["plans"], "plans", None)
+    for key in ("plans", "situations"):   # ids a pack may declare: the service warns of unknown ones
+        if key in get and get[key] is not None:
+            values[key] = _code_list(get[key], key, None)
     for key in ("has_eased_conditions", "tax_arrears", "bank_suspension", "subrogation_debt"):
         if key in get:
             if not isinstance(get[key], bool):

@@ -9,7 +9,8 @@ log keeps old results for years (tests/matching/records holds a frozen copy of e
 
 Schemas:
   0  the unversioned JSON of desks before the typed answer (no ``schema`` key);
-  1  the same keys and values, with ``"schema": 1`` first.
+  1  the same keys and values, with ``"schema": 1`` first;
+  2  each program also has ``route`` and ``route_contact_id`` (null in schemas 0 and 1).
 
 Immutable NamedTuples rather than frozen dataclasses, as the engine's own results are,
 for two measured reasons (CPU time on the 2-core development machine): the window shows
@@ -25,7 +26,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-SCHEMA = 1
+SCHEMA = 2
 ELIGIBLE, CONDITIONAL, INELIGIBLE = "eligible", "conditional", "ineligible"
 
 
@@ -97,6 +98,8 @@ class FundResult(NamedTuple):
     notes: tuple[str, ...]
     target_text: str | None
     use_notes: tuple[str, ...]
+    route: str | None = None             # ineligible: what the business could choose to do to open it
+    route_contact_id: str | None = None  # where to start that step
 
 
 class Contact(NamedTuple):
@@ -161,7 +164,7 @@ class MatchReport(NamedTuple):
         if not isinstance(schema, int) or not 0 <= schema <= SCHEMA:
             raise SchemaError(f"結果の形式 {schema!r} はこのデスクでは読めません（新しい版のデスクで作られました）")
         try:
-            # Schemas 0 and 1 have the same keys: one reader serves both.
+            # Schemas 0 to 2 differ only in keys added later: one reader serves them all.
             sme, sales = data["sme"], data["sales_change"]
             return cls(
                 as_of=dt.date.fromisoformat(data["as_of"]),
@@ -210,6 +213,8 @@ def _fund_json(f: FundResult) -> dict[str, Any]:
         "notes": list(f.notes),
         "target_text": f.target_text,
         "use_notes": list(f.use_notes),
+        "route": f.route,
+        "route_contact_id": f.route_contact_id,
     }
 
 
@@ -244,4 +249,5 @@ def _fund_from_json(p: Mapping[str, Any]) -> FundResult:
         max_term_months=p["max_term_months"], grace_months=p["grace_months"],
         source=SourceRef(p["source"]["file"], p["source"]["section"]), data_as_of=p["data_as_of"],
         stale=p["stale"], notes=tuple(p["notes"]), target_text=p["target_text"], use_notes=tuple(p["use_notes"]),
+        route=p.get("route"), route_contact_id=p.get("route_contact_id"),
     )

@@ -23,7 +23,8 @@ from desk.intake.reader import Intake, SalesChange
 from desk.matching.answer import SmeSummary
 from desk.matching.terms import Pricing, Terms, compute_pricing, remaining_limit
 from desk.rules.business import sme_verdict
-from desk.rules.outcome import FAIL, PASS, PASSED, UNKNOWN, Facts, Outcome, Todo, all_of, any_of
+from desk.rules.outcome import FAIL, PASS, PASSED, STEP, UNKNOWN, Facts, Outcome, Todo, all_of, any_of
+from desk.rules.questions import held
 from desk.rules.registry import IMPLEMENTATIONS, iter_checks
 
 ELIGIBLE, CONDITIONAL, INELIGIBLE = "eligible", "conditional", "ineligible"
@@ -40,7 +41,8 @@ class ProgramResult(NamedTuple):
     pricing: Pricing
     remaining_limit_yen: int | None
     stale: bool
-    order: tuple[Any, ...] = ()  # status, then cost to the visitor, then the larger remaining limit
+    order: tuple[Any, ...] = ()  # status, a route, then cost to the visitor, then the larger remaining limit
+    route: tuple[Todo, ...] = ()  # ineligible: the steps the business could choose that would open it
 
     @property
     def terms(self) -> Terms:
@@ -101,6 +103,7 @@ def _match(catalogue: Catalogue, intake: Intake, *, on: dt.date, sales: SalesCha
     results: list[ProgramResult] = []
     by_provider: dict[str, _ProviderMatch] = {}
     append = results.append
+    situations_held, plans_held = held(intake, catalogue.questions)
     for variant in catalogue.variants:
         # In force from its start. A program past its fiscal year stays listed (marked stale):
         # its successor is not in the catalogue.
@@ -110,7 +113,7 @@ def _match(catalogue: Catalogue, intake: Intake, *, on: dt.date, sales: SalesCha
         if state is None:
             provider = catalogue.providers[variant.provider_id]
             facts = Facts(intake, sales, on, provider, catalogue.plans, catalogue.questions, prefecture,
-                          municipality, city)
+                          municipality, city, catalogue.situations, situations_held, plans_held)
             state = by_provider[provider.id] = _ProviderMatch(facts)
         partners = catalogue.partners(variant) if variant.limit_cap_partners else ()
         append(evaluate_variant(variant, state.facts.provider, state.facts, state, partners))
@@ -220,14 +223,21 @@ def evaluate_variant(variant: Variant, provider: Provider, facts: Facts, state: 
     term = _term(variant, intake) if intake.term_months is not None else PASSED
     combined = shared if amount is PASSED and term is PASSED else all_of([shared, amount, term])
     status = _STATUS[combined.status]
-    if combined.todos:
+    route: tuple[Todo, ...] = ()
+    if status == INELIGIBLE:
+        # Open (every failure something the business can choose): its steps are the route.
+        steps = () if combined.closed else tuple(t for t in combined.todos if t.kind == STEP)
+        route = steps
+        todos = tuple(dict.fromkeys(tuple(t for t in combined.todos if t.kind != STEP) + documents))
+    elif combined.todos:
         own = combined.todos if status != ELIGIBLE else tuple(t for t in combined.todos if t.kind != "question")
         todos = tuple(dict.fromkeys(own + documents))
     else:
         todos = documents
     cost = pricing.cost_pct
-    order = (STATUS_ORDER[status], 99.0 if cost is None else cost, -(remaining or 0), variant.position)
-    return ProgramResult(variant, provider, status, combined.reasons, todos, pricing, remaining, stale, order)
+    order = (STATUS_ORDER[status], 0 if route else 1, 99.0 if cost is None else cost, -(remaining or 0),
+             variant.position)
+    return ProgramResult(variant, provider, status, combined.reasons, todos, pricing, remaining, stale, order, route)
 
 
 _STATUS = {PASS: ELIGIBLE, UNKNOWN: CONDITIONAL, FAIL: INELIGIBLE}
@@ -373,7 +383,8 @@ def labelled_sales_criteria(catalogue: Catalogue, variant_id: str, intake: Intak
     variant = catalogue.variant(variant_id)
     if variant is None:
         return []
-    facts = Facts(intake, sales, on, catalogue.providers[variant.provider_id], catalogue.plans, catalogue.questions)
+    facts = Facts(intake, sales, on, catalogue.providers[variant.provider_id], catalogue.plans, catalogue.questions,
+                  situations=catalogue.situations, plans_held=held(intake, catalogue.questions)[1])
     return [(leaf["label"], evaluate_condition(leaf, facts).status, leaf.get("text", ""))
             for condition in variant.conditions for leaf in iter_checks(condition)
             if leaf.get("label") and leaf["check"].startswith("sales_decline")]

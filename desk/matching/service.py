@@ -20,7 +20,7 @@ from desk.db.snapshot import Loaded
 from desk.intake.places import Place, PlaceError, PlaceLookup, resolve_place
 from desk.intake.reader import Intake, IntakeError
 from desk.intake.sales import compute_sales_change, merge_sales_change
-from desk.matching import engine
+from desk.matching import engine, wording
 from desk.matching.answer import Contact, FundResult, FundTodo, MatchReport, RateTier, SalesFigures, SourceRef
 from desk.matching.contacts import contacts_for, todo_where
 from desk.rules.outcome import Todo
@@ -66,6 +66,11 @@ def resolve_intake_place(places: PlaceLookup, intake: Intake) -> Place:
 def run(loaded: Loaded, intake: Intake, place: Place, *, on: dt.date,
         warnings: list[str] | None = None) -> MatchReport:
     warnings = list(warnings or [])
+    catalogue = loaded.catalogue
+    for key, known in (("plans", catalogue.plans), ("situations", catalogue.situations)):
+        unknown = [i for i in getattr(intake, key) if i not in known]
+        if unknown:   # ids a newer pack may declare: a warning, as an unknown key is (INTAKE.md)
+            warnings.append(f"{key}: このデータにない {', '.join(unknown)} は判定に使っていません")
     sales = intake.sales_change
     if intake.monthly_sales:
         sales, disagreements = merge_sales_change(sales, compute_sales_change(intake.monthly_sales, on))
@@ -102,6 +107,13 @@ class _TodoWords:
         if found is None:
             found = self._lists[todos] = tuple([self._todo(t) for t in todos])
         return found
+
+    def route(self, steps: tuple[Todo, ...]) -> tuple[str | None, str | None]:
+        """A closed fund's route as one sentence, and the office to start at."""
+        if not steps:
+            return None, None
+        words = self(steps)
+        return wording.route(words), next((w.contact_id for w in words if w.contact_id), None)
 
     def _todo(self, todo: Todo) -> FundTodo:
         found = self._one.get(todo)
@@ -142,6 +154,7 @@ def _fund(r: engine.ProgramResult, has_term: bool, todos: _TodoWords) -> FundRes
         v.interpretations + v.notes,            # notes
         v.target_text,                          # target_text
         v.use_notes,                            # use_notes
+        *todos.route(r.route),                  # route, route_contact_id
     )
 
 

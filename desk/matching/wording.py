@@ -120,3 +120,11 @@ def source_detail(fund: FundResult) -> str:
     """The detail pane's source: file, section and date, for staff who open the seed."""
     source = fund.source
     return f"出典: {source.file or ''} {source.section or ''}（{fund.data_as_of or NO_DATE} 時点）"
+
+
+def route(steps: tuple[FundTodo, ...]) -> str:
+    """A closed fund's route in one plain sentence:
+    「事業継続力強化計画を作成し、経済産業大臣の認定を受けることで対象になります（関東経済産業局）」."""
+    what = "こと、".join(dict.fromkeys(s.what.rstrip("。") for s in steps))
+    where = next((s.where for s in steps if s.where), None)
+    return f"{what}ことで対象になります" + (f"（{where}）" if where else "")

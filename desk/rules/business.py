@@ -247,7 +247,8 @@ def industry_covered(params: dict[str, Any], facts: Facts) -> Outcome:
 @check("no_tax_arrears", "期限の到来した税金を完納していること")
 def no_tax_arrears(params: dict[str, Any], facts: Facts) -> Outcome:
     if facts.intake.tax_arrears:
-        return Outcome.fail("期限の到来した税金に未納があります（完納が条件です）")
+        return Outcome.fail_until("期限の到来した税金に未納があります（完納が条件です）",
+                                  Todo("未納の税金を納める（納税証明書で確認されます）", "applicant"))
     return Outcome.ok()
 
 

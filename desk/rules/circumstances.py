@@ -5,13 +5,17 @@ and amount of the loan, and answers to a program's own questions.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desk import textfmt, vocab
 from desk.rules.business import entity_label
 from desk.rules.declare import Param, check
 from desk.rules.outcome import UNKNOWN, Facts, Outcome, Todo
+from desk.rules.questions import plan_step, settle, situation_step
 from desk.rules.sales import sales_fell
+
+if TYPE_CHECKING:
+    from desk.catalogue.domain import QuestionInfo
 
 
 def _one_comparison(params: dict[str, Any]) -> list[str]:
@@ -64,16 +68,15 @@ def certification_any(params: dict[str, Any], facts: Facts) -> Outcome:
        any_of=Param("list[str]", required=True),   # plan ids: built-in or declared in a pack
        how=Param("str"))
 def plan_any(params: dict[str, Any], facts: Facts) -> Outcome:
-    held = set(facts.intake.plans or ())
-    if held & set(params["any_of"]):
+    # `plans` is a complete list (INTAKE.md): a plan not in it is not held, and obtaining it is a route.
+    if facts.plans_held & set(params["any_of"]):
         return Outcome.ok()
     plans = [facts.plans.get(p) for p in params["any_of"]]
     names = "、".join(p.name if p else pid for p, pid in zip(plans, params["any_of"], strict=True))
     how = params.get("how") or "／".join(p.how for p in plans if p and p.how)
-    if facts.intake.plans is None:  # not asked: unknown, never "no" (INTAKE.md)
-        return Outcome.unknown(f"{names}を受けているかの確認が必要です", Todo(f"{names}の有無", kind="question"))
-    todo = Todo(how or names, (plans[0].issuer if plans and plans[0] else None), "plan")
-    return Outcome.fail(f"{names}が必要です。{how}ことで対象になります" if how else f"{names}が必要です", todo)
+    first = next((p for p in plans if p is not None), None)
+    step = Todo(how or names, first.contact if first else None)
+    return Outcome.fail_until(f"{names}が必要です。{how}ことで対象になります" if how else f"{names}が必要です", step)
 
 
 @check("cause_any", "次のいずれかの影響を受けていること",
@@ -138,7 +141,7 @@ def founder(params: dict[str, Any], facts: Facts) -> Outcome:
         limit = before.get(form)
         if limit is None:
             return Outcome.fail("この創業の形態は対象外です")
-        if params.get("extended_before_start_months") and "tokutei_sogyo_shien" in (intake.plans or ()):
+        if params.get("extended_before_start_months") and "tokutei_sogyo_shien" in facts.plans_held:
             limit = max(limit, params["extended_before_start_months"])
         if intake.months_until_start is None:
             return Outcome.unknown(f"事業開始の予定時期の確認が必要です（{limit}か月以内）",
@@ -184,6 +187,9 @@ def amount_at_most_answer(params: dict[str, Any], facts: Facts) -> Outcome:
     question = facts.questions.get(qid)
     text = question.text if question else qid
     value = facts.intake.answers.get(qid)
+    settled = settle(question, facts) if question is not None and value is None else None
+    if settled is not None and settled.value in (False, 0):
+        return Outcome.fail(f"条件に当たりません: {text}")
     if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
         return Outcome.unknown(f"限度額の確認が必要です: {text}", Todo(text, kind="question", question=qid))
     amount = facts.intake.amount_yen
@@ -203,15 +209,31 @@ def answer(params: dict[str, Any], facts: Facts) -> Outcome:
     qid = params["question"]
     question = facts.questions.get(qid)
     text = question.text if question else qid
-    if qid not in facts.intake.answers or facts.intake.answers[qid] is None:
+    value = facts.intake.answers.get(qid)
+    settled = settle(question, facts) if question is not None and value is None else None
+    if settled is not None:
+        value = settled.value
+    if value is None:
         return Outcome.unknown(f"確認が必要です: {text}", Todo(text, kind="question", question=qid))
-    value = facts.intake.answers[qid]
     if "equals" in params:
         ok = value == params["equals"]
+    elif settled is not None and isinstance(value, bool):
+        ok = value   # a figure asked only inside a family the visitor is not in: the condition does not hold
     else:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return Outcome.unknown(f"回答を数値で確認してください: {text}", Todo(text, kind="question", question=qid))
         ok = value >= params["at_least"] if "at_least" in params else value <= params["at_most"]
     if ok:
         return Outcome.ok()
-    return Outcome.fail(f"条件に当たりません: {text}")
+    # A plan or an undertaking the business could choose opens the fund, however the "no" was given.
+    step = settled.step if settled is not None else _step_of(question, facts)
+    reason = f"条件に当たりません: {text}"
+    return Outcome.fail_until(reason, step) if step is not None else Outcome.fail(reason)
+
+
+def _step_of(question: QuestionInfo | None, facts: Facts) -> Todo | None:
+    if question is None or not question.implies:
+        return None
+    if question.kind == "plan":
+        return plan_step(facts.plans.get(question.implies))
+    return situation_step(facts.situations.get(question.implies))

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from typing import NamedTuple, TypeVar
 
 from desk import vocab
-from desk.catalogue.domain import PlanInfo, Provider, QuestionInfo
+from desk.catalogue.domain import PlanInfo, Provider, QuestionInfo, SituationInfo
 from desk.intake.reader import Intake, SalesChange
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
+STEP = "step"   # a to-do that would open a closed fund: the kind of a route's steps
 T = TypeVar("T")
 
 
@@ -22,7 +23,7 @@ class Todo(NamedTuple):
 
     what: str
     where: str | None = None          # office id, or municipality / bank / guarantee_association / applicant
-    kind: str = "confirm"             # question | certificate | plan | document | confirm
+    kind: str = "confirm"             # question | certificate | plan | document | confirm | step
     certification: str | None = None  # sn5 …: picks the issuing section of the municipality
     question: str | None = None       # the question id to answer
 
@@ -31,6 +32,10 @@ class Outcome(NamedTuple):
     status: str
     reasons: tuple[str, ...] = ()
     todos: tuple[Todo, ...] = ()
+    # A failure is closed when it rests on a fact no one chooses (size, area, a disaster, a past
+    # closure); an open one is something the business can choose to obtain or do, and its to-dos
+    # of kind ``step`` say what (INTAKE.md `route`).
+    closed: bool = True
 
     @classmethod
     def ok(cls, todos: tuple[Todo, ...] = ()) -> Outcome:
@@ -39,6 +44,11 @@ class Outcome(NamedTuple):
     @classmethod
     def fail(cls, reason: str, todo: Todo | None = None) -> Outcome:
         return cls(FAIL, (reason,), (todo,) if todo else ())
+
+    @classmethod
+    def fail_until(cls, reason: str, step: Todo) -> Outcome:
+        """A failure the business can undo by taking ``step`` (a plan, an undertaking, paying arrears)."""
+        return cls(FAIL, (reason,), (step._replace(kind=STEP),), closed=False)
 
     @classmethod
     def unknown(cls, reason: str, todo: Todo | None = None) -> Outcome:
@@ -61,6 +71,10 @@ class Facts:
     prefecture: str = vocab.HOME_PREFECTURE
     municipality: str | None = None   # the resolved municipality or ward
     city: str | None = None           # the designated city of a ward
+    situations: dict[str, SituationInfo] = field(default_factory=dict)
+    # What the business has or is in: the intake's complete lists, with what its answers imply.
+    situations_held: frozenset[str] = frozenset()
+    plans_held: frozenset[str] = frozenset()
 
 
 def all_of(outcomes: list[Outcome]) -> Outcome:
@@ -72,7 +86,8 @@ def all_of(outcomes: list[Outcome]) -> Outcome:
         return rest[0]
     failed = [o for o in rest if o.status == FAIL]
     if failed:
-        return Outcome(FAIL, _flat([o.reasons for o in failed]), _flat([o.todos for o in failed]))
+        return Outcome(FAIL, _flat([o.reasons for o in failed]), _flat([o.todos for o in failed]),
+                       any(o.closed for o in failed))
     todos = _flat([o.todos for o in rest])
     open_ = [o for o in rest if o.status == UNKNOWN]
     if open_:
@@ -94,6 +109,10 @@ def any_of(outcomes: list[Outcome], text: str | None = None) -> Outcome:
     reasons = _flat(o.reasons for o in outcomes)
     if text:
         reasons = (f"{text}（" + "／".join(reasons) + "）",)
+    # Open when one branch could be opened: its steps are the way in (the first such branch's).
+    opened = next((o for o in outcomes if not o.closed), None)
+    if opened is not None:
+        return Outcome(FAIL, reasons, opened.todos, closed=False)
     return Outcome(FAIL, reasons, _flat(o.todos for o in outcomes if o.todos))
 
 

@@ -7,10 +7,12 @@ import json
 import pytest
 
 from desk import cli
+from desk.matching.answer import SCHEMA
 
 PROGRAM_KEYS = {"id", "name", "program", "provider", "kind", "status", "reasons", "todo", "uses", "limit_yen",
                 "remaining_limit_yen", "separate_limit", "rate_pct", "rate_tiers", "city_share_pct", "own_rate_pct",
-                "guarantee_fee_pct", "max_term_months", "grace_months", "source", "data_as_of", "stale", "notes"}
+                "guarantee_fee_pct", "max_term_months", "grace_months", "source", "data_as_of", "stale", "notes",
+                "route", "route_contact_id"}
 CONTACT_KEYS = {"role", "name", "phone", "address", "hours", "distance_km", "why"}
 
 
@@ -38,7 +40,7 @@ def test_match_json_follows_the_contract(capsys, db, tmp_path):
     out, err = capsys.readouterr()
     assert code == 0
     data = json.loads(out)
-    assert next(iter(data)) == "schema" and data["schema"] == 1   # first: tools/outputs.sh drops its line
+    assert next(iter(data)) == "schema" and data["schema"] == SCHEMA   # first: tools/outputs.sh drops its line
     assert data["as_of"] == "2026-11-22"
     assert data["sme"] == {"is_sme": True, "size_class": "micro", "reason": "製造業: 従業員20人以下（小規模企業者）"}
     assert {p["status"] for p in data["programs"]} == {"eligible", "conditional", "ineligible"}
@@ -46,6 +48,14 @@ def test_match_json_follows_the_contract(capsys, db, tmp_path):
         assert PROGRAM_KEYS <= set(program), PROGRAM_KEYS - set(program)
         for todo in program["todo"]:
             assert {"what", "where", "contact_id"} <= set(todo)
+    # INTAKE.md's order: eligible, conditional, ineligible; inside the ineligible, those with a route first.
+    order = [{"eligible": 0, "conditional": 1, "ineligible": 2}[p["status"]] for p in data["programs"]]
+    assert order == sorted(order)
+    closed = [p["route"] is None for p in data["programs"] if p["status"] == "ineligible"]
+    assert closed == sorted(closed) and False in closed and True in closed
+    bcp = next(p for p in data["programs"] if p["id"] == "kanagawa.bcp.a")
+    assert bcp["route"].endswith("ことで対象になります（神奈川産業振興センター よろず・ワンストップ相談窓口）")
+    assert bcp["route_contact_id"] == "kip.yorozu"
     nissan = next(p for p in data["programs"] if p["id"] == "kanagawa.nissan.main")
     assert nissan["status"] == "eligible" and nissan["rate_pct"] == 1.8
     for contact in data["contacts"]:

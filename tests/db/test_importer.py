@@ -151,7 +151,7 @@ def test_situations_and_what_each_question_stands_for_are_loaded(empty_engine, t
 
 @pytest.mark.parametrize(("change", "message"), [
     ("implies: test_damage, reason", "implies 'nothing' がどのパックの situations にもありません"),
-    ("family: [test_damage, equipment]", "family 'elsewhere' は計画・事情・資金使途のどれでもありません"),
+    ("family: [test_damage, equipment]", "family 'elsewhere' は計画・事情・資金使途・原因のどれでもありません"),
     ("kind: plan, implies: test_plan", "implies 'nothing' がどのパックの plans にもありません"),
 ])
 def test_what_a_question_stands_for_must_exist(empty_engine, tmp_path, change, message):

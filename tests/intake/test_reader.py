@@ -38,7 +38,8 @@ def test_unreadable_numbers_name_the_key(text, unit):
 
 def test_missing_keys_are_unknown_but_general_flags_default_false():
     intake = read_intake({}).intake
-    assert intake.employees is None and intake.purposes is None and intake.plans is None
+    assert intake.employees is None and intake.purposes is None
+    assert intake.plans == () and intake.situations == ()   # complete lists: missing is empty (INTAKE.md)
     assert intake.tax_arrears is False and intake.bank_suspension is False and intake.subrogation_debt is False
     assert intake.prefecture == "神奈川県"
 
@@ -94,3 +95,10 @@ def test_file_errors(tmp_path):
     bom = tmp_path / "bom.json"
     bom.write_bytes(b"\xef\xbb\xbf" + json.dumps({"employees": 3}).encode())
     assert read_intake_file(bom).intake.employees == 3
+
+
+def test_situations_and_plans_are_lists_of_ids():
+    read = read_intake({"situations": ["trade", "trade", "new_business"], "plans": ["bcp"]}).intake
+    assert read.situations == ("trade", "new_business") and read.plans == ("bcp",)
+    with pytest.raises(IntakeError, match=r"^situations: "):
+        read_intake({"situations": "trade"})

@@ -39,9 +39,18 @@ def test_the_current_schema_is_written_as_it_is_read():
 
 def test_schema_0_is_schema_1_without_its_number():
     """Same keys, order and values: only the number was added (tools/outputs.sh leaves its line out)."""
-    with_number = MatchReport.from_json(_record(0)).to_json()
-    assert with_number.pop("schema") == 1
-    assert json.dumps(with_number, ensure_ascii=False) == json.dumps(_record(0), ensure_ascii=False)
+    one = _record(1)
+    assert one.pop("schema") == 1
+    assert json.dumps(one, ensure_ascii=False) == json.dumps(_record(0), ensure_ascii=False)
+
+
+def test_an_older_schema_reads_with_no_route_and_is_written_in_the_current_one():
+    rewritten = MatchReport.from_json(_record(1)).to_json()
+    assert rewritten["schema"] == SCHEMA
+    assert all(p["route"] is None and p["route_contact_id"] is None for p in rewritten["programs"])
+    for program in rewritten["programs"]:
+        del program["route"], program["route_contact_id"]
+    assert {**rewritten, "schema": 1} == _record(1)
 
 
 @pytest.mark.parametrize("schema", [SCHEMA + 1, "1", -1])

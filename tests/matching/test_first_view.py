@@ -28,8 +28,9 @@ def test_the_first_view_is_the_match_of_an_untouched_form(store):
     view = first_view.compute(store.matcher, ON)
     read = read_intake(first_view.UNTOUCHED)
     assert view.result == store.matcher.match(read.intake, on=ON, warnings=read.warnings)
-    # Nothing known yet: every fund waits on what staff will ask.
-    assert view.result.funds and {f.status for f in view.result.funds} == {"conditional"}
+    # Nothing known: every fund waits on facts, but those made for a plan or a situation not
+    # mentioned are closed (plans and situations are complete lists).
+    assert view.result.funds and {f.status for f in view.result.funds} == {"conditional", "ineligible"}
     choices = view.choices
     assert choices.fingerprint == store.fingerprint()
     assert "横須賀市" in choices.municipalities and choices.plans and choices.questions

@@ -1,8 +1,9 @@
 """Golden cases: intake in, expected status, reasons and terms out (files in golden/).
 
 A case: `name`, `base` (bases.yaml) + `intake` overrides (sales_change and answers merge) + `unset`,
-`date`, `expect: {variant id: {status, reasons_include, todo_include, rate_pct, own_rate_pct,
-city_share_pct, remaining_limit_yen, guarantee_fee_pct, stale, absent}}`, `output: {warnings_include,
+`date`, `expect: {variant id: {status, reasons_include, todo_include, route_include (fragments of the
+route; [] for none), route_contact_id, rate_pct, own_rate_pct, city_share_pct, remaining_limit_yen,
+guarantee_fee_pct, stale, absent}}`, `output: {warnings_include,
 warnings_exclude, first_contact: {role: office id}, is_sme, size_class}` and, for a known defect of the
 engine or a pack, `xfail: "<one-line reason>"` (strict: the case must still fail).
 """
@@ -93,13 +94,19 @@ def check_case(case: dict[str, Any], service: MatchService) -> None:
         assert program is not None, f"{variant_id} is not in the result"
         context = f"{variant_id}: status {program['status']}, reasons {program['reasons']}"
         if "status" in expected:
-            assert program["status"] == expected["status"], context
+            assert program["status"] == expected["status"], f"{context}, route {program['route']!r}"
         for fragment in expected.get("reasons_include", ()):
             assert any(fragment in r for r in program["reasons"]), f"{fragment!r} not in reasons; {context}"
         for fragment in expected.get("todo_include", ()):
             assert any(fragment in t["what"] or fragment in (t["where"] or "") for t in program["todo"]), \
                 f"{fragment!r} not in todo {program['todo']}"
-        for key in ("rate_pct", "own_rate_pct", "city_share_pct", "remaining_limit_yen", "guarantee_fee_pct", "stale"):
+        if "route_include" in expected:
+            fragments = expected["route_include"]
+            assert (program["route"] is None) == (not fragments), f"route: {program['route']!r}; {context}"
+            for fragment in fragments:
+                assert fragment in program["route"], f"{fragment!r} not in route {program['route']!r}"
+        for key in ("rate_pct", "own_rate_pct", "city_share_pct", "remaining_limit_yen", "guarantee_fee_pct", "stale",
+                    "route_contact_id"):
             if key in expected:
                 assert program[key] == expected[key], f"{key}: {program[key]!r}; {context}"
     output = case.get("output") or {}

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from desk.intake.sales import shift_month
 from desk.ui.main_window import MainWindow
 from desk.ui.referral_preview import ReferralPreviewDialog
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "intakes"
 
 
 def choose(window, key: str, data) -> None:
@@ -130,15 +133,27 @@ def test_an_intake_saved_reopens_the_same(qtbot, make_window, tmp_path, monkeypa
 
 
 def test_answering_a_question_settles_a_conditional_fund(qtbot, make_window, tmp_path):
+    """A detail is asked only inside its family: a customer's bankruptcy among the causes opens
+    Sagamihara's 経営安定資金 questions, and answering them settles the fund."""
+    window = make_window()
+    shop = json.loads((EXAMPLES / "sagamihara-shop.json").read_text(encoding="utf-8"))
+    with qtbot.waitSignal(window.results_updated, timeout=5000):
+        window.stepper.load({**shop, "causes": ["materials", "customer_bankruptcy"]})
+    assert statuses(window)["sagamihara.keiei-antei.main"] == "conditional"
+    panel = window.stepper.questions
+    with qtbot.waitSignal(window.results_updated, timeout=5000):
+        panel.editor("bankrupt_customer_receivable_yen").setText("300万円")
+        panel.editor("bankrupt_customer_dependency_pct").setText("25%")
+    assert statuses(window)["sagamihara.keiei-antei.main"] == "eligible"
+    assert window.stepper.intake_data()["answers"] == {"bankrupt_customer_receivable_yen": 3_000_000,
+                                                       "bankrupt_customer_dependency_pct": 25}
+
+
+def test_a_fund_made_for_a_circumstance_not_stated_is_closed_not_asked(qtbot, make_window):
     window = make_window()
     fill_yokosuka_supplier(qtbot, window)
-    assert statuses(window)["kanagawa.saigai.a"] == "conditional"      # waits on 被害を受けた?
-    panel = window.stepper.questions
-    editor = panel.editor("disaster_damage")
-    with qtbot.waitSignal(window.results_updated, timeout=5000):
-        editor.setCurrentIndex(editor.findData(False))
-    assert statuses(window)["kanagawa.saigai.a"] == "ineligible"
-    assert window.stepper.intake_data()["answers"] == {"disaster_damage": False}
+    assert statuses(window)["kanagawa.saigai.a"] == "ineligible"       # no disaster stated: not "maybe"
+    assert "disaster_damage" not in {q[0] for q in window.stepper.questions._wanted}
 
 
 def test_the_sales_calculator_shows_nissan_criteria_as_figures_are_typed(qtbot, make_window, tmp_path):

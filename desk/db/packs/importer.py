@@ -268,8 +268,10 @@ def _kind_refs(pack: LoadedPack, plans: set[str], known: dict[str, dict[str, str
         if question["kind"] == "question" and implied is not None:
             yield _problem(pack, "questions", qid, "implies は kind が plan か situation の質問にだけ書けます")
         for family in question["family"]:
-            if family not in plans and family not in situations and family not in vocab.PURPOSES:
-                yield _problem(pack, "questions", qid, f"family '{family}' は計画・事情・資金使途のどれでもありません")
+            if family not in plans and family not in situations and family not in vocab.PURPOSES \
+                    and family not in vocab.CAUSES:
+                yield _problem(pack, "questions", qid,
+                               f"family '{family}' は計画・事情・資金使途・原因のどれでもありません")
         for message in _condition_refs([s["when"] for s in question["settled_by"]], plans, known["questions"]):
             yield _problem(pack, "questions", qid, message)
     for section in ("plans", "situations"):

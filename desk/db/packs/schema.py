@@ -50,10 +50,10 @@ PLAN = (F("id", "id", required=True), F("name", "str", required=True), F("issuer
 SITUATION = (F("id", "id", required=True), F("name", "str", required=True), F("choosable", "bool", default=False),
              F("step", "str?"), F("contact", "str?"), F("text", "str?"), F("source", "source"), F("as_of", "date?"))
 # An answer the stated facts settle: when `when` holds on the intake, the question's answer is `value`.
-SETTLEMENT = (F("when", "condition", required=True), F("value", "bool", required=True),
+SETTLEMENT = (F("when", "condition", required=True), F("value", "answer", required=True),
               F("reason", "str", required=True))
 # A question's kind: a `plan` or a `situation` stands for the id it `implies`; a plain `question`
-# is a detail asked only when one of its `family` (situation, plan or purpose ids) is stated.
+# is a detail asked only when one of its `family` (situation, plan, purpose or cause ids) is stated.
 QUESTION = (F("id", "id", required=True), F("text", "str", required=True),
             F("type", "choice", required=True, choices=vocab.QUESTION_TYPES), F("help", "str?"),
             F("kind", "choice", default="question", choices=vocab.QUESTION_KINDS), F("implies", "str?"),

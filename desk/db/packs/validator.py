@@ -105,6 +105,10 @@ class _Validator:
             if not isinstance(value, bool):
                 return bad(f"true か false でなければなりません: {value!r}")
             return value
+        if t == "answer":   # what a question's answer can be: yes or no, or a figure
+            if not isinstance(value, (bool, int, float)):
+                return bad(f"true・false か数値でなければなりません: {value!r}")
+            return value
         if t == "date":
             if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
                 return bad(f"日付（2026-04-01 の形）でなければなりません: {value!r}")

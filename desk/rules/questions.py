@@ -1,0 +1,103 @@
+"""What the stated facts say about a pack's question, before anyone asks it.
+
+INTAKE.md: `situations` and `plans` are complete lists, so a fund made for a circumstance or a
+plan the visitor did not mention is closed, not "maybe"; a question a pack declares as a
+situation's or a plan's stands for it (a `true` answer implies it, its absence answers "no");
+a detail inside a family is asked only when one of its family is stated; and an answer the
+stated facts settle (``settled_by``, each with its reason) is never asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from desk import vocab
+from desk.rules.outcome import PASS, Facts, Todo
+
+if TYPE_CHECKING:
+    from desk.catalogue.domain import PlanInfo, QuestionInfo, SituationInfo
+    from desk.intake.reader import Intake
+
+
+class Settled(NamedTuple):
+    """The answer the facts give, and, when it closes a fund, the step that would open it
+    (None: nothing the business chooses changes it)."""
+
+    value: Any
+    step: Todo | None
+
+
+def held(intake: Intake, questions: Mapping[str, QuestionInfo]) -> tuple[frozenset[str], frozenset[str]]:
+    """The situations and plans the business has: the intake's lists, and what its answers imply."""
+    situations, plans = set(intake.situations), set(intake.plans)
+    for qid, value in intake.answers.items():
+        question = questions.get(qid)
+        if value is True and question is not None and question.implies:
+            (situations if question.kind == "situation" else plans).add(question.implies)
+    return frozenset(situations), frozenset(plans)
+
+
+def settle(question: QuestionInfo, facts: Facts) -> Settled | None:
+    """The answer the stated facts give to an unanswered question, or None when only asking can tell."""
+    if question.kind == "situation" and question.implies:
+        if question.implies in facts.situations_held:
+            return Settled(True, None)
+        return Settled(False, situation_step(facts.situations.get(question.implies)))
+    if question.kind == "plan" and question.implies:
+        if question.implies in facts.plans_held:
+            return Settled(True, None)
+        return Settled(False, plan_step(facts.plans.get(question.implies)))
+    for settlement in question.settled_by:
+        if _holds(settlement.when, facts):
+            return Settled(settlement.value, None)
+    if question.family and not any(_stated(member, facts) for member in question.family):
+        return Settled(False, _family_step(question.family, facts))
+    return None
+
+
+def situation_step(situation: SituationInfo | None) -> Todo | None:
+    if situation is None or not situation.choosable:
+        return None
+    return Todo(situation.step or situation.name, situation.contact, "step")
+
+
+def plan_step(plan: PlanInfo | None) -> Todo | None:
+    if plan is None:
+        return None
+    return Todo(plan.how or f"{plan.name}を受ける", plan.contact, "step")
+
+
+def _stated(member: str, facts: Facts) -> bool:
+    """Whether the visitor stated a family member. Purposes and causes are not complete lists:
+    while they are unknown, the family may apply and its question stays open."""
+    if member in vocab.PURPOSES:
+        return facts.intake.purposes is None or member in facts.intake.purposes
+    if member in vocab.CAUSES:
+        return facts.intake.causes is None or member in facts.intake.causes
+    return member in facts.situations_held or member in facts.plans_held
+
+
+def _family_step(family: tuple[str, ...], facts: Facts) -> Todo | None:
+    """The way into a family that is not stated: its first choosable situation or plan."""
+    for member in family:
+        if member in facts.situations:
+            step = situation_step(facts.situations[member])
+        elif member in facts.plans:
+            step = plan_step(facts.plans[member])
+        else:
+            step = None   # a purpose: the visitor's need, not a step to take
+        if step is not None:
+            return step
+    return None
+
+
+def _holds(condition: dict[str, Any], facts: Facts) -> bool:
+    # The registry imports every family of checks, this module's users among them.
+    from desk.rules.registry import IMPLEMENTATIONS
+
+    if "check" in condition:
+        return IMPLEMENTATIONS[condition["check"]](condition.get("params") or {}, facts).status == PASS
+    if "any_of" in condition:
+        return any(_holds(c, facts) for c in condition["any_of"])
+    return all(_holds(c, facts) for c in condition["all_of"])
