@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from desk.db.snapshot import Loaded
     from desk.matching.service import MatchService
 
-FORMAT = 2   # 2: a pickle of the typed answer (1 was JSON)
+FORMAT = 3   # 3: with the situations; 2: a pickle of the typed answer (1 was JSON)
 UNTOUCHED: dict[str, Any] = {}   # what an untouched form hands the core
 
 
@@ -37,6 +37,7 @@ class Choices(NamedTuple):
     plans: dict[str, str]                      # plan id -> name
     questions: dict[str, tuple[str, str]]      # question id -> (text, answer type)
     packs: list[dict[str, Any]]                # snapshot.pack_summaries on the day
+    situations: dict[str, str]                 # situation id -> the form's short label
 
 
 class FirstView(NamedTuple):
@@ -50,7 +51,8 @@ def choices_of(loaded: Loaded, on: dt.date) -> Choices:
     return Choices(loaded.fingerprint, loaded.places.municipality_names(),
                    {p.id: p.name for p in loaded.catalogue.plans.values()},
                    {q.id: (q.text, q.type) for q in loaded.catalogue.questions.values()},
-                   pack_summaries(loaded.packs, on))
+                   pack_summaries(loaded.packs, on),
+                   {s.id: s.name for s in loaded.catalogue.situations.values()})
 
 
 def compute(service: MatchService, on: dt.date) -> FirstView:
@@ -89,10 +91,10 @@ def load(path: Path, fingerprint: tuple[Any, ...], on: dt.date) -> FirstView | N
         with open(path, "rb") as fh:
             if fh.read(len(key)) != key:
                 return None
-            municipalities, plans, questions, packs, result = _ViewUnpickler(fh).load()
+            municipalities, plans, questions, packs, situations, result = _ViewUnpickler(fh).load()
         if not isinstance(result, MatchReport):
             return None
-        return FirstView(Choices(fingerprint, municipalities, plans, questions, packs), result)
+        return FirstView(Choices(fingerprint, municipalities, plans, questions, packs, situations), result)
     except Exception:   # missing or damaged: the engine makes it anew, only a little later
         return None
 
@@ -100,5 +102,5 @@ def load(path: Path, fingerprint: tuple[Any, ...], on: dt.date) -> FirstView | N
 def save(path: Path, view: FirstView, on: dt.date) -> None:
     """Keep the view for the next start (desk.db.cache.write)."""
     choices = view.choices
-    kept = (choices.municipalities, choices.plans, choices.questions, choices.packs, view.result)
+    kept = (choices.municipalities, choices.plans, choices.questions, choices.packs, choices.situations, view.result)
     cache.write(path, _key(choices.fingerprint, on) + pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))

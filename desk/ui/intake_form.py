@@ -42,10 +42,11 @@ class IntakeStepper(QWidget):
 
     changed = Signal()
 
-    def __init__(self, *, municipalities: list[str], plans: dict[str, str], today: dt.date | None = None,
+    def __init__(self, *, municipalities: list[str], plans: dict[str, str], situations: dict[str, str] | None = None,
+                 today: dt.date | None = None,
                  criteria: Criteria | None = None, parent: QWidget | None = None):
         super().__init__(parent)
-        self._choices = _choices(municipalities, plans)
+        self._choices = _choices(municipalities, plans, situations or {})
         self._built: list[IntakePage | None] = [None] * len(PAGES)
         self._page_of = {spec.key: i for i, page in enumerate(PAGES) for spec in page.fields}
         # The questions live on the last step but follow every result from the start: made
@@ -114,9 +115,10 @@ class IntakeStepper(QWidget):
             page = self._build(index)
         return page
 
-    def set_choices(self, *, municipalities: list[str], plans: dict[str, str]) -> None:
+    def set_choices(self, *, municipalities: list[str], plans: dict[str, str],
+                    situations: dict[str, str] | None = None) -> None:
         """The pickers' lists after a pack import; a step not built yet takes them when built."""
-        self._choices = _choices(municipalities, plans)
+        self._choices = _choices(municipalities, plans, situations or {})
         for page in filter(None, self._built):
             page.set_choices(self._choices)
 
@@ -203,6 +205,7 @@ class IntakeStepper(QWidget):
                 continue
 
 
-def _choices(municipalities: list[str], plans: dict[str, str]) -> dict[str, dict[str, str]]:
+def _choices(municipalities: list[str], plans: dict[str, str],
+             situations: dict[str, str]) -> dict[str, dict[str, str]]:
     """The catalogue's lists, by the key of the field that takes them."""
-    return {"municipality": {m: m for m in municipalities}, "plans": plans}
+    return {"municipality": {m: m for m in municipalities}, "plans": plans, "situations": situations}

@@ -104,6 +104,8 @@ PAGES: tuple[Page, ...] = (
                   {k: v for k, v in vocab.PURPOSES.items() if k != "other"}),
         FieldSpec("amount_yen", "希望額", TextField, placeholder="例: 2,000万円"),
         FieldSpec("term_months", "希望の期間", TextField, placeholder="例: 5年、60か月"),
+        # A complete list (INTAKE.md): a fund made for a circumstance not ticked is closed, not "maybe".
+        FieldSpec("situations", "当てはまる事情（すべて）", MultiChoiceField, None),
     )),
     Page("認定・計画・借入状況", (
         FieldSpec("certifications", "取得済みの認定", MultiChoiceField, vocab.CERTIFICATIONS),

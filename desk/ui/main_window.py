@@ -81,7 +81,8 @@ class MainWindow(QMainWindow):
         self.title = QLabel("日産自動車の車両生産終了等に伴う中小企業向け特別相談窓口", left)
         self.title.setObjectName("titleLabel")
         self.title.setFont(_title_font())
-        self.stepper = IntakeStepper(municipalities=choices.municipalities, plans=choices.plans, today=self._today,
+        self.stepper = IntakeStepper(municipalities=choices.municipalities, plans=choices.plans,
+                                     situations=choices.situations, today=self._today,
                                      criteria=self._nissan_criteria, parent=left)
         self.stepper.questions.remember(choices.questions)
         self.packs_label = QLabel(left)
@@ -335,7 +336,8 @@ class MainWindow(QMainWindow):
         # A pack import or an edit may bring other municipalities or plans: the pickers follow.
         self._fingerprint = choices.fingerprint
         self._questions = choices.questions
-        self.stepper.set_choices(municipalities=choices.municipalities, plans=choices.plans)
+        self.stepper.set_choices(municipalities=choices.municipalities, plans=choices.plans,
+                                 situations=choices.situations)
         self.stepper.questions.remember(choices.questions)
         self.refresh_data_status(choices.packs)
 

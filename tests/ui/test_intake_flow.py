@@ -239,3 +239,17 @@ def test_pickers_follow_new_choices_and_keep_what_was_chosen(qtbot, make_window)
                         plans={k: v for k, v in plans.items() if k != "bcp"})
     data = stepper.intake_data()
     assert "municipality" not in data and data.get("plans") == []   # gone from the lists: no longer chosen
+
+
+def test_ticking_a_situation_on_step_3_brings_its_funds_forward_at_once(qtbot, make_window):
+    window = make_window()
+    fill_yokosuka_supplier(qtbot, window)
+    fund = "kanagawa.shin-jigyo.main"
+    assert statuses(window)[fund] == "ineligible"
+    window.stepper.go_to(2)
+    boxes = window.stepper.field("situations").boxes
+    assert set(boxes) >= {"new_business", "disaster_damage", "trade"}
+    with qtbot.waitSignal(window.results_updated, timeout=5000):
+        boxes["new_business"].click()
+    assert statuses(window)[fund] in ("eligible", "conditional")
+    assert window.stepper.intake_data()["situations"] == ["new_business"]

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QFormLayout
 from desk.ui import intake_form
 from desk.ui.intake_pages import PAGES, IntakePage, open_questions, sales_table
 
-CHOICES = {"municipality": {"横須賀市": "横須賀市", "藤沢市": "藤沢市"}, "plans": {"bcp": "事業継続力強化計画"}}
+CHOICES = {"municipality": {"横須賀市": "横須賀市", "藤沢市": "藤沢市"}, "plans": {"bcp": "事業継続力強化計画"},
+           "situations": {"trade": "貿易の仕事", "new_business": "新しい事業・商品・販路に取り組む"}}
 INTAKE = {
     "business_name": "追浜精工株式会社", "entity": "corporation", "founding_form": "corporation",
     "months_until_start": "1か月", "industry": "manufacturing", "capital_yen": "1,000万円", "employees": "18",
@@ -20,7 +21,7 @@ INTAKE = {
     "sales_change": {"last_1m_pct": "▲15%", "last_3m_pct": "▲12.5%", "last_6m_pct": "▲8%",
                      "next_3m_forecast_pct": "▲12%", "last_fy_pct": "▲6%"},
     "causes": ["nissan", "materials"],
-    "purposes": ["working", "equipment"], "amount_yen": "2,000万円", "term_months": "5年",
+    "purposes": ["working", "equipment"], "amount_yen": "2,000万円", "term_months": "5年", "situations": ["trade"],
     "certifications": ["sn1"], "plans": ["bcp"], "guaranteed_balance_yen": "500万円", "has_eased_conditions": False,
     "tax_arrears": True, "bank_suspension": False, "subrogation_debt": True,
     "visitor_name": "山田 太郎", "visitor_phone": "046-000-0000",
