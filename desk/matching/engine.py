@@ -226,9 +226,11 @@ def evaluate_variant(variant: Variant, provider: Provider, facts: Facts, state: 
     route: tuple[Todo, ...] = ()
     if status == INELIGIBLE:
         # Open (every failure something the business can choose): its steps are the route.
-        steps = () if combined.closed else tuple(t for t in combined.todos if t.kind == STEP)
-        route = steps
-        todos = tuple(dict.fromkeys(tuple(t for t in combined.todos if t.kind != STEP) + documents))
+        if combined.closed:
+            todos = tuple(dict.fromkeys(combined.todos + documents)) if combined.todos else documents
+        else:
+            route = tuple([t for t in combined.todos if t.kind == STEP])
+            todos = tuple(dict.fromkeys([t for t in combined.todos if t.kind != STEP] + list(documents)))
     elif combined.todos:
         own = combined.todos if status != ELIGIBLE else tuple(t for t in combined.todos if t.kind != "question")
         todos = tuple(dict.fromkeys(own + documents))

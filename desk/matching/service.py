@@ -92,6 +92,9 @@ def run(loaded: Loaded, intake: Intake, place: Place, *, on: dt.date,
     )
 
 
+_NO_ROUTE: tuple[str | None, str | None] = (None, None)
+
+
 class _TodoWords:
     """The engine's to-dos with the contact each points to, for one match. Variants of one
     provider share their to-do lists (documents, certificates): each list is resolved once."""
@@ -101,6 +104,7 @@ class _TodoWords:
         self._contacts = contacts
         self._lists: dict[tuple[Todo, ...], tuple[FundTodo, ...]] = {}
         self._one: dict[Todo, FundTodo] = {}
+        self._routes: dict[tuple[Todo, ...], tuple[str | None, str | None]] = {}
 
     def __call__(self, todos: tuple[Todo, ...]) -> tuple[FundTodo, ...]:
         found = self._lists.get(todos)
@@ -109,11 +113,16 @@ class _TodoWords:
         return found
 
     def route(self, steps: tuple[Todo, ...]) -> tuple[str | None, str | None]:
-        """A closed fund's route as one sentence, and the office to start at."""
+        """A closed fund's route as one sentence, and the office to start at (one plan opens
+        several funds: each route is worded once)."""
         if not steps:
-            return None, None
-        words = self(steps)
-        return wording.route(words), next((w.contact_id for w in words if w.contact_id), None)
+            return _NO_ROUTE
+        found = self._routes.get(steps)
+        if found is None:
+            words = self(steps)
+            found = self._routes[steps] = (wording.route(words),
+                                           next((w.contact_id for w in words if w.contact_id), None))
+        return found
 
     def _todo(self, todo: Todo) -> FundTodo:
         found = self._one.get(todo)

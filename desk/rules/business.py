@@ -13,7 +13,7 @@ from typing import Any
 
 from desk import textfmt, vocab
 from desk.rules.declare import Param, check
-from desk.rules.outcome import FAIL, PASS, UNKNOWN, Facts, Outcome, Todo
+from desk.rules.outcome import FAIL, PASS, STEP, UNKNOWN, Facts, Outcome, Todo
 
 _ENTITIES = tuple(vocab.ENTITIES)
 _INDUSTRIES = tuple(vocab.INDUSTRIES)
@@ -248,7 +248,7 @@ def industry_covered(params: dict[str, Any], facts: Facts) -> Outcome:
 def no_tax_arrears(params: dict[str, Any], facts: Facts) -> Outcome:
     if facts.intake.tax_arrears:
         return Outcome.fail_until("期限の到来した税金に未納があります（完納が条件です）",
-                                  Todo("未納の税金を納める（納税証明書で確認されます）", "applicant"))
+                                  Todo("未納の税金を納める（納税証明書で確認されます）", "applicant", STEP))
     return Outcome.ok()
 
 

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from desk import textfmt, vocab
 from desk.rules.business import entity_label
 from desk.rules.declare import Param, check
-from desk.rules.outcome import UNKNOWN, Facts, Outcome, Todo
-from desk.rules.questions import plan_step, settle, situation_step
+from desk.rules.outcome import STEP, UNKNOWN, Facts, Outcome, Todo
+from desk.rules.questions import Settled, plan_step, settle, situation_step
 from desk.rules.sales import sales_fell
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ def plan_any(params: dict[str, Any], facts: Facts) -> Outcome:
     names = "、".join(p.name if p else pid for p, pid in zip(plans, params["any_of"], strict=True))
     how = params.get("how") or "／".join(p.how for p in plans if p and p.how)
     first = next((p for p in plans if p is not None), None)
-    step = Todo(how or names, first.contact if first else None)
+    step = Todo(how or names, first.contact if first else None, STEP)
     return Outcome.fail_until(f"{names}が必要です。{how}ことで対象になります" if how else f"{names}が必要です", step)
 
 
@@ -187,7 +187,7 @@ def amount_at_most_answer(params: dict[str, Any], facts: Facts) -> Outcome:
     question = facts.questions.get(qid)
     text = question.text if question else qid
     value = facts.intake.answers.get(qid)
-    settled = settle(question, facts) if question is not None and value is None else None
+    settled = _settled(qid, question, facts) if value is None else None
     if settled is not None and settled.value in (False, 0):
         return Outcome.fail(f"条件に当たりません: {text}")
     if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -210,7 +210,7 @@ def answer(params: dict[str, Any], facts: Facts) -> Outcome:
     question = facts.questions.get(qid)
     text = question.text if question else qid
     value = facts.intake.answers.get(qid)
-    settled = settle(question, facts) if question is not None and value is None else None
+    settled = _settled(qid, question, facts) if value is None else None
     if settled is not None:
         value = settled.value
     if value is None:
@@ -229,6 +229,17 @@ def answer(params: dict[str, Any], facts: Facts) -> Outcome:
     step = settled.step if settled is not None else _step_of(question, facts)
     reason = f"条件に当たりません: {text}"
     return Outcome.fail_until(reason, step) if step is not None else Outcome.fail(reason)
+
+
+def _settled(qid: str, question: QuestionInfo | None, facts: Facts) -> Settled | None:
+    """settle(), once per question and provider (several conditions ask the same question)."""
+    if question is None:
+        return None
+    cache = facts.settled
+    if qid not in cache:
+        cache[qid] = settle(question, facts)
+    found: Settled | None = cache[qid]
+    return found
 
 
 def _step_of(question: QuestionInfo | None, facts: Facts) -> Todo | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from desk import vocab
 from desk.catalogue.domain import PlanInfo, Provider, QuestionInfo, SituationInfo
@@ -47,8 +47,9 @@ class Outcome(NamedTuple):
 
     @classmethod
     def fail_until(cls, reason: str, step: Todo) -> Outcome:
-        """A failure the business can undo by taking ``step`` (a plan, an undertaking, paying arrears)."""
-        return cls(FAIL, (reason,), (step._replace(kind=STEP),), closed=False)
+        """A failure the business can undo by taking ``step`` (a to-do of kind ``step``: a plan, an
+        undertaking, paying arrears)."""
+        return cls(FAIL, (reason,), (step,), False)
 
     @classmethod
     def unknown(cls, reason: str, todo: Todo | None = None) -> Outcome:
@@ -75,6 +76,8 @@ class Facts:
     # What the business has or is in: the intake's complete lists, with what its answers imply.
     situations_held: frozenset[str] = frozenset()
     plans_held: frozenset[str] = frozenset()
+    # What the facts settle, by question id: asked by several conditions, worked out once.
+    settled: dict[str, Any] = field(default_factory=dict)
 
 
 def all_of(outcomes: list[Outcome]) -> Outcome:
