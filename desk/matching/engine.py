@@ -136,6 +136,7 @@ class _ProviderMatch:
         self.documents: dict[int, tuple[Todo, ...]] = {}
         self.stale: dict[tuple[Any, ...], bool] = {}
         self.shapes: dict[tuple[Any, ...], tuple[Outcome, Pricing, tuple[Todo, ...], bool]] = {}
+        self.closed_funds: dict[tuple[int, int], tuple[tuple[Todo, ...], tuple[Todo, ...]]] = {}
         provider = facts.provider
         self.applies = lambda cond: evaluate_condition(cond, facts, self.memo)
         self.located = _located_in_provider_area(provider, facts)
@@ -225,12 +226,14 @@ def evaluate_variant(variant: Variant, provider: Provider, facts: Facts, state: 
     status = _STATUS[combined.status]
     route: tuple[Todo, ...] = ()
     if status == INELIGIBLE:
-        # Open (every failure something the business can choose): its steps are the route.
-        if combined.closed:
-            todos = tuple(dict.fromkeys(combined.todos + documents)) if combined.todos else documents
+        if combined is shared:   # one per shape: worked out once (both objects live as long as the match)
+            key = (id(combined), id(documents))
+            found = state.closed_funds.get(key)
+            if found is None:
+                found = state.closed_funds[key] = _route_and_todos(combined, documents)
+            route, todos = found
         else:
-            route = tuple([t for t in combined.todos if t.kind == STEP])
-            todos = tuple(dict.fromkeys([t for t in combined.todos if t.kind != STEP] + list(documents)))
+            route, todos = _route_and_todos(combined, documents)
     elif combined.todos:
         own = combined.todos if status != ELIGIBLE else tuple(t for t in combined.todos if t.kind != "question")
         todos = tuple(dict.fromkeys(own + documents))
@@ -243,6 +246,15 @@ def evaluate_variant(variant: Variant, provider: Provider, facts: Facts, state: 
 
 
 _STATUS = {PASS: ELIGIBLE, UNKNOWN: CONDITIONAL, FAIL: INELIGIBLE}
+
+
+def _route_and_todos(failed: Outcome, documents: tuple[Todo, ...]) -> tuple[tuple[Todo, ...], tuple[Todo, ...]]:
+    """A closed fund's route (its steps, when every failure is one the business can choose)
+    and its other to-dos."""
+    if failed.closed:
+        return (), (tuple(dict.fromkeys(failed.todos + documents)) if failed.todos else documents)
+    return (tuple([t for t in failed.todos if t.kind == STEP]),
+            tuple(dict.fromkeys([t for t in failed.todos if t.kind != STEP] + list(documents))))
 
 
 def _located_in_provider_area(provider: Provider, facts: Facts) -> Outcome:
