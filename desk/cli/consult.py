@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from desk.db.store import Store
     from desk.intake.reader import Intake
     from desk.matching.answer import MatchReport
+    from desk.matching.routes import Opening
 
 
 def _match_file(args: argparse.Namespace, store: Store) -> tuple[Intake, MatchReport]:
@@ -42,10 +43,13 @@ def print_report(report: MatchReport) -> None:
     from desk import textfmt
     from desk.matching import wording
     from desk.matching.engine import STATUS_LABELS
+    from desk.matching.routes import openings
 
     print(f"{report.as_of.isoformat()} 時点　所在地: {report.place}　中小企業者: {report.sme.reason}")
     for status in ("eligible", "conditional", "ineligible"):
         group = [f for f in report.funds if f.status == status]
+        if status == "ineligible":
+            _print_openings(openings(report))
         if not group:
             continue
         print(f"\n■ {STATUS_LABELS[status]}（{len(group)}）")
@@ -58,6 +62,21 @@ def print_report(report: MatchReport) -> None:
     print(textfmt.table(["種類", "名称", "電話", "距離", "理由"], [
         [c.role_label, c.name, c.phone or "—", "—" if c.distance_km is None else f"{c.distance_km}km", c.why]
         for c in report.contacts], max_width=50))
+
+
+OPENINGS_SHOWN = 5
+
+
+def _print_openings(steps: list[Opening]) -> None:
+    """The answer's third layer: what the business could do to open closed funds, best first."""
+    if not steps:
+        return
+    print(f"\n■ 取り組めば対象になる資金（{len(steps)}通り）")
+    for i, opening in enumerate(steps[:OPENINGS_SHOWN], 1):
+        names = "、".join(f.name for f in opening.funds)
+        print(f"{i}. {opening.step}\n   → {names}")
+    if len(steps) > OPENINGS_SHOWN:
+        print(f"（ほかに{len(steps) - OPENINGS_SHOWN}通り: 下の対象外の一覧の「理由」をご覧ください）")
 
 
 def cmd_referral(args: argparse.Namespace) -> int:

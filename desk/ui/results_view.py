@@ -71,6 +71,8 @@ class ResultsView(QWidget):
         lines = [f"<h3>{escape(fund.name)}</h3><p>{escape(fund.provider)}</p>"]
         if fund.reasons:
             lines.append("<p><b>理由</b><br>" + "<br>".join("・" + escape(r) for r in fund.reasons) + "</p>")
+        if fund.route:
+            lines.append(f"<p><b>対象になるには</b><br>{escape(fund.route)}</p>")
         if fund.todos:
             lines.append("<p><b>やること</b><br>"
                          + "<br>".join("□ " + escape(wording.todo_text(t)) for t in fund.todos) + "</p>")

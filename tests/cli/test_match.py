@@ -69,6 +69,10 @@ def test_match_table(capsys, db, tmp_path):
     assert cli.main(["--db", db, "match", "--date", "2026-11-22", write(tmp_path, SUPPLIER)]) == 0
     out = capsys.readouterr().out
     assert "■ 対象" in out and "日産自動車関連対策特別融資" in out and "■ 相談先" in out
+    # The third layer: steps that would open closed funds, before the closed list, at most five shown.
+    openings = out[out.index("■ 取り組めば対象になる資金"):out.index("■ 対象外")]
+    assert "事業継続力強化計画を作成し" in openings and "→ BCP策定支援融資" in openings
+    assert sum(line[:2] in {f"{i}." for i in range(1, 10)} for line in openings.splitlines()) == 5
 
 
 @pytest.mark.parametrize(("data", "message"), [

@@ -1,0 +1,32 @@
+"""What the business could open: closed funds gathered by the step that opens them."""
+
+from __future__ import annotations
+
+from desk.matching.routes import openings
+from tests.answers import fund, report
+
+BCP = "事業継続力強化計画の認定を受けることで対象になります（関東経済産業局）"
+SDGS = "「かながわSDGsパートナー」として県に登録することで対象になります"
+
+
+def _report(*funds):
+    return report()._replace(funds=funds)
+
+
+def test_one_step_gathers_every_fund_it_opens_best_first():
+    result = _report(
+        fund(id="ok", status="eligible"),
+        fund(id="bcp.i", status="ineligible", route=BCP, route_contact_id="meti-kanto.main"),
+        fund(id="sdgs.a", status="ineligible", route=SDGS),
+        fund(id="bcp.u", status="ineligible", route=BCP, route_contact_id="meti-kanto.main"),
+        fund(id="closed", status="ineligible"),
+    )
+    steps = openings(result)
+    assert [s.step for s in steps] == [BCP, SDGS]
+    assert [f.id for f in steps[0].funds] == ["bcp.i", "bcp.u"] and steps[0].contact_id == "meti-kanto.main"
+
+
+def test_a_step_that_opens_more_funds_wins_a_tie_and_closed_funds_without_a_route_open_nothing():
+    result = _report(fund(id="a", status="ineligible", route=SDGS), fund(id="b", status="ineligible"))
+    assert [s.step for s in openings(result)] == [SDGS]
+    assert openings(_report(fund(id="x", status="conditional", route=None))) == []
