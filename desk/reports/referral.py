@@ -11,11 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from desk.reports.base import CONDITIONAL_TINT, ELIGIBLE_TINT, HEAD_TINT, Flowables, PdfRenderer
 from desk.reports.base import esc as _p
 from desk.sheets.referral import ContactRow, FundRow, ReferralSheet
+
+MAX_TODOS = 2     # a fund's row on the sheet: the things it waits on, at most
+SHORT_FACT = 22   # characters of a fact that shares its line with another
+PART_TWO_MIN = 90 * mm   # the room the steps that open more funds want on a page before they start
 
 
 class ReferralSheetRenderer(PdfRenderer):
@@ -49,34 +53,65 @@ class ReferralSheetRenderer(PdfRenderer):
             out += self._fund_section("確認や手続きが済めばご利用いただける可能性がある資金", s.conditional,
                                       CONDITIONAL_TINT, "")
             if s.more_conditional:
-                out.append(Paragraph(_p(f"ほかに {s.more_conditional} 件の資金があります。窓口でご確認ください。"),
-                                     st["note"]))
+                out.append(Paragraph(_p(f"ほかに{s.more_conditional}件（窓口でご説明します）"), st["note"]))
+        if s.sources:   # where the funds above come from
+            out += [Spacer(1, 1 * mm), Paragraph(_p("資料: " + "、".join(s.sources)), st["note"])]
+        # Then (page 2 when the funds fill page 1): what could open more, what to do next, whom to
+        # see, the caveats. A conditional break: funds that ran onto page 2 are followed, not by a
+        # blank rest of the page.
+        out.append(CondPageBreak(PART_TWO_MIN))
+        if s.openings:
+            out += self.heading("取り組めば対象になる資金")
+            for i, opening in enumerate(s.openings, 1):
+                out.append(Paragraph(f"{i}. {_p(opening.step)}<br/>"
+                                     f"<font color='#555555'>→ {_p(opening.funds)}</font>", st["body"]))
+            if s.more_openings:
+                out.append(Paragraph(_p(f"ほかに{s.more_openings}件（窓口でご説明します）"), st["note"]))
         out += [Paragraph(_p(s.caveat), st["caveat"])]
+        if s.warnings:   # the caveats of this answer, under the general one
+            out.append(Paragraph(_p("ご注意: " + "　".join(s.warnings)), st["note"]))
         out += self.heading("次の手順")
         circled = "①②③④⑤⑥⑦⑧⑨"
         out.append(Paragraph(_p(" → ".join(f"{circled[i]} {name}" for i, (name, _) in enumerate(s.steps))),
                              st["cell_bold"]))
         out.append(Paragraph(_p("　".join(f"{circled[i]} {text}" for i, (_, text) in enumerate(s.steps)
-                                         if i in (0, 1, 6))), st["body"]))
-        out += [*self.heading("お持ちいただくもの"),
-                Paragraph(_p("・" + "\n・".join(s.bring)), st["body"])]
+                                         if i == 0)), st["body"]))
+        out += [*self.heading("お持ちいただくもの"), Paragraph(_p("・" + "　・".join(s.bring)), st["body"])]
         out += [*self.heading("ご相談先"), self._contacts_table(s.contacts)]
         if s.hotline:
-            out.append(Paragraph(_p(f"後日のご質問は {s.hotline.name}（{s.hotline.phone}、{s.hotline.hours or ''}）"
-                                    "へ。全国どこからでも最寄りの地域本部につながります。"), st["body"]))
+            hours = f"（{s.hotline.hours}）" if s.hotline.hours else ""
+            out.append(Paragraph(_p(f"後日のご質問: {s.hotline.name} {s.hotline.phone}{hours}"), st["body"]))
         if s.qr:
             out.append(self._qr_block(s.qr))
-        if s.warnings:
-            out += [*self.heading("ご注意"), Paragraph(_p("・" + "\n・".join(s.warnings)), st["note"])]
-        if s.sources:
-            out += [Spacer(1, 3 * mm), Paragraph(_p("資料: " + "、".join(s.sources)), st["note"])]
         return out
 
     def _key_value_table(self, rows: list[tuple[str, str]]) -> Table:
+        """The visitor's facts, two to a line where both are short (page 1 holds the funds too)."""
         st = self.styles
-        data = [[Paragraph(_p(k), st["cell"]), Paragraph(_p(v), st["cell"])] for k, v in rows]
-        table = self._table(data, [32 * mm, None], header=False)
-        table.setStyle(TableStyle([("BACKGROUND", (0, 0), (0, -1), HEAD_TINT)]))
+        data: list[list[Any]] = []
+        pending: list[tuple[str, str]] = []   # a short fact waiting for a partner (order kept)
+
+        def flush() -> None:
+            if pending:
+                data.append([*(Paragraph(_p(t), st["cell"]) for t in pending.pop()), "", ""])
+
+        for key, value in rows:
+            if len(value) > SHORT_FACT:
+                flush()
+                data.append([Paragraph(_p(key), st["cell"]), Paragraph(_p(value), st["cell"]), "", ""])
+            elif pending:
+                data.append([Paragraph(_p(t), st["cell"]) for pair in (pending.pop(), (key, value)) for t in pair])
+            else:
+                pending.append((key, value))
+        flush()
+        table = self._table(data, [26 * mm, None, 26 * mm, None], header=False)
+        style: list[tuple[Any, ...]] = [("BACKGROUND", (0, 0), (0, -1), HEAD_TINT)]
+        for i, row in enumerate(data):
+            if row[2] == "":
+                style.append(("SPAN", (1, i), (3, i)))
+            else:
+                style.append(("BACKGROUND", (2, i), (2, i), HEAD_TINT))
+        table.setStyle(TableStyle(style))
         return table
 
     def _fund_section(self, heading: str, funds: list[FundRow], tint: Any, empty: str) -> Flowables:
@@ -88,31 +123,31 @@ class ReferralSheetRenderer(PdfRenderer):
                                                     "先に用意すること・相談先")]
         rows = [head]
         for f in funds:
-            left = [Paragraph(_p(f.name), st["cell_bold"]),
-                    Paragraph(_p(f"{f.provider}　使いみち: {f.uses}"), st["cell"])]
+            left = [Paragraph(_p(f.name), st["cell_bold"]), Paragraph(_p(f"{f.provider}　{f.uses}"), st["cell"])]
             middle = [Paragraph(_p(line), st["cell"])
-                      for line in (f"限度額 {f.limit}", f"利率 {f.rate}", f"期間 {f.term}", f"保証料率 {f.fee}")]
-            right = [Paragraph(_p("・" + r), st["cell"]) for r in f.reasons]
-            right += [Paragraph(_p("□ " + t), st["cell"]) for t in f.todo]
+                      for line in (f"限度額 {f.limit}　保証料率 {f.fee}", f"利率 {f.rate}", f"期間 {f.term}")]
+            # The one or two things a fund waits on: its to-dos, else what is unsettled.
+            right = [Paragraph(_p("□ " + t), st["cell"]) for t in f.todo[:MAX_TODOS]]
+            if not right:
+                right = [Paragraph(_p("・" + r), st["cell"]) for r in f.reasons[:MAX_TODOS]]
             if not right:
                 right.append(Paragraph("—", st["cell"]))
             if f.stale:
                 right.append(Paragraph(_p(f.source), st["note"]))
             rows.append([left, middle, right])
-        return [*out, self._table(rows, [62 * mm, 58 * mm, None], header=True, tint=tint)]
+        return [*out, self._table(rows, [46 * mm, 70 * mm, None], header=True, tint=tint)]
 
     def _contacts_table(self, contacts: list[ContactRow]) -> Table:
         st = self.styles
         rows = [[Paragraph(t, st["cell"]) for t in ("ご相談先", "所在地・電話", "ご用件")]]
         for c in contacts:
             name = f"{_p(c.name)}<br/><font color='#555555'>{_p(c.role)}</font>"
-            where = f"{_p(c.address)}<br/>電話 {_p(c.phone)}"
-            if c.hours:
-                where += f"<br/>{_p(c.hours)}"
+            where = _p(c.address)
             if c.distance:
-                where += f"<br/><font color='#555555'>所在地の市区町村役所から約{_p(c.distance)}</font>"
+                where += f"<font color='#555555'>（約{_p(c.distance)}）</font>"
+            where += f"<br/>電話 {_p(c.phone)}" + (f"　{_p(c.hours)}" if c.hours else "")
             rows.append([Paragraph(name, st["cell"]), Paragraph(where, st["cell"]), Paragraph(_p(c.why), st["cell"])])
-        return self._table(rows, [60 * mm, 62 * mm, None], header=True)
+        return self._table(rows, [56 * mm, 72 * mm, None], header=True)
 
     def _qr_block(self, items: list[tuple[str, str]]) -> KeepTogether:
         # reportlab's graphics package costs ~0.1 s to import; only some sheets carry a QR code.

@@ -26,6 +26,7 @@ from desk.matching.answer import (
     MatchReport,
     SalesFigures,
 )
+from desk.matching.routes import openings
 from desk.matching.wording import todo_text
 from desk.vocab import HOME_PREFECTURE, HOTLINE_OFFICE_ID
 
@@ -38,7 +39,7 @@ SIZE_CLASSES = {"micro": "小規模企業者", "small": "小規模事業者（30
 FLOW = (
     ("取扱金融機関に相談", "まずは取引のある金融機関（取扱金融機関）に、このご案内をお持ちください。"),
     ("認定書・確認書の取得",
-     "資金によっては、市区町村などの認定書・確認書が先に必要です（下の表の「先に用意すること」）。"),
+     "資金によっては、市区町村などの認定書・確認書が先に必要です（1ページ目の「先に用意すること」）。"),
     ("金融機関で申込み", "必要書類をそろえて、取扱金融機関に申し込みます。"),
     ("審査", "取扱金融機関と信用保証協会（保証を付す場合）が審査します。"),
     ("契約・融資の実行", "金融機関と契約し、融資が実行されます。"),
@@ -48,10 +49,14 @@ FLOW = (
 ALWAYS_BRING = ("決算書（直近2期分）又は確定申告書", "試算表など最近の売上が分かる資料", "本人確認書類・印鑑")
 FOUNDER_BRING = ("創業計画（事業の内容・必要な資金とその見積書）", "自己資金が分かる資料（通帳など）",
                  "本人確認書類・印鑑")
-# A sheet an older owner can act on: the cheapest few of each kind, and how many more there are.
-MAX_ELIGIBLE = 6
-MAX_CONDITIONAL = 4
-REFERRAL_ROLES = {"guarantee_branch": 1, "chamber": 2, "municipality": 2, "window": 1, "support_center": 1}
+# A sheet an older owner can act on, in two pages: page 1 the facts and a handful of funds (the
+# cheapest first), page 2 the best few steps that would open more, whom to see and the caveats;
+# the rest as 「ほかにX件（窓口でご説明します）」.
+MAX_FUNDS = 5
+MAX_ELIGIBLE = 4
+MAX_CONDITIONAL = 2
+MAX_OPENINGS = 3
+REFERRAL_ROLES = {"guarantee_branch": 1, "chamber": 1, "municipality": 1, "window": 1, "support_center": 1}
 # A visitor from another prefecture is referred to that prefecture's own desks (seed 001).
 OUTSIDE_ROLES = {"prefecture": 1, "support_center": 1, "federation": 1, "revitalization": 1}
 
@@ -70,6 +75,12 @@ class FundRow:
     reasons: list[str]       # what is still unsettled (conditional)
     source: str
     stale: bool
+
+
+@dataclass(frozen=True)
+class OpeningRow:
+    step: str                # what to do, and where to start
+    funds: str               # the funds it would open
 
 
 @dataclass(frozen=True)
@@ -105,6 +116,8 @@ class ReferralSheet:
     hotline: ContactRow | None = None
     qr: list[tuple[str, str]] = field(default_factory=list)   # (label, ASCII url)
     more_eligible: int = 0                   # eligible funds not printed (costlier ones)
+    openings: list[OpeningRow] = field(default_factory=list)   # the best steps that would open closed funds
+    more_openings: int = 0
 
 
 def reiwa(day: dt.date) -> str:
@@ -163,9 +176,15 @@ def _actionable(fund: FundResult) -> bool:
 def _fund(fund: FundResult, common: set[str]) -> FundRow:
     # A certificate the check asks for and the fund's own document line name the same office: once.
     # Papers the applicant prepares or the bank handles go to お持ちいただくもの, once for all funds.
+    # One certificate per issuing office: the check's 「認定を受ける」 and the fund's 「認定書」 are one paper.
     certificate_offices = {t.where for t in fund.todos if t.kind == "certificate" and t.where}
+    first_certificate: dict[str, FundTodo] = {}
+    for t in fund.todos:
+        if t.kind == "certificate" and t.where:
+            first_certificate.setdefault(t.where, t)
     todo = [todo_text(t) for t in fund.todos if todo_text(t) not in common and not _bring_item(t)
-            and not (t.kind == "document" and t.where in certificate_offices)]
+            and not (t.kind == "document" and t.where in certificate_offices)
+            and not (t.kind == "certificate" and t.where and first_certificate[t.where] is not t)]
     return FundRow(
         name=fund.name, provider=fund.provider, status=fund.status, uses=wording.uses(fund),
         limit=wording.limit_with_available(fund), rate=wording.rate_for_term(fund), term=wording.term(fund),
@@ -197,13 +216,14 @@ def _relevant_warnings(warnings: list[str], funds: list[FundRow]) -> list[str]:
 
 def build_sheet(report: MatchReport, intake: Intake, *, reference_no: str, window_name: str, window_phone: str,
                 staff_name: str | None = None, max_eligible: int = MAX_ELIGIBLE,
-                max_conditional: int = MAX_CONDITIONAL) -> ReferralSheet:
+                max_conditional: int = MAX_CONDITIONAL, max_funds: int = MAX_FUNDS) -> ReferralSheet:
     """The sheet for one consultation, from its match."""
     funds = [f for f in report.funds if f.kind == "loan" or f.status != INELIGIBLE]
     eligible_all = [f for f in funds if f.status == ELIGIBLE]
     conditional_all = [f for f in funds if f.status == CONDITIONAL]
-    printed_conditional = [f for f in conditional_all if _actionable(f)][:max_conditional]
     printed_eligible = eligible_all[:max_eligible]
+    room = max(max_funds - len(printed_eligible), 1)   # a conditional fund, if any, always has a line
+    printed_conditional = [f for f in conditional_all if _actionable(f)][:min(room, max_conditional)]
     printed = printed_eligible + printed_conditional
     # Papers every printed fund asks for are listed once, under お持ちいただくもの.
     common = set.intersection(*({todo_text(t) for t in f.todos} for f in printed)) if printed else set()
@@ -214,8 +234,8 @@ def build_sheet(report: MatchReport, intake: Intake, *, reference_no: str, windo
     roles = REFERRAL_ROLES if (report.place or "").startswith(HOME_PREFECTURE) else OUTSIDE_ROLES
     for c in report.contacts:
         limit = roles.get(c.role, 0)  # best first within each role, as few as useful
-        if seen_roles.get(c.role, 0) >= limit:
-            continue
+        if seen_roles.get(c.role, 0) >= limit or (c.phone and c.phone == window_phone):
+            continue   # the window issuing the sheet is at its head already
         seen_roles[c.role] = seen_roles.get(c.role, 0) + 1
         contacts.append(_contact(c))
     hotline = next((_contact(c) for c in report.contacts if c.id == HOTLINE_OFFICE_ID), None)
@@ -229,6 +249,8 @@ def build_sheet(report: MatchReport, intake: Intake, *, reference_no: str, windo
         if item not in bring:
             bring.append(item)
     sources = sorted({wording.source_entry(f) for f in funds if f.status != INELIGIBLE and f.source.file})
+    steps = openings(report)
+    opening_rows = [OpeningRow(o.step, "、".join(dict.fromkeys(f.name for f in o.funds))) for o in steps[:MAX_OPENINGS]]
     return ReferralSheet(
         title=TITLE, date_label=reiwa(report.as_of), reference_no=reference_no, window_name=window_name,
         window_phone=window_phone, staff_name=staff_name or None, business=_business(intake, report),
@@ -236,4 +258,5 @@ def build_sheet(report: MatchReport, intake: Intake, *, reference_no: str, windo
         more_eligible=len(eligible_all) - len(eligible),
         steps=list(FLOW), bring=bring, contacts=contacts, caveat=CAVEAT,
         warnings=_relevant_warnings(list(report.warnings), eligible + conditional),
-        sources=sources, hotline=hotline, qr=qr)
+        sources=sources, hotline=hotline, qr=qr, openings=opening_rows,
+        more_openings=max(len(steps) - len(opening_rows), 0))

@@ -85,7 +85,7 @@ def test_user_text_prints_as_written(service):
 
 
 def test_twenty_funds_run_to_more_pages_with_headers_repeated(service):
-    _, sheet = render(service, SUPPLIER, max_eligible=20, max_conditional=20)
+    _, sheet = render(service, SUPPLIER, max_eligible=20, max_conditional=20, max_funds=40)
     many = copy.deepcopy(sheet)
     many.eligible = (sheet.eligible * 3)[:20]
     pdf = ReferralSheetRenderer(many).render()
@@ -116,3 +116,23 @@ def test_visitor_from_another_prefecture_gets_the_nearest_association_page(servi
     assert "054-221-2526" in flat            # 静岡県 経済産業部商工業局経営支援課 (seed 001)
     assert "054-254-1511" in flat            # 静岡県中小企業団体中央会
     assert "046-822-3821" not in flat        # no Kanagawa guarantee branch for a Hamamatsu business
+
+
+def test_the_yokosuka_supplier_of_issue_13_gets_two_pages_funds_first_then_the_way_on(service):
+    """The sheet's budget: page 1 the facts and a handful of funds with their to-dos, page 2 the
+    best three steps that would open more, whom to see and the caveats; the rest counted."""
+    import json
+    from pathlib import Path
+
+    visitor = Path(__file__).parents[1] / "matching" / "visitors" / "yokosuka-supplier-issue13.json"
+    pdf, sheet = render(service, json.loads(visitor.read_text(encoding="utf-8")))
+    reader, _text = text_of(pdf)
+    assert len(reader.pages) == 2
+    first, second = (squash(page.extract_text()) for page in reader.pages)
+    assert "ご相談の内容" in first and "日産自動車関連対策特別融資" in first
+    assert "経営安定融資（セーフティネット保証5号）" in first and "□セーフティネット保証5号の認定を受ける" in first
+    assert len(sheet.eligible) + len(sheet.conditional) <= 5
+    assert "取り組めば対象になる資金" in second and "事業継続力強化計画" in second and "ご相談先" in second
+    assert len(sheet.openings) == 3 and sheet.more_openings > 0
+    assert f"ほかに{sheet.more_openings}件（窓口でご説明します）" in second
+    assert "045-210-5695" not in second.split("ご相談先")[1]   # the issuing window heads page 1 already
