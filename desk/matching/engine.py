@@ -103,7 +103,7 @@ def _match(catalogue: Catalogue, intake: Intake, *, on: dt.date, sales: SalesCha
     results: list[ProgramResult] = []
     by_provider: dict[str, _ProviderMatch] = {}
     append = results.append
-    situations_held, plans_held = held(intake, catalogue.questions)
+    held_lists = held(intake, catalogue.questions)
     for variant in catalogue.variants:
         # In force from its start. A program past its fiscal year stays listed (marked stale):
         # its successor is not in the catalogue.
@@ -112,14 +112,24 @@ def _match(catalogue: Catalogue, intake: Intake, *, on: dt.date, sales: SalesCha
         state = by_provider.get(variant.provider_id)
         if state is None:
             provider = catalogue.providers[variant.provider_id]
-            facts = Facts(intake, sales, on, provider, catalogue.plans, catalogue.questions, prefecture,
-                          municipality, city, catalogue.situations, situations_held, plans_held)
+            facts = facts_for(catalogue, intake, sales=sales, on=on, provider=provider, prefecture=prefecture,
+                              municipality=municipality, city=city, held_lists=held_lists)
             state = by_provider[provider.id] = _ProviderMatch(facts)
         partners = catalogue.partners(variant) if variant.limit_cap_partners else ()
         append(evaluate_variant(variant, state.facts.provider, state.facts, state, partners))
     results.sort(key=_BY_ORDER)
     warnings.extend(_date_warnings(catalogue, on, results, prefecture, municipality))
     return MatchResult(on, summarise_sme(catalogue, intake), results, warnings)
+
+
+def facts_for(catalogue: Catalogue, intake: Intake, *, sales: SalesChange, on: dt.date, provider: Provider,
+              prefecture: str = vocab.HOME_PREFECTURE, municipality: str | None = None, city: str | None = None,
+              held_lists: tuple[frozenset[str], frozenset[str]] | None = None) -> Facts:
+    """What the checks of one provider's funds look at, for one intake (``held_lists``: the
+    situations and plans held, when the caller has them already)."""
+    situations_held, plans_held = held_lists or held(intake, catalogue.questions)
+    return Facts(intake, sales, on, provider, catalogue.plans, catalogue.questions, prefecture, municipality, city,
+                 catalogue.situations, situations_held, plans_held)
 
 
 class _ProviderMatch:
@@ -397,8 +407,7 @@ def labelled_sales_criteria(catalogue: Catalogue, variant_id: str, intake: Intak
     variant = catalogue.variant(variant_id)
     if variant is None:
         return []
-    facts = Facts(intake, sales, on, catalogue.providers[variant.provider_id], catalogue.plans, catalogue.questions,
-                  situations=catalogue.situations, plans_held=held(intake, catalogue.questions)[1])
+    facts = facts_for(catalogue, intake, sales=sales, on=on, provider=catalogue.providers[variant.provider_id])
     return [(leaf["label"], evaluate_condition(leaf, facts).status, leaf.get("text", ""))
             for condition in variant.conditions for leaf in iter_checks(condition)
             if leaf.get("label") and leaf["check"].startswith("sales_decline")]

@@ -15,7 +15,7 @@ from desk.intake.reader import IntakeError, read_intake
 from desk.matching import engine
 from desk.matching.answer import MatchReport
 from desk.matching.service import run
-from desk.rules.outcome import FAIL, Facts
+from desk.rules.outcome import FAIL
 
 PLACES = ["横須賀市", "横浜市中区", "相模原市緑区", "葉山町", "藤沢市", None]
 ON = dt.date(2026, 11, 22)
@@ -132,8 +132,8 @@ def test_an_eligible_program_never_has_a_failed_check(world, data, place_key):
     for r in result.programs:
         if r.status != engine.ELIGIBLE:
             continue
-        facts = Facts(intake, intake.sales_change, ON, r.provider, loaded.catalogue.plans, loaded.catalogue.questions,
-                      place.prefecture, place.municipality, place.city)
+        facts = engine.facts_for(loaded.catalogue, intake, sales=intake.sales_change, on=ON, provider=r.provider,
+                                 prefecture=place.prefecture, municipality=place.municipality, city=place.city)
         # A provider-wide check the variant waives (founders and the 1-year rule) may fail: it does not apply.
         waived = {e["check"] for e in r.variant.general_exceptions if e["effect"] == "waive"}
         general = [c for c in r.provider.general_conditions if c.get("check") not in waived]
