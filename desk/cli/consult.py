@@ -76,7 +76,7 @@ def _print_openings(steps: list[Opening]) -> None:
         names = "、".join(f.name for f in opening.funds)
         print(f"{i}. {opening.step}\n   → {names}")
     if len(steps) > OPENINGS_SHOWN:
-        print(f"（ほかに{len(steps) - OPENINGS_SHOWN}通り: 下の対象外の一覧の「理由」をご覧ください）")
+        print(f"（ほかに{len(steps) - OPENINGS_SHOWN}通り: 全文は desk match --json の route）")
 
 
 def cmd_referral(args: argparse.Namespace) -> int:

@@ -2,9 +2,10 @@
 
 One plan often opens several funds (事業継続力強化計画 opens two BCP funds), so the answer's
 third layer is a short list of steps, each with the funds behind it, rather than a long list
-of funds. A step ranks by the best fund it opens: the report already orders the closed funds
-by their cost to the visitor (INTAKE.md), so the earlier a step's first fund, the better;
-among equals, the step that opens more funds comes first.
+of funds. A route of one step comes before one of several; then a step ranks by the best fund
+it opens: the report already orders the closed funds by their cost to the visitor (INTAKE.md),
+so the earlier a step's first fund, the better; among equals, the step that opens more funds
+comes first.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from desk.matching.answer import INELIGIBLE, FundResult, MatchReport
+from desk.matching.wording import route_steps
 
 
 class Opening(NamedTuple):
@@ -32,5 +34,6 @@ def openings(report: MatchReport) -> list[Opening]:
             gathered[key] = []
             first_at[key] = position
         gathered[key].append(fund)
-    ranked = sorted(gathered, key=lambda key: (first_at[key], -len(gathered[key])))
+    # One step before several (a single plan is the likelier way in), then the best fund behind it.
+    ranked = sorted(gathered, key=lambda key: (route_steps(key[0]), first_at[key], -len(gathered[key])))
     return [Opening(step, contact_id, tuple(gathered[(step, contact_id)])) for step, contact_id in ranked]

@@ -122,9 +122,24 @@ def source_detail(fund: FundResult) -> str:
     return f"出典: {source.file or ''} {source.section or ''}（{fund.data_as_of or NO_DATE} 時点）"
 
 
+ROUTE_ALL_OF = "次のすべてで対象になります: "
+
+
 def route(steps: tuple[FundTodo, ...]) -> str:
     """A closed fund's route in one plain sentence:
-    「事業継続力強化計画を作成し、経済産業大臣の認定を受けることで対象になります（関東経済産業局）」."""
-    what = "こと、".join(dict.fromkeys(s.what.rstrip("。") for s in steps))
+    「事業継続力強化計画を作成し、経済産業大臣の認定を受けることで対象になります（関東経済産業局）」;
+    several steps numbered: 「次のすべてで対象になります: ①…する ②…する（…）」."""
+    whats = list(dict.fromkeys(s.what.rstrip("。") for s in steps))
     where = next((s.where for s in steps if s.where), None)
-    return f"{what}ことで対象になります" + (f"（{where}）" if where else "")
+    office = f"（{where}）" if where else ""
+    if len(whats) == 1:
+        return f"{whats[0]}ことで対象になります{office}"
+    return ROUTE_ALL_OF + "　".join(f"{CIRCLED[i]}{w}" for i, w in enumerate(whats)) + office
+
+
+def route_steps(route_text: str) -> int:
+    """How many steps a route sentence asks for (1 for a plain one)."""
+    return route_text.count("　") + 1 if route_text.startswith(ROUTE_ALL_OF) else 1
+
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"

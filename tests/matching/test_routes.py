@@ -30,3 +30,16 @@ def test_a_step_that_opens_more_funds_wins_a_tie_and_closed_funds_without_a_rout
     result = _report(fund(id="a", status="ineligible", route=SDGS), fund(id="b", status="ineligible"))
     assert [s.step for s in openings(result)] == [SDGS]
     assert openings(_report(fund(id="x", status="conditional", route=None))) == []
+
+
+def test_a_route_of_several_steps_is_numbered_and_ranks_after_single_steps():
+    from desk.matching import wording
+    from desk.matching.answer import FundTodo
+
+    two = wording.route((FundTodo("事業承継の計画を立てる", "事業承継・引継ぎ支援センター", None, "step"),
+                         FundTodo("県の認定を受ける", None, None, "step")))
+    assert two == ("次のすべてで対象になります: ①事業承継の計画を立てる　②県の認定を受ける"
+                   "（事業承継・引継ぎ支援センター）")
+    assert wording.route_steps(two) == 2 and wording.route_steps(BCP) == 1
+    result = _report(fund(id="cheap", status="ineligible", route=two), fund(id="dear", status="ineligible", route=BCP))
+    assert [s.step for s in openings(result)] == [BCP, two]
