@@ -243,16 +243,19 @@ class MainWindow(QMainWindow):
         self.stepper.questions.set_questions(self._open_questions(report))
 
     def _open_questions(self, report: MatchReport) -> list[tuple[str, str, str]]:
-        """The questions conditional funds wait on, most asked first."""
+        """The questions conditional funds wait on, ranked by what answering could unlock: the
+        report lists funds cheapest first, so by the first fund waiting, then by how many wait."""
+        first: dict[str, int] = {}
         counts: dict[str, int] = {}
-        for fund in report.funds:
+        for position, fund in enumerate(report.funds):
             if fund.status != "conditional":
                 continue
             for todo in fund.todos:
                 qid = todo.question
                 if qid is not None and qid in self._questions:
+                    first.setdefault(qid, position)
                     counts[qid] = counts.get(qid, 0) + 1
-        ordered = sorted(counts, key=lambda q: -counts[q])
+        ordered = sorted(first, key=lambda q: (first[q], -counts[q]))
         return [(q, *self._questions[q]) for q in ordered]
 
     # --- the menus' actions (desk.ui.data_actions, desk.ui.consultation_files: loaded on first use) ---

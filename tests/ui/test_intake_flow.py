@@ -253,3 +253,36 @@ def test_ticking_a_situation_on_step_3_brings_its_funds_forward_at_once(qtbot, m
         boxes["new_business"].click()
     assert statuses(window)[fund] in ("eligible", "conditional")
     assert window.stepper.intake_data()["situations"] == ["new_business"]
+
+
+def test_the_confirm_step_keeps_the_focused_question_in_place_and_shows_five_unanswered(qtbot, make_window):
+    """Driven with the keyboard: Tab into the first answer, choose はい with the arrow keys; the
+    results follow, but no row moves, and never more than five unanswered questions show."""
+    from PySide6.QtCore import Qt
+
+    window = make_window()
+    visitor = json.loads((Path(__file__).resolve().parents[1] / "matching" / "visitors"
+                          / "yokosuka-supplier-issue13.json").read_text(encoding="utf-8"))
+    with qtbot.waitSignal(window.results_updated, timeout=5000):
+        window.stepper.load({**visitor, "situations": ["succession", "energy_equipment", "disaster_damage"]})
+    window.stepper.go_to(4)
+    panel = window.stepper.questions
+    qtbot.waitUntil(panel.isVisible)
+    shown = panel.visible_questions()
+    assert len(shown) == 5 and panel.more.isVisible() and "ほかの質問（4件）" == panel.more.text()
+    first = panel.editor(shown[0])
+    first.setFocus()
+    qtbot.waitUntil(first.hasFocus)
+    qtbot.wait(100)                                   # the step's layout settled, as staff see it
+    top = first.mapTo(window, first.rect().topLeft())
+    with qtbot.waitSignal(window.results_updated, timeout=5000):
+        qtbot.keyClick(first, Qt.Key.Key_Down)        # （未回答） → はい
+    assert first.currentData() is True and first.hasFocus()
+    assert first.mapTo(window, first.rect().topLeft()) == top            # nothing above it moved
+    assert panel.visible_questions()[0] == shown[0]
+    unanswered = [q for q in panel.visible_questions() if q not in panel.answers()]
+    assert len(unanswered) <= 5
+    qtbot.keyClick(first, Qt.Key.Key_Tab)                                 # on to the next answer box
+    assert panel.editor(shown[1]).hasFocus()
+    panel.more.click()
+    assert len(panel.visible_questions()) == 9

@@ -1,0 +1,47 @@
+"""The 確認 step's questions: ranked on entry, stable while on screen, five unanswered at a time."""
+
+from __future__ import annotations
+
+from desk.ui.intake_questions import QuestionsPanel
+
+QUESTIONS = [(f"q{i}", f"質問{i}", "bool") for i in range(7)]
+
+
+def _panel(qtbot) -> QuestionsPanel:
+    panel = QuestionsPanel()
+    qtbot.addWidget(panel)
+    panel.remember({qid: (text, kind) for qid, text, kind in [*QUESTIONS, ("late", "追加の質問", "bool")]})
+    panel.set_questions(QUESTIONS)
+    panel.show()
+    qtbot.waitExposed(panel)
+    return panel
+
+
+def test_five_unanswered_show_and_the_rest_wait_behind_a_button(qtbot):
+    panel = _panel(qtbot)
+    assert panel.visible_questions() == ["q0", "q1", "q2", "q3", "q4"]
+    assert panel.more.isVisible() and panel.more.text() == "ほかの質問（2件）"
+    panel.editor("q1").setCurrentIndex(1)                       # answered: the next one shows below
+    assert panel.visible_questions() == ["q0", "q1", "q2", "q3", "q4", "q5"]
+    panel.show_all()
+    assert len(panel.visible_questions()) == 7 and not panel.more.isVisible()
+
+
+def test_on_screen_nothing_moves_follow_ups_go_last_and_unneeded_ones_grey_out(qtbot):
+    panel = _panel(qtbot)
+    rows_before = [panel.editor(q) for q in ("q0", "q1", "q2")]
+    panel.set_questions([q for q in QUESTIONS if q[0] != "q1"] + [("late", "追加の質問", "bool")])
+    assert [panel.editor(q) for q in ("q0", "q1", "q2")] == rows_before       # the same boxes, not remade
+    assert panel.visible_questions()[:3] == ["q0", "q1", "q2"]
+    assert not panel._rows["q1"].label.isEnabled()                           # no longer needed: greyed
+    assert panel._order[-1] == "late"
+
+
+def test_entering_the_step_again_ranks_afresh(qtbot):
+    panel = _panel(qtbot)
+    panel.set_questions(list(reversed(QUESTIONS)))
+    assert panel.visible_questions()[0] == "q0"          # on screen: unchanged
+    panel.hide()
+    panel.show()
+    qtbot.waitExposed(panel)
+    assert panel.visible_questions()[0] == "q6"          # entered again: the new ranking
