@@ -12,8 +12,14 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistent
 
 from desk.matching import wording
 from desk.matching.answer import FundResult, MatchReport
+from desk.matching.routes import Opening, openings
 
-GROUPS = (("eligible", "対象"), ("conditional", "条件付き"), ("ineligible", "対象外"))
+# The answer in layers: what fits, what fits once something is settled, what the business could
+# open (a step per row, the funds behind it in its tooltip and the detail pane), and the rest.
+GROUPS = (("eligible", "対象"), ("conditional", "条件付き"), ("openings", "取り組めば対象"), ("ineligible", "対象外"))
+OPENINGS = 2    # the group of steps
+OPENINGS_SHOWN = 5   # the best few; every closed fund's own route is in its detail
+CLOSED = 3      # the group the view keeps collapsed
 COLUMNS = ("制度", "提供者", "利用できる額", "利率", "保証料率")
 ProgramRole = Qt.ItemDataRole.UserRole + 1
 # Internal ids: 0 for a group row, group + 1 for a fund row. They must be non-negative: a
@@ -25,18 +31,30 @@ _ROOT = QModelIndex()   # the invalid index: the default parent (never changed, 
 class ResultsTreeModel(QAbstractItemModel):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self._groups: list[list[FundResult]] = [[] for _ in GROUPS]
+        self._groups: list[list[Any]] = [[] for _ in GROUPS]   # FundResult rows; Opening rows in OPENINGS
+        self._all_openings = 0
 
     def set_report(self, report: MatchReport | None) -> None:
         self.beginResetModel()
         funds = report.funds if report is not None else ()
-        self._groups = [[f for f in funds if f.status == status] for status, _ in GROUPS]
+        steps = openings(report) if report is not None else []
+        self._all_openings = len(steps)
+        self._groups = [steps[:OPENINGS_SHOWN] if status == "openings" else
+                        [f for f in funds if f.status == status] for status, _ in GROUPS]
         self.endResetModel()
 
     def fund(self, index: QModelIndex | QPersistentModelIndex) -> FundResult | None:
-        if not index.isValid() or index.internalId() == _GROUP_ROW:
+        if not index.isValid() or index.internalId() in (_GROUP_ROW, OPENINGS + 1):
             return None
-        return self._groups[index.internalId() - 1][index.row()]
+        found: FundResult = self._groups[index.internalId() - 1][index.row()]
+        return found
+
+    def opening(self, index: QModelIndex | QPersistentModelIndex) -> Opening | None:
+        """The step on a row of the 取り組めば対象 group."""
+        if not index.isValid() or index.internalId() != OPENINGS + 1:
+            return None
+        found: Opening = self._groups[OPENINGS][index.row()]
+        return found
 
     # --- QAbstractItemModel --------------------------------------------------------------------
     def index(self, row: int, column: int, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> QModelIndex:
@@ -80,8 +98,13 @@ class ResultsTreeModel(QAbstractItemModel):
             return None
         if index.internalId() == _GROUP_ROW:
             if role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
-                return f"{GROUPS[index.row()][1]}（{len(self._groups[index.row()])}）"
+                count = len(self._groups[index.row()])
+                if index.row() == OPENINGS and self._all_openings > count:
+                    return f"{GROUPS[OPENINGS][1]}（上位{count}通り／全{self._all_openings}通り）"
+                return f"{GROUPS[index.row()][1]}（{count}{'通り' if index.row() == OPENINGS else ''}）"
             return None
+        if index.internalId() == OPENINGS + 1:
+            return self._opening_data(self._groups[OPENINGS][index.row()], index.column(), role)
         fund = self._groups[index.internalId() - 1][index.row()]
         if role == ProgramRole:
             return fund.id
@@ -99,3 +122,12 @@ class ResultsTreeModel(QAbstractItemModel):
         if column == 3:
             return wording.visitor_rate(fund)
         return wording.fee(fund)
+
+    @staticmethod
+    def _opening_data(opening: Opening, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return opening.step + "\n→ " + "、".join(f.name for f in opening.funds)
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        # The view spans a step across the row: the whole sentence is read at a glance.
+        return f"［{len(opening.funds)}件］{opening.step}" if column == 0 else None

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QSplitter, QTextBrowser, QTre
 from desk.matching import wording
 from desk.matching.answer import MatchReport
 from desk.textfmt import escape_html as escape
-from desk.ui.results_model import ResultsTreeModel
+from desk.ui.results_model import CLOSED, OPENINGS, ResultsTreeModel
 
 
 class ResultsView(QWidget):
@@ -48,6 +48,10 @@ class ResultsView(QWidget):
         self._report = report
         self.model.set_report(report)
         self.tree.expandToDepth(0)
+        self.tree.collapse(self.model.index(CLOSED, 0))   # the rest, for whoever opens it
+        steps = self.model.index(OPENINGS, 0)
+        for row in range(self.model.rowCount(steps)):
+            self.tree.setFirstColumnSpanned(row, steps, True)
         if report is None:
             self.summary.setText("")
             self.contacts.clear()
@@ -66,7 +70,13 @@ class ResultsView(QWidget):
     def _show_detail(self, current: QModelIndex, _previous: QModelIndex | None = None) -> None:
         fund = self.model.fund(current)
         if fund is None:
-            self.detail.clear()
+            opening = self.model.opening(current)
+            if opening is None:
+                self.detail.clear()
+            else:
+                funds = "".join(f"<br>・{escape(f.name)}（{escape(f.provider)}）" for f in opening.funds)
+                self.detail.setHtml(f"<h3>取り組めば対象になる資金</h3><p>{escape(opening.step)}</p>"
+                                    f"<p><b>対象になる資金</b>{funds}</p>")
             return
         lines = [f"<h3>{escape(fund.name)}</h3><p>{escape(fund.provider)}</p>"]
         if fund.reasons:

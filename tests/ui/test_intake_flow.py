@@ -28,7 +28,8 @@ def statuses(window) -> dict[str, str]:
         parent = model.index(group, 0)
         for row in range(model.rowCount(parent)):
             fund = model.fund(model.index(row, 0, parent))
-            out[fund.id] = fund.status
+            if fund is not None:                 # a step of 取り組めば対象
+                out[fund.id] = fund.status
     return out
 
 
