@@ -14,7 +14,8 @@ import datetime as dt
 import threading
 from typing import Any, Protocol
 
-from desk.catalogue.domain import Tier
+from desk import vocab
+from desk.catalogue.domain import Catalogue, Tier
 from desk.catalogue.offices import OfficeInfo
 from desk.db.snapshot import Loaded
 from desk.intake.places import Place, PlaceError, PlaceLookup, resolve_place
@@ -71,6 +72,7 @@ def run(loaded: Loaded, intake: Intake, place: Place, *, on: dt.date,
         unknown = [i for i in getattr(intake, key) if i not in known]
         if unknown:   # ids a newer pack may declare: a warning, as an unknown key is (INTAKE.md)
             warnings.append(f"{key}: このデータにない {', '.join(unknown)} は判定に使っていません")
+    warnings.extend(_contradictions(intake, catalogue))
     sales = intake.sales_change
     if intake.monthly_sales:
         sales, disagreements = merge_sales_change(sales, compute_sales_change(intake.monthly_sales, on))
@@ -90,6 +92,31 @@ def run(loaded: Loaded, intake: Intake, place: Place, *, on: dt.date,
         warnings=tuple(result.warnings),
         pack_versions=loaded.catalogue.pack_versions,
     )
+
+
+def _contradictions(intake: Intake, catalogue: Catalogue) -> list[str]:
+    """Answers that disagree with the complete lists: the answer is used, and staff are told."""
+    out = []
+    lists = {"situation": set(intake.situations), "plan": set(intake.plans)}
+    stated = set(intake.situations) | set(intake.plans) | set(intake.purposes or ()) | set(intake.causes or ())
+    for qid, value in intake.answers.items():
+        question = catalogue.questions.get(qid)
+        if question is None:
+            continue
+        if question.implies and value is False and question.implies in lists.get(question.kind, set()):
+            out.append(f"answers: {qid} は「いいえ」ですが、{question.kind}s に {question.implies} があります"
+                       "（回答に従って判定しました）")
+        elif (question.family and value not in (None, False, 0) and not stated & set(question.family)
+              and not _may_hold(question.family, intake)):
+            out.append(f"answers: {qid} に回答がありますが、{'・'.join(question.family)} が挙がっていません"
+                       "（回答に従って判定しました）")
+    return out
+
+
+def _may_hold(family: tuple[str, ...], intake: Intake) -> bool:
+    # Purposes and causes are not complete lists: unknown, they may hold any family member.
+    return ((intake.purposes is None and any(m in vocab.PURPOSES for m in family))
+            or (intake.causes is None and any(m in vocab.CAUSES for m in family)))
 
 
 _NO_ROUTE: tuple[str | None, str | None] = (None, None)

@@ -136,3 +136,12 @@ def test_a_true_answer_to_a_situations_question_states_the_situation(store):
         assert any(t.question == "designated_severe_disaster" for t in fund.todos)
     closed = neither.fund("kanagawa.saigai.u")
     assert closed is not None and closed.status == "ineligible" and closed.route is None   # no one chooses a disaster
+
+
+def test_answers_that_disagree_with_the_lists_are_used_and_named(store):
+    base = {"municipality": "横須賀市", "industry": "manufacturing", "entity": "corporation", "employees": 10}
+    denied = _match(store, {**base, "situations": ["disaster_damage"], "answers": {"disaster_damage": False}}, ON)
+    assert any("disaster_damage" in w and "回答に従って" in w for w in denied.warnings)
+    outside = _match(store, {**base, "answers": {"kanagawa_shokei_keikaku": True}}, ON)
+    assert any("kanagawa_shokei_keikaku" in w and "succession" in w for w in outside.warnings)
+    assert not any("回答に従って" in w for w in _match(store, base, ON).warnings)
