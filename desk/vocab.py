@@ -78,6 +78,13 @@ CERTIFICATIONS: dict[str, str] = {
     "disaster_certificate": "罹災証明書",
 }
 
+# Papers a municipality issues besides the certifications above: a document names the paper it
+# is, and an office lists the papers it issues, so the to-do goes to the right section.
+PAPERS: dict[str, str] = {
+    **CERTIFICATIONS,
+    "tokutei_sogyo_shien_certificate": "認定特定創業支援等事業の証明書",
+}
+
 # Built-in plan ids (INTAKE.md); packs may declare more in their `plans` section.
 BUILTIN_PLANS: tuple[str, ...] = (
     "keiei_ryoku_kojo", "sentan_setsubi", "keiei_kakushin", "jigyo_keizoku_ryoku",

@@ -54,6 +54,7 @@ class DocumentInfo:
     issuer: str | None
     confirms_only: bool
     when: dict[str, Any] | None = None
+    paper: str | None = None        # vocab.PAPERS: picks the office among the municipality's sections
 
 
 @dataclass(frozen=True)

@@ -102,9 +102,9 @@ def _documents(rows: Any, intern: _Interner) -> tuple[DocumentInfo, ...]:
     for d in rows:
         if isinstance(d, dict):
             out.append(DocumentInfo(d["id"], d["name"], d["kind"], d.get("issuer"), bool(d.get("confirms_only")),
-                                    intern(d.get("when"))))
+                                    intern(d.get("when")), d.get("paper")))
         else:
-            out.append(DocumentInfo(d.key, d.name, d.kind, d.issuer, d.confirms_only, intern(d.when)))
+            out.append(DocumentInfo(d.key, d.name, d.kind, d.issuer, d.confirms_only, intern(d.when), d.paper))
     return intern.shared(tuple(out))
 
 

@@ -280,6 +280,7 @@ class Document(Base):
     confirms_only: Mapped[bool] = mapped_column(Boolean, default=False)
     when: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     text: Mapped[str | None] = mapped_column(Text)
+    paper: Mapped[str | None] = mapped_column(String(64))   # what it is, to find the office that issues it
 
     def __repr__(self) -> str:
         return f"Document(key={self.key!r}, name={self.name!r}, issuer={self.issuer!r})"

@@ -126,7 +126,7 @@ def _certificate_offices(offices: tuple[OfficeInfo, ...], place: Place,
         documents = sorted(set(named.get(office.id, [])))
         if not issues and not documents and not (office.role == "municipality" and office.issues and not needed_certs):
             continue
-        parts = ["・".join(vocab.CERTIFICATIONS[c] for c in issues)] if issues else []
+        parts = ["・".join(vocab.PAPERS[c] for c in issues)] if issues else []
         parts += documents
         why = ("、".join(parts) + "の申請先") if parts else "セーフティネット保証の認定などの申請先"
         out.append(contact_for(office, place, why))

@@ -346,7 +346,7 @@ def _document_todos(documents: tuple[DocumentInfo, ...], facts: Facts, memo: dic
         if doc.when is not None and evaluate_condition(doc.when, facts, memo).status == FAIL:
             continue
         kind = "certificate" if doc.kind in ("certificate", "confirmation") and not doc.confirms_only else "document"
-        todos.append(Todo(doc.name, doc.issuer, kind))
+        todos.append(Todo(doc.name, doc.issuer, kind, doc.paper))
     return todos
 
 

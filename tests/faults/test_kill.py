@@ -147,7 +147,7 @@ def test_a_killed_migration_leaves_the_old_schema_or_the_new(every, tmp_path, re
         (revision,), = _rows(db, "SELECT version_num FROM alembic_version")
         # Each revision whole or not at all: its marks are there exactly when its number is.
         assert (revision, bool(_rows(db, index_sql)), bool(_rows(db, situation_sql))) in (
-            ("0001", False, False), ("0002", True, False), ("0003", True, True)), point
+            ("0001", False, False), ("0002", True, False), ("0003", True, True), ("0004", True, True)), point
         assert _rows(db, "SELECT id, version FROM data_pack ORDER BY id") == _rows(
             template, "SELECT id, version FROM data_pack ORDER BY id")
         result = _check(db)

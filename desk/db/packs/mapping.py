@@ -107,7 +107,7 @@ def _variant_row(rec: dict[str, Any], position: int) -> m.Variant:
     variant.fee_adjustments = [m.FeeAdjustment(position=i, **a) for i, a in enumerate(rec["fee_adjustments"])]
     variant.documents = [
         m.Document(position=i, key=d["id"], name=d["name"], kind=d["kind"], issuer=d["issuer"],
-                   confirms_only=d["confirms_only"], when=d["when"], text=d["text"])
+                   confirms_only=d["confirms_only"], when=d["when"], text=d["text"], paper=d["paper"])
         for i, d in enumerate(rec["documents"])]
     return variant
 
@@ -211,7 +211,7 @@ def _variant_record(v: m.Variant, program_source: dict[str, Any]) -> dict[str, A
             "text": a.text}) for a in v.fee_adjustments],
         "documents": [_compact("document", {
             "id": d.key, "name": d.name, "kind": d.kind, "issuer": d.issuer, "confirms_only": d.confirms_only,
-            "when": d.when, "text": d.text}) for d in v.documents],
+            "when": d.when, "text": d.text, "paper": d.paper}) for d in v.documents],
         "notes": v.notes, "interpretations": v.interpretations,
     }
     return _with_source("variant", rec, v, program_source, fields=VARIANT)

@@ -69,7 +69,8 @@ SME_TABLE = (F("id", "id", required=True), F("rows", "list:sme_row", required=Tr
              F("as_of", "date?"))
 DOCUMENT = (F("id", "id", required=True), F("name", "str", required=True),
             F("kind", "choice", required=True, choices=vocab.DOCUMENT_KINDS), F("issuer", "str?"),
-            F("confirms_only", "bool", default=False), F("when", "condition?"), F("text", "str?"))
+            F("confirms_only", "bool", default=False), F("when", "condition?"), F("text", "str?"),
+            F("paper", "choice?", choices=vocab.PAPERS))
 PROVIDER = (F("id", "id", required=True), F("name", "str", required=True),
             F("kind", "choice", required=True, choices=vocab.PROVIDER_KINDS), F("prefecture", "str", required=True),
             F("municipality", "str?"), F("sme_table", "str?"), F("general_conditions", "conditions"),
@@ -121,7 +122,7 @@ OFFICE = (
     F("phone", "phone?"), F("address", "str?"), F("postal_code", "postal?"), F("prefecture", "str?"),
     F("municipality", "str?"), F("lat", "number?"), F("lon", "number?"), F("geo_precision_m", "int?"),
     F("geo_source", "str?"), F("hours", "str?"), F("url", "str?"), F("service_area", "list:area"),
-    F("issues", "list[choice]", choices=vocab.CERTIFICATIONS), F("from_seed", "bool", default=True),
+    F("issues", "list[choice]", choices=vocab.PAPERS), F("from_seed", "bool", default=True),
     F("notes", "list[str]"), F("interpretations", "list[str]"),
     F("source", "source"), F("as_of", "date?"),
 )
