@@ -48,7 +48,12 @@ def _by_area_then_distance(offices: Iterable[OfficeInfo], place: Place) -> list[
     return _ranked([(o, _match(o, place)) for o in offices], place)
 
 
+UNDATED = "（資料に日付がなく、名称・電話番号が変わっている可能性があります）"
+
+
 def contact_for(office: OfficeInfo, place: Place, why: str) -> Contact:
+    if office.from_seed and office.source_file and office.as_of is None:
+        why += UNDATED   # seed 001, the national directory, is undated: say so wherever it is shown
     return Contact(
         id=office.id, role=office.role, role_label=vocab.ROLES.get(office.role, office.role),
         name=office.name_current or office.name, name_in_source=office.name, organisation=office.organisation,

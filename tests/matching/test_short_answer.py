@@ -145,3 +145,12 @@ def test_answers_that_disagree_with_the_lists_are_used_and_named(store):
     outside = _match(store, {**base, "answers": {"kanagawa_shokei_keikaku": True}}, ON)
     assert any("kanagawa_shokei_keikaku" in w and "succession" in w for w in outside.warnings)
     assert not any("回答に従って" in w for w in _match(store, base, ON).warnings)
+
+
+def test_contacts_from_the_undated_directory_say_so_and_kanagawa_rows_carry_the_2025_bureau(store):
+    report = _match(store, _visitor(HERE / "visitors" / "yokosuka-supplier-issue13.json"), ON)
+    by_id = {c.id: c for c in report.contacts}
+    directory = by_id["pref-sme.kanagawa"]            # seed 001: no date
+    assert directory.why.endswith("（資料に日付がなく、名称・電話番号が変わっている可能性があります）")
+    assert directory.name == "神奈川県 産業労働局産業部産業活性課" and "商工労働局" in directory.name_in_source
+    assert "日付がなく" not in by_id["kanagawa-cgc.yokosuka"].why   # dated seeds say nothing
