@@ -43,8 +43,10 @@ class ReferralSheetRenderer(PdfRenderer):
             window += f"　担当 {s.staff_name}"
         out += [Paragraph(_p(window), st["body"]), Spacer(1, 4 * mm)]
         out += [*self.heading("ご相談の内容"), self._key_value_table(s.business)]
-        out += self._fund_section("ご利用いただける可能性が高い資金", s.eligible, ELIGIBLE_TINT,
-                                  "お伺いした内容では、条件に当てはまる資金はありませんでした。")
+        none_yet = ("お伺いした内容では、すぐにご利用いただける資金はありませんでした（下の資金は、確認や手続きが"
+                    "済めばご利用いただける可能性があります）。" if s.conditional else
+                    "お伺いした内容では、条件に当てはまる資金はありませんでした。")
+        out += self._fund_section("ご利用いただける可能性が高い資金", s.eligible, ELIGIBLE_TINT, none_yet)
         if s.more_eligible:
             out.append(Paragraph(_p(f"このほかにも対象となる資金が {s.more_eligible} 件あります"
                                     "（利率・保証料がより高いもの）。"

@@ -136,3 +136,14 @@ def test_the_yokosuka_supplier_of_issue_13_gets_two_pages_funds_first_then_the_w
     assert len(sheet.openings) == 3 and sheet.more_openings > 0
     assert f"ほかに{sheet.more_openings}件（窓口でご説明します）" in second
     assert "045-210-5695" not in second.split("ご相談先")[1]   # the issuing window heads page 1 already
+
+
+def test_a_sheet_with_only_conditional_funds_does_not_say_nothing_fits(service):
+    founder = {"entity": "prospective_founder", "founding_form": "sole_proprietor", "months_until_start": 3,
+               "industry": "retail", "municipality": "藤沢市", "employees": 1, "purposes": ["working", "equipment"],
+               "amount_yen": 5_000_000, "licence": "not_needed"}
+    pdf, sheet = render(service, founder)
+    flat = squash(text_of(pdf)[1])
+    assert not sheet.eligible and sheet.conditional
+    assert "すぐにご利用いただける資金はありませんでした" in flat
+    assert "条件に当てはまる資金はありませんでした" not in flat
