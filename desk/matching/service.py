@@ -73,6 +73,7 @@ def run(loaded: Loaded, intake: Intake, place: Place, *, on: dt.date,
         if unknown:   # ids a newer pack may declare: a warning, as an unknown key is (INTAKE.md)
             warnings.append(f"{key}: このデータにない {', '.join(unknown)} は判定に使っていません")
     warnings.extend(_contradictions(intake, catalogue))
+    warnings.extend(_unlikely_lists(intake, catalogue, on))
     sales = intake.sales_change
     if intake.monthly_sales:
         sales, disagreements = merge_sales_change(sales, compute_sales_change(intake.monthly_sales, on))
@@ -110,6 +111,23 @@ def _contradictions(intake: Intake, catalogue: Catalogue) -> list[str]:
               and not _may_hold(question.family, intake)):
             out.append(f"answers: {qid} に回答がありますが、{'・'.join(question.family)} が挙がっていません"
                        "（回答に従って判定しました）")
+    return out
+
+
+def _unlikely_lists(intake: Intake, catalogue: Catalogue, on: dt.date) -> list[str]:
+    """A situation or plan stated although the other facts rule it out (a trading business that is
+    a service company): the list is followed, and staff are told why it looks unlikely."""
+    stated = {"situation": set(intake.situations), "plan": set(intake.plans)}
+    if not (stated["situation"] or stated["plan"]) or not catalogue.providers:
+        return []
+    from desk.rules.questions import ruled_out
+
+    provider = catalogue.providers.get(vocab.HOME_PROVIDER_ID) or next(iter(catalogue.providers.values()))
+    facts = engine.facts_for(catalogue, intake, sales=intake.sales_change, on=on, provider=provider)
+    out = []
+    for question in catalogue.questions.values():
+        if question.implies in stated.get(question.kind, ()) and (why := ruled_out(question, facts)):
+            out.append(f"{question.kind}s: {question.implies} は当てはまらない可能性があります（{why}）")
     return out
 
 

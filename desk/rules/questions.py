@@ -56,6 +56,14 @@ def settle(question: QuestionInfo, facts: Facts) -> Settled | None:
     return None
 
 
+def ruled_out(question: QuestionInfo, facts: Facts) -> str | None:
+    """Why the stated facts answer "no" to a question (a settlement that holds), or None."""
+    for settlement in question.settled_by:
+        if settlement.value in (False, 0) and _holds(settlement.when, facts):
+            return settlement.reason
+    return None
+
+
 def situation_step(situation: SituationInfo | None) -> Todo | None:
     if situation is None or not situation.choosable:
         return None

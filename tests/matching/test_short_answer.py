@@ -154,3 +154,13 @@ def test_contacts_from_the_undated_directory_say_so_and_kanagawa_rows_carry_the_
     assert directory.why.endswith("（資料に日付がなく、名称・電話番号が変わっている可能性があります）")
     assert directory.name == "神奈川県 産業労働局産業部産業活性課" and "商工労働局" in directory.name_in_source
     assert "日付がなく" not in by_id["kanagawa-cgc.yokosuka"].why   # dated seeds say nothing
+
+
+def test_a_situation_the_other_facts_rule_out_is_followed_and_named(store):
+    service_company = {"municipality": "横須賀市", "industry": "service", "entity": "corporation", "employees": 10,
+                       "situations": ["trade"]}
+    report = _match(store, service_company, ON)
+    assert any(w.startswith("situations: trade は当てはまらない可能性があります") for w in report.warnings)
+    assert report.fund("kanagawa.yushutsunyu.main").status != "ineligible"     # the list is followed
+    maker = {**service_company, "industry": "manufacturing"}
+    assert not any("当てはまらない可能性" in w for w in _match(store, maker, ON).warnings)
