@@ -125,7 +125,9 @@ class ReferralSheetRenderer(PdfRenderer):
                                                     "先に用意すること・相談先")]
         rows = [head]
         for f in funds:
-            left = [Paragraph(_p(f.name), st["cell_bold"]), Paragraph(_p(f"{f.provider}　{f.uses}"), st["cell"])]
+            # An older fiscal year's fund says so by its name (the caveats on page 2 say what it means).
+            name = f"{f.name}（前年度の資料）" if f.stale else f.name
+            left = [Paragraph(_p(name), st["cell_bold"]), Paragraph(_p(f"{f.provider}　{f.uses}"), st["cell"])]
             middle = [Paragraph(_p(line), st["cell"])
                       for line in (f"限度額 {f.limit}　保証料率 {f.fee}", f"利率 {f.rate}", f"期間 {f.term}")]
             # The one or two things a fund waits on: its to-dos, else what is unsettled.
@@ -134,10 +136,9 @@ class ReferralSheetRenderer(PdfRenderer):
                 right = [Paragraph(_p("・" + r), st["cell"]) for r in f.reasons[:MAX_TODOS]]
             if not right:
                 right.append(Paragraph("—", st["cell"]))
-            if f.stale:
-                right.append(Paragraph(_p(f.source), st["note"]))
+
             rows.append([left, middle, right])
-        return [*out, self._table(rows, [46 * mm, 70 * mm, None], header=True, tint=tint)]
+        return [*out, self._table(rows, [42 * mm, 80 * mm, None], header=True, tint=tint)]
 
     def _contacts_table(self, contacts: list[ContactRow]) -> Table:
         st = self.styles
