@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from desk import __version__, paths
 
@@ -76,6 +77,21 @@ def _remove_unused(keep: Path) -> None:
                 other.unlink()
         except OSError:
             pass
+
+
+def load_restricted(fh: BinaryIO, allowed: Mapping[tuple[str, str], Any], what: str) -> Any:
+    """A pickle read by an unpickler that knows only ``allowed`` classes ((module, qualname) ->
+    class): a tampered file can fail to load, never run code."""
+    import pickle
+
+    class Restricted(pickle.Unpickler):
+        def find_class(self, module: str, name: str) -> Any:
+            try:
+                return allowed[module, name]
+            except KeyError:
+                raise pickle.UnpicklingError(f"{module}.{name} is not part of {what}") from None
+
+    return Restricted(fh).load()
 
 
 def code_stamp() -> str:

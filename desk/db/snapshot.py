@@ -88,14 +88,6 @@ def snapshot_key(fingerprint: tuple[object, ...]) -> bytes:
     return f"{_LAYOUT}|{fingerprint!r}".replace("\n", " ").encode()
 
 
-class _SnapshotUnpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str) -> Any:
-        try:
-            return _ALLOWED[module, name]
-        except KeyError:
-            raise pickle.UnpicklingError(f"{module}.{name} is not part of a catalogue snapshot") from None
-
-
 def save(path: Path, loaded: Loaded) -> None:
     """Write the copy (desk.db.cache.write)."""
     cache.write(path, MAGIC + snapshot_key(loaded.fingerprint) + b"\n"
@@ -110,7 +102,7 @@ def load(path: Path, fingerprint: tuple[object, ...]) -> Loaded | None:
             if fh.read(len(header)) != header:
                 return None
             # Unpickled from the file as it is read: no second copy of it in memory at start-up.
-            loaded = _SnapshotUnpickler(fh).load()
+            loaded = cache.load_restricted(fh, _ALLOWED, "a catalogue snapshot")
     except OSError:
         return None
     except Exception:  # a damaged copy is only a slower start

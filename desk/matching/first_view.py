@@ -70,18 +70,10 @@ def _key(fingerprint: tuple[Any, ...], on: dt.date) -> bytes:
     return f"{FORMAT}|{cache.code_stamp()}|{on.isoformat()}|{fingerprint!r}\n".encode()
 
 
-# A pickle, read by an unpickler that knows only the view's own classes (as the catalogue
-# copy is, desk.db.snapshot): it loads in half the time of the JSON and the typed answer
+# A pickle, read by an unpickler that knows only the view's own classes (cache.load_restricted,
+# as the catalogue copy is): it loads in half the time of the JSON and the typed answer
 # made from it, a cold process's 3 ms, and a tampered file can fail to load, never run code.
 _ALLOWED = {(cls.__module__, cls.__qualname__): cls for cls in answer.CLASSES} | {("datetime", "date"): dt.date}
-
-
-class _ViewUnpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str) -> Any:
-        try:
-            return _ALLOWED[module, name]
-        except KeyError:
-            raise pickle.UnpicklingError(f"{module}.{name} is not part of a first view") from None
 
 
 def load(path: Path, fingerprint: tuple[Any, ...], on: dt.date) -> FirstView | None:
@@ -91,7 +83,8 @@ def load(path: Path, fingerprint: tuple[Any, ...], on: dt.date) -> FirstView | N
         with open(path, "rb") as fh:
             if fh.read(len(key)) != key:
                 return None
-            municipalities, plans, questions, packs, situations, result = _ViewUnpickler(fh).load()
+            municipalities, plans, questions, packs, situations, result = cache.load_restricted(
+                fh, _ALLOWED, "a first view")
         if not isinstance(result, MatchReport):
             return None
         return FirstView(Choices(fingerprint, municipalities, plans, questions, packs, situations), result)
