@@ -23,9 +23,9 @@ from desk.intake.reader import Intake, SalesChange
 from desk.matching.answer import SmeSummary
 from desk.matching.terms import Pricing, Terms, compute_pricing, remaining_limit
 from desk.rules.business import sme_verdict
-from desk.rules.outcome import FAIL, PASS, PASSED, STEP, UNKNOWN, Facts, Outcome, Todo, all_of, any_of
+from desk.rules.outcome import FAIL, PASS, PASSED, STEP, UNKNOWN, Facts, Outcome, Todo, all_of
 from desk.rules.questions import held
-from desk.rules.registry import IMPLEMENTATIONS, iter_checks
+from desk.rules.registry import evaluate_condition, iter_checks
 
 ELIGIBLE, CONDITIONAL, INELIGIBLE = "eligible", "conditional", "ineligible"
 STATUS_ORDER = {ELIGIBLE: 0, CONDITIONAL: 1, INELIGIBLE: 2}
@@ -57,25 +57,6 @@ class MatchResult:
     sme: SmeSummary
     programs: list[ProgramResult]
     warnings: list[str] = field(default_factory=list)
-
-
-def evaluate_condition(condition: dict[str, Any], facts: Facts, memo: dict[int, Outcome] | None = None) -> Outcome:
-    """A condition tree's outcome. ``memo`` (one per match and provider) remembers outcomes by
-    the condition object, so a provider's general conditions, shared by every variant, and fee
-    or document conditions repeated across variants are evaluated once."""
-    if memo is not None:
-        known = memo.get(id(condition))
-        if known is not None:
-            return known
-    if "check" in condition:
-        outcome = IMPLEMENTATIONS[condition["check"]](condition.get("params") or {}, facts)
-    elif "any_of" in condition:
-        outcome = any_of([evaluate_condition(c, facts, memo) for c in condition["any_of"]], condition.get("text"))
-    else:
-        outcome = all_of([evaluate_condition(c, facts, memo) for c in condition["all_of"]])
-    if memo is not None:
-        memo[id(condition)] = outcome
-    return outcome
 
 
 def is_stale(variant: Variant, on: dt.date) -> bool:

@@ -102,10 +102,6 @@ def _family_step(family: tuple[str, ...], facts: Facts) -> Todo | None:
 
 def _holds(condition: dict[str, Any], facts: Facts) -> bool:
     # The registry imports every family of checks, this module's users among them.
-    from desk.rules.registry import IMPLEMENTATIONS
+    from desk.rules.registry import evaluate_condition
 
-    if "check" in condition:
-        return IMPLEMENTATIONS[condition["check"]](condition.get("params") or {}, facts).status == PASS
-    if "any_of" in condition:
-        return any(_holds(c, facts) for c in condition["any_of"])
-    return all(_holds(c, facts) for c in condition["all_of"])
+    return evaluate_condition(condition, facts).status == PASS

@@ -1,5 +1,5 @@
-"""Every named check, loaded: the declarations packs are validated against and the
-functions the engine calls.
+"""Every named check, loaded: the declarations packs are validated against, the
+functions the engine calls, and the evaluation of a condition tree from them.
 
 Importing this module imports each family of checks (who the business is, its
 sales, its circumstances), so :data:`CHECKS` is complete and a pack can only name
@@ -14,12 +14,32 @@ from typing import Any
 
 from desk.rules import business, circumstances, sales
 from desk.rules.declare import DECLARED, CheckFn, CheckSpec, type_problems
+from desk.rules.outcome import Facts, Outcome, all_of, any_of
 
 FAMILIES = (business, sales, circumstances)
 
 CHECKS: Mapping[str, CheckSpec] = DECLARED
 # The engine calls IMPLEMENTATIONS[name](params, facts) once per condition: a plain dict.
 IMPLEMENTATIONS: dict[str, CheckFn] = {name: spec.fn for name, spec in DECLARED.items()}
+
+
+def evaluate_condition(condition: dict[str, Any], facts: Facts, memo: dict[int, Outcome] | None = None) -> Outcome:
+    """A condition tree's outcome. ``memo`` (one per match and provider) remembers outcomes by
+    the condition object, so a provider's general conditions, shared by every variant, and fee
+    or document conditions repeated across variants are evaluated once."""
+    if memo is not None:
+        known = memo.get(id(condition))
+        if known is not None:
+            return known
+    if "check" in condition:
+        outcome = IMPLEMENTATIONS[condition["check"]](condition.get("params") or {}, facts)
+    elif "any_of" in condition:
+        outcome = any_of([evaluate_condition(c, facts, memo) for c in condition["any_of"]], condition.get("text"))
+    else:
+        outcome = all_of([evaluate_condition(c, facts, memo) for c in condition["all_of"]])
+    if memo is not None:
+        memo[id(condition)] = outcome
+    return outcome
 
 
 def iter_checks(condition: dict[str, Any]) -> Iterator[dict[str, Any]]:
