@@ -72,8 +72,7 @@ def run(loaded: Loaded, intake: Intake, place: Place, *, on: dt.date,
         unknown = [i for i in getattr(intake, key) if i not in known]
         if unknown:   # ids a newer pack may declare: a warning, as an unknown key is (INTAKE.md)
             warnings.append(f"{key}: このデータにない {', '.join(unknown)} は判定に使っていません")
-    warnings.extend(_contradictions(intake, catalogue))
-    warnings.extend(_unlikely_lists(intake, catalogue, on))
+    warnings.extend(_list_warnings(intake, catalogue, on))
     sales = intake.sales_change
     if intake.monthly_sales:
         sales, disagreements = merge_sales_change(sales, compute_sales_change(intake.monthly_sales, on))
@@ -95,46 +94,14 @@ def run(loaded: Loaded, intake: Intake, place: Place, *, on: dt.date,
     )
 
 
-def _contradictions(intake: Intake, catalogue: Catalogue) -> list[str]:
-    """Answers that disagree with the complete lists: the answer is used, and staff are told."""
-    out = []
-    lists = {"situation": set(intake.situations), "plan": set(intake.plans)}
-    stated = set(intake.situations) | set(intake.plans) | set(intake.purposes or ()) | set(intake.causes or ())
-    for qid, value in intake.answers.items():
-        question = catalogue.questions.get(qid)
-        if question is None:
-            continue
-        if question.implies and value is False and question.implies in lists.get(question.kind, set()):
-            out.append(f"answers: {qid} は「いいえ」ですが、{question.kind}s に {question.implies} があります"
-                       "（回答に従って判定しました）")
-        elif (question.family and value not in (None, False, 0) and not stated & set(question.family)
-              and not _may_hold(question.family, intake)):
-            out.append(f"answers: {qid} に回答がありますが、{'・'.join(question.family)} が挙がっていません"
-                       "（回答に従って判定しました）")
-    return out
-
-
-def _unlikely_lists(intake: Intake, catalogue: Catalogue, on: dt.date) -> list[str]:
-    """A situation or plan stated although the other facts rule it out (a trading business that is
-    a service company): the list is followed, and staff are told why it looks unlikely."""
-    stated = {"situation": set(intake.situations), "plan": set(intake.plans)}
-    if not (stated["situation"] or stated["plan"]) or not catalogue.providers:
+def _list_warnings(intake: Intake, catalogue: Catalogue, on: dt.date) -> list[str]:
+    """What staff should hear about the complete lists (desk.rules.questions.list_warnings)."""
+    if not (intake.answers or intake.situations or intake.plans) or not catalogue.providers:
         return []
-    from desk.rules.questions import ruled_out
+    from desk.rules.questions import list_warnings
 
     provider = catalogue.providers.get(vocab.HOME_PROVIDER_ID) or next(iter(catalogue.providers.values()))
-    facts = engine.facts_for(catalogue, intake, sales=intake.sales_change, on=on, provider=provider)
-    out = []
-    for question in catalogue.questions.values():
-        if question.implies in stated.get(question.kind, ()) and (why := ruled_out(question, facts)):
-            out.append(f"{question.kind}s: {question.implies} は当てはまらない可能性があります（{why}）")
-    return out
-
-
-def _may_hold(family: tuple[str, ...], intake: Intake) -> bool:
-    # Purposes and causes are not complete lists: unknown, they may hold any family member.
-    return ((intake.purposes is None and any(m in vocab.PURPOSES for m in family))
-            or (intake.causes is None and any(m in vocab.CAUSES for m in family)))
+    return list_warnings(engine.facts_for(catalogue, intake, sales=intake.sales_change, on=on, provider=provider))
 
 
 _NO_ROUTE: tuple[str | None, str | None] = (None, None)

@@ -51,12 +51,31 @@ def settle(question: QuestionInfo, facts: Facts) -> Settled | None:
     for settlement in question.settled_by:
         if _holds(settlement.when, facts):
             return Settled(settlement.value, None)
-    if question.family and not any(_stated(member, facts) for member in question.family):
+    if question.family and not _family_stated(question.family, facts):
         return Settled(False, _family_step(question.family, facts))
     return None
 
 
-def ruled_out(question: QuestionInfo, facts: Facts) -> str | None:
+def list_warnings(facts: Facts) -> list[str]:
+    """Where the answers or the other facts disagree with the complete lists. The engine follows
+    what was said (an answer over the list, the list over a derivation); staff are told why."""
+    intake, out = facts.intake, []
+    listed = {"situation": set(intake.situations), "plan": set(intake.plans)}
+    for question in facts.questions.values():
+        value = intake.answers.get(question.id)
+        if question.implies and question.implies in listed.get(question.kind, ()):
+            if value is False:
+                out.append(f"answers: {question.id} は「いいえ」ですが、{question.kind}s に {question.implies} "
+                           "があります（回答に従って判定しました）")
+            if why := _ruled_out(question, facts):
+                out.append(f"{question.kind}s: {question.implies} は当てはまらない可能性があります（{why}）")
+        elif question.family and value not in (None, False, 0) and not _family_stated(question.family, facts):
+            out.append(f"answers: {question.id} に回答がありますが、{'・'.join(question.family)} が挙がっていません"
+                       "（回答に従って判定しました）")
+    return out
+
+
+def _ruled_out(question: QuestionInfo, facts: Facts) -> str | None:
     """Why the stated facts answer "no" to a question (a settlement that holds), or None."""
     for settlement in question.settled_by:
         if settlement.value in (False, 0) and _holds(settlement.when, facts):
@@ -74,6 +93,10 @@ def plan_step(plan: PlanInfo | None) -> Todo | None:
     if plan is None:
         return None
     return Todo(plan.how or f"{plan.name}を受ける", plan.contact, "step")
+
+
+def _family_stated(family: tuple[str, ...], facts: Facts) -> bool:
+    return any(_stated(member, facts) for member in family)
 
 
 def _stated(member: str, facts: Facts) -> bool:
