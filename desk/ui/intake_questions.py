@@ -61,8 +61,7 @@ class QuestionsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._answers: dict[str, Any] = {}
-        self._rows: dict[str, QuestionRow] = {}
-        self._order: list[str] = []              # the rows on the panel, top to bottom
+        self._rows: dict[str, QuestionRow] = {}   # the rows on the panel, top to bottom
         self._wanted: list[Question] = []         # what the last result asks, ranked, plus what was answered
         self._rows_made = True
         self._expanded = False
@@ -99,7 +98,7 @@ class QuestionsPanel(QWidget):
     def visible_questions(self) -> list[str]:
         """The ids of the questions on screen, top to bottom."""
         self._make_rows()
-        return [qid for qid in self._order if not self._rows[qid].isHidden()]
+        return [qid for qid, row in self._rows.items() if not row.isHidden()]
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's virtual
         # The step is entered: rank afresh (what was answered may have changed what matters).
@@ -122,7 +121,6 @@ class QuestionsPanel(QWidget):
         for row in self._rows.values():
             row.deleteLater()
         self._rows = {}
-        self._order = []
         for qid, text, qtype in self._wanted:
             self._add_row(qid, text, qtype)
         self._apply_limit()
@@ -142,15 +140,13 @@ class QuestionsPanel(QWidget):
         editor = self._bool_editor(qid) if qtype == "bool" else self._text_editor(qid, qtype)
         row = QuestionRow(text, editor, self)
         self._rows[qid] = row
-        self._order.append(qid)
-        self._layout.insertWidget(len(self._order) - 1, row)
+        self._layout.insertWidget(len(self._rows) - 1, row)
 
     def _apply_limit(self) -> None:
         """At most five unanswered questions on screen (answered ones always stay), the rest behind
         「ほかの質問」. Rows only appear or disappear below the first five: none above moves."""
         unanswered = hidden = 0
-        for qid in self._order:
-            row = self._rows[qid]
+        for qid, row in self._rows.items():
             if qid in self._answers:
                 row.show()
                 continue
@@ -158,7 +154,7 @@ class QuestionsPanel(QWidget):
             show = self._expanded or unanswered <= SHOWN_UNANSWERED
             row.setVisible(show)
             hidden += not show
-        self.empty.setVisible(not self._order)
+        self.empty.setVisible(not self._rows)
         self.more.setText(f"ほかの質問（{hidden}件）")
         self.more.setVisible(hidden > 0)
 

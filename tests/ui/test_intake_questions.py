@@ -34,7 +34,7 @@ def test_on_screen_nothing_moves_follow_ups_go_last_and_unneeded_ones_grey_out(q
     assert [panel.editor(q) for q in ("q0", "q1", "q2")] == rows_before       # the same boxes, not remade
     assert panel.visible_questions()[:3] == ["q0", "q1", "q2"]
     assert not panel._rows["q1"].label.isEnabled()                           # no longer needed: greyed
-    assert panel._order[-1] == "late"
+    assert list(panel._rows)[-1] == "late"
 
 
 def test_entering_the_step_again_ranks_afresh(qtbot):
