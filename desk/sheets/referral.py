@@ -177,13 +177,12 @@ def _fund(fund: FundResult, common: set[str]) -> FundRow:
     # A certificate the check asks for and the fund's own document line name the same office: once.
     # Papers the applicant prepares or the bank handles go to お持ちいただくもの, once for all funds.
     # One certificate per issuing office: the check's 「認定を受ける」 and the fund's 「認定書」 are one paper.
-    certificate_offices = {t.where for t in fund.todos if t.kind == "certificate" and t.where}
-    first_certificate: dict[str, FundTodo] = {}
+    first_certificate: dict[str, FundTodo] = {}   # issuing office -> the certificate listed for it
     for t in fund.todos:
         if t.kind == "certificate" and t.where:
             first_certificate.setdefault(t.where, t)
     todo = [todo_text(t) for t in fund.todos if todo_text(t) not in common and not _bring_item(t)
-            and not (t.kind == "document" and t.where in certificate_offices)
+            and not (t.kind == "document" and t.where in first_certificate)
             and not (t.kind == "certificate" and t.where and first_certificate[t.where] is not t)]
     return FundRow(
         name=fund.name, provider=fund.provider, status=fund.status, uses=wording.uses(fund),
