@@ -64,19 +64,18 @@ def print_report(report: MatchReport) -> None:
         for c in report.contacts], max_width=50))
 
 
-OPENINGS_SHOWN = 5
-
-
 def _print_openings(steps: list[Opening]) -> None:
     """The answer's third layer: what the business could do to open closed funds, best first."""
+    from desk.matching.routes import BEST_SHOWN
+
     if not steps:
         return
     print(f"\n■ 取り組めば対象になる資金（{len(steps)}通り）")
-    for i, opening in enumerate(steps[:OPENINGS_SHOWN], 1):
+    for i, opening in enumerate(steps[:BEST_SHOWN], 1):
         names = "、".join(f.name for f in opening.funds)
         print(f"{i}. {opening.step}\n   → {names}")
-    if len(steps) > OPENINGS_SHOWN:
-        print(f"（ほかに{len(steps) - OPENINGS_SHOWN}通り: 全文は desk match --json の route）")
+    if len(steps) > BEST_SHOWN:
+        print(f"（ほかに{len(steps) - BEST_SHOWN}通り: 全文は desk match --json の route）")
 
 
 def cmd_referral(args: argparse.Namespace) -> int:

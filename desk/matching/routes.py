@@ -15,6 +15,8 @@ from typing import NamedTuple
 from desk.matching.answer import INELIGIBLE, FundResult, MatchReport
 from desk.matching.wording import route_steps
 
+BEST_SHOWN = 5   # the steps a clerk is shown at once (the window, `desk match`); every route is in the JSON
+
 
 class Opening(NamedTuple):
     step: str                        # the route: what to do, and where to start, in one sentence

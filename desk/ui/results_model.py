@@ -12,13 +12,12 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistent
 
 from desk.matching import wording
 from desk.matching.answer import FundResult, MatchReport
-from desk.matching.routes import Opening, openings
+from desk.matching.routes import BEST_SHOWN, Opening, openings
 
 # The answer in layers: what fits, what fits once something is settled, what the business could
 # open (a step per row, the funds behind it in its tooltip and the detail pane), and the rest.
 GROUPS = (("eligible", "対象"), ("conditional", "条件付き"), ("openings", "取り組めば対象"), ("ineligible", "対象外"))
 OPENINGS = 2    # the group of steps
-OPENINGS_SHOWN = 5   # the best few; every closed fund's own route is in its detail
 CLOSED = 3      # the group the view keeps collapsed
 COLUMNS = ("制度", "提供者", "利用できる額", "利率", "保証料率")
 ProgramRole = Qt.ItemDataRole.UserRole + 1
@@ -39,7 +38,7 @@ class ResultsTreeModel(QAbstractItemModel):
         funds = report.funds if report is not None else ()
         steps = openings(report) if report is not None else []
         self._all_openings = len(steps)
-        self._groups = [steps[:OPENINGS_SHOWN] if status == "openings" else
+        self._groups = [steps[:BEST_SHOWN] if status == "openings" else
                         [f for f in funds if f.status == status] for status, _ in GROUPS]
         self.endResetModel()
 
