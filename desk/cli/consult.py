@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from desk.db.store import Store
     from desk.intake.reader import Intake
     from desk.matching.answer import MatchReport
-    from desk.matching.routes import Opening
+    from desk.matching.routes import Circumstance, Opening
 
 
 def _match_file(args: argparse.Namespace, store: Store) -> tuple[Intake, MatchReport]:
@@ -43,13 +43,17 @@ def print_report(report: MatchReport) -> None:
     from desk import textfmt
     from desk.matching import wording
     from desk.matching.engine import STATUS_LABELS
-    from desk.matching.routes import openings
+    from desk.matching.routes import circumstances, openings
 
     print(f"{report.as_of.isoformat()} 時点　所在地: {report.place}　中小企業者: {report.sme.reason}")
     for status in ("eligible", "conditional", "ineligible"):
         group = [f for f in report.funds if f.status == status]
         if status == "ineligible":
             _print_openings(openings(report))
+            waiting = circumstances(report)
+            _print_circumstances(waiting)
+            made_for = {id(fund) for c in waiting for fund in c.funds}
+            group = [f for f in group if id(f) not in made_for]
         if not group:
             continue
         print(f"\n■ {STATUS_LABELS[status]}（{len(group)}）")
@@ -76,6 +80,18 @@ def _print_openings(steps: list[Opening]) -> None:
         print(f"{i}. {opening.step}\n   → {names}")
     if len(steps) > BEST_SHOWN:
         print(f"（ほかに{len(steps) - BEST_SHOWN}通り: 全文は desk match --json の route）")
+
+
+def _print_circumstances(waiting: list[Circumstance]) -> None:
+    """The closed funds made for a circumstance the visitor did not mention: what to ask."""
+    from desk.matching.routes import CIRCUMSTANCES_LINE
+
+    if not waiting:
+        return
+    count = sum(len(c.funds) for c in waiting)
+    print(f"\n■ {CIRCUMSTANCES_LINE}（{count}件）: 当てはまれば対象になり得ます")
+    for circumstance in waiting:
+        print(f"・{circumstance.name} → {'、'.join(f.name for f in circumstance.funds)}")
 
 
 def cmd_referral(args: argparse.Namespace) -> int:

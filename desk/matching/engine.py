@@ -23,7 +23,7 @@ from desk.intake.reader import Intake, SalesChange
 from desk.matching.answer import SmeSummary
 from desk.matching.terms import Pricing, Terms, compute_pricing, remaining_limit
 from desk.rules.business import sme_verdict
-from desk.rules.outcome import FAIL, PASS, PASSED, STEP, UNKNOWN, Facts, Outcome, Todo, all_of
+from desk.rules.outcome import FAIL, OPEN, PASS, PASSED, SHUT, SITUATION, STEP, UNKNOWN, Facts, Outcome, Todo, all_of
 from desk.rules.questions import held
 from desk.rules.registry import evaluate_condition, iter_checks
 
@@ -241,11 +241,15 @@ _STATUS = {PASS: ELIGIBLE, UNKNOWN: CONDITIONAL, FAIL: INELIGIBLE}
 
 def _route_and_todos(failed: Outcome, documents: tuple[Todo, ...]) -> tuple[tuple[Todo, ...], tuple[Todo, ...]]:
     """A closed fund's route (its steps, when every failure is one the business can choose)
-    and its other to-dos."""
-    if failed.closed:
-        return (), (tuple(dict.fromkeys(failed.todos + documents)) if failed.todos else documents)
-    return (tuple([t for t in failed.todos if t.kind == STEP]),
-            tuple(dict.fromkeys([t for t in failed.todos if t.kind != STEP] + list(documents))))
+    and its other to-dos. The circumstances a fund waits on (to-dos of kind ``situation``) stay
+    among its to-dos only when nothing else shuts it: only then is asking about them worth it."""
+    if failed.closed == OPEN:
+        return (tuple([t for t in failed.todos if t.kind == STEP]),
+                tuple(dict.fromkeys([t for t in failed.todos if t.kind != STEP] + list(documents))))
+    if failed.closed == SHUT:
+        own = tuple(t for t in failed.todos if t.kind != SITUATION)
+        return (), (tuple(dict.fromkeys(own + documents)) if own else documents)
+    return (), (tuple(dict.fromkeys(failed.todos + documents)) if failed.todos else documents)
 
 
 def _located_in_provider_area(provider: Provider, facts: Facts) -> Outcome:

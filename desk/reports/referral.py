@@ -69,6 +69,9 @@ class ReferralSheetRenderer(PdfRenderer):
                                      f"<font color='#555555'>→ {_p(opening.funds)}</font>", st["body"]))
             if s.more_openings:
                 out.append(Paragraph(_p(f"ほかに{s.more_openings}件（窓口でご説明します）"), st["note"]))
+        if s.circumstances:   # the visitor may not have mentioned one: one line, to bring it up
+            line = "このほか、次の事情がある方向けの資金があります（当てはまる場合は窓口にご相談ください）: "
+            out.append(Paragraph(_p(line + "／".join(s.circumstances)), st["note"]))
         out += [Paragraph(_p(s.caveat), st["caveat"])]
         if s.warnings:   # the caveats of this answer, under the general one
             out.append(Paragraph(_p("ご注意: " + "　".join(s.warnings)), st["note"]))

@@ -13,6 +13,11 @@ from desk.intake.reader import Intake, SalesChange
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
 STEP = "step"   # a to-do that would open a closed fund: the kind of a route's steps
+SITUATION = "situation"   # a to-do naming a circumstance the fund is made for, one no one chooses
+# How firmly a failure closes a fund (INTAKE.md `route`), from the most open: a step the business
+# can choose opens it; a circumstance it did not mention (disaster damage, trade) would, if it
+# applies, so staff may ask; a fact on record (size, area, a failed figure) keeps it shut.
+OPEN, UNSTATED, SHUT = 0, 1, 2
 T = TypeVar("T")
 
 
@@ -32,10 +37,10 @@ class Outcome(NamedTuple):
     status: str
     reasons: tuple[str, ...] = ()
     todos: tuple[Todo, ...] = ()
-    # A failure is closed when it rests on a fact no one chooses (size, area, a disaster, a past
-    # closure); an open one is something the business can choose to obtain or do, and its to-dos
-    # of kind ``step`` say what (INTAKE.md `route`).
-    closed: bool = True
+    # For a failure, how firmly it closes the fund (OPEN, UNSTATED or SHUT). An open one is
+    # something the business can choose to obtain or do, and its to-dos of kind ``step`` say what;
+    # an unstated one waits on a circumstance no one chooses, named by a to-do of kind ``situation``.
+    closed: int = SHUT
 
     @classmethod
     def ok(cls, todos: tuple[Todo, ...] = ()) -> Outcome:
@@ -47,9 +52,9 @@ class Outcome(NamedTuple):
 
     @classmethod
     def fail_until(cls, reason: str, step: Todo) -> Outcome:
-        """A failure the business can undo by taking ``step`` (a to-do of kind ``step``: a plan, an
-        undertaking, paying arrears)."""
-        return cls(FAIL, (reason,), (step,), False)
+        """A failure that ``step`` would undo: a to-do of kind ``step`` the business can take (a plan,
+        an undertaking, paying arrears), or of kind ``situation``, a circumstance it may be in."""
+        return cls(FAIL, (reason,), (step,), UNSTATED if step.kind == SITUATION else OPEN)
 
     @classmethod
     def unknown(cls, reason: str, todo: Todo | None = None) -> Outcome:
@@ -90,7 +95,7 @@ def all_of(outcomes: list[Outcome]) -> Outcome:
     failed = [o for o in rest if o.status == FAIL]
     if failed:
         return Outcome(FAIL, _flat([o.reasons for o in failed]), _flat([o.todos for o in failed]),
-                       any(o.closed for o in failed))
+                       max(o.closed for o in failed))
     todos = _flat([o.todos for o in rest])
     open_ = [o for o in rest if o.status == UNKNOWN]
     if open_:
@@ -112,10 +117,10 @@ def any_of(outcomes: list[Outcome], text: str | None = None) -> Outcome:
     reasons = _flat(o.reasons for o in outcomes)
     if text:
         reasons = (f"{text}（" + "／".join(reasons) + "）",)
-    # Open when one branch could be opened: its steps are the way in (the first such branch's).
-    opened = next((o for o in outcomes if not o.closed), None)
-    if opened is not None:
-        return Outcome(FAIL, reasons, opened.todos, closed=False)
+    # As open as the most open branch: its steps are the way in (the first such branch's).
+    opened = min(outcomes, key=lambda o: o.closed)
+    if opened.closed != SHUT:
+        return Outcome(FAIL, reasons, opened.todos, opened.closed)
     return Outcome(FAIL, reasons, _flat(o.todos for o in outcomes if o.todos))
 
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from desk import vocab
-from desk.rules.outcome import PASS, Facts, Todo
+from desk.rules.outcome import PASS, SITUATION, STEP, Facts, Todo
 
 if TYPE_CHECKING:
     from desk.catalogue.domain import PlanInfo, QuestionInfo, SituationInfo
@@ -84,9 +84,13 @@ def _ruled_out(question: QuestionInfo, facts: Facts) -> str | None:
 
 
 def situation_step(situation: SituationInfo | None) -> Todo | None:
-    if situation is None or not situation.choosable:
+    """The way into a situation: a step when the business can choose it, else the circumstance
+    itself, for staff to ask about (never a route)."""
+    if situation is None:
         return None
-    return Todo(situation.step or situation.name, situation.contact, "step")
+    if not situation.choosable:
+        return Todo(situation.name, situation.contact, SITUATION)
+    return Todo(situation.step or situation.name, situation.contact, STEP)
 
 
 def plan_step(plan: PlanInfo | None) -> Todo | None:
@@ -110,17 +114,17 @@ def _stated(member: str, facts: Facts) -> bool:
 
 
 def _family_step(family: tuple[str, ...], facts: Facts) -> Todo | None:
-    """The way into a family that is not stated: its first choosable situation or plan."""
+    """The way into a family that is not stated: its first choosable situation or plan, else its
+    first circumstance no one chooses (to ask about)."""
+    steps = []
     for member in family:
         if member in facts.situations:
-            step = situation_step(facts.situations[member])
+            steps.append(situation_step(facts.situations[member]))
         elif member in facts.plans:
-            step = plan_step(facts.plans[member])
-        else:
-            step = None   # a purpose: the visitor's need, not a step to take
-        if step is not None:
-            return step
-    return None
+            steps.append(plan_step(facts.plans[member]))
+        # a purpose: the visitor's need, not a step to take
+    return next((s for s in steps if s is not None and s.kind == STEP), None) or next(
+        (s for s in steps if s is not None), None)
 
 
 def _holds(condition: dict[str, Any], facts: Facts) -> bool:

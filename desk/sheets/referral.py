@@ -26,7 +26,7 @@ from desk.matching.answer import (
     MatchReport,
     SalesFigures,
 )
-from desk.matching.routes import openings
+from desk.matching.routes import circumstances, openings
 from desk.matching.wording import todo_text
 from desk.vocab import HOME_PREFECTURE, HOTLINE_OFFICE_ID
 
@@ -118,6 +118,7 @@ class ReferralSheet:
     more_eligible: int = 0                   # eligible funds not printed (costlier ones)
     openings: list[OpeningRow] = field(default_factory=list)   # the best steps that would open closed funds
     more_openings: int = 0
+    circumstances: list[str] = field(default_factory=list)   # the unmentioned ones funds are made for
 
 
 def reiwa(day: dt.date) -> str:
@@ -258,4 +259,5 @@ def build_sheet(report: MatchReport, intake: Intake, *, reference_no: str, windo
         steps=list(FLOW), bring=bring, contacts=contacts, caveat=CAVEAT,
         warnings=_relevant_warnings(list(report.warnings), eligible + conditional),
         sources=sources, hotline=hotline, qr=qr, openings=opening_rows,
-        more_openings=max(len(steps) - len(opening_rows), 0))
+        more_openings=max(len(steps) - len(opening_rows), 0),
+        circumstances=[c.name for c in circumstances(report)])

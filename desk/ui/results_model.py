@@ -1,4 +1,5 @@
-"""The match result as a Qt item model: three groups (対象 / 条件付き / 対象外) of funds.
+"""The match result as a Qt item model: the answer's groups (対象 / 条件付き / 取り組めば対象 /
+特定の事情がある方向け / 対象外), of funds or of steps.
 
 The model only presents a :class:`~desk.matching.answer.MatchReport`; every figure in
 it was computed by the core and every word is :mod:`desk.matching.wording`'s.
@@ -12,13 +13,16 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistent
 
 from desk.matching import wording
 from desk.matching.answer import FundResult, MatchReport
-from desk.matching.routes import BEST_SHOWN, Opening, openings
+from desk.matching.routes import BEST_SHOWN, CIRCUMSTANCES_LINE, Opening, awaited, circumstances, openings
 
 # The answer in layers: what fits, what fits once something is settled, what the business could
-# open (a step per row, the funds behind it in its tooltip and the detail pane), and the rest.
-GROUPS = (("eligible", "対象"), ("conditional", "条件付き"), ("openings", "取り組めば対象"), ("ineligible", "対象外"))
-OPENINGS = 2    # the group of steps
-CLOSED = 3      # the group the view keeps collapsed
+# open (a step per row, the funds behind it in its tooltip and the detail pane), the funds made
+# for a circumstance the visitor did not mention (what to ask), and the rest.
+GROUPS = (("eligible", "対象"), ("conditional", "条件付き"), ("openings", "取り組めば対象"),
+          ("circumstances", "特定の事情がある方向け"), ("ineligible", "対象外"))
+OPENINGS = 2       # the group of steps
+CIRCUMSTANCES = 3  # the funds waiting on a circumstance; collapsed, its row says what to ask
+CLOSED = 4         # the group the view keeps collapsed
 COLUMNS = ("制度", "提供者", "利用できる額", "利率", "保証料率")
 ProgramRole = Qt.ItemDataRole.UserRole + 1
 # Internal ids: 0 for a group row, group + 1 for a fund row. They must be non-negative: a
@@ -32,14 +36,23 @@ class ResultsTreeModel(QAbstractItemModel):
         super().__init__(parent)
         self._groups: list[list[Any]] = [[] for _ in GROUPS]   # FundResult rows; Opening rows in OPENINGS
         self._all_openings = 0
+        self._asked: list[str] = []   # the circumstances to ask about, best fund first
 
     def set_report(self, report: MatchReport | None) -> None:
         self.beginResetModel()
         funds = report.funds if report is not None else ()
         steps = openings(report) if report is not None else []
+        waiting = circumstances(report) if report is not None else []
         self._all_openings = len(steps)
-        self._groups = [steps[:BEST_SHOWN] if status == "openings" else
-                        [f for f in funds if f.status == status] for status, _ in GROUPS]
+        self._asked = [c.name for c in waiting]
+        made_for = [fund for c in waiting for fund in c.funds]
+        shown = {id(fund) for fund in made_for}
+        # In GROUPS' order.
+        self._groups = [[f for f in funds if f.status == "eligible"],
+                        [f for f in funds if f.status == "conditional"],
+                        steps[:BEST_SHOWN],
+                        made_for,
+                        [f for f in funds if f.status == "ineligible" and id(f) not in shown]]
         self.endResetModel()
 
     def fund(self, index: QModelIndex | QPersistentModelIndex) -> FundResult | None:
@@ -100,7 +113,11 @@ class ResultsTreeModel(QAbstractItemModel):
                 count = len(self._groups[index.row()])
                 if index.row() == OPENINGS and self._all_openings > count:
                     return f"{GROUPS[OPENINGS][1]}（上位{count}通り／全{self._all_openings}通り）"
+                if index.row() == CIRCUMSTANCES and count:
+                    return f"{CIRCUMSTANCES_LINE}（{count}件）: 当てはまるか確認 → {'／'.join(self._asked)}"
                 return f"{GROUPS[index.row()][1]}（{count}{'通り' if index.row() == OPENINGS else ''}）"
+            if role == Qt.ItemDataRole.ToolTipRole and index.row() == CIRCUMSTANCES and self._asked:
+                return "来訪者に当てはまれば対象になり得る資金です:\n" + "\n".join(f"・{a}" for a in self._asked)
             return None
         if index.internalId() == OPENINGS + 1:
             return self._opening_data(self._groups[OPENINGS][index.row()], index.column(), role)
@@ -108,6 +125,9 @@ class ResultsTreeModel(QAbstractItemModel):
         if role == ProgramRole:
             return fund.id
         if role == Qt.ItemDataRole.ToolTipRole:
+            asked = awaited(fund) if index.internalId() == CIRCUMSTANCES + 1 else None
+            if asked is not None:
+                return f"「{asked.what}」に当てはまれば対象になり得ます\n" + "\n".join(fund.reasons)
             return "\n".join(fund.reasons) or None
         if role != Qt.ItemDataRole.DisplayRole:
             return None

@@ -7,8 +7,9 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QSplitter, QTextBrowser, QTre
 
 from desk.matching import wording
 from desk.matching.answer import MatchReport
+from desk.matching.routes import awaited
 from desk.textfmt import escape_html as escape
-from desk.ui.results_model import CLOSED, OPENINGS, ResultsTreeModel
+from desk.ui.results_model import CIRCUMSTANCES, CLOSED, OPENINGS, ResultsTreeModel
 
 
 class ResultsView(QWidget):
@@ -48,7 +49,11 @@ class ResultsView(QWidget):
         self._report = report
         self.model.set_report(report)
         self.tree.expandToDepth(0)
-        self.tree.collapse(self.model.index(CLOSED, 0))   # the rest, for whoever opens it
+        for group in range(self.model.rowCount()):   # a group's label reads across the whole row
+            self.tree.setFirstColumnSpanned(group, QModelIndex(), True)
+        # The circumstance-made funds and the rest, for whoever opens them.
+        self.tree.collapse(self.model.index(CIRCUMSTANCES, 0))
+        self.tree.collapse(self.model.index(CLOSED, 0))
         steps = self.model.index(OPENINGS, 0)
         for row in range(self.model.rowCount(steps)):
             self.tree.setFirstColumnSpanned(row, steps, True)
@@ -81,11 +86,16 @@ class ResultsView(QWidget):
         lines = [f"<h3>{escape(fund.name)}</h3><p>{escape(fund.provider)}</p>"]
         if fund.reasons:
             lines.append("<p><b>理由</b><br>" + "<br>".join("・" + escape(r) for r in fund.reasons) + "</p>")
+        asked = awaited(fund)
         if fund.route:
             lines.append(f"<p><b>対象になるには</b><br>{escape(fund.route)}</p>")
-        if fund.todos:
+        elif asked is not None:
+            lines.append(f"<p><b>対象になるには</b><br>「{escape(asked.what)}」に当てはまる場合に対象になり得ます"
+                         "（来訪者に確認し、当てはまれば入力の「資金ニーズ」で選んでください）</p>")
+        todos = [t for t in fund.todos if t is not asked]
+        if todos:
             lines.append("<p><b>やること</b><br>"
-                         + "<br>".join("□ " + escape(wording.todo_text(t)) for t in fund.todos) + "</p>")
+                         + "<br>".join("□ " + escape(wording.todo_text(t)) for t in todos) + "</p>")
         # Room for the whole rate table here; the table's cell gives what this visitor pays.
         terms = [f"限度額 {wording.limit(fund)}", f"利用できる額 {wording.available(fund)}",
                  "利率 " + wording.rate_tiers(fund), "保証料率 " + wording.fee(fund)]

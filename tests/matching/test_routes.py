@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from desk.matching.routes import openings
+from desk.matching.answer import FundTodo
+from desk.matching.routes import awaited, circumstances, openings
 from tests.answers import fund, report
 
 BCP = "事業継続力強化計画の認定を受けることで対象になります（関東経済産業局）"
@@ -43,3 +44,22 @@ def test_a_route_of_several_steps_is_numbered_and_ranks_after_single_steps():
     assert wording.route_steps(two) == 2 and wording.route_steps(BCP) == 1
     result = _report(fund(id="cheap", status="ineligible", route=two), fund(id="dear", status="ineligible", route=BCP))
     assert [s.step for s in openings(result)] == [BCP, two]
+
+
+DISASTER = FundTodo("自然災害などで被害を受けた", None, None, "situation")
+TRADE = FundTodo("貿易の仕事（輸出入・輸出品製造）", None, None, "situation")
+
+
+def test_funds_waiting_on_an_unmentioned_circumstance_are_gathered_by_it_in_the_order_of_their_best_fund():
+    result = _report(
+        fund(id="ok", status="eligible"),
+        fund(id="boeki", status="ineligible", todos=(TRADE,)),
+        fund(id="saigai.a", status="ineligible", todos=(DISASTER,)),
+        fund(id="small", status="ineligible"),
+        fund(id="saigai.u", status="ineligible", todos=(DISASTER,)),
+        fund(id="bcp", status="ineligible", route=BCP, todos=(DISASTER,)),   # a route says it already
+    )
+    waiting = circumstances(result)
+    assert [(c.name, [f.id for f in c.funds]) for c in waiting] == [
+        (TRADE.what, ["boeki"]), (DISASTER.what, ["saigai.a", "saigai.u"])]
+    assert awaited(result.fund("small")) is None and awaited(result.fund("ok")) is None

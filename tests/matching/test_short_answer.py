@@ -22,6 +22,7 @@ import yaml
 from desk.db.store import Store
 from desk.intake.reader import read_intake
 from desk.matching.answer import MatchReport
+from desk.matching.routes import circumstances
 from tests.matching.test_golden import BASES, GOLDEN, build_intake
 
 HERE = Path(__file__).parent
@@ -136,6 +137,21 @@ def test_a_true_answer_to_a_situations_question_states_the_situation(store):
         assert any(t.question == "designated_severe_disaster" for t in fund.todos)
     closed = neither.fund("kanagawa.saigai.u")
     assert closed is not None and closed.status == "ineligible" and closed.route is None   # no one chooses a disaster
+    # ... but the visitor may not have mentioned one: the clerk is told what to ask.
+    assert [t.what for t in closed.todos if t.kind == "situation"] == ["自然災害などで被害を受けた"]
+
+
+def test_a_circumstance_is_worth_asking_about_only_when_nothing_else_shuts_the_fund(store):
+    """Too many staff for a small-business fund and no disaster mentioned: asking about a disaster
+    would not open it, so the circumstance is not named."""
+    data = {"municipality": "横須賀市", "industry": "manufacturing", "entity": "corporation", "employees": 45,
+            "capital_yen": 20_000_000, "months_in_business": 180, "months_in_kanagawa": 180, "licence": "not_needed"}
+    report = _match(store, data, ON)
+    waiting = {c.name: {f.id for f in c.funds} for c in circumstances(report)}
+    assert "kanagawa.saigai.a" in waiting["自然災害などで被害を受けた"]
+    for fund in report.funds:
+        if fund.id not in set().union(*waiting.values()):
+            assert not any(t.kind == "situation" for t in fund.todos), fund.id
 
 
 def test_answers_that_disagree_with_the_lists_are_used_and_named(store):
