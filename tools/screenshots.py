@@ -129,9 +129,25 @@ def main() -> int:
                                                window.stepper.go_to(0))))
     for index, name in enumerate(("02-step-sales", "03-step-needs", "04-step-certificates", "05-step-confirm"), 1):
         shots.append((name, lambda i=index: window.stepper.go_to(i)))
+    # The 確認 step with questions open: the same visitor with a disaster and a succession to ask about.
+    asking = {**visitor, "situations": ["disaster_damage", "succession"]}
+    shots.append(("05b-step-confirm-questions", lambda: (window.stepper.load(asking), window.update_results(),
+                                                         window.stepper.go_to(4))))
     model = window.results.model
     first_fund = lambda: model.index(0, 0, model.index(0, 0))  # noqa: E731
-    shots.append(("06-results-detail", lambda: window.results.tree.setCurrentIndex(first_fund())))
+    shots.append(("06-results-detail", lambda: (window.stepper.load(visitor), window.update_results(),
+                                                window.results.tree.setCurrentIndex(first_fund()))))
+
+    def later_groups() -> None:
+        """The answer's later layers: the steps, the circumstance-made funds (opened), the rest."""
+        from desk.ui.results_model import CIRCUMSTANCES
+
+        tree, made_for = window.results.tree, model.index(CIRCUMSTANCES, 0)
+        tree.expand(made_for)
+        tree.setCurrentIndex(model.index(0, 0, made_for))
+        tree.scrollTo(model.index(model.rowCount(made_for) - 1, 0, made_for))
+
+    shots.append(("06b-results-later-groups", later_groups))
     preview = {}
 
     def open_preview() -> None:

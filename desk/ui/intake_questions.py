@@ -85,10 +85,12 @@ class QuestionsPanel(QWidget):
         if wanted == self._wanted:
             return
         self._wanted = wanted
-        if self.isVisible() and self._rows_made:
-            self._follow()        # on screen: nothing moves
+        if not self.isVisible():
+            self._rows_made = False   # ranked afresh when the step is entered
+        elif self._rows_made:
+            self._follow()            # on screen: nothing moves
         else:
-            self._rows_made = False
+            self._make_rows()         # on screen after a new intake was loaded: ranked afresh
 
     def editor(self, qid: str) -> QWidget:
         """The answer box of a question asked now."""
@@ -119,6 +121,7 @@ class QuestionsPanel(QWidget):
             return
         self._rows_made = True
         for row in self._rows.values():
+            row.hide()          # gone from the screen now; deleted once the event loop is back
             row.deleteLater()
         self._rows = {}
         for qid, text, qtype in self._wanted:
@@ -211,3 +214,5 @@ class QuestionsPanel(QWidget):
         self._answers = dict(answers or {})
         self._wanted = []
         self._rows_made = False
+        if self.isVisible():
+            self._make_rows()   # another visitor's intake: the last one's questions go at once

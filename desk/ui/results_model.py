@@ -13,15 +13,15 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistent
 
 from desk.matching import wording
 from desk.matching.answer import FundResult, MatchReport
-from desk.matching.routes import BEST_SHOWN, CIRCUMSTANCES_LINE, Opening, awaited, circumstances, openings
+from desk.matching.routes import BEST_SHOWN, CIRCUMSTANCES_LINE, Circumstance, Opening, circumstances, openings
 
 # The answer in layers: what fits, what fits once something is settled, what the business could
 # open (a step per row, the funds behind it in its tooltip and the detail pane), the funds made
-# for a circumstance the visitor did not mention (what to ask), and the rest.
+# for a circumstance the visitor did not mention (a circumstance per row: what to ask), and the rest.
 GROUPS = (("eligible", "対象"), ("conditional", "条件付き"), ("openings", "取り組めば対象"),
           ("circumstances", "特定の事情がある方向け"), ("ineligible", "対象外"))
 OPENINGS = 2       # the group of steps
-CIRCUMSTANCES = 3  # the funds waiting on a circumstance; collapsed, its row says what to ask
+CIRCUMSTANCES = 3  # the circumstances closed funds wait on (kept collapsed, as INTAKE.md puts it)
 CLOSED = 4         # the group the view keeps collapsed
 COLUMNS = ("制度", "提供者", "利用できる額", "利率", "保証料率")
 ProgramRole = Qt.ItemDataRole.UserRole + 1
@@ -34,9 +34,9 @@ _ROOT = QModelIndex()   # the invalid index: the default parent (never changed, 
 class ResultsTreeModel(QAbstractItemModel):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self._groups: list[list[Any]] = [[] for _ in GROUPS]   # FundResult rows; Opening rows in OPENINGS
+        # FundResult rows; Opening rows in OPENINGS, Circumstance rows in CIRCUMSTANCES.
+        self._groups: list[list[Any]] = [[] for _ in GROUPS]
         self._all_openings = 0
-        self._asked: list[str] = []   # the circumstances to ask about, best fund first
 
     def set_report(self, report: MatchReport | None) -> None:
         self.beginResetModel()
@@ -44,19 +44,17 @@ class ResultsTreeModel(QAbstractItemModel):
         steps = openings(report) if report is not None else []
         waiting = circumstances(report) if report is not None else []
         self._all_openings = len(steps)
-        self._asked = [c.name for c in waiting]
-        made_for = [fund for c in waiting for fund in c.funds]
-        shown = {id(fund) for fund in made_for}
+        made_for = {id(fund) for c in waiting for fund in c.funds}
         # In GROUPS' order.
         self._groups = [[f for f in funds if f.status == "eligible"],
                         [f for f in funds if f.status == "conditional"],
                         steps[:BEST_SHOWN],
-                        made_for,
-                        [f for f in funds if f.status == "ineligible" and id(f) not in shown]]
+                        waiting,
+                        [f for f in funds if f.status == "ineligible" and id(f) not in made_for]]
         self.endResetModel()
 
     def fund(self, index: QModelIndex | QPersistentModelIndex) -> FundResult | None:
-        if not index.isValid() or index.internalId() in (_GROUP_ROW, OPENINGS + 1):
+        if not index.isValid() or index.internalId() in (_GROUP_ROW, OPENINGS + 1, CIRCUMSTANCES + 1):
             return None
         found: FundResult = self._groups[index.internalId() - 1][index.row()]
         return found
@@ -66,6 +64,13 @@ class ResultsTreeModel(QAbstractItemModel):
         if not index.isValid() or index.internalId() != OPENINGS + 1:
             return None
         found: Opening = self._groups[OPENINGS][index.row()]
+        return found
+
+    def circumstance(self, index: QModelIndex | QPersistentModelIndex) -> Circumstance | None:
+        """The circumstance on a row of the 特定の事情 group."""
+        if not index.isValid() or index.internalId() != CIRCUMSTANCES + 1:
+            return None
+        found: Circumstance = self._groups[CIRCUMSTANCES][index.row()]
         return found
 
     # --- QAbstractItemModel --------------------------------------------------------------------
@@ -113,21 +118,18 @@ class ResultsTreeModel(QAbstractItemModel):
                 count = len(self._groups[index.row()])
                 if index.row() == OPENINGS and self._all_openings > count:
                     return f"{GROUPS[OPENINGS][1]}（上位{count}通り／全{self._all_openings}通り）"
-                if index.row() == CIRCUMSTANCES and count:
-                    return f"{CIRCUMSTANCES_LINE}（{count}件）: 当てはまるか確認 → {'／'.join(self._asked)}"
+                if index.row() == CIRCUMSTANCES:
+                    return f"{CIRCUMSTANCES_LINE}（{sum(len(c.funds) for c in self._groups[CIRCUMSTANCES])}件）"
                 return f"{GROUPS[index.row()][1]}（{count}{'通り' if index.row() == OPENINGS else ''}）"
-            if role == Qt.ItemDataRole.ToolTipRole and index.row() == CIRCUMSTANCES and self._asked:
-                return "来訪者に当てはまれば対象になり得る資金です:\n" + "\n".join(f"・{a}" for a in self._asked)
             return None
         if index.internalId() == OPENINGS + 1:
             return self._opening_data(self._groups[OPENINGS][index.row()], index.column(), role)
+        if index.internalId() == CIRCUMSTANCES + 1:
+            return self._circumstance_data(self._groups[CIRCUMSTANCES][index.row()], index.column(), role)
         fund = self._groups[index.internalId() - 1][index.row()]
         if role == ProgramRole:
             return fund.id
         if role == Qt.ItemDataRole.ToolTipRole:
-            asked = awaited(fund) if index.internalId() == CIRCUMSTANCES + 1 else None
-            if asked is not None:
-                return f"「{asked.what}」に当てはまれば対象になり得ます\n" + "\n".join(fund.reasons)
             return "\n".join(fund.reasons) or None
         if role != Qt.ItemDataRole.DisplayRole:
             return None
@@ -150,3 +152,13 @@ class ResultsTreeModel(QAbstractItemModel):
             return None
         # The view spans a step across the row: the whole sentence is read at a glance.
         return f"［{len(opening.funds)}件］{opening.step}" if column == 0 else None
+
+    @staticmethod
+    def _circumstance_data(circumstance: Circumstance, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"「{circumstance.name}」に当てはまれば対象になり得ます\n→ " + "、".join(
+                f.name for f in circumstance.funds)
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        # Spanned like a step: what to ask, then the funds it would bring within reach.
+        return f"{circumstance.name} → " + "、".join(f.name for f in circumstance.funds) if column == 0 else None

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QSplitter, QTextBrowser, QTre
 
 from desk.matching import wording
 from desk.matching.answer import MatchReport
-from desk.matching.routes import awaited
+from desk.matching.routes import CIRCUMSTANCES_LINE
 from desk.textfmt import escape_html as escape
 from desk.ui.results_model import CIRCUMSTANCES, CLOSED, OPENINGS, ResultsTreeModel
 
@@ -49,14 +49,15 @@ class ResultsView(QWidget):
         self._report = report
         self.model.set_report(report)
         self.tree.expandToDepth(0)
-        for group in range(self.model.rowCount()):   # a group's label reads across the whole row
-            self.tree.setFirstColumnSpanned(group, QModelIndex(), True)
+        for row in range(self.model.rowCount()):   # a group's label reads across the whole row
+            self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
         # The circumstance-made funds and the rest, for whoever opens them.
         self.tree.collapse(self.model.index(CIRCUMSTANCES, 0))
         self.tree.collapse(self.model.index(CLOSED, 0))
-        steps = self.model.index(OPENINGS, 0)
-        for row in range(self.model.rowCount(steps)):
-            self.tree.setFirstColumnSpanned(row, steps, True)
+        for spanned in (OPENINGS, CIRCUMSTANCES):   # a step or a circumstance reads across the row
+            group = self.model.index(spanned, 0)
+            for row in range(self.model.rowCount(group)):
+                self.tree.setFirstColumnSpanned(row, group, True)
         if report is None:
             self.summary.setText("")
             self.contacts.clear()
@@ -75,27 +76,16 @@ class ResultsView(QWidget):
     def _show_detail(self, current: QModelIndex, _previous: QModelIndex | None = None) -> None:
         fund = self.model.fund(current)
         if fund is None:
-            opening = self.model.opening(current)
-            if opening is None:
-                self.detail.clear()
-            else:
-                funds = "".join(f"<br>・{escape(f.name)}（{escape(f.provider)}）" for f in opening.funds)
-                self.detail.setHtml(f"<h3>取り組めば対象になる資金</h3><p>{escape(opening.step)}</p>"
-                                    f"<p><b>対象になる資金</b>{funds}</p>")
+            self._show_group_row(current)
             return
         lines = [f"<h3>{escape(fund.name)}</h3><p>{escape(fund.provider)}</p>"]
         if fund.reasons:
             lines.append("<p><b>理由</b><br>" + "<br>".join("・" + escape(r) for r in fund.reasons) + "</p>")
-        asked = awaited(fund)
         if fund.route:
             lines.append(f"<p><b>対象になるには</b><br>{escape(fund.route)}</p>")
-        elif asked is not None:
-            lines.append(f"<p><b>対象になるには</b><br>「{escape(asked.what)}」に当てはまる場合に対象になり得ます"
-                         "（来訪者に確認し、当てはまれば入力の「資金ニーズ」で選んでください）</p>")
-        todos = [t for t in fund.todos if t is not asked]
-        if todos:
+        if fund.todos:
             lines.append("<p><b>やること</b><br>"
-                         + "<br>".join("□ " + escape(wording.todo_text(t)) for t in todos) + "</p>")
+                         + "<br>".join("□ " + escape(wording.todo_text(t)) for t in fund.todos) + "</p>")
         # Room for the whole rate table here; the table's cell gives what this visitor pays.
         terms = [f"限度額 {wording.limit(fund)}", f"利用できる額 {wording.available(fund)}",
                  "利率 " + wording.rate_tiers(fund), "保証料率 " + wording.fee(fund)]
@@ -104,3 +94,19 @@ class ResultsView(QWidget):
             lines.append("<p style='color:#555'>" + "<br>".join(escape(n) for n in fund.notes[:6]) + "</p>")
         lines.append(f"<p style='color:#555'>{escape(wording.source_detail(fund))}</p>")
         self.detail.setHtml("".join(lines))
+
+    def _show_group_row(self, current: QModelIndex) -> None:
+        """A step, or a circumstance: the funds behind it."""
+        opening, circumstance = self.model.opening(current), self.model.circumstance(current)
+        if opening is not None:
+            funds = "".join(f"<br>・{escape(f.name)}（{escape(f.provider)}）" for f in opening.funds)
+            self.detail.setHtml(f"<h3>取り組めば対象になる資金</h3><p>{escape(opening.step)}</p>"
+                                f"<p><b>対象になる資金</b>{funds}</p>")
+        elif circumstance is not None:
+            funds = "".join(f"<br>・{escape(f.name)}（{escape(f.provider)}）" for f in circumstance.funds)
+            self.detail.setHtml(f"<h3>{escape(CIRCUMSTANCES_LINE)}</h3>"
+                                f"<p>「{escape(circumstance.name)}」に当てはまる場合に対象になり得ます。来訪者に確認し、"
+                                "当てはまれば入力の「資金ニーズ」で選んでください。</p>"
+                                f"<p><b>この事情向けの資金</b>{funds}</p>")
+        else:
+            self.detail.clear()

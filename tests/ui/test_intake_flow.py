@@ -27,9 +27,12 @@ def statuses(window) -> dict[str, str]:
     for group in range(model.rowCount()):
         parent = model.index(group, 0)
         for row in range(model.rowCount(parent)):
-            fund = model.fund(model.index(row, 0, parent))
-            if fund is not None:                 # a step of 取り組めば対象
+            index = model.index(row, 0, parent)
+            fund, circumstance = model.fund(index), model.circumstance(index)
+            if fund is not None:                 # else a step of 取り組めば対象, or a circumstance
                 out[fund.id] = fund.status
+            for made_for in circumstance.funds if circumstance is not None else ():
+                out[made_for.id] = made_for.status
     return out
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desk.ui.intake_questions import QuestionsPanel
+from desk.ui.intake_questions import QuestionRow, QuestionsPanel
 
 QUESTIONS = [(f"q{i}", f"質問{i}", "bool") for i in range(7)]
 
@@ -45,3 +45,18 @@ def test_entering_the_step_again_ranks_afresh(qtbot):
     panel.show()
     qtbot.waitExposed(panel)
     assert panel.visible_questions()[0] == "q6"          # entered again: the new ranking
+
+
+def _shown_on_screen(panel: QuestionsPanel) -> list[str]:
+    """The questions a clerk sees, read from the widgets (visible_questions() would build the rows)."""
+    return [row.label.text() for row in panel.findChildren(QuestionRow) if row.isVisible()]
+
+
+def test_another_intake_loaded_while_the_step_is_on_screen_shows_its_own_questions(qtbot):
+    """Opening a file on the 確認 step: the last visitor's questions go, the new ones come at once."""
+    panel = _panel(qtbot)
+    assert _shown_on_screen(panel)[:1] == ["質問0"]
+    panel.load({})
+    assert _shown_on_screen(panel) == [] and panel.empty.isVisible()
+    panel.set_questions([("late", "追加の質問", "bool")])
+    assert _shown_on_screen(panel) == ["追加の質問"] and not panel.empty.isVisible()

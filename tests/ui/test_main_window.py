@@ -54,10 +54,17 @@ def test_an_edit_on_another_counter_shows_without_a_restart(qtbot, catalogue_eng
 
 
 def _shown_ids(window) -> list[str]:
+    """The funds the results list, in the report's order (the groups gather them otherwise:
+    steps are not funds, and a circumstance's row stands for the funds made for it)."""
     model = window.results.model
-    funds = [model.fund(model.index(row, 0, model.index(group, 0)))
-             for group in range(model.rowCount()) for row in range(model.rowCount(model.index(group, 0)))]
-    return [f.id for f in funds if f is not None]   # the 取り組めば対象 rows are steps, not funds
+    shown: set[str] = set()
+    for group in range(model.rowCount()):
+        for row in range(model.rowCount(model.index(group, 0))):
+            index = model.index(row, 0, model.index(group, 0))
+            fund, circumstance = model.fund(index), model.circumstance(index)
+            shown.update([fund.id] if fund is not None else [])
+            shown.update(f.id for f in (circumstance.funds if circumstance is not None else ()))
+    return [f.id for f in window.results.report.funds if f.id in shown] if window.results.report else []
 
 
 def test_the_window_opens_on_the_kept_first_view_and_the_engine_takes_over(qtbot, catalogue_engine, tmp_path):

@@ -74,29 +74,31 @@ def test_funds_made_for_an_unmentioned_circumstance_are_gathered_under_one_line_
     view.show_report(answers.report()._replace(funds=(
         answers.fund(id="saigai.a", name="災害対応融資（ア）", status="ineligible", todos=(DISASTER,)),
         answers.fund(id="small", name="小規模事業資金", status="ineligible", reasons=("従業員数が上限を超えています",)),
-        answers.fund(id="boeki", name="輸出入促進資金", status="ineligible", todos=(TRADE,)),
+        answers.fund(id="boeki", name="輸出入促進資金", status="ineligible", todos=(TRADE,),
+                     reasons=("貿易関連業者が対象です",)),
         answers.fund(id="saigai.u", name="災害対応融資（ウ）", status="ineligible", todos=(DISASTER,)),
     )))
     qtmodeltester.check(view.model)
     model = view.model
     made_for = model.index(CIRCUMSTANCES, 0)
-    assert model.data(made_for) == ("災害・貿易など特定の事情がある方向けの資金（3件）: 当てはまるか確認 → "
-                                    "自然災害などで被害を受けた／貿易の仕事（輸出入・輸出品製造）")
-    # Gathered by circumstance, and not listed again among the rest.
-    assert [model.data(model.index(r, 0, made_for)) for r in range(3)] == [
-        "災害対応融資（ア）", "災害対応融資（ウ）", "輸出入促進資金"]
-    closed = model.index(CLOSED, 0)
-    assert model.data(closed) == "対象外（1）" and model.data(model.index(0, 0, closed)) == "小規模事業資金"
+    assert model.data(made_for) == "災害・貿易など特定の事情がある方向けの資金（3件）"
     assert not view.tree.isExpanded(made_for) and view.tree.isFirstColumnSpanned(CIRCUMSTANCES, made_for.parent())
-    view.tree.selectionModel().setCurrentIndex(model.index(2, 0, made_for),
+    # One row per circumstance: what to ask, and the funds it would bring within reach.
+    assert [model.data(model.index(r, 0, made_for)) for r in range(2)] == [
+        "自然災害などで被害を受けた → 災害対応融資（ア）、災害対応融資（ウ）",
+        "貿易の仕事（輸出入・輸出品製造） → 輸出入促進資金"]
+    assert view.tree.isFirstColumnSpanned(1, made_for) and model.fund(model.index(0, 0, made_for)) is None
+    closed = model.index(CLOSED, 0)   # not listed again among the rest
+    assert model.data(closed) == "対象外（1）" and model.data(model.index(0, 0, closed)) == "小規模事業資金"
+    view.tree.selectionModel().setCurrentIndex(model.index(1, 0, made_for),
                                                QItemSelectionModel.SelectionFlag.ClearAndSelect)
     detail = view.detail.toPlainText()
     assert "「貿易の仕事（輸出入・輸出品製造）」に当てはまる場合に対象になり得ます" in detail
-    assert "□" not in detail     # the circumstance is not a to-do
+    assert "輸出入促進資金" in detail
 
 
 def test_without_such_funds_the_line_is_an_empty_group(qtbot):
     view = ResultsView()
     qtbot.addWidget(view)
     view.show_report(answers.report()._replace(funds=(answers.fund(id="ok", status="eligible"),)))
-    assert view.model.data(view.model.index(CIRCUMSTANCES, 0)) == "特定の事情がある方向け（0）"
+    assert view.model.data(view.model.index(CIRCUMSTANCES, 0)) == "災害・貿易など特定の事情がある方向けの資金（0件）"
