@@ -32,7 +32,9 @@ class IntakeError(ValueError):
     def __init__(self, key: str, expected: str, value: Any = None):
         self.key = key
         shown = "" if value is None else f"（読んだ値: {_show(value)}）"
-        super().__init__(f"{key}: {expected}{shown}")
+        # What a person reads under the field the key names (the CLI's line adds the key).
+        self.message = f"{expected}{shown}"
+        super().__init__(f"{key}: {self.message}")
 
 
 def _show(value: Any) -> str:
@@ -118,7 +120,7 @@ def parse_number(value: Any, key: str, *, unit: str) -> float:
     are accepted (万円 and 億円 multiply; 年 counts twelve months).
     """
     expected = {
-        "yen": "金額（円）を数値か「1,200万円」の形で",
+        "yen": "金額（円）を数値か「1,200万円」「3千万円」の形で",
         "pct": "割合（％）を数値か「▲12.5%」の形で",
         "months": "月数を数値か「1年6か月」の形で",
         "count": "人数を数値で",
@@ -144,16 +146,15 @@ def _parse_text_number(raw: str, unit: str, key: str, expected: str) -> float:
     elif text[:1] == "+":
         text = text[1:]
     if unit == "yen":
-        total, rest = 0.0, text
+        total, rest = 0.0, text.removesuffix("円")
+        if not rest:
+            raise IntakeError(key, f"{expected}指定してください", raw)
         for suffix, factor in (("億", 100_000_000), ("万", 10_000)):
             if suffix in rest:
                 head, rest = rest.split(suffix, 1)
-                total += _plain_number(head, key, expected, raw) * factor
-        rest = rest.removesuffix("円")
+                total += _yen_group(head, key, expected, raw) * factor
         if rest:
-            total += _plain_number(rest, key, expected, raw)
-        elif total == 0 and not text:
-            raise IntakeError(key, f"{expected}指定してください", raw)
+            total += _yen_group(rest, key, expected, raw)
         return sign * total
     if unit == "pct":
         return sign * _plain_number(text.removesuffix("%"), key, expected, raw)
@@ -167,6 +168,21 @@ def _parse_text_number(raw: str, unit: str, key: str, expected: str) -> float:
             raise IntakeError(key, f"{expected}指定してください", raw)
         return sign * (years * 12 + months)
     return sign * _plain_number(text.removesuffix("人").removesuffix("名"), key, expected, raw)
+
+
+# A group of digits below 万 as people write it: 「3千」, 「3千5百」, 「1.5千」, 「500」, 「千」 (one thousand),
+# so that 3千万 = 30,000,000, 500千円 = 500,000 and 1億2千万 = 120,000,000.
+_YEN_GROUP = re.compile(r"(?:(\d*(?:\.\d+)?)千)?(?:(\d*(?:\.\d+)?)百)?(\d+(?:\.\d+)?)?")
+
+
+def _yen_group(text: str, key: str, expected: str, raw: str) -> float:
+    match = _YEN_GROUP.fullmatch(text)
+    if not text or match is None:
+        raise IntakeError(key, f"{expected}指定してください", raw)
+    thousands, hundreds, ones = match.groups()
+    return ((float(thousands or 1) * 1000 if thousands is not None else 0.0)
+            + (float(hundreds or 1) * 100 if hundreds is not None else 0.0)
+            + (float(ones) if ones else 0.0))
 
 
 def _plain_number(text: str, key: str, expected: str, raw: str) -> float:

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QMouseEvent
 
 UNSET = "（未入力）"
+ERROR_COLOUR = "#b00020"   # what is wrong with an input, wherever it is said
 MIN_CHOICE_CHARS = 12   # a choice box is at least this many characters wide
 LONG_LIST = 12    # choices past which a combo box is searched by typing any part of a name
 WRAP_AFTER = 24   # characters of a check box label before it wraps on a label of its own
@@ -119,7 +120,7 @@ class Field(QWidget):
             self._error = QLabel(self)
             self._error.setObjectName("fieldError")
             self._error.setWordWrap(True)
-            self._error.setStyleSheet("color: #b00020;")
+            self._error.setStyleSheet(f"color: {ERROR_COLOUR};")
             self._error.hide()
             self._rows.addWidget(self._error)
         return self._error

@@ -12,6 +12,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListView,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk.ui.intake_fields import ERROR_COLOUR
 from desk.ui.intake_pages import PAGES, IntakePage
 from desk.ui.intake_questions import QuestionsPanel
 
@@ -54,6 +56,8 @@ class IntakeStepper(QWidget):
         self._today = today or dt.date.today()
         self._criteria = criteria
         self._sales: SalesCalculator | None = None
+        # The step marked as holding an input in error, and the field: (None, None) when none is.
+        self._marked: tuple[int | None, str | None] = (None, None)
         self.questions = QuestionsPanel()
         self.questions.changed.connect(self.changed)
         # The steps run across the top, so a step's page gets the pane's whole width (the sales
@@ -190,19 +194,48 @@ class IntakeStepper(QWidget):
             if page is not None:
                 page.load(data)
 
-    def show_error(self, key: str | None, message: str | None) -> None:
-        """Show the core's message under the field it names (a nested key under its parent field)."""
+    def show_error(self, key: str | None, message: str | None) -> Field | None:
+        """Show the core's message under the field it names (a nested key under its parent field),
+        and mark that field's step in the step list, so an error on another step is seen; the
+        field, or None when no field takes the key."""
         for page in filter(None, self._built):
             page.clear_errors()
-        if not key:
-            return
+        found = self._field_of(key) if key else None
+        if found is not None:
+            found.show_error(message)
+        wrong = self._page_of.get(found.spec.key) if found is not None else None
+        marked = (wrong, found.spec.key if found is not None else None)
+        if marked != self._marked:   # unchanged on almost every keystroke: nothing to redraw
+            self._marked = marked
+            self._mark_step(wrong, found)
+        return found
+
+    def _mark_step(self, wrong: int | None, found: Field | None) -> None:
+        for index, page in enumerate(PAGES):
+            item = self.steps.item(index)
+            item.setText(f"{index + 1}. {page.title}" + (" ⚠" if index == wrong else ""))
+            item.setForeground(QColor(ERROR_COLOUR) if index == wrong else self.steps.palette().text())
+            item.setToolTip(f"この手順に直す項目があります: {found.spec.label}"
+                            if index == wrong and found is not None else "")
+
+    def _field_of(self, key: str) -> Field | None:
         base = key.split("[")[0]
         for candidate in (base, base.split(".")[0]):
             try:
-                self.field(candidate).show_error(message)
-                return
+                return self.field(candidate)
             except KeyError:
                 continue
+        return None
+
+    def focus_field(self, key: str) -> Field | None:
+        """Go to the step of the field an intake key names and put the cursor in it."""
+        found = self._field_of(key)
+        if found is not None:
+            index = self._page_of[found.spec.key]
+            self.go_to(index)
+            self._scrolls[index].ensureWidgetVisible(found)
+            found.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        return found
 
 
 def _choices(municipalities: list[str], plans: dict[str, str],

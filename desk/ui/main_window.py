@@ -230,10 +230,12 @@ class MainWindow(QMainWindow):
             read = read_intake(self.stepper.intake_data())
             report = self._service.match(read.intake, on=self._today, warnings=read.warnings)
         except IntakeError as exc:
-            self.stepper.show_error(exc.key, str(exc))
+            field = self.stepper.show_error(exc.key, exc.message)
+            self.results.show_input_error(field.spec.label if field is not None else exc.key, exc.message)
             self.results_updated.emit()
             return
         self.stepper.show_error(None, None)
+        self.results.show_input_error(None)
         self._intake = read.intake
         self._show_result(report)
         self.results_updated.emit()
@@ -388,22 +390,37 @@ class MainWindow(QMainWindow):
 
     def make_referral_from_form(self) -> ReferralPreviewDialog | None:
         """The sheet for what the form shows now: the results on screen when they were made from
-        this form and this catalogue (no second match), else a match once more first."""
+        this form and this catalogue (no second match), else a match once more first. A field in
+        error, or a form too empty to judge on, stops it: the message names what to fix, and the
+        cursor goes there."""
         from desk.intake.reader import IntakeError, read_intake
+        from desk.intake.readiness import missing_for_sheet
 
         try:
-            unchanged = read_intake(self.stepper.intake_data()).intake == self._intake
-        except IntakeError:
-            unchanged = False
-        if not unchanged or self.results.report is None:
+            intake = read_intake(self.stepper.intake_data()).intake
+        except IntakeError as exc:
+            self.update_results()   # the message under the field, the step marked
+            field = self.stepper.focus_field(exc.key)
+            label = field.spec.label if field is not None else exc.key
+            self.notify_problem("案内書を作れません",
+                                f"「{label}」を読めません: {exc.message}\n直してから、もう一度お試しください。")
+            return None
+        missing = missing_for_sheet(intake)
+        if missing:
+            labels = "、".join(f"「{self.stepper.field(key).spec.label}」" for key in missing)
+            self.stepper.focus_field(missing[0])
+            self.notify_problem("案内書を作れません",
+                                f"判定に必要な {labels} が入力されていません。入力してから、もう一度お試しください。")
+            return None
+        if intake != self._intake or self.results.report is None:
             self.update_results()
         else:
             self.check_catalogue()   # matches again by itself when another counter changed the catalogue
         report = self.results.report
-        if self._intake is None or report is None:
+        if self._intake != intake or report is None:   # cannot happen once the form reads; never a stale sheet
             self.notify_problem("案内書を作れません", "入力内容に読めない値があります（赤字の項目）。")
             return None
-        return self._preview(self._intake, report)
+        return self._preview(intake, report)
 
     def make_referral_from_file(self, path: Path) -> ReferralPreviewDialog | None:
         """Match the intake, log it, render the sheet and open the preview (window-modal)."""

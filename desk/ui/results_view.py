@@ -9,6 +9,7 @@ from desk.matching import wording
 from desk.matching.answer import MatchReport
 from desk.matching.routes import CIRCUMSTANCES_LINE
 from desk.textfmt import escape_html as escape
+from desk.ui.intake_fields import ERROR_COLOUR
 from desk.ui.results_model import CIRCUMSTANCES, CLOSED, OPENINGS, ResultsTreeModel
 
 
@@ -37,8 +38,24 @@ class ResultsView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
+        # Said above the results while an input cannot be read: they are the last readable input's.
+        self.input_error = QLabel(self)
+        self.input_error.setWordWrap(True)
+        self.input_error.setTextFormat(Qt.TextFormat.PlainText)
+        self.input_error.setStyleSheet(f"color: {ERROR_COLOUR}; font-weight: bold;")
+        self.input_error.hide()
+        layout.insertWidget(0, self.input_error)
         layout.addWidget(splitter)
         self._report: MatchReport | None = None
+
+    def show_input_error(self, field: str | None, message: str | None = None) -> None:
+        """Say that the results are not those of the form as it stands (None: they are)."""
+        if field is None:
+            self.input_error.hide()
+            return
+        self.input_error.setText(f"⚠ 「{field}」を読めません: {message or ''}\n"
+                                 "下の結果は、直す前の入力によるものです。")
+        self.input_error.show()
 
     @property
     def report(self) -> MatchReport | None:

@@ -15,6 +15,18 @@ from desk.intake.reader import IntakeError, parse_number, read_intake, read_inta
     ("3億円", "yen", 300_000_000),
     ("500万", "yen", 5_000_000),
     ("12,345円", "yen", 12_345),
+    # 千 and 百 as people write them (INTAKE.md: 千円, 千万, 千万円).
+    ("3千万", "yen", 30_000_000),
+    ("２千万", "yen", 20_000_000),
+    ("3千万円", "yen", 30_000_000),
+    ("千万円", "yen", 10_000_000),
+    ("500千円", "yen", 500_000),
+    ("1億2千万", "yen", 120_000_000),
+    ("1億5千万円", "yen", 150_000_000),
+    ("3千5百万円", "yen", 35_000_000),
+    ("3百万円", "yen", 3_000_000),
+    ("12万3千円", "yen", 123_000),
+    ("2千", "yen", 2_000),
     ("▲12.5%", "pct", -12.5),
     ("△５％", "pct", -5.0),
     ("-10", "pct", -10.0),
@@ -29,11 +41,14 @@ def test_numbers_as_people_type_them(text, unit, expected):
 
 
 @pytest.mark.parametrize(("text", "unit"), [("abc", "yen"), ("12万円円", "yen"), ("", "pct"), ("1年6", "months"),
-                                            ("NaN", "count"), ("万円", "yen")])
+                                            ("NaN", "count"), ("万円", "yen"), ("千千", "yen"),
+                                            ("1..2万", "yen"), ("円", "yen")])
 def test_unreadable_numbers_name_the_key(text, unit):
     with pytest.raises(IntakeError) as info:
         parse_number(text, "capital_yen", unit=unit)
     assert str(info.value).startswith("capital_yen: ")
+    # What the window shows under the field: Japanese only, no key.
+    assert "capital_yen" not in info.value.message and info.value.message.endswith("）")
 
 
 def test_missing_keys_are_unknown_but_general_flags_default_false():

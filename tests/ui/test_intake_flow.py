@@ -78,8 +78,10 @@ def test_an_unreadable_value_is_named_under_its_field(qtbot, make_window, tmp_pa
     with qtbot.waitSignal(window.results_updated, timeout=5000):
         type_in(window, "employees", "たくさん")
     error = window.stepper.field("employees").error
-    assert error.isVisibleTo(window) and error.text().startswith("employees: 人数を数値で")
-    assert statuses(window) == before                                   # the last results stay
+    assert error.isVisibleTo(window) and error.text().startswith("人数を数値で")   # Japanese only, no key
+    assert statuses(window) == before                                   # the last results stay...
+    assert window.results.input_error.isVisibleTo(window)               # ...and say they are the last ones
+    assert "「常時使用する従業員数」を読めません" in window.results.input_error.text()
     with qtbot.waitSignal(window.results_updated, timeout=5000):
         type_in(window, "employees", "18")
     assert not error.isVisibleTo(window)

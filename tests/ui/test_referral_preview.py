@@ -6,13 +6,17 @@ import io
 import json
 
 import pypdf
+from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desk.db import models as m
 from desk.ui.main_window import MainWindow
 from desk.ui.referral_preview import ReferralPreviewDialog
+from tests.ui.keys import type_text
 
 SUPPLIER = {"business_name": "追浜精工", "industry": "manufacturing", "employees": 18, "municipality": "横須賀市",
             "causes": ["nissan"], "sales_change": {"last_3m_pct": -12.5}, "purposes": ["working"]}
@@ -99,6 +103,9 @@ def _form_window(qtbot, make_window):
     with qtbot.waitSignal(window.engine_loaded, timeout=5000):
         pass
     with qtbot.waitSignal(window.results_updated, timeout=5000):
+        for key, data in (("entity", "corporation"), ("industry", "manufacturing"), ("municipality", "横須賀市")):
+            combo = window.stepper.field(key).editor
+            combo.setCurrentIndex(combo.findData(data))
         window.stepper.field("employees").editor.setText("18")
     return window
 
@@ -142,4 +149,54 @@ def test_ctrl_p_after_an_edit_on_another_counter_uses_the_new_catalogue(qtbot, c
     report = window.results.report
     nissan = report.fund("kanagawa.nissan.main") if report is not None else None
     assert nissan is not None and nissan.limit_yen == 12_340_000
+    dialog.reject()
+
+
+def _refusals(window, monkeypatch) -> list[tuple[str, str]]:
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(window, "notify_problem", lambda title, text: shown.append((title, text)))
+    return shown
+
+
+def test_ctrl_p_on_an_empty_form_is_refused_naming_what_is_missing(qtbot, catalogue_engine, make_window,
+                                                                    monkeypatch):
+    """Not a sheet saying 「条件に当てはまる資金はありませんでした」: a message, and the cursor on the first gap."""
+    window = make_window()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    shown = _refusals(window, monkeypatch)
+    window.stepper.go_to(2)
+    QTest.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert window.findChild(ReferralPreviewDialog) is None and consultations(catalogue_engine) == 0
+    assert len(shown) == 1 and shown[0][0] == "案内書を作れません"
+    assert all(label in shown[0][1] for label in ("「形態」", "「業種」", "「所在地（市区町村）」"))
+    assert window.stepper.stack.currentIndex() == 0
+    assert QApplication.focusWidget() is window.stepper.field("entity").editor
+
+
+def test_ctrl_p_with_a_field_in_error_is_refused_and_moves_there(qtbot, catalogue_engine, make_window, monkeypatch):
+    """The sheet never comes from an older snapshot: the field in error is named, marked and focused."""
+    window = _form_window(qtbot, make_window)
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    shown = _refusals(window, monkeypatch)
+    window.stepper.go_to(2)
+    amount = window.stepper.field("amount_yen").editor
+    amount.setFocus()
+    type_text(amount, "2千まん")
+    window.stepper.go_to(0)                                  # the error is now on another step
+    QTest.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert window.findChild(ReferralPreviewDialog) is None and consultations(catalogue_engine) == 0
+    assert len(shown) == 1 and "「希望額」を読めません" in shown[0][1] and "amount_yen" not in shown[0][1]
+    assert window.stepper.stack.currentIndex() == 2 and QApplication.focusWidget() is amount
+    assert window.stepper.steps.item(2).text().endswith("⚠")          # the step list says where
+    assert window.results.input_error.isVisible() and "希望額" in window.results.input_error.text()
+    amount.clear()
+    type_text(amount, "2千万")                          # read as 20,000,000 now
+    with qtbot.waitSignal(window.results_updated, timeout=5000):
+        window.update_results()
+    assert not window.results.input_error.isVisible() and not window.stepper.steps.item(2).text().endswith("⚠")
+    QTest.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.findChild(ReferralPreviewDialog)
+    assert dialog is not None and window._intake is not None and window._intake.amount_yen == 20_000_000
     dialog.reject()
