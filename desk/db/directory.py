@@ -45,7 +45,7 @@ class SessionPlaces:
 
 
 def municipality_row(r: m.Municipality) -> MunicipalityRow:
-    return MunicipalityRow(r.name, r.district, r.city, r.ward, r.lat, r.lon, r.geo_precision_m)
+    return MunicipalityRow(r.name, r.district, r.city, r.ward, r.lat, r.lon, r.geo_precision_m, r.reading)
 
 
 def resolve_place(session: Session, *, prefecture: str | None = None, municipality: str | None = None,

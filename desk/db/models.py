@@ -373,6 +373,7 @@ class Municipality(SourcedMixin, Base):
     position: Mapped[int] = mapped_column(Integer)
     prefecture: Mapped[str] = mapped_column(String(16), index=True)
     name: Mapped[str] = mapped_column(String(64))
+    reading: Mapped[str | None] = mapped_column(String(64))   # in hiragana: よこすかし
     city: Mapped[str | None] = mapped_column(String(64))
     ward: Mapped[str | None] = mapped_column(String(32))
     district: Mapped[str | None] = mapped_column(String(32))

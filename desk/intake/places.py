@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
+from desk.intake.place_text import MAX_SHOWN, suggestions
 from desk.vocab import HOME_PREFECTURE as HOME_PREFECTURE  # the one place name code knows
 
 
@@ -57,6 +58,7 @@ class MunicipalityRow(NamedTuple):
     lat: float | None
     lon: float | None
     geo_precision_m: int | None
+    reading: str | None = None   # in hiragana (よこすかし), for the form to find a name typed in kana
 
 
 class PostalRow(NamedTuple):
@@ -95,6 +97,10 @@ class PlaceIndex:
     def municipality_names(self, prefecture: str = HOME_PREFECTURE) -> list[str]:
         """In catalogue order, for the intake form's picker."""
         return [r.name for r in self.municipality_rows.get(prefecture, ())]
+
+    def readings(self, prefecture: str = HOME_PREFECTURE) -> dict[str, str]:
+        """Name -> reading in hiragana, for the form to find a name typed in kana."""
+        return {r.name: r.reading for r in self.municipality_rows.get(prefecture, ()) if r.reading}
 
 
 def normalise_postal_code(text: str) -> str | None:
@@ -138,10 +144,12 @@ def resolve_place(lookup: PlaceLookup, *, prefecture: str | None = None, municip
     if not muni:
         p = known_prefectures.get(pref)
         return Place(pref, postal_code=code, lat=p.lat if p else None, lon=p.lon if p else None)
-    row = _find_municipality(lookup.municipalities(pref), pref, muni)
+    rows = lookup.municipalities(pref)
+    row = _find_municipality(rows, pref, muni)
     if row is None:
-        raise PlaceError(f"'{muni}' は神奈川県の市区町村として登録がありません（例: 横浜市中区、横須賀市、葉山町）",
-                         "municipality")
+        meant = suggestions(muni, {r.name: r.reading for r in rows})
+        hint = f"「{'」「'.join(meant[:MAX_SHOWN])}」のことですか" if meant else "例: 横浜市中区、横須賀市、葉山町"
+        raise PlaceError(f"'{muni}' は神奈川県の市区町村として登録がありません（{hint}）", "municipality")
     return Place(pref, row.name, row.city if row.ward else None, town, code, row.lat, row.lon, row.geo_precision_m)
 
 

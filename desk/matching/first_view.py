@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from desk.db.snapshot import Loaded
     from desk.matching.service import MatchService
 
-FORMAT = 3   # 3: with the situations; 2: a pickle of the typed answer (1 was JSON)
+FORMAT = 4   # 4: with the readings; 3: with the situations; 2: a pickle of the typed answer (1 was JSON)
 UNTOUCHED: dict[str, Any] = {}   # what an untouched form hands the core
 
 
@@ -38,6 +38,7 @@ class Choices(NamedTuple):
     questions: dict[str, tuple[str, str]]      # question id -> (text, answer type)
     packs: list[dict[str, Any]]                # snapshot.pack_summaries on the day
     situations: dict[str, str]                 # situation id -> the form's short label
+    readings: dict[str, str]                   # municipality -> its reading in hiragana, where known
 
 
 class FirstView(NamedTuple):
@@ -52,7 +53,8 @@ def choices_of(loaded: Loaded, on: dt.date) -> Choices:
                    {p.id: p.name for p in loaded.catalogue.plans.values()},
                    {q.id: (q.text, q.type) for q in loaded.catalogue.questions.values()},
                    pack_summaries(loaded.packs, on),
-                   {s.id: s.name for s in loaded.catalogue.situations.values()})
+                   {s.id: s.name for s in loaded.catalogue.situations.values()},
+                   loaded.places.readings())
 
 
 def compute(service: MatchService, on: dt.date) -> FirstView:
@@ -83,11 +85,11 @@ def load(path: Path, fingerprint: tuple[Any, ...], on: dt.date) -> FirstView | N
         with open(path, "rb") as fh:
             if fh.read(len(key)) != key:
                 return None
-            municipalities, plans, questions, packs, situations, result = cache.load_restricted(
+            municipalities, plans, questions, packs, situations, readings, result = cache.load_restricted(
                 fh, _ALLOWED, "a first view")
         if not isinstance(result, MatchReport):
             return None
-        return FirstView(Choices(fingerprint, municipalities, plans, questions, packs, situations), result)
+        return FirstView(Choices(fingerprint, municipalities, plans, questions, packs, situations, readings), result)
     except Exception:   # missing or damaged: the engine makes it anew, only a little later
         return None
 
@@ -95,5 +97,6 @@ def load(path: Path, fingerprint: tuple[Any, ...], on: dt.date) -> FirstView | N
 def save(path: Path, view: FirstView, on: dt.date) -> None:
     """Keep the view for the next start (desk.db.cache.write)."""
     choices = view.choices
-    kept = (choices.municipalities, choices.plans, choices.questions, choices.packs, choices.situations, view.result)
+    kept = (choices.municipalities, choices.plans, choices.questions, choices.packs, choices.situations,
+            choices.readings, view.result)
     cache.write(path, _key(choices.fingerprint, on) + pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))

@@ -48,6 +48,14 @@ class FieldSpec(NamedTuple):   # a NamedTuple, not a dataclass: a tenth of the c
     personal: bool = False   # a visitor's personal detail (kept only when typed)
 
 
+def value_at(data: dict[str, Any], key: str) -> Any:
+    """The value of a field's key in intake data; a nested key ("sales_change.last_3m_pct") one level down."""
+    if "." in key:
+        outer, inner = key.split(".", 1)
+        return (data.get(outer) or {}).get(inner)
+    return data.get(key)
+
+
 def focus_next(widget: QWidget) -> None:
     """Give focus to the next widget Tab would reach (skipping labels and hidden ones)."""
     candidate = widget.nextInFocusChain()
@@ -79,6 +87,9 @@ class Field(QWidget):
 
     changed = Signal()
     editor: QWidget
+    # Intake keys the field also gives beside its own (the place field gives the prefecture too):
+    # the core's message for one of them is shown under this field.
+    also_covers: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, spec: FieldSpec, choices: dict[str, str] | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -105,6 +116,15 @@ class Field(QWidget):
     def set_value(self, value: Any) -> None:
         """Show a value of intake data (None: unknown)."""
         raise NotImplementedError
+
+    def parts(self) -> dict[str, Any]:
+        """This field's keys of the intake with their values (none when unknown)."""
+        value = self.value()
+        return {} if value is None else {self.spec.key: value}
+
+    def load_from(self, data: dict[str, Any]) -> None:
+        """Show this field's part of intake data."""
+        self.set_value(value_at(data, self.spec.key))
 
     def set_choices(self, choices: dict[str, str]) -> None:
         """New choices (a pack was imported); a field without choices has none to change."""

@@ -45,12 +45,14 @@ class IntakeStepper(QWidget):
     changed = Signal()
 
     def __init__(self, *, municipalities: list[str], plans: dict[str, str], situations: dict[str, str] | None = None,
-                 today: dt.date | None = None,
+                 readings: dict[str, str] | None = None, today: dt.date | None = None,
                  criteria: Criteria | None = None, parent: QWidget | None = None):
         super().__init__(parent)
-        self._choices = _choices(municipalities, plans, situations or {})
+        self._choices = _choices(municipalities, plans, situations or {}, readings or {})
         self._built: list[IntakePage | None] = [None] * len(PAGES)
         self._page_of = {spec.key: i for i, page in enumerate(PAGES) for spec in page.fields}
+        # A key a field gives beside its own (the prefecture, by the place field) -> that field's key.
+        self._covered_by = {key: spec.key for page in PAGES for spec in page.fields for key in spec.kind.also_covers}
         # The questions live on the last step but follow every result from the start: made
         # now, placed when their step is built. The calculator is made with its step.
         self._today = today or dt.date.today()
@@ -120,9 +122,9 @@ class IntakeStepper(QWidget):
         return page
 
     def set_choices(self, *, municipalities: list[str], plans: dict[str, str],
-                    situations: dict[str, str] | None = None) -> None:
+                    situations: dict[str, str] | None = None, readings: dict[str, str] | None = None) -> None:
         """The pickers' lists after a pack import; a step not built yet takes them when built."""
-        self._choices = _choices(municipalities, plans, situations or {})
+        self._choices = _choices(municipalities, plans, situations or {}, readings or {})
         for page in filter(None, self._built):
             page.set_choices(self._choices)
 
@@ -158,6 +160,7 @@ class IntakeStepper(QWidget):
 
     def field(self, key: str) -> Field:
         """The field of an intake key (its step is built if it was not)."""
+        key = self._covered_by.get(key, key)
         if key not in self._page_of:
             raise KeyError(key)
         return self.page(self._page_of[key]).fields[key]
@@ -238,7 +241,8 @@ class IntakeStepper(QWidget):
         return found
 
 
-def _choices(municipalities: list[str], plans: dict[str, str],
-             situations: dict[str, str]) -> dict[str, dict[str, str]]:
-    """The catalogue's lists, by the key of the field that takes them."""
-    return {"municipality": {m: m for m in municipalities}, "plans": plans, "situations": situations}
+def _choices(municipalities: list[str], plans: dict[str, str], situations: dict[str, str],
+             readings: dict[str, str]) -> dict[str, dict[str, str]]:
+    """The catalogue's lists, by the key of the field that takes them (the place field: each
+    municipality with its reading in hiragana, empty where unknown)."""
+    return {"municipality": {m: readings.get(m, "") for m in municipalities}, "plans": plans, "situations": situations}

@@ -23,7 +23,9 @@ from desk.ui.intake_fields import (
     MultiChoiceField,
     TextField,
     YesNoField,
+    value_at,
 )
+from desk.ui.place_field import PlaceField
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -71,7 +73,8 @@ class Page(NamedTuple):   # a NamedTuple, as FieldSpec: built at start-up
 
     def filled_by(self, data: dict[str, Any]) -> bool:
         """Whether intake data gives a value to one of this page's fields."""
-        return any(value_at(data, spec.key) is not None for spec in self.fields)
+        keys = [key for spec in self.fields for key in (spec.key, *spec.kind.also_covers)]
+        return any(value_at(data, key) is not None for key in keys)
 
 
 PAGES: tuple[Page, ...] = (
@@ -83,7 +86,7 @@ PAGES: tuple[Page, ...] = (
         FieldSpec("industry", "業種", ChoiceField, vocab.INDUSTRIES),
         FieldSpec("capital_yen", "資本金", TextField, placeholder="例: 1,000万円"),
         FieldSpec("employees", "常時使用する従業員数", TextField, placeholder="例: 18"),
-        FieldSpec("municipality", "所在地（市区町村）", ChoiceField, None),
+        FieldSpec("municipality", "所在地", PlaceField, None),
         FieldSpec("postal_code", "郵便番号", TextField, placeholder="例: 238-0008"),
         FieldSpec("months_in_business", "事業を始めてから", TextField, placeholder="例: 20年、240か月"),
         FieldSpec("months_in_kanagawa", "神奈川県内で営んで", TextField, placeholder="例: 20年"),
@@ -123,14 +126,6 @@ PAGES: tuple[Page, ...] = (
 )
 
 
-def value_at(data: dict[str, Any], key: str) -> Any:
-    """The value of a field's key in intake data; a nested key ("sales_change.last_3m_pct") one level down."""
-    if "." in key:
-        outer, inner = key.split(".", 1)
-        return (data.get(outer) or {}).get(inner)
-    return data.get(key)
-
-
 class IntakePage(QWidget):
     """One step of the form: its fields in a form layout, then its extras."""
 
@@ -157,21 +152,19 @@ class IntakePage(QWidget):
     def save(self) -> dict[str, Any]:
         """This page's part of the intake: every field that holds a value, nested keys nested."""
         out: dict[str, Any] = {}
-        for key, field in self.fields.items():
-            value = field.value()
-            if value is None:
-                continue
-            if "." in key:
-                outer, inner = key.split(".", 1)
-                out.setdefault(outer, {})[inner] = value
-            else:
-                out[key] = value
+        for field in self.fields.values():
+            for key, value in field.parts().items():
+                if "." in key:
+                    outer, inner = key.split(".", 1)
+                    out.setdefault(outer, {})[inner] = value
+                else:
+                    out[key] = value
         return out
 
     def load(self, data: dict[str, Any]) -> None:
         """Fill every field from intake data; a field the data leaves out is emptied."""
-        for key, field in self.fields.items():
-            field.set_value(value_at(data, key))
+        for field in self.fields.values():
+            field.load_from(data)
 
     def set_choices(self, choices: dict[str, dict[str, str]]) -> None:
         """The catalogue's new lists, for the fields that take them."""

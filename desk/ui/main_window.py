@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
         self.title.setObjectName("titleLabel")
         self.title.setFont(_title_font())
         self.stepper = IntakeStepper(municipalities=choices.municipalities, plans=choices.plans,
-                                     situations=choices.situations, today=self._today,
+                                     situations=choices.situations, readings=choices.readings, today=self._today,
                                      criteria=self._nissan_criteria, parent=left)
         self.stepper.questions.remember(choices.questions)
         self.packs_label = QLabel(left)
@@ -342,7 +342,7 @@ class MainWindow(QMainWindow):
         self._fingerprint = choices.fingerprint
         self._questions = choices.questions
         self.stepper.set_choices(municipalities=choices.municipalities, plans=choices.plans,
-                                 situations=choices.situations)
+                                 situations=choices.situations, readings=choices.readings)
         self.stepper.questions.remember(choices.questions)
         self.refresh_data_status(choices.packs)
 

@@ -103,9 +103,10 @@ def _form_window(qtbot, make_window):
     with qtbot.waitSignal(window.engine_loaded, timeout=5000):
         pass
     with qtbot.waitSignal(window.results_updated, timeout=5000):
-        for key, data in (("entity", "corporation"), ("industry", "manufacturing"), ("municipality", "横須賀市")):
+        for key, data in (("entity", "corporation"), ("industry", "manufacturing")):
             combo = window.stepper.field(key).editor
             combo.setCurrentIndex(combo.findData(data))
+        window.stepper.field("municipality").editor.setText("横須賀市")
         window.stepper.field("employees").editor.setText("18")
     return window
 
@@ -169,7 +170,7 @@ def test_ctrl_p_on_an_empty_form_is_refused_naming_what_is_missing(qtbot, catalo
     QTest.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     assert window.findChild(ReferralPreviewDialog) is None and consultations(catalogue_engine) == 0
     assert len(shown) == 1 and shown[0][0] == "案内書を作れません"
-    assert all(label in shown[0][1] for label in ("「形態」", "「業種」", "「所在地（市区町村）」"))
+    assert all(label in shown[0][1] for label in ("「形態」", "「業種」", "「所在地」"))
     assert window.stepper.stack.currentIndex() == 0
     assert QApplication.focusWidget() is window.stepper.field("entity").editor
 
@@ -199,4 +200,38 @@ def test_ctrl_p_with_a_field_in_error_is_refused_and_moves_there(qtbot, catalogu
     QTest.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     dialog = window.findChild(ReferralPreviewDialog)
     assert dialog is not None and window._intake is not None and window._intake.amount_yen == 20_000_000
+    dialog.reject()
+
+
+def test_a_tokyo_visitor_through_the_window_gets_the_clis_sheet(qtbot, catalogue_engine, make_window, monkeypatch):
+    """Opened from a file or typed, 東京都大田区 stays 東京都大田区: the same intake, the same match and
+    the same sheet as `desk referral` (no Kanagawa place, Yokohama contacts or Sagamihara office)."""
+    from desk.db.store import Store
+    from desk.intake.reader import read_intake
+    from desk.sheets.issuing import create_referral
+
+    tokyo = {"entity": "corporation", "industry": "manufacturing", "employees": 12, "capital_yen": 10_000_000,
+             "prefecture": "東京都", "municipality": "大田区", "postal_code": "144-0051", "purposes": ["working"],
+             "amount_yen": 10_000_000, "causes": ["nissan"]}
+    window = make_window()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    with qtbot.waitSignal(window.engine_loaded, timeout=5000):
+        pass
+    window.stepper.load(tokyo)
+    place = window.stepper.field("municipality")
+    assert place.editor.text() == "東京都大田区" and place.reading.text() == "→ 東京都大田区"
+    cli_intake = read_intake(tokyo).intake
+    assert read_intake(window.stepper.intake_data()).intake == cli_intake
+    QTest.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.findChild(ReferralPreviewDialog)
+    assert dialog is not None
+    cli_report = Store.for_engine(catalogue_engine).matcher.match(cli_intake, on=window.results.report.as_of)
+    assert window.results.report == cli_report
+    shown = "".join(pypdf.PdfReader(io.BytesIO(dialog.pdf)).pages[0].extract_text().split())
+    cli = create_referral(Store.for_engine(catalogue_engine).log_writer, cli_intake, cli_report,
+                          settings=window.settings)
+    printed = "".join(pypdf.PdfReader(io.BytesIO(cli.pdf)).pages[0].extract_text().split())
+    assert "東京都大田区" in shown and "横浜市" not in shown and "相模原" not in shown
+    assert shown.replace(dialog.reference_no, "") == printed.replace(cli.reference_no, "")
     dialog.reject()

@@ -72,8 +72,9 @@ def to_rows(data: PackData) -> list[m.Base]:
     for position, rec in enumerate(data.records("municipalities")):
         rows.append(m.Municipality(
             id=rec["id"], pack_id=pack_id, position=position, prefecture=rec["prefecture"], name=rec["name"],
-            city=rec["city"], ward=rec["ward"], district=rec["district"], kind=rec["kind"], lat=rec["lat"],
-            lon=rec["lon"], geo_precision_m=rec["geo_precision_m"], geo_source=rec["geo_source"], **_sourced(rec)))
+            reading=rec["reading"], city=rec["city"], ward=rec["ward"], district=rec["district"], kind=rec["kind"],
+            lat=rec["lat"], lon=rec["lon"], geo_precision_m=rec["geo_precision_m"], geo_source=rec["geo_source"],
+            **_sourced(rec)))
     for rec in data.records("postal_codes"):
         rows.append(m.PostalCode(code=rec["code"], pack_id=pack_id, municipality=rec["municipality"], town=rec["town"]))
     for rec in data.records("postal_prefixes"):
@@ -158,9 +159,10 @@ def to_records(session: Session, pack: m.DataPack) -> dict[str, Any]:
             "code": r.code, "name": r.name, "lat": r.lat, "lon": r.lon, "geo_precision_m": r.geo_precision_m,
             "geo_source": r.geo_source}) for r in rows(m.Prefecture, m.Prefecture.code)],
         "municipalities": [_with_source("municipality", {
-            "id": r.id, "prefecture": r.prefecture, "name": r.name, "city": r.city, "ward": r.ward,
-            "district": r.district, "kind": r.kind, "lat": r.lat, "lon": r.lon, "geo_precision_m": r.geo_precision_m,
-            "geo_source": r.geo_source}, r, base) for r in rows(m.Municipality, m.Municipality.position)],
+            "id": r.id, "prefecture": r.prefecture, "name": r.name, "reading": r.reading, "city": r.city,
+            "ward": r.ward, "district": r.district, "kind": r.kind, "lat": r.lat, "lon": r.lon,
+            "geo_precision_m": r.geo_precision_m, "geo_source": r.geo_source}, r, base)
+            for r in rows(m.Municipality, m.Municipality.position)],
         "postal_codes": [_compact("postal_code", {"code": r.code, "municipality": r.municipality, "town": r.town})
                          for r in rows(m.PostalCode, m.PostalCode.code)],
         "postal_prefixes": [_compact("postal_prefix", {"prefix": r.prefix, "prefecture": r.prefecture})

@@ -130,7 +130,7 @@ PREFECTURE = (F("code", "int", required=True), F("name", "str", required=True), 
               F("lon", "number?"), F("geo_precision_m", "int?"), F("geo_source", "str?"))
 MUNICIPALITY = (
     F("id", "id", required=True), F("prefecture", "str", required=True), F("name", "str", required=True),
-    F("city", "str?"), F("ward", "str?"), F("district", "str?"),
+    F("reading", "str?"), F("city", "str?"), F("ward", "str?"), F("district", "str?"),
     F("kind", "choice", required=True, choices=vocab.MUNICIPALITY_KINDS), F("lat", "number?"), F("lon", "number?"),
     F("geo_precision_m", "int?"), F("geo_source", "str?"), F("source", "source"), F("as_of", "date?"),
 )

@@ -1,0 +1,102 @@
+"""The form's 所在地: a place typed as staff say it, read at once, and the reading shown under it.
+
+「横須賀」, 「よこすか」, 「ヨコスカ」, a slip (「横須加」), a ward (「港北区」) or another prefecture
+(「東京都大田区」) are read by :mod:`desk.intake.place_text` into the names INTAKE.md takes, and the
+line under the field says how: 「→ 神奈川県横須賀市」. Text that places nothing goes to the core as
+typed, so the core's message (with what it may have meant) stands under the field, the results
+say they rest on an input in error, and no sheet is made from it: the screen never shows a
+place the engine does not use.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtWidgets import QCompleter, QLabel, QLineEdit, QWidget
+
+from desk.intake.place_text import PlaceText, read_place_text
+from desk.ui.intake_fields import Field, FieldSpec, focus_next
+from desk.vocab import HOME_PREFECTURE
+
+READING_STYLE = "color: #555;"
+
+
+class PlaceField(Field):
+    """所在地: one line of text for the prefecture and the municipality (choices: the home
+    prefecture's municipalities and their readings)."""
+
+    editor: QLineEdit
+    also_covers: ClassVar[tuple[str, ...]] = ("prefecture",)
+
+    def __init__(self, spec: FieldSpec, choices: dict[str, str] | None = None, parent: QWidget | None = None):
+        self._places: dict[str, str | None] = dict(choices or {})
+        super().__init__(spec, choices, parent)
+        self.reading = QLabel(self)
+        self.reading.setStyleSheet(READING_STYLE)
+        self.reading.setTextFormat(Qt.TextFormat.PlainText)
+        self.reading.hide()
+        self._rows.insertWidget(1, self.reading)
+        self._read = PlaceText(None, None)
+
+    def _make_editor(self, choices: dict[str, str]) -> QLineEdit:
+        editor = QLineEdit(self)
+        editor.setPlaceholderText("例: 横須賀市、よこすか、東京都大田区")
+        # Names offered while typing any part of one (須賀 → 横須賀市); the reading does the rest.
+        self._names = QStringListModel(list(choices), editor)
+        completer = QCompleter(self._names, editor)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        editor.setCompleter(completer)
+        editor.textChanged.connect(self._typed)
+        editor.returnPressed.connect(lambda: focus_next(editor))
+        return editor
+
+    def _typed(self, text: str) -> None:
+        self._reread(text)
+        self._changed()
+
+    def _reread(self, text: str) -> None:
+        self._read = read = read_place_text(text, self._places)
+        if read.municipality is None and read.prefecture is None:
+            self.reading.hide()      # nothing typed, or a problem: the core's message says it
+        else:
+            self.reading.setText(f"→ {read.label}" + (f"（{read.note}）" if read.note else ""))
+            self.reading.show()
+
+    # --- the field's face -------------------------------------------------------------------------
+    def value(self) -> str | None:
+        """The municipality as read (as typed when it places nothing: the core names the problem)."""
+        typed = self.editor.text().strip()
+        if not typed:
+            return None
+        return self._read.municipality if self._read.problem is None else typed
+
+    def parts(self) -> dict[str, Any]:
+        typed = self.editor.text().strip()
+        if not typed:
+            return {}
+        read = self._read
+        if read.problem is not None:
+            return {"municipality": typed}
+        out: dict[str, Any] = {}
+        if read.prefecture is not None:
+            out["prefecture"] = read.prefecture
+        if read.municipality is not None:
+            out["municipality"] = read.municipality
+        return out
+
+    def set_value(self, value: Any) -> None:
+        self.editor.setText("" if value is None else str(value))
+
+    def load_from(self, data: dict[str, Any]) -> None:
+        # Another prefecture is written before its municipality (東京都大田区); the home one is not.
+        prefecture, municipality = data.get("prefecture"), data.get("municipality")
+        outside = prefecture if isinstance(prefecture, str) and prefecture != HOME_PREFECTURE else ""
+        self.set_value(f"{outside}{municipality or ''}" or None)
+
+    def set_choices(self, choices: dict[str, str]) -> None:
+        """New municipalities (a pack was imported): the text is read again against them."""
+        self._places = dict(choices)
+        self._names.setStringList(list(choices))
+        self._reread(self.editor.text())
