@@ -191,10 +191,15 @@ class Catalogue:
     situations: dict[str, SituationInfo] = field(default_factory=dict)
     pack_versions: dict[str, str] = field(default_factory=dict)
     _by_id: dict[str, Variant] = field(init=False, repr=False, compare=False)
+    # The highest upper fee bound of the guaranteed funds, on any date: what a guaranteed fund
+    # whose fee the seeds do not give is ranked at (INTAKE.md's order). None without fees.
+    highest_guarantee_fee_pct: float | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # An index by id, built once per catalogue (also after dataclasses.replace).
         object.__setattr__(self, "_by_id", {v.id: v for v in self.variants})
+        bounds = [f.max_pct for v in self.variants if v.guarantee == "required" for f in v.fees]
+        object.__setattr__(self, "highest_guarantee_fee_pct", max(bounds, default=None))
 
     def variant(self, variant_id: str) -> Variant | None:
         return self._by_id.get(variant_id)

@@ -95,7 +95,7 @@ def _match(catalogue: Catalogue, intake: Intake, *, on: dt.date, sales: SalesCha
             provider = catalogue.providers[variant.provider_id]
             facts = facts_for(catalogue, intake, sales=sales, on=on, provider=provider, prefecture=prefecture,
                               municipality=municipality, city=city, held_lists=held_lists)
-            state = by_provider[provider.id] = _ProviderMatch(facts)
+            state = by_provider[provider.id] = _ProviderMatch(facts, catalogue.highest_guarantee_fee_pct)
         partners = catalogue.partners(variant) if variant.limit_cap_partners else ()
         append(evaluate_variant(variant, state.facts.provider, state.facts, state, partners))
     results.sort(key=_BY_ORDER)
@@ -119,8 +119,9 @@ class _ProviderMatch:
     when the catalogue loads, so equal content is one object); the memo lives only as long
     as the match, while every such object is alive, so an id() is never reused within it."""
 
-    def __init__(self, facts: Facts):
+    def __init__(self, facts: Facts, unknown_fee_pct: float | None = None):
         self.facts = facts
+        self.unknown_fee_pct = unknown_fee_pct
         self.memo: dict[int, Outcome] = {}
         self.lists: dict[int, Outcome] = {}
         self.pricings: dict[tuple[Any, ...], Pricing] = {}
@@ -160,11 +161,12 @@ class _ProviderMatch:
         return outcome
 
     def pricing(self, variant: Variant) -> Pricing:
-        key = (id(variant.tiers), id(variant.fees), variant.city_share_pct, variant.own_rate_pct)
+        key = (id(variant.tiers), id(variant.fees), variant.city_share_pct, variant.own_rate_pct, variant.guarantee)
         pricing = self.pricings.get(key)
         if pricing is None:
             pricing = self.pricings[key] = compute_pricing(
-                variant, term_months=self.facts.intake.term_months, on=self.facts.on, applies=self.applies)
+                variant, term_months=self.facts.intake.term_months, on=self.facts.on, applies=self.applies,
+                unknown_fee_pct=self.unknown_fee_pct)
         return pricing
 
     def document_todos(self, documents: tuple[DocumentInfo, ...]) -> tuple[Todo, ...]:

@@ -14,8 +14,8 @@ import datetime as dt
 import threading
 from typing import Any, Protocol
 
-from desk import vocab
-from desk.catalogue.domain import Catalogue, Tier
+from desk import textfmt, vocab
+from desk.catalogue.domain import Catalogue, Tier, Variant
 from desk.catalogue.offices import OfficeInfo
 from desk.db.snapshot import Loaded
 from desk.intake.places import Place, PlaceError, PlaceLookup, resolve_place
@@ -24,6 +24,7 @@ from desk.intake.sales import compute_sales_change, merge_sales_change
 from desk.matching import engine, wording
 from desk.matching.answer import Contact, FundResult, FundTodo, MatchReport, RateTier, SalesFigures, SourceRef
 from desk.matching.contacts import contacts_for, todo_where
+from desk.matching.terms import ASSUMED_FEE_NOTE, Pricing
 from desk.rules.outcome import Todo
 
 
@@ -172,11 +173,18 @@ def _fund(r: engine.ProgramResult, has_term: bool, todos: _TodoWords) -> FundRes
         SourceRef(v.source_file, v.source_section),             # source
         v.as_of.isoformat() if v.as_of else None,               # data_as_of
         r.stale,                                # stale
-        v.interpretations + v.notes,            # notes
+        _notes(v, p),                           # notes
         v.target_text,                          # target_text
         v.use_notes,                            # use_notes
         *todos.route(r.route),                  # route, route_contact_id
     )
+
+
+def _notes(v: Variant, p: Pricing) -> tuple[str, ...]:
+    notes = v.interpretations + v.notes
+    if p.assumed_fee_pct is None:
+        return notes
+    return (*notes, ASSUMED_FEE_NOTE.format(pct=textfmt.pct(p.assumed_fee_pct).removesuffix("%")))
 
 
 # A variant's tiers as the answer gives them, made once per tier table: the catalogue interns

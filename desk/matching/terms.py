@@ -52,10 +52,19 @@ class Pricing(NamedTuple):
     own_rate_pct: float | None
     fee_range_pct: tuple[float, float] | None
     cost_pct: float | None
+    # A guaranteed fund whose fee the seeds do not give: ranked at this fee, the highest the
+    # catalogue's guaranteed funds charge (never as if it were free; INTAKE.md's order).
+    assumed_fee_pct: float | None = None
+
+
+# The word for it, among the fund's notes (the window's detail, the sheet's caveats).
+ASSUMED_FEE_NOTE = ("保証料率が資料にないため、並べる順番では保証付きの資金で最も高い保証料率（{pct}%）"
+                    "として扱いました（実際の保証料は信用保証協会にご確認ください）")
 
 
 def compute_pricing(variant: Variant, *, term_months: int | None, on: dt.date,
-                    applies: Callable[[dict[str, Any]], Outcome]) -> Pricing:
+                    applies: Callable[[dict[str, Any]], Outcome], unknown_fee_pct: float | None = None) -> Pricing:
+    """``unknown_fee_pct``: the fee a guaranteed fund without one is ranked at."""
     tier = tier_for(variant.tiers, term_months)
     rate = tier.rate_pct if tier else None
     share = (tier.city_share_pct if tier and tier.city_share_pct is not None else variant.city_share_pct)
@@ -66,8 +75,9 @@ def compute_pricing(variant: Variant, *, term_months: int | None, on: dt.date,
     fees = fees_in_force(variant.fees, on, applies)
     fee_range = (min(f.min_pct for f in fees), max(f.max_pct for f in fees)) if fees else None
     visitor_rate = own if own is not None else rate
-    cost = None if visitor_rate is None else visitor_rate + (fee_range[1] if fee_range else 0.0)
-    return Pricing(rate, share, own, fee_range, cost)
+    assumed = unknown_fee_pct if fee_range is None and variant.guarantee == "required" else None
+    cost = None if visitor_rate is None else visitor_rate + (fee_range[1] if fee_range else assumed or 0.0)
+    return Pricing(rate, share, own, fee_range, cost, assumed)
 
 
 def remaining_limit(variant: Variant, guaranteed_balance_yen: int | None) -> int | None:

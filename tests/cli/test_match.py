@@ -71,7 +71,7 @@ def test_match_table(capsys, db, tmp_path):
     assert "■ 対象" in out and "日産自動車関連対策特別融資" in out and "■ 相談先" in out
     # The third layer: steps that would open closed funds, before the closed list, at most five shown.
     openings = out[out.index("■ 取り組めば対象になる資金"):out.index("■ 対象外")]
-    assert "事業継続力強化計画を作成し" in openings and "→ BCP策定支援融資" in openings
+    assert "経営力向上計画を作成し" in openings and "→ 生産性向上支援融資" in openings
     assert sum(line[:2] in {f"{i}." for i in range(1, 10)} for line in openings.splitlines()) == 5
 
 

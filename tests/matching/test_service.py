@@ -9,6 +9,7 @@ from desk.intake.places import resolve_place
 from desk.intake.reader import read_intake
 from desk.matching import engine
 from desk.matching.service import run
+from desk.matching.terms import ASSUMED_FEE_NOTE
 
 ON = dt.date(2026, 11, 22)
 SUPPLIER = {"entity": "corporation", "industry": "manufacturing", "employees": 18, "capital_yen": 10_000_000,
@@ -40,4 +41,27 @@ def test_every_field_of_a_fund_comes_from_its_source(loaded_catalogue):
         assert (fund.max_term_months, fund.grace_months) == (v.term_max_months, v.grace_months)
         assert (fund.source.file, fund.source.section) == (v.source_file, v.source_section)
         assert fund.data_as_of == (v.as_of.isoformat() if v.as_of else None)
-        assert fund.notes == v.interpretations + v.notes
+        assumed = () if p.assumed_fee_pct is None else (ASSUMED_FEE_NOTE.format(pct="1.76"),)
+        assert fund.notes == v.interpretations + v.notes + assumed
+
+
+def test_a_guaranteed_fund_whose_fee_the_seeds_do_not_give_is_never_ranked_as_free(loaded_catalogue):
+    """INTAKE.md's order: ranked at the highest upper fee bound of the catalogue's guaranteed funds,
+    and the fund says so; a fund without a guarantee has no fee to assume."""
+    loaded = loaded_catalogue
+    founder = read_intake({**SUPPLIER, "employees": 3, "amount_yen": 5_000_000, "guaranteed_balance_yen": 0}).intake
+    place = resolve_place(loaded.places, municipality="横須賀市")
+    report = run(loaded, founder, place, on=ON)
+    results = {r.variant.id: r for r in engine.match(
+        loaded.catalogue, founder, on=ON, sales=founder.sales_change, prefecture=place.prefecture,
+        municipality=place.municipality, city=place.city).programs}
+    highest = loaded.catalogue.highest_guarantee_fee_pct
+    assert highest == 1.76
+    mini = results["kanagawa.koguchi.mini"]
+    assert mini.variant.guarantee == "required" and mini.pricing.fee_range_pct is None
+    assert mini.pricing.assumed_fee_pct == highest
+    assert mini.pricing.cost_pct == (mini.pricing.own_rate_pct or mini.pricing.rate_pct) + highest
+    fund = report.fund("kanagawa.koguchi.mini")
+    assert fund is not None and fund.notes[-1] == ASSUMED_FEE_NOTE.format(pct="1.76")
+    unguaranteed = [r for r in results.values() if r.variant.guarantee == "none"]
+    assert unguaranteed and all(r.pricing.assumed_fee_pct is None for r in unguaranteed)
