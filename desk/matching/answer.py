@@ -10,7 +10,9 @@ log keeps old results for years (tests/matching/records holds a frozen copy of e
 Schemas:
   0  the unversioned JSON of desks before the typed answer (no ``schema`` key);
   1  the same keys and values, with ``"schema": 1`` first;
-  2  each program also has ``route`` and ``route_contact_id`` (null in schemas 0 and 1).
+  2  each program also has ``route`` and ``route_contact_id`` (null in schemas 0 and 1);
+  3  each program also has ``term_by_use_months`` (``{"working": 120, "equipment": 180}`` where the
+     fund's term depends on the use, else null; read as null from earlier schemas).
 
 Immutable NamedTuples rather than frozen dataclasses, as the engine's own results are,
 for two measured reasons (CPU time on the 2-core development machine): the window shows
@@ -26,7 +28,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-SCHEMA = 2
+SCHEMA = 3
 ELIGIBLE, CONDITIONAL, INELIGIBLE = "eligible", "conditional", "ineligible"
 
 
@@ -100,6 +102,7 @@ class FundResult(NamedTuple):
     use_notes: tuple[str, ...]
     route: str | None = None             # ineligible: what the business could choose to do to open it
     route_contact_id: str | None = None  # where to start that step
+    term_by_use: tuple[tuple[str, int], ...] = ()   # (use, maximum months) where the term differs by use
 
 
 class Contact(NamedTuple):
@@ -164,7 +167,7 @@ class MatchReport(NamedTuple):
         if not isinstance(schema, int) or not 0 <= schema <= SCHEMA:
             raise SchemaError(f"結果の形式 {schema!r} はこのデスクでは読めません（新しい版のデスクで作られました）")
         try:
-            # Schemas 0 to 2 differ only in keys added later: one reader serves them all.
+            # Schemas 0 to 3 differ only in keys added later: one reader serves them all.
             sme, sales = data["sme"], data["sales_change"]
             return cls(
                 as_of=dt.date.fromisoformat(data["as_of"]),
@@ -215,6 +218,7 @@ def _fund_json(f: FundResult) -> dict[str, Any]:
         "use_notes": list(f.use_notes),
         "route": f.route,
         "route_contact_id": f.route_contact_id,
+        "term_by_use_months": dict(f.term_by_use) or None,
     }
 
 
@@ -250,4 +254,5 @@ def _fund_from_json(p: Mapping[str, Any]) -> FundResult:
         source=SourceRef(p["source"]["file"], p["source"]["section"]), data_as_of=p["data_as_of"],
         stale=p["stale"], notes=tuple(p["notes"]), target_text=p["target_text"], use_notes=tuple(p["use_notes"]),
         route=p.get("route"), route_contact_id=p.get("route_contact_id"),
+        term_by_use=tuple((p.get("term_by_use_months") or {}).items()),
     )

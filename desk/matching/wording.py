@@ -81,8 +81,15 @@ def fee(fund: FundResult, *, unknown: str = "—") -> str:
 
 
 def term(fund: FundResult) -> str:
-    """「最長10年（据置1年以内）」, 「—」 without a maximum term."""
-    text = f"最長{textfmt.months(fund.max_term_months)}" if fund.max_term_months else "—"
+    """「最長10年（据置1年以内）」; by use where the uses differ: 「運転資金・借換 最長10年、設備資金
+    最長15年（据置1年以内）」; 「—」 without a maximum term."""
+    by_months: dict[int, list[str]] = {}
+    for use, months in fund.term_by_use:
+        by_months.setdefault(months, []).append(vocab.PURPOSES.get(use, use))
+    if len(by_months) > 1:
+        text = "、".join(f"{'・'.join(uses)} 最長{textfmt.months(months)}" for months, uses in by_months.items())
+    else:
+        text = f"最長{textfmt.months(fund.max_term_months)}" if fund.max_term_months else "—"
     if fund.grace_months:
         text += f"（据置{textfmt.months(fund.grace_months)}以内）"
     return text

@@ -18,6 +18,7 @@ from desk.reports.base import esc as _p
 from desk.sheets.referral import ContactRow, FundRow, ReferralSheet
 
 MAX_TODOS = 2     # a fund's row on the sheet: the things it waits on, at most
+ONLY_COMMON_PAPERS = "「お持ちいただくもの」の書類のみ"
 SHORT_FACT = 22   # characters of a fact that shares its line with another
 PART_TWO_MIN = 90 * mm   # the room the steps that open more funds want on a page before they start
 
@@ -137,8 +138,8 @@ class ReferralSheetRenderer(PdfRenderer):
             right = [Paragraph(_p("□ " + t), st["cell"]) for t in f.todo[:MAX_TODOS]]
             if not right:
                 right = [Paragraph(_p("・" + r), st["cell"]) for r in f.reasons[:MAX_TODOS]]
-            if not right:
-                right.append(Paragraph("—", st["cell"]))
+            if not right:   # not 「—」, which an owner reads as "nothing to prepare"
+                right.append(Paragraph(_p(ONLY_COMMON_PAPERS), st["cell"]))
 
             rows.append([left, middle, right])
         return [*out, self._table(rows, [42 * mm, 80 * mm, None], header=True, tint=tint)]

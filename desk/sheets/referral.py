@@ -176,13 +176,14 @@ def _actionable(fund: FundResult) -> bool:
 
 def _fund(fund: FundResult, common: set[str]) -> FundRow:
     # A certificate the check asks for and the fund's own document line name the same office: once.
-    # Papers the applicant prepares or the bank handles go to お持ちいただくもの, once for all funds.
+    # Papers every printed fund asks for are said once, under お持ちいただくもの; a paper of this
+    # fund's own (the bank's confirmation of the decline for 売上減少 funds) stays in its row too.
     # One certificate per issuing office: the check's 「認定を受ける」 and the fund's 「認定書」 are one paper.
     first_certificate: dict[str, FundTodo] = {}   # issuing office -> the certificate listed for it
     for t in fund.todos:
         if t.kind == "certificate" and t.where:
             first_certificate.setdefault(t.where, t)
-    todo = [todo_text(t) for t in fund.todos if todo_text(t) not in common and not _bring_item(t)
+    todo = [todo_text(t) for t in fund.todos if todo_text(t) not in common
             and not (t.kind == "document" and t.where in first_certificate)
             and not (t.kind == "certificate" and t.where and first_certificate[t.where] is not t)]
     return FundRow(

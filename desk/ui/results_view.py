@@ -105,7 +105,7 @@ class ResultsView(QWidget):
                          + "<br>".join("□ " + escape(wording.todo_text(t)) for t in fund.todos) + "</p>")
         # Room for the whole rate table here; the table's cell gives what this visitor pays.
         terms = [f"限度額 {wording.limit(fund)}", f"利用できる額 {wording.available(fund)}",
-                 "利率 " + wording.rate_tiers(fund), "保証料率 " + wording.fee(fund)]
+                 "利率 " + wording.rate_tiers(fund), "保証料率 " + wording.fee(fund), "期間 " + wording.term(fund)]
         lines.append("<p>" + "　".join(escape(t) for t in terms) + "</p>")
         if fund.notes:
             lines.append("<p style='color:#555'>" + "<br>".join(escape(n) for n in fund.notes[:6]) + "</p>")

@@ -47,10 +47,22 @@ def test_schema_0_is_schema_1_without_its_number():
 def test_an_older_schema_reads_with_no_route_and_is_written_in_the_current_one():
     rewritten = MatchReport.from_json(_record(1)).to_json()
     assert rewritten["schema"] == SCHEMA
-    assert all(p["route"] is None and p["route_contact_id"] is None for p in rewritten["programs"])
+    added = ("route", "route_contact_id", "term_by_use_months")   # schemas 2 and 3
+    assert all(p[key] is None for p in rewritten["programs"] for key in added)
     for program in rewritten["programs"]:
-        del program["route"], program["route_contact_id"]
+        for key in added:
+            del program[key]
     assert {**rewritten, "schema": 1} == _record(1)
+
+
+def test_schema_3_is_schema_2_with_the_terms_by_use():
+    two, three = _record(2), _record(3)
+    by_use = {p["id"]: p.pop("term_by_use_months") for p in three["programs"]}
+    assert by_use["kanagawa.nissan.main"] == {"working": 120, "equipment": 180, "refinance": 120}
+    assert by_use["kanagawa.uriage-rieki.main"] is None
+    assert {**three, "schema": 2} == two
+    nissan = MatchReport.from_json(_record(3)).fund("kanagawa.nissan.main")
+    assert nissan is not None and dict(nissan.term_by_use)["working"] == 120
 
 
 @pytest.mark.parametrize("schema", [SCHEMA + 1, "1", -1])

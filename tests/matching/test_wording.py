@@ -52,6 +52,15 @@ def test_term_and_grace():
     assert wording.term(fund(max_term_months=None, grace_months=None)) == "—"
 
 
+def test_a_term_that_differs_by_use_is_given_by_use_with_uses_of_one_term_together():
+    """日産 and 原油 (the 2025-05-07 release): working capital 10 years, equipment 15; not 「最長15年」."""
+    nissan = fund(max_term_months=180, grace_months=12,
+                  term_by_use=(("working", 120), ("equipment", 180), ("refinance", 120)))
+    assert wording.term(nissan) == "運転資金・借換 最長10年、設備資金 最長15年（据置1年以内）"
+    same = fund(max_term_months=120, grace_months=None, term_by_use=(("working", 120), ("equipment", 120)))
+    assert wording.term(same) == "最長10年"
+
+
 def test_a_todo_names_its_place_once():
     tax = FundTodo("納税証明書等", "ご自身で用意", None, "document")
     assert wording.todo_text(tax) == "納税証明書等（ご自身で用意）"
