@@ -162,4 +162,5 @@ class PdfRenderer:
         frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
         doc.addPageTemplates([PageTemplate(id="sheet", frames=[frame], onPage=self._header)])
         doc.build(self.flowables(), canvasmaker=lambda *a, **k: _NumberedCanvas(*a, footer=self._footer, **k))
+        self.pages = doc.page   # how many the last render took
         return buffer.getvalue()

@@ -15,18 +15,30 @@ from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer, T
 
 from desk.reports.base import CONDITIONAL_TINT, ELIGIBLE_TINT, HEAD_TINT, Flowables, PdfRenderer
 from desk.reports.base import esc as _p
-from desk.sheets.referral import ContactRow, FundRow, ReferralSheet
+from desk.sheets.referral import MAX_PAGES, ContactRow, FundRow, ReferralSheet, shorter
 
 MAX_TODOS = 2     # a fund's row on the sheet: the things it waits on, at most
 ONLY_COMMON_PAPERS = "「お持ちいただくもの」の書類のみ"
+KEPT_WITH_HEADING = 2   # fund tables this short are never split from their heading
 SHORT_FACT = 22   # characters of a fact that shares its line with another
 PART_TWO_MIN = 90 * mm   # the room the steps that open more funds want on a page before they start
 
 
 class ReferralSheetRenderer(PdfRenderer):
-    def __init__(self, sheet: ReferralSheet, *, font_path: str | None = None):
+    def __init__(self, sheet: ReferralSheet, *, font_path: str | None = None, max_pages: int | None = MAX_PAGES):
         self.sheet = sheet
+        self.max_pages = max_pages   # None: every line, however many pages it takes
         super().__init__(font_path=font_path)
+
+    def render(self) -> bytes:
+        """The sheet on at most two pages (the sheet's budget): while it runs over, the least
+        useful line goes into its 「ほかにX件」 count (desk.sheets.referral.shorter) and the sheet
+        is laid out again. A typical visitor's fits the first time."""
+        pdf = super().render()
+        while self.max_pages and self.pages > self.max_pages and (smaller := shorter(self.sheet)) is not None:
+            self.sheet = smaller
+            pdf = super().render()
+        return pdf
 
     def header_texts(self) -> tuple[str, str]:
         return self.sheet.title, f"{self.sheet.date_label}　受付番号 {self.sheet.reference_no}"
@@ -142,7 +154,12 @@ class ReferralSheetRenderer(PdfRenderer):
                 right.append(Paragraph(_p(ONLY_COMMON_PAPERS), st["cell"]))
 
             rows.append([left, middle, right])
-        return [*out, self._table(rows, [42 * mm, 80 * mm, None], header=True, tint=tint)]
+        table = self._table(rows, [42 * mm, 80 * mm, None], header=True, tint=tint)
+        if len(funds) <= KEPT_WITH_HEADING:
+            # A short table goes with its heading: a heading alone at the foot of a page, its rows
+            # on the next, reads as a section with nothing in it.
+            return [out[0], KeepTogether([*out[1:], table])]
+        return [*out, table]
 
     def _contacts_table(self, contacts: list[ContactRow]) -> Table:
         st = self.styles

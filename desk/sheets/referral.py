@@ -11,7 +11,7 @@ decides.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from desk import textfmt, vocab
 from desk.intake.reader import Intake
@@ -56,6 +56,7 @@ MAX_FUNDS = 5
 MAX_ELIGIBLE = 4
 MAX_CONDITIONAL = 2
 MAX_OPENINGS = 3
+MAX_PAGES = 2     # the sheet's budget: page 1 the facts and funds, page 2 the way on
 REFERRAL_ROLES = {"guarantee_branch": 1, "chamber": 1, "municipality": 1, "window": 1, "support_center": 1}
 # A visitor from another prefecture is referred to that prefecture's own desks (seed 001).
 OUTSIDE_ROLES = {"prefecture": 1, "support_center": 1, "federation": 1, "revitalization": 1}
@@ -262,3 +263,16 @@ def build_sheet(report: MatchReport, intake: Intake, *, reference_no: str, windo
         sources=sources, hotline=hotline, qr=qr, openings=opening_rows,
         more_openings=max(len(steps) - len(opening_rows), 0),
         circumstances=[c.name for c in circumstances(report)])
+
+
+def shorter(sheet: ReferralSheet) -> ReferralSheet | None:
+    """The sheet with its least useful line counted instead of printed, or None when nothing more
+    can go: a route beyond the first, then a conditional fund beyond the first, then an eligible
+    fund beyond the second (each list is best first, so the last goes)."""
+    if len(sheet.openings) > 1:
+        return replace(sheet, openings=sheet.openings[:-1], more_openings=sheet.more_openings + 1)
+    if len(sheet.conditional) > 1:
+        return replace(sheet, conditional=sheet.conditional[:-1], more_conditional=sheet.more_conditional + 1)
+    if len(sheet.eligible) > 2:
+        return replace(sheet, eligible=sheet.eligible[:-1], more_eligible=sheet.more_eligible + 1)
+    return None

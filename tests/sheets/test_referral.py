@@ -88,7 +88,7 @@ def test_twenty_funds_run_to_more_pages_with_headers_repeated(service):
     _, sheet = render(service, SUPPLIER, max_eligible=20, max_conditional=20, max_funds=40)
     many = copy.deepcopy(sheet)
     many.eligible = (sheet.eligible * 3)[:20]
-    pdf = ReferralSheetRenderer(many).render()
+    pdf = ReferralSheetRenderer(many, max_pages=None).render()   # the layout, not the sheet's budget
     reader, _ = text_of(pdf)
     assert len(reader.pages) >= 3
     for number, page in enumerate(reader.pages, 1):
@@ -150,3 +150,36 @@ def test_a_sheet_with_only_conditional_funds_does_not_say_nothing_fits(service):
     assert not sheet.eligible and sheet.conditional
     assert "すぐにご利用いただける資金はありませんでした" in flat
     assert "条件に当てはまる資金はありませんでした" not in flat
+
+
+def test_every_typical_visitors_sheet_fits_two_pages_what_does_not_fit_being_counted(service):
+    """The sheet's budget for every visitor of tests/matching/visitors: a sheet running over is laid
+    out again with its least useful lines counted in 「ほかにX件」, never a third page."""
+    import json
+    from pathlib import Path
+
+    from desk.sheets.referral import shorter
+
+    visitors = sorted((Path(__file__).parents[1] / "matching" / "visitors").glob("*.json"))
+    assert len(visitors) >= 10
+    trimmed = 0
+    for path in visitors:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        intake = read_intake(data).intake
+        full = build_sheet(service.match(intake, on=ON), intake, reference_no="20261122-TEST0-001",
+                           window_name="神奈川県金融課 金融相談窓口", window_phone="045-210-5695")
+        renderer = ReferralSheetRenderer(full)
+        pdf = renderer.render()
+        reader, text = text_of(pdf)
+        assert len(reader.pages) <= 2, path.name
+        fitted = renderer.sheet
+        if fitted is not full:
+            trimmed += 1
+            assert fitted.more_openings + fitted.more_conditional + fitted.more_eligible > (
+                full.more_openings + full.more_conditional + full.more_eligible), path.name
+            assert "ほかに" in squash(text) or "このほかにも" in squash(text)
+    assert trimmed >= 1, "a visitor whose full sheet runs over is among them (the Sagamihara shop)"
+    # The first route, the first conditional fund and the first two eligible ones always stay.
+    least = copy.deepcopy(full)
+    least.openings, least.conditional, least.eligible = full.openings[:1], full.conditional[:1], full.eligible[:2]
+    assert shorter(least) is None
