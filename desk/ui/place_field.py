@@ -10,14 +10,16 @@ place the engine does not use.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCompleter, QLabel, QLineEdit, QWidget
 
-from desk.intake.place_text import PlaceText, read_place_text
 from desk.ui.intake_fields import Field, FieldSpec, focus_next
 from desk.vocab import HOME_PREFECTURE
+
+if TYPE_CHECKING:
+    from desk.intake.place_text import PlaceText
 
 READING_STYLE = "color: #555;"
 
@@ -37,14 +39,14 @@ class PlaceField(Field):
         self.reading.setTextFormat(Qt.TextFormat.PlainText)
         self.reading.hide()
         self._rows.insertWidget(1, self.reading)
-        self._read = PlaceText(None, None)
+        self._read: PlaceText | None = None   # what the text says, once something is typed
 
     def _make_editor(self, choices: dict[str, str]) -> QLineEdit:
         editor = QLineEdit(self)
         editor.setPlaceholderText("例: 横須賀市、よこすか、東京都大田区")
         # Names offered while typing any part of one (須賀 → 横須賀市); the reading does the rest.
-        self._names = QStringListModel(list(choices), editor)
-        completer = QCompleter(self._names, editor)
+        # Given as a list, Qt makes the model itself (the window's start is spared its Python type).
+        completer = QCompleter(list(choices), editor)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         editor.setCompleter(completer)
@@ -57,6 +59,9 @@ class PlaceField(Field):
         self._changed()
 
     def _reread(self, text: str) -> None:
+        # Loaded with the first keystroke or file: off the window's start path.
+        from desk.intake.place_text import read_place_text
+
         self._read = read = read_place_text(text, self._places)
         if read.municipality is None and read.prefecture is None:
             self.reading.hide()      # nothing typed, or a problem: the core's message says it
@@ -68,15 +73,15 @@ class PlaceField(Field):
     def value(self) -> str | None:
         """The municipality as read (as typed when it places nothing: the core names the problem)."""
         typed = self.editor.text().strip()
-        if not typed:
+        if not typed or self._read is None:
             return None
         return self._read.municipality if self._read.problem is None else typed
 
     def parts(self) -> dict[str, Any]:
         typed = self.editor.text().strip()
-        if not typed:
-            return {}
         read = self._read
+        if not typed or read is None:
+            return {}
         if read.problem is not None:
             return {"municipality": typed}
         out: dict[str, Any] = {}
@@ -98,5 +103,6 @@ class PlaceField(Field):
     def set_choices(self, choices: dict[str, str]) -> None:
         """New municipalities (a pack was imported): the text is read again against them."""
         self._places = dict(choices)
-        self._names.setStringList(list(choices))
+        names = self.editor.completer().model()
+        names.setStringList(list(choices))  # type: ignore[attr-defined]  # the QStringListModel made above
         self._reread(self.editor.text())

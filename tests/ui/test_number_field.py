@@ -1,0 +1,50 @@
+"""Numbers as staff type them: the core's reading shown under the field, a bare sales figure flagged."""
+
+from __future__ import annotations
+
+import pytest
+
+from desk.ui.intake_fields import FieldSpec
+from desk.ui.number_field import ATTENTION_STYLE, MonthsField, NumberField, SalesChangeField, YenField
+from tests.ui.keys import type_text
+
+
+def _field(qtbot, kind, key="k"):
+    field = kind(FieldSpec(key, "ラベル", kind))
+    qtbot.addWidget(field)
+    field.show()
+    return field
+
+
+@pytest.mark.parametrize(("kind", "typed", "reading"), [
+    (YenField, "3千万", "→ 3,000万円"),
+    (YenField, "２千万円", "→ 2,000万円"),
+    (YenField, "500千円", "→ 50万円"),
+    (MonthsField, "20年", "→ 20年（240か月）"),
+    (MonthsField, "6か月", "→ 6か月"),
+    (NumberField, "１８", "→ 18人"),
+    (SalesChangeField, "▲12.5", "→ ▲12.5%（減少）として計算"),
+    (SalesChangeField, "-20%", "→ ▲20%（減少）として計算"),
+    (SalesChangeField, "+5", "→ +5%（増加）として計算"),
+])
+def test_the_reading_is_shown_under_the_field_as_it_is_typed(qtbot, kind, typed, reading):
+    field = _field(qtbot, kind)
+    field.editor.setFocus()
+    type_text(field.editor, typed)
+    assert field.reading.isVisible() and field.reading.text() == reading
+    assert field.value() == typed            # the core reads what was typed; the reading only says how
+
+
+def test_a_bare_sales_figure_reads_as_an_increase_and_says_so_in_a_warnings_colour(qtbot):
+    field = _field(qtbot, SalesChangeField)
+    type_text(field.editor, "20")
+    assert field.reading.text() == "→ +20%（増加）として計算 — 減少なら ▲ を付けて入力"
+    assert field.reading.styleSheet() == ATTENTION_STYLE
+
+
+def test_unreadable_or_empty_text_shows_no_reading(qtbot):
+    field = _field(qtbot, YenField)
+    type_text(field.editor, "たくさん")
+    assert not field.reading.isVisible()
+    field.editor.clear()
+    assert not field.reading.isVisible()
