@@ -190,6 +190,8 @@ class Catalogue:
     questions: dict[str, QuestionInfo]
     situations: dict[str, SituationInfo] = field(default_factory=dict)
     pack_versions: dict[str, str] = field(default_factory=dict)
+    # A seed file -> the document's title (its pack's): what people read instead of the file name.
+    source_titles: dict[str, str] = field(default_factory=dict)
     _by_id: dict[str, Variant] = field(init=False, repr=False, compare=False)
     # The highest upper fee bound of the guaranteed funds, on any date: what a guaranteed fund
     # whose fee the seeds do not give is ranked at (INTAKE.md's order). None without fees.

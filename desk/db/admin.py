@@ -126,6 +126,14 @@ def variant_values(session: Session, variant_id: str) -> dict[str, Any]:
     return values
 
 
+def variant_title(session: Session, variant_id: str) -> str:
+    """The variant as people name it: 「事業承継関連融資（ア・イ）」, its provider in brackets."""
+    variant = _existing(session, m.Variant, variant_id)
+    program = session.get(m.Program, variant.program_id)
+    name = program.name if program is not None else variant_id
+    return f"{name}（{variant.label}）" if variant.label else name
+
+
 def variant_labels(session: Session, variant_id: str) -> dict[str, str]:
     """What each editable value is, in words (a tier by its term, a fee by its label)."""
     variant = _existing(session, m.Variant, variant_id)

@@ -167,7 +167,8 @@ def load_catalogue(session: Session) -> Catalogue:
                                     tuple(Settlement(s["when"], s["value"], s["reason"]) for s in q.settled_by))
                  for q in session.scalars(select(m.Question))}
     return Catalogue(tuple(variants), providers, plans, questions, situations=situations,
-                     pack_versions={p.id: p.version for p in packs.values()})
+                     pack_versions={p.id: p.version for p in packs.values()},
+                     source_titles={p.source_file: p.title for p in packs.values() if p.source_file})
 
 
 def load_offices(session: Session) -> tuple[OfficeInfo, ...]:

@@ -55,6 +55,10 @@ class OrmAdminService:
         with self._make_session() as session:
             return admin.variant_labels(session, variant_id)
 
+    def variant_title(self, variant_id: str) -> str:
+        with self._make_session() as session:
+            return admin.variant_title(session, variant_id)
+
     def update_office(self, office_id: str, changes: dict[str, Any]) -> None:
         admin.update_office(self._make_session, office_id, changes)
 

@@ -12,7 +12,8 @@ Schemas:
   1  the same keys and values, with ``"schema": 1`` first;
   2  each program also has ``route`` and ``route_contact_id`` (null in schemas 0 and 1);
   3  each program also has ``term_by_use_months`` (``{"working": 120, "equipment": 180}`` where the
-     fund's term depends on the use, else null; read as null from earlier schemas).
+     fund's term depends on the use, else null) and ``source.title`` (the document's title); both
+     read as null from earlier schemas.
 
 Immutable NamedTuples rather than frozen dataclasses, as the engine's own results are,
 for two measured reasons (CPU time on the 2-core development machine): the window shows
@@ -70,6 +71,7 @@ class RateTier(NamedTuple):
 class SourceRef(NamedTuple):
     file: str | None
     section: str | None
+    title: str | None = None     # the document's title (神奈川県中小企業制度融資 令和8年度), for people
 
 
 class FundResult(NamedTuple):
@@ -210,7 +212,7 @@ def _fund_json(f: FundResult) -> dict[str, Any]:
         "guarantee_fee_pct": list(f.guarantee_fee_pct) if f.guarantee_fee_pct else None,
         "max_term_months": f.max_term_months,
         "grace_months": f.grace_months,
-        "source": {"file": f.source.file, "section": f.source.section},
+        "source": {"file": f.source.file, "section": f.source.section, "title": f.source.title},
         "data_as_of": f.data_as_of,
         "stale": f.stale,
         "notes": list(f.notes),
@@ -251,7 +253,8 @@ def _fund_from_json(p: Mapping[str, Any]) -> FundResult:
         city_share_pct=p["city_share_pct"], own_rate_pct=p["own_rate_pct"],
         guarantee_fee_pct=(fee[0], fee[1]) if fee else None,
         max_term_months=p["max_term_months"], grace_months=p["grace_months"],
-        source=SourceRef(p["source"]["file"], p["source"]["section"]), data_as_of=p["data_as_of"],
+        source=SourceRef(p["source"]["file"], p["source"]["section"], p["source"].get("title")),
+        data_as_of=p["data_as_of"],
         stale=p["stale"], notes=tuple(p["notes"]), target_text=p["target_text"], use_notes=tuple(p["use_notes"]),
         route=p.get("route"), route_contact_id=p.get("route_contact_id"),
         term_by_use=tuple((p.get("term_by_use_months") or {}).items()),

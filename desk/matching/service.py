@@ -88,7 +88,7 @@ def run(loaded: Loaded, intake: Intake, place: Place, *, on: dt.date,
         place=place.label,
         sme=result.sme,
         sales_change=SalesFigures(sales.last_1m, sales.last_3m, sales.last_6m, sales.next_3m_forecast, sales.last_fy),
-        funds=tuple([_fund(r, has_term, todos) for r in result.programs]),
+        funds=tuple([_fund(r, has_term, todos, catalogue.source_titles) for r in result.programs]),
         contacts=contacts,
         warnings=tuple(result.warnings),
         pack_versions=loaded.catalogue.pack_versions,
@@ -145,7 +145,7 @@ class _TodoWords:
         return found
 
 
-def _fund(r: engine.ProgramResult, has_term: bool, todos: _TodoWords) -> FundResult:
+def _fund(r: engine.ProgramResult, has_term: bool, todos: _TodoWords, titles: dict[str, str]) -> FundResult:
     v, p = r.variant, r.pricing
     # Positional, in FundResult's field order: keywords would triple the cost of building a fund
     # (3 µs more each, 0.2 ms a match). tests/matching/test_service.py checks every field by name.
@@ -170,7 +170,7 @@ def _fund(r: engine.ProgramResult, has_term: bool, todos: _TodoWords) -> FundRes
         p.fee_range_pct,                        # guarantee_fee_pct
         v.term_max_months,                      # max_term_months
         v.grace_months,                         # grace_months
-        SourceRef(v.source_file, v.source_section),             # source
+        SourceRef(v.source_file, v.source_section, titles.get(v.source_file or "")),   # source
         v.as_of.isoformat() if v.as_of else None,               # data_as_of
         r.stale,                                # stale
         _notes(v, p),                           # notes

@@ -62,6 +62,11 @@ def visitor_rate(fund: FundResult) -> str:
     return textfmt.pct(rate) if rate is not None else rate_tiers(fund)
 
 
+def city_share(fund: FundResult) -> str:
+    """The city's share of the rate (利子補給): 「0.7%」, 「—」 without one."""
+    return textfmt.pct(fund.city_share_pct)
+
+
 def rate_for_term(fund: FundResult) -> str:
     """「年1.8%以内（市の利子補給 0.7%、ご負担 1.1%）」: the rate for the wanted term as the guides
     write it, the rate table without a term, 「金融機関所定」 without a table; then the city's share."""
@@ -70,7 +75,7 @@ def rate_for_term(fund: FundResult) -> str:
     else:
         text = rate_tiers(fund) if fund.rate_tiers else "金融機関所定"
     if fund.own_rate_pct is not None:
-        text += f"（市の利子補給 {textfmt.pct(fund.city_share_pct)}、ご負担 {textfmt.pct(fund.own_rate_pct)}）"
+        text += f"（市の利子補給 {city_share(fund)}、ご負担 {textfmt.pct(fund.own_rate_pct)}）"
     return text
 
 
@@ -119,14 +124,19 @@ def source_line(fund: FundResult) -> str:
 
 
 def source_entry(fund: FundResult) -> str:
-    """One entry of the sheet's list of sources: 「002_….txt（神奈川県、2026-04-01 時点）」."""
-    return f"{fund.source.file}（{fund.provider}、{fund.data_as_of or NO_DATE} 時点）"
+    """One entry of the sheet's list of sources, as a visitor can ask for it:
+    「神奈川県中小企業制度融資 令和8年度（2026-04-01 時点）」 (the document's title, not its file)."""
+    title = fund.source.title or f"{fund.provider}の資料"
+    return f"{title}（{fund.data_as_of or NO_DATE} 時点）"
 
 
 def source_detail(fund: FundResult) -> str:
-    """The detail pane's source: file, section and date, for staff who open the seed."""
+    """The detail pane's source, for staff: the document, its section and date, and the seed file
+    behind it (labelled, for whoever opens the seed)."""
     source = fund.source
-    return f"出典: {source.file or ''} {source.section or ''}（{fund.data_as_of or NO_DATE} 時点）"
+    title = source.title or fund.provider
+    seed = f"　資料ファイル: {source.file}" if source.file else ""
+    return f"出典: {title} {source.section or ''}（{fund.data_as_of or NO_DATE} 時点）{seed}"
 
 
 ROUTE_ALL_OF = "次のすべてで対象になります: "

@@ -103,7 +103,8 @@ def build_leaflet(catalogue: Catalogue, *, on: dt.date, windows: list[tuple[str,
         term = f"最長{textfmt.months(v.term_max_months)}" if v.term_max_months else "—"
         rows.append(LeafletRow(v.name, providers[v.provider_id].name, _who(v), limit, rates, term, fee,
                                is_stale(v, on)))
-    sources = sorted({f"{v.source_file}（{providers[v.provider_id].name}、{v.as_of} 時点）"
-                      for v in catalogue.variants if is_decline_fund(v) and v.source_file})
+    # The documents by their titles, as a reader can ask for them (not the seed files' names).
+    sources = sorted({f"{catalogue.source_titles.get(v.source_file, providers[v.provider_id].name + 'の資料')}"
+                      f"（{v.as_of} 時点）" for v in catalogue.variants if is_decline_fund(v) and v.source_file})
     return Leaflet("日産自動車の車両生産終了等の影響を受けた中小企業の皆さまへ　資金繰りを支える融資制度",
                    reiwa(on), rows, windows, LEAFLET_CAVEAT, sources)

@@ -194,7 +194,8 @@ class AdminDialog(QDialog):
         except AdminEditError as exc:   # removed by an import on another counter meanwhile
             self.notify_problem("編集できません", str(exc))
             return None
-        dialog = EditDialog(f"相談先の編集（{office_id}）", OFFICE_LABELS, values,
+        # Titled by the office's name, as staff know it (not its id).
+        dialog = EditDialog(f"相談先の編集（{values.get('name') or office_id}）", OFFICE_LABELS, values,
                             lambda changes: self._service.update_office(office_id, changes), self)
         dialog.accepted.connect(self._saved)
         dialog.open()
@@ -204,10 +205,11 @@ class AdminDialog(QDialog):
         try:
             values = self._service.variant_values(variant_id)
             labels = self._service.variant_labels(variant_id)
+            title = self._service.variant_title(variant_id)
         except AdminEditError as exc:
             self.notify_problem("編集できません", str(exc))
             return None
-        dialog = EditDialog(f"融資制度の編集（{variant_id}）", labels, values,
+        dialog = EditDialog(f"融資制度の編集（{title}）", labels, values,
                             lambda changes: self._service.update_variant(variant_id, changes), self,
                             parse=_parse_variant)
         dialog.accepted.connect(self._saved)

@@ -23,7 +23,7 @@ GROUPS = (("eligible", "対象"), ("conditional", "条件付き"), ("openings", 
 OPENINGS = 2       # the group of steps
 CIRCUMSTANCES = 3  # the circumstances closed funds wait on (kept collapsed, as INTAKE.md puts it)
 CLOSED = 4         # the group the view keeps collapsed
-COLUMNS = ("制度", "提供者", "利用できる額", "利率", "保証料率")
+COLUMNS = ("制度", "提供者", "利用できる額", "利率（ご負担）", "保証料率")   # the rate: what the visitor pays
 ProgramRole = Qt.ItemDataRole.UserRole + 1
 # Internal ids: 0 for a group row, group + 1 for a fund row. They must be non-negative: a
 # negative number is no quintptr, and PySide would store a dangling object pointer instead.

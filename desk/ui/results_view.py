@@ -104,11 +104,15 @@ class ResultsView(QWidget):
             lines.append("<p><b>やること</b><br>"
                          + "<br>".join("□ " + escape(wording.todo_text(t)) for t in fund.todos) + "</p>")
         # Room for the whole rate table here; the table's cell gives what this visitor pays.
+        # The loan's rate table here; the table's cell gives the visitor's own rate (both labelled).
         terms = [f"限度額 {wording.limit(fund)}", f"利用できる額 {wording.available(fund)}",
-                 "利率 " + wording.rate_tiers(fund), "保証料率 " + wording.fee(fund), "期間 " + wording.term(fund)]
+                 "融資利率 " + wording.rate_tiers(fund), "保証料率 " + wording.fee(fund), "期間 " + wording.term(fund)]
+        if fund.own_rate_pct is not None:
+            terms.append(f"ご負担の利率 {wording.visitor_rate(fund)}（市の利子補給 {wording.city_share(fund)}）")
         lines.append("<p>" + "　".join(escape(t) for t in terms) + "</p>")
-        if fund.notes:
-            lines.append("<p style='color:#555'>" + "<br>".join(escape(n) for n in fund.notes[:6]) + "</p>")
+        if fund.notes:   # how the data was read: for staff, never on the visitor's sheet
+            lines.append("<p style='color:#555'><b>資料の読み方・注記（職員向け）</b><br>"
+                         + "<br>".join(escape(n) for n in fund.notes[:6]) + "</p>")
         lines.append(f"<p style='color:#555'>{escape(wording.source_detail(fund))}</p>")
         self.detail.setHtml("".join(lines))
 

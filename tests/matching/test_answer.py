@@ -49,15 +49,19 @@ def test_an_older_schema_reads_with_no_route_and_is_written_in_the_current_one()
     assert rewritten["schema"] == SCHEMA
     added = ("route", "route_contact_id", "term_by_use_months")   # schemas 2 and 3
     assert all(p[key] is None for p in rewritten["programs"] for key in added)
+    assert all(p["source"]["title"] is None for p in rewritten["programs"])
     for program in rewritten["programs"]:
         for key in added:
             del program[key]
+        del program["source"]["title"]
     assert {**rewritten, "schema": 1} == _record(1)
 
 
 def test_schema_3_is_schema_2_with_the_terms_by_use():
     two, three = _record(2), _record(3)
     by_use = {p["id"]: p.pop("term_by_use_months") for p in three["programs"]}
+    titles = {p["source"].pop("title") for p in three["programs"]}
+    assert titles == {"神奈川県中小企業制度融資 令和8年度", "相模原市中小企業融資制度等 令和7年度"}
     assert by_use["kanagawa.nissan.main"] == {"working": 120, "equipment": 180, "refinance": 120}
     assert by_use["kanagawa.uriage-rieki.main"] is None
     assert {**three, "schema": 2} == two

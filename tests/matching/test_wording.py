@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from desk.matching import wording
-from desk.matching.answer import FundTodo, RateTier
+from desk.matching.answer import FundTodo, RateTier, SourceRef
 from tests.answers import fund
 
 TIERS = (RateTier(24, 1.5), RateTier(60, 1.8), RateTier(None, 2.2))
@@ -73,8 +73,12 @@ def test_source_lines_mark_last_years_papers():
     assert wording.source_line(fund()) == "神奈川県の資料（2026-04-01 時点）"
     assert wording.source_line(fund(stale=True, provider="相模原市", data_as_of="2025-04-01")) == \
         "※相模原市の前年度（2025-04-01 時点）の資料"
-    assert wording.source_entry(fund(data_as_of=None)) == "002.txt（神奈川県、日付なし 時点）"
-    assert wording.source_detail(fund()) == "出典: 002.txt 経営安定資金（2026-04-01 時点）"
+    # People read the document's title; the seed file is for staff, labelled, in the detail pane.
+    assert wording.source_entry(fund(data_as_of=None)) == "神奈川県の資料（日付なし 時点）"
+    titled = fund(source=SourceRef("002.txt", "経営安定資金", "神奈川県中小企業制度融資 令和8年度"))
+    assert wording.source_entry(titled) == "神奈川県中小企業制度融資 令和8年度（2026-04-01 時点）"
+    assert wording.source_detail(titled) == \
+        "出典: 神奈川県中小企業制度融資 令和8年度 経営安定資金（2026-04-01 時点）　資料ファイル: 002.txt"
     assert wording.listed_name(fund(stale=True)) == "日産自動車関連対策特別融資（前年度の資料）"
     assert wording.uses(fund(uses=("working", "equipment"))) == "運転資金・設備資金"
     assert wording.uses(fund(uses=())) == "—"

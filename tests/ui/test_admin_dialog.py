@@ -20,6 +20,7 @@ def test_an_admin_edit_is_saved_and_visible_in_matching(qtbot, make_window):
     window.stepper.field("municipality").editor.setText("横須賀市")
     dialog = window.show_admin()
     edit = dialog.edit_office("kanagawa-cgc.yokosuka")
+    assert "kanagawa-cgc" not in edit.windowTitle() and "横須賀" in edit.windowTitle()
     edit.editors["phone"].setText("046 822")                      # invalid: spaces
     edit.accept()
     assert edit.isVisible() and edit.errors["phone"].text().startswith("phone: 電話番号は半角数字")
@@ -28,6 +29,7 @@ def test_an_admin_edit_is_saved_and_visible_in_matching(qtbot, make_window):
         edit.accept()
     assert "046-822-0000" in window.results.contacts.toPlainText()
     variant = dialog.edit_variant("kanagawa.nissan.main")
+    assert variant.windowTitle() == "融資制度の編集（日産自動車関連対策特別融資）"   # a name, not an id
     variant.editors["limit_yen"].setText("１億円")
     with qtbot.waitSignal(window.results_updated, timeout=5000):
         variant.accept()
