@@ -9,10 +9,11 @@ message for a key is shown under that key's field, in words.
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListView,
@@ -87,8 +88,16 @@ class IntakeStepper(QWidget):
         self.steps.currentRowChanged.connect(self._show_step)
         self.back_button = QPushButton("戻る", self)
         self.next_button = QPushButton("次へ", self)
-        self.back_button.clicked.connect(lambda: self.go_to(self.stack.currentIndex() - 1))
-        self.next_button.clicked.connect(lambda: self.go_to(self.stack.currentIndex() + 1))
+        self.back_button.clicked.connect(self.step_back)
+        self.next_button.clicked.connect(self.step_forward)
+        self.next_button.setToolTip("次の手順へ（Alt+→ または Ctrl+PageDown）")
+        self.back_button.setToolTip("前の手順へ（Alt+← または Ctrl+PageUp）")
+        # Between steps from anywhere in the form; PageUp / PageDown alone stay for scrolling.
+        for keys, move in (("Alt+Right", self.step_forward), ("Ctrl+PgDown", self.step_forward),
+                           ("Alt+Left", self.step_back), ("Ctrl+PgUp", self.step_back)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(move)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.back_button)
@@ -148,15 +157,41 @@ class IntakeStepper(QWidget):
         return page
 
     def _show_step(self, index: int) -> None:
-        if index >= 0:
-            self.page(index)
-            self.stack.setCurrentIndex(index)
-
-    def go_to(self, index: int) -> None:
-        index = max(0, min(index, len(PAGES) - 1))
-        self.steps.setCurrentRow(index)
+        """A step is shown, however it was reached (次へ, the step list, a shortcut, a message)."""
+        if index < 0:
+            return
+        page = self.page(index)
+        self.stack.setCurrentIndex(index)
         self.back_button.setEnabled(index > 0)
         self.next_button.setEnabled(index < len(PAGES) - 1)
+        self._chain_tab_order(page)
+
+    def _chain_tab_order(self, page: IntakePage) -> None:
+        """Tab runs from the step list through the step's inputs to 次へ, then 戻る: pages are built
+        after the buttons (and the results), so Qt's own order would send Tab from the last
+        input through the results first."""
+        # (A combo box's list lives in a popup window of its own: not part of the step's chain.)
+        inputs = [w for w in page.findChildren(QWidget) if w.focusPolicy() & Qt.FocusPolicy.TabFocus
+                  and not w.isHidden() and w.window() is page.window()]
+        chain = [self.steps, *inputs, self.next_button, self.back_button]
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    def focus_current_step(self) -> None:
+        """The cursor in the shown step's first input (the step list when it has none)."""
+        page = self.page(self.stack.currentIndex())
+        first = next((w for w in page.findChildren(QWidget)
+                      if w.focusPolicy() & Qt.FocusPolicy.TabFocus and w.isVisible() and w.isEnabled()), None)
+        (first or self.steps).setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def go_to(self, index: int) -> None:
+        self.steps.setCurrentRow(max(0, min(index, len(PAGES) - 1)))
+
+    def step_forward(self) -> None:
+        self.go_to(self.stack.currentIndex() + 1)
+
+    def step_back(self) -> None:
+        self.go_to(self.stack.currentIndex() - 1)
 
     def field(self, key: str) -> Field:
         """The field of an intake key (its step is built if it was not)."""

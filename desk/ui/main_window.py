@@ -31,6 +31,9 @@ from desk.settings import Settings
 from desk.ui.intake_form import IntakeStepper
 from desk.ui.results_view import ResultsView
 
+# The frame of the pane with the keyboard; the pane keeps its native look otherwise.
+FOCUS_FRAME = "QAbstractScrollArea:focus { border: 2px solid #1a73e8; }"
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -123,6 +126,7 @@ class MainWindow(QMainWindow):
         # records lose their personal details as the retention setting says.
         QTimer.singleShot(IDLE_BUILD_DELAY_MS, self.stepper, self.stepper.build_next_when_idle)
         QTimer.singleShot(IDLE_BUILD_DELAY_MS, self, self.apply_retention)
+        QTimer.singleShot(IDLE_BUILD_DELAY_MS, self, self._frame_focus)
         # Another counter's admin may edit the shared catalogue: look again on focus and now and then.
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setInterval(CATALOGUE_REFRESH_MS)
@@ -198,6 +202,30 @@ class MainWindow(QMainWindow):
         self.export_action = action(tools, "データパックを書き出す(&E)…", self.export_packs)
         view = self.menuBar().addMenu("表示(&V)")
         self.log_action = action(view, "相談記録(&L)…", self.show_log, "Ctrl+L")
+        view.addSeparator()
+        action(view, "次の区画へ（入力・結果・詳細・相談先）", lambda: self.move_between_panes(1), "F6")
+        action(view, "前の区画へ", lambda: self.move_between_panes(-1), "Shift+F6")
+
+    def _frame_focus(self) -> None:
+        """A visible frame around the pane that has the keyboard (the native styles draw none on a
+        list or a browser). Style sheets cost a little per widget: set once the window is up."""
+        for pane in (self.stepper.steps, *self.panes()[1:]):
+            pane.setStyleSheet(FOCUS_FRAME)
+
+    def panes(self) -> list[QWidget]:
+        """The window's panes in F6's order: the form, the results, a fund's detail, the contacts."""
+        return [self.stepper, self.results.tree, self.results.detail, self.results.contacts]
+
+    def move_between_panes(self, step: int) -> None:
+        panes = self.panes()
+        focused = QApplication.focusWidget()
+        here = next((i for i, pane in enumerate(panes)
+                     if focused is not None and (focused is pane or pane.isAncestorOf(focused))), -1)
+        target = panes[(here + step) % len(panes)]
+        if target is self.stepper:
+            self.stepper.focus_current_step()
+        else:
+            target.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def refresh_data_status(self, packs: list[dict[str, Any]]) -> None:
         """The packs' titles and as-of dates under the form, and a warning for last year's data."""
