@@ -56,10 +56,14 @@ def rate_tiers(fund: FundResult) -> str:
 
 
 def visitor_rate(fund: FundResult) -> str:
-    """What the visitor pays per year: the own rate after a city's share, else the rate for the
-    wanted term, else the rate table (no term was given and the tiers differ)."""
+    """What the visitor pays per year, in a table's cell: the own rate after a city's share, else
+    the rate for the wanted term, else (no term given, tiers that differ) the span of the tiers'
+    rates, 「1.5〜2.2%」 (the detail pane and the sheet give the whole table)."""
     rate = fund.own_rate_pct if fund.own_rate_pct is not None else fund.rate_pct
-    return textfmt.pct(rate) if rate is not None else rate_tiers(fund)
+    if rate is not None:
+        return textfmt.pct(rate)
+    rates = [t.rate_pct for t in fund.rate_tiers if t.rate_pct is not None]
+    return textfmt.pct_range(min(rates), max(rates)) if rates else rate_tiers(fund)
 
 
 def city_share(fund: FundResult) -> str:

@@ -337,6 +337,8 @@ class MainWindow(QMainWindow):
     def apply_settings(self) -> None:
         apply_font_size(self._settings)
         self.title.setFont(_title_font())
+        # The figure columns follow the text size once the new font has reached the widgets.
+        QTimer.singleShot(0, self.results, self.results.fit_columns)
 
     # --- window layout: state, kept apart from preferences (window.ini beside settings.json) ---
     def _window_state(self) -> QSettings:

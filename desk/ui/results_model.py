@@ -129,8 +129,8 @@ class ResultsTreeModel(QAbstractItemModel):
         fund = self._groups[index.internalId() - 1][index.row()]
         if role == ProgramRole:
             return fund.id
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join(fund.reasons) or None
+        if role == Qt.ItemDataRole.ToolTipRole:   # the whole name (a narrow column cuts it), then why
+            return "\n".join((wording.listed_name(fund), f"{fund.provider}　{wording.available(fund)}", *fund.reasons))
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         column = index.column()

@@ -25,6 +25,7 @@ class ResultsView(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setStretchLastSection(False)
+        self.fit_columns()
         self.tree.selectionModel().currentChanged.connect(self._show_detail)
         self.detail = QTextBrowser(self)
         self.detail.setOpenExternalLinks(False)
@@ -47,6 +48,17 @@ class ResultsView(QWidget):
         layout.insertWidget(0, self.input_error)
         layout.addWidget(splitter)
         self._report: MatchReport | None = None
+
+    # The widest each figure column holds (a limit of 2億8,000万円, a rate table cell, a fee range),
+    # measured in the font once, not over every row on every keystroke; names wrap in the tooltip.
+    WIDEST = ("提供者　　", "2億8,000万円", "利率（ご負担）", "0.225〜0.95%")
+
+    def fit_columns(self) -> None:
+        """Size the figure columns for the font (again when staff change the text size)."""
+        metrics = self.tree.fontMetrics()
+        header = self.tree.header()
+        for column, sample in enumerate(self.WIDEST, 1):
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 2 * metrics.averageCharWidth())
 
     def show_input_error(self, field: str | None, message: str | None = None) -> None:
         """Say that the results are not those of the form as it stands (None: they are)."""

@@ -30,7 +30,7 @@ def test_the_limit_says_what_is_left_for_this_visitor():
 
 @pytest.mark.parametrize(("changes", "visitor", "for_term"), [
     ({"rate_pct": 1.8, "rate_tiers": TIERS}, "1.8%", "年1.8%以内"),
-    ({"rate_pct": None, "rate_tiers": TIERS}, "2年以内 1.5%以内 / 2年超5年以内 1.8%以内 / 5年超 2.2%以内",
+    ({"rate_pct": None, "rate_tiers": TIERS}, "1.5〜2.2%",   # no term: the span in a cell, the table on paper
      "2年以内 1.5%以内 / 2年超5年以内 1.8%以内 / 5年超 2.2%以内"),
     ({"rate_pct": None, "rate_tiers": ()}, "—", "金融機関所定"),
     ({"rate_pct": 1.8, "city_share_pct": 0.7, "own_rate_pct": 1.1}, "1.1%",

@@ -1,0 +1,45 @@
+"""No figure cut short in the results table, at the default and the largest text size; a name
+the column cuts is whole in its tooltip."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from desk.matching.answer import MatchReport
+from desk.ui.results_view import ResultsView
+
+RECORD = Path(__file__).parents[1] / "matching" / "records" / "schema-3.json"
+
+
+@pytest.mark.parametrize("points", [11, 24])
+@pytest.mark.parametrize("term", [True, False])
+def test_every_figure_fits_its_column(qtbot, points, term):
+    font = QApplication.font()
+    font.setPointSize(points)
+    view = ResultsView()
+    view.setFont(font)
+    qtbot.addWidget(view)
+    view.fit_columns()
+    report = MatchReport.from_json(json.loads(RECORD.read_text(encoding="utf-8")))
+    if not term:   # without a wanted term a fund's cell gives the span of its rates
+        report = report._replace(funds=tuple(f._replace(rate_pct=None) for f in report.funds))
+    view.show_report(report)
+    model, metrics, header = view.model, view.tree.fontMetrics(), view.tree.header()
+    cut = []
+    for group in range(model.rowCount()):
+        parent = model.index(group, 0)
+        for row in range(model.rowCount(parent)):
+            if model.fund(model.index(row, 0, parent)) is None:
+                continue   # a step or a circumstance spans the row
+            for column in range(1, model.columnCount()):
+                text = model.index(row, column, parent).data() or ""
+                if metrics.horizontalAdvance(text) + metrics.averageCharWidth() > header.sectionSize(column):
+                    cut.append(text)
+            name = model.index(row, 0, parent)
+            assert name.data() in model.data(name, Qt.ItemDataRole.ToolTipRole)
+    assert not cut, sorted(set(cut))
