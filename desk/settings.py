@@ -14,6 +14,8 @@ from typing import Any, NamedTuple
 from desk import paths
 from desk.fileio import atomic_write_text
 
+RETENTION_DEFAULT_DAYS = 3 * 365
+
 
 class Setting(NamedTuple):   # a NamedTuple, not a dataclass: a tenth of the cost at start-up
     key: str
@@ -29,7 +31,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("font_size_pt", 11, "文字の大きさ（ポイント）"),
     Setting("pdf_font_path", None, "案内書の日本語フォント（TTF、空欄で自動）"),
     # Visitors' names and phones are removed from older records at start-up (desk log purge).
-    Setting("personal_retention_days", 0, "個人情報（来訪者の氏名・電話）を残す日数（0 で消さない）"),
+    # Three years for a new install; desks set up before this default ran with 0 and keep it
+    # (Settings.load), told once in the settings dialog.
+    Setting("personal_retention_days", RETENTION_DEFAULT_DAYS,
+            "個人情報（来訪者の氏名・電話）を残す日数（0 で消さない）"),
+    Setting("retention_notice", False, ""),   # an install that kept 0: say once that 3 years is advised
     # Generated once per machine: part of every reference number printed on this machine.
     Setting("device_id", None, "この端末の識別子（自動）"),
 )
@@ -60,6 +66,10 @@ class Settings:
             raise SettingsError(f"{path}:{exc.lineno}: 設定ファイルを読めません（{exc.msg}）") from exc
         if not isinstance(values, dict):
             raise SettingsError(f"{path}: 設定ファイルの形式が正しくありません")
+        if "personal_retention_days" not in values:
+            # Written before records were purged by default: this desk ran keeping them. It goes on
+            # doing so (a purge nobody chose would delete what staff expect to find), and says so once.
+            values.update(personal_retention_days=0, retention_notice=True)
         return cls(path, values)
 
     def get(self, key: str) -> Any:

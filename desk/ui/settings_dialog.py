@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
-from desk.settings import SETTINGS, Settings
+from desk.settings import RETENTION_DEFAULT_DAYS, SETTINGS, Settings
 
 EDITABLE = ("window_name", "window_phone", "staff_name", "font_size_pt", "personal_retention_days", "pdf_font_path",
             "database_url")
@@ -41,11 +41,25 @@ class SettingsDialog(QDialog):
             label = setting.label + ("（再起動後に有効）" if setting.key in RESTART_NEEDED else "")
             form.addRow(label, editor)
             self.editors[setting.key] = editor
+            if setting.key == "personal_retention_days" and settings.get("retention_notice"):
+                form.addRow("", self._retention_notice())
         form.addRow(QLabel("データの場所・フォントは空欄で既定のものを使います。", self))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def _retention_notice(self) -> QLabel:
+        """Once, on a desk set up before records were purged by default (see desk.settings)."""
+        self.settings.set("retention_notice", False)
+        self.settings.save()
+        note = QLabel(f"この端末は個人情報を「消さない」設定で使われてきたため、そのままにしています。"
+                      f"新しく設定する端末では {RETENTION_DEFAULT_DAYS // 365}年（{RETENTION_DEFAULT_DAYS}日）"
+                      "が既定です。保存期間を決めて入力してください。", self)
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #9a5b00;")
+        self.retention_notice = note
+        return note
 
     def apply(self) -> None:
         """Store what the fields say (an empty text field returns to the default)."""

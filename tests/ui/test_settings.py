@@ -57,3 +57,21 @@ def test_a_layout_left_as_it_was_is_not_written_again(make_window, tmp_path):
     second.close()
     assert "; kept as it was" in state_file.read_text(encoding="utf-8")
     assert state_file.stat().st_mtime_ns >= written
+
+
+def test_a_new_install_keeps_personal_data_three_years_and_an_old_one_keeps_its_choice_told_once(qtbot, tmp_path):
+    from desk.settings import RETENTION_DEFAULT_DAYS
+
+    assert Settings.load(tmp_path / "none.json").get("personal_retention_days") == RETENTION_DEFAULT_DAYS == 1095
+    old = tmp_path / "old.json"
+    old.write_text('{"staff_name": "窓口 太郎"}\n', encoding="utf-8")     # written before the default changed
+    settings = Settings.load(old)
+    assert settings.get("personal_retention_days") == 0                  # it ran keeping everything: it still does
+    first = SettingsDialog(settings)
+    qtbot.addWidget(first)
+    assert first.editors["personal_retention_days"].text() == "消さない"
+    assert "3年（1095日）が既定" in first.retention_notice.text()
+    again = SettingsDialog(Settings.load(old))
+    qtbot.addWidget(again)
+    assert not hasattr(again, "retention_notice")                        # said once
+    assert Settings.load(old).get("personal_retention_days") == 0
