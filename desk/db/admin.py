@@ -51,11 +51,24 @@ def program_rows(session: Session) -> list[dict[str, Any]]:
 
 
 def office_rows(session: Session) -> list[dict[str, Any]]:
+    """Every office, as staff look for one: Kanagawa's first, then the other prefectures from north
+    to south; inside a prefecture by the reading of the municipality (あいかわ before よこすか),
+    then by name."""
+    codes = dict(session.execute(select(m.Prefecture.name, m.Prefecture.code)).all())
+    readings = {(prefecture, name): reading for prefecture, name, reading in session.execute(
+        select(m.Municipality.prefecture, m.Municipality.name, m.Municipality.reading))}
+
+    def place(o: m.Office) -> tuple[Any, ...]:
+        prefecture, municipality = o.prefecture or "", o.municipality or ""
+        return (prefecture != vocab.HOME_PREFECTURE, codes.get(prefecture, 99),
+                readings.get((prefecture, municipality)) or municipality, o.name)
+
+    offices = sorted(session.scalars(select(m.Office)), key=place)
     return [{
         "id": o.id, "name": o.name, "role": vocab.ROLES.get(o.role, o.role), "phone": o.phone or "",
         "address": o.address or "", "prefecture": o.prefecture or "", "as_of": o.as_of.isoformat() if o.as_of else "",
         "pack": o.pack_id, "edited": o.edited_at is not None,
-    } for o in session.scalars(select(m.Office).order_by(m.Office.pack_id, m.Office.position))]
+    } for o in offices]
 
 
 def _existing(session: Session, model: type[_Row], record_id: str) -> _Row:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk.db import admin
@@ -61,6 +62,19 @@ def test_tables_list_every_variant_and_office(catalogue_engine):
         assert len(programs) == s.scalar(select(func.count()).select_from(m.Variant))
         assert len(offices) == s.scalar(select(func.count()).select_from(m.Office))
     assert any(r["name"] == "日産自動車関連対策特別融資" and r["limit"] == "8,000万円" for r in programs)
+    # Kanagawa's offices first; the others by prefecture, north to south.
+    prefectures = [r["prefecture"] for r in offices]
+    kanagawa = prefectures.count("神奈川県")
+    assert set(prefectures[:kanagawa]) == {"神奈川県"} and prefectures[kanagawa] == "北海道"
+
+
+def test_kanagawas_offices_are_listed_by_the_reading_of_their_municipality(catalogue_engine):
+    with Session(catalogue_engine) as s:
+        offices = admin.office_rows(s)
+        towns = dict(s.execute(select(m.Office.id, m.Office.municipality)).all())
+        readings = {name: reading for name, reading in s.execute(select(m.Municipality.name, m.Municipality.reading))}
+    order = [readings[towns[r["id"]]] for r in offices if r["prefecture"] == "神奈川県" and towns[r["id"]] in readings]
+    assert order == sorted(order) and order[0].startswith("あ")             # 愛川町 before 横須賀市
 
 
 def test_rates_and_fee_ranges_are_edited_by_the_pack_rules(catalogue_engine):
