@@ -64,7 +64,7 @@ def print_report(report: MatchReport) -> None:
         print(textfmt.table(["制度", "提供者", "利用可能額", "利率", "保証料率", "理由・やること"], rows, max_width=60))
     print("\n■ 相談先")
     print(textfmt.table(["種類", "名称", "電話", "距離", "理由"], [
-        [c.role_label, c.name, c.phone or "—", "—" if c.distance_km is None else f"{c.distance_km}km", c.why]
+        [c.role_label, c.name, wording.phone(c), "—" if c.distance_km is None else f"{c.distance_km}km", c.why]
         for c in report.contacts], max_width=50))
 
 

@@ -22,7 +22,7 @@ Light: the window's first view uses it before the engine is loaded.
 from __future__ import annotations
 
 from desk import textfmt, vocab
-from desk.matching.answer import FundResult, FundTodo
+from desk.matching.answer import Contact, FundResult, FundTodo
 
 # The sheet's word for a fee the seeds do not give (see the module's docstring).
 SHEET_UNKNOWN_FEE = "資料に記載なし"
@@ -141,6 +141,16 @@ def source_detail(fund: FundResult) -> str:
     title = source.title or fund.provider
     seed = f"　資料ファイル: {source.file}" if source.file else ""
     return f"出典: {title} {source.section or ''}（{fund.data_as_of or NO_DATE} 時点）{seed}"
+
+
+# Where the seeds give an office no phone, what to do instead (a town hall's switchboard finds
+# the section); a bare 「—」 leaves a visitor with nowhere to call.
+NO_PHONE = {"municipality": "代表電話で「セーフティネット保証の認定」の担当課をお尋ねください"}
+
+
+def phone(contact: Contact) -> str:
+    """The contact's phone, else what to do instead (「—」 where the seeds say nothing more)."""
+    return contact.phone or NO_PHONE.get(contact.role, "—")
 
 
 ROUTE_ALL_OF = "次のすべてで対象になります: "

@@ -204,7 +204,7 @@ def _bring_item(t: FundTodo) -> bool:
 def _contact(c: Contact) -> ContactRow:
     url = c.url if c.url and c.url.isascii() else None
     return ContactRow(
-        role=c.role_label, name=c.name, address=c.address or "—", phone=c.phone or "—",
+        role=c.role_label, name=c.name, address=c.address or "—", phone=wording.phone(c),
         hours=c.hours or "", distance="" if c.distance_km is None else f"{c.distance_km}km",
         why=c.why or "", url=url)
 

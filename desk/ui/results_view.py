@@ -97,7 +97,7 @@ class ResultsView(QWidget):
                              + (f"\n{warnings}" if warnings else ""))
         rows = "".join(
             f"<tr><td>{escape(c.role_label)}</td><td><b>{escape(c.name)}</b><br>{escape(c.address or '')}"
-            f"</td><td>{escape(c.phone or '—')}</td>"
+            f"</td><td>{escape(wording.phone(c))}</td>"
             f"<td>{'' if c.distance_km is None else escape(str(c.distance_km)) + 'km'}</td></tr>"
             for c in report.contacts[:8])
         self.contacts.setHtml(f"<b>相談先</b><table cellpadding='3'>{rows}</table>")

@@ -82,3 +82,12 @@ def test_source_lines_mark_last_years_papers():
     assert wording.listed_name(fund(stale=True)) == "日産自動車関連対策特別融資（前年度の資料）"
     assert wording.uses(fund(uses=("working", "equipment"))) == "運転資金・設備資金"
     assert wording.uses(fund(uses=())) == "—"
+
+
+def test_an_office_without_a_phone_says_what_to_do_instead():
+    from tests.answers import contact
+
+    town_hall = contact("muni.yokosuka", role="municipality", phone=None)
+    assert wording.phone(town_hall) == "代表電話で「セーフティネット保証の認定」の担当課をお尋ねください"
+    assert wording.phone(contact("x", role="chamber", phone=None)) == "—"
+    assert wording.phone(contact("x", phone="046-822-3821")) == "046-822-3821"
