@@ -29,6 +29,7 @@ from desk import textfmt
 from desk.db.services import AdminEditError
 from desk.intake.reader import IntakeError, parse_number
 from desk.ui.rows_model import RowRole, RowsTableModel
+from desk.ui.value_guard import guard_values
 
 if TYPE_CHECKING:
     from desk.db.services import AdminService
@@ -98,6 +99,7 @@ class EditDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        guard_values(self)   # text fields only today: a value widget added later is held too
 
     def accept(self) -> None:
         for error in self.errors.values():
@@ -177,6 +179,7 @@ class AdminDialog(QDialog):
         layout.addWidget(tabs)
         layout.addWidget(hint)
         layout.addWidget(buttons)
+        guard_values(self)   # as the edit dialog
         self.refresh()
 
     def refresh(self) -> None:

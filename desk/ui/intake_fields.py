@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk.ui.value_guard import guard_value
+
 if TYPE_CHECKING:
     from PySide6.QtGui import QMouseEvent
 
@@ -192,6 +194,7 @@ class ChoiceField(Field):
             completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
             editor.setCompleter(completer)
         editor.currentIndexChanged.connect(self._changed)
+        guard_value(editor)   # scrolling the step past it never picks an item
         return editor
 
     @staticmethod

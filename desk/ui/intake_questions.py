@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from desk.ui.value_guard import guard_value
+
 if TYPE_CHECKING:
     from PySide6.QtGui import QShowEvent
 
@@ -169,6 +171,7 @@ class QuestionsPanel(QWidget):
         if qid in self._answers:
             editor.setCurrentIndex(editor.findData(self._answers[qid]))
         editor.currentIndexChanged.connect(lambda _index: self._set(qid, editor.currentData()))
+        guard_value(editor)   # the wheel answered questions while staff scrolled past them
         return editor
 
     def _text_editor(self, qid: str, qtype: str) -> QLineEdit:

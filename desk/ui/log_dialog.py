@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from desk.db.services import LOG_COLUMNS, LogFilter
 from desk.fileio import atomic_write_bytes
 from desk.ui.rows_model import RowsTableModel
+from desk.ui.value_guard import guard_values
 
 if TYPE_CHECKING:
     from desk.db.services import LogService
@@ -68,6 +69,7 @@ class ConsultationLogDialog(QDialog):
         layout.addWidget(self.counts)
         layout.addLayout(bottom)
         layout.addWidget(buttons)
+        guard_values(self)   # a filter added here later (a date, a kind) keeps its value under the wheel
         self.refresh()
 
     def _filter(self) -> LogFilter:

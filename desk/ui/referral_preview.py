@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.fileio import atomic_write_bytes
+from desk.ui.value_guard import guard_values
 
 
 def render_pages(pdf: bytes, dpi: float) -> list[QImage]:
@@ -96,7 +97,7 @@ class ReferralPreviewDialog(QDialog):
     def ask_printer(cls, parent: QWidget) -> QPrinter | None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(f"融資制度のご案内 {parent.windowTitle()}")
-        dialog = QPrintDialog(printer, parent)
+        dialog = print_dialog(printer, parent)
         return printer if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     # --- actions -------------------------------------------------------------------------------------
@@ -140,3 +141,11 @@ class ReferralPreviewDialog(QDialog):
             return
         self.delivered = True
         self.saved.emit(path)
+
+
+def print_dialog(printer: QPrinter, parent: QWidget | None) -> QPrintDialog:
+    """Qt's print dialog for ``printer``, its values held against the wheel
+    (the number of copies, the page range and the printer are values like any field's)."""
+    dialog = QPrintDialog(printer, parent)
+    guard_values(dialog)
+    return dialog

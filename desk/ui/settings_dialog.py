@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from desk.settings import RETENTION_DEFAULT_DAYS, SETTINGS, Settings
+from desk.ui.value_guard import guard_values
 
 EDITABLE = ("window_name", "window_phone", "staff_name", "font_size_pt", "personal_retention_days", "pdf_font_path",
             "database_url")
@@ -48,6 +49,7 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        guard_values(self)   # a wheel over 文字の大きさ or the retention days changes nothing
 
     def _retention_notice(self) -> QLabel:
         """Once, on a desk set up before records were purged by default (see desk.settings)."""
