@@ -5,7 +5,7 @@ VENV  := .venv
 BIN   := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check bench env system-deps clean sheets screenshots reliability reliability-long
+.PHONY: run test check bench env system-deps clean sheets screenshots window-fit reliability reliability-long
 
 run: $(STAMP)
 	$(BIN)/python -m compileall -q desk >/dev/null
@@ -25,6 +25,15 @@ env: $(STAMP)
 # The app's screens as PNG (docs/screenshots), in a real window under Xvfb with a Japanese font.
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1366x768x24" $(BIN)/python tools/screenshots.py docs/screenshots
+
+# Every window and dialog on a 1366×768 screen under Xvfb, with a window manager for real frames:
+# fails when one does not lie inside the screen, and leaves a picture of the whole screen per window
+# in out/window-fit to look at. FONT=24 for the largest text size.
+window-fit: $(STAMP)
+	scripts/system-deps openbox x11-utils
+	rm -rf out/window-fit
+	QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1366x768x24" scripts/with-window-manager \
+	  $(BIN)/python -m tests.ui.window_fit --shots out/window-fit $(if $(FONT),--font-size $(FONT))
 
 # Referral sheets for the example visitors (examples/intakes), as PDF and PNG pages in out/sheets.
 # A scratch base folder keeps these out of the real consultation log. DATE=YYYY-MM-DD to fix the day.

@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QSize, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from desk import textfmt
 from desk.db.services import AdminEditError
 from desk.intake.reader import IntakeError, parse_number
+from desk.ui.geometry import fit_to_screen
 from desk.ui.rows_model import RowRole, RowsTableModel
 from desk.ui.value_guard import guard_values
 
@@ -80,6 +81,8 @@ class EditDialog(QDialog):
         self.editors: dict[str, QLineEdit | QPlainTextEdit] = {}
         self.errors: dict[str, QLabel] = {}
         form = QFormLayout(self)
+        # A label too long to sit beside its field (at 24 pt) goes above it: the dialog fits a laptop.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for key, label in labels.items():
             editor: QLineEdit | QPlainTextEdit
             if key in MULTILINE:
@@ -100,6 +103,7 @@ class EditDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         guard_values(self)   # text fields only today: a value widget added later is held too
+        fit_to_screen(self)
 
     def accept(self) -> None:
         for error in self.errors.values():
@@ -162,7 +166,6 @@ class AdminDialog(QDialog):
         super().__init__(parent)
         self._service = service
         self.setWindowTitle("データの管理")
-        self.resize(1150, 650)
         self.programs = _Table(PROGRAM_COLUMNS, self)
         self.offices = _Table(OFFICE_COLUMNS, self)
         self.programs.edit_requested.connect(self.edit_variant)
@@ -180,6 +183,7 @@ class AdminDialog(QDialog):
         layout.addWidget(hint)
         layout.addWidget(buttons)
         guard_values(self)   # as the edit dialog
+        fit_to_screen(self, QSize(1150, 650))
         self.refresh()
 
     def refresh(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from desk.db.services import LOG_COLUMNS, LogFilter
 from desk.fileio import atomic_write_bytes
+from desk.ui.geometry import fit_to_screen
 from desk.ui.rows_model import RowsTableModel
 from desk.ui.value_guard import guard_values
 
@@ -41,7 +43,6 @@ class ConsultationLogDialog(QDialog):
         super().__init__(parent)
         self._service = service
         self.setWindowTitle("相談記録")
-        self.resize(1100, 600)
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("受付番号・事業者名・所在地・担当で検索")
         self.search.textChanged.connect(self.refresh)
@@ -70,6 +71,7 @@ class ConsultationLogDialog(QDialog):
         layout.addLayout(bottom)
         layout.addWidget(buttons)
         guard_values(self)   # a filter added here later (a date, a kind) keeps its value under the wheel
+        fit_to_screen(self, QSize(1100, 600))
         self.refresh()
 
     def _filter(self) -> LogFilter:

@@ -21,13 +21,14 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QSplitter, QVBoxLayout, QWidget
 
 from desk import paths
 from desk.matching import first_view
 from desk.settings import Settings
+from desk.ui.geometry import fit_to_screen
 from desk.ui.intake_form import IntakeStepper
 from desk.ui.results_view import ResultsView
 
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     from desk.ui.settings_dialog import SettingsDialog
 
 
+PREFERRED_SIZE = QSize(1280, 800)   # on a screen that has room; a laptop's gets less (fit_to_screen)
 IDLE_BUILD_DELAY_MS = 150
 ENGINE_LOAD_DELAY_MS = 30    # after the first frame, long before anyone can type
 CATALOGUE_REFRESH_MS = 30_000
@@ -71,7 +73,7 @@ class MainWindow(QMainWindow):
         self._today = today or dt.date.today()
         self._intake: Intake | None = None
         self.setWindowTitle("融資相談窓口デスク")
-        self.resize(1280, 800)
+        fit_to_screen(self, PREFERRED_SIZE)
         # The font size before any widget (run_app sets it even before the window): set after
         # them, it reaches every one as a font change, each laid out again (160 of them).
         apply_font_size(self._settings)
@@ -351,6 +353,9 @@ class MainWindow(QMainWindow):
         geometry = state.value("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+            # Saved on a larger or another screen (a monitor at the office, the laptop at the counter):
+            # Qt keeps a restored window on some screen, not necessarily with its frame inside it.
+            fit_to_screen(self, self.size())
         splitter = state.value("splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QImage, QKeySequence, QPainter, QPixmap, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -27,7 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from desk.fileio import atomic_write_bytes
+from desk.ui.geometry import fit_to_screen
 from desk.ui.value_guard import guard_values
+
+# An A4 page at screen resolution (~800 px) without a horizontal scrollbar, and most of its height.
+PREFERRED_SIZE = QSize(900, 900)
 
 
 def render_pages(pdf: bytes, dpi: float) -> list[QImage]:
@@ -59,7 +63,8 @@ class ReferralPreviewDialog(QDialog):
         self.suggested_name = suggested_name
         self.delivered = False     # printed or saved: the consultation stays logged
         self.setWindowTitle(f"案内書のプレビュー（受付番号 {reference_no}）")
-        self.resize(900, 900)  # an A4 page at screen resolution (~800 px) without a horizontal scrollbar
+        # On a laptop the dialog is shorter than the page (the page scrolls): 印刷… stays on screen.
+        fit_to_screen(self, PREFERRED_SIZE)
         layout = QVBoxLayout(self)
         self.pages = render_pages(pdf, dpi=self.logicalDpiX() * 1.0)
         column = QWidget()
@@ -144,8 +149,9 @@ class ReferralPreviewDialog(QDialog):
 
 
 def print_dialog(printer: QPrinter, parent: QWidget | None) -> QPrintDialog:
-    """Qt's print dialog for ``printer``, its values held against the wheel
+    """Qt's print dialog for ``printer``, fitted to the screen, its values held against the wheel
     (the number of copies, the page range and the printer are values like any field's)."""
     dialog = QPrintDialog(printer, parent)
     guard_values(dialog)
+    fit_to_screen(dialog)
     return dialog

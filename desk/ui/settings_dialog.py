@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from desk.settings import RETENTION_DEFAULT_DAYS, SETTINGS, Settings
+from desk.ui.geometry import fit_to_screen
 from desk.ui.value_guard import guard_values
 
 EDITABLE = ("window_name", "window_phone", "staff_name", "font_size_pt", "personal_retention_days", "pdf_font_path",
@@ -19,6 +20,8 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("設定")
         self.editors: dict[str, QSpinBox | QLineEdit] = {}
         form = QFormLayout(self)
+        # A label too long to sit beside its field (at 24 pt) goes above it: the dialog fits a laptop.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for setting in SETTINGS:
             if setting.key not in EDITABLE:
                 continue
@@ -50,6 +53,7 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         guard_values(self)   # a wheel over 文字の大きさ or the retention days changes nothing
+        fit_to_screen(self)
 
     def _retention_notice(self) -> QLabel:
         """Once, on a desk set up before records were purged by default (see desk.settings)."""
