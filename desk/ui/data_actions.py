@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 from desk.db.services import EditsAtStake, PacksRejected
 from desk.matching import first_view
 from desk.ui.background import BackgroundJob, run_in_background
+from desk.ui.messages import message_box
 
 if TYPE_CHECKING:
     from desk.ui.admin_dialog import AdminDialog
@@ -42,10 +43,11 @@ class PackQuestions:
 
     @classmethod
     def ask_overwrite_edits(cls, parent: QWidget, report: str) -> bool:
-        answer = QMessageBox.question(parent, "編集の上書き", report + "\n\n上書きして取り込みますか？",
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
+        box = message_box(parent, QMessageBox.Icon.Question, "編集の上書き", report,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                          question="上書きして取り込みますか？")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
 
 def show_settings(window: MainWindow) -> SettingsDialog:

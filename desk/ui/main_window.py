@@ -415,7 +415,9 @@ class MainWindow(QMainWindow):
     def notify_problem(self, title: str, text: str) -> None:
         from PySide6.QtWidgets import QMessageBox
 
-        QMessageBox.warning(self, title, text)
+        from desk.ui.messages import message_box
+
+        message_box(self, QMessageBox.Icon.Warning, title, text).exec()   # a pack's fifty problems fit too
 
     # --- actions ---------------------------------------------------------------------------------------------
     def open_intake_for_referral(self) -> None:

@@ -39,6 +39,9 @@ T = TypeVar("T")
 REPO = Path(__file__).resolve().parents[2]
 VISITOR = REPO / "examples" / "intakes" / "yokosuka-supplier.json"
 ON = dt.date(2026, 11, 22)
+# A pack rejected for as many problems as the validator lists (desk/db/packs/schema.py shows fifty).
+FIFTY_PROBLEMS = "\n".join(f"kanagawa-fy2026.yaml:{120 + 7 * i}: limit_yen: 金額として読めません（「八千万」）"
+                           for i in range(50))
 FRAMED_POLLS = 40     # under a window manager: 40 × 50 ms at most for a window to get its frame
 POLL_MS = 50
 PAINTED_MS = 300      # and then time to paint before its picture is taken
@@ -166,6 +169,9 @@ class Probe:
             self.asked("import-packs-dialog", lambda: PackQuestions.ask_pack_files(window)),
             self.asked("export-packs-dialog", lambda: PackQuestions.ask_export_directory(window)),
             self.asked("discard-question", lambda: MainWindow.ask_discard(window)),
+            self.asked("problem-message", lambda: window.notify_problem("取り込めません（データは変わっていません）",
+                                                                        FIFTY_PROBLEMS)),
+            self.asked("overwrite-question", lambda: PackQuestions.ask_overwrite_edits(window, FIFTY_PROBLEMS)),
         ]
 
     def after_closing(self, name: str, then: Callable[[], T]) -> Callable[[], T]:
