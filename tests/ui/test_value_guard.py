@@ -157,6 +157,15 @@ def test_a_deliberate_key_or_click_still_changes_a_value(consultation, qtbot):
     assert combo.currentIndex() == start
 
 
+def test_ctrl_page_down_on_a_choice_moves_to_the_next_step_and_leaves_the_choice_alone(consultation, qtbot):
+    combo = consultation.stepper.field("licence").editor
+    combo.setFocus()
+    qtbot.waitUntil(combo.hasFocus)
+    before = shown_value(combo)
+    QTest.keyClick(combo.window().windowHandle(), Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert consultation.stepper.stack.currentIndex() == 1 and shown_value(combo) == before
+
+
 @pytest.mark.parametrize("focused", [False, True], ids=["pointer-only", "focused"])
 def test_the_settings_dialog_keeps_its_values_under_the_wheel(qtbot, tmp_path, focused):
     settings = Settings(tmp_path / "s.json")
