@@ -16,7 +16,6 @@ from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QCompleter,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -34,7 +33,6 @@ if TYPE_CHECKING:
 UNSET = "（未入力）"
 ERROR_COLOUR = "#b00020"   # what is wrong with an input, wherever it is said
 MIN_CHOICE_CHARS = 12   # a choice box is at least this many characters wide
-LONG_LIST = 12    # choices past which a combo box is searched by typing any part of a name
 WRAP_AFTER = 24   # characters of a check box label before it wraps on a label of its own
 SHORT_LABEL = 10  # check box labels this short or shorter go two to a row
 
@@ -179,20 +177,15 @@ class ChoiceField(Field):
     editor: QComboBox
 
     def _make_editor(self, choices: dict[str, str]) -> QComboBox:
+        # Never editable: typed text that matches no item (「（未入力）横須賀」, a typo) stayed on
+        # screen while the value was unset. A place is typed in its own field (desk.ui.place_field);
+        # a list of choices is picked from, by the mouse or the arrow keys and initial letters.
         editor = QComboBox(self)
         # Sized for a short name, not for its longest item: the form widens its fields anyway,
-        # and measuring every item of 市区町村 and 業種 took about 2 ms of the start.
+        # and measuring every item of 業種 took a millisecond of the start.
         editor.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         editor.setMinimumContentsLength(MIN_CHOICE_CHARS)
         self._fill(editor, choices)
-        if len(choices) > LONG_LIST:
-            # Long lists (業種, 市区町村) are searched by typing any part of the name.
-            editor.setEditable(True)
-            editor.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-            completer = QCompleter(editor.model(), editor)
-            completer.setFilterMode(Qt.MatchFlag.MatchContains)
-            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-            editor.setCompleter(completer)
         editor.currentIndexChanged.connect(self._changed)
         guard_value(editor)   # scrolling the step past it never picks an item
         return editor
