@@ -293,6 +293,41 @@ class MultiChoiceField(Field):
         self.touched = touched
 
 
+class ChecklistField(MultiChoiceField):
+    """A list of what the business holds (認定, 計画), where 「なし」 is an answer of its own: with
+    no box ticked the list is unknown (not asked yet), with 「なし」 it is empty (asked: none).
+    On a plain list the two looked the same."""
+
+    NONE_LABEL = "なし（確認済み）"
+
+    def _fill(self, editor: QWidget, choices: dict[str, str]) -> None:
+        super()._fill(editor, choices)
+        self.none_box = QCheckBox(self.NONE_LABEL, editor)
+        self._grid.addWidget(self.none_box, self._grid.rowCount(), 0, 1, -1)
+        self.none_box.toggled.connect(self._none_toggled)
+        for box in self.boxes.values():
+            box.toggled.connect(self._item_toggled)
+
+    def _none_toggled(self, checked: bool) -> None:
+        if checked:
+            for box in self.boxes.values():
+                box.setChecked(False)
+        self._changed()
+
+    def _item_toggled(self, checked: bool) -> None:
+        if checked:
+            self.none_box.setChecked(False)
+
+    def value(self) -> list[str] | None:
+        held = [key for key, box in self.boxes.items() if box.isChecked()]
+        return held or ([] if self.none_box.isChecked() else None)
+
+    def set_value(self, value: Any) -> None:
+        with QSignalBlocker(self.none_box):
+            self.none_box.setChecked(value is not None and not value)
+        super().set_value(value)
+
+
 def _widgets_in(item: QLayoutItem) -> list[QWidget]:
     """The widgets of a grid cell: a check box, or a check box and its label."""
     row = item.layout()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 from desk import vocab
 from desk.ui.intake_fields import (
+    ChecklistField,
     ChoiceField,
     Field,
     FieldSpec,
@@ -112,8 +113,8 @@ PAGES: tuple[Page, ...] = (
         FieldSpec("situations", "当てはまる事情（すべて）", MultiChoiceField, None),
     )),
     Page("認定・計画・借入状況", (
-        FieldSpec("certifications", "取得済みの認定", MultiChoiceField, vocab.CERTIFICATIONS),
-        FieldSpec("plans", "取得済みの計画・認定・登録", MultiChoiceField, None),
+        FieldSpec("certifications", "取得済みの認定", ChecklistField, vocab.CERTIFICATIONS),
+        FieldSpec("plans", "取得済みの計画・認定・登録", ChecklistField, None),
         FieldSpec("guaranteed_balance_yen", "保証付き融資の残高", YenField, placeholder="例: 500万円（なければ 0）"),
         FieldSpec("has_eased_conditions", "返済条件の緩和（条件変更）", YesNoField),
         FieldSpec("tax_arrears", "期限の到来した税金に未納がある", FlagField),

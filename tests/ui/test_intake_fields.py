@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QLabel
 
 from desk.ui.intake_fields import (
     UNSET,
+    ChecklistField,
     ChoiceField,
     FieldSpec,
     FlagField,
@@ -156,3 +157,21 @@ def test_a_message_shows_under_the_field_and_goes(make):
     assert field.error.isVisible() and field.error.text().startswith("employees:")
     field.show_error(None)
     assert not field.error.isVisible()
+
+
+def test_on_a_checklist_none_is_an_answer_apart_from_not_asked(qtbot, make):
+    field = make(ChecklistField, {"sn4": "セーフティネット保証4号", "sn5": "セーフティネット保証5号"})
+    assert field.value() is None                                  # nothing ticked: not asked yet
+    with qtbot.waitSignal(field.changed, timeout=1000):
+        qtbot.mouseClick(field.none_box, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    assert field.value() == []                                     # asked: none
+    qtbot.mouseClick(field.boxes["sn5"], Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    assert field.value() == ["sn5"] and not field.none_box.isChecked()
+    qtbot.mouseClick(field.none_box, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    assert field.value() == [] and not field.boxes["sn5"].isChecked()
+    qtbot.mouseClick(field.none_box, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    assert field.value() is None                                   # unticked again: back to not asked
+    field.set_value([])
+    assert field.none_box.isChecked() and field.value() == []      # a file's empty list shows as なし
+    field.set_value(None)
+    assert not field.none_box.isChecked() and field.value() is None
