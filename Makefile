@@ -3,11 +3,17 @@
 SHELL := /bin/bash
 VENV  := .venv
 BIN   := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# Two stamps: what running needs (`make run`), and on top of it what the tests and the
+# developers' tools need (`make test` and the rest). Each is rebuilt when the dependencies change.
+RUN_STAMP := $(VENV)/.installed-run
+STAMP := $(VENV)/.installed-test
+# setuptools warns on every editable install that a folder named like the package may shadow
+# it; running from the checkout is the point here, so that one warning is not shown.
+QUIET_EDITABLE := PYTHONWARNINGS=ignore::UserWarning:setuptools.command.editable_wheel
 
-.PHONY: run test check bench env system-deps clean sheets screenshots window-fit reliability reliability-long
+.PHONY: run test check bench env system-deps clean sheets screenshots window-fit reliability reliability-long wheel-check
 
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(BIN)/python -m compileall -q desk >/dev/null
 	$(BIN)/desk db upgrade
 	$(BIN)/desk
@@ -30,7 +36,6 @@ screenshots: $(STAMP)
 # fails when one does not lie inside the screen, and leaves a picture of the whole screen per window
 # in out/window-fit to look at. FONT=24 for the largest text size.
 window-fit: $(STAMP)
-	scripts/system-deps openbox x11-utils
 	rm -rf out/window-fit
 	QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1366x768x24" scripts/with-window-manager \
 	  $(BIN)/python -m tests.ui.window_fit --shots out/window-fit $(if $(FONT),--font-size $(FONT))
@@ -54,19 +59,32 @@ reliability-long: $(STAMP)
 	$(BIN)/python tools/reliability.py --long
 
 system-deps:
-	scripts/system-deps
+	scripts/system-deps --test
 
-# One stamp for the environment: rebuilt when the dependencies change.
-$(STAMP): pyproject.toml scripts/system-deps scripts/find-python
+$(RUN_STAMP): pyproject.toml scripts/system-deps scripts/find-python
 	scripts/system-deps
 	@if [ ! -x $(BIN)/python ]; then \
 	  py=$$(scripts/find-python) && echo "creating $(VENV) with $$py" && "$$py" -m venv $(VENV); fi
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(QUIET_EDITABLE) $(BIN)/python -m pip install -q -e .
 	@# Byte-code for desk's own modules even where PYTHONDONTWRITEBYTECODE is set: an
 	@# editable install is not compiled by pip, and every start would compile ~40 modules.
 	$(BIN)/python -m compileall -q desk >/dev/null
+	touch $(RUN_STAMP)
+
+$(STAMP): $(RUN_STAMP)
+	scripts/system-deps --test
+	$(QUIET_EDITABLE) $(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
+
+# The cheap path to other systems: a wheel carrying the bundled data, installed into a clean
+# virtual environment, must give a working desk (CI runs this after make test).
+wheel-check: $(RUN_STAMP)
+	rm -rf out/wheel && mkdir -p out/wheel
+	$(QUIET_EDITABLE) $(BIN)/python -m pip wheel -q --no-deps -w out/wheel .
+	"$$(scripts/find-python)" -m venv out/wheel/venv
+	out/wheel/venv/bin/python -m pip install -q out/wheel/desk-*.whl
+	cd out/wheel && scripts=$$(pwd)/venv/bin && ../../scripts/wheel-smoke "$$scripts/desk"
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -15,6 +15,12 @@ from typing import NamedTuple
 
 APP_NAME = "desk"
 _REPO_RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+_INSTALLED_RESOURCES = Path(sys.prefix) / "share" / APP_NAME   # from the wheel (pyproject's data-files)
+
+
+def bundled_resources() -> Path:
+    """The bundled data: the checkout's when desk runs from one, else the installed wheel's."""
+    return _REPO_RESOURCES if (_REPO_RESOURCES / "data").is_dir() else _INSTALLED_RESOURCES
 
 
 class Locations(NamedTuple):   # a NamedTuple, not a dataclass: a tenth of the cost at start-up
@@ -42,7 +48,7 @@ def init(basedir: str | os.PathLike[str] | None = None) -> Locations:
     """Fill the locations; ``basedir`` puts data and config below one folder."""
     global _locations
     basedir = basedir or os.environ.get("DESK_BASEDIR") or None
-    resources = Path(os.environ.get("DESK_RESOURCES") or _REPO_RESOURCES)
+    resources = Path(os.environ.get("DESK_RESOURCES") or bundled_resources())
     if basedir:
         base = Path(basedir).expanduser().resolve()
         _locations = Locations(base / "data", base / "config", resources)
