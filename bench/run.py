@@ -348,6 +348,7 @@ def keystroke_measure(engine, work: Path) -> float:
         window.update_results()
 
     result = median_ms(keystroke, repeat=100, warmup=5)
+    window.stepper.load({})   # an empty form closes without 入力中の内容を破棄しますか？
     window.close()
     return result
 

@@ -181,6 +181,7 @@ def main() -> int:
         except StopIteration:
             if "admin" in preview:
                 preview["admin"].reject()
+            window.stepper.load({})   # quitting closes the window: with a visitor on it, it would ask first
             app.quit()
             return
         action()

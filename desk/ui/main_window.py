@@ -362,6 +362,11 @@ class MainWindow(QMainWindow):
         self._kept_layout = (geometry, splitter)   # as the file holds them (a window not yet shown saves others)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's virtual
+        # A consultation in progress is not lost to a stray click: the question Ctrl+N asks.
+        # 終了, the title bar's ×, Alt+F4 and the application quitting all come through here.
+        if not self.stepper.is_empty() and not self.ask_discard(self):
+            event.ignore()
+            return
         # Written only when it changed: the file is synced to disk, a few ms to tens of ms.
         layout = (self.saveGeometry(), self.splitter.saveState())
         if layout != self._kept_layout:
@@ -407,7 +412,8 @@ class MainWindow(QMainWindow):
     def ask_discard(cls, parent: QWidget) -> bool:
         from PySide6.QtWidgets import QMessageBox
 
-        answer = QMessageBox.question(parent, "新しい相談", "入力中の内容を破棄しますか？",
+        # One question for a new consultation, another file and closing the window.
+        answer = QMessageBox.question(parent, "入力中の相談", "入力中の内容を破棄しますか？",
                                       QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
                                       QMessageBox.StandardButton.Cancel)
         return answer == QMessageBox.StandardButton.Discard

@@ -13,6 +13,16 @@ from desk.ui.main_window import MainWindow
 TODAY = dt.date(2026, 11, 22)
 
 
+@pytest.fixture(autouse=True)
+def discard_when_asked(monkeypatch) -> list[object]:
+    """入力中の内容を破棄しますか？ answers 破棄 unless a test says otherwise: closing a window that
+    holds input asks it, and a real question box would wait for ever for a click (at the latest
+    when pytest-qt closes the test's windows). The list holds the windows that asked."""
+    asked: list[object] = []
+    monkeypatch.setattr(MainWindow, "ask_discard", classmethod(lambda cls, parent: asked.append(parent) or True))
+    return asked
+
+
 @pytest.fixture
 def make_window(qtbot, catalogue_engine, tmp_path):
     """A factory: each call opens another main window on the same database."""

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
 from desk.db.store import Store
 from desk.settings import Settings
 from desk.ui.main_window import MainWindow
+
+ASK_DISCARD = MainWindow.__dict__["ask_discard"]   # as defined: tests/ui/conftest.py answers it for every test
 
 
 def test_main_window_shows_the_packs_and_their_dates(qtbot, catalogue_engine, tmp_path):
@@ -113,3 +118,52 @@ def test_an_edit_before_the_engine_is_in_is_shown_once_it_is(qtbot, catalogue_en
                                for row in range(model.rowCount(model.index(1, 0))))}
     assert shown[fund.id].limit_yen == 12_340_000
     assert window.check_catalogue() is False          # the window follows the edited catalogue now
+
+
+# --- closing the window mid-consultation --------------------------------------------------------------
+
+
+def test_closing_with_input_asks_and_cancel_keeps_everything(qtbot, make_window, monkeypatch):
+    window = make_window()
+    with qtbot.waitSignal(window.results_updated, timeout=5000):
+        window.stepper.field("employees").editor.setText("18")
+    before = window.stepper.intake_data()
+    asked = []
+    monkeypatch.setattr(MainWindow, "ask_discard", classmethod(lambda cls, parent: asked.append(parent) or False))
+    quit_action = next(a for a in window.menuBar().actions()[0].menu().actions() if a.text() == "終了(&Q)")
+    quit_action.trigger()
+    assert asked == [window] and window.isVisible() and window.stepper.intake_data() == before
+
+
+def test_closing_with_input_asks_the_question_ctrl_n_asks(qtbot, make_window, monkeypatch):
+    """The real question box: キャンセル keeps the window, 破棄 closes it."""
+    monkeypatch.setattr(MainWindow, "ask_discard", ASK_DISCARD)   # the box itself, not the fixture's answer
+    window = make_window()
+    window.stepper.field("employees").editor.setText("18")
+    seen = []
+
+    def answer(button) -> None:
+        box = QApplication.activeModalWidget()
+        seen.append((box.windowTitle(), box.text()))
+        box.button(button).click()
+
+    QTimer.singleShot(0, lambda: answer(QMessageBox.StandardButton.Cancel))
+    assert window.close() is False and window.isVisible()
+    assert window.stepper.field("employees").value() == "18"
+    QTimer.singleShot(0, lambda: answer(QMessageBox.StandardButton.Discard))
+    assert window.close() is True and not window.isVisible()
+    # Ctrl+N asks the very same question.
+    other = make_window()
+    other.stepper.field("employees").editor.setText("18")
+    QTimer.singleShot(0, lambda: answer(QMessageBox.StandardButton.Cancel))
+    other.new_action.trigger()
+    assert other.stepper.field("employees").value() == "18"
+    QTimer.singleShot(0, lambda: answer(QMessageBox.StandardButton.Discard))
+    other.new_action.trigger()
+    assert other.stepper.is_empty()   # (and pytest-qt's close at the end asks nothing)
+    assert seen == [("入力中の相談", "入力中の内容を破棄しますか？")] * 4
+
+
+def test_closing_an_empty_form_asks_nothing(qtbot, make_window, discard_when_asked):
+    window = make_window()
+    assert window.close() is True and discard_when_asked == []
