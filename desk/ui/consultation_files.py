@@ -21,6 +21,7 @@ def new_consultation(window: MainWindow) -> None:
         return
     window.stepper.load({})
     window.stepper.go_to(0)
+    window.drafts.end()   # the consultation is over: nothing to offer back
     window.update_results()
 
 

@@ -26,8 +26,10 @@ from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QSplitter, QVBoxLayout, QWidget
 
 from desk import paths
+from desk.intake.draft import draft_file
 from desk.matching import first_view
 from desk.settings import Settings
+from desk.ui.draft_keeper import DraftKeeper
 from desk.ui.geometry import fit_to_screen
 from desk.ui.intake_form import IntakeStepper
 from desk.ui.results_view import ResultsView
@@ -114,6 +116,9 @@ class MainWindow(QMainWindow):
         self._update_timer.setInterval(0)  # coalesce a burst of edits into one match
         self._update_timer.timeout.connect(self.update_results)
         self.stepper.changed.connect(self._update_timer.start)
+        # The form in progress survives a crash: kept on disk after edits, offered back at start.
+        self.drafts = DraftKeeper(self.stepper, draft_file(), self)
+        self.drafts.problem.connect(self.notify_problem)
         self._build_menus()
         self.restore_layout()
         self.refresh_data_status(choices.packs)
@@ -367,6 +372,7 @@ class MainWindow(QMainWindow):
         if not self.stepper.is_empty() and not self.ask_discard(self):
             event.ignore()
             return
+        self.drafts.end()
         # Written only when it changed: the file is synced to disk, a few ms to tens of ms.
         layout = (self.saveGeometry(), self.splitter.saveState())
         if layout != self._kept_layout:
