@@ -61,9 +61,12 @@ class OrmLogWriter:
     def purge_personal(self, before: dt.datetime) -> int:
         c = m.Consultation
         with self._make_session() as session, session.begin():
+            # The flags from the values before the update (SQL reads the old row on the right of SET).
             result = cast("CursorResult[Any]", session.execute(
                 update(c).where(c.created_at < before, or_(c.visitor_name.is_not(None), c.visitor_phone.is_not(None)))
-                .values(visitor_name=None, visitor_phone=None)))
+                .values(visitor_name_purged=or_(c.visitor_name_purged, c.visitor_name.is_not(None)),
+                        visitor_phone_purged=or_(c.visitor_phone_purged, c.visitor_phone.is_not(None)),
+                        visitor_name=None, visitor_phone=None)))
             return result.rowcount or 0
 
 
@@ -149,7 +152,22 @@ def get_record(make_session: Callable[[], Session], record_id: str) -> Consultat
             device_id=r.device_id, window_name=r.window_name, staff_name=r.staff_name,
             business_name=r.business_name, visitor_name=r.visitor_name, visitor_phone=r.visitor_phone,
             industry=r.industry, municipality=r.municipality, causes=list(r.causes or ()), intake=dict(r.intake),
-            pack_versions=dict(r.pack_versions or {}))
+            pack_versions=dict(r.pack_versions or {}), report=r.report, reprint_count=r.reprint_count or 0,
+            reprinted_at=as_utc(r.reprinted_at) if r.reprinted_at is not None else None,
+            purged=tuple(key for key, flag in (("visitor_name", r.visitor_name_purged),
+                                               ("visitor_phone", r.visitor_phone_purged)) if flag))
+
+
+def record_reprint(make_session: Callable[[], Session], record_id: str, *, now: dt.datetime) -> int | None:
+    """Count one more printing of a record's sheet (its reprint count after it), None when there
+    is no such record. Counted by the database (not read, then written): two counters reprinting
+    at once both count; read back in the same transaction (no RETURNING: older SQLite lacks it)."""
+    c = m.Consultation
+    with make_session() as session, session.begin():
+        session.execute(update(c).where(c.id == record_id).values(reprint_count=c.reprint_count + 1,
+                                                                   reprinted_at=now))
+        count: int | None = session.scalar(select(c.reprint_count).where(c.id == record_id))
+        return count
 
 
 def stored_result(make_session: Callable[[], Session], record_id: str) -> dict[str, Any] | None:

@@ -13,7 +13,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -438,6 +452,17 @@ class Consultation(Base):
     result: Mapped[dict[str, Any]] = mapped_column(default=dict)   # statuses and referrals as shown
     pack_versions: Mapped[dict[str, Any]] = mapped_column(default=dict)
     exported_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The whole match the sheet was made from (desk.log.stored: compressed JSON), so that the sheet
+    # prints again as it was issued; None for records made before revision 0006. Last in the row:
+    # a list that reads the columns before it never reads these bytes.
+    report: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Printing the sheet again is not another consultation: counted here.
+    reprint_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    reprinted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when the retention rule cleared the name or the phone: a reprint says （削除済み）
+    # where the visitor gave one, and prints nothing where none was given.
+    visitor_name_purged: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    visitor_phone_purged: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     def __repr__(self) -> str:
         return f"Consultation(reference_no={self.reference_no!r}, created_at={self.created_at!r})"

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 10_000
 CONSULTATION_COLUMNS = ("id", "reference_no", "created_at", "evaluated_on", "device_id", "window_name", "staff_name",
                         "business_name", "visitor_name", "visitor_phone", "industry", "municipality", "causes",
-                        "intake", "result", "pack_versions")
+                        "intake", "result", "pack_versions", "report")
 _JSON_COLUMNS = frozenset({"causes", "intake", "result", "pack_versions"})
 
 
@@ -116,8 +116,11 @@ class QuickSqlite:
         self._connection.execute("DELETE FROM consultation WHERE id = ?", (consultation_id,))
 
     def purge_personal(self, before: dt.datetime) -> int:
+        # The flags from the values before the update (SQL reads the old row on the right of SET).
         cursor = self._connection.execute(
-            "UPDATE consultation SET visitor_name = NULL, visitor_phone = NULL WHERE created_at < ?"
+            "UPDATE consultation SET visitor_name_purged = (visitor_name_purged OR visitor_name IS NOT NULL),"
+            " visitor_phone_purged = (visitor_phone_purged OR visitor_phone IS NOT NULL),"
+            " visitor_name = NULL, visitor_phone = NULL WHERE created_at < ?"
             " AND (visitor_name IS NOT NULL OR visitor_phone IS NOT NULL)", (_stored("created_at", before),))
         return cursor.rowcount
 

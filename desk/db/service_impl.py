@@ -80,6 +80,9 @@ class OrmLogService:
     def stored_result(self, record_id: str) -> dict[str, Any] | None:
         return consultations.stored_result(self._make_session, record_id)
 
+    def record_reprint(self, record_id: str, *, now: dt.datetime | None = None) -> int | None:
+        return consultations.record_reprint(self._make_session, record_id, now=now or dt.datetime.now(dt.UTC))
+
     def counts(self, where: LogFilter = EVERYTHING) -> LogCounts:
         return consultations.log_counts(self._make_session, where)
 

@@ -178,6 +178,10 @@ class ConsultationRecord:
     causes: list[str]
     intake: dict[str, Any]
     pack_versions: dict[str, Any]
+    report: bytes | None = None          # the match the sheet was made from (desk.log.stored); None before 0006
+    reprint_count: int = 0
+    reprinted_at: dt.datetime | None = None   # aware, UTC
+    purged: tuple[str, ...] = ()         # the personal keys the retention rule cleared ("visitor_name", …)
 
 
 class LogService(Protocol):
@@ -190,6 +194,11 @@ class LogService(Protocol):
 
     def stored_result(self, record_id: str) -> dict[str, Any] | None:
         """The result as the record keeps it (raw JSON; the caller reads it into a report)."""
+        ...
+
+    def record_reprint(self, record_id: str, *, now: dt.datetime | None = None) -> int | None:
+        """The record's sheet was printed again (not another consultation): its reprint count
+        after this one, None when there is no such record."""
         ...
 
     def counts(self, where: LogFilter = EVERYTHING) -> LogCounts: ...

@@ -18,6 +18,7 @@ from dataclasses import asdict
 from typing import Any, NamedTuple, Protocol
 
 from desk.intake.reader import Intake
+from desk.log.stored import pack_report
 from desk.matching.answer import CONDITIONAL, ELIGIBLE, MatchReport
 from desk.settings import Settings
 
@@ -91,7 +92,8 @@ def result_summary(report: MatchReport) -> dict[str, Any]:
 def consultation_values(*, intake: Intake, report: MatchReport, device: str, window_name: str | None,
                         staff_name: str | None, now: dt.datetime) -> dict[str, Any]:
     """Every column of a consultation record but its id and reference number, as plain values
-    (the result and the pack versions as JSON-ready objects) for the writers to store."""
+    (the result and the pack versions as JSON-ready objects, the match as compressed bytes) for the
+    writers to store; the reprint columns start at their defaults."""
     return {
         "created_at": now, "evaluated_on": report.as_of, "device_id": device,
         "window_name": window_name, "staff_name": staff_name or None, "business_name": intake.business_name,
@@ -99,6 +101,7 @@ def consultation_values(*, intake: Intake, report: MatchReport, device: str, win
         "industry": intake.industry, "municipality": report.place, "causes": list(intake.causes or ()),
         "intake": _intake_without_personal_details(intake), "result": result_summary(report),
         "pack_versions": dict(report.pack_versions),
+        "report": pack_report(report),   # the sheet again, as issued (desk.log.stored)
     }
 
 

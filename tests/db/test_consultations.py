@@ -103,10 +103,14 @@ def test_purge_clears_personal_details_of_old_records_only(empty_engine):
         rows = {r.id: r for r in s.scalars(select(m.Consultation))}
     assert rows[old.id].visitor_name is None and rows[old.id].visitor_phone is None
     assert rows[old.id].reference_no == old.reference_no               # the record itself stays
-    assert rows[new.id].visitor_name == "佐藤"
+    assert rows[old.id].visitor_name_purged and rows[old.id].visitor_phone_purged   # a reprint says so
+    assert rows[new.id].visitor_name == "佐藤" and not rows[new.id].visitor_name_purged
     from desk.db.consultations import OrmLogWriter
 
     assert OrmLogWriter(make).purge_personal(purge_cutoff(0, NOW + dt.timedelta(seconds=1))) == 1
+    with Session(empty_engine) as s:
+        cleared = s.get(m.Consultation, new.id)
+        assert cleared.visitor_name is None and cleared.visitor_name_purged and not cleared.visitor_phone_purged
 
 
 def test_cli_log_purge(catalogue_engine, capsys):

@@ -89,3 +89,37 @@ def test_an_update_of_an_unknown_id_is_a_clean_edit_error(catalogue_engine):
     with pytest.raises(AdminEditError) as variant:
         service.update_variant("no-such-variant", {"limit_yen": 10_000_000})
     assert office.value.problems[0].startswith("id: ") and variant.value.problems[0].startswith("id: ")
+
+
+def test_a_record_keeps_its_match_and_counts_its_reprints(empty_engine):
+    from desk.log.stored import unpack_report
+
+    store = Store.for_engine(empty_engine)
+    made = fill(store)
+    record = store.log.record(made[0].id)
+    assert unpack_report(record.report) == REPORT
+    assert record.reprint_count == 0 and record.reprinted_at is None and record.purged == ()
+    first, second = (dt.datetime(2026, 12, 1, 1, 0, tzinfo=dt.UTC), dt.datetime(2026, 12, 2, 1, 0, tzinfo=dt.UTC))
+    assert store.log.record_reprint(made[0].id, now=first) == 1
+    assert store.log.record_reprint(made[0].id, now=second) == 2
+    again = store.log.record(made[0].id)
+    assert again.reprint_count == 2 and again.reprinted_at == second
+    assert store.log.counts().total == 5                                   # not another consultation
+    assert store.log.record(made[1].id).reprint_count == 0
+    assert store.log.record_reprint("no-such-id") is None
+
+
+def test_the_purge_says_which_details_it_cleared(empty_engine):
+    store = Store.for_engine(empty_engine)
+    old = dt.datetime(2026, 1, 5, 3, 0, tzinfo=dt.UTC)
+    made = {}
+    for name, details in (("both", {"visitor_name": "山田", "visitor_phone": "090"}),
+                          ("name", {"visitor_name": "佐藤"}), ("none", {})):
+        intake = read_intake({"business_name": name, **details}).intake
+        made[name] = records.record(store.log_writer, intake=intake, report=REPORT, device=DEVICE, window_name=None,
+                                    staff_name=None, now=old).id
+    assert store.purge_personal_details(older_than_days=30) == 2
+    purged = {name: store.log.record(record_id) for name, record_id in made.items()}
+    assert purged["both"].purged == ("visitor_name", "visitor_phone") and purged["both"].visitor_name is None
+    assert purged["name"].purged == ("visitor_name",)
+    assert purged["none"].purged == ()
