@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
@@ -22,6 +24,7 @@ ONLY_COMMON_PAPERS = "「お持ちいただくもの」の書類のみ"
 KEPT_WITH_HEADING = 2   # fund tables this short are never split from their heading
 SHORT_FACT = 22   # characters of a fact that shares its line with another
 PART_TWO_MIN = 90 * mm   # the room the steps that open more funds want on a page before they start
+STAMP_RED = colors.HexColor("#b3261e")
 
 
 class ReferralSheetRenderer(PdfRenderer):
@@ -41,7 +44,9 @@ class ReferralSheetRenderer(PdfRenderer):
         return pdf
 
     def header_texts(self) -> tuple[str, str]:
-        return self.sheet.title, f"{self.sheet.date_label}　受付番号 {self.sheet.reference_no}"
+        # A reprint says so on every page, beside the original date and number.
+        again = "　再発行" if self.sheet.reissue else ""
+        return self.sheet.title, f"{self.sheet.date_label}　受付番号 {self.sheet.reference_no}{again}"
 
     def metadata(self) -> dict[str, str]:
         return {"title": self.sheet.title, "author": self.sheet.window_name,
@@ -51,6 +56,8 @@ class ReferralSheetRenderer(PdfRenderer):
     def flowables(self) -> Flowables:
         s, st = self.sheet, self.styles
         out: Flowables = [Paragraph(_p(s.title), st["title"])]
+        if s.reissue:
+            out.append(Paragraph(_p(s.reissue), self._stamp_style()))
         window = f"{s.window_name}　電話 {s.window_phone}"
         if s.staff_name:
             window += f"　担当 {s.staff_name}"
@@ -102,6 +109,11 @@ class ReferralSheetRenderer(PdfRenderer):
         if s.qr:
             out.append(self._qr_block(s.qr))
         return out
+
+    def _stamp_style(self) -> ParagraphStyle:
+        # The reprint's stamp: boxed and red, seen before anything else on the page.
+        return ParagraphStyle("stamp", parent=self.styles["body"], textColor=STAMP_RED, borderColor=STAMP_RED,
+                              borderWidth=1, borderPadding=4, spaceBefore=2, spaceAfter=6)
 
     def _key_value_table(self, rows: list[tuple[str, str]]) -> Table:
         """The visitor's facts, two to a line where both are short (page 1 holds the funds too)."""

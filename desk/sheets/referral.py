@@ -120,6 +120,7 @@ class ReferralSheet:
     openings: list[OpeningRow] = field(default_factory=list)   # the best steps that would open closed funds
     more_openings: int = 0
     circumstances: list[str] = field(default_factory=list)   # the unmentioned ones funds are made for
+    reissue: str | None = None   # on a sheet printed again from the log: 再発行, when, and why it may differ
 
 
 def reiwa(day: dt.date) -> str:
