@@ -82,7 +82,7 @@ def show_admin(window: MainWindow) -> AdminDialog:
 def show_log(window: MainWindow) -> ConsultationLogDialog:
     from desk.ui.log_dialog import ConsultationLogDialog
 
-    dialog = ConsultationLogDialog(window.services.log, window)
+    dialog = ConsultationLogDialog(window.services.log, window, settings=window.settings)
     dialog.open()
     return dialog
 

@@ -1,4 +1,5 @@
-"""The consultation log: search, counts per day and per cause, CSV for the prefecture."""
+"""The consultation log: search, counts per day and per cause, CSV for the prefecture; a record
+opened read-only (:mod:`desk.ui.record_dialog`) and its sheet printed again."""
 
 from __future__ import annotations
 
@@ -24,12 +25,15 @@ from PySide6.QtWidgets import (
 
 from desk.db.services import LOG_COLUMNS, LogFilter
 from desk.fileio import atomic_write_bytes
+from desk.settings import Settings
 from desk.ui.geometry import fit_to_screen
-from desk.ui.rows_model import RowsTableModel
+from desk.ui.rows_model import RowRole, RowsTableModel
 from desk.ui.value_guard import guard_values
 
 if TYPE_CHECKING:
     from desk.db.services import LogService
+    from desk.ui.record_dialog import ConsultationRecordDialog
+    from desk.ui.referral_preview import ReferralPreviewDialog
 
 
 def LogTableModel(parent: QWidget | None = None) -> RowsTableModel:  # noqa: N802 - reads as the model it builds
@@ -39,9 +43,11 @@ def LogTableModel(parent: QWidget | None = None) -> RowsTableModel:  # noqa: N80
 class ConsultationLogDialog(QDialog):
     """The records that match the search, newest first, with their counts; the CSV holds the same records."""
 
-    def __init__(self, service: LogService, parent: QWidget | None = None):
+    def __init__(self, service: LogService, parent: QWidget | None = None, *, settings: Settings | None = None):
+        """``settings``: the window name, phone and font a reprinted sheet uses (the saved ones when not given)."""
         super().__init__(parent)
         self._service = service
+        self._settings = settings or Settings.load()
         self.setWindowTitle("相談記録")
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("受付番号・事業者名・所在地・担当で検索")
@@ -51,6 +57,20 @@ class ConsultationLogDialog(QDialog):
         self.table.setModel(self.model)
         self.table.setSortingEnabled(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # A record at a time, read-only: a double-click or Enter opens it.
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.table.activated.connect(lambda _index: self.open_record())
+        self.open_button = QPushButton("開く…", self)
+        self.open_button.setToolTip("選んだ相談記録を表示します（閲覧のみ）")
+        self.open_button.clicked.connect(self.open_record)
+        self.reprint_button = QPushButton("案内書を再発行…", self)
+        self.reprint_button.setToolTip("選んだ相談の案内書を、発行したときの内容で印刷・保存します（新しい相談にはなりません）")
+        self.reprint_button.clicked.connect(self.reprint)
+        self.table.selectionModel().selectionChanged.connect(self._follow_selection)
+        self.model.modelReset.connect(self._follow_selection)
+        self.note = QLabel(self)
         self.counts = QLabel(self)
         self.counts.setWordWrap(True)
         self.personal = QCheckBox("個人情報（来訪者の氏名・電話）を含める", self)
@@ -58,6 +78,8 @@ class ConsultationLogDialog(QDialog):
         self.export_button.clicked.connect(self.export_with_dialog)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
+        top.addWidget(self.open_button)
+        top.addWidget(self.reprint_button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.personal)
         bottom.addStretch(1)
@@ -67,12 +89,14 @@ class ConsultationLogDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.note)
         layout.addWidget(self.counts)
         layout.addLayout(bottom)
         layout.addWidget(buttons)
         guard_values(self)   # a filter added here later (a date, a kind) keeps its value under the wheel
         fit_to_screen(self, QSize(1100, 600))
         self.refresh()
+        self._follow_selection()
 
     def _filter(self) -> LogFilter:
         return LogFilter(text=self.search.text().strip() or None)
@@ -84,6 +108,44 @@ class ConsultationLogDialog(QDialog):
         days = "、".join(f"{day} {n}件" for day, n in list(summary.per_day.items())[-14:])
         causes = "、".join(f"{cause} {n}件" for cause, n in summary.per_cause.items() if n)
         self.counts.setText(f"{summary.total} 件　日別: {days or '—'}\n原因別: {causes or '—'}")
+
+    def selected_id(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].data(RowRole) if rows else None
+
+    def _follow_selection(self) -> None:
+        chosen = self.selected_id() is not None
+        self.open_button.setEnabled(chosen)
+        self.reprint_button.setEnabled(chosen)
+
+    def open_record(self) -> ConsultationRecordDialog | None:
+        from desk.ui.record_dialog import ConsultationRecordDialog
+
+        record_id = self.selected_id()
+        if record_id is None:
+            return None
+        dialog = ConsultationRecordDialog(self._service, record_id, settings=self._settings, parent=self)
+        dialog.reprinted.connect(lambda count: self._reprinted(dialog.reference_no, count))
+        dialog.open()
+        return dialog
+
+    def reprint(self) -> ReferralPreviewDialog | None:
+        from desk.ui import sheet_actions
+
+        record_id = self.selected_id()
+        if record_id is None:
+            return None
+        number = self.model.rows[self.table.selectionModel().selectedRows()[0].row()].get("reference_no", "")
+        return sheet_actions.reissue_and_preview(self, self._service, record_id, settings=self._settings,
+                                                 notify=self.notify_problem,
+                                                 reprinted=lambda count: self._reprinted(number, count))
+
+    def _reprinted(self, reference_no: str, count: int) -> None:
+        self.note.setText(f"受付番号 {reference_no} の案内書を再発行しました"
+                          f"（{count} 回目。相談の件数は変わりません）")
+
+    def notify_problem(self, title: str, text: str) -> None:
+        QMessageBox.warning(self, title, text)
 
     @classmethod
     def ask_export_path(cls, parent: QWidget) -> Path | None:

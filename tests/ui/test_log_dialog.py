@@ -1,15 +1,27 @@
-"""The consultation log window: search, counts, CSV."""
+"""The consultation log window: search, counts, CSV; a record opened read-only and its sheet printed again."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import pypdf
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from desk.db import models as m
 from desk.db.consultations import record_consultation
 from desk.db.engine import session_factory
 from desk.db.store import Store
 from desk.intake.reader import read_intake
+from desk.settings import Settings
 from desk.ui.log_dialog import ConsultationLogDialog, LogTableModel
+from desk.ui.record_dialog import ConsultationRecordDialog
+from desk.ui.referral_preview import ReferralPreviewDialog
 from tests import answers
+from tests.sheets.test_referral import SUPPLIER
 
 REPORT = answers.report()
 NOW = dt.datetime(2026, 11, 22, 3, 0, tzinfo=dt.UTC)
@@ -42,3 +54,134 @@ def test_the_table_model_passes_the_model_tester(qtmodeltester):
     model.set_rows([{key: "x" for key in ("reference_no", "created_at", "window_name", "staff_name", "business_name",
                                            "industry", "municipality", "causes", "eligible", "conditional")}])
     qtmodeltester.check(model)
+
+
+# --- a record opened read-only, its sheet printed again ---------------------------------------------------
+
+ON = dt.date(2026, 11, 22)
+
+
+def issued(store, settings, **extra):
+    """A consultation as Ctrl+P logs it: matched on ON, its sheet made (and so its match kept)."""
+    from desk.sheets.issuing import create_referral
+
+    intake = read_intake({**SUPPLIER, **extra}).intake
+    return create_referral(store.log_writer, intake, store.matcher.match(intake, on=ON), settings=settings)
+
+
+def select_row(qtbot, dialog, row: int) -> None:
+    rect = dialog.table.visualRect(dialog.model.index(row, 1))
+    qtbot.mouseClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def saved_text(qtbot, preview, target) -> str:
+    with qtbot.waitSignal(preview.saved, timeout=10_000):
+        qtbot.mouseClick(preview.save_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(preview.finished, timeout=5000):
+        preview.reject()
+    reader = pypdf.PdfReader(str(target.with_suffix(".pdf")))
+    return "".join("".join(page.extract_text() for page in reader.pages).split())
+
+
+@pytest.fixture
+def logged(catalogue_engine, tmp_path):
+    store = Store.for_engine(catalogue_engine)
+    settings = Settings(tmp_path / "s.json", {"staff_name": "窓口 太郎"})
+    yield store, settings
+    store.close()
+
+
+def test_the_reprint_button_prints_the_sheet_again_on_the_same_record(qtbot, logged, tmp_path, monkeypatch):
+    store, settings = logged
+    first = issued(store, settings)
+    issued(store, settings, business_name="橋本商店")
+    dialog = ConsultationLogDialog(store.log, settings=settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.reprint_button.isEnabled() and not dialog.open_button.isEnabled()   # nothing chosen yet
+    row = next(i for i, r in enumerate(dialog.model.rows) if r["reference_no"] == first.reference_no)
+    select_row(qtbot, dialog, row)
+    assert dialog.reprint_button.isEnabled() and dialog.selected_id() == first.consultation_id
+    target = tmp_path / "again"
+    monkeypatch.setattr(ReferralPreviewDialog, "ask_save_path", classmethod(lambda cls, parent, suggested: target))
+    qtbot.mouseClick(dialog.reprint_button, Qt.MouseButton.LeftButton)
+    preview = dialog.findChild(ReferralPreviewDialog)
+    assert preview is not None and preview.isVisible() and first.reference_no in preview.windowTitle()
+    text = saved_text(qtbot, preview, target)
+    assert "再発行" in text and f"令和8年11月22日（2026年）受付番号{first.reference_no}再発行" in text
+    assert "追浜精工株式会社" in text and "日産自動車関連対策特別融資" in text and "8,000万円" in text
+    assert store.log.counts().total == 2 and dialog.model.rowCount() == 2        # no new consultation
+    record = store.log.record(first.consultation_id)
+    assert record.reprint_count == 1 and record.reprinted_at is not None
+    assert first.reference_no in dialog.note.text() and "1 回目" in dialog.note.text()
+
+
+def test_a_reprint_closed_unprinted_is_not_counted(qtbot, logged):
+    store, settings = logged
+    first = issued(store, settings)
+    dialog = ConsultationLogDialog(store.log, settings=settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    select_row(qtbot, dialog, 0)
+    qtbot.mouseClick(dialog.reprint_button, Qt.MouseButton.LeftButton)
+    preview = dialog.findChild(ReferralPreviewDialog)
+    with qtbot.waitSignal(preview.finished, timeout=5000):
+        preview.reject()
+    assert store.log.record(first.consultation_id).reprint_count == 0 and store.log.counts().total == 1
+
+
+def test_a_record_opens_read_only_and_reprints_from_there(qtbot, logged, tmp_path, monkeypatch):
+    store, settings = logged
+    first = issued(store, settings, visitor_name="山田 太郎")
+    dialog = ConsultationLogDialog(store.log, settings=settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    rect = dialog.table.visualRect(dialog.model.index(0, 1))
+    qtbot.mouseClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    record_view = dialog.findChild(ConsultationRecordDialog)
+    assert record_view is not None and record_view.isVisible()
+    assert record_view.value("受付番号") == first.reference_no and record_view.value("ご来訪者") == "山田 太郎"
+    assert "日産自動車関連対策特別融資" in record_view.value("対象の資金") and record_view.value("再発行") == "なし"
+    assert not record_view.findChildren(QLineEdit)                  # nothing to edit
+    target = tmp_path / "again"
+    monkeypatch.setattr(ReferralPreviewDialog, "ask_save_path", classmethod(lambda cls, parent, suggested: target))
+    qtbot.mouseClick(record_view.reprint_button, Qt.MouseButton.LeftButton)
+    preview = record_view.findChild(ReferralPreviewDialog)
+    assert "再発行" in saved_text(qtbot, preview, target)
+    assert record_view.value("再発行").startswith("1 回（最後 ")
+    assert store.log.counts().total == 1 and "1 回目" in dialog.note.text()
+
+
+def test_a_purged_visitor_name_shows_and_prints_as_deleted(qtbot, logged, tmp_path, monkeypatch):
+    store, settings = logged
+    first = issued(store, settings, visitor_name="山田 太郎", visitor_phone="090-1234-5678")
+    assert store.log_writer.purge_personal(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)) == 1
+    dialog = ConsultationLogDialog(store.log, settings=settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    select_row(qtbot, dialog, 0)
+    record_view = dialog.open_record()
+    assert record_view.value("ご来訪者") == "（削除済み）" and record_view.value("ご来訪者の電話") == "（削除済み）"
+    target = tmp_path / "again"
+    monkeypatch.setattr(ReferralPreviewDialog, "ask_save_path", classmethod(lambda cls, parent, suggested: target))
+    qtbot.mouseClick(dialog.reprint_button, Qt.MouseButton.LeftButton)
+    text = saved_text(qtbot, dialog.findChild(ReferralPreviewDialog), target)
+    assert "ご来訪者（削除済み）" in text and "山田" not in text and first.reference_no in text
+
+
+def test_a_record_without_its_sheet_says_why_it_cannot_be_reprinted(qtbot, logged, catalogue_engine, monkeypatch):
+    store, settings = logged
+    first = issued(store, settings)
+    with Session(catalogue_engine) as session, session.begin():   # as a record made before 0006
+        session.execute(update(m.Consultation).values(report=None))
+    told = []
+    monkeypatch.setattr(ConsultationLogDialog, "notify_problem", lambda self, title, text: told.append((title, text)))
+    dialog = ConsultationLogDialog(store.log, settings=settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    select_row(qtbot, dialog, 0)
+    qtbot.mouseClick(dialog.reprint_button, Qt.MouseButton.LeftButton)
+    assert told and told[0][0] == "再発行できません" and "残っていません" in told[0][1]
+    assert dialog.findChild(ReferralPreviewDialog) is None
+    assert store.log.record(first.consultation_id).reprint_count == 0
