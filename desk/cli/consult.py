@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 from typing import TYPE_CHECKING
 
-from desk.cli.common import EXIT_OK, EXIT_USAGE, CliError, open_store, print_json
+from desk.cli.common import EXIT_OK, EXIT_USAGE, CliError, open_database, open_store, print_json
 
 if TYPE_CHECKING:
     from desk.db.store import Store
@@ -100,6 +100,10 @@ def cmd_referral(args: argparse.Namespace) -> int:
     from desk.settings import Settings
     from desk.sheets.issuing import create_referral, discard
 
+    if (args.intake is None) == (args.reprint is None):
+        raise CliError("相談ファイル（INTAKE.json）か --reprint 受付番号 のどちらか一つを指定してください", EXIT_USAGE)
+    if args.reprint is not None:
+        return _reprint(args)
     settings = Settings.load()
     store = open_store(args)
     intake, report = _match_file(args, store)
@@ -115,6 +119,34 @@ def cmd_referral(args: argparse.Namespace) -> int:
     print(f"{args.output}（受付番号 {referral.reference_no}）")
     for warning in report.warnings:
         print(f"desk: 注意: {warning}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _reprint(args: argparse.Namespace) -> int:
+    """A logged consultation's sheet again, as issued, stamped 再発行; counted on its record once written."""
+    from desk.db.services import LogFilter
+    from desk.fileio import atomic_write_bytes
+    from desk.reports.fonts import FontNotFound
+    from desk.settings import Settings
+    from desk.sheets.reissue import NotReissuable, reissue_referral
+
+    settings = Settings.load()
+    log = open_database(args).log
+    number = args.reprint.strip()
+    found = [row for row in log.page(LogFilter(text=number)).rows if row["reference_no"] == number]
+    record = log.record(found[0]["id"]) if found else None
+    if record is None:
+        raise CliError(f"受付番号 {number} の相談記録はありません")
+    try:
+        reissue = reissue_referral(record, settings=settings, on=args.date)
+    except (NotReissuable, FontNotFound) as exc:
+        raise CliError(str(exc)) from exc
+    try:
+        atomic_write_bytes(args.output, reissue.pdf, mode=0o644)
+    except OSError as exc:
+        raise CliError(f"{args.output} に書き込めません（{exc.strerror}）") from exc
+    count = log.record_reprint(record.id)
+    print(f"{args.output}（受付番号 {reissue.reference_no} の再発行、{count} 回目）")
     return EXIT_OK
 
 

@@ -28,8 +28,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date", type=parse_date, metavar="YYYY-MM-DD", help="この日時点で判定（既定: 今日）")
 
     p = sub.add_parser("referral", help="来訪者にお渡しする案内書（PDF）を作り、相談記録に残す")
-    p.add_argument("intake", type=Path, metavar="INTAKE.json")
+    p.add_argument("intake", type=Path, nargs="?", metavar="INTAKE.json")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pdf")
+    p.add_argument("--reprint", metavar="受付番号",
+                   help="記録済みの相談の案内書を、発行したときの内容で再発行する（新しい相談にはなりません）")
     p.add_argument("--date", type=parse_date, metavar="YYYY-MM-DD", help="この日時点で判定（既定: 今日）")
 
     p = sub.add_parser("handout", help="日産関連・売上減少の融資制度の一覧（1枚のチラシ、PDF）")

@@ -57,3 +57,35 @@ def test_an_unwritable_destination_is_a_clear_message(capsys, db, tmp_path):
     assert code == 1 and "に書き込めません" in capsys.readouterr().err
     with Session(create_engine(f"sqlite:///{db}")) as s:
         assert s.scalars(select(m.Consultation)).all() == []  # nothing printed, nothing logged
+
+
+def test_reprint_writes_the_sheet_again_on_the_same_record(capsys, db, tmp_path):
+    import io
+
+    import pypdf
+
+    data = {"business_name": "追浜精工", "industry": "manufacturing", "employees": 18, "municipality": "横須賀市",
+            "causes": ["nissan"], "sales_change": {"last_3m_pct": -12.5}}
+    first = tmp_path / "first.pdf"
+    assert cli.main(["--db", str(db), "referral", "--date", "2026-11-22", intake_file(tmp_path, data),
+                     "-o", str(first)]) == 0
+    capsys.readouterr()
+    with Session(create_engine(f"sqlite:///{db}")) as s:
+        number = s.scalars(select(m.Consultation.reference_no)).one()
+    again = tmp_path / "again.pdf"
+    assert cli.main(["--db", str(db), "referral", "--reprint", number, "--date", "2026-12-05", "-o", str(again)]) == 0
+    assert f"受付番号 {number} の再発行、1 回目" in capsys.readouterr().out
+    text = "".join("".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(again.read_bytes())).pages).split())
+    assert f"令和8年11月22日（2026年）受付番号{number}再発行" in text and "再発行令和8年12月5日" in text
+    with Session(create_engine(f"sqlite:///{db}")) as s:
+        record = s.scalars(select(m.Consultation)).one()             # still one consultation
+    assert record.reprint_count == 1
+
+
+def test_reprint_of_an_unknown_number_or_with_an_intake_is_refused(capsys, db, tmp_path):
+    out = tmp_path / "x.pdf"
+    assert cli.main(["--db", str(db), "referral", "--reprint", "20261122-XXXXX-001", "-o", str(out)]) == 1
+    assert "相談記録はありません" in capsys.readouterr().err and not out.exists()
+    assert cli.main(["--db", str(db), "referral", intake_file(tmp_path, {}), "--reprint", "x", "-o", str(out)]) == 2
+    assert cli.main(["--db", str(db), "referral", "-o", str(out)]) == 2
+    assert "どちらか一つ" in capsys.readouterr().err
