@@ -27,6 +27,7 @@ from desk.db.services import LOG_COLUMNS, LogFilter
 from desk.fileio import atomic_write_bytes
 from desk.settings import Settings
 from desk.ui.geometry import fit_to_screen
+from desk.ui.messages import message_box
 from desk.ui.rows_model import RowRole, RowsTableModel
 from desk.ui.value_guard import guard_values
 
@@ -145,7 +146,7 @@ class ConsultationLogDialog(QDialog):
                           f"（{count} 回目。相談の件数は変わりません）")
 
     def notify_problem(self, title: str, text: str) -> None:
-        QMessageBox.warning(self, title, text)
+        message_box(self, QMessageBox.Icon.Warning, title, text).exec()
 
     @classmethod
     def ask_export_path(cls, parent: QWidget) -> Path | None:

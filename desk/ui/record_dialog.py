@@ -8,18 +8,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
+
+from desk.ui.geometry import fit_to_screen
+from desk.ui.messages import message_box
 
 if TYPE_CHECKING:
     from desk.db.services import LogService
@@ -38,7 +40,6 @@ class ConsultationRecordDialog(QDialog):
         self._settings = settings
         self.record_id = record_id
         self.reference_no = ""
-        self.resize(720, 620)
         self.facts = QFormLayout()
         self.facts.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         body = QWidget()
@@ -58,6 +59,7 @@ class ConsultationRecordDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(buttons)
         self.show_record()
+        fit_to_screen(self, QSize(720, 620))
 
     def show_record(self) -> None:
         from desk.sheets.reissue import record_facts
@@ -91,7 +93,9 @@ class ConsultationRecordDialog(QDialog):
         return None
 
     def notify_problem(self, title: str, text: str) -> None:
-        QMessageBox.warning(self, title, text)
+        from PySide6.QtWidgets import QMessageBox
+
+        message_box(self, QMessageBox.Icon.Warning, title, text).exec()
 
     def reprint(self) -> ReferralPreviewDialog | None:
         from desk.ui import sheet_actions

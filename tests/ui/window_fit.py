@@ -161,7 +161,9 @@ class Probe:
             self.shown("settings", self.after_closing("preview", window.show_settings)),
             self.shown("log", window.show_log, keep=True),
             self.asked("export-csv-dialog", lambda: ConsultationLogDialog.ask_export_path(self.kept["log"])),
-            self.shown("admin", self.after_closing("log", window.show_admin), keep=True),
+            self.shown("record", self.first_record, keep=True),
+            self.shown("reprint-preview", lambda: self.kept["record"].reprint()),
+            self.shown("admin", self.after_closing("log", self.after_closing("record", window.show_admin)), keep=True),
             self.shown("edit-program", lambda: self.kept["admin"].edit_variant(first_row_id("programs"))),
             self.shown("edit-contact", lambda: self.kept["admin"].edit_office(first_row_id("offices"))),
             self.asked("open-intake-dialog", self.after_closing("admin", lambda: MainWindow.ask_open_path(window))),
@@ -173,6 +175,12 @@ class Probe:
                                                                         FIFTY_PROBLEMS)),
             self.asked("overwrite-question", lambda: PackQuestions.ask_overwrite_edits(window, FIFTY_PROBLEMS)),
         ]
+
+    def first_record(self) -> QWidget | None:
+        """The log's first record, opened read-only (main() logged one)."""
+        log = self.kept["log"]
+        log.table.selectRow(0)
+        return log.open_record()
 
     def after_closing(self, name: str, then: Callable[[], T]) -> Callable[[], T]:
         """``then``, once the window kept under ``name`` (the parent of the steps before) is closed."""
@@ -203,6 +211,15 @@ class Probe:
                     widget.close()
                 self.app.exit(2)
         return run
+
+
+def log_a_consultation(store: Store, settings: Settings) -> None:
+    """The visitor's sheet, issued: the log then has a record to open and print again."""
+    from desk.intake.reader import read_intake
+    from desk.sheets.issuing import create_referral
+
+    intake = read_intake(json.loads(VISITOR.read_text(encoding="utf-8"))).intake
+    create_referral(store.log_writer, intake, store.matcher.match(intake, on=ON), settings=settings)
 
 
 def save_window_geometry(x: int, y: int, width: int, height: int) -> None:
@@ -238,13 +255,17 @@ def main(argv: list[str] | None = None) -> int:
     values = {"device_id": "0123abcd-0000-4000-8000-000000000000"}
     if args.font_size is not None:
         values["font_size_pt"] = args.font_size
-    window = MainWindow(store=Store.for_engine(engine), settings=Settings(base / "settings.json", values), today=ON)
+    settings = Settings(base / "settings.json", values)
+    store = Store.for_engine(engine)
+    log_a_consultation(store, settings)
+    window = MainWindow(store=store, settings=settings, today=ON)
     window.stepper.load(json.loads(VISITOR.read_text(encoding="utf-8")))
     window.update_results()
     window.show()
     probe = Probe(app, window, args.shots)
     QTimer.singleShot(0, probe.run)
     code = app.exec()
+    window.stepper.load({})   # closing a form with input would ask first
     window.close()
     engine.dispose()
     return code
