@@ -37,6 +37,10 @@ class Locations(NamedTuple):   # a NamedTuple, not a dataclass: a tenth of the c
         return self.config_dir / "settings.json"
 
     @property
+    def draft_file(self) -> Path:   # the form in progress (desk.intake.draft)
+        return self.data_dir / "draft-intake.json"
+
+    @property
     def data_packs_dir(self) -> Path:
         return self.resources_dir / "data"
 

@@ -9,8 +9,8 @@ folder) and written atomically, so a crash mid-write leaves the previous draft w
 this desk cannot read is set aside under another name (kept for whoever wants to look, never
 read again), never a reason for the app not to start.
 
-Only :func:`draft_file` runs on the app's start path, and the window asks only whether the
-file exists there; reading it comes later.
+The app's start asks only whether the file exists (``paths.get().draft_file``, without
+importing this module); reading it comes later.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import os
 from pathlib import Path
 from typing import Any, NamedTuple
 
-FILE_NAME = "draft-intake.json"
 FORMAT = "desk-draft/1"
 MAX_BYTES = 1024 * 1024   # a form's worth is a few kB: anything near this is not a draft
 
@@ -43,7 +42,7 @@ def draft_file() -> Path:
     """The draft's place: the user's data folder (or the --basedir one)."""
     from desk import paths
 
-    return paths.get().data_dir / FILE_NAME
+    return paths.get().draft_file
 
 
 def write(path: Path, data: dict[str, Any], *, now: dt.datetime | None = None) -> None:

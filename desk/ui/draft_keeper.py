@@ -81,10 +81,11 @@ class DraftKeeper(QObject):
     def end(self) -> None:
         """The consultation ended normally (the form was cleared, or the window closed after the
         question): no draft. A draft still waiting for its answer stays for the next start."""
-        from desk.intake import draft
-
         self._timer.stop()
-        if not self._waiting:
+        # Looked for first: a close with nothing kept (every quit of a start without edits) reads nothing more.
+        if not self._waiting and self.file.exists():
+            from desk.intake import draft
+
             draft.remove(self.file)
 
     # --- the offer at start ---------------------------------------------------------------------------

@@ -26,7 +26,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QSplitter, QVBoxLayout, QWidget
 
 from desk import paths
-from desk.intake.draft import draft_file
 from desk.matching import first_view
 from desk.settings import Settings
 from desk.ui.draft_keeper import DraftKeeper
@@ -117,7 +116,7 @@ class MainWindow(QMainWindow):
         self._update_timer.timeout.connect(self.update_results)
         self.stepper.changed.connect(self._update_timer.start)
         # The form in progress survives a crash: kept on disk after edits, offered back at start.
-        self.drafts = DraftKeeper(self.stepper, draft_file(), self)
+        self.drafts = DraftKeeper(self.stepper, paths.get().draft_file, self)
         self.drafts.problem.connect(self.notify_problem)
         self._build_menus()
         self.restore_layout()

@@ -16,13 +16,13 @@ FORM = {"business_name": "追浜精工", "visitor_name": "山田 太郎", "emplo
 
 
 def test_a_draft_reads_back_as_written_and_is_private(tmp_path):
-    path = tmp_path / "data" / draft.FILE_NAME
+    path = tmp_path / "data" / "draft-intake.json"
     draft.write(path, FORM, now=NOW)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     found = draft.read(path)
     assert found.data == FORM and found.saved_at == NOW
     assert found.saved_label == NOW.astimezone().strftime("%Y-%m-%d %H:%M")
-    assert [p.name for p in path.parent.iterdir()] == [draft.FILE_NAME]   # no temporary file left beside it
+    assert [p.name for p in path.parent.iterdir()] == ["draft-intake.json"]   # no temporary file left beside it
 
 
 def test_the_draft_lives_in_the_data_folder():
@@ -41,7 +41,7 @@ def test_the_draft_lives_in_the_data_folder():
 ], ids=["empty", "cut", "not-utf8", "list", "other-format", "intake-list", "cut-later", "bad-time", "naive-time",
         "no-time"])
 def test_a_damaged_draft_is_refused_with_a_reason_and_set_aside(tmp_path, content):
-    path = tmp_path / draft.FILE_NAME
+    path = tmp_path / "draft-intake.json"
     path.write_bytes(content)
     with pytest.raises(draft.DraftDamaged) as caught:
         draft.read(path)
@@ -53,12 +53,12 @@ def test_a_damaged_draft_is_refused_with_a_reason_and_set_aside(tmp_path, conten
 
 def test_no_draft_is_not_a_damaged_one(tmp_path):
     with pytest.raises(FileNotFoundError):
-        draft.read(tmp_path / draft.FILE_NAME)
-    draft.remove(tmp_path / draft.FILE_NAME)   # nothing to remove: no error
+        draft.read(tmp_path / "draft-intake.json")
+    draft.remove(tmp_path / "draft-intake.json")   # nothing to remove: no error
 
 
 def test_a_huge_file_is_not_read(tmp_path, monkeypatch):
-    path = tmp_path / draft.FILE_NAME
+    path = tmp_path / "draft-intake.json"
     draft.write(path, FORM, now=NOW)
     monkeypatch.setattr(draft, "MAX_BYTES", 10)
     with pytest.raises(draft.DraftDamaged, match="大きすぎ"):

@@ -184,7 +184,7 @@ def test_the_form_survives_a_killed_process_and_comes_back_with_its_buttons(tmp_
     assert typing.wait(timeout=30) == -signal.SIGKILL
     assert typed["business_name"] == "追浜精工" and typed["visitor_name"] == "山田 太郎"
     assert typed["causes"] == ["nissan"]
-    kept = base / "data" / draft.FILE_NAME
+    kept = base / "data" / "draft-intake.json"
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     saved_at = draft.read(kept).saved_label
     restoring = _driver("restore", base)
