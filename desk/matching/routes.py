@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from desk.matching.answer import INELIGIBLE, FundResult, FundTodo, MatchReport
+from desk.matching.answer import CONDITIONAL, INELIGIBLE, FundResult, FundTodo, MatchReport
 from desk.matching.wording import route_steps
 
 BEST_SHOWN = 5   # the steps a clerk is shown at once (the window, `desk match`); every route is in the JSON
@@ -73,3 +73,18 @@ def awaited(fund: FundResult) -> FundTodo | None:
     if fund.status != INELIGIBLE or fund.route:
         return None
     return next((t for t in fund.todos if t.kind == SITUATION), None)
+
+
+def ranked_questions(report: MatchReport) -> list[str]:
+    """The questions conditional funds wait on, ranked by what answering could unlock: the
+    report lists funds cheapest first, so by the first fund waiting, then by how many wait."""
+    first: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    for position, fund in enumerate(report.funds):
+        if fund.status != CONDITIONAL:
+            continue
+        for todo in fund.todos:
+            if todo.question is not None:
+                first.setdefault(todo.question, position)
+                counts[todo.question] = counts.get(todo.question, 0) + 1
+    return sorted(first, key=lambda q: (first[q], -counts[q]))

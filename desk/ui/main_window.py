@@ -27,14 +27,12 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QSplitte
 
 from desk import paths
 from desk.matching import first_view
+from desk.matching.routes import ranked_questions
 from desk.settings import Settings
 from desk.ui.draft_keeper import DraftKeeper
 from desk.ui.geometry import fit_to_screen
 from desk.ui.intake_form import IntakeStepper
 from desk.ui.results_view import ResultsView
-
-# The frame of the pane with the keyboard; the pane keeps its native look otherwise.
-FOCUS_FRAME = "QAbstractScrollArea:focus { border: 2px solid #1a73e8; }"
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -212,26 +210,13 @@ class MainWindow(QMainWindow):
         action(view, "次の区画へ（入力・結果・詳細・相談先）", lambda: self.move_between_panes(1), "F6")
         action(view, "前の区画へ", lambda: self.move_between_panes(-1), "Shift+F6")
 
-    def _frame_focus(self) -> None:
-        """A visible frame around the pane that has the keyboard (the native styles draw none on a
-        list or a browser). Style sheets cost a little per widget: set once the window is up."""
-        for pane in (self.stepper.steps, *self.panes()[1:]):
-            pane.setStyleSheet(FOCUS_FRAME)
-
-    def panes(self) -> list[QWidget]:
-        """The window's panes in F6's order: the form, the results, a fund's detail, the contacts."""
-        return [self.stepper, self.results.tree, self.results.detail, self.results.contacts]
-
     def move_between_panes(self, step: int) -> None:
-        panes = self.panes()
-        focused = QApplication.focusWidget()
-        here = next((i for i, pane in enumerate(panes)
-                     if focused is not None and (focused is pane or pane.isAncestorOf(focused))), -1)
-        target = panes[(here + step) % len(panes)]
-        if target is self.stepper:
-            self.stepper.focus_current_step()
-        else:
-            target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        from desk.ui import panes
+        panes.move_between(self, step)
+
+    def _frame_focus(self) -> None:
+        from desk.ui import panes
+        panes.frame_focus(self)
 
     def refresh_data_status(self, packs: list[dict[str, Any]]) -> None:
         """The packs' titles and as-of dates under the form, and a warning for last year's data."""
@@ -276,23 +261,8 @@ class MainWindow(QMainWindow):
 
     def _show_result(self, report: MatchReport) -> None:
         self.results.show_report(report)
-        self.stepper.questions.set_questions(self._open_questions(report))
-
-    def _open_questions(self, report: MatchReport) -> list[tuple[str, str, str]]:
-        """The questions conditional funds wait on, ranked by what answering could unlock: the
-        report lists funds cheapest first, so by the first fund waiting, then by how many wait."""
-        first: dict[str, int] = {}
-        counts: dict[str, int] = {}
-        for position, fund in enumerate(report.funds):
-            if fund.status != "conditional":
-                continue
-            for todo in fund.todos:
-                qid = todo.question
-                if qid is not None and qid in self._questions:
-                    first.setdefault(qid, position)
-                    counts[qid] = counts.get(qid, 0) + 1
-        ordered = sorted(first, key=lambda q: (first[q], -counts[q]))
-        return [(q, *self._questions[q]) for q in ordered]
+        asked = ranked_questions(report)
+        self.stepper.questions.set_questions([(q, *self._questions[q]) for q in asked if q in self._questions])
 
     # --- the menus' actions (desk.ui.data_actions, desk.ui.consultation_files: loaded on first use) ---
     def apply_retention(self) -> int:
@@ -437,55 +407,20 @@ class MainWindow(QMainWindow):
             self.make_referral_from_file(path)
 
     def make_referral_from_form(self) -> ReferralPreviewDialog | None:
-        """The sheet for what the form shows now: the results on screen when they were made from
-        this form and this catalogue (no second match), else a match once more first. A field in
-        error, or a form too empty to judge on, stops it: the message names what to fix, and the
-        cursor goes there."""
-        from desk.intake.reader import IntakeError, read_intake
-        from desk.intake.readiness import missing_for_sheet
-
-        try:
-            intake = read_intake(self.stepper.intake_data()).intake
-        except IntakeError as exc:
-            self.update_results()   # the message under the field, the step marked
-            field = self.stepper.focus_field(exc.key)
-            label = field.spec.label if field is not None else exc.key
-            self.notify_problem("案内書を作れません",
-                                f"「{label}」を読めません: {exc.message}\n直してから、もう一度お試しください。")
-            return None
-        missing = missing_for_sheet(intake)
-        if missing:
-            labels = "、".join(f"「{self.stepper.field(key).spec.label}」" for key in missing)
-            self.stepper.focus_field(missing[0])
-            self.notify_problem("案内書を作れません",
-                                f"判定に必要な {labels} が入力されていません。入力してから、もう一度お試しください。")
-            return None
-        if intake != self._intake or self.results.report is None:
-            self.update_results()
-        else:
-            self.check_catalogue()   # matches again by itself when another counter changed the catalogue
-        report = self.results.report
-        if self._intake != intake or report is None:   # cannot happen once the form reads; never a stale sheet
-            self.notify_problem("案内書を作れません", "入力内容に読めない値があります（赤字の項目）。")
-            return None
-        return self._preview(intake, report)
+        """The sheet for what the form shows now, or a message naming what to fix (desk.ui.sheet_actions)."""
+        from desk.ui import sheet_actions
+        return sheet_actions.from_form(self)
 
     def make_referral_from_file(self, path: Path) -> ReferralPreviewDialog | None:
-        """Match the intake, log it, render the sheet and open the preview (window-modal)."""
-        from desk.intake.reader import IntakeError, read_intake_file
-
-        try:
-            read = read_intake_file(path)
-            report = self._service.match(read.intake, on=self._today, warnings=read.warnings)
-        except IntakeError as exc:
-            self.notify_problem("相談ファイルを読めません", f"{path.name}: {exc}")
-            return None
-        return self._preview(read.intake, report)
-
-    def _preview(self, intake: Intake, report: MatchReport) -> ReferralPreviewDialog | None:
+        """Match an intake file, log it, render the sheet and open the preview (window-modal)."""
         from desk.ui import sheet_actions
+        return sheet_actions.from_file(self, path)
 
-        return sheet_actions.issue_and_preview(self, self._store.log_writer, intake, report)
+    @property
+    def intake_on_screen(self) -> Intake | None:
+        """The intake the results on screen were matched from (None before the first match)."""
+        return self._intake
+
 
 def apply_font_size(settings: Settings) -> None:
     """The text size staff chose, for the whole application (Qt skips an unchanged font)."""

@@ -16,6 +16,8 @@ from desk.sheets.reissue import NotReissuable, reissue_referral
 from desk.ui.referral_preview import ReferralPreviewDialog
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from PySide6.QtWidgets import QWidget
 
     from desk.db.services import LogService
@@ -76,3 +78,52 @@ def reissue_and_preview(parent: QWidget, log: LogService, record_id: str, *, set
     dialog.finished.connect(finished)
     dialog.open()
     return dialog
+
+
+def from_form(window: MainWindow) -> ReferralPreviewDialog | None:
+    """The sheet for what the form shows now: the results on screen when they were made from
+    this form and this catalogue (no second match), else a match once more first. A field in
+    error, or a form too empty to judge on, stops it: the message names what to fix, and the
+    cursor goes there."""
+    from desk.intake.reader import IntakeError, read_intake
+    from desk.intake.readiness import missing_for_sheet
+
+    stepper = window.stepper
+    try:
+        intake = read_intake(stepper.intake_data()).intake
+    except IntakeError as exc:
+        window.update_results()   # the message under the field, the step marked
+        field = stepper.focus_field(exc.key)
+        label = field.spec.label if field is not None else exc.key
+        window.notify_problem("案内書を作れません",
+                              f"「{label}」を読めません: {exc.message}\n直してから、もう一度お試しください。")
+        return None
+    missing = missing_for_sheet(intake)
+    if missing:
+        labels = "、".join(f"「{stepper.field(key).spec.label}」" for key in missing)
+        stepper.focus_field(missing[0])
+        window.notify_problem("案内書を作れません",
+                              f"判定に必要な {labels} が入力されていません。入力してから、もう一度お試しください。")
+        return None
+    if intake != window.intake_on_screen or window.results.report is None:
+        window.update_results()
+    else:
+        window.check_catalogue()   # matches again by itself when another counter changed the catalogue
+    report = window.results.report
+    if window.intake_on_screen != intake or report is None:   # cannot happen once the form reads: never stale
+        window.notify_problem("案内書を作れません", "入力内容に読めない値があります（赤字の項目）。")
+        return None
+    return issue_and_preview(window, window.services.log_writer, intake, report)
+
+
+def from_file(window: MainWindow, path: Path) -> ReferralPreviewDialog | None:
+    """Match an intake file, log it, render the sheet and open the preview (window-modal)."""
+    from desk.intake.reader import IntakeError, read_intake_file
+
+    try:
+        read = read_intake_file(path)
+        report = window.services.matcher.match(read.intake, on=window.today, warnings=read.warnings)
+    except IntakeError as exc:
+        window.notify_problem("相談ファイルを読めません", f"{path.name}: {exc}")
+        return None
+    return issue_and_preview(window, window.services.log_writer, read.intake, report)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from desk.matching.answer import FundTodo
-from desk.matching.routes import awaited, circumstances, openings
+from desk.matching.routes import awaited, circumstances, openings, ranked_questions
 from tests.answers import fund, report
 
 BCP = "事業継続力強化計画の認定を受けることで対象になります（関東経済産業局）"
@@ -63,3 +63,15 @@ def test_funds_waiting_on_an_unmentioned_circumstance_are_gathered_by_it_in_the_
     assert [(c.name, [f.id for f in c.funds]) for c in waiting] == [
         (TRADE.what, ["boeki"]), (DISASTER.what, ["saigai.a", "saigai.u"])]
     assert awaited(result.fund("small")) is None and awaited(result.fund("ok")) is None
+
+
+def test_questions_are_ranked_by_the_first_fund_waiting_then_by_how_many_wait():
+    def asks(*qids):
+        return tuple(FundTodo(q, None, None, "question", q) for q in qids)
+
+    result = _report(
+        fund(id="a", status="eligible", todos=asks("ignored")),     # an eligible fund asks nothing
+        fund(id="b", status="conditional", todos=asks("late", "shared")),
+        fund(id="c", status="conditional", todos=asks("shared", "other")),
+    )
+    assert ranked_questions(result) == ["shared", "late", "other"]   # tie at fund b: the one more wait on
