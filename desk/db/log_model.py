@@ -1,0 +1,55 @@
+"""The consultation log's table: one row per referral sheet given at a window."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Boolean, Date, DateTime, Index, Integer, LargeBinary, String, Text, false
+from sqlalchemy.orm import Mapped, mapped_column
+
+from desk.db.model_base import Base
+
+
+class Consultation(Base):
+    """One consultation at a window, recorded when a referral is printed or saved.
+
+    ``id`` is a UUID so records made on offline laptops never collide when they
+    are brought back; ``reference_no`` is the short number printed on the sheet.
+    Personal details (visitor name and phone) are kept only when staff typed them.
+    """
+
+    __tablename__ = "consultation"
+    __table_args__ = (Index("ix_consultation_device_id_created_at", "device_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    reference_no: Mapped[str] = mapped_column(String(32), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    evaluated_on: Mapped[dt.date] = mapped_column(Date)
+    device_id: Mapped[str] = mapped_column(String(36))
+    window_name: Mapped[str | None] = mapped_column(Text)
+    staff_name: Mapped[str | None] = mapped_column(Text)
+    business_name: Mapped[str | None] = mapped_column(Text)
+    visitor_name: Mapped[str | None] = mapped_column(Text)
+    visitor_phone: Mapped[str | None] = mapped_column(Text)
+    industry: Mapped[str | None] = mapped_column(String(32))
+    municipality: Mapped[str | None] = mapped_column(String(64))
+    causes: Mapped[list[str]] = mapped_column(default=list)
+    intake: Mapped[dict[str, Any]] = mapped_column(default=dict)   # without personal details
+    result: Mapped[dict[str, Any]] = mapped_column(default=dict)   # statuses and referrals as shown
+    pack_versions: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    exported_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The whole match the sheet was made from (desk.log.stored: compressed JSON), so that the sheet
+    # prints again as it was issued; None for records made before revision 0006. Last in the row:
+    # a list that reads the columns before it never reads these bytes.
+    report: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Printing the sheet again is not another consultation: counted here.
+    reprint_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    reprinted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when the retention rule cleared the name or the phone: a reprint says （削除済み）
+    # where the visitor gave one, and prints nothing where none was given.
+    visitor_name_purged: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    visitor_phone_purged: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    def __repr__(self) -> str:
+        return f"Consultation(reference_no={self.reference_no!r}, created_at={self.created_at!r})"
