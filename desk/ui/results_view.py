@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import QHeaderView, QLabel, QSplitter, QTextBrowser, QTreeView, QVBoxLayout, QWidget
 
 from desk.matching import wording
@@ -10,6 +12,10 @@ from desk.matching.answer import MatchReport
 from desk.matching.routes import CIRCUMSTANCES_LINE
 from desk.textfmt import escape_html as escape
 from desk.ui.intake_fields import ERROR_COLOUR
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QShowEvent
+
 from desk.ui.results_model import CIRCUMSTANCES, CLOSED, OPENINGS, ResultsTreeModel
 
 
@@ -25,7 +31,7 @@ class ResultsView(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setStretchLastSection(False)
-        self.fit_columns()
+        self._fitted = False   # the figure columns are sized when first shown (fit_columns)
         self.tree.selectionModel().currentChanged.connect(self._show_detail)
         self.detail = QTextBrowser(self)
         self.detail.setOpenExternalLinks(False)
@@ -51,14 +57,27 @@ class ResultsView(QWidget):
 
     # The widest each figure column holds (a limit of 2億8,000万円, a rate table cell, a fee range),
     # measured in the font once, not over every row on every keystroke; names wrap in the tooltip.
-    WIDEST = ("提供者　　", "2億8,000万円", "利率（ご負担）", "0.225〜0.95%")
+    WIDEST = ("神奈川県信用", "2億8,000万円", "0.225〜2.45%", "0.225〜1.76%")
 
     def fit_columns(self) -> None:
-        """Size the figure columns for the font (again when staff change the text size)."""
+        """Size the figure columns for the font (again when staff change the text size): the
+        widest figure or the heading, whichever is wider, with room for the cell's margins."""
         metrics = self.tree.fontMetrics()
         header = self.tree.header()
+        room = 3 * metrics.averageCharWidth()
         for column, sample in enumerate(self.WIDEST, 1):
-            header.resizeSection(column, metrics.horizontalAdvance(sample) + 2 * metrics.averageCharWidth())
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            heading = header.fontMetrics().horizontalAdvance(title)
+            header.resizeSection(column, max(metrics.horizontalAdvance(sample), heading) + room)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's virtual
+        # Measured once the window is on screen and the application's font has reached the tree
+        # (its font-change events are still queued while the window is built: a 102 px fee
+        # measured in the old font got a 99 px column).
+        if not self._fitted:
+            self._fitted = True
+            QTimer.singleShot(0, self, self.fit_columns)
+        super().showEvent(event)
 
     def show_input_error(self, field: str | None, message: str | None = None) -> None:
         """Say that the results are not those of the form as it stands (None: they are)."""

@@ -38,8 +38,11 @@ def test_every_figure_fits_its_column(qtbot, points, term):
                 continue   # a step or a circumstance spans the row
             for column in range(1, model.columnCount()):
                 text = model.index(row, column, parent).data() or ""
-                if metrics.horizontalAdvance(text) + metrics.averageCharWidth() > header.sectionSize(column):
+                if metrics.horizontalAdvance(text) + 2 * metrics.averageCharWidth() > header.sectionSize(column):
                     cut.append(text)
             name = model.index(row, 0, parent)
             assert name.data() in model.data(name, Qt.ItemDataRole.ToolTipRole)
     assert not cut, sorted(set(cut))
+    for column in range(1, model.columnCount()):   # and every heading
+        heading = str(model.headerData(column, Qt.Orientation.Horizontal))
+        assert header.fontMetrics().horizontalAdvance(heading) < header.sectionSize(column), heading
