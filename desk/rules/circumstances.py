@@ -15,7 +15,7 @@ from desk.rules.questions import Settled, plan_step, settle, situation_step
 from desk.rules.sales import sales_fell
 
 if TYPE_CHECKING:
-    from desk.catalogue.domain import QuestionInfo
+    from desk.catalogue.domain import PlanInfo, QuestionInfo
 
 
 def _one_comparison(params: dict[str, Any]) -> list[str]:
@@ -69,9 +69,25 @@ def certification_any(params: dict[str, Any], facts: Facts) -> Outcome:
        how=Param("str"))
 def plan_any(params: dict[str, Any], facts: Facts) -> Outcome:
     # `plans` is a complete list (INTAKE.md): a plan not in it is not held, and obtaining it is a route.
-    if facts.plans_held & set(params["any_of"]):
+    if not facts.plans_held.isdisjoint(params["any_of"]):
         return Outcome.ok()
-    plans = [facts.plans.get(p) for p in params["any_of"]]
+    # The failure depends only on the condition and the catalogue's plans, both alive as long as
+    # the catalogue: worked out once, not in every match (a fifth of the plan checks' cost).
+    key = (id(params), id(facts.plans))
+    kept = _PLAN_FAILURES.get(key)
+    if kept is None or kept[0] is not params or kept[1] is not facts.plans:
+        if len(_PLAN_FAILURES) > 4096:   # catalogues reloaded many times in one process
+            _PLAN_FAILURES.clear()
+        kept = _PLAN_FAILURES[key] = (params, facts.plans, _plan_failure(params, facts.plans))
+    return kept[2]
+
+
+_PLAN_FAILURES: dict[tuple[int, int], tuple[dict[str, Any], dict[str, PlanInfo], Outcome]] = {}
+
+
+def _plan_failure(params: dict[str, Any], known: dict[str, PlanInfo]) -> Outcome:
+    """Why none of the condition's plans is held, and the step that would open it."""
+    plans = [known.get(p) for p in params["any_of"]]
     names = "、".join(p.name if p else pid for p, pid in zip(plans, params["any_of"], strict=True))
     how = params.get("how") or "／".join(p.how for p in plans if p and p.how)
     first = next((p for p in plans if p is not None), None)
