@@ -155,19 +155,13 @@ def cmd_handout(args: argparse.Namespace) -> int:
     from desk.reports.fonts import FontNotFound
     from desk.reports.leaflet import LeafletRenderer
     from desk.settings import Settings
-    from desk.sheets.leaflet import build_leaflet
-    from desk.vocab import HOME_PREFECTURE, YOROZU_OFFICE_ID
+    from desk.sheets.leaflet import build_leaflet, special_windows
 
     on = args.date or dt.date.today()
     settings = Settings.load()
     loaded = open_store(args).matcher.loaded()
-    catalogue, offices = loaded.catalogue, loaded.offices
-    # The special windows of the 2025-07-16 release: the prefecture's, KIP's and the guarantee association's.
-    windows = [(settings.get("window_name"), settings.get("window_phone"))]
-    windows += [(o.name_current or o.name, o.phone) for o in offices
-                if o.prefecture == HOME_PREFECTURE and o.phone
-                and (o.role == "guarantee_branch" or o.id == YOROZU_OFFICE_ID)]
-    leaflet = build_leaflet(catalogue, on=on, windows=windows)
+    windows = special_windows(loaded.offices, settings.get("window_name"), settings.get("window_phone"))
+    leaflet = build_leaflet(loaded.catalogue, on=on, windows=windows)
     try:
         atomic_write_bytes(args.output, LeafletRenderer(leaflet, font_path=settings.get("pdf_font_path")).render(),
                            mode=0o644)

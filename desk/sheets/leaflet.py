@@ -7,12 +7,13 @@ or the SN 5号 certification (業況の悪化); the catalogue decides, not a lis
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from desk import textfmt, vocab
 from desk.catalogue.domain import Catalogue, Variant
+from desk.catalogue.offices import OfficeInfo
 from desk.fiscal import in_force
 from desk.matching.engine import is_stale
 from desk.rules.registry import iter_checks
@@ -108,3 +109,13 @@ def build_leaflet(catalogue: Catalogue, *, on: dt.date, windows: list[tuple[str,
                       f"（{v.as_of} 時点）" for v in catalogue.variants if is_decline_fund(v) and v.source_file})
     return Leaflet("日産自動車の車両生産終了等の影響を受けた中小企業の皆さまへ　資金繰りを支える融資制度",
                    reiwa(on), rows, windows, LEAFLET_CAVEAT, sources)
+
+
+def special_windows(offices: Iterable[OfficeInfo], window_name: str, window_phone: str) -> list[tuple[str, str]]:
+    """The windows the leaflet lists: the one issuing it, then those of the 2025-07-16 release
+    in the home prefecture (KIP's よろず窓口 and the guarantee association's branches)."""
+    windows = [(window_name, window_phone)]
+    windows += [(o.name_current or o.name, o.phone) for o in offices
+                if o.prefecture == vocab.HOME_PREFECTURE and o.phone
+                and (o.role == "guarantee_branch" or o.id == vocab.YOROZU_OFFICE_ID)]
+    return windows

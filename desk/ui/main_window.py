@@ -196,6 +196,7 @@ class MainWindow(QMainWindow):
         self.save_action = action(file, "相談ファイルを保存(&S)…", self.save_intake_file, keys.Save)
         file.addSeparator()
         self.open_intake_action = action(file, "相談ファイルから案内書を作成…", self.open_intake_for_referral)
+        self.leaflet_action = action(file, "チラシ（融資制度の一覧）を作成(&H)…", self.show_leaflet)
         self.referral_action = action(file, "この内容で案内書を作成(&P)…", self.make_referral_from_form, keys.Print)
         file.addSeparator()
         action(file, "終了(&Q)", self.close, keys.Quit)
@@ -415,6 +416,10 @@ class MainWindow(QMainWindow):
         """Match an intake file, log it, render the sheet and open the preview (window-modal)."""
         from desk.ui import sheet_actions
         return sheet_actions.from_file(self, path)
+
+    def show_leaflet(self) -> ReferralPreviewDialog | None:
+        from desk.ui import sheet_actions
+        return sheet_actions.leaflet_preview(self)
 
     @property
     def intake_on_screen(self) -> Intake | None:

@@ -56,13 +56,14 @@ class ReferralPreviewDialog(QDialog):
     printed = Signal()
     saved = Signal(Path)
 
-    def __init__(self, pdf: bytes, *, reference_no: str, suggested_name: str, parent: QWidget | None = None):
+    def __init__(self, pdf: bytes, *, reference_no: str, suggested_name: str, parent: QWidget | None = None,
+                 title: str | None = None):
         super().__init__(parent)
         self.pdf = pdf
         self.reference_no = reference_no
         self.suggested_name = suggested_name
         self.delivered = False     # printed or saved: the consultation stays logged
-        self.setWindowTitle(f"案内書のプレビュー（受付番号 {reference_no}）")
+        self.setWindowTitle(title or f"案内書のプレビュー（受付番号 {reference_no}）")
         # On a laptop the dialog is shorter than the page (the page scrolls): 印刷… stays on screen.
         fit_to_screen(self, PREFERRED_SIZE)
         layout = QVBoxLayout(self)

@@ -127,3 +127,27 @@ def from_file(window: MainWindow, path: Path) -> ReferralPreviewDialog | None:
         window.notify_problem("相談ファイルを読めません", f"{path.name}: {exc}")
         return None
     return issue_and_preview(window, window.services.log_writer, read.intake, report)
+
+
+LEAFLET_TITLE = "チラシのプレビュー（日産関連・売上減少の融資制度の一覧）"
+
+
+def leaflet_preview(window: MainWindow) -> ReferralPreviewDialog | None:
+    """The one-page leaflet (`desk handout`) for the day, previewed to print or save; not a
+    consultation, so nothing is logged."""
+    from desk.reports.leaflet import LeafletRenderer
+    from desk.sheets.leaflet import build_leaflet, special_windows
+
+    settings = window.settings
+    loaded = window.services.matcher.loaded()
+    windows = special_windows(loaded.offices, settings.get("window_name"), settings.get("window_phone"))
+    try:
+        pdf = LeafletRenderer(build_leaflet(loaded.catalogue, on=window.today, windows=windows),
+                              font_path=settings.get("pdf_font_path")).render()
+    except FontNotFound as exc:
+        window.notify_problem("チラシを作れません", str(exc))
+        return None
+    dialog = ReferralPreviewDialog(pdf, reference_no="", suggested_name=f"融資制度のご案内_チラシ_{window.today}.pdf",
+                                   parent=window, title=LEAFLET_TITLE)
+    dialog.open()
+    return dialog

@@ -235,3 +235,16 @@ def test_a_tokyo_visitor_through_the_window_gets_the_clis_sheet(qtbot, catalogue
     assert "東京都大田区" in shown and "横浜市" not in shown and "相模原" not in shown
     assert shown.replace(dialog.reference_no, "") == printed.replace(cli.reference_no, "")
     dialog.reject()
+
+
+def test_the_leaflet_is_made_from_the_menu_and_logs_nothing(qtbot, catalogue_engine, make_window):
+    window = make_window()
+    with qtbot.waitSignal(window.engine_loaded, timeout=5000):
+        pass
+    window.leaflet_action.trigger()
+    dialog = window.findChild(ReferralPreviewDialog)
+    assert dialog is not None and dialog.windowTitle().startswith("チラシのプレビュー")
+    text = "".join(pypdf.PdfReader(io.BytesIO(dialog.pdf)).pages[0].extract_text().split())
+    assert "日産自動車関連対策特別融資" in text and len(dialog.pages) == 1
+    dialog.reject()
+    assert consultations(catalogue_engine) == 0            # a leaflet is not a consultation
