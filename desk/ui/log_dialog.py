@@ -57,7 +57,13 @@ class ConsultationLogDialog(QDialog):
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSortingEnabled(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # A window's long name (神奈川県 金融課 …（日産自動車関連 特別相談窓口）) pushed every other
+        # column off the dialog: it gets a fixed share and is cut, whole in its tooltip.
+        window_column = [key for key, _ in LOG_COLUMNS].index("window_name")
+        header.setSectionResizeMode(window_column, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(window_column, 14 * self.table.fontMetrics().averageCharWidth() * 2)
         # A record at a time, read-only: a double-click or Enter opens it.
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)

@@ -40,9 +40,9 @@ class RowsTableModel(QAbstractTableModel):
         row = self.rows[index.row()]
         if role == RowRole:
             return row.get("id")
-        if role != Qt.ItemDataRole.DisplayRole:
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        value = row.get(self.columns[index.column()][0])
+        value = row.get(self.columns[index.column()][0])   # the tooltip: the whole text of a cut cell
         if isinstance(value, bool):
             return "編集済み" if value else ""
         return "" if value is None else str(value)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from desk.db import models as m
 from desk.db.consultations import record_consultation
 from desk.db.engine import session_factory
+from desk.db.services import LOG_COLUMNS
 from desk.db.store import Store
 from desk.intake.reader import read_intake
 from desk.settings import Settings
@@ -185,3 +186,17 @@ def test_a_record_without_its_sheet_says_why_it_cannot_be_reprinted(qtbot, logge
     assert told and told[0][0] == "再発行できません" and "残っていません" in told[0][1]
     assert dialog.findChild(ReferralPreviewDialog) is None
     assert store.log.record(first.consultation_id).reprint_count == 0
+
+
+def test_a_long_window_name_does_not_push_the_other_columns_off(qtbot, empty_engine):
+    long_name = "神奈川県 金融課 金融相談窓口（日産自動車関連 特別相談窓口）"
+    record_consultation(session_factory(empty_engine), intake=read_intake({"business_name": "追浜精工"}).intake,
+                        report=REPORT, device="6f1c2a9e-0000-4000-8000-000000000000", window_name=long_name,
+                        staff_name=None, now=NOW)
+    dialog = ConsultationLogDialog(Store.for_engine(empty_engine).log)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    column = [key for key, _ in LOG_COLUMNS].index("window_name")
+    header = dialog.table.horizontalHeader()
+    assert header.sectionSize(column) < dialog.table.fontMetrics().horizontalAdvance(long_name)
+    assert dialog.model.index(0, column).data(Qt.ItemDataRole.ToolTipRole) == long_name
