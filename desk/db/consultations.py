@@ -241,3 +241,9 @@ def _csv_safe(value: Any) -> Any:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return value
+
+
+def pack_titles(make_session: Callable[[], Session]) -> dict[str, str]:
+    """Each data pack's title by its id (a record names the packs it was matched on by id)."""
+    with make_session() as session:
+        return {pack_id: title for pack_id, title in session.execute(select(m.DataPack.id, m.DataPack.title))}

@@ -83,6 +83,9 @@ class OrmLogService:
     def record_reprint(self, record_id: str, *, now: dt.datetime | None = None) -> int | None:
         return consultations.record_reprint(self._make_session, record_id, now=now or dt.datetime.now(dt.UTC))
 
+    def pack_titles(self) -> dict[str, str]:
+        return consultations.pack_titles(self._make_session)
+
     def counts(self, where: LogFilter = EVERYTHING) -> LogCounts:
         return consultations.log_counts(self._make_session, where)
 

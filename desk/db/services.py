@@ -203,6 +203,10 @@ class LogService(Protocol):
 
     def counts(self, where: LogFilter = EVERYTHING) -> LogCounts: ...
 
+    def pack_titles(self) -> dict[str, str]:
+        """Each data pack's title by its id: what a record's data versions are called for people."""
+        ...
+
     def export_csv(self, where: LogFilter = EVERYTHING, *, include_personal: bool = False) -> bytes:
         """CSV that Excel in Japan opens (UTF-8 with a byte-order mark, CRLF)."""
         ...

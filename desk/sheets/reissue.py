@@ -12,6 +12,7 @@ logged only once printed or saved.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -92,9 +93,11 @@ def _local(moment: dt.datetime) -> str:
     return moment.astimezone(JST).strftime("%Y-%m-%d %H:%M")
 
 
-def record_facts(record: ConsultationRecord) -> list[tuple[str, str]]:
+def record_facts(record: ConsultationRecord, pack_titles: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
     """The record as (label, value) rows for a read-only view: what was recorded, what the sheet
-    said of the visitor and which funds it gave, its data versions and its reprints."""
+    said of the visitor and which funds it gave, its data versions (by the packs' titles, where
+    ``pack_titles`` knows them) and its reprints."""
+    titles = pack_titles or {}
     rows = [("受付番号", record.reference_no), ("日時", _local(record.created_at)),
             ("窓口", record.window_name or NOT_GIVEN), ("担当", record.staff_name or NOT_GIVEN),
             ("事業者名", record.business_name or NOT_GIVEN),
@@ -116,7 +119,8 @@ def record_facts(record: ConsultationRecord) -> list[tuple[str, str]]:
             names = [f.name for f in report.funds if f.status == status]
             rows.append((label, "、".join(dict.fromkeys(names)) or "なし"))
     rows.append(("判定日", record.evaluated_on.isoformat()))
-    rows.append(("データの版", "、".join(f"{pack} {version}" for pack, version in sorted(record.pack_versions.items()))
+    rows.append(("データの版", "、".join(f"{titles.get(pack, pack)}（版 {version}）"
+                                         for pack, version in sorted(record.pack_versions.items()))
                  or NOT_GIVEN))
     reprints = f"{record.reprint_count} 回" + (f"（最後 {_local(record.reprinted_at)}）" if record.reprinted_at else "")
     rows.append(("再発行", reprints if record.reprint_count else "なし"))

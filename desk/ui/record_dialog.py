@@ -74,7 +74,7 @@ class ConsultationRecordDialog(QDialog):
             return
         self.reference_no = record.reference_no
         self.setWindowTitle(f"相談記録（受付番号 {record.reference_no}）")
-        for label, value in record_facts(record):
+        for label, value in record_facts(record, self._service.pack_titles()):
             shown = QLabel(value)
             shown.setTextFormat(Qt.TextFormat.PlainText)   # a business name with < or & shows as typed
             shown.setWordWrap(True)

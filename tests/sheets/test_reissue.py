@@ -97,4 +97,8 @@ def test_the_record_on_screen_names_its_funds_versions_and_reprints(store, tmp_p
     assert "日産自動車関連対策特別融資" in facts["対象の資金"] and facts["所在地"].endswith("横須賀市")
     assert facts["判定日"] == "2026-11-22" and "kanagawa" in facts["データの版"]
     assert facts["再発行"] == "1 回（最後 2026-12-05 10:30）"
+    # On screen the versions are named by the packs' titles, not their ids (issue 14, item 8).
+    titled = dict(record_facts(store.log.record(referral.consultation_id), store.log.pack_titles()))
+    versions = titled["データの版"]
+    assert "神奈川県中小企業制度融資 令和8年度（版 " in versions and "kanagawa-fy2026" not in versions
     assert facts["担当"] == "窓口 太郎"
