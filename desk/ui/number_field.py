@@ -47,7 +47,7 @@ class NumberField(TextField):
     def reading_of(self, text: str) -> tuple[str, bool] | None:
         """How the core reads ``text``, in words, and whether it needs a second look."""
         number = self.number(text)
-        return None if number is None else (self.words(number, text), False)
+        return None if number is None else (self.words(number), False)
 
     def number(self, text: str) -> float | None:
         """The core reader's number for ``text``, None when empty or unreadable."""
@@ -61,21 +61,21 @@ class NumberField(TextField):
         except IntakeError:
             return None
 
-    def words(self, number: float, typed: str) -> str:
+    def words(self, number: float) -> str:
         return f"{number:g}人"
 
 
 class YenField(NumberField):
     unit = "yen"
 
-    def words(self, number: float, typed: str) -> str:
+    def words(self, number: float) -> str:
         return textfmt.yen(round(number))
 
 
 class MonthsField(NumberField):
     unit = "months"
 
-    def words(self, number: float, typed: str) -> str:
+    def words(self, number: float) -> str:
         months = round(number)
         return f"{textfmt.months(months)}（{months}か月）" if months >= 12 else textfmt.months(months)
 
@@ -92,9 +92,9 @@ class SalesChangeField(NumberField):
         # A bare positive number is an increase to the reader; staff typing 「20」 for a 20 %
         # fall would get the wrong funds without a word, so it is said, in a warning's colour.
         unsigned = number > 0 and text.lstrip()[:1] not in ("+", "＋")
-        return self.words(number, text) + (" — 減少なら ▲ を付けて入力" if unsigned else ""), unsigned
+        return self.words(number) + (" — 減少なら ▲ を付けて入力" if unsigned else ""), unsigned
 
-    def words(self, number: float, typed: str) -> str:
+    def words(self, number: float) -> str:
         amount = f"{abs(number):g}%"
         if number < 0:
             return f"▲{amount}（減少）として計算"

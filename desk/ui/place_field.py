@@ -72,10 +72,8 @@ class PlaceField(Field):
     # --- the field's face -------------------------------------------------------------------------
     def value(self) -> str | None:
         """The municipality as read (as typed when it places nothing: the core names the problem)."""
-        typed = self.editor.text().strip()
-        if not typed or self._read is None:
-            return None
-        return self._read.municipality if self._read.problem is None else typed
+        municipality: str | None = self.parts().get("municipality")
+        return municipality
 
     def parts(self) -> dict[str, Any]:
         typed = self.editor.text().strip()
