@@ -11,7 +11,7 @@ from desk.matching import wording
 from desk.matching.answer import MatchReport
 from desk.matching.routes import CIRCUMSTANCES_LINE
 from desk.textfmt import escape_html as escape
-from desk.ui.intake_fields import ERROR_COLOUR
+from desk.ui import look
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QShowEvent
@@ -49,7 +49,7 @@ class ResultsView(QWidget):
         self.input_error = QLabel(self)
         self.input_error.setWordWrap(True)
         self.input_error.setTextFormat(Qt.TextFormat.PlainText)
-        self.input_error.setStyleSheet(f"color: {ERROR_COLOUR}; font-weight: bold;")
+        look.mark(self.input_error, look.ERROR, strong=True)
         self.input_error.hide()
         layout.insertWidget(0, self.input_error)
         layout.addWidget(splitter)
