@@ -15,6 +15,7 @@ from tests.conftest import PACKS_DIR
 
 PROGRAMS = "kanagawa-fy2026.yaml"
 CONTACTS = "kanagawa-contacts.yaml"
+RULES = "kanagawa-rules.yaml"
 
 
 def _replace_once(old: str, new: str):
@@ -72,6 +73,11 @@ CASES = [
      _replace_once("    provider: kanagawa\n", "    provider: kanagawaa\n"), "kanagawaa"),
     ("wrong type", PROGRAMS, _replace_once("      grace_months: 12\n", "      grace_months: twelve\n"), "grace_months"),
     ("empty file", CONTACTS, lambda t: "", ""),
+    ("overlapping fee coefficient rows", RULES, _replace_once("{least: 7, most: 12", "{least: 6, most: 12"),
+     "fee_tables"),
+    ("fee coefficient above one", RULES, _replace_once("equal: 0.70", "equal: 1.70"), "係数"),
+    ("reference to a missing fee table", RULES,
+     _replace_once("  guarantee_fee_table: kanagawa-cgc\n", "  guarantee_fee_table: kanagawa-cgcc\n"), "kanagawa-cgcc"),
 ]
 
 

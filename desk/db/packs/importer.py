@@ -179,11 +179,12 @@ def _check_references(session: Session, packs: list[LoadedPack]) -> None:
         "situations": existing(m.Situation.id, m.Situation.pack_id),
         "questions": existing(m.Question.id, m.Question.pack_id),
         "sme_tables": existing(m.SmeTable.id, m.SmeTable.pack_id),
+        "fee_tables": existing(m.FeeTable.id, m.FeeTable.pack_id),
         "municipalities": existing(m.Municipality.id, m.Municipality.pack_id),
     }
     for pack in packs:
         for section in ("providers", "programs", "organisations", "offices", "plans", "situations", "questions",
-                        "sme_tables", "municipalities"):
+                        "sme_tables", "fee_tables", "municipalities"):
             for rec in pack.data.records(section):
                 owner = known[section].get(rec["id"])
                 if owner is not None and owner != pack.data.id:
@@ -204,6 +205,10 @@ def _check_references(session: Session, packs: list[LoadedPack]) -> None:
             if provider["sme_table"] and provider["sme_table"] not in known["sme_tables"]:
                 problems.append(_problem(pack, "providers", provider["id"],
                                          f"sme_table '{provider['sme_table']}' がどのパックにもありません"))
+            table = provider["guarantee_fee_table"]
+            if table and table not in known["fee_tables"]:
+                problems.append(_problem(pack, "providers", provider["id"],
+                                         f"guarantee_fee_table '{table}' がどのパックにもありません"))
             for message in _condition_refs(provider["general_conditions"], plans, known["questions"]):
                 problems.append(_problem(pack, "providers", provider["id"], message))
         for program in pack.data.records("programs"):
