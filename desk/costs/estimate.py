@@ -11,10 +11,11 @@ bank's and the association's review replaces.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from desk import textfmt
+from desk.costs.cost import Cost
 from desk.costs.guarantee_fee import CoefficientTable, guarantee_fee
 from desk.costs.repayment import Method, repayment, round_yen, share_of_interest, yearly_rate
 
@@ -46,25 +47,7 @@ class FundTerms(NamedTuple):
     fee_change: tuple[dt.date, tuple[float, float]] | None = None   # a scheduled change within 90 days
 
 
-@dataclass(frozen=True, slots=True)
-class Cost:
-    """INTAKE.md's ``cost``, in yen."""
-
-    amount_yen: int
-    term_months: int
-    grace_months: int
-    method: Method
-    monthly_during_grace: int | None    # None without a grace
-    monthly_first: int
-    monthly_last: int
-    interest_yen: int
-    city_share_yen: int
-    own_interest_yen: int
-    guarantee_fee_yen: tuple[int, int] | None
-    total_yen: tuple[int, int | None]
-    assumptions: tuple[str, ...]
-
-
+@lru_cache(maxsize=8192)   # a keystroke re-costs every fund: most of them on the same figures as before
 def estimate(request: Request, fund: FundTerms, fees: CoefficientTable, *, on: dt.date) -> Cost | None:
     """The cost of the loan the visitor asked for, on the fund's terms; None where it cannot be
     said (no amount, a rate that is the bank's own, no term asked and none given)."""
@@ -96,7 +79,7 @@ def estimate(request: Request, fund: FundTerms, fees: CoefficientTable, *, on: d
     notes.append(f"{on.year}年{on.month}月{on.day}日時点の条件による目安です。")
     own_interest = round_yen(paid.interest - share)
     total = (own_interest + fee[0], own_interest + fee[1]) if fee is not None else (own_interest, None)
-    return Cost(amount, term, grace, method, round_yen(own.during_grace) if grace else None,
+    return Cost(amount, term, grace, method.value, round_yen(own.during_grace) if grace else None,
                 round_yen(own.first), round_yen(own.last), round_yen(paid.interest), round_yen(share),
                 own_interest, fee, total, tuple(notes))
 

@@ -178,6 +178,7 @@ def _fund(r: engine.ProgramResult, has_term: bool, todos: _TodoWords, titles: di
         v.use_notes,                            # use_notes
         *todos.route(r.route),                  # route, route_contact_id
         tuple(v.term_by_use.items()) if v.term_by_use else (),  # term_by_use
+        r.cost,                                 # cost
     )
 
 

@@ -21,7 +21,7 @@ def test_costs_md_schedule_through_the_estimate():
     assert (cost.interest_yen, cost.monthly_during_grace, cost.monthly_first) == (669_167, 18_333, 226_667)
     assert cost.guarantee_fee_yen == (72_000, 304_000)
     assert cost.total_yen == (669_167 + 72_000, 669_167 + 304_000)
-    assert cost.method is Method.EQUAL_PRINCIPAL and cost.city_share_yen == 0
+    assert cost.method == Method.EQUAL_PRINCIPAL and cost.city_share_yen == 0
     assert any("上限（2.2%以内）" in a for a in cost.assumptions)
 
 
@@ -52,10 +52,10 @@ def test_without_a_term_the_longest_the_fund_allows():
 
 def test_a_bullet_beyond_the_funds_longest_run_is_costed_with_its_own_method():
     cost = estimate(Request(10_000_000, 36, 0, Method.BULLET), KANAGAWA_LIKE, STANDARD, on=ON)
-    assert cost is not None and cost.method is Method.EQUAL_PRINCIPAL
+    assert cost is not None and cost.method == Method.EQUAL_PRINCIPAL
     assert any("返済方法" in a for a in cost.assumptions)
     bullet = estimate(Request(10_000_000, 12, 3, Method.BULLET), KANAGAWA_LIKE, STANDARD, on=ON)
-    assert bullet is not None and bullet.method is Method.BULLET and bullet.grace_months == 0
+    assert bullet is not None and bullet.method == Method.BULLET and bullet.grace_months == 0
     assert bullet.interest_yen == 220_000 and bullet.monthly_last == 10_018_333
 
 
