@@ -59,6 +59,28 @@ def rank_of(terms: FundTerms, request: Request, pricing: Pricing, table: Coeffic
     return float(cost.total_yen[1] if cost.total_yen[1] is not None else cost.total_yen[0])
 
 
+# (id(variant), id(table), request, purposes, remaining, pricing, day) -> (variant, table, cost, rank).
+# A keystroke re-costs every fund that fits, most on the figures of the keystroke before; the key
+# is cheap to hash (the estimate's own cache hashes the fund's terms and the fee table). The
+# variant and table are kept beside their answer, so an id is never reused while it is a key.
+_COSTS: dict[tuple[object, ...], tuple[Variant, CoefficientTable | None, Cost | None, float | None]] = {}
+
+
+def costs(variant: Variant, pricing: Pricing, request: Request, intake: Intake, remaining_limit_yen: int | None,
+          table: CoefficientTable | None, on: dt.date) -> tuple[Cost | None, float | None]:
+    """The fund's cost for the visitor and the figure it is ranked by."""
+    key = (id(variant), id(table), request, intake.purposes, remaining_limit_yen, pricing, on)
+    found = _COSTS.get(key)
+    if found is not None and found[0] is variant and found[1] is table:
+        return found[2], found[3]
+    terms = fund_terms(variant, pricing, request, intake, remaining_limit_yen)
+    cost, rank = cost_of(terms, request, table, on), rank_of(terms, request, pricing, table, on)
+    if len(_COSTS) > 16_384:   # a long day of typing, or catalogues reloaded
+        _COSTS.clear()
+    _COSTS[key] = (variant, table, cost, rank)
+    return cost, rank
+
+
 def _longest_term(variant: Variant, intake: Intake) -> int | None:
     """The longest term the fund allows for every use asked for."""
     if intake.purposes and variant.term_by_use:

@@ -178,10 +178,8 @@ class _ProviderMatch:
         """The fund's cost for this visitor, and the figure it is ranked by (desk.matching.costing)."""
         if self.request is None:
             self.request = costing.request_of(self.facts.intake)
-        table = self.facts.provider.fee_table
-        terms = costing.fund_terms(variant, pricing, self.request, self.facts.intake, remaining)
-        return (costing.cost_of(terms, self.request, table, self.facts.on),
-                costing.rank_of(terms, self.request, pricing, table, self.facts.on))
+        return costing.costs(variant, pricing, self.request, self.facts.intake, remaining,
+                             self.facts.provider.fee_table, self.facts.on)
 
     def document_todos(self, documents: tuple[DocumentInfo, ...]) -> tuple[Todo, ...]:
         todos = self.documents.get(id(documents))
