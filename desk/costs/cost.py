@@ -22,6 +22,9 @@ class Cost(NamedTuple):
     guarantee_fee_yen: tuple[int, int] | None
     total_yen: tuple[int, int | None]
     assumptions: tuple[str, ...]
+    # Beyond INTAKE.md's keys: the rates costed, so a schedule can be worked out again (the window's table).
+    rate_pct: float | None = None
+    city_share_pct: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -33,6 +36,7 @@ class Cost(NamedTuple):
             "own_interest_yen": self.own_interest_yen,
             "guarantee_fee_yen": list(self.guarantee_fee_yen) if self.guarantee_fee_yen is not None else None,
             "total_yen": list(self.total_yen), "assumptions": list(self.assumptions),
+            "rate_pct": self.rate_pct, "city_share_pct": self.city_share_pct,
         }
 
     @classmethod
@@ -43,4 +47,5 @@ class Cost(NamedTuple):
         return cls(data["amount_yen"], data["term_months"], data["grace_months"], data["method"],
                    monthly["during_grace"], monthly["first"], monthly["last"], data["interest_yen"],
                    data["city_share_yen"], data["own_interest_yen"], (fee[0], fee[1]) if fee is not None else None,
-                   (total[0], total[1]), tuple(data["assumptions"]))
+                   (total[0], total[1]), tuple(data["assumptions"]), data.get("rate_pct"),
+                   data.get("city_share_pct"))

@@ -81,7 +81,7 @@ def estimate(request: Request, fund: FundTerms, fees: CoefficientTable, *, on: d
     total = (own_interest + fee[0], own_interest + fee[1]) if fee is not None else (own_interest, None)
     return Cost(amount, term, grace, method.value, round_yen(own.during_grace) if grace else None,
                 round_yen(own.first), round_yen(own.last), round_yen(paid.interest), round_yen(share),
-                own_interest, fee, total, tuple(notes))
+                own_interest, fee, total, tuple(notes), fund.rate_pct, fund.city_share_pct if share else None)
 
 
 def _term(requested: int | None, maximum: int | None, notes: list[str]) -> int | None:

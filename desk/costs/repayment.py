@@ -16,6 +16,7 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from functools import lru_cache
+from typing import NamedTuple
 
 
 class Method(StrEnum):
@@ -77,6 +78,39 @@ def _repayment(amount: int, rate: Fraction, term_months: int, grace_months: int,
         return Repayment(interest, during_grace, principal + interest_month, principal + principal * monthly)
     payment = _annuity(amount, monthly, instalments)
     return Repayment(grace_interest + instalments * payment - amount, during_grace, payment, payment)
+
+
+class Instalment(NamedTuple):
+    """One month of a schedule, exact: what is paid and what is left owing after it."""
+
+    month: int               # 1 = the first month after the loan is paid out
+    principal: Fraction
+    interest: Fraction
+    balance: Fraction        # owed after this month
+
+
+def schedule(amount: int, rate: Fraction, term_months: int, grace_months: int, method: Method) -> list[Instalment]:
+    """Every month's payment, exact (a table rounds each figure; its sum then differs from the
+    exact totals by a few yen, which banks settle in the last instalment)."""
+    repayment(amount, rate, term_months, grace_months, method)   # the same checks
+    monthly = rate / 12
+    balance = Fraction(amount)
+    rows: list[Instalment] = []
+    grace = 0 if method is Method.BULLET else grace_months
+    payment = _annuity(amount, monthly, term_months - grace) if method is Method.EQUAL_PAYMENT else Fraction(0)
+    for month in range(1, term_months + 1):
+        interest = balance * monthly
+        if month <= grace or (method is Method.BULLET and month < term_months):
+            principal = Fraction(0)
+        elif method is Method.BULLET or month == term_months:
+            principal = balance
+        elif method is Method.EQUAL_PRINCIPAL:
+            principal = Fraction(amount, term_months - grace)
+        else:
+            principal = payment - interest
+        balance -= principal
+        rows.append(Instalment(month, principal, interest, balance))
+    return rows
 
 
 def _annuity(amount: int, monthly: Fraction, instalments: int) -> Fraction:

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from desk.costs.repayment import Method, repayment, round_yen, share_of_interest, yearly_rate
+from desk.costs.repayment import Method, repayment, round_yen, schedule, share_of_interest, yearly_rate
 
 
 def test_equal_principal_with_a_years_grace():
@@ -60,3 +60,15 @@ def test_impossible_loans_are_refused(bad):
     amount, term, grace = bad
     with pytest.raises(ValueError):
         repayment(amount, yearly_rate("1.0"), term, grace, Method.EQUAL_PRINCIPAL)
+
+
+@pytest.mark.parametrize("method", list(Method))
+def test_a_schedule_adds_up_to_the_closed_forms(method):
+    rate = yearly_rate("2.2")
+    rows = schedule(10_000_000, rate, 60, 12, method)
+    paid = repayment(10_000_000, rate, 60, 12, method)
+    assert len(rows) == 60 and rows[-1].balance == 0
+    assert sum(r.principal for r in rows) == 10_000_000
+    assert sum(r.interest for r in rows) == paid.interest
+    if method is not Method.BULLET:
+        assert all(r.principal == 0 for r in rows[:12]) and rows[12].principal + rows[12].interest == paid.first
