@@ -71,12 +71,14 @@ def estimate(request: Request, fund: FundTerms, fees: CoefficientTable, *, on: d
     own_rate = rate - min(yearly_rate(fund.city_share_pct or 0), rate)
     # The visitor's monthly payments: the city pays its share to the bank directly.
     own = repayment(amount, own_rate, term, grace, method) if share else paid
-    notes.append(f"利率は資料の上限（{textfmt.pct(fund.rate_pct)}以内）で計算しています。実際の利率は取扱金融機関が決めます。")
-    notes.append(f"{METHOD_WORDS[method]}で計算しています。")
+    # Said the same way for every fund (the sheet prints a sentence every estimate shares once);
+    # the fund's own figures stand beside it.
+    notes.append("利率は各資金の上限の値で計算。")
+    notes.append(f"{METHOD_WORDS[method]}で計算。")
     if share:
-        notes.append(f"市の利子補給（{textfmt.pct(fund.city_share_pct)}分）を差し引いた、ご負担の額です。")
+        notes.append("市の利子補給の分は差し引き済み。")
     fee = _fee(amount, term, grace, method, fund, fees, notes)
-    notes.append(f"{on.year}年{on.month}月{on.day}日時点の条件による目安です。")
+    notes.append(f"{on.year}年{on.month}月{on.day}日時点の条件。")
     own_interest = round_yen(paid.interest - share)
     total = (own_interest + fee[0], own_interest + fee[1]) if fee is not None else (own_interest, None)
     return Cost(amount, term, grace, method.value, round_yen(own.during_grace) if grace else None,
@@ -128,16 +130,15 @@ def _fee(amount: int, term: int, grace: int, method: Method, fund: FundTerms, ta
     if fund.guarantee == "none":
         return (0, 0)
     if fund.fee_range_pct is None:
-        notes.append("保証料は資料に記載がないため、合計に含めていません。")
+        notes.append("保証料が資料にない資金は、保証料を含みません。")
         return None
     low_pct, high_pct = fund.fee_range_pct
     fee = tuple(guarantee_fee(amount, yearly_rate(p), term, grace, method, table) for p in (low_pct, high_pct))
-    notes.append(f"保証料は保証料率{textfmt.pct_range(low_pct, high_pct)}（信用保証協会が決める区分の最も低い"
-                 "ものから最も高いものまで）で計算しています。")
+    notes.append("保証料は保証料率の区分の最も低いものから最も高いものまでの幅。")
     if method is Method.EQUAL_PAYMENT:
         notes.append("元利均等返済の保証料は、均等分割の係数で計算しています。")
     if fund.guarantee == "optional":
-        notes.append("信用保証を付ける場合の額です。付けない場合、保証料はかかりません。")
+        notes.append("保証が任意の資金は、保証を付ける場合の額（付けなければ保証料なし）。")
     if fund.fee_change is not None:
         when, (new_low, new_high) = fund.fee_change
         notes.append(f"{when.year}年{when.month}月{when.day}日からの申込みは保証料率が"

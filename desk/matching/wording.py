@@ -214,12 +214,12 @@ def cost_lines(fund: FundResult) -> list[str]:
         interest += f"（うち市の負担 {cost.city_share_yen:,}円、ご負担 {cost.own_interest_yen:,}円）"
     lines.append(interest)
     fee_yen = cost.guarantee_fee_yen
-    lines.append("保証料 資料に記載なし（合計に含みません）" if fee_yen is None else f"保証料 {_yen_range(*fee_yen)}")
-    lines.append(f"ご負担の合計（目安） {_yen_range(*cost.total_yen)}")
+    lines.append("保証料 資料に記載なし（合計に含みません）" if fee_yen is None else f"保証料 {yen_range(*fee_yen)}")
+    lines.append(f"ご負担の合計（目安） {yen_range(*cost.total_yen)}")
     return lines
 
 
-def _yen_range(low: int, high: int | None) -> str:
+def yen_range(low: int, high: int | None) -> str:
     """「1,038,750〜1,437,500円」, 「440,000円」, 「279,583円〜（保証料別）」 (no upper end)."""
     if high is None:
         return f"{low:,}円〜（保証料別）"

@@ -22,7 +22,7 @@ def test_costs_md_schedule_through_the_estimate():
     assert cost.guarantee_fee_yen == (72_000, 304_000)
     assert cost.total_yen == (669_167 + 72_000, 669_167 + 304_000)
     assert cost.method == Method.EQUAL_PRINCIPAL and cost.city_share_yen == 0
-    assert any("上限（2.2%以内）" in a for a in cost.assumptions)
+    assert any("上限の値で計算" in a for a in cost.assumptions)
 
 
 def test_the_citys_share_is_taken_off_the_visitors_interest_and_payments():
@@ -68,13 +68,13 @@ def test_a_grace_the_seeds_give_no_maximum_for_is_costed_without_one():
 def test_a_fee_the_seeds_do_not_give_is_left_out_of_the_total_and_said():
     cost = estimate(Request(10_000_000, 60, 0, None), KANAGAWA_LIKE._replace(fee_range_pct=None), STANDARD, on=ON)
     assert cost is not None and cost.guarantee_fee_yen is None and cost.total_yen[1] is None
-    assert any("保証料は資料に記載がない" in a for a in cost.assumptions)
+    assert any("保証料が資料にない資金" in a for a in cost.assumptions)
 
 
 def test_an_optional_guarantee_is_costed_with_it_and_says_so():
     cost = estimate(Request(10_000_000, 60, 0, None), KANAGAWA_LIKE._replace(guarantee="optional"), STANDARD, on=ON)
     assert cost is not None and cost.guarantee_fee_yen is not None and cost.guarantee_fee_yen[0] > 0
-    assert any("付けない場合、保証料はかかりません" in a for a in cost.assumptions)
+    assert any("付けなければ保証料なし" in a for a in cost.assumptions)
 
 
 def test_a_scheduled_fee_change_is_said():
