@@ -61,7 +61,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     try:
         loaded = importer.read_packs(args.packs)
     except PackInvalid as exc:
-        raise CliError(f"データパックに問題があります:\n{exc}") from exc
+        raise CliError(f"データパックに問題があります:\n{exc}", EXIT_USAGE) from exc
     for pack in loaded:
         counts = ", ".join(f"{k} {len(v)}" for k, v in pack.data.sections.items() if v)
         print(f"{pack.path.name}: OK（{pack.data.id} {pack.data.header['version']}: {counts}）")
@@ -75,7 +75,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         summaries = store.packs.import_files(args.packs, overwrite_edits=args.overwrite_edits)
     except PacksRejected as exc:
-        raise CliError(f"取り込みを中止しました（データベースは変わっていません）:\n{exc}") from exc
+        raise CliError(f"取り込みを中止しました（データベースは変わっていません）:\n{exc}", EXIT_USAGE) from exc
     except EditsAtStake as exc:
         raise CliError(f"{exc}\n上書きしてよければ --overwrite-edits を付けてください"
                        "（データベースは変わっていません）") from exc

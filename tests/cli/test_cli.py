@@ -96,14 +96,14 @@ def test_contacts_by_postal_code(capsys, db):
 def test_validate_reports_file_and_line(capsys, tmp_path):
     bad = write_pack(tmp_path, PROVIDER + PROGRAM.replace("amount_yen: 80000000", "amount_yen: -1"))
     code, _, err = run(capsys, "validate", str(bad))
-    assert code == 1
+    assert code == 2   # bad input (issue 15, item 9)
     assert "test-pack.yaml:" in err and "0以上の整数" in err
 
 
 def test_import_refuses_a_bad_pack_and_says_nothing_changed(capsys, db, tmp_path):
     bad = write_pack(tmp_path, "plans:\n  - {id: x}\n", pack_id="kanagawa-fy2026")
     code, _, err = run(capsys, "--db", db, "import", str(bad))
-    assert code == 1
+    assert code == 2
     assert "データベースは変わっていません" in err and "'name' がありません" in err
     code, out, _ = run(capsys, "--db", db, "programs", "--json", "--provider", "kanagawa", "--date", "2026-11-22")
     assert json.loads(out)["programs"], "the catalogue is untouched"

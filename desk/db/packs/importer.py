@@ -93,6 +93,8 @@ def read_packs(paths: Iterable[str | Path]) -> list[LoadedPack]:
             loaded.append(read_pack(path))
         except PackInvalid as exc:
             problems.extend(exc.problems)
+        except OSError as exc:   # a folder, or a file that went away or cannot be read
+            problems.append(PackProblem(Path(path).name, None, "", _unreadable(exc)))
     if problems:
         raise PackInvalid(problems)
     ids = [p.data.id for p in loaded]
@@ -102,6 +104,12 @@ def read_packs(paths: Iterable[str | Path]) -> list[LoadedPack]:
     if problems:
         raise PackInvalid(problems)
     return loaded
+
+
+def _unreadable(exc: OSError) -> str:
+    if isinstance(exc, IsADirectoryError):
+        return "フォルダです（データパックの .yaml ファイルを指定してください）"
+    return f"ファイルを読めません（{exc.strerror or type(exc).__name__}）"
 
 
 def admin_edits(session: Session, pack_ids: Iterable[str]) -> list[AdminEdit]:
