@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -252,7 +253,7 @@ def _check_document(data: dict[str, Any]) -> None:
         if isinstance(value, (dict, list)):
             if depth > MAX_INTAKE_DEPTH:
                 raise IntakeError(where, f"入れ子が深すぎます（上限 {MAX_INTAKE_DEPTH} 段）")
-            items = value.items() if isinstance(value, dict) else enumerate(value)
+            items: Iterable[tuple[Any, Any]] = value.items() if isinstance(value, dict) else enumerate(value)
             for key, item in items:
                 if isinstance(key, str):
                     _check_text(key, where)
