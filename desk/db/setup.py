@@ -100,15 +100,18 @@ def update_bundled_packs(engine: Engine) -> tuple[list[importer.ImportSummary], 
         return [], kept
     backup_before(engine, "before-import")
     with Session(engine) as session, session.begin():
-        return importer.import_packs(session, todo), kept
+        # The bundled packs are this desk's own data: what a newer version leaves out goes, and
+        # each summary lists it (desk db upgrade prints them).
+        return importer.import_packs(session, todo, allow_removals=True), kept
 
 
-def import_files(engine: Engine, files: list[Path], *, overwrite_edits: bool = False) -> list[importer.ImportSummary]:
+def import_files(engine: Engine, files: list[Path], *, overwrite_edits: bool = False,
+                 allow_removals: bool = False) -> list[importer.ImportSummary]:
     """Read, validate and import packs in one transaction (all or nothing)."""
     packs = importer.read_packs(files)
     backup_before(engine, "before-import")
     with Session(engine) as session, session.begin():
-        return importer.import_packs(session, packs, overwrite_edits=overwrite_edits)
+        return importer.import_packs(session, packs, overwrite_edits=overwrite_edits, allow_removals=allow_removals)
 
 
 def backup_before(engine: Engine, reason: str) -> Path | None:
