@@ -245,9 +245,9 @@ def _check_document(data: dict[str, Any]) -> None:
     """Depth, integers and characters anywhere in the document, before any field is read: a
     refusal names the field instead of a RecursionError, an OverflowError or a UnicodeEncodeError
     when the answer is printed or written. A walk without recursion, so depth cannot break it."""
-    stack: list[tuple[Any, str, int]] = [(value, str(key), 2) for key, value in data.items()]
+    stack: list[tuple[Any, str, int]] = [(value, _key_name(key), 2) for key, value in data.items()]
     for key in data:
-        _check_text(str(key), str(key)[:40])
+        _check_text(str(key), _key_name(key))
     while stack:
         value, where, depth = stack.pop()
         if isinstance(value, (dict, list)):
@@ -257,14 +257,22 @@ def _check_document(data: dict[str, Any]) -> None:
             for key, item in items:
                 if isinstance(key, str):
                     _check_text(key, where)
-                inner = f"{where}.{key}" if isinstance(key, str) else f"{where}[{key}]"
+                inner = f"{where}.{_key_name(key)}" if isinstance(key, str) else f"{where}[{key}]"
                 stack.append((item, inner if len(inner) <= 80 else where, depth + 1))
         elif isinstance(value, _LongInteger):
             raise IntakeError(where, f"数値の桁が多すぎます（{value.digits:,} 桁）")
-        elif isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 66:
+        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** MAX_INTEGER_DIGITS:
             raise IntakeError(where, f"数値の桁が多すぎます（上限 {MAX_INTEGER_DIGITS} 桁）")
         elif isinstance(value, str):
             _check_text(value, where)
+
+
+def _key_name(key: Any) -> str:
+    """A key as a message names it: an empty one said so, a long one cut."""
+    text = str(key)
+    if not text.strip():
+        return "(空のキー)"
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _check_text(text: str, where: str) -> None:

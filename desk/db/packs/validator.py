@@ -218,6 +218,11 @@ class _Validator:
         for key, val in (("text", text), ("label", label)):
             if val is not None and not (isinstance(val, str) and val.strip()):
                 self.problem(raw, where, f"{key} は空でない文字列でなければなりません", line)
+            elif isinstance(val, str) and len(val) > MAX_TEXT_CHARS:
+                self.problem(raw, where, f"{key} が長すぎます（{len(val):,} 文字、上限 {MAX_TEXT_CHARS:,} 文字）", line)
+        # Reported above when not text (text: .inf was an AttributeError): not carried on.
+        text = text if isinstance(text, str) else None
+        label = label if isinstance(label, str) else None
         out: dict[str, Any] = {}
         if forms[0] == "check":
             name = raw["check"]
