@@ -268,10 +268,13 @@ def _check_document(data: dict[str, Any]) -> None:
 
 
 def _key_name(key: Any) -> str:
-    """A key as a message names it: an empty one said so, a long one cut."""
+    """A key as a message names it: an empty one said so, a long one cut, control characters
+    (a terminal's escape sequences, line breaks) and lone surrogates escaped as repr() does."""
     text = str(key)
     if not text.strip():
         return "(空のキー)"
+    if not text.isprintable():
+        text = repr(text)[1:-1]
     return text if len(text) <= 40 else text[:39] + "…"
 
 
@@ -374,7 +377,9 @@ def _code_list(value: Any, key: str, choices: tuple[str, ...] | None) -> tuple[s
     if choices is not None:
         unknown = [v for v in value if v not in choices]
         if unknown:
-            raise IntakeError(key, f"未知の値 {', '.join(unknown)}（使えるもの: {', '.join(choices)}）")
+            named = ", ".join(_key_name(v) for v in unknown[:5])
+            named += f" ほか {len(unknown) - 5} 個" if len(unknown) > 5 else ""
+            raise IntakeError(key, f"未知の値 {named}（使えるもの: {', '.join(choices)}）")
     return tuple(dict.fromkeys(value))
 
 
@@ -429,7 +434,7 @@ def _monthly_sales(value: Any) -> dict[str, int]:
     for month, amount in value.items():
         match = _MONTH_RE.match(unicodedata.normalize("NFKC", str(month)))
         if not match or not 1 <= int(match.group(2)) <= 12:
-            raise IntakeError(f"monthly_sales.{month}", "月は YYYY-MM の形で指定してください")
+            raise IntakeError(f"monthly_sales.{_key_name(month)}", "月は YYYY-MM の形で指定してください")
         key = f"monthly_sales.{month}"
         out[match.group(0)] = round(_non_negative(parse_number(amount, key, unit="yen"), key, amount))
     return dict(sorted(out.items()))
