@@ -109,8 +109,11 @@ class ReferralSheetRenderer(PdfRenderer):
             line = "このほか、次の事情がある方向けの資金があります（当てはまる場合は窓口にご相談ください）: "
             out.append(Paragraph(_p(line + "／".join(s.circumstances)), st["note"]))
         out += [Paragraph(_p(s.caveat), st["caveat"])]
-        if s.warnings:   # the caveats of this answer, under the general one
-            out.append(Paragraph(_p("ご注意: " + "　".join(s.warnings)), st["note"]))
+        if s.warnings:   # the caveats of this answer, under the general one: a paragraph each, since
+            # one long paragraph split over pages is laid out again for every page (quadratic)
+            out += [Paragraph(_p(("ご注意: " if i == 0 else "") + w), st["note"]) for i, w in enumerate(s.warnings)]
+            if s.more_warnings:
+                out.append(Paragraph(_p(f"ほかに注意が{s.more_warnings}件あります（窓口でご説明します）"), st["note"]))
         out += self.heading("次の手順")
         circled = "①②③④⑤⑥⑦⑧⑨"
         out.append(Paragraph(_p(" → ".join(f"{circled[i]} {name}" for i, (name, _) in enumerate(s.steps))),

@@ -56,6 +56,7 @@ MAX_FUNDS = 5
 MAX_ELIGIBLE = 4
 MAX_CONDITIONAL = 2
 MAX_OPENINGS = 3
+MAX_WARNINGS = 6  # the answer's caveats printed; an intake could make thousands (issue 15, item 7)
 MAX_PAGES = 2     # the sheet's budget: page 1 the facts and funds, page 2 the way on
 REFERRAL_ROLES = {"guarantee_branch": 1, "chamber": 1, "municipality": 1, "window": 1, "support_center": 1}
 # A visitor from another prefecture is referred to that prefecture's own desks (seed 001).
@@ -123,6 +124,7 @@ class ReferralSheet:
     circumstances: list[str] = field(default_factory=list)   # the unmentioned ones funds are made for
     reissue: str | None = None   # on a sheet printed again from the log: 再発行, when, and why it may differ
     cost_notes: list[str] = field(default_factory=list)  # the assumptions the printed estimates share, the caveat
+    more_warnings: int = 0       # caveats not printed (past MAX_WARNINGS)
 
 
 def reiwa(day: dt.date) -> str:
@@ -283,6 +285,7 @@ def build_sheet(report: MatchReport, intake: Intake, *, reference_no: str, windo
             bring.append(item)
     sources = sorted({wording.source_entry(f) for f in funds if f.status != INELIGIBLE and f.source.file})
     steps = openings(report)
+    warnings = _relevant_warnings(list(report.warnings), eligible + conditional)
     opening_rows = [OpeningRow(o.step, "、".join(dict.fromkeys(f.name for f in o.funds))) for o in steps[:MAX_OPENINGS]]
     return ReferralSheet(
         title=TITLE, date_label=reiwa(report.as_of), reference_no=reference_no, window_name=window_name,
@@ -290,7 +293,7 @@ def build_sheet(report: MatchReport, intake: Intake, *, reference_no: str, windo
         eligible=eligible, conditional=conditional, more_conditional=len(conditional_all) - len(conditional),
         more_eligible=len(eligible_all) - len(eligible),
         steps=list(FLOW), bring=bring, contacts=contacts, caveat=CAVEAT,
-        warnings=_relevant_warnings(list(report.warnings), eligible + conditional),
+        warnings=warnings[:MAX_WARNINGS], more_warnings=max(len(warnings) - MAX_WARNINGS, 0),
         sources=sources, hotline=hotline, qr=qr, openings=opening_rows,
         more_openings=max(len(steps) - len(opening_rows), 0),
         circumstances=[c.name for c in circumstances(report)], cost_notes=_cost_notes(printed))
