@@ -12,6 +12,8 @@ def yen(amount: int | None) -> str:
     """8000万円, 1億6,000万円, 500万円, 12,345円; '—' when unknown."""
     if amount is None:
         return "—"
+    if amount < 0:   # floor division would make -500万円 「-1億9,500万円」
+        return "-" + yen(-amount)
     if amount == 0 or amount % 10_000:
         return f"{amount:,}円"
     man = amount // 10_000

@@ -4,15 +4,15 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 
+from desk import fiscal
 from desk.cli.common import EXIT_OK, EXIT_USAGE, CliError, open_database, print_json, refresh_snapshot
 
 
 def cmd_programs(args: argparse.Namespace) -> int:
     from desk import textfmt
 
-    on = args.date or dt.date.today()
+    on = args.date or fiscal.today()
     queries = open_database(args).queries
     known = queries.provider_ids()
     if args.provider and args.provider not in known:

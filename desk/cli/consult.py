@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from typing import TYPE_CHECKING
 
+from desk import fiscal
 from desk.cli.common import EXIT_OK, EXIT_USAGE, CliError, open_database, open_store, print_json
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ def _match_file(args: argparse.Namespace, store: Store) -> tuple[Intake, MatchRe
 
     try:
         read = read_intake_file(args.intake)
-        return read.intake, store.matcher.match(read.intake, on=args.date or dt.date.today(), warnings=read.warnings)
+        return read.intake, store.matcher.match(read.intake, on=args.date or fiscal.today(), warnings=read.warnings)
     except IntakeError as exc:
         raise CliError(f"{args.intake.name}: {exc}", EXIT_USAGE) from exc
 
@@ -157,7 +157,7 @@ def cmd_handout(args: argparse.Namespace) -> int:
     from desk.settings import Settings
     from desk.sheets.leaflet import build_leaflet, special_windows
 
-    on = args.date or dt.date.today()
+    on = args.date or fiscal.today()
     settings = Settings.load()
     loaded = open_store(args).matcher.loaded()
     windows = special_windows(loaded.offices, settings.get("window_name"), settings.get("window_phone"))

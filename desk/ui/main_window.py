@@ -25,7 +25,7 @@ from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QSplitter, QVBoxLayout, QWidget
 
-from desk import paths
+from desk import fiscal, paths
 from desk.matching import first_view
 from desk.matching.routes import ranked_questions
 from desk.settings import Settings
@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         # import first need it.
         self._store = store
         self._settings = settings
-        self._today = today or dt.date.today()
+        self._today = today or fiscal.today()
         self._intake: Intake | None = None
         self.setWindowTitle("融資相談窓口デスク")
         fit_to_screen(self, PREFERRED_SIZE)

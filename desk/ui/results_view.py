@@ -98,6 +98,7 @@ class ResultsView(QWidget):
         return self._report
 
     def show_report(self, report: MatchReport | None) -> None:
+        shown = self.model.fund(self.tree.currentIndex())   # the fund in the detail, to keep it there
         self._report = report
         self.model.set_report(report)
         header = self.tree.header()
@@ -113,10 +114,17 @@ class ResultsView(QWidget):
             group = self.model.index(spanned, 0)
             for row in range(self.model.rowCount(group)):
                 self.tree.setFirstColumnSpanned(row, group, True)
+        # The detail follows the new answer: the same fund's new result, or nothing (after
+        # 新しい相談 it showed the previous visitor's fund).
+        again = self.model.index_of(shown.id) if shown is not None else None
+        if again is not None:
+            self.tree.setCurrentIndex(again)
+            self._show_detail(again)
+        else:
+            self.detail.clear()
         if report is None:
             self.summary.setText("")
             self.contacts.clear()
-            self.detail.clear()
             return
         warnings = "　".join(f"⚠ {w}" for w in report.warnings)
         self.summary.setText(f"{report.as_of.isoformat()} 時点　{report.place}　{report.sme.reason}"

@@ -69,9 +69,28 @@ def test_a_new_install_keeps_personal_data_three_years_and_an_old_one_keeps_its_
     assert settings.get("personal_retention_days") == 0                  # it ran keeping everything: it still does
     first = SettingsDialog(settings)
     qtbot.addWidget(first)
-    assert first.editors["personal_retention_days"].text() == "消さない"
+    assert first.editors["personal_retention_days"].currentText() == "消さない"
     assert "3年（1095日）が既定" in first.retention_notice.text()
     again = SettingsDialog(Settings.load(old))
     qtbot.addWidget(again)
     assert not hasattr(again, "retention_notice")                        # said once
     assert Settings.load(old).get("personal_retention_days") == 0
+
+
+def test_the_retention_period_is_chosen_not_stepped_into(qtbot, tmp_path):
+    """From 消さない, one ↑ in a spin box gave 1日 and the next start purged every name but today's."""
+    from PySide6.QtCore import Qt
+
+    settings = Settings(tmp_path / "s.json", {"personal_retention_days": 0})
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    box = dialog.editors["personal_retention_days"]
+    assert box.currentText() == "消さない" and box.value() == 0
+    assert [box.itemText(i) for i in range(box.count())] == ["90日", "180日", "1年", "3年", "5年", "10年", "消さない"]
+    qtbot.keyClick(box, Qt.Key.Key_Up)
+    assert box.value() == 3650                      # the next choice up is 10年, never a day
+    custom = SettingsDialog(Settings(tmp_path / "c.json", {"personal_retention_days": 200}))
+    qtbot.addWidget(custom)
+    assert custom.editors["personal_retention_days"].currentText() == "200日"   # a value set elsewhere is kept
+    custom.apply()
+    assert Settings.load(tmp_path / "c.json").get("personal_retention_days") == 200
