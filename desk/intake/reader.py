@@ -83,7 +83,7 @@ class Intake:
     industry: str | None = None
     capital_yen: int | None = None
     employees: float | None = None
-    prefecture: str = vocab.HOME_PREFECTURE
+    prefecture: str | None = None   # None: not stated (the postal code's, else the home prefecture)
     municipality: str | None = None
     postal_code: str | None = None
     months_in_business: float | None = None
