@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 
 from desk import paths
 from desk.cli.common import EXIT_OK, EXIT_PROBLEM, CliError, open_store, short
+from desk.settings import SettingsError  # light: every command and the app read the settings
 
 # Each command's module is imported only when it runs: the app's start stays light.
 COMMANDS = {
@@ -76,6 +77,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"desk: {exc}", file=sys.stderr)
         return exc.code
+    except SettingsError as exc:   # read by most commands, saved by the first referral: said here once
+        print(f"desk: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -320,8 +320,11 @@ class MainWindow(QMainWindow):
     # --- window layout: state, kept apart from preferences (window.ini beside settings.json) ---
     def _window_state(self) -> QSettings:
         # The config folder also holds settings.json (staff name, device id): private like it.
-        folder = paths.ensure_private_dir(paths.get().config_dir)
-        return QSettings(str(folder / "window.ini"), QSettings.Format.IniFormat)
+        # QSettings writes the file with the umask's mode (0644) unless it exists: made 0600 first.
+        from desk.fileio import private_file
+
+        window_ini = private_file(paths.get().config_dir / "window.ini")
+        return QSettings(str(window_ini), QSettings.Format.IniFormat)
 
     def restore_layout(self) -> None:
         state = self._window_state()
