@@ -67,7 +67,13 @@ def _parse_app_start(argv: list[str]) -> argparse.Namespace | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    from desk.cli.terminal import safe_streams
+
+    with safe_streams():   # argparse's own messages repeat the arguments: filtered as well
+        return _main(list(sys.argv[1:] if argv is None else argv))
+
+
+def _main(argv: list[str]) -> int:
     args = _parse_app_start(argv) or _full_parser().parse_args(argv)
     paths.init(args.basedir)
     try:
