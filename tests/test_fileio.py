@@ -113,10 +113,13 @@ def test_an_atomic_write_never_replaces_a_device_node(tmp_path):
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full on this system")
-def test_dev_full_itself_is_refused_and_stays_a_device():
+def test_dev_full_itself_is_refused_and_stays_a_device(tmp_path):
+    # Through a link: a regression replaces the link, not the machine's /dev/full.
+    link = tmp_path / "full"
+    link.symlink_to("/dev/full")
     with pytest.raises(FileRefused):
-        atomic_write_bytes("/dev/full", b"x" * 100)
-    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+        atomic_write_bytes(link, b"x" * 100)
+    assert link.is_symlink() and stat.S_ISCHR(os.stat("/dev/full").st_mode)
 
 
 def _write_under_fsize_limit(target: Path, size: int, limit: int) -> subprocess.CompletedProcess[str]:

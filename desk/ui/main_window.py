@@ -346,6 +346,9 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.drafts.end()
+        # A closed window looks at the catalogue no more (one outliving its database, as in the
+        # tests, would otherwise fail every 30 s in the event loop of whatever runs next).
+        self._refresh_timer.stop()
         # Written only when it changed: the file is synced to disk, a few ms to tens of ms.
         layout = (self.saveGeometry(), self.splitter.saveState())
         if layout != self._kept_layout:

@@ -167,9 +167,13 @@ def test_every_writer_refuses_a_device_node(tmp_path, base, db, command):
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full on this system")
 def test_dev_full_is_refused_not_silently_written(tmp_path, base, db):
-    run = desk(base, db, "handout", "-o", "/dev/full")
-    assert run.code == 2 and "/dev/full" in run.one_line()
-    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+    """/dev/full itself, through a link: a regression then replaces the link, never the
+    machine's /dev/full (which desk before this fix did, in /dev, as root)."""
+    link = tmp_path / "full"
+    link.symlink_to("/dev/full")
+    run = desk(base, db, "handout", "-o", link)
+    assert run.code == 2 and "通常のファイルではないため書き込みません（文字デバイス）" in run.one_line()
+    assert link.is_symlink() and stat.S_ISCHR(os.stat("/dev/full").st_mode)
 
 
 def test_a_sheet_on_a_full_disk_is_one_line_exit_1_and_not_logged(tmp_path, base, db, small_tmpfs):
