@@ -1,8 +1,9 @@
 """Files in and out: reads bounded to regular files, atomic writes onto regular files only.
 
 A write leaves the old file or the new one, never half of one (a crash, a full disk, a size
-limit); a read never waits on a FIFO nor fills the memory from ``/dev/zero``. Every reader and
-writer of desk goes through here, so the checks live in one place.
+limit); a read never waits on a FIFO nor fills the memory from ``/dev/zero``. The readers of
+the files a user gives or keeps (intakes, packs, log files, settings, drafts, the PDF font) and
+every writer go through here, so the checks live in one place.
 """
 
 from __future__ import annotations
