@@ -33,6 +33,28 @@ def char_device(folder: Path, name: str = "zero", major: int = 1, minor: int = 5
     return node
 
 
+def outcome_within(seconds: float, read, path: Path) -> BaseException | object:
+    """What ``read(path)`` returns or raises; a read that blocks (a FIFO without a writer) fails
+    the test instead of hanging it. (A device like /dev/zero is read in a child process under a
+    memory limit, tests/faults/test_files.py: a regression here would fill the test's memory.)"""
+    outcome: list[BaseException | object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(read(path))
+        except BaseException as exc:   # handed to the test's thread
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout=seconds)
+    if worker.is_alive():   # blocked in open(): free it so the suite goes on, then fail
+        os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join(timeout=5)
+        pytest.fail(f"reading {path.name} blocked")
+    return outcome[0]
+
+
 def test_a_device_is_refused_at_once_whatever_it_would_give(tmp_path):
     for node in (char_device(tmp_path, "zero", 1, 5), char_device(tmp_path, "urandom", 1, 9),
                  *(Path(p) for p in ("/dev/zero", "/dev/urandom") if os.path.exists(p))):
@@ -51,22 +73,8 @@ def test_a_folder_is_refused(tmp_path):
 def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path):
     fifo = tmp_path / "intake.json"
     os.mkfifo(fifo)
-    outcome: list[BaseException | bytes] = []
-
-    def read() -> None:
-        try:
-            outcome.append(read_regular_file(fifo, limit=1024))
-        except BaseException as exc:   # handed to the test's thread
-            outcome.append(exc)
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    reader.join(timeout=5)
-    if reader.is_alive():   # blocked in open(): free it so the suite goes on, then fail
-        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
-        reader.join(timeout=5)
-        pytest.fail("reading a FIFO blocked waiting for a writer")
-    assert isinstance(outcome[0], FileRefused) and "FIFO" in str(outcome[0])
+    refused = outcome_within(5, lambda path: read_regular_file(path, limit=1024), fifo)
+    assert isinstance(refused, FileRefused) and "FIFO" in str(refused)
 
 
 def test_the_limit_is_counted_on_what_is_read(tmp_path):

@@ -160,3 +160,18 @@ def test_what_a_question_stands_for_must_exist(empty_engine, tmp_path, change, m
     with pytest.raises(PackInvalid, match=message):
         setup.import_files(empty_engine, [write_pack(tmp_path, broken)])
     assert count(empty_engine, m.DataPack) == 0
+
+
+def test_a_fifo_or_a_folder_as_a_pack_is_a_pack_problem_not_a_hang(tmp_path):
+    """Issue 15, item 7: validate and import (the app's too) read packs through desk.fileio."""
+    import os
+
+    from desk.db.packs.importer import read_packs
+    from tests.test_fileio import outcome_within
+
+    fifo = tmp_path / "pack.yaml"
+    os.mkfifo(fifo)
+    refused = outcome_within(5, read_packs, [fifo])
+    assert isinstance(refused, PackInvalid) and "pack.yaml: 通常のファイルではないため読みません" in str(refused)
+    with pytest.raises(PackInvalid, match="フォルダ"):
+        read_packs([tmp_path])
