@@ -101,8 +101,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from desk.fileio import FileRefused
 
+    # A folder that exists, or a new one in an existing folder (a mistyped parent makes no tree).
     if args.directory.exists() and not args.directory.is_dir():
         raise file_error(args.directory, FileRefused(args.directory, "フォルダではないため書き出しません"))
+    if not args.directory.parent.is_dir():
+        raise file_error(args.directory, FileRefused(args.directory, "書き出し先のフォルダがありません"))
     try:
         written = open_database(args).packs.export(args.directory)
     except OSError as exc:

@@ -186,6 +186,15 @@ def test_every_writer_refuses_a_device_node(tmp_path, base, db, command):
     assert stat.S_ISCHR(node.stat().st_mode)
 
 
+def test_an_output_in_a_missing_folder_is_refused_and_no_folder_made(tmp_path, base, db):
+    missing = tmp_path / "missing"
+    for args in (("export", missing / "packs"), ("log", "export", "--all", missing / "log.json"),
+                 ("handout", "-o", missing / "h.pdf")):
+        run = desk(base, db, *args)
+        assert run.code == 2 and "フォルダがありません" in run.one_line()
+    assert not missing.exists()
+
+
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full on this system")
 def test_dev_full_is_refused_not_silently_written(tmp_path, base, db):
     """/dev/full itself, through a link: a regression then replaces the link, never the
