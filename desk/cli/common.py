@@ -123,8 +123,8 @@ def short(exc: BaseException) -> str:
 
 
 def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    # One write, not json.dump's one per token: each write passes desk.cli.terminal's filter.
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def refresh_snapshot(store: Store) -> None:

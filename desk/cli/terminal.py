@@ -10,9 +10,11 @@ and writes any other control as ``\\uXXXX`` (the same escape JSON uses, so ``--j
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO, cast
+
+_terminal_safe: Callable[[str], str] | None = None
 
 
 class SafeText:
@@ -22,9 +24,12 @@ class SafeText:
         self._stream = stream
 
     def write(self, text: str) -> int:
-        from desk.textfmt import terminal_safe  # on the first write: the app prints nothing
+        global _terminal_safe
+        if _terminal_safe is None:   # on the first write: the app prints nothing
+            from desk.textfmt import terminal_safe
 
-        return self._stream.write(terminal_safe(text))
+            _terminal_safe = terminal_safe
+        return self._stream.write(_terminal_safe(text))
 
     def writelines(self, lines: Any) -> None:
         for line in lines:
