@@ -7,7 +7,17 @@ import sys
 from typing import TYPE_CHECKING
 
 from desk import fiscal
-from desk.cli.common import EXIT_OK, EXIT_USAGE, CliError, open_database, open_store, print_json
+from desk.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    file_error,
+    input_files,
+    open_database,
+    open_store,
+    output_file,
+    print_json,
+)
 
 if TYPE_CHECKING:
     from desk.db.store import Store
@@ -20,6 +30,7 @@ def _match_file(args: argparse.Namespace, store: Store) -> tuple[Intake, MatchRe
     """The intake file and its match on ``--date`` (a bad file is a usage error)."""
     from desk.intake.reader import IntakeError, read_intake_file
 
+    input_files([args.intake])
     try:
         read = read_intake_file(args.intake)
         return read.intake, store.matcher.match(read.intake, on=args.date or fiscal.today(), warnings=read.warnings)
@@ -102,6 +113,7 @@ def cmd_referral(args: argparse.Namespace) -> int:
 
     if (args.intake is None) == (args.reprint is None):
         raise CliError("相談ファイル（INTAKE.json）か --reprint 受付番号 のどちらか一つを指定してください", EXIT_USAGE)
+    output_file(args.output)   # before anything is logged
     if args.reprint is not None:
         return _reprint(args)
     settings = Settings.load()
@@ -111,11 +123,11 @@ def cmd_referral(args: argparse.Namespace) -> int:
         referral = create_referral(store.log_writer, intake, report, settings=settings)
     except FontNotFound as exc:
         raise CliError(str(exc)) from exc
-    try:
-        atomic_write_bytes(args.output, referral.pdf, mode=0o644)
+    try:   # 0600 like every file with the visitor's name and phone (issue 15, item 13)
+        atomic_write_bytes(args.output, referral.pdf)
     except OSError as exc:
         discard(store.log_writer, referral)  # no sheet reached the visitor: not logged as printed
-        raise CliError(f"{args.output} に書き込めません（{exc.strerror}）") from exc
+        raise file_error(args.output, exc) from exc
     print(f"{args.output}（受付番号 {referral.reference_no}）")
     for warning in report.warnings:
         print(f"desk: 注意: {warning}", file=sys.stderr)
@@ -142,9 +154,9 @@ def _reprint(args: argparse.Namespace) -> int:
     except (NotReissuable, FontNotFound) as exc:
         raise CliError(str(exc)) from exc
     try:
-        atomic_write_bytes(args.output, reissue.pdf, mode=0o644)
+        atomic_write_bytes(args.output, reissue.pdf)
     except OSError as exc:
-        raise CliError(f"{args.output} に書き込めません（{exc.strerror}）") from exc
+        raise file_error(args.output, exc) from exc
     count = log.record_reprint(record.id)
     print(f"{args.output}（受付番号 {reissue.reference_no} の再発行、{count} 回目）")
     return EXIT_OK
@@ -158,6 +170,7 @@ def cmd_handout(args: argparse.Namespace) -> int:
     from desk.sheets.leaflet import build_leaflet, special_windows
 
     on = args.date or fiscal.today()
+    output_file(args.output)
     settings = Settings.load()
     loaded = open_store(args).matcher.loaded()
     windows = special_windows(loaded.offices, settings.get("window_name"), settings.get("window_phone"))
@@ -168,6 +181,6 @@ def cmd_handout(args: argparse.Namespace) -> int:
     except FontNotFound as exc:
         raise CliError(str(exc)) from exc
     except OSError as exc:
-        raise CliError(f"{args.output} に書き込めません（{exc.strerror}）") from exc
+        raise file_error(args.output, exc) from exc
     print(f"{args.output}（{len(leaflet.rows)} 制度）")
     return EXIT_OK

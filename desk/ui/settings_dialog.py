@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QSpinBox,
+    QWidget,
+)
 
-from desk.settings import RETENTION_DEFAULT_DAYS, SETTINGS, Settings
+from desk.settings import RETENTION_DEFAULT_DAYS, SETTINGS, Settings, SettingsError
 from desk.ui import look
 from desk.ui.geometry import fit_to_screen
 from desk.ui.value_guard import guard_values
@@ -79,7 +89,10 @@ class SettingsDialog(QDialog):
     def _retention_notice(self) -> QLabel:
         """Once, on a desk set up before records were purged by default (see desk.settings)."""
         self.settings.set("retention_notice", False)
-        self.settings.save()
+        try:
+            self.settings.save()
+        except SettingsError:
+            pass   # the notice comes again next time; saving the dialog says what is wrong
         note = QLabel(f"この端末は個人情報を「消さない」設定で使われてきたため、そのままにしています。"
                       f"新しく設定する端末では {RETENTION_DEFAULT_DAYS // 365}年（{RETENTION_DEFAULT_DAYS}日）"
                       "が既定です。保存期間を決めて入力してください。", self)
@@ -100,5 +113,9 @@ class SettingsDialog(QDialog):
         self.settings.save()
 
     def accept(self) -> None:
-        self.apply()
+        try:
+            self.apply()
+        except SettingsError as exc:   # a full disk, a read-only folder: the edits stay in the dialog
+            QMessageBox.warning(self, "設定を保存できません", str(exc))
+            return
         super().accept()

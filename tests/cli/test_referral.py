@@ -27,6 +27,7 @@ def intake_file(tmp_path, data) -> str:
 
 def test_referral_writes_the_pdf_and_records_the_consultation(capsys, db, tmp_path):
     out = tmp_path / "sheets" / "sheet.pdf"
+    out.parent.mkdir()   # a missing folder is refused (issue 15, item 3: a new name in an existing folder)
     data = {"business_name": "追浜精工", "industry": "manufacturing", "employees": 18, "municipality": "横須賀市",
             "causes": ["nissan"], "sales_change": {"last_3m_pct": -12.5}}
     code = cli.main(["--db", str(db), "referral", "--date", "2026-11-22", intake_file(tmp_path, data), "-o", str(out)])
@@ -54,7 +55,8 @@ def test_an_unwritable_destination_is_a_clear_message(capsys, db, tmp_path):
     blocker.write_text("x")
     code = cli.main(["--db", str(db), "referral", intake_file(tmp_path, {"industry": "retail"}),
                      "-o", str(blocker / "sheet.pdf")])
-    assert code == 1 and "に書き込めません" in capsys.readouterr().err
+    # Refused before any work (issue 15, item 3): a sheet goes to a new name in an existing folder.
+    assert code == 2 and "書き込み先のフォルダがありません" in capsys.readouterr().err
     with Session(create_engine(f"sqlite:///{db}")) as s:
         assert s.scalars(select(m.Consultation)).all() == []  # nothing printed, nothing logged
 

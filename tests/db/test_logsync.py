@@ -107,3 +107,18 @@ def test_cli_log_export_and_import(tmp_path, capsys, monkeypatch):
     assert "desk log export のファイルではありません" in capsys.readouterr().err
     store = Store.open(db_engine.sqlite_url(shared_db))
     assert len(search_consultations(store.make_session)) == 1
+
+
+def test_a_fifo_or_a_folder_as_a_log_file_is_refused_not_waited_on(tmp_path):
+    """Issue 15, item 7: the log importer reads through desk.fileio."""
+    import os
+
+    from tests.test_fileio import outcome_within
+
+    fifo = tmp_path / "laptop.json"
+    os.mkfifo(fifo)
+    refused = outcome_within(5, logsync.read_log_file, fifo)
+    assert isinstance(refused, logsync.LogFileError)
+    assert str(refused) == f"{fifo}: 通常のファイルではないため読みません（名前付きパイプ（FIFO））"
+    with pytest.raises(logsync.LogFileError, match="フォルダ"):
+        logsync.read_log_file(tmp_path)
