@@ -14,6 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,9 +24,11 @@ from desk import paths
 from desk.db.migrations import HEAD_REVISION
 from desk.db.urls import plain_sqlite_file
 from desk.fileio import create_private_file
+from desk.filelock import locked
 
 KEEP = 10
 SUFFIX = ".sqlite3"
+LOCK_NAME = ".lock"
 
 
 class BackupError(Exception):
@@ -50,34 +55,59 @@ def _database_file(url: str) -> Path:
 
 
 def backup(url: str, reason: str, *, keep: int = KEEP, folder: Path | None = None) -> Path | None:
-    """Copy the database at ``url`` to the backup folder; None when there is no database yet."""
+    """Copy the database at ``url`` to the backup folder; None when there is no database yet.
+
+    Under the backup folder's lock (:func:`backup_lock`): a backup, the cleaning of the
+    temporary files killed backups left and the rotation are one at a time, so no process
+    removes the temporary file another is still writing."""
     source_path = _database_file(url)
     if not source_path.is_file() or source_path.stat().st_size == 0:
         return None
     folder = paths.ensure_private_dir(folder or backups_dir())
+    with backup_lock(folder):
+        _clean_temporaries(folder)
+        target = _new_name(folder, reason)
+        # mkstemp: a name no other process has, created 0600 before a byte is written.
+        fd, name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+        os.close(fd)
+        temporary = Path(name)
+        try:
+            source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=10)
+            try:
+                destination = sqlite3.connect(temporary)
+                try:
+                    source.backup(destination)
+                    destination.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+                finally:
+                    destination.close()
+            finally:
+                source.close()
+            with open(temporary, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(temporary, target)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        _rotate(folder, keep)
+    return target
+
+
+@contextmanager
+def backup_lock(folder: Path | None = None) -> Iterator[None]:
+    """The backup folder to one process at a time (backups, rotation, rewriting backups)."""
+    folder = paths.ensure_private_dir(folder or backups_dir())
+    with locked(folder / LOCK_NAME):
+        yield
+
+
+def _new_name(folder: Path, reason: str) -> Path:
+    # Two backups in one microsecond (tests, a fast machine) must not share a name.
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"desk-{stamp}-{_safe(reason)}{SUFFIX}"
-    temporary = folder / f".{target.name}.tmp"
-    _clean_temporaries(folder)
-    create_private_file(temporary)
-    try:
-        source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=10)
-        try:
-            destination = sqlite3.connect(temporary)
-            try:
-                source.backup(destination)
-                destination.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-            finally:
-                destination.close()
-        finally:
-            source.close()
-        with open(temporary, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    _rotate(folder, keep)
+    while target.exists():
+        stamp = (dt.datetime.strptime(stamp, "%Y%m%d-%H%M%S-%f") + dt.timedelta(microseconds=1)).strftime(
+            "%Y%m%d-%H%M%S-%f")
+        target = folder / f"desk-{stamp}-{_safe(reason)}{SUFFIX}"
     return target
 
 
@@ -148,7 +178,8 @@ def _rotate(folder: Path, keep: int) -> None:
 
 def _clean_temporaries(folder: Path) -> None:
     # A backup killed half-way leaves its temporary file: it is never a backup, remove it.
-    for stale in folder.glob(f".desk-*{SUFFIX}.tmp"):
+    # Called under the lock: no other backup is running, so every temporary file is stale.
+    for stale in folder.glob(".desk-*.tmp"):
         stale.unlink(missing_ok=True)
 
 
