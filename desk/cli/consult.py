@@ -97,7 +97,7 @@ def _print_circumstances(waiting: list[Circumstance]) -> None:
 def cmd_referral(args: argparse.Namespace) -> int:
     from desk.fileio import atomic_write_bytes
     from desk.reports.fonts import FontNotFound
-    from desk.settings import Settings
+    from desk.settings import Settings, SettingsError
     from desk.sheets.issuing import create_referral, discard
 
     if (args.intake is None) == (args.reprint is None):
@@ -109,7 +109,7 @@ def cmd_referral(args: argparse.Namespace) -> int:
     intake, report = _match_file(args, store)
     try:
         referral = create_referral(store.log_writer, intake, report, settings=settings)
-    except FontNotFound as exc:
+    except (FontNotFound, SettingsError) as exc:
         raise CliError(str(exc)) from exc
     try:
         atomic_write_bytes(args.output, referral.pdf, mode=0o644)

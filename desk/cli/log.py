@@ -22,7 +22,7 @@ def cmd_log(args: argparse.Namespace) -> int:
 def _cmd_log_sync(args: argparse.Namespace) -> int:
     from desk.db import logsync
     from desk.log.records import device_id
-    from desk.settings import Settings
+    from desk.settings import Settings, SettingsError
 
     store = open_store(args)
     try:
@@ -33,6 +33,8 @@ def _cmd_log_sync(args: argparse.Namespace) -> int:
                   else "書き出す記録はありません（前回の書き出し以降の記録がありません）")
             return EXIT_OK
         report = logsync.import_log(store.make_session, args.file)
+    except SettingsError as exc:
+        raise CliError(str(exc)) from exc
     except logsync.LogFileError as exc:
         raise CliError(f"{exc}（データベースは変わっていません）") from exc
     except OSError as exc:

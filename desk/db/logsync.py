@@ -66,13 +66,15 @@ def checksum(records: list[dict[str, Any]]) -> str:
 
 def export_log(make_session: Callable[[], Session], path: Path, *, device: str, everything: bool = False,
                personal: bool = True, now: dt.datetime | None = None) -> int:
-    """Write this machine's records not yet exported (or all of them); returns how many.
+    """Write this machine's records not yet exported (or every record in the database); returns how many.
     Nothing is written, and nothing marked, when there is nothing to export."""
     now = now or dt.datetime.now(dt.UTC)
     with make_session() as session:
-        stmt = select(m.Consultation).where(m.Consultation.device_id == device).order_by(m.Consultation.created_at)
+        stmt = select(m.Consultation).order_by(m.Consultation.created_at)
         if not everything:
-            stmt = stmt.where(m.Consultation.exported_at.is_(None))
+            stmt = stmt.where(m.Consultation.device_id == device, m.Consultation.exported_at.is_(None))
+        # Everything is every record whatever its device id: records made under another id
+        # (two first referrals at once each saved an id, issue 15 item 1) must still leave.
         rows = session.scalars(stmt).all()
         records = [_record_dict(r, personal=personal) for r in rows]
     if not records:

@@ -50,15 +50,47 @@ def as_utc(moment: dt.datetime) -> dt.datetime:
 
 
 def device_id(settings: Settings) -> str:
-    """This machine's id, created and saved on first use."""
-    value: str | None = settings.get("device_id")
+    """This machine's id, created and saved once on first use (raises SettingsError for a saved
+    value that is not an id)."""
+    value = settings.get("device_id")
     if not value:
-        import uuid  # uuid imports platform: only when a record is made, not at start-up
+        value = _create_device_id(settings)
+    return _checked_device_id(value, settings)
 
-        value = str(uuid.uuid4())
-        settings.set("device_id", value)
-        settings.save()
-    return value
+
+def _create_device_id(settings: Settings) -> str:
+    # Under a lock, re-reading the file: the first referrals of a fresh install made at once
+    # (several counters, the app and a CLI) each saved an id of their own, and the records of
+    # all ids but the last saved were left out of `desk log export` (issue 15, item 1).
+    import uuid  # uuid imports platform: only when a record is made, not at start-up
+
+    from desk.filelock import locked
+    from desk.settings import RETENTION_DEFAULT_DAYS
+
+    with locked(settings.path.parent / ".device-id.lock"):
+        saved = Settings.load(settings.path)
+        value = saved.get("device_id")
+        if not value:
+            value = str(uuid.uuid4())
+            if not settings.path.exists():
+                # A settings file without the retention is read as an install from before the
+                # default purge (kept 0): a fresh install's first file must carry its default.
+                saved.set("personal_retention_days", RETENTION_DEFAULT_DAYS)
+            saved.set("device_id", value)
+            saved.save()
+    settings.set("device_id", value)
+    return str(value)
+
+
+def _checked_device_id(value: object, settings: Settings) -> str:
+    # device_code reads it as 128 bits of hex: anything else (edited by hand) is said in one line.
+    digits = value.replace("-", "") if isinstance(value, str) else ""
+    if len(digits) != 32 or any(c not in "0123456789abcdefABCDEF" for c in digits):
+        from desk.settings import SettingsError
+
+        raise SettingsError(f"{settings.path}: device_id の値 {str(value)[:40]!r} は端末の識別子（UUID）ではありません"
+                            "（この行を消すと新しい識別子が作られます）")
+    return str(value)
 
 
 def device_code(device: str) -> str:

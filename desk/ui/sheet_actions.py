@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from desk.reports.fonts import FontNotFound
+from desk.settings import SettingsError
 from desk.sheets.issuing import create_referral, discard
 from desk.sheets.reissue import NotReissuable, reissue_referral
 from desk.ui.referral_preview import ReferralPreviewDialog
@@ -34,7 +35,7 @@ def issue_and_preview(window: MainWindow, log: LogWriter, intake: Intake,
     once it is printed or saved (closing the preview unprinted discards it)."""
     try:
         referral = create_referral(log, intake, report, settings=window.settings)
-    except FontNotFound as exc:
+    except (FontNotFound, SettingsError) as exc:   # no font; a device_id edited by hand
         window.notify_problem("案内書を作れません", str(exc))
         return None
     dialog = ReferralPreviewDialog(referral.pdf, reference_no=referral.reference_no,

@@ -89,3 +89,18 @@ def test_reprint_of_an_unknown_number_or_with_an_intake_is_refused(capsys, db, t
     assert cli.main(["--db", str(db), "referral", intake_file(tmp_path, {}), "--reprint", "x", "-o", str(out)]) == 2
     assert cli.main(["--db", str(db), "referral", "-o", str(out)]) == 2
     assert "どちらか一つ" in capsys.readouterr().err
+
+
+def test_a_hand_edited_device_id_is_one_line_and_logs_nothing(capsys, db, tmp_path):
+    from desk import paths
+
+    settings = paths.get().settings_file
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text(json.dumps({"device_id": "counter-3"}), encoding="utf-8")
+    out = tmp_path / "sheet.pdf"
+    code = cli.main(["--db", str(db), "referral", intake_file(tmp_path, {"municipality": "横須賀市"}), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1 and "device_id" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()
+    with Session(create_engine(f"sqlite:///{db}")) as s:
+        assert s.scalars(select(m.Consultation)).all() == []

@@ -61,6 +61,17 @@ def test_export_then_import_twice_adds_once(empty_engine, shared, tmp_path):
     assert report.added == [] and report.already_there == 3 and not report.conflicts
 
 
+def test_everything_exports_every_record_whatever_its_device_id(empty_engine, tmp_path):
+    # Two first referrals at once used to save two device ids: the records of the one not
+    # saved last never left with `desk log export --all` (issue 15, item 1).
+    laptop = db_engine.session_factory(empty_engine)
+    _record(laptop, "追浜精工")
+    records.record(OrmLogWriter(laptop), intake=read_intake({"business_name": "浦賀工業"}).intake, report=REPORT,
+                   device="0badc0de-0000-4000-8000-000000000000", window_name=None, staff_name=None)
+    assert logsync.export_log(laptop, tmp_path / "mine.json", device=DEVICE) == 1
+    assert logsync.export_log(laptop, tmp_path / "all.json", device=DEVICE, everything=True) == 2
+
+
 def test_a_changed_or_cut_file_is_refused_and_changes_nothing(empty_engine, shared, tmp_path):
     laptop = db_engine.session_factory(empty_engine)
     _record(laptop, "追浜精工")
