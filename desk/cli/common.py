@@ -22,14 +22,17 @@ class CliError(Exception):
 
 
 def database_url(args: argparse.Namespace) -> str:
-    from desk.db.urls import resolve_database_url
+    from desk.db.urls import UnsupportedDatabaseUrl, check_scheme, resolve_database_url
     from desk.settings import Settings, SettingsError
 
     try:
         settings = Settings.load()
     except SettingsError as exc:
         raise CliError(str(exc)) from exc
-    return resolve_database_url(cli_db=args.db, setting=settings.get("database_url"))
+    try:
+        return check_scheme(resolve_database_url(cli_db=args.db, setting=settings.get("database_url")))
+    except UnsupportedDatabaseUrl as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
 
 
 def open_store(args: argparse.Namespace) -> Store:
@@ -50,10 +53,22 @@ def open_database(args: argparse.Namespace, *, ready: bool = True) -> Store:
     from desk.db.store import Store
 
     with opening_database():
-        store = Store(database_url(args))
+        url = database_url(args)
+        _refuse_unusable_file(url)
+        store = Store(url)
         if ready:
             setup.ensure_ready(store.engine)
     return store
+
+
+def _refuse_unusable_file(url: str) -> None:
+    # Before the engine connects (it sets WAL, changing the file): desk.db.guard.
+    from desk.db.guard import check_sqlite_file
+    from desk.db.urls import plain_sqlite_file
+
+    path = plain_sqlite_file(url)
+    if path is not None:
+        check_sqlite_file(path)
 
 
 @contextmanager
@@ -65,8 +80,11 @@ def opening_database() -> Iterator[None]:
     except OSError as exc:
         raise CliError(f"データベースを開けません（{short(exc)}）") from exc
     except Exception as exc:
+        from desk.db.guard import DatabaseRefused
         from desk.db.packs.schema import PackInvalid  # the pack reader: not on the quick path
 
+        if isinstance(exc, DatabaseRefused):
+            raise CliError(str(exc), exc.code) from exc
         if isinstance(exc, PackInvalid):
             raise CliError(f"同梱データパックを読めません:\n{exc}") from exc
         raise

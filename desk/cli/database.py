@@ -5,7 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from desk.cli.common import EXIT_OK, EXIT_PROBLEM, CliError, database_url, open_database, refresh_snapshot, short
+from desk.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEM,
+    CliError,
+    database_url,
+    open_database,
+    opening_database,
+    refresh_snapshot,
+    short,
+)
 
 
 def cmd_db(args: argparse.Namespace) -> int:
@@ -18,7 +27,8 @@ def cmd_db(args: argparse.Namespace) -> int:
     if args.db_command == "upgrade":
         from desk.db.packs.schema import PackInvalid
 
-        before, after = setup.upgrade(engine)
+        with opening_database():   # a newer desk's database, another application's: one line
+            before, after = setup.upgrade(engine)
         try:
             imported = setup.ensure_ready(engine)
             updated, kept = setup.update_bundled_packs(engine)

@@ -108,7 +108,14 @@ def _start_app(args: argparse.Namespace) -> int:
     # Start-up makes next to no garbage, but enough objects to set off a dozen collections
     # (each walks everything made so far): none until the window is up (desk.ui.app.run_app).
     gc.disable()
-    store = open_store(args)
+    try:
+        store = open_store(args)
+    except CliError as exc:
+        if not (args.exit_when_ready or args.exit_when_loaded):   # those runs are scripted: no box
+            from desk.ui.app import show_start_problem
+
+            show_start_problem(str(exc))
+        raise
     from desk.ui.app import run_app  # Qt is loaded only here
 
     return run_app(store=store, exit_when_ready=args.exit_when_ready, exit_when_loaded=args.exit_when_loaded)

@@ -67,12 +67,14 @@ class QuickSqlite:
         except sqlite3.Error:
             return None
         try:
-            apply_pragmas(connection)
+            # The revision before the pragmas: WAL rewrites the header of a file that may be
+            # another application's (desk.db.guard refuses it, unchanged).
             row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            if row is None or row[0] != HEAD_REVISION:
+                connection.close()
+                return None
+            apply_pragmas(connection)
         except sqlite3.Error:
-            connection.close()
-            return None
-        if row is None or row[0] != HEAD_REVISION:
             connection.close()
             return None
         return cls(connection, path)

@@ -49,6 +49,16 @@ def head_revision() -> str:
     return HEAD_REVISION
 
 
+def refuse_unusable(engine: Engine) -> None:
+    """Raise desk.db.guard.DatabaseRefused for another application's database or a newer desk's
+    (before migrating it)."""
+    from desk.db.guard import check_tables
+
+    with engine.connect() as connection:
+        tables = inspect(connection).get_table_names()
+    check_tables(engine.url.render_as_string(hide_password=True), tables, current_revision(engine))
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         if not inspect(connection).has_table("alembic_version"):
@@ -61,6 +71,7 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
     stopped half-way leaves the schema as it was. Returns (revision before, revision after)."""
     from alembic import command
 
+    refuse_unusable(engine)
     before = current_revision(engine)
     if before is not None and before != head_revision():
         backup_before(engine, f"before-migration-{before}")

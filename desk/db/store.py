@@ -56,6 +56,10 @@ class Store:
             return cls(url, quick=quick)
         if quick is not None:
             quick.close()
+        if path is not None:
+            from desk.db.guard import check_sqlite_file
+
+            check_sqlite_file(path)   # another application's file, a newer desk's: refused untouched
         store = cls(url)
         from desk.db import setup
 
