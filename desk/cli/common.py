@@ -90,6 +90,25 @@ def opening_database() -> Iterator[None]:
         raise
 
 
+def database_problem(exc: BaseException) -> str:
+    """What went wrong with the database, in one line: another process holding it past the
+    busy timeout, a record clashing with one already there, or a database that cannot be opened
+    (all three were "cannot open the database" before)."""
+    import sqlite3
+
+    sa_exc = sys.modules.get("sqlalchemy.exc")  # imported only where SQLAlchemy already is
+    text = short(exc)
+    if isinstance(exc, sqlite3.IntegrityError) or (sa_exc is not None and isinstance(exc, sa_exc.IntegrityError)):
+        return f"データベースに書き込めません: 既にある記録と重なります（{text}）。データベースは変わっていません"
+    lowered = text.lower()
+    if "locked" in lowered or "busy" in lowered or "lock timeout" in lowered:
+        from desk.db.quick import BUSY_TIMEOUT_MS
+
+        return (f"データベースがほかの desk の処理に使われていて、{BUSY_TIMEOUT_MS // 1000} 秒待っても空きませんでした"
+                f"（{text}）。しばらくしてからもう一度実行してください")
+    return f"データベースを開けません（{text}）"
+
+
 def short(exc: BaseException) -> str:
     text = str(getattr(exc, "orig", None) or exc)
     return text.splitlines()[0] if text else type(exc).__name__

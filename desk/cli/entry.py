@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from desk import paths
-from desk.cli.common import EXIT_OK, EXIT_PROBLEM, CliError, open_store, short
+from desk.cli.common import EXIT_OK, EXIT_PROBLEM, CliError, database_problem, open_store
 
 # Each command's module is imported only when it runs: the app's start stays light.
 COMMANDS = {
@@ -85,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if not _is_database_error(exc):
             raise
-        print(f"desk: データベースを開けません（{short(exc)}）", file=sys.stderr)
+        print(f"desk: {database_problem(exc)}", file=sys.stderr)
         return EXIT_PROBLEM
 
 

@@ -35,8 +35,8 @@ def _cmd_log_sync(args: argparse.Namespace) -> int:
         report = logsync.import_log(store.make_session, args.file)
     except SettingsError as exc:
         raise CliError(str(exc)) from exc
-    except logsync.LogFileError as exc:
-        raise CliError(f"{exc}（データベースは変わっていません）") from exc
+    except logsync.LogFileError as exc:   # a bad file is bad input
+        raise CliError(f"{exc}（データベースは変わっていません）", EXIT_USAGE) from exc
     except OSError as exc:
         raise CliError(f"{args.file} に書き込めません（{exc.strerror}）") from exc
     print(f"追加 {len(report.added)} 件、取り込み済み {report.already_there} 件、食い違い {len(report.conflicts)} 件")
