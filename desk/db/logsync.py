@@ -129,7 +129,7 @@ def _check_records(path: Path, records: list[Any]) -> None:
             check_record(record)
         except RecordProblem as exc:
             raise LogFileError(f"{path}: {named}: {exc}") from None
-        for seen, key, what in ((seen_ids, record["id"], "id"), (seen_numbers, number, "受付番号")):
+        for seen, key, what in ((seen_ids, str(record["id"]), "id"), (seen_numbers, str(number), "受付番号")):
             if key in seen:
                 raise LogFileError(f"{path}: {named}: {seen[key]} 件目の記録と{what}が同じです")
             seen[key] = i
