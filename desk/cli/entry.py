@@ -83,10 +83,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception as exc:
+        if _is_broken_catalogue(exc):
+            print(f"desk: {exc}", file=sys.stderr)
+            return EXIT_PROBLEM
         if not _is_database_error(exc):
             raise
         print(f"desk: {database_problem(exc)}", file=sys.stderr)
         return EXIT_PROBLEM
+
+
+def _is_broken_catalogue(exc: BaseException) -> bool:
+    # Like the database errors below: the catalogue's module is not imported to ask.
+    domain = sys.modules.get("desk.catalogue.domain")
+    return domain is not None and isinstance(exc, domain.BrokenCatalogue)
 
 
 def _is_database_error(exc: BaseException) -> bool:

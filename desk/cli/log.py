@@ -11,8 +11,10 @@ from desk.cli.common import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, CliError, open_st
 def cmd_log(args: argparse.Namespace) -> int:
     if args.log_command in ("export", "import"):
         return _cmd_log_sync(args)
-    if args.older_than < 0:
-        raise CliError("--older-than は 0 以上の日数で指定してください", EXIT_USAGE)
+    from desk.log.records import MAX_RETENTION_DAYS
+
+    if not 0 <= args.older_than <= MAX_RETENTION_DAYS:
+        raise CliError(f"--older-than は 0〜{MAX_RETENTION_DAYS} の日数で指定してください", EXIT_USAGE)
     store = open_store(args)
     cleared = store.purge_personal_details(older_than_days=args.older_than)
     print(f"{cleared} 件の記録から個人情報を消しました（{args.older_than} 日より前）")

@@ -137,8 +137,13 @@ def consultation_values(*, intake: Intake, report: MatchReport, device: str, win
     }
 
 
+# Retention beyond a century is no retention rule: `desk log purge` refuses it, and a setting
+# above it (timedelta and the dates overflow near a million days) purges nothing.
+MAX_RETENTION_DAYS = 36_500
+
+
 def purge_cutoff(older_than_days: int, now: dt.datetime | None = None) -> dt.datetime:
-    return (now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=older_than_days)
+    return (now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=min(max(older_than_days, 0), MAX_RETENTION_DAYS))
 
 
 def next_ids(prefix: str, last: str | None) -> Recorded:
