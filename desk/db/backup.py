@@ -3,7 +3,8 @@
 A backup is a consistent copy taken with SQLite's online backup API (other desk
 processes may keep reading and writing meanwhile), written to a temporary file and
 renamed into ``<data dir>/backups`` (private: 0700 folder, 0600 files), so a crash
-leaves a whole backup or none. The newest ``KEEP`` backups are kept.
+leaves a whole backup or none. The newest ``KEEP`` backups are kept. Restoring one:
+:mod:`desk.db.restore`.
 
 A shared PostgreSQL database is backed up with the server's own tools (pg_dump),
 see the README; these functions refuse other URLs with a message saying so.
@@ -21,9 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desk import paths
-from desk.db.migrations import HEAD_REVISION
 from desk.db.urls import plain_sqlite_file
-from desk.fileio import create_private_file
 from desk.filelock import locked
 
 KEEP = 10
@@ -123,52 +122,6 @@ def list_backups(folder: Path | None = None) -> list[BackupInfo]:
             continue
         out.append(BackupInfo(path, parts[4] if len(parts) > 4 else "", created))
     return sorted(out, key=lambda b: b.created, reverse=True)
-
-
-def restore(url: str, backup_file: Path) -> Path | None:
-    """Replace the database's content with a backup's; the current content is backed up first
-    (returned). Raises BackupError, naming the problem, for a file that is not a desk database."""
-    target_path = _database_file(url)
-    problem = _not_a_backup(backup_file)
-    if problem:
-        raise BackupError(f"{backup_file}: {problem}（データベースは変わっていません）")
-    safety = backup(url, "before-restore")
-    source = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
-    try:
-        create_private_file(target_path)
-        destination = sqlite3.connect(target_path, timeout=10)
-        try:
-            # The backup API writes the pages in one transaction: other processes see the old
-            # database or the restored one, never a mix.
-            source.backup(destination)
-        finally:
-            destination.close()
-    finally:
-        source.close()
-    return safety
-
-
-def _not_a_backup(path: Path) -> str | None:
-    if not path.is_file():
-        return "ファイルがありません"
-    try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            if connection.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-                return "ファイルが壊れています（integrity_check）"
-            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-        finally:
-            connection.close()
-    except sqlite3.DatabaseError as exc:
-        return f"desk のデータベースではありません（{exc}）"
-    if row is None:
-        return "desk のデータベースではありません（スキーマの版がありません）"
-    if row[0] != HEAD_REVISION:
-        from desk.db.setup import known_revisions  # Alembic: only for this rare check
-
-        if row[0] not in known_revisions():
-            return f"スキーマの版 {row[0]} はこの desk（{HEAD_REVISION}）より新しいか、知らない版です"
-    return None
 
 
 def _rotate(folder: Path, keep: int) -> None:

@@ -66,14 +66,14 @@ def current_revision(engine: Engine) -> str | None:
         return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
+def upgrade(engine: Engine, revision: str = "head", *, backup_first: bool = True) -> tuple[str | None, str]:
     """Migrate to the newest schema (or to ``revision``), in one transaction: a migration
     stopped half-way leaves the schema as it was. Returns (revision before, revision after)."""
     from alembic import command
 
     refuse_unusable(engine)
     before = current_revision(engine)
-    if before is not None and before != head_revision():
+    if backup_first and before is not None and before != head_revision():
         backup_before(engine, f"before-migration-{before}")
     config = _alembic_config()
     with engine.begin() as connection:
