@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import SQLAlchemyError
 
 from desk.cli import main
 from desk.db import backup, setup
@@ -41,7 +41,7 @@ def test_a_first_fill_needs_no_backup(empty_engine):
 def test_a_migration_of_an_older_database_is_preceded_by_a_backup(catalogue_engine):
     with sqlite3.connect(plain_sqlite_file(_url(catalogue_engine))) as c:
         c.execute("UPDATE alembic_version SET version_num = '0005'")
-    with pytest.raises(OperationalError):   # 0006 adds columns that are there already
+    with pytest.raises(SQLAlchemyError):   # 0006 adds columns that are there already
         setup.upgrade(catalogue_engine)        # the migration fails and rolls back, after the backup
     assert [b.reason for b in backup.list_backups()] == ["before-migration-0005"]
 
