@@ -16,8 +16,13 @@ def cmd_log(args: argparse.Namespace) -> int:
     if not 0 <= args.older_than <= MAX_RETENTION_DAYS:
         raise CliError(f"--older-than は 0〜{MAX_RETENTION_DAYS} の日数で指定してください", EXIT_USAGE)
     store = open_store(args)
-    cleared = store.purge_personal_details(older_than_days=args.older_than)
-    print(f"{cleared} 件の記録から個人情報を消しました（{args.older_than} 日より前）")
+    purged = store.purge(older_than_days=args.older_than)
+    print(f"{purged.records} 件の記録から個人情報を消しました（{args.older_than} 日より前）")
+    if purged.backups is None:
+        print("共有サーバーのバックアップ（pg_dump のファイル）は対象外です: サーバー側の保存期間で消してください")
+    elif purged.backups.files:
+        print(f"バックアップ {purged.backups.files} 個も確かめ、{purged.backups.rewritten} 個から"
+              f" {purged.backups.records} 件の記録の個人情報を消して書き直しました")
     return EXIT_OK
 
 

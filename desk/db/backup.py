@@ -124,6 +124,52 @@ def list_backups(folder: Path | None = None) -> list[BackupInfo]:
     return sorted(out, key=lambda b: b.created, reverse=True)
 
 
+@dataclass(frozen=True)
+class BackupPurge:
+    files: int          # backups looked at
+    rewritten: int      # backups that held details to clear, rewritten without them
+    records: int        # records cleared across them
+
+
+def purge_backups(before: dt.datetime, folder: Path | None = None) -> BackupPurge:
+    """Clear visitors' names and phones from the records made before ``before`` in every backup,
+    as `desk log purge` does in the database, and rewrite each changed backup (VACUUM) so the
+    cleared values do not stay in its free pages. Under the backup folder's lock."""
+    folder = folder or backups_dir()
+    if not folder.is_dir():
+        return BackupPurge(0, 0, 0)
+    rewritten = records = 0
+    with backup_lock(folder):
+        found = list_backups(folder)
+        for made in found:
+            cleared = _purge_one(made.path, before)
+            rewritten += cleared > 0
+            records += cleared
+    return BackupPurge(len(found), rewritten, records)
+
+
+def _purge_one(path: Path, before: dt.datetime) -> int:
+    from desk.db.quick import stored_time
+
+    connection = sqlite3.connect(path, isolation_level=None, timeout=10)
+    try:
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(consultation)")}
+        if not {"visitor_name", "visitor_phone", "created_at"} <= columns:
+            return 0     # a backup from before the log: nothing personal in it
+        # The purged flags exist from revision 0006 on; an older backup has the details only.
+        flags = ("visitor_name_purged = (visitor_name_purged OR visitor_name IS NOT NULL), "
+                 "visitor_phone_purged = (visitor_phone_purged OR visitor_phone IS NOT NULL), "
+                 if "visitor_name_purged" in columns else "")
+        cleared = connection.execute(
+            f"UPDATE consultation SET {flags}visitor_name = NULL, visitor_phone = NULL WHERE created_at < ?"
+            " AND (visitor_name IS NOT NULL OR visitor_phone IS NOT NULL)", (stored_time(before),)).rowcount
+        if cleared:
+            connection.execute("VACUUM")
+        return cleared
+    finally:
+        connection.close()
+
+
 def _rotate(folder: Path, keep: int) -> None:
     for old in list_backups(folder)[keep:]:
         old.path.unlink(missing_ok=True)

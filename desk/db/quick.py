@@ -127,14 +127,19 @@ class QuickSqlite:
         return cursor.rowcount
 
 
+def stored_time(moment: dt.datetime) -> str:
+    """A time as SQLAlchemy stores it in SQLite (UTC wall time, no zone): for comparisons."""
+    from desk.log.records import as_utc
+
+    return as_utc(moment).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
 def _stored(name: str, value: Any) -> Any:
     """A value as SQLAlchemy stores it in SQLite (JSON text; UTC datetimes without zone; ISO dates)."""
     if name in _JSON_COLUMNS:
         return json.dumps(value)
     if isinstance(value, dt.datetime):
-        from desk.log.records import as_utc
-
-        return as_utc(value).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return stored_time(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     return value

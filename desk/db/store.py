@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from desk.db import cache
 from desk.db.location import network_share_warning
@@ -27,10 +27,16 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 
+    from desk.db.backup import BackupPurge
     from desk.db.loaders import OrmSource
     from desk.db.service_impl import OrmAdminService, OrmCatalogueQueries, OrmLogService, OrmPackService
     from desk.log.records import LogWriter
     from desk.matching.service import MatchService
+
+
+class Purged(NamedTuple):
+    records: int                          # in the database
+    backups: BackupPurge | None           # None: not looked at (a server's backups are its own)
 
 
 class Store:
@@ -151,10 +157,23 @@ class Store:
         return OrmCatalogueQueries(self.make_session)
 
     def purge_personal_details(self, *, older_than_days: int) -> int:
-        """Clear visitors' names and phones from records older than the given days."""
+        """Clear visitors' names and phones from records older than the given days, in the
+        backups too when the database held any (the app's retention at start-up)."""
+        return self.purge(older_than_days=older_than_days, backups_always=False).records
+
+    def purge(self, *, older_than_days: int, backups_always: bool = True) -> Purged:
+        """Clear visitors' names and phones from records older than the given days, in the
+        database and in the backups of a SQLite file (``backups_always``: even when the database
+        had none left to clear: a backup may predate an earlier purge)."""
         from desk.log.records import purge_cutoff
 
-        return self.log_writer.purge_personal(purge_cutoff(older_than_days))
+        cutoff = purge_cutoff(older_than_days)
+        cleared = self.log_writer.purge_personal(cutoff)
+        if plain_sqlite_file(self.url) is None or not (cleared or backups_always):
+            return Purged(cleared, None)
+        from desk.db import backup
+
+        return Purged(cleared, backup.purge_backups(cutoff))
 
     def close(self) -> None:
         if self._quick is not None:

@@ -61,3 +61,65 @@ def test_cli_backup_list_and_restore(catalogue_engine, capsys):
     assert "から戻しました" in capsys.readouterr().out
     assert main(["--db", "postgresql+psycopg://u@localhost/x", "db", "backup"]) == 1
     assert "pg_dump" in capsys.readouterr().err
+
+
+def _log(engine, name: str, days_ago: int) -> None:
+    import datetime as dt
+
+    from desk.db.consultations import OrmLogWriter
+    from desk.db.engine import session_factory
+    from desk.intake.reader import read_intake
+    from desk.log import records
+    from tests import answers
+
+    intake = read_intake({"business_name": "事業者", "visitor_name": name, "visitor_phone": "090-1"}).intake
+    records.record(OrmLogWriter(session_factory(engine)), report=answers.report(),
+                   device="6f1c2a9e-0000-4000-8000-000000000000", window_name=None, staff_name=None, intake=intake,
+                   now=dt.datetime.now(dt.UTC) - dt.timedelta(days=days_ago))
+
+
+def _names_in(path) -> list[str]:
+    with sqlite3.connect(path) as c:
+        return sorted(r[0] or "" for r in c.execute("SELECT visitor_name FROM consultation"))
+
+
+def test_log_purge_clears_the_backups_too_and_says_so(catalogue_engine, capsys):
+    # Backups kept names and phones after `desk log purge` (issue 15, item 13).
+    url = _url(catalogue_engine)
+    _log(catalogue_engine, "来訪者甲乙丙", days_ago=400)
+    _log(catalogue_engine, "来訪者丁戊", days_ago=10)
+    made = [backup.backup(url, "manual"), backup.backup(url, "before-import")]
+    assert main(["--db", url, "log", "purge", "--older-than", "365"]) == 0
+    out = capsys.readouterr().out
+    assert "1 件の記録から個人情報を消しました" in out
+    assert "バックアップ 2 個も確かめ、2 個から 2 件の記録の個人情報を消して書き直しました" in out
+    for path in made:
+        assert _names_in(path) == ["", "来訪者丁戊"]
+        assert "来訪者甲乙丙".encode() not in path.read_bytes()       # not in a free page either
+        assert path.stat().st_mode & 0o777 == 0o600
+    # Again: nothing left anywhere, and it says so.
+    assert main(["--db", url, "log", "purge", "--older-than", "365"]) == 0
+    assert "0 個から 0 件" in capsys.readouterr().out
+
+
+def test_the_apps_retention_clears_the_backups_when_it_clears_the_database(catalogue_engine):
+    from desk.db.store import Store
+
+    url = _url(catalogue_engine)
+    _log(catalogue_engine, "来訪者甲乙丙", days_ago=400)
+    saved = backup.backup(url, "manual")
+    assert Store.open(url).purge_personal_details(older_than_days=365) == 1
+    assert _names_in(saved) == [""]
+
+
+def test_a_backup_from_before_the_purge_flags_is_cleared_too(catalogue_engine):
+    import datetime as dt
+
+    url = _url(catalogue_engine)
+    _log(catalogue_engine, "来訪者甲乙丙", days_ago=400)
+    saved = backup.backup(url, "manual")
+    with sqlite3.connect(saved) as c:       # revision 0005's table: no purged flags
+        c.execute("ALTER TABLE consultation DROP COLUMN visitor_name_purged")
+        c.execute("ALTER TABLE consultation DROP COLUMN visitor_phone_purged")
+    done = backup.purge_backups(dt.datetime.now(dt.UTC) - dt.timedelta(days=365))
+    assert (done.files, done.rewritten, done.records) == (1, 1, 1) and _names_in(saved) == [""]
