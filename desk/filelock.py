@@ -35,10 +35,22 @@ def locked(lock_file: Path) -> Iterator[None]:
         os.close(fd)
 
 
+def try_lock(fd: int) -> bool:
+    """Take the exclusive lock on an open file without waiting: False when a live process holds it."""
+    try:
+        _acquire(fd, wait=False)
+    except OSError:
+        return False
+    return True
+
+
 if sys.platform == "win32":   # pragma: no cover - exercised on Windows only
     import msvcrt
 
-    def _acquire(fd: int) -> None:
+    def _acquire(fd: int, wait: bool = True) -> None:
+        if not wait:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return
         while True:
             try:
                 msvcrt.locking(fd, msvcrt.LK_LOCK, 1)   # retries for 10 s, then raises
@@ -52,8 +64,8 @@ if sys.platform == "win32":   # pragma: no cover - exercised on Windows only
 else:
     import fcntl
 
-    def _acquire(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    def _acquire(fd: int, wait: bool = True) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
 
     def _release(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)

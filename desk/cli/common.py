@@ -43,7 +43,22 @@ def open_store(args: argparse.Namespace) -> Store:
         store = Store.open(database_url(args))
     for warning in store.warnings:
         print(f"desk: 警告: {warning}", file=sys.stderr)
+    _settle_interrupted_sheets(store)
     return store
+
+
+def _settle_interrupted_sheets(store: Store) -> None:
+    """Records whose sheet a killed `desk referral` never wrote are removed (desk.sheets.pending)."""
+    from desk import paths
+
+    if not (paths.get().data_dir / "pending-sheets").is_dir():   # the usual case: one stat
+        return
+    from desk.sheets.pending import recover
+
+    removed = recover(store.url, store.log_writer.delete)
+    if removed:
+        print(f"desk: 中断された案内書の相談記録 {len(removed)} 件を取り消しました（案内書が作られていなかったため）",
+              file=sys.stderr)
 
 
 def open_database(args: argparse.Namespace, *, ready: bool = True) -> Store:
@@ -58,6 +73,8 @@ def open_database(args: argparse.Namespace, *, ready: bool = True) -> Store:
         store = Store(url)
         if ready:
             setup.ensure_ready(store.engine)
+    if ready:
+        _settle_interrupted_sheets(store)
     return store
 
 

@@ -91,7 +91,7 @@ class QuickSqlite:
         return row is not None and row[0] == 1
 
     # --- the consultation log ---
-    def try_insert(self, values: dict[str, Any], prefix: str) -> Recorded | None:
+    def try_insert(self, values: dict[str, Any], prefix: str, record_id: str | None = None) -> Recorded | None:
         from desk.log import records
 
         c = self._connection
@@ -100,7 +100,7 @@ class QuickSqlite:
         c.execute("BEGIN IMMEDIATE")
         try:
             last = c.execute(records.LAST_REFERENCE_SQL, {"pattern": prefix + "%"}).fetchone()
-            ids = records.next_ids(prefix, last[0] if last else None)
+            ids = records.next_ids(prefix, last[0] if last else None, record_id)
             row = {"id": ids.id, "reference_no": ids.reference_no, **values}
             c.execute(f"INSERT INTO consultation ({', '.join(CONSULTATION_COLUMNS)}) "
                       f"VALUES ({', '.join('?' * len(CONSULTATION_COLUMNS))})",

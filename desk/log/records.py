@@ -34,9 +34,9 @@ class Recorded(NamedTuple):
 
 
 class LogWriter(Protocol):
-    def try_insert(self, values: dict[str, Any], prefix: str) -> Recorded | None:
+    def try_insert(self, values: dict[str, Any], prefix: str, record_id: str | None = None) -> Recorded | None:
         """In one transaction: the next number with ``prefix`` (:func:`next_ids`), and the
-        record; None when another process took that number meanwhile."""
+        record (with ``record_id`` when given); None when another process took that number meanwhile."""
 
     def delete(self, consultation_id: str) -> None: ...
 
@@ -146,7 +146,7 @@ def purge_cutoff(older_than_days: int, now: dt.datetime | None = None) -> dt.dat
     return (now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=min(max(older_than_days, 0), MAX_RETENTION_DAYS))
 
 
-def next_ids(prefix: str, last: str | None) -> Recorded:
+def next_ids(prefix: str, last: str | None, record_id: str | None = None) -> Recorded:
     """A new id and the number after ``last``, the highest number issued with ``prefix``.
 
     After the highest rather than after the count: a record removed in the middle (a
@@ -156,7 +156,7 @@ def next_ids(prefix: str, last: str | None) -> Recorded:
     import uuid
 
     number = int(last[len(prefix):]) + 1 if last else 1
-    return Recorded(str(uuid.uuid4()), f"{prefix}{number:03d}")
+    return Recorded(record_id or str(uuid.uuid4()), f"{prefix}{number:03d}")
 
 
 # The highest reference number with a prefix: longest first, so 1000 comes after 999.
@@ -165,14 +165,15 @@ LAST_REFERENCE_SQL = ("SELECT reference_no FROM consultation WHERE reference_no 
 
 
 def record(writer: LogWriter, *, intake: Intake, report: MatchReport, device: str, window_name: str | None,
-           staff_name: str | None, now: dt.datetime | None = None) -> Recorded:
-    """Store one consultation and return its id and reference number."""
+           staff_name: str | None, now: dt.datetime | None = None, record_id: str | None = None) -> Recorded:
+    """Store one consultation and return its id and reference number (``record_id``: an id chosen
+    beforehand, so that a note of the sheet in progress can name the record before it exists)."""
     now = now or dt.datetime.now(dt.UTC)
     values = consultation_values(intake=intake, report=report, device=device, window_name=window_name,
                                  staff_name=staff_name, now=now)
     prefix = reference_prefix(now, device)
     for _attempt in range(MAX_ATTEMPTS):
-        recorded = writer.try_insert(values, prefix)
+        recorded = writer.try_insert(values, prefix, record_id)
         if recorded is not None:
             return recorded
         # Another process took the number between our count and our insert: count again.
