@@ -27,7 +27,7 @@ from desk import paths
 from desk.catalogue.domain import BrokenCatalogue
 from desk.db import backup, setup
 from desk.db import models as m
-from desk.db.guard import DatabaseRefused, check_tables
+from desk.db.guard import DatabaseRefused, ForeignDatabase, check_sqlite_file, check_tables
 from desk.fileio import create_private_file
 
 
@@ -47,6 +47,12 @@ def restore(url: str, backup_file: Path, *, retention_days: int, now: dt.datetim
     purged of names older than ``retention_days`` (0: none). Raises RestoreRefused naming the
     problem."""
     target = backup._database_file(url)
+    try:
+        check_sqlite_file(target)    # --db naming another application's file: not overwritten
+    except ForeignDatabase as exc:
+        raise RestoreRefused(str(exc)) from None
+    except DatabaseRefused:
+        pass                         # a newer desk's database: going back to an older backup is the way out
     if not backup_file.is_file():
         raise RestoreRefused(f"{backup_file}: ファイルがありません（データベースは変わっていません）")
     folder = paths.ensure_private_dir(target.parent)

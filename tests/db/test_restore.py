@@ -140,3 +140,14 @@ def test_an_older_desks_backup_is_migrated_on_the_copy(catalogue_engine, tmp_pat
     restore(_url(catalogue_engine), old, retention_days=0)
     assert setup.current_revision(catalogue_engine) == HEAD_REVISION and setup.check(catalogue_engine).ok
     assert len(backup.list_backups()) == before + 1      # the safety backup only, no backup of the copy
+
+
+def test_restore_does_not_overwrite_another_applications_file(catalogue_engine, tmp_path):
+    saved = backup.backup(_url(catalogue_engine), "manual")
+    other = tmp_path / "other.sqlite3"
+    with sqlite3.connect(other) as c:
+        c.execute("CREATE TABLE notes (body TEXT)")
+    before = other.read_bytes()
+    with pytest.raises(RestoreRefused, match="desk のデータベースではありません"):
+        restore(f"sqlite:///{other}", saved, retention_days=0)
+    assert other.read_bytes() == before
