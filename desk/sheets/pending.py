@@ -35,20 +35,23 @@ def notes_dir() -> Path:
 class SheetInProgress:
     """The note of one sheet being made, held locked while this process makes it."""
 
-    def __init__(self, folder: Path, record_id: str, target: Path, database: str, lock_fd: int):
+    def __init__(self, folder: Path, record_id: str, target: Path | None, database: str, lock_fd: int):
         self.folder, self.record_id, self.target, self.database = folder, record_id, target, database
         self._lock_fd = lock_fd
         self.note = folder / f"{record_id}.json"
 
     @classmethod
-    def begin(cls, *, record_id: str, target: Path, database: str, folder: Path | None = None) -> SheetInProgress:
-        """Write and lock the note; call before the record is made."""
+    def begin(cls, *, record_id: str, target: Path | None, database: str,
+              folder: Path | None = None) -> SheetInProgress:
+        """Write and lock the note; call before the record is made. ``target``: the sheet's file,
+        None for a sheet printed or saved from the app's preview (closed on delivery)."""
         folder = paths.ensure_private_dir(folder or notes_dir())
         lock_fd = os.open(folder / f"{record_id}.lock", os.O_RDWR | os.O_CREAT, 0o600)
         if not try_lock(lock_fd):   # a fresh UUID: nobody else can hold it
             os.close(lock_fd)
             raise OSError(f"pending sheet {record_id} is held by another process")
-        note = cls(folder, record_id, Path(os.path.abspath(target)), database, lock_fd)
+        note = cls(folder, record_id, Path(os.path.abspath(target)) if target is not None else None, database,
+                   lock_fd)
         note._write(sha256=None)
         return note
 
@@ -67,7 +70,8 @@ class SheetInProgress:
 
     def _write(self, *, sha256: str | None) -> None:
         atomic_write_text(self.note, json.dumps({"id": self.record_id, "database": self.database,
-                                                 "target": str(self.target), "sha256": sha256}))
+                                                 "target": str(self.target) if self.target else None,
+                                                 "sha256": sha256}))
 
     def _release(self, *, remove_lock: bool) -> None:
         if self._lock_fd < 0:
@@ -97,8 +101,9 @@ def recover(database: str, delete_record: Callable[[str], None], folder: Path | 
             if noted is None or noted[1] != database:
                 continue     # another database's sheet: settled when that one is opened
             record_id, _database, target, sha256 = noted
-            _remove_temporaries(target)
-            if not _delivered(target, sha256):
+            if target is not None:
+                _remove_temporaries(target)
+            if target is None or not _delivered(target, sha256):
                 delete_record(record_id)
                 removed.append(record_id)
             note.unlink(missing_ok=True)
@@ -121,10 +126,11 @@ def _lock_if_abandoned(lock_file: Path) -> int | None:
     return None
 
 
-def _read(note: Path) -> tuple[str, str, Path, str | None] | None:
+def _read(note: Path) -> tuple[str, str, Path | None, str | None] | None:
     try:
         data = json.loads(note.read_text(encoding="utf-8"))
-        record_id, database, target, sha256 = data["id"], data["database"], Path(data["target"]), data.get("sha256")
+        record_id, database, sha256 = data["id"], data["database"], data.get("sha256")
+        target = Path(data["target"]) if data["target"] is not None else None
     except (OSError, ValueError, KeyError, TypeError):
         return None
     if not isinstance(record_id, str) or record_id != note.stem or not isinstance(database, str):

@@ -115,3 +115,20 @@ def test_a_sheet_not_written_while_the_database_is_held_keeps_no_record(_catalog
                            env=_env(folder / "base"), capture_output=True, text=True, timeout=120)
     assert later.returncode == 0 and "1 件を取り消しました" in later.stderr
     assert _records(db) == 0
+
+
+@pytest.mark.parametrize("name", ["TERM", "KILL"])
+def test_an_app_ended_with_the_preview_open_leaves_no_record_after_the_next_start(_catalogue_file, tmp_path, name):
+    # The app logs the consultation when the preview opens and keeps it once printed or saved; a
+    # preview nobody printed, in an app ended by a signal, must not stay logged.
+    db = tmp_path / "desk.sqlite3"
+    shutil.copyfile(_catalogue_file, db)
+    env = {**_env(tmp_path / "base"), "QT_QPA_PLATFORM": "offscreen"}
+    run = subprocess.run([sys.executable, "-m", "tests.faults.app_preview_driver", str(db), str(INTAKE), name],
+                         cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert "preview open" in run.stdout and run.returncode == -getattr(signal, f"SIG{name}"), run.stderr
+    assert _records(db) == 1          # the process is gone with its record
+    later = subprocess.run([sys.executable, "-m", "desk", "--db", str(db), *SETTLE], cwd=REPO, env=env,
+                           capture_output=True, text=True, timeout=120)
+    assert later.returncode == 0 and "1 件を取り消しました" in later.stderr
+    assert _records(db) == 0
