@@ -157,23 +157,27 @@ class Store:
         return OrmCatalogueQueries(self.make_session)
 
     def purge_personal_details(self, *, older_than_days: int) -> int:
-        """Clear visitors' names and phones from records older than the given days, in the
-        backups too when the database held any (the app's retention at start-up)."""
-        return self.purge(older_than_days=older_than_days, backups_always=False).records
-
-    def purge(self, *, older_than_days: int, backups_always: bool = True) -> Purged:
-        """Clear visitors' names and phones from records older than the given days, in the
-        database and in the backups of a SQLite file (``backups_always``: even when the database
-        had none left to clear: a backup may predate an earlier purge)."""
+        """Clear visitors' names and phones from records older than the given days (the database
+        only: the app then clears the backups off its GUI thread, :meth:`purge_backups`)."""
         from desk.log.records import purge_cutoff
 
-        cutoff = purge_cutoff(older_than_days)
-        cleared = self.log_writer.purge_personal(cutoff)
-        if plain_sqlite_file(self.url) is None or not (cleared or backups_always):
-            return Purged(cleared, None)
-        from desk.db import backup
+        return self.log_writer.purge_personal(purge_cutoff(older_than_days))
 
-        return Purged(cleared, backup.purge_backups(cutoff))
+    def purge_backups(self, *, older_than_days: int) -> BackupPurge | None:
+        """The same in every backup of a SQLite file (rewritten; a VACUUM each, so some time);
+        None for a server, whose backups are its own (pg_dump)."""
+        if plain_sqlite_file(self.url) is None:
+            return None
+        from desk.db import backup
+        from desk.log.records import purge_cutoff
+
+        return backup.purge_backups(purge_cutoff(older_than_days))
+
+    def purge(self, *, older_than_days: int) -> Purged:
+        """`desk log purge`: the database, then the backups (always: a backup may predate an
+        earlier purge that cleared the database)."""
+        cleared = self.purge_personal_details(older_than_days=older_than_days)
+        return Purged(cleared, self.purge_backups(older_than_days=older_than_days))
 
     def close(self) -> None:
         if self._quick is not None:

@@ -102,14 +102,17 @@ def test_log_purge_clears_the_backups_too_and_says_so(catalogue_engine, capsys):
     assert "0 個から 0 件" in capsys.readouterr().out
 
 
-def test_the_apps_retention_clears_the_backups_when_it_clears_the_database(catalogue_engine):
+def test_the_store_clears_the_backups_on_request(catalogue_engine):
     from desk.db.store import Store
 
     url = _url(catalogue_engine)
     _log(catalogue_engine, "来訪者甲乙丙", days_ago=400)
     saved = backup.backup(url, "manual")
-    assert Store.open(url).purge_personal_details(older_than_days=365) == 1
-    assert _names_in(saved) == [""]
+    store = Store.open(url)
+    assert store.purge_personal_details(older_than_days=365) == 1
+    assert _names_in(saved) == ["来訪者甲乙丙"]          # the database only: the app does the rest off its thread
+    done = store.purge_backups(older_than_days=365)
+    assert done is not None and done.records == 1 and _names_in(saved) == [""]
 
 
 def test_a_backup_from_before_the_purge_flags_is_cleared_too(catalogue_engine):
