@@ -49,9 +49,15 @@ def open_store(args: argparse.Namespace) -> Store:
 
 def _settle_interrupted_sheets(store: Store) -> None:
     """Records whose sheet a killed `desk referral` never wrote are removed (desk.sheets.pending)."""
+    import os
+
     from desk import paths
 
-    if not (paths.get().data_dir / "pending-sheets").is_dir():   # the usual case: one stat
+    try:   # the usual case, on the app's start path: no folder, or an empty one
+        with os.scandir(paths.get().data_dir / "pending-sheets") as entries:
+            if not any(entry.name.endswith(".json") for entry in entries):
+                return
+    except OSError:
         return
     from desk.sheets.pending import recover
 
