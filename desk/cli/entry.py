@@ -120,6 +120,7 @@ def _start_app(args: argparse.Namespace) -> int:
     try:
         store = open_store(args)
     except CliError as exc:
+        gc.enable()
         if not (args.exit_when_ready or args.exit_when_loaded):   # those runs are scripted: no box
             from desk.ui.app import show_start_problem
 
