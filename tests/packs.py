@@ -49,3 +49,15 @@ programs:
         conditions:
           - {check: employees_at_most, params: {limit: 20, commerce_limit: 5}, text: 従業員20人以下}
 """
+
+
+def gutted_sagamihara(text: str, *, version: str = "2025.04.01-99") -> str:
+    """The Sagamihara pack with 10 of its 11 programs and all its offices deleted (issue 15,
+    item 17: such a pack once replaced the old one without a word)."""
+    import re
+
+    start = text.index("\n  - id: sagamihara.koguchi\n")
+    text = text[:start] + text[text.index("\norganisations:\n"):]
+    text = text[:text.index("\noffices:\n")] + "\n"
+    text = re.sub(r"shared_with: \[[^\]]*\]", "shared_with: []", text)
+    return re.sub(r'version: "[^"]+"', f'version: "{version}"', text, count=1)

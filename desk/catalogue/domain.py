@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from desk.costs.guarantee_fee import CoefficientTable
+
 
 @dataclass(frozen=True)
 class Tier:
@@ -138,6 +140,7 @@ class Provider:
     general_conditions: tuple[dict[str, Any], ...]
     documents: tuple[DocumentInfo, ...]
     fiscal_year: int | None = None
+    fee_table: CoefficientTable | None = None   # the guarantee association's, for its funds' costs
 
 
 @dataclass(frozen=True)

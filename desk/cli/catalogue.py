@@ -61,7 +61,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     try:
         loaded = importer.read_packs(args.packs)
     except PackInvalid as exc:
-        raise CliError(f"データパックに問題があります:\n{exc}") from exc
+        raise CliError(f"データパックに問題があります:\n{exc}", EXIT_USAGE) from exc
     for pack in loaded:
         counts = ", ".join(f"{k} {len(v)}" for k, v in pack.data.sections.items() if v)
         print(f"{pack.path.name}: OK（{pack.data.id} {pack.data.header['version']}: {counts}）")
@@ -69,20 +69,28 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from desk.db.services import EditsAtStake, PacksRejected
+    from desk.db.packs.importer import removal_lines
+    from desk.db.services import EditsAtStake, PacksRejected, RemovalsAtStake
 
     store = open_database(args)
     try:
-        summaries = store.packs.import_files(args.packs, overwrite_edits=args.overwrite_edits)
+        summaries = store.packs.import_files(args.packs, overwrite_edits=args.overwrite_edits,
+                                             allow_removals=args.allow_removals)
     except PacksRejected as exc:
-        raise CliError(f"取り込みを中止しました（データベースは変わっていません）:\n{exc}") from exc
+        raise CliError(f"取り込みを中止しました（データベースは変わっていません）:\n{exc}", EXIT_USAGE) from exc
     except EditsAtStake as exc:
         raise CliError(f"{exc}\n上書きしてよければ --overwrite-edits を付けてください"
+                       "（データベースは変わっていません）") from exc
+    except RemovalsAtStake as exc:
+        raise CliError(f"{exc}\n削除してよければ --allow-removals を付けてください"
                        "（データベースは変わっていません）") from exc
     for s in summaries:
         counts = ", ".join(f"{k} {n}" for k, n in s.counts.items())
         before = f"{s.replaced_version} → " if s.replaced_version else "新規 "
         print(f"{s.pack_id}: {before}{s.version}（{counts}）")
+        if s.removed:
+            print(f"  削除した {len(s.removed)} 件:")
+            print("\n".join(removal_lines(list(s.removed))))
     refresh_snapshot(store)
     return EXIT_OK
 

@@ -41,6 +41,11 @@ def cmd_db(args: argparse.Namespace) -> int:
             print(f"  取り込み: {s.pack_id} {s.version}")
         for s in updated:
             print(f"  更新: {s.pack_id} {s.replaced_version or '（新規）'} → {s.version}")
+            if s.removed:   # the bundled packs are desk's own: removed, and said
+                from desk.db.packs.importer import removal_lines
+
+                print(f"    新しい版にないため削除した {len(s.removed)} 件:")
+                print("\n".join("  " + line for line in removal_lines(list(s.removed))))
         for line in kept:
             print(f"  {line}", file=sys.stderr)
         refresh_snapshot(store)

@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="データパックを取り込む（全部成功するか、何も変えないか）")
     p.add_argument("packs", nargs="+", type=Path, metavar="PACK")
     p.add_argument("--overwrite-edits", action="store_true", help="管理画面での編集を上書きしてよい")
+    p.add_argument("--allow-removals", action="store_true",
+                   help="パックの前の版にあって新しい版にない制度・窓口などを削除してよい")
 
     p = sub.add_parser("export", help="データベースの内容をデータパックとして書き出す")
     p.add_argument("directory", type=Path, metavar="DIR")

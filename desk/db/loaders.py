@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ from desk.catalogue.domain import (
     shape_key,
 )
 from desk.catalogue.offices import Area, OfficeInfo
+from desk.costs.guarantee_fee import CoefficientRow, CoefficientTable
 from desk.db import cache, snapshot
 from desk.db import models as m
 from desk.db.snapshot import Loaded, PackInfo
@@ -109,6 +111,13 @@ def _documents(rows: Any, intern: _Interner) -> tuple[DocumentInfo, ...]:
     return intern.shared(tuple(out))
 
 
+def _fee_table(rows: list[dict[str, Any]]) -> CoefficientTable:
+    # Coefficients as exact fractions of their decimal text (0.55, not 0.55000000000000004441).
+    return CoefficientTable(tuple(
+        CoefficientRow(r["least"], r.get("most"), Fraction(str(r["equal"])), Fraction(str(r["unequal"])),
+                       bool(r.get("confirmed"))) for r in rows))
+
+
 def load_catalogue(session: Session) -> Catalogue:
     """Every program variant, provider, plan and question, as plain objects."""
     intern = _Interner()
@@ -117,6 +126,7 @@ def load_catalogue(session: Session) -> Catalogue:
         rows = {r["industry"]: SmeRow(r["industry"], r.get("capital_max_yen"), r.get("employees_max"), r.get("text"))
                 for r in t.rows}
         tables[t.id] = SmeTable(t.id, rows, {r["entity"]: r for r in t.entity_rules})
+    fee_tables = {t.id: _fee_table(t.rows) for t in session.scalars(select(m.FeeTable))}
     packs = {p.id: p for p in session.scalars(select(m.DataPack))}
     programs = session.scalars(
         select(m.Program).options(selectinload(m.Program.variants).selectinload("*"))
@@ -128,7 +138,8 @@ def load_catalogue(session: Session) -> Catalogue:
         fiscal_years.setdefault(program.provider_id, packs[program.pack_id].fiscal_year)
     providers = {
         p.id: Provider(p.id, p.name, p.kind, p.prefecture, p.municipality, tables.get(p.sme_table_id or ""),
-                       intern.many(p.general_conditions), _documents(p.documents, intern), fiscal_years.get(p.id))
+                       intern.many(p.general_conditions), _documents(p.documents, intern), fiscal_years.get(p.id),
+                       fee_tables.get(p.guarantee_fee_table_id or ""))
         for p in provider_rows}
     variants: list[Variant] = []
     for program in programs:

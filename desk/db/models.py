@@ -112,6 +112,20 @@ class SmeTable(SourcedMixin, AnnotatedMixin, Base):
         return f"SmeTable(id={self.id!r}, rows={len(self.rows)})"
 
 
+class FeeTable(SourcedMixin, AnnotatedMixin, Base):
+    """A guarantee association's fee coefficients by instalments (desk.costs.guarantee_fee)."""
+
+    __tablename__ = "fee_table"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    pack_id: Mapped[str] = _pack_fk()
+    association: Mapped[str] = mapped_column(String(64))
+    rows: Mapped[list[Any]] = mapped_column(default=list)   # [{least, most, equal, unequal, confirmed, text}]
+
+    def __repr__(self) -> str:
+        return f"FeeTable(id={self.id!r}, rows={len(self.rows)})"
+
+
 class Provider(SourcedMixin, AnnotatedMixin, Base):
     __tablename__ = "provider"
 
@@ -122,6 +136,7 @@ class Provider(SourcedMixin, AnnotatedMixin, Base):
     prefecture: Mapped[str] = mapped_column(String(16))
     municipality: Mapped[str | None] = mapped_column(String(64))
     sme_table_id: Mapped[str | None] = mapped_column(String(64))
+    guarantee_fee_table_id: Mapped[str | None] = mapped_column(String(64))
     general_conditions: Mapped[list[Any]] = mapped_column(default=list)
     documents: Mapped[list[Any]] = mapped_column(default=list)
 

@@ -25,6 +25,7 @@ from desk.db.services import (
     LogFilter,
     LogPage,
     PacksRejected,
+    RemovalsAtStake,
 )
 
 if TYPE_CHECKING:
@@ -100,17 +101,21 @@ class OrmPackService:
         self._engine = engine
         self._make_session = make_session
 
-    def import_files(self, files: Sequence[Path], *, overwrite_edits: bool = False) -> list[ImportSummary]:
+    def import_files(self, files: Sequence[Path], *, overwrite_edits: bool = False,
+                     allow_removals: bool = False) -> list[ImportSummary]:
         from desk.db import setup
-        from desk.db.packs.importer import EditsWouldBeLost
+        from desk.db.packs.importer import EditsWouldBeLost, RemovalsNeedConsent
         from desk.db.packs.schema import PackInvalid
 
         try:
-            return list(setup.import_files(self._engine, list(files), overwrite_edits=overwrite_edits))
+            return list(setup.import_files(self._engine, list(files), overwrite_edits=overwrite_edits,
+                                           allow_removals=allow_removals))
         except PackInvalid as exc:
             raise PacksRejected(str(exc)) from exc
         except EditsWouldBeLost as exc:
             raise EditsAtStake(str(exc)) from exc
+        except RemovalsNeedConsent as exc:
+            raise RemovalsAtStake(str(exc)) from exc
 
     def export(self, directory: Path) -> list[Path]:
         from desk.db.packs import exporter

@@ -45,6 +45,11 @@ class EditsAtStake(RuntimeError):
     """Importing would overwrite admin edits: ask, then import again with ``overwrite_edits``."""
 
 
+class RemovalsAtStake(RuntimeError):
+    """Importing would remove records the packs' older versions had (listed in the text): ask,
+    then import again with ``allow_removals``."""
+
+
 # --- catalogue ---------------------------------------------------------------------------------------
 
 
@@ -227,8 +232,10 @@ class ImportedPack(Protocol):
 class PackService(Protocol):
     """Thread-safe: the window calls it from a worker thread."""
 
-    def import_files(self, files: Sequence[Path], *, overwrite_edits: bool = False) -> Sequence[ImportedPack]:
-        """All or nothing; raises :class:`PacksRejected` or :class:`EditsAtStake`, the database unchanged."""
+    def import_files(self, files: Sequence[Path], *, overwrite_edits: bool = False,
+                     allow_removals: bool = False) -> Sequence[ImportedPack]:
+        """All or nothing; raises :class:`PacksRejected`, :class:`EditsAtStake` or
+        :class:`RemovalsAtStake`, the database unchanged."""
         ...
 
     def export(self, directory: Path) -> list[Path]:

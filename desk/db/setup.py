@@ -111,15 +111,18 @@ def update_bundled_packs(engine: Engine) -> tuple[list[importer.ImportSummary], 
         return [], kept
     backup_before(engine, "before-import")
     with Session(engine) as session, session.begin():
-        return importer.import_packs(session, todo), kept
+        # The bundled packs are this desk's own data: what a newer version leaves out goes, and
+        # each summary lists it (desk db upgrade prints them).
+        return importer.import_packs(session, todo, allow_removals=True), kept
 
 
-def import_files(engine: Engine, files: list[Path], *, overwrite_edits: bool = False) -> list[importer.ImportSummary]:
+def import_files(engine: Engine, files: list[Path], *, overwrite_edits: bool = False,
+                 allow_removals: bool = False) -> list[importer.ImportSummary]:
     """Read, validate and import packs in one transaction (all or nothing)."""
     packs = importer.read_packs(files)
     backup_before(engine, "before-import")
     with Session(engine) as session, session.begin():
-        return importer.import_packs(session, packs, overwrite_edits=overwrite_edits)
+        return importer.import_packs(session, packs, overwrite_edits=overwrite_edits, allow_removals=allow_removals)
 
 
 def backup_before(engine: Engine, reason: str) -> Path | None:
@@ -174,6 +177,7 @@ def check(engine: Engine) -> CheckResult:
         return CheckResult(problems, {}, notes)
     with Session(engine) as session:
         problems.extend(_reference_problems(session))
+        problems.extend(_catalogue_problems(session))
         counts = {
             "packs": session.scalar(select(func.count()).select_from(m.DataPack)) or 0,
             "programs": session.scalar(select(func.count()).select_from(m.Program)) or 0,
@@ -217,3 +221,24 @@ def _reference_problems(session: Session) -> list[str]:
             if other not in variants:
                 problems.append(f"{variant_id}: limit.shared_with '{other}' がありません")
     return problems
+
+
+def _catalogue_problems(session: Session) -> list[str]:
+    """Whether the catalogue loads and its copy on disk can be made, as every match, referral and
+    the app need: a file sound to SQLite can still hold a catalogue desk cannot use (conditions
+    nested hundreds deep from before packs were bounded made every later command fail while
+    this check said OK; issue 15, item 2)."""
+    import pickle
+
+    from desk.db.loaders import load_all
+
+    try:
+        loaded = load_all(session, ())
+        pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL)
+    except (RecursionError, MemoryError):
+        return ["カタログを読み込めません（条件などの入れ子が深すぎます）: 問題のあるデータパックを直して"
+                "desk import で取り込み直してください"]
+    except Exception as exc:   # whatever breaks loading is what this check reports
+        return [f"カタログを読み込めません（{type(exc).__name__}: {str(exc)[:200]}）: 問題のあるデータパックを直して"
+                "desk import で取り込み直してください"]
+    return []

@@ -18,12 +18,14 @@ import dataclasses
 import datetime as dt
 import pickle
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from desk import fiscal
 from desk.catalogue import domain
 from desk.catalogue.offices import Area, OfficeInfo
+from desk.costs.guarantee_fee import CoefficientRow, CoefficientTable
 from desk.db import cache
 from desk.intake.places import MunicipalityRow, PlaceIndex, PostalRow, PrefectureRow
 
@@ -65,10 +67,11 @@ _CLASSES = (domain.Tier, domain.Fee, domain.FeeAdjustment, domain.DocumentInfo, 
             domain.SituationInfo, domain.Settlement,
             domain.SmeTable, domain.Provider, domain.PlanInfo, domain.QuestionInfo, domain.Catalogue,
             Area, OfficeInfo, PlaceIndex, PrefectureRow, MunicipalityRow, PostalRow,
-            PackInfo, Loaded)
+            PackInfo, Loaded, CoefficientTable, CoefficientRow)
 _ALLOWED = {(c.__module__, c.__qualname__): c for c in _CLASSES} | {
     ("datetime", "date"): dt.date, ("datetime", "datetime"): dt.datetime,
-    ("datetime", "timezone"): dt.timezone, ("datetime", "timedelta"): dt.timedelta}
+    ("datetime", "timezone"): dt.timezone, ("datetime", "timedelta"): dt.timedelta,
+    ("fractions", "Fraction"): Fraction}
 
 
 def _layout() -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,17 @@ from typing import Any
 from desk import vocab
 
 MAX_INTAKE_BYTES = 1024 * 1024
+# Bounds on what a hostile file can make deep or long (issue 15, items 7 and 8), each far above
+# what INTAKE.md's keys need: nesting [3: the intake, sales_change, a period's list]; digits of an
+# integer [a yen amount has 13] (Python refuses to print one of more than 4,300 digits, and a float
+# cannot hold one of more than 308); the complete lists, answers and months [a few dozen at most];
+# unknown keys named in the one warning that counts them.
+MAX_INTAKE_DEPTH = 8
+MAX_INTEGER_DIGITS = 20
+MAX_LIST_ITEMS = 200
+MAX_ANSWERS = 500
+MAX_MONTHS = 600
+NAMED_UNKNOWN_KEYS = 5
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 SALES_PERIODS = ("last_1m_pct", "last_3m_pct", "last_6m_pct", "next_3m_forecast_pct")
 LICENCE = ("not_needed", "held", "expected")
@@ -208,16 +220,90 @@ def read_intake_file(path: str | Path) -> ReadIntake:
     except UnicodeDecodeError as exc:
         raise IntakeError("(file)", "UTF-8 の JSON ファイルを指定してください") from exc
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_json_int)
     except json.JSONDecodeError as exc:
         raise IntakeError(f"(line {exc.lineno})", f"JSON として読めません（{exc.msg}）") from exc
+    except RecursionError as exc:   # json's own limit, far past ours: [[[[… 100,000 deep
+        raise IntakeError("(top)", f"入れ子が深すぎます（上限 {MAX_INTAKE_DEPTH} 段）") from exc
     return read_intake(data)
+
+
+class _LongInteger:
+    """An integer written with more digits than any field takes: kept as its digit count so the
+    check of the document names its field (int() of 5,000 digits is a ValueError with no key)."""
+
+    def __init__(self, digits: int):
+        self.digits = digits
+
+
+def _json_int(text: str) -> int | _LongInteger:
+    digits = len(text.lstrip("-"))
+    return int(text) if digits <= MAX_INTEGER_DIGITS else _LongInteger(digits)
+
+
+def _check_document(data: dict[str, Any]) -> None:
+    """Depth, integers and characters anywhere in the document, before any field is read: a
+    refusal names the field instead of a RecursionError, an OverflowError or a UnicodeEncodeError
+    when the answer is printed or written. A walk without recursion, so depth cannot break it."""
+    stack: list[tuple[Any, str, int]] = [(value, _key_name(key), 2) for key, value in data.items()]
+    for key in data:
+        _check_text(str(key), _key_name(key))
+    while stack:
+        value, where, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            if depth > MAX_INTAKE_DEPTH:
+                raise IntakeError(where, f"入れ子が深すぎます（上限 {MAX_INTAKE_DEPTH} 段）")
+            items: Iterable[tuple[Any, Any]] = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in items:
+                if isinstance(key, str):
+                    _check_text(key, where)
+                inner = f"{where}.{_key_name(key)}" if isinstance(key, str) else f"{where}[{key}]"
+                stack.append((item, inner if len(inner) <= 80 else where, depth + 1))
+        elif isinstance(value, _LongInteger):
+            raise IntakeError(where, f"数値の桁が多すぎます（{value.digits:,} 桁）")
+        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** MAX_INTEGER_DIGITS:
+            raise IntakeError(where, f"数値の桁が多すぎます（上限 {MAX_INTEGER_DIGITS} 桁）")
+        elif isinstance(value, str):
+            _check_text(value, where)
+
+
+def _key_name(key: Any) -> str:
+    """A key as a message names it: an empty one said so, a long one cut, control characters
+    (a terminal's escape sequences, line breaks) and lone surrogates escaped as repr() does."""
+    text = str(key)
+    if not text.strip():
+        return "(空のキー)"
+    if not text.isprintable():
+        text = repr(text)[1:-1]
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _check_text(text: str, where: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        code = ord(text[exc.start])
+        where = where.encode("utf-8", "backslashreplace").decode("utf-8")   # the key itself may hold it
+        raise IntakeError(where, f"文字として読めない符号（U+{code:04X}、対のないサロゲート）があります") from None
+
+
+def _unknown_keys_warning(unknown: list[str]) -> str:
+    """One warning however many keys (a line each made `desk referral` lay out thousands)."""
+    def shown(key: str) -> str:
+        return repr(key if len(key) <= 30 else key[:29] + "…")
+    if len(unknown) == 1:
+        return f"未知のキー {shown(unknown[0])} は無視しました"
+    named = ", ".join(shown(k) for k in unknown[:NAMED_UNKNOWN_KEYS])
+    more = f" ほか {len(unknown) - NAMED_UNKNOWN_KEYS:,} 個" if len(unknown) > NAMED_UNKNOWN_KEYS else ""
+    return f"未知のキー {len(unknown):,} 個は無視しました: {named}{more}"
 
 
 def read_intake(data: Any) -> ReadIntake:
     if not isinstance(data, dict):
         raise IntakeError("(top)", "JSON のオブジェクト（{…}）でなければなりません")
-    warnings = [f"未知のキー '{k}' は無視しました" for k in data if k not in KNOWN_KEYS]
+    _check_document(data)
+    unknown = [str(k) for k in data if k not in KNOWN_KEYS]
+    warnings = [_unknown_keys_warning(unknown)] if unknown else []
     get = {k: v for k, v in data.items() if k in KNOWN_KEYS and v is not None}
     values: dict[str, Any] = {}
     for key in ("business_name", "visitor_name", "visitor_phone", "postal_code"):
@@ -263,6 +349,8 @@ def read_intake(data: Any) -> ReadIntake:
     if "answers" in get:
         if not isinstance(get["answers"], dict):
             raise IntakeError("answers", "{質問id: 回答} のオブジェクトで指定してください", get["answers"])
+        if len(get["answers"]) > MAX_ANSWERS:
+            raise IntakeError("answers", f"回答が多すぎます（{len(get['answers']):,} 個、上限 {MAX_ANSWERS} 個）")
         values["answers"] = dict(get["answers"])
     return ReadIntake(Intake(**values), warnings, dict(data))
 
@@ -284,10 +372,14 @@ def _choice(value: Any, key: str, choices: tuple[str, ...]) -> str:
 def _code_list(value: Any, key: str, choices: tuple[str, ...] | None) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise IntakeError(key, "文字列のリストで指定してください", value)
+    if len(value) > MAX_LIST_ITEMS:
+        raise IntakeError(key, f"項目が多すぎます（{len(value):,} 個、上限 {MAX_LIST_ITEMS} 個）")
     if choices is not None:
         unknown = [v for v in value if v not in choices]
         if unknown:
-            raise IntakeError(key, f"未知の値 {', '.join(unknown)}（使えるもの: {', '.join(choices)}）")
+            named = ", ".join(_key_name(v) for v in unknown[:5])
+            named += f" ほか {len(unknown) - 5} 個" if len(unknown) > 5 else ""
+            raise IntakeError(key, f"未知の値 {named}（使えるもの: {', '.join(choices)}）")
     return tuple(dict.fromkeys(value))
 
 
@@ -336,11 +428,13 @@ def _sales_change(value: Any) -> SalesChange:
 def _monthly_sales(value: Any) -> dict[str, int]:
     if not isinstance(value, dict):
         raise IntakeError("monthly_sales", "{\"2026-10\": 8200000, …} のオブジェクトで指定してください", value)
+    if len(value) > MAX_MONTHS:
+        raise IntakeError("monthly_sales", f"月が多すぎます（{len(value):,} か月、上限 {MAX_MONTHS} か月）")
     out = {}
     for month, amount in value.items():
         match = _MONTH_RE.match(unicodedata.normalize("NFKC", str(month)))
         if not match or not 1 <= int(match.group(2)) <= 12:
-            raise IntakeError(f"monthly_sales.{month}", "月は YYYY-MM の形で指定してください")
+            raise IntakeError(f"monthly_sales.{_key_name(month)}", "月は YYYY-MM の形で指定してください")
         key = f"monthly_sales.{month}"
         out[match.group(0)] = round(_non_negative(parse_number(amount, key, unit="yen"), key, amount))
     return dict(sorted(out.items()))

@@ -13,7 +13,9 @@ Schemas:
   2  each program also has ``route`` and ``route_contact_id`` (null in schemas 0 and 1);
   3  each program also has ``term_by_use_months`` (``{"working": 120, "equipment": 180}`` where the
      fund's term depends on the use, else null) and ``source.title`` (the document's title); both
-     read as null from earlier schemas.
+     read as null from earlier schemas;
+  4  each program also has ``cost`` (INTAKE.md: the visitor's cost in yen for eligible and
+     conditional funds with a fixed rate and a known amount, else null); null from earlier schemas.
 
 Immutable NamedTuples rather than frozen dataclasses, as the engine's own results are,
 for two measured reasons (CPU time on the 2-core development machine): the window shows
@@ -29,7 +31,9 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-SCHEMA = 3
+from desk.costs.cost import Cost
+
+SCHEMA = 4
 ELIGIBLE, CONDITIONAL, INELIGIBLE = "eligible", "conditional", "ineligible"
 
 
@@ -105,6 +109,7 @@ class FundResult(NamedTuple):
     route: str | None = None             # ineligible: what the business could choose to do to open it
     route_contact_id: str | None = None  # where to start that step
     term_by_use: tuple[tuple[str, int], ...] = ()   # (use, maximum months) where the term differs by use
+    cost: Cost | None = None             # what the loan asked for costs the visitor (desk.costs.estimate)
 
 
 class Contact(NamedTuple):
@@ -169,7 +174,7 @@ class MatchReport(NamedTuple):
         if not isinstance(schema, int) or not 0 <= schema <= SCHEMA:
             raise SchemaError(f"結果の形式 {schema!r} はこのデスクでは読めません（新しい版のデスクで作られました）")
         try:
-            # Schemas 0 to 3 differ only in keys added later: one reader serves them all.
+            # Schemas 0 to 4 differ only in keys added later: one reader serves them all.
             sme, sales = data["sme"], data["sales_change"]
             return cls(
                 as_of=dt.date.fromisoformat(data["as_of"]),
@@ -188,7 +193,7 @@ class MatchReport(NamedTuple):
 
 
 # Every class a report is made of (desk.matching.first_view keeps reports as pickles of them).
-CLASSES = (SmeSummary, SalesFigures, FundTodo, RateTier, SourceRef, FundResult, Contact, MatchReport)
+CLASSES = (SmeSummary, SalesFigures, FundTodo, RateTier, SourceRef, FundResult, Contact, MatchReport, Cost)
 
 
 def _fund_json(f: FundResult) -> dict[str, Any]:
@@ -221,6 +226,7 @@ def _fund_json(f: FundResult) -> dict[str, Any]:
         "route": f.route,
         "route_contact_id": f.route_contact_id,
         "term_by_use_months": dict(f.term_by_use) or None,
+        "cost": f.cost.to_json() if f.cost is not None else None,
     }
 
 
@@ -258,4 +264,5 @@ def _fund_from_json(p: Mapping[str, Any]) -> FundResult:
         stale=p["stale"], notes=tuple(p["notes"]), target_text=p["target_text"], use_notes=tuple(p["use_notes"]),
         route=p.get("route"), route_contact_id=p.get("route_contact_id"),
         term_by_use=tuple((p.get("term_by_use_months") or {}).items()),
+        cost=Cost.from_json(p["cost"]) if p.get("cost") is not None else None,
     )

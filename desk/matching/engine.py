@@ -19,7 +19,10 @@ from typing import Any, NamedTuple
 
 from desk import fiscal, textfmt, vocab
 from desk.catalogue.domain import Catalogue, DocumentInfo, Provider, Variant, shape_key
+from desk.costs.cost import Cost
+from desk.costs.estimate import Request
 from desk.intake.reader import Intake, SalesChange
+from desk.matching import costing
 from desk.matching.answer import SmeSummary
 from desk.matching.terms import Pricing, Terms, compute_pricing, remaining_limit
 from desk.rules.business import sme_verdict
@@ -43,6 +46,7 @@ class ProgramResult(NamedTuple):
     stale: bool
     order: tuple[Any, ...] = ()  # status, a route, then cost to the visitor, then the larger remaining limit
     route: tuple[Todo, ...] = ()  # ineligible: the steps the business could choose that would open it
+    cost: Cost | None = None      # eligible and conditional funds, where an amount is known
 
     @property
     def terms(self) -> Terms:
@@ -129,6 +133,7 @@ class _ProviderMatch:
         self.stale: dict[tuple[Any, ...], bool] = {}
         self.shapes: dict[tuple[Any, ...], tuple[Outcome, Pricing, tuple[Todo, ...], bool]] = {}
         self.closed_funds: dict[tuple[int, int], tuple[tuple[Todo, ...], tuple[Todo, ...]]] = {}
+        self.request: Request | None = None
         provider = facts.provider
         self.applies = lambda cond: evaluate_condition(cond, facts, self.memo)
         self.located = _located_in_provider_area(provider, facts)
@@ -168,6 +173,13 @@ class _ProviderMatch:
                 variant, term_months=self.facts.intake.term_months, on=self.facts.on, applies=self.applies,
                 unknown_fee_pct=self.unknown_fee_pct)
         return pricing
+
+    def cost(self, variant: Variant, pricing: Pricing, remaining: int | None) -> tuple[Cost | None, float | None]:
+        """The fund's cost for this visitor, and the figure it is ranked by (desk.matching.costing)."""
+        if self.request is None:
+            self.request = costing.request_of(self.facts.intake)
+        return costing.costs(variant, pricing, self.request, self.facts.intake, remaining,
+                             self.facts.provider.fee_table, self.facts.on)
 
     def document_todos(self, documents: tuple[DocumentInfo, ...]) -> tuple[Todo, ...]:
         todos = self.documents.get(id(documents))
@@ -232,10 +244,19 @@ def evaluate_variant(variant: Variant, provider: Provider, facts: Facts, state: 
         todos = tuple(dict.fromkeys(own + documents))
     else:
         todos = documents
-    cost = pricing.cost_pct
-    order = (STATUS_ORDER[status], 0 if route else 1, 99.0 if cost is None else cost, -(remaining or 0),
-             variant.position)
-    return ProgramResult(variant, provider, status, combined.reasons, todos, pricing, remaining, stale, order, route)
+    cost = None
+    if status != INELIGIBLE and intake.amount_yen:
+        # In yen, on the loan asked for (INTAKE.md's order); a fund that cannot be costed last.
+        cost, rank = state.cost(variant, pricing, remaining)
+        order_cost = _NO_RANK if rank is None else rank
+    else:   # no amount: what the visitor pays a year, in percent
+        order_cost = 99.0 if pricing.cost_pct is None else pricing.cost_pct
+    order = (STATUS_ORDER[status], 0 if route else 1, order_cost, -(remaining or 0), variant.position)
+    return ProgramResult(variant, provider, status, combined.reasons, todos, pricing, remaining, stale, order, route,
+                         cost)
+
+
+_NO_RANK = float("inf")
 
 
 _STATUS = {PASS: ELIGIBLE, UNKNOWN: CONDITIONAL, FAIL: INELIGIBLE}

@@ -72,7 +72,10 @@ def run(loaded: Loaded, intake: Intake, place: Place, *, on: dt.date,
     for key, known in (("plans", catalogue.plans), ("situations", catalogue.situations)):
         unknown = [i for i in getattr(intake, key) if i not in known]
         if unknown:   # ids a newer pack may declare: a warning, as an unknown key is (INTAKE.md)
-            warnings.append(f"{key}: このデータにない {', '.join(unknown)} は判定に使っていません")
+            # The first few by name: an intake may list hundreds (one line on the sheet, not a page).
+            named = ", ".join(i if len(i) <= 40 else i[:39] + "…" for i in unknown[:5])
+            more = f" ほか {len(unknown) - 5} 個" if len(unknown) > 5 else ""
+            warnings.append(f"{key}: このデータにない {named}{more} は判定に使っていません")
     warnings.extend(_list_warnings(intake, catalogue, on))
     sales = intake.sales_change
     if intake.monthly_sales:
@@ -178,6 +181,7 @@ def _fund(r: engine.ProgramResult, has_term: bool, todos: _TodoWords, titles: di
         v.use_notes,                            # use_notes
         *todos.route(r.route),                  # route, route_contact_id
         tuple(v.term_by_use.items()) if v.term_by_use else (),  # term_by_use
+        r.cost,                                 # cost
     )
 
 

@@ -55,6 +55,11 @@ class Pricing(NamedTuple):
     # A guaranteed fund whose fee the seeds do not give: ranked at this fee, the highest the
     # catalogue's guaranteed funds charge (never as if it were free; INTAKE.md's order).
     assumed_fee_pct: float | None = None
+    # A change of the fee rows within FEE_CHANGE_NOTICE after the day: when, and the range then.
+    fee_change: tuple[dt.date, tuple[float, float]] | None = None
+
+
+FEE_CHANGE_NOTICE = dt.timedelta(days=90)   # INTAKE.md: a scheduled change within 90 days is said
 
 
 # The word for it, among the fund's notes (the window's detail, the sheet's caveats).
@@ -77,7 +82,21 @@ def compute_pricing(variant: Variant, *, term_months: int | None, on: dt.date,
     visitor_rate = own if own is not None else rate
     assumed = unknown_fee_pct if fee_range is None and variant.guarantee == "required" else None
     cost = None if visitor_rate is None else visitor_rate + (fee_range[1] if fee_range else assumed or 0.0)
-    return Pricing(rate, share, own, fee_range, cost, assumed)
+    return Pricing(rate, share, own, fee_range, cost, assumed, _fee_change(variant, on, applies, fee_range))
+
+
+def _fee_change(variant: Variant, on: dt.date, applies: Callable[[dict[str, Any]], Outcome],
+                now: tuple[float, float] | None) -> tuple[dt.date, tuple[float, float]] | None:
+    """The first change of the fee range within the notice period: rows that start, or end
+    (the day after their last), after ``on``."""
+    edges = sorted({d for f in variant.fees for d in (f.valid_from, f.valid_to and f.valid_to + dt.timedelta(days=1))
+                    if d is not None and on < d <= on + FEE_CHANGE_NOTICE})
+    for day in edges:
+        fees = fees_in_force(variant.fees, day, applies)
+        then = (min(f.min_pct for f in fees), max(f.max_pct for f in fees)) if fees else None
+        if then is not None and then != now:
+            return day, then
+    return None
 
 
 def remaining_limit(variant: Variant, guaranteed_balance_yen: int | None) -> int | None:

@@ -174,3 +174,53 @@ def route_steps(route_text: str) -> int:
 
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+
+
+def _man(amount: int) -> str:
+    """An amount in 万円 to the nearest 万, for a table cell: 1,038,750 → 「104万」."""
+    return f"{(amount + 5_000) // 10_000:,}万"
+
+
+def total(fund: FundResult) -> str:
+    """The visitor's total cost at a glance, at most: 「144万円」 (interest after the city's share,
+    plus the guarantee fee of the costliest class: what funds are ranked by; the range is in the
+    tooltip and the detail); 「28万円〜」 where the seeds give no fee; 「—」 where there is no estimate."""
+    cost = fund.cost
+    if cost is None:
+        return "—"
+    low, high = cost.total_yen
+    return f"{_man(low)}円〜" if high is None else f"{_man(high)}円"
+
+
+METHOD = {"equal_principal": "元金均等", "equal_payment": "元利均等", "bullet": "一括"}
+
+
+def cost_lines(fund: FundResult) -> list[str]:
+    """The estimate in words, for the detail pane and the sheet: the loan costed, the monthly
+    payments, interest, the city's share, the fee and the total (each figure exact to the yen)."""
+    cost = fund.cost
+    if cost is None:
+        return []
+    loan = f"{textfmt.yen(cost.amount_yen)}・{textfmt.months(cost.term_months)}"
+    if cost.grace_months:
+        loan += f"（うち据置{textfmt.months(cost.grace_months)}）"
+    lines = [f"{loan}・{METHOD.get(cost.method, cost.method)}返済で計算"]
+    monthly = f"毎月のお支払い 初回 {cost.monthly_first:,}円・最終回 {cost.monthly_last:,}円"
+    if cost.monthly_during_grace is not None:
+        monthly = f"据置中 毎月 {cost.monthly_during_grace:,}円、据置後の" + monthly.removeprefix("毎月のお支払い ")
+    lines.append(monthly)
+    interest = f"利息 {cost.interest_yen:,}円"
+    if cost.city_share_yen:
+        interest += f"（うち市の負担 {cost.city_share_yen:,}円、ご負担 {cost.own_interest_yen:,}円）"
+    lines.append(interest)
+    fee_yen = cost.guarantee_fee_yen
+    lines.append("保証料 資料に記載なし（合計に含みません）" if fee_yen is None else f"保証料 {yen_range(*fee_yen)}")
+    lines.append(f"ご負担の合計（目安） {yen_range(*cost.total_yen)}")
+    return lines
+
+
+def yen_range(low: int, high: int | None) -> str:
+    """「1,038,750〜1,437,500円」, 「440,000円」, 「279,583円〜（保証料別）」 (no upper end)."""
+    if high is None:
+        return f"{low:,}円〜（保証料別）"
+    return f"{low:,}円" if low == high else f"{low:,}〜{high:,}円"

@@ -30,7 +30,7 @@ class LeafletRenderer(PdfRenderer):
     def flowables(self) -> Flowables:
         h, st = self.leaflet, self.styles
         out: Flowables = [Paragraph(_p(h.title), st["h2"])]
-        rows = [[Paragraph(t, st["cell"]) for t in ("資金・対象", "限度額", "利率（年）", "期間", "保証料率")]]
+        rows = [[Paragraph(t, st["cell"]) for t in ("資金・対象", "限度額", "利率（年）", "期間（最長）", "保証料率")]]
         for r in h.rows:
             name = f"{_p(r.name)}<br/><font color='#555555'>{_p(r.provider)}　{_p(r.who)}</font>"
             if r.stale:
@@ -38,7 +38,7 @@ class LeafletRenderer(PdfRenderer):
             rows.append([Paragraph(name, st["cell"]), Paragraph(_p(r.limit), st["cell"]),
                          Paragraph(_p(r.rate), st["cell"]), Paragraph(_p(r.term), st["cell"]),
                          Paragraph(_p(r.fee), st["cell"])])
-        out.append(self._table(rows, [72 * mm, 24 * mm, None, 18 * mm, 22 * mm], header=True, tint=HEAD_TINT))
+        out.append(self._table(rows, [64 * mm, 22 * mm, None, 22 * mm, 28 * mm], header=True, tint=HEAD_TINT))
         out += [Paragraph(_p(h.caveat), st["caveat"]), *self.heading("ご相談は（平日）")]
         half = (len(h.windows) + 1) // 2
         columns = [h.windows[:half], h.windows[half:]]

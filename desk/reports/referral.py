@@ -8,6 +8,7 @@ so ``<`` and ``&`` in a business name print as written.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from reportlab.lib import colors
@@ -36,10 +37,20 @@ class ReferralSheetRenderer(PdfRenderer):
     def render(self) -> bytes:
         """The sheet on at most two pages (the sheet's budget): while it runs over, the least
         useful line goes into its 「ほかにX件」 count (desk.sheets.referral.shorter) and the sheet
-        is laid out again. A typical visitor's fits the first time."""
+        is laid out again. A typical visitor's fits the first time.
+
+        A reprint holds what the original held: the lines are chosen as for the sheet without
+        its 再発行 stamp, and the stamp then added (it may push the last lines onto a third page
+        rather than count one more fund into 「ほかにX件」)."""
+        stamp = self.sheet.reissue
+        if stamp:
+            self.sheet = replace(self.sheet, reissue=None)
         pdf = super().render()
         while self.max_pages and self.pages > self.max_pages and (smaller := shorter(self.sheet)) is not None:
             self.sheet = smaller
+            pdf = super().render()
+        if stamp:
+            self.sheet = replace(self.sheet, reissue=stamp)
             pdf = super().render()
         return pdf
 
@@ -78,6 +89,8 @@ class ReferralSheetRenderer(PdfRenderer):
                 out.append(Paragraph(_p(f"ほかに{s.more_conditional}件（窓口でご説明します）"), st["note"]))
         if s.sources:   # where the funds above come from
             out += [Spacer(1, 1 * mm), Paragraph(_p("資料: " + "、".join(s.sources)), st["note"])]
+        if s.cost_notes:   # what the 総額の目安 lines above assume, once
+            out.append(Paragraph(_p("費用の目安について: " + "　".join(s.cost_notes)), st["note"]))
         # Then (page 2 when the funds fill page 1): what could open more, what to do next, whom to
         # see, the caveats. A conditional break: funds that ran onto page 2 are followed, not by a
         # blank rest of the page.
@@ -89,12 +102,18 @@ class ReferralSheetRenderer(PdfRenderer):
                                      f"<font color='#555555'>→ {_p(opening.funds)}</font>", st["body"]))
             if s.more_openings:
                 out.append(Paragraph(_p(f"ほかに{s.more_openings}件（窓口でご説明します）"), st["note"]))
+        elif s.more_openings:   # none had room: one line says they exist
+            out.append(Paragraph(_p(f"認定や計画に取り組めば対象になる資金が{s.more_openings}件あります"
+                                    "（窓口でご説明します）。"), st["note"]))
         if s.circumstances:   # the visitor may not have mentioned one: one line, to bring it up
             line = "このほか、次の事情がある方向けの資金があります（当てはまる場合は窓口にご相談ください）: "
             out.append(Paragraph(_p(line + "／".join(s.circumstances)), st["note"]))
         out += [Paragraph(_p(s.caveat), st["caveat"])]
-        if s.warnings:   # the caveats of this answer, under the general one
-            out.append(Paragraph(_p("ご注意: " + "　".join(s.warnings)), st["note"]))
+        if s.warnings:   # the caveats of this answer, under the general one: a paragraph each, since
+            # one long paragraph split over pages is laid out again for every page (quadratic)
+            out += [Paragraph(_p(("ご注意: " if i == 0 else "") + w), st["note"]) for i, w in enumerate(s.warnings)]
+            if s.more_warnings:
+                out.append(Paragraph(_p(f"ほかに注意が{s.more_warnings}件あります（窓口でご説明します）"), st["note"]))
         out += self.heading("次の手順")
         circled = "①②③④⑤⑥⑦⑧⑨"
         out.append(Paragraph(_p(" → ".join(f"{circled[i]} {name}" for i, (name, _) in enumerate(s.steps))),
@@ -158,6 +177,9 @@ class ReferralSheetRenderer(PdfRenderer):
             left = [Paragraph(_p(name), st["cell_bold"]), Paragraph(_p(f"{f.provider}　{f.uses}"), st["cell"])]
             middle = [Paragraph(_p(line), st["cell"])
                       for line in (f"限度額 {f.limit}　保証料率 {f.fee}", f"利率 {f.rate}", f"期間 {f.term}")]
+            if f.cost:   # the estimate stands out; what it alone assumes, small, under it
+                middle.append(Paragraph(_p(f.cost[0]), st["cell_bold"]))
+                middle += [Paragraph(_p(note), st["note"]) for note in f.cost[1:]]
             # The one or two things a fund waits on: its to-dos, else what is unsettled.
             right = [Paragraph(_p("□ " + t), st["cell"]) for t in f.todo[:MAX_TODOS]]
             if not right:

@@ -88,6 +88,16 @@ def _who(variant: Variant) -> str:
     return "セーフティネット保証5号の認定（業況の悪化）"
 
 
+def _term(max_months: int | None, by_use: dict[str, int]) -> str:
+    """「15年」, or a line per use where the uses' terms differ: 「運転10年」「設備15年」「借換10年」
+    (the column is headed 期間（最長）; 「最長15年」 alone read as fifteen years for working
+    capital too)."""
+    if len(set(by_use.values())) > 1:
+        return "\n".join(f"{vocab.PURPOSES[use].removesuffix('資金')}{textfmt.months(by_use[use])}"
+                         for use in vocab.PURPOSES if use in by_use)
+    return textfmt.months(max_months) if max_months else "—"
+
+
 def build_leaflet(catalogue: Catalogue, *, on: dt.date, windows: list[tuple[str, str]]) -> Leaflet:
     rows = []
     providers = catalogue.providers
@@ -101,7 +111,7 @@ def build_leaflet(catalogue: Catalogue, *, on: dt.date, windows: list[tuple[str,
         fees = [f for f in v.fees if in_force(f.valid_from, f.valid_to, on)]
         fee = textfmt.pct_range(min(f.min_pct for f in fees), max(f.max_pct for f in fees)) if fees else "—"
         limit = ("別枠 " if v.limit_separate else "") + textfmt.yen(v.limit_yen)
-        term = f"最長{textfmt.months(v.term_max_months)}" if v.term_max_months else "—"
+        term = _term(v.term_max_months, v.term_by_use)
         rows.append(LeafletRow(v.name, providers[v.provider_id].name, _who(v), limit, rates, term, fee,
                                is_stale(v, on)))
     # The documents by their titles, as a reader can ask for them (not the seed files' names).

@@ -56,6 +56,7 @@ MAX_FUNDS = 5
 MAX_ELIGIBLE = 4
 MAX_CONDITIONAL = 2
 MAX_OPENINGS = 3
+MAX_WARNINGS = 6  # the answer's caveats printed; an intake could make thousands (issue 15, item 7)
 MAX_PAGES = 2     # the sheet's budget: page 1 the facts and funds, page 2 the way on
 REFERRAL_ROLES = {"guarantee_branch": 1, "chamber": 1, "municipality": 1, "window": 1, "support_center": 1}
 # A visitor from another prefecture is referred to that prefecture's own desks (seed 001).
@@ -76,6 +77,7 @@ class FundRow:
     reasons: list[str]       # what is still unsettled (conditional)
     source: str
     stale: bool
+    cost: list[str] = field(default_factory=list)   # the estimate in a line (its assumptions: cost_notes)
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,8 @@ class ReferralSheet:
     more_openings: int = 0
     circumstances: list[str] = field(default_factory=list)   # the unmentioned ones funds are made for
     reissue: str | None = None   # on a sheet printed again from the log: 再発行, when, and why it may differ
+    cost_notes: list[str] = field(default_factory=list)  # the assumptions the printed estimates share, the caveat
+    more_warnings: int = 0       # caveats not printed (past MAX_WARNINGS)
 
 
 def reiwa(day: dt.date) -> str:
@@ -193,7 +197,35 @@ def _fund(fund: FundResult, common: set[str]) -> FundRow:
         limit=wording.limit_with_available(fund), rate=wording.rate_for_term(fund), term=wording.term(fund),
         fee=wording.fee(fund, unknown=wording.SHEET_UNKNOWN_FEE), todo=todo,
         reasons=list(fund.reasons)[:3] if fund.status != ELIGIBLE else [], source=wording.source_line(fund),
-        stale=fund.stale)
+        stale=fund.stale, cost=_cost_line(fund))
+
+
+COST_CAVEAT = "実際の利率・保証料・返済額は、取扱金融機関と信用保証協会の審査で決まります。"
+
+
+def _cost_notes(funds: list[FundResult]) -> list[str]:
+    """What the printed estimates assume, each sentence once under the funds (a row keeps only
+    its figures, so the sheet stays on two pages), then the caveat. A sentence only one of
+    several funds' estimates makes names that fund."""
+    costed = [(f.name, f.cost) for f in funds if f.cost is not None]
+    if not costed:
+        return []
+    by_sentence: dict[str, list[str]] = {}
+    for name, cost in costed:
+        for sentence in cost.assumptions:
+            by_sentence.setdefault(sentence, []).append(name)
+    notes = [f"{names[0]}: {sentence}" if len(names) == 1 and len(costed) > 1 else sentence
+             for sentence, names in by_sentence.items()]
+    return [*notes, COST_CAVEAT]
+
+
+def _cost_line(fund: FundResult) -> list[str]:
+    """「総額の目安 1,038,750〜1,437,500円、毎月 363,333円〜」 (据置後 where there is a grace)."""
+    cost = fund.cost
+    if cost is None:
+        return []
+    after_grace = "据置後 " if cost.monthly_during_grace is not None else ""
+    return [f"総額の目安 {wording.yen_range(*cost.total_yen)}、{after_grace}毎月 {cost.monthly_first:,}円〜"]
 
 
 def _bring_item(t: FundTodo) -> bool:
@@ -253,6 +285,7 @@ def build_sheet(report: MatchReport, intake: Intake, *, reference_no: str, windo
             bring.append(item)
     sources = sorted({wording.source_entry(f) for f in funds if f.status != INELIGIBLE and f.source.file})
     steps = openings(report)
+    warnings = _relevant_warnings(list(report.warnings), eligible + conditional)
     opening_rows = [OpeningRow(o.step, "、".join(dict.fromkeys(f.name for f in o.funds))) for o in steps[:MAX_OPENINGS]]
     return ReferralSheet(
         title=TITLE, date_label=reiwa(report.as_of), reference_no=reference_no, window_name=window_name,
@@ -260,20 +293,23 @@ def build_sheet(report: MatchReport, intake: Intake, *, reference_no: str, windo
         eligible=eligible, conditional=conditional, more_conditional=len(conditional_all) - len(conditional),
         more_eligible=len(eligible_all) - len(eligible),
         steps=list(FLOW), bring=bring, contacts=contacts, caveat=CAVEAT,
-        warnings=_relevant_warnings(list(report.warnings), eligible + conditional),
+        warnings=warnings[:MAX_WARNINGS], more_warnings=max(len(warnings) - MAX_WARNINGS, 0),
         sources=sources, hotline=hotline, qr=qr, openings=opening_rows,
         more_openings=max(len(steps) - len(opening_rows), 0),
-        circumstances=[c.name for c in circumstances(report)])
+        circumstances=[c.name for c in circumstances(report)], cost_notes=_cost_notes(printed))
 
 
 def shorter(sheet: ReferralSheet) -> ReferralSheet | None:
     """The sheet with its least useful line counted instead of printed, or None when nothing more
     can go: a route beyond the first, then a conditional fund beyond the first, then an eligible
-    fund beyond the second (each list is best first, so the last goes)."""
+    fund beyond the second (each list is best first, so the last goes), then the last route
+    (「ほかにN件」 still says they exist)."""
     if len(sheet.openings) > 1:
         return replace(sheet, openings=sheet.openings[:-1], more_openings=sheet.more_openings + 1)
     if len(sheet.conditional) > 1:
         return replace(sheet, conditional=sheet.conditional[:-1], more_conditional=sheet.more_conditional + 1)
     if len(sheet.eligible) > 2:
         return replace(sheet, eligible=sheet.eligible[:-1], more_eligible=sheet.more_eligible + 1)
+    if sheet.openings:
+        return replace(sheet, openings=[], more_openings=sheet.more_openings + len(sheet.openings))
     return None

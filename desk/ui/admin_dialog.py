@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from desk import textfmt
 from desk.db.services import AdminEditError
 from desk.intake.reader import IntakeError, parse_number
+from desk.ui import look
 from desk.ui.geometry import fit_to_screen
 from desk.ui.rows_model import RowRole, RowsTableModel
 from desk.ui.value_guard import guard_values
@@ -92,7 +93,7 @@ class EditDialog(QDialog):
                 editor = QLineEdit(_shown(key, values.get(key)), self)
             editor.setMinimumWidth(380)
             error = QLabel(self)
-            error.setStyleSheet("color: #b00020;")
+            look.tint(error, look.ERROR)
             error.setWordWrap(True)
             error.hide()
             form.addRow(label, editor)

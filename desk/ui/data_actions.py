@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
-from desk.db.services import EditsAtStake, PacksRejected
+from desk.db.services import EditsAtStake, PacksRejected, RemovalsAtStake
 from desk.matching import first_view
 from desk.ui.background import BackgroundJob, run_in_background
 from desk.ui.messages import message_box
@@ -46,6 +46,14 @@ class PackQuestions:
         box = message_box(parent, QMessageBox.Icon.Question, "編集の上書き", report,
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                           question="上書きして取り込みますか？")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    @classmethod
+    def ask_allow_removals(cls, parent: QWidget, report: str) -> bool:
+        box = message_box(parent, QMessageBox.Icon.Warning, "制度・窓口の削除", report,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                          question="削除して取り込みますか？")
         box.setDefaultButton(QMessageBox.StandardButton.No)
         return box.exec() == QMessageBox.StandardButton.Yes
 
@@ -116,10 +124,11 @@ def import_packs(window: MainWindow) -> BackgroundJob | None:
     files = PackQuestions.ask_pack_files(window)
     if not files:
         return None
-    return _import(window, files, overwrite_edits=False)
+    return _import(window, files, overwrite_edits=False, allow_removals=False)
 
 
-def _import(window: MainWindow, files: Sequence[Path], *, overwrite_edits: bool) -> BackgroundJob:
+def _import(window: MainWindow, files: Sequence[Path], *, overwrite_edits: bool,
+            allow_removals: bool) -> BackgroundJob:
     packs = window.services.packs
 
     def done(summaries: Sequence[Any]) -> None:
@@ -130,7 +139,13 @@ def _import(window: MainWindow, files: Sequence[Path], *, overwrite_edits: bool)
         if isinstance(exc, EditsAtStake):
             # Asked here, in the GUI thread; then the same files again, overwriting.
             if PackQuestions.ask_overwrite_edits(window, str(exc)):
-                _import(window, files, overwrite_edits=True)
+                _import(window, files, overwrite_edits=True, allow_removals=allow_removals)
+            else:
+                window.statusBar().showMessage("取り込みをやめました（データは変わっていません）")
+        elif isinstance(exc, RemovalsAtStake):
+            # A pack that leaves out programs or offices its older version had: asked before they go.
+            if PackQuestions.ask_allow_removals(window, str(exc)):
+                _import(window, files, overwrite_edits=overwrite_edits, allow_removals=True)
             else:
                 window.statusBar().showMessage("取り込みをやめました（データは変わっていません）")
         elif isinstance(exc, PacksRejected):
@@ -141,7 +156,8 @@ def _import(window: MainWindow, files: Sequence[Path], *, overwrite_edits: bool)
             raise exc
 
     return _with_progress(window, "データパックを取り込んでいます…",
-                          lambda: packs.import_files(files, overwrite_edits=overwrite_edits), done, failed)
+                          lambda: packs.import_files(files, overwrite_edits=overwrite_edits,
+                                                     allow_removals=allow_removals), done, failed)
 
 
 def export_packs(window: MainWindow) -> BackgroundJob | None:

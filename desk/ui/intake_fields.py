@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,14 +25,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk.ui import look
 from desk.ui.value_guard import guard_value
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QMouseEvent
 
 UNSET = "（未入力）"
-ERROR_COLOUR = "#b00020"   # what is wrong with an input, wherever it is said
 MIN_CHOICE_CHARS = 12   # a choice box is at least this many characters wide
+MIN_TEXT_CHARS = 10     # a line of text likewise (a name, 2,000万円, a place)
 WRAP_AFTER = 24   # characters of a check box label before it wraps on a label of its own
 SHORT_LABEL = 10  # check box labels this short or shorter go two to a row
 
@@ -140,7 +141,7 @@ class Field(QWidget):
             self._error = QLabel(self)
             self._error.setObjectName("fieldError")
             self._error.setWordWrap(True)
-            self._error.setStyleSheet(f"color: {ERROR_COLOUR};")
+            look.tint(self._error, look.ERROR)
             self._error.hide()
             self._rows.addWidget(self._error)
         return self._error
@@ -151,13 +152,26 @@ class Field(QWidget):
             self.error.setVisible(bool(message))
 
 
+class LineEditor(QLineEdit):
+    """A line of text never narrower than MIN_TEXT_CHARS characters at the present text size.
+
+    A bare line edit shrinks to a few characters, so the form kept it beside its label at
+    24 pt with 「式会社」 and 「00万円」 showing; at this minimum the form puts the label above
+    it instead (QFormLayout.WrapLongRows), as it does for the choice boxes.
+    """
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's virtual
+        hint = super().minimumSizeHint()
+        return QSize(max(hint.width(), self.fontMetrics().horizontalAdvance("０") * MIN_TEXT_CHARS), hint.height())
+
+
 class TextField(Field):
     """A line of text, kept as typed (万円, ▲, full-width digits are the reader's job); empty is unknown."""
 
     editor: QLineEdit
 
     def _make_editor(self, choices: dict[str, str]) -> QLineEdit:
-        editor = QLineEdit(self)
+        editor = LineEditor(self)
         editor.setPlaceholderText(self.spec.placeholder)
         editor.textChanged.connect(self._changed)
         # Enter moves on to the next field, as on a paper form.

@@ -12,8 +12,8 @@ import datetime as dt
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListView,
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.ui.intake_fields import ERROR_COLOUR
+from desk.ui import look
 from desk.ui.intake_pages import PAGES, IntakePage
 from desk.ui.intake_questions import QuestionsPanel
 
@@ -65,16 +65,7 @@ class IntakeStepper(QWidget):
         self.questions.changed.connect(self.changed)
         # The steps run across the top, so a step's page gets the pane's whole width (the sales
         # table and the long cause labels need it on a 1366×768 laptop).
-        self.steps = QListWidget(self)
-        self.steps.addItems([f"{i}. {page.title}" for i, page in enumerate(PAGES, 1)])
-        self.steps.setFlow(QListView.Flow.LeftToRight)
-        self.steps.setWrapping(True)
-        self.steps.setResizeMode(QListView.ResizeMode.Adjust)
-        self.steps.setSpacing(2)
-        self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.steps.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.steps.setFixedHeight(2 * self.steps.sizeHintForRow(0) + 4 * self.steps.spacing()
-                                  + 2 * self.steps.frameWidth())
+        self.steps = StepStrip([f"{i}. {page.title}" for i, page in enumerate(PAGES, 1)], self)
         self.stack = QStackedWidget(self)
         self._scrolls: list[QScrollArea] = []
         for _page in PAGES:
@@ -252,7 +243,7 @@ class IntakeStepper(QWidget):
         for index, page in enumerate(PAGES):
             item = self.steps.item(index)
             item.setText(f"{index + 1}. {page.title}" + (" ⚠" if index == wrong else ""))
-            item.setForeground(QColor(ERROR_COLOUR) if index == wrong else self.steps.palette().text())
+            item.setForeground(QColor(look.ERROR) if index == wrong else self.steps.palette().text())
             item.setToolTip(f"この手順に直す項目があります: {found.spec.label}"
                             if index == wrong and found is not None else "")
 
@@ -274,6 +265,44 @@ class IntakeStepper(QWidget):
             self._scrolls[index].ensureWidgetVisible(found)
             found.editor.setFocus(Qt.FocusReason.OtherFocusReason)
         return found
+
+
+class StepStrip(QListWidget):
+    """The steps' names in a row that wraps onto as many lines as the width and the text size
+    need, every step always in sight (at 24 pt on a laptop they take three lines, not two)."""
+
+    def __init__(self, names: list[str], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.addItems(names)
+        self.setFlow(QListView.Flow.LeftToRight)
+        self.setWrapping(True)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setSpacing(2)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Two lines until the strip knows its width (its first resize fits it).
+        self.setFixedHeight(2 * self.sizeHintForRow(0) + 4 * self.spacing() + 2 * self.frameWidth())
+        # A step marked ⚠ is wider, and may need another line.
+        self.model().dataChanged.connect(lambda *_: QTimer.singleShot(0, self, self.fit_height))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's virtual
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.fit_height()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's virtual
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            QTimer.singleShot(0, self, self.fit_height)   # once the items have the new size
+
+    def fit_height(self) -> None:
+        """As high as the steps' lines at the present width (the list lays its items out
+        late, after a resize: done now, so the measure is of this width)."""
+        self.doItemsLayout()
+        bottom = max(self.visualItemRect(self.item(i)).bottom() for i in range(self.count()))
+        height = bottom + self.verticalOffset() + 1 + self.spacing() + 2 * self.frameWidth()
+        if height != self.height():
+            self.setFixedHeight(height)
 
 
 def _choices(municipalities: list[str], plans: dict[str, str], situations: dict[str, str],

@@ -15,6 +15,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 from desk import vocab
+from desk.ui import look
 from desk.ui.intake_fields import (
     ChecklistField,
     ChoiceField,
@@ -63,7 +64,8 @@ def open_questions(parts: Parts, page: IntakePage) -> None:
     """The questions the conditional results wait on, under a heading."""
     heading = QLabel("追加の質問（結果が「条件付き」の資金が待っている質問）", page)
     heading.setWordWrap(True)
-    heading.setStyleSheet("font-weight: bold; margin-top: 8px;")
+    look.bold(heading)
+    heading.setContentsMargins(0, 8, 0, 0)   # apart from the fields above
     page.add_row(heading)
     page.add_row(parts.questions)
 

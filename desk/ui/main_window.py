@@ -29,6 +29,7 @@ from desk import paths
 from desk.matching import first_view
 from desk.matching.routes import ranked_questions
 from desk.settings import Settings
+from desk.ui import look
 from desk.ui.draft_keeper import DraftKeeper
 from desk.ui.geometry import fit_to_screen
 from desk.ui.intake_form import IntakeStepper
@@ -62,20 +63,22 @@ class MainWindow(QMainWindow):
     def __init__(self, *, store: DeskServices, settings: Settings | None = None, today: dt.date | None = None,
                  engine_when_shown: bool = True):
         """``store``: the data layer's services (a :class:`desk.db.store.Store` is them all)."""
+        settings = settings or Settings.load()
+        # The font size before any widget, the window itself included (run_app sets it even before
+        # the window): set after them, it reaches every one as a font change, each laid out again
+        # (160 of them), and a widget made meanwhile takes its parent's old size.
+        apply_font_size(settings)
         super().__init__()
         self._engine_is_loaded = False
         # The form and the first results come from the first view; the engine loads once the
         # window is on screen, and SQLAlchemy only when the admin screens, the log or a pack
         # import first need it.
         self._store = store
-        self._settings = settings or Settings.load()
+        self._settings = settings
         self._today = today or dt.date.today()
         self._intake: Intake | None = None
         self.setWindowTitle("融資相談窓口デスク")
         fit_to_screen(self, PREFERRED_SIZE)
-        # The font size before any widget (run_app sets it even before the window): set after
-        # them, it reaches every one as a font change, each laid out again (160 of them).
-        apply_font_size(self._settings)
         self._first_view = self._open_first_view()
         choices = self._first_view.choices
         self._fingerprint = choices.fingerprint
@@ -85,14 +88,13 @@ class MainWindow(QMainWindow):
         self.title = QLabel("日産自動車の車両生産終了等に伴う中小企業向け特別相談窓口", left)
         self.title.setObjectName("titleLabel")
         self.title.setFont(_title_font())
+        self.title.setWordWrap(True)   # on two lines at the larger text sizes, never cut
         self.stepper = IntakeStepper(municipalities=choices.municipalities, plans=choices.plans,
                                      situations=choices.situations, readings=choices.readings, today=self._today,
                                      criteria=self._nissan_criteria, parent=left)
         self.stepper.questions.remember(choices.questions)
-        self.packs_label = QLabel(left)
-        self.packs_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.packs_label.setWordWrap(True)
-        self.packs_label.setStyleSheet("color: #555;")
+        self.packs_label = look.CutLines(left)
+        look.tint(self.packs_label, look.MUTED)
         left_layout.addWidget(self.title)
         left_layout.addWidget(self.stepper, 1)
         left_layout.addWidget(self.packs_label)
@@ -223,7 +225,7 @@ class MainWindow(QMainWindow):
         """The packs' titles and as-of dates under the form, and a warning for last year's data."""
         lines = [f"{p['title']}（{p['as_of'] or '日付なし'} 時点、版 {p['version']}）"
                  + ("　※旧年度のデータです" if p["stale"] else "") for p in packs if p["fiscal_year"]]
-        self.packs_label.setText("\n".join(lines) or "データがありません")
+        self.packs_label.set_lines(lines or ["データがありません"])
         stale = [p for p in packs if p["stale"]]
         status = f"データ {len(packs)} パック"
         if stale:
@@ -314,6 +316,8 @@ class MainWindow(QMainWindow):
     def apply_settings(self) -> None:
         apply_font_size(self._settings)
         self.title.setFont(_title_font())
+        if self.stepper.steps.styleSheet():   # framed already: the frames take the new size
+            QTimer.singleShot(0, self, self._frame_focus)
         # The figure columns follow the text size once the new font has reached the widgets.
         QTimer.singleShot(0, self.results, self.results.fit_columns)
 

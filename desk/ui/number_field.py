@@ -15,10 +15,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from desk import textfmt
+from desk.ui import look
 from desk.ui.intake_fields import FieldSpec, TextField
-
-READING_STYLE = "color: #555;"
-ATTENTION_STYLE = "color: #9a5b00; font-weight: bold;"   # not an error: a reading to check
 
 
 class NumberField(TextField):
@@ -41,7 +39,7 @@ class NumberField(TextField):
             return
         words, attention = said
         self.reading.setText(f"→ {words}")
-        self.reading.setStyleSheet(ATTENTION_STYLE if attention else READING_STYLE)
+        look.mark(self.reading, look.ATTENTION if attention else look.MUTED, strong=attention)
         self.reading.show()
 
     def reading_of(self, text: str) -> tuple[str, bool] | None:

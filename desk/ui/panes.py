@@ -21,8 +21,13 @@ def panes(window: MainWindow) -> list[QWidget]:
 
 
 def frame_focus(window: MainWindow) -> None:
-    """Style sheets cost a little per widget: set once the window is up, not on the start path."""
+    """Style sheets cost a little per widget: set once the window is up, not on the start path.
+
+    A widget under a style sheet keeps the font it had when the sheet was applied, so this runs
+    again after the text size changes (the sheet is taken off and put back to take the new size).
+    """
     for pane in (window.stepper.steps, *panes(window)[1:]):
+        pane.setStyleSheet("")
         pane.setStyleSheet(FOCUS_FRAME)
 
 

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCompleter, QLabel, QLineEdit, QWidget
 
-from desk.ui.intake_fields import Field, FieldSpec, focus_next
+from desk.ui import look
+from desk.ui.intake_fields import Field, FieldSpec, LineEditor, focus_next
 from desk.vocab import HOME_PREFECTURE
 
 if TYPE_CHECKING:
     from desk.intake.place_text import PlaceText
 
-READING_STYLE = "color: #555;"
 
 
 class PlaceField(Field):
@@ -35,14 +35,14 @@ class PlaceField(Field):
         self._places: dict[str, str | None] = dict(choices or {})
         super().__init__(spec, choices, parent)
         self.reading = QLabel(self)
-        self.reading.setStyleSheet(READING_STYLE)
+        look.tint(self.reading, look.MUTED)
         self.reading.setTextFormat(Qt.TextFormat.PlainText)
         self.reading.hide()
         self._rows.insertWidget(1, self.reading)
         self._read: PlaceText | None = None   # what the text says, once something is typed
 
     def _make_editor(self, choices: dict[str, str]) -> QLineEdit:
-        editor = QLineEdit(self)
+        editor = LineEditor(self)
         editor.setPlaceholderText("例: 横須賀市、よこすか、東京都大田区")
         # Names offered while typing any part of one (須賀 → 横須賀市); the reading does the rest.
         # Given as a list, Qt makes the model itself (the window's start is spared its Python type).

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk.ui import look
 from desk.ui.geometry import fit_to_screen
 from desk.ui.messages import message_box
 
@@ -48,7 +49,7 @@ class ConsultationRecordDialog(QDialog):
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
         note = QLabel("この画面では記録を変更できません（閲覧のみ）。", self)
-        note.setStyleSheet("color: #555;")
+        look.tint(note, look.MUTED)
         self.reprint_button = QPushButton("案内書を再発行…", self)
         self.reprint_button.clicked.connect(self.reprint)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)

@@ -23,7 +23,10 @@ GROUPS = (("eligible", "対象"), ("conditional", "条件付き"), ("openings", 
 OPENINGS = 2       # the group of steps
 CIRCUMSTANCES = 3  # the circumstances closed funds wait on (kept collapsed, as INTAKE.md puts it)
 CLOSED = 4         # the group the view keeps collapsed
-COLUMNS = ("制度", "提供者", "利用できる額", "利率（ご負担）", "保証料率")   # the rate: what the visitor pays
+# The rate: what the visitor pays; the total: interest after the city's share plus the fee, in yen.
+COLUMNS = ("制度", "提供者", "利用できる額", "利率（ご負担）", "保証料率", "総額（目安）")
+TOTAL = 5          # the column of the visitor's total cost
+FUND_GROUPS = (0, 1, 4)   # groups of funds, which a click on a heading sorts (steps and circumstances stay)
 ProgramRole = Qt.ItemDataRole.UserRole + 1
 # Internal ids: 0 for a group row, group + 1 for a fund row. They must be non-negative: a
 # negative number is no quintptr, and PySide would store a dangling object pointer instead.
@@ -37,9 +40,11 @@ class ResultsTreeModel(QAbstractItemModel):
         # FundResult rows; Opening rows in OPENINGS, Circumstance rows in CIRCUMSTANCES.
         self._groups: list[list[Any]] = [[] for _ in GROUPS]
         self._all_openings = 0
+        self._report: MatchReport | None = None
 
     def set_report(self, report: MatchReport | None) -> None:
         self.beginResetModel()
+        self._report = report
         funds = report.funds if report is not None else ()
         steps = openings(report) if report is not None else []
         waiting = circumstances(report) if report is not None else []
@@ -52,6 +57,30 @@ class ResultsTreeModel(QAbstractItemModel):
                         waiting,
                         [f for f in funds if f.status == "ineligible" and id(f) not in made_for]]
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Each group of funds by a column (a fund without the figure last either way); column
+        -1, the answer's own order (cheapest first inside each group)."""
+        if self._report is None:
+            return
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        before = [(i, self.fund(i)) for i in persistent]
+        for group in FUND_GROUPS:
+            funds = self._groups[group]
+            if column < 0:
+                rank = {id(f): n for n, f in enumerate(self._report.funds)}
+                funds.sort(key=lambda f: rank[id(f)])
+            else:
+                known = [f for f in funds if _sort_key(f, column) is not None]
+                known.sort(key=lambda f: _sort_key(f, column), reverse=order == Qt.SortOrder.DescendingOrder)
+                funds[:] = known + [f for f in funds if _sort_key(f, column) is None]
+        rows = {id(f): (group, row) for group in FUND_GROUPS for row, f in enumerate(self._groups[group])}
+        for index, fund in before:
+            if fund is not None and id(fund) in rows:
+                group, row = rows[id(fund)]
+                self.changePersistentIndex(index, self.createIndex(row, index.column(), group + 1))
+        self.layoutChanged.emit()
 
     def fund(self, index: QModelIndex | QPersistentModelIndex) -> FundResult | None:
         if not index.isValid() or index.internalId() in (_GROUP_ROW, OPENINGS + 1, CIRCUMSTANCES + 1):
@@ -130,6 +159,8 @@ class ResultsTreeModel(QAbstractItemModel):
         if role == ProgramRole:
             return fund.id
         if role == Qt.ItemDataRole.ToolTipRole:   # the whole name (a narrow column cuts it), then why
+            if index.column() == TOTAL and fund.cost is not None:
+                return "\n".join(wording.cost_lines(fund))
             return "\n".join((wording.listed_name(fund), f"{fund.provider}　{wording.available(fund)}", *fund.reasons))
         if role != Qt.ItemDataRole.DisplayRole:
             return None
@@ -142,7 +173,9 @@ class ResultsTreeModel(QAbstractItemModel):
             return wording.available(fund)
         if column == 3:
             return wording.visitor_rate(fund)
-        return wording.fee(fund)
+        if column == 4:
+            return wording.fee(fund)
+        return wording.total(fund)
 
     @staticmethod
     def _opening_data(opening: Opening, column: int, role: int) -> Any:
@@ -162,3 +195,22 @@ class ResultsTreeModel(QAbstractItemModel):
             return None
         # Spanned like a step: what to ask, then the funds it would bring within reach.
         return f"{circumstance.name} → " + "、".join(f.name for f in circumstance.funds) if column == 0 else None
+
+
+def _sort_key(fund: FundResult, column: int) -> Any:
+    """What a heading sorts by: the name, the provider, the amount left, the visitor's rate, the
+    fee's upper bound, the total's upper bound (None: the fund has no such figure)."""
+    if column == 0:
+        return wording.listed_name(fund)
+    if column == 1:
+        return fund.provider
+    if column == 2:
+        return fund.remaining_limit_yen
+    if column == 3:
+        return fund.own_rate_pct if fund.own_rate_pct is not None else fund.rate_pct
+    if column == 4:
+        return fund.guarantee_fee_pct[1] if fund.guarantee_fee_pct else None
+    if fund.cost is None:
+        return None
+    low, high = fund.cost.total_yen
+    return high if high is not None else low

@@ -11,7 +11,7 @@ from desk.matching import wording
 from desk.matching.answer import MatchReport
 from desk.matching.routes import CIRCUMSTANCES_LINE
 from desk.textfmt import escape_html as escape
-from desk.ui.intake_fields import ERROR_COLOUR
+from desk.ui import look
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QShowEvent
@@ -31,6 +31,10 @@ class ResultsView(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setStretchLastSection(False)
+        # A click on a heading sorts each group of funds, and the order holds as staff type; the
+        # answer's own order (cheapest first) until then.
+        self.tree.header().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.tree.setSortingEnabled(True)
         self._fitted = False   # the figure columns are sized when first shown (fit_columns)
         self.tree.selectionModel().currentChanged.connect(self._show_detail)
         self.detail = QTextBrowser(self)
@@ -49,7 +53,7 @@ class ResultsView(QWidget):
         self.input_error = QLabel(self)
         self.input_error.setWordWrap(True)
         self.input_error.setTextFormat(Qt.TextFormat.PlainText)
-        self.input_error.setStyleSheet(f"color: {ERROR_COLOUR}; font-weight: bold;")
+        look.mark(self.input_error, look.ERROR, strong=True)
         self.input_error.hide()
         layout.insertWidget(0, self.input_error)
         layout.addWidget(splitter)
@@ -57,7 +61,7 @@ class ResultsView(QWidget):
 
     # The widest each figure column holds (a limit of 2億8,000万円, a rate table cell, a fee range),
     # measured in the font once, not over every row on every keystroke; names wrap in the tooltip.
-    WIDEST = ("神奈川県信用", "2億8,000万円", "0.225〜2.45%", "0.225〜1.76%")
+    WIDEST = ("相模原市", "2億8,000万円", "0.225〜2.45%", "0.225〜1.76%", "1,444万円〜")
 
     def fit_columns(self) -> None:
         """Size the figure columns for the font (again when staff change the text size): the
@@ -96,6 +100,9 @@ class ResultsView(QWidget):
     def show_report(self, report: MatchReport | None) -> None:
         self._report = report
         self.model.set_report(report)
+        header = self.tree.header()
+        if header.sortIndicatorSection() >= 0:   # the order staff chose holds for the new results
+            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self.tree.expandToDepth(0)
         for row in range(self.model.rowCount()):   # a group's label reads across the whole row
             self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
@@ -141,6 +148,10 @@ class ResultsView(QWidget):
         if fund.own_rate_pct is not None:
             terms.append(f"ご負担の利率 {wording.visitor_rate(fund)}（市の利子補給 {wording.city_share(fund)}）")
         lines.append("<p>" + "　".join(escape(t) for t in terms) + "</p>")
+        if fund.cost is not None:
+            from desk.ui.cost_detail import cost_html  # the arithmetic: not on the start path
+
+            lines.append(cost_html(fund))
         if fund.notes:   # how the data was read: for staff, never on the visitor's sheet
             lines.append("<p style='color:#555'><b>資料の読み方・注記（職員向け）</b><br>"
                          + "<br>".join(escape(n) for n in fund.notes[:6]) + "</p>")

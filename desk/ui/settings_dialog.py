@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from desk.settings import RETENTION_DEFAULT_DAYS, SETTINGS, Settings
+from desk.ui import look
 from desk.ui.geometry import fit_to_screen
 from desk.ui.value_guard import guard_values
 
@@ -63,7 +64,7 @@ class SettingsDialog(QDialog):
                       f"新しく設定する端末では {RETENTION_DEFAULT_DAYS // 365}年（{RETENTION_DEFAULT_DAYS}日）"
                       "が既定です。保存期間を決めて入力してください。", self)
         note.setWordWrap(True)
-        note.setStyleSheet("color: #9a5b00;")
+        look.tint(note, look.ATTENTION)
         self.retention_notice = note
         return note
 

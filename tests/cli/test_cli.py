@@ -96,14 +96,14 @@ def test_contacts_by_postal_code(capsys, db):
 def test_validate_reports_file_and_line(capsys, tmp_path):
     bad = write_pack(tmp_path, PROVIDER + PROGRAM.replace("amount_yen: 80000000", "amount_yen: -1"))
     code, _, err = run(capsys, "validate", str(bad))
-    assert code == 1
+    assert code == 2   # bad input (issue 15, item 9)
     assert "test-pack.yaml:" in err and "0以上の整数" in err
 
 
 def test_import_refuses_a_bad_pack_and_says_nothing_changed(capsys, db, tmp_path):
     bad = write_pack(tmp_path, "plans:\n  - {id: x}\n", pack_id="kanagawa-fy2026")
     code, _, err = run(capsys, "--db", db, "import", str(bad))
-    assert code == 1
+    assert code == 2
     assert "データベースは変わっていません" in err and "'name' がありません" in err
     code, out, _ = run(capsys, "--db", db, "programs", "--json", "--provider", "kanagawa", "--date", "2026-11-22")
     assert json.loads(out)["programs"], "the catalogue is untouched"
@@ -176,3 +176,39 @@ def test_the_bare_desk_is_parsed_without_the_commands_parser():
     for argv in (["programs"], ["--db", "x", "match", "i.json"], ["--help"], ["-h"], ["--version"], ["--db"],
                  ["--bogus"]):
         assert _parse_app_start(argv) is None, argv
+
+
+def test_import_lists_what_a_pack_would_remove_and_needs_allow_removals(capsys, db, tmp_path):
+    """Issue 15, item 17."""
+    from tests.packs import gutted_sagamihara
+
+    gutted = tmp_path / "sagamihara-fy2025.yaml"
+    gutted.write_text(gutted_sagamihara((PACKS_DIR / "sagamihara-fy2025.yaml").read_text(encoding="utf-8")),
+                      encoding="utf-8")
+    code, _, err = run(capsys, "--db", db, "import", str(gutted))
+    assert code == 1
+    assert "36 件がデータベースからなくなります" in err and "--allow-removals" in err
+    assert "窓口 city.sagamihara.sogyo" in err and "データベースは変わっていません" in err
+    code, out, _ = run(capsys, "--db", db, "programs", "--json", "--provider", "sagamihara", "--date", "2025-11-22")
+    assert len(json.loads(out)["programs"]) == 11
+    code, out, err = run(capsys, "--db", db, "import", "--allow-removals", str(gutted))
+    assert code == 0, err
+    assert "削除した 36 件" in out and "制度 sagamihara.koguchi" in out
+    code, out, _ = run(capsys, "--db", db, "programs", "--json", "--provider", "sagamihara", "--date", "2025-11-22")
+    assert len(json.loads(out)["programs"]) == 1
+
+
+def test_db_upgrade_lists_what_a_newer_bundled_pack_removes_and_proceeds(capsys, db, tmp_path, monkeypatch):
+    import shutil
+
+    from tests.packs import gutted_sagamihara
+
+    resources = tmp_path / "resources"
+    shutil.copytree(PACKS_DIR.parent, resources)
+    pack = resources / "data" / "sagamihara-fy2025.yaml"
+    pack.write_text(gutted_sagamihara(pack.read_text(encoding="utf-8")), encoding="utf-8")
+    monkeypatch.setenv("DESK_RESOURCES", str(resources))
+    code, out, err = run(capsys, "--db", db, "db", "upgrade")
+    assert code == 0, err
+    assert "更新: sagamihara-fy2025" in out and "新しい版にないため削除した 36 件" in out
+    assert "制度 sagamihara.koguchi" in out

@@ -104,3 +104,43 @@ def test_a_hand_edited_device_id_is_one_line_and_logs_nothing(capsys, db, tmp_pa
     assert not out.exists()
     with Session(create_engine(f"sqlite:///{db}")) as s:
         assert s.scalars(select(m.Consultation)).all() == []
+
+
+@pytest.mark.parametrize("text, key", [
+    ('{"employees": ' + "9" * 400 + "}", "employees"),
+    ('{"employees": ' + "9" * 5000 + "}", "employees"),
+    ("[" * 100_000 + "]" * 100_000, "(top)"),
+    ('{"answers": ' + '{"q": ' * 500 + "1" + "}" * 500 + "}", "answers"),
+    ('{"industry": "retail", "business_name": "\\ud800"}', "business_name"),
+], ids=["400 digits", "5000 digits", "100000 deep", "answers 500 deep", "lone surrogate"])
+@pytest.mark.parametrize("command", ["match", "referral"])
+def test_a_hostile_intake_is_one_line_and_exit_2(capsys, db, tmp_path, text, key, command):
+    """Issue 15, item 8: each was a traceback (int-to-str digit limit, RecursionError,
+    UnicodeEncodeError when the sheet or the log was written)."""
+    path = tmp_path / "intake.json"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "sheet.pdf"
+    extra = ["-o", str(out)] if command == "referral" else []
+    code = cli.main(["--db", str(db), command, str(path), *extra])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert err.startswith(f"desk: intake.json: {key}") and err.count("\n") == 1, err
+    assert not out.exists()
+    with Session(create_engine(f"sqlite:///{db}")) as s:
+        assert s.scalars(select(m.Consultation)).all() == []
+
+
+def test_five_thousand_unknown_keys_are_one_warning_and_a_quick_sheet(capsys, db, tmp_path):
+    """Issue 15, item 7: a warning a key made a 77-second referral (a line each, laid out in one
+    paragraph over pages); now one warning, and the sheet prints a few caveats and counts the rest."""
+    import time
+
+    data = {"industry": "retail", "municipality": "横須賀市"} | {f"unknown_key_{i:05d}": i for i in range(5000)}
+    out = tmp_path / "sheet.pdf"
+    started = time.perf_counter()
+    code = cli.main(["--db", str(db), "referral", intake_file(tmp_path, data), "-o", str(out)])
+    elapsed = time.perf_counter() - started
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert err.count("未知のキー") == 1 and "ほか 4,995 個" in err
+    assert elapsed < 20, elapsed   # 77 s before; about 1 s now (a generous bound for a loaded machine)

@@ -160,3 +160,27 @@ def test_what_a_question_stands_for_must_exist(empty_engine, tmp_path, change, m
     with pytest.raises(PackInvalid, match=message):
         setup.import_files(empty_engine, [write_pack(tmp_path, broken)])
     assert count(empty_engine, m.DataPack) == 0
+
+
+def test_a_pack_that_removes_records_needs_consent_and_lists_them(catalogue_engine, tmp_path):
+    """Issue 15, item 17: 10 of 11 programs and every office went without a word."""
+    from desk.db.packs.importer import RemovalsNeedConsent
+    from tests.conftest import PACKS_DIR
+    from tests.packs import gutted_sagamihara
+
+    gutted = tmp_path / "sagamihara-fy2025.yaml"
+    gutted.write_text(gutted_sagamihara((PACKS_DIR / "sagamihara-fy2025.yaml").read_text(encoding="utf-8")),
+                      encoding="utf-8")
+    with Session(catalogue_engine) as s:
+        before = s.scalar(select(func.count()).select_from(m.Program))
+    with pytest.raises(RemovalsNeedConsent) as info:
+        setup.import_files(catalogue_engine, [gutted])
+    kinds = [r.kind for r in info.value.removals]
+    assert kinds.count("program") == 10 and kinds.count("office") == 26
+    assert "制度 sagamihara.koguchi（小企業小口資金）" in str(info.value)
+    with Session(catalogue_engine) as s:
+        assert s.scalar(select(func.count()).select_from(m.Program)) == before   # nothing changed
+    (summary,) = setup.import_files(catalogue_engine, [gutted], allow_removals=True)
+    assert len(summary.removed) == 36
+    with Session(catalogue_engine) as s:
+        assert s.scalar(select(func.count()).select_from(m.Program)) == before - 10

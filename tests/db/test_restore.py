@@ -87,7 +87,7 @@ def _fakes(tmp_path, _catalogue_file) -> dict:
         c.execute("UPDATE provider SET general_conditions = 'not json {'")
     return {junk: "SQLite のデータベースとして読めません", other: "desk のデータベースではありません",
             shell: "desk の表がありません", newer: "新しい版の desk", empty_desk: "カタログがありません",
-            broken: "provider 'gone'", bad_json: "読めません",
+            broken: "provider 'gone'", bad_json: "読(み込)?めません",
             tmp_path / "missing.sqlite3": "ファイルがありません"}
 
 
@@ -128,13 +128,19 @@ def test_a_backup_from_before_a_purge_does_not_bring_names_back(catalogue_engine
     assert "来訪者甲乙丙".encode() not in plain_sqlite_file(url).read_bytes()     # not in a freed page either
 
 
-def test_an_older_desks_backup_is_migrated_on_the_copy(catalogue_engine, tmp_path):
+def test_an_older_desks_backup_is_migrated_on_the_copy(catalogue_engine, tmp_path, _catalogue_file):
+    from alembic import command
+
     from desk.db import engine as db_engine
 
-    old = tmp_path / "old.sqlite3"
+    old = tmp_path / "old.sqlite3"            # the catalogue as the desk before the last revision kept it
+    shutil.copyfile(_catalogue_file, old)
     engine = db_engine.make_engine(db_engine.sqlite_url(old))
-    setup.upgrade(engine, "0005")
-    setup.import_files(engine, [p for p in sorted((paths.get().data_packs_dir).glob("*.yaml"))])
+    config = setup._alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "-1")
+    assert setup.current_revision(engine) != HEAD_REVISION
     engine.dispose()
     before = len(backup.list_backups())
     restore(_url(catalogue_engine), old, retention_days=0)

@@ -117,3 +117,43 @@ def test_situations_and_plans_are_lists_of_ids():
     assert read.situations == ("trade", "new_business") and read.plans == ("bcp",)
     with pytest.raises(IntakeError, match=r"^situations: "):
         read_intake({"situations": "trade"})
+
+
+# --- hostile documents (issue 15, items 7 and 8) --------------------------------------------
+
+def _file(tmp_path, text: str):
+    path = tmp_path / "intake.json"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("text, key, words", [
+    ('{"employees": ' + "9" * 400 + "}", "employees", "400 桁"),
+    ('{"amount_yen": ' + "9" * 5000 + "}", "amount_yen", "5,000 桁"),
+    ('{"hidden": ' + "9" * 5000 + "}", "hidden", "5,000 桁"),   # an unknown key is printed too
+    ("[" * 100_000 + "]" * 100_000, "(top)", "入れ子が深すぎます"),
+    ('{"answers": ' + '{"q": ' * 500 + "1" + "}" * 500 + "}", "answers.q", "入れ子が深すぎます"),
+    ('{"business_name": "\\ud800"}', "business_name", "サロゲート"),
+    ('{"visitor_name": "山田\\udfff"}', "visitor_name", "サロゲート"),
+    ('{"plans": ["a\\ud800"]}', "plans[0]", "サロゲート"),
+    ('{"x\\ud800": 1}', "x\\ud800", "サロゲート"),
+    ('{"plans": ' + json.dumps([f"p{i}" for i in range(1000)]) + "}", "plans", "項目が多すぎます"),
+])
+def test_a_hostile_document_is_refused_naming_its_field(tmp_path, text, key, words):
+    with pytest.raises(IntakeError) as info:
+        read_intake_file(_file(tmp_path, text))
+    assert info.value.key.startswith(key), info.value.key
+    assert words in str(info.value)
+    str(info.value).encode("utf-8")   # the message itself can be printed
+
+
+def test_a_huge_python_integer_is_refused_too():
+    with pytest.raises(IntakeError, match="桁が多すぎます") as info:
+        read_intake({"capital_yen": 10**400})
+    assert info.value.key == "capital_yen"
+
+
+def test_many_unknown_keys_make_one_warning_naming_the_first_few():
+    result = read_intake({f"k{i:05d}": i for i in range(5000)} | {"industry": "retail"})
+    assert result.warnings == ["未知のキー 5,000 個は無視しました: 'k00000', 'k00001', 'k00002', 'k00003', "
+                               "'k00004' ほか 4,995 個"]

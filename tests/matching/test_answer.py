@@ -28,7 +28,8 @@ def test_every_schema_ever_written_reads(schema):
     assert nissan is not None and nissan.status == "eligible" and nissan.guarantee_fee_pct == (0.225, 0.95)
     assert [(t.max_months, t.rate_pct) for t in nissan.rate_tiers] == [(24, 1.5), (60, 1.8), (None, 2.2)]
     assert report.contacts[0].id == "kanagawa-cgc.yokosuka" and report.sme.size_class == "micro"
-    assert any(t.question for f in report.funds for t in f.todos), "a to-do waiting on a question"
+    if schema <= 3:   # later, the short answer (issue 13) asks this visitor nothing
+        assert any(t.question for f in report.funds for t in f.todos), "a to-do waiting on a question"
 
 
 def test_the_current_schema_is_written_as_it_is_read():
@@ -47,7 +48,7 @@ def test_schema_0_is_schema_1_without_its_number():
 def test_an_older_schema_reads_with_no_route_and_is_written_in_the_current_one():
     rewritten = MatchReport.from_json(_record(1)).to_json()
     assert rewritten["schema"] == SCHEMA
-    added = ("route", "route_contact_id", "term_by_use_months")   # schemas 2 and 3
+    added = ("route", "route_contact_id", "term_by_use_months", "cost")   # schemas 2, 3 and 4
     assert all(p[key] is None for p in rewritten["programs"] for key in added)
     assert all(p["source"]["title"] is None for p in rewritten["programs"])
     for program in rewritten["programs"]:
@@ -87,3 +88,18 @@ def test_the_answer_cannot_be_changed_in_place():
     with pytest.raises(AttributeError):
         FUND.status = "ineligible"  # type: ignore[misc]
     assert FUND._replace(status="ineligible").status == "ineligible" and FUND.status == "eligible"
+
+
+def test_schema_4_is_schema_3_with_the_costs():
+    three, four = _record(3), _record(4)
+    costs = {p["id"]: p.pop("cost") for p in four["programs"]}
+    nissan = costs["kanagawa.nissan.main"]
+    assert nissan["interest_yen"] == 915_000 and nissan["guarantee_fee_yen"] == [123_750, 522_500]
+    assert all(costs[p["id"]] is None for p in four["programs"] if p["status"] == "ineligible")
+    # The same funds, now ranked by cost in yen inside each group.
+    assert sorted(p["id"] for p in four["programs"]) == sorted(p["id"] for p in three["programs"])
+    eligible = [p["id"] for p in four["programs"] if p["status"] == "eligible" and costs[p["id"]]]
+    totals = [costs[i]["total_yen"][1] for i in eligible]
+    assert len(totals) > 3 and totals == sorted(totals)
+    report = MatchReport.from_json(_record(4)).fund("kanagawa.nissan.main")
+    assert report is not None and report.cost is not None and report.cost.total_yen == (1_038_750, 1_437_500)

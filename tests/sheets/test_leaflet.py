@@ -34,3 +34,12 @@ def test_desk_handout_is_one_page_with_the_windows(capsys, tmp_path, _catalogue_
     assert len(reader.pages) == 1
     text = "".join(reader.pages[0].extract_text().split())
     assert "045-210-5695" in text and "046-822-3821" in text and "日産自動車関連対策特別融資" in text
+
+
+def test_a_term_that_differs_by_use_is_given_for_each_use(catalogue_engine):
+    """「最長15年」 alone read as fifteen years for working capital too."""
+    with Session(catalogue_engine) as session:
+        catalogue = load_catalogue(session)
+    terms = {r.name: r.term for r in build_leaflet(catalogue, on=dt.date(2026, 11, 22), windows=[]).rows}
+    assert terms["日産自動車関連対策特別融資"].splitlines() == ["運転10年", "設備15年", "借換10年"]
+    assert terms["景気対策特別資金"] == "7年"      # one term for every use: said once

@@ -109,3 +109,30 @@ def test_edits_at_stake_are_asked_about_in_the_gui_thread_then_overwritten(expor
     qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("取り込みました"), timeout=15_000)
     assert len(asked) == 2 and asked[1][0]
     assert YOKOSUKA_CGC_PHONE in window.results.contacts.toPlainText()   # the pack's phone again
+
+
+def test_removals_are_asked_about_before_anything_goes(exported, qtbot, monkeypatch, tmp_path):
+    """Issue 15, item 17: the admin screen asks before a pack removes programs or offices."""
+    from tests.conftest import PACKS_DIR
+    from tests.packs import gutted_sagamihara
+
+    window, _files = exported
+    before = window.services.fingerprint()
+    gutted = tmp_path / "sagamihara-fy2025.yaml"
+    gutted.write_text(gutted_sagamihara((PACKS_DIR / gutted.name).read_text(encoding="utf-8")), encoding="utf-8")
+    monkeypatch.setattr(PackQuestions, "ask_pack_files", classmethod(lambda cls, parent: [gutted]))
+    asked = []
+
+    def ask(cls, parent, report):
+        asked.append((threading.current_thread() is threading.main_thread(), report))
+        return len(asked) > 1            # no the first time, yes the second
+
+    monkeypatch.setattr(PackQuestions, "ask_allow_removals", classmethod(ask))
+    with qtbot.waitSignal(window.import_packs().finished, timeout=10_000):
+        pass
+    assert asked[0][0] and "制度 sagamihara.koguchi" in asked[0][1]
+    assert "取り込みをやめました" in window.statusBar().currentMessage()
+    assert window.services.fingerprint() == before
+    window.import_packs()
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("取り込みました"), timeout=15_000)
+    assert len(asked) == 2 and window.services.fingerprint() != before

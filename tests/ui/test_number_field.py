@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from desk.ui import look
 from desk.ui.intake_fields import FieldSpec
-from desk.ui.number_field import ATTENTION_STYLE, MonthsField, NumberField, SalesChangeField, YenField
+from desk.ui.number_field import MonthsField, NumberField, SalesChangeField, YenField
 from tests.ui.keys import type_text
 
 
@@ -39,7 +40,8 @@ def test_a_bare_sales_figure_reads_as_an_increase_and_says_so_in_a_warnings_colo
     field = _field(qtbot, SalesChangeField)
     type_text(field.editor, "20")
     assert field.reading.text() == "→ +20%（増加）として計算 — 減少なら ▲ を付けて入力"
-    assert field.reading.styleSheet() == ATTENTION_STYLE
+    reading = field.reading
+    assert reading.palette().windowText().color().name() == look.ATTENTION and reading.font().bold()
 
 
 def test_unreadable_or_empty_text_shows_no_reading(qtbot):

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from desk.matching.answer import MatchReport
 from desk.ui.results_view import ResultsView
 
-RECORD = Path(__file__).parents[1] / "matching" / "records" / "schema-3.json"
+RECORD = Path(__file__).parents[1] / "matching" / "records" / "schema-4.json"
 
 
 @pytest.mark.parametrize("points", [11, 24])

@@ -67,6 +67,27 @@ def cross_checks(data: PackData, report: Report) -> None:
         if missing:
             report(f"sme_tables ({table['id']})", f"業種 {missing} の行がありません",
                    line_of("sme_tables", table["id"]))
+    for table in data.records("fee_tables"):
+        problem = _fee_rows_problem(table["rows"])
+        if problem:
+            report(f"fee_tables ({table['id']})", problem, line_of("fee_tables", table["id"]))
+
+
+def _fee_rows_problem(rows: list[dict[str, Any]]) -> str | None:
+    """Rows in order of instalments, each range after the one before, only the last open-ended,
+    coefficients between 0 and 1 (an instalment count must find one row at most)."""
+    end = 0
+    for index, row in enumerate(rows):
+        if row["least"] < 1 or row["least"] <= end:
+            return f"{index + 1}行目: 回数の範囲が前の行と重なるか、順に並んでいません"
+        if row["most"] is None and index != len(rows) - 1:
+            return f"{index + 1}行目: 上限のない行は最後に置きます"
+        if row["most"] is not None and row["most"] < row["least"]:
+            return f"{index + 1}行目: most が least より小さい"
+        if not (0 < row["equal"] <= 1 and 0 < row["unequal"] <= 1):
+            return f"{index + 1}行目: 係数は 0 より大きく 1 以下です"
+        end = row["most"] if row["most"] is not None else end
+    return None
 
 
 def check_variant(variant: dict[str, Any], where: str, line: int | None, report: Report) -> None:

@@ -53,11 +53,43 @@ class EditsWouldBeLost(RuntimeError):
 
 
 @dataclass(frozen=True)
+class Removal:
+    """A record the database holds that a pack replacing its own would no longer have."""
+
+    pack_id: str
+    kind: str        # provider | program | variant | office
+    record_id: str
+    name: str
+
+
+REMOVAL_KINDS = {"provider": "提供者", "program": "制度", "variant": "区分", "office": "窓口"}
+REMOVALS_SHOWN = 50   # lines of the list; the rest counted
+
+
+def removal_lines(removals: list[Removal]) -> list[str]:
+    lines = [f"  {r.pack_id}: {REMOVAL_KINDS[r.kind]} {r.record_id}（{r.name}）" for r in removals[:REMOVALS_SHOWN]]
+    if len(removals) > REMOVALS_SHOWN:
+        lines.append(f"  … ほか {len(removals) - REMOVALS_SHOWN} 件")
+    return lines
+
+
+class RemovalsNeedConsent(RuntimeError):
+    """A pack that leaves out records its older version had: said before anything is removed
+    (a pack deleting 10 of 11 programs and every office once imported without a word)."""
+
+    def __init__(self, removals: list[Removal]):
+        self.removals = removals
+        super().__init__(f"取り込むと次の {len(removals)} 件がデータベースからなくなります:\n"
+                         + "\n".join(removal_lines(removals)))
+
+
+@dataclass(frozen=True)
 class ImportSummary:
     pack_id: str
     version: str
     replaced_version: str | None
     counts: dict[str, int]
+    removed: tuple[Removal, ...] = ()
 
 
 def read_pack(path: str | Path) -> LoadedPack:
@@ -93,6 +125,8 @@ def read_packs(paths: Iterable[str | Path]) -> list[LoadedPack]:
             loaded.append(read_pack(path))
         except PackInvalid as exc:
             problems.extend(exc.problems)
+        except OSError as exc:   # a folder, or a file that went away or cannot be read
+            problems.append(PackProblem(Path(path).name, None, "", _unreadable(exc)))
     if problems:
         raise PackInvalid(problems)
     ids = [p.data.id for p in loaded]
@@ -102,6 +136,12 @@ def read_packs(paths: Iterable[str | Path]) -> list[LoadedPack]:
     if problems:
         raise PackInvalid(problems)
     return loaded
+
+
+def _unreadable(exc: OSError) -> str:
+    if isinstance(exc, IsADirectoryError):
+        return "フォルダです（データパックの .yaml ファイルを指定してください）"
+    return f"ファイルを読めません（{exc.strerror or type(exc).__name__}）"
 
 
 def admin_edits(session: Session, pack_ids: Iterable[str]) -> list[AdminEdit]:
@@ -126,14 +166,42 @@ def _edit(pack_id: str, kind: str, record_id: str, name: str, edited_at: dt.date
     return AdminEdit(pack_id, kind, record_id, name, edited_at)
 
 
+def removals(session: Session, packs: list[LoadedPack]) -> list[Removal]:
+    """Providers, programs, variants (of programs that stay) and offices of the packs being
+    replaced that the new versions leave out."""
+    found: list[Removal] = []
+    for pack in packs:
+        pid = pack.data.id
+        programs = {p["id"]: p for p in pack.data.records("programs")}
+        variants = {v["id"] for p in programs.values() for v in p["variants"]}
+        for kind, model, kept in (("provider", m.Provider, {r["id"] for r in pack.data.records("providers")}),
+                                  ("program", m.Program, set(programs)),
+                                  ("office", m.Office, {r["id"] for r in pack.data.records("offices")})):
+            for record_id, name in session.execute(select(model.id, model.name).where(model.pack_id == pid)
+                                                   .order_by(model.id)):
+                if record_id not in kept:
+                    found.append(Removal(pid, kind, record_id, name))
+        stmt = (select(m.Variant.id, m.Program.id, m.Program.name).join(m.Program, m.Variant.program_id == m.Program.id)
+                .where(m.Program.pack_id == pid).order_by(m.Variant.id))
+        for variant_id, program_id, name in session.execute(stmt):
+            if program_id in programs and variant_id not in variants:
+                found.append(Removal(pid, "variant", variant_id, name))
+    order = list(REMOVAL_KINDS)
+    return sorted(found, key=lambda r: (r.pack_id, order.index(r.kind), r.record_id))
+
+
 def import_packs(session: Session, packs: list[LoadedPack], *, overwrite_edits: bool = False,
-                 now: dt.datetime | None = None) -> list[ImportSummary]:
-    """Replace each pack's records with the given ones; the caller owns the transaction."""
+                 allow_removals: bool = False, now: dt.datetime | None = None) -> list[ImportSummary]:
+    """Replace each pack's records with the given ones; the caller owns the transaction. Admin
+    edits the import would overwrite, and records it would remove, are refused unless allowed."""
     incoming = {p.data.id for p in packs}
     _check_references(session, packs)
     edits = admin_edits(session, incoming)
     if edits and not overwrite_edits:
         raise EditsWouldBeLost(edits)
+    gone = removals(session, packs)
+    if gone and not allow_removals:
+        raise RemovalsNeedConsent(gone)
     now = now or dt.datetime.now(dt.UTC)
     summaries = []
     for pack in packs:
@@ -153,7 +221,8 @@ def import_packs(session: Session, packs: list[LoadedPack], *, overwrite_edits: 
         session.add_all(mapping.to_rows(pack.data))
         session.flush()
         counts = {section: len(records) for section, records in pack.data.sections.items() if records}
-        summaries.append(ImportSummary(header["id"], header["version"], replaced, counts))
+        summaries.append(ImportSummary(header["id"], header["version"], replaced, counts,
+                                       tuple(r for r in gone if r.pack_id == header["id"])))
     return summaries
 
 
@@ -179,11 +248,12 @@ def _check_references(session: Session, packs: list[LoadedPack]) -> None:
         "situations": existing(m.Situation.id, m.Situation.pack_id),
         "questions": existing(m.Question.id, m.Question.pack_id),
         "sme_tables": existing(m.SmeTable.id, m.SmeTable.pack_id),
+        "fee_tables": existing(m.FeeTable.id, m.FeeTable.pack_id),
         "municipalities": existing(m.Municipality.id, m.Municipality.pack_id),
     }
     for pack in packs:
         for section in ("providers", "programs", "organisations", "offices", "plans", "situations", "questions",
-                        "sme_tables", "municipalities"):
+                        "sme_tables", "fee_tables", "municipalities"):
             for rec in pack.data.records(section):
                 owner = known[section].get(rec["id"])
                 if owner is not None and owner != pack.data.id:
@@ -204,6 +274,10 @@ def _check_references(session: Session, packs: list[LoadedPack]) -> None:
             if provider["sme_table"] and provider["sme_table"] not in known["sme_tables"]:
                 problems.append(_problem(pack, "providers", provider["id"],
                                          f"sme_table '{provider['sme_table']}' がどのパックにもありません"))
+            table = provider["guarantee_fee_table"]
+            if table and table not in known["fee_tables"]:
+                problems.append(_problem(pack, "providers", provider["id"],
+                                         f"guarantee_fee_table '{table}' がどのパックにもありません"))
             for message in _condition_refs(provider["general_conditions"], plans, known["questions"]):
                 problems.append(_problem(pack, "providers", provider["id"], message))
         for program in pack.data.records("programs"):

@@ -36,10 +36,14 @@ def to_rows(data: PackData) -> list[m.Base]:
     for rec in data.records("sme_tables"):
         rows.append(m.SmeTable(id=rec["id"], pack_id=pack_id, rows=rec["rows"], entity_rules=rec["entity_rules"],
                                notes=rec["notes"], interpretations=rec["interpretations"], **_sourced(rec)))
+    for rec in data.records("fee_tables"):
+        rows.append(m.FeeTable(id=rec["id"], pack_id=pack_id, association=rec["association"], rows=rec["rows"],
+                               notes=rec["notes"], interpretations=rec["interpretations"], **_sourced(rec)))
     for rec in data.records("providers"):
         rows.append(m.Provider(
             id=rec["id"], pack_id=pack_id, name=rec["name"], kind=rec["kind"], prefecture=rec["prefecture"],
             municipality=rec["municipality"], sme_table_id=rec["sme_table"],
+            guarantee_fee_table_id=rec["guarantee_fee_table"],
             general_conditions=rec["general_conditions"], documents=rec["documents"],
             notes=rec["notes"], interpretations=rec["interpretations"], **_sourced(rec)))
     for position, rec in enumerate(data.records("programs")):
@@ -142,9 +146,13 @@ def to_records(session: Session, pack: m.DataPack) -> dict[str, Any]:
         "sme_tables": [_with_source("sme_table", {"id": r.id, "rows": r.rows, "entity_rules": r.entity_rules,
                                                   "notes": r.notes, "interpretations": r.interpretations}, r, base)
                        for r in rows(m.SmeTable, m.SmeTable.id)],
+        "fee_tables": [_with_source("fee_table", {"id": r.id, "association": r.association, "rows": r.rows,
+                                                  "notes": r.notes, "interpretations": r.interpretations}, r, base)
+                       for r in rows(m.FeeTable, m.FeeTable.id)],
         "providers": [_with_source("provider", {
             "id": r.id, "name": r.name, "kind": r.kind, "prefecture": r.prefecture, "municipality": r.municipality,
-            "sme_table": r.sme_table_id, "general_conditions": r.general_conditions, "documents": r.documents,
+            "sme_table": r.sme_table_id, "guarantee_fee_table": r.guarantee_fee_table_id,
+            "general_conditions": r.general_conditions, "documents": r.documents,
             "notes": r.notes, "interpretations": r.interpretations}, r, base)
             for r in rows(m.Provider, m.Provider.id)],
         "programs": [_program_record(r, base) for r in rows(

@@ -67,13 +67,21 @@ SME_TABLE = (F("id", "id", required=True), F("rows", "list:sme_row", required=Tr
              F("entity_rules", "list:sme_entity_rule"), F("notes", "list[str]"), F("interpretations", "list[str]"),
              F("source", "source"),
              F("as_of", "date?"))
+# The guarantee fee's coefficient by the number of instalments after the grace (COSTS.md): data of
+# an association, each row `confirmed` by the association's own page or read from its neighbours'.
+FEE_COEFFICIENT = (F("least", "int", required=True), F("most", "int?"), F("equal", "number", required=True),
+                   F("unequal", "number", required=True), F("confirmed", "bool", default=False), F("text", "str?"))
+FEE_TABLE = (F("id", "id", required=True), F("association", "str", required=True),
+             F("rows", "list:fee_coefficient", required=True), F("notes", "list[str]"),
+             F("interpretations", "list[str]"), F("source", "source"), F("as_of", "date?"))
 DOCUMENT = (F("id", "id", required=True), F("name", "str", required=True),
             F("kind", "choice", required=True, choices=vocab.DOCUMENT_KINDS), F("issuer", "str?"),
             F("confirms_only", "bool", default=False), F("when", "condition?"), F("text", "str?"),
             F("paper", "choice?", choices=vocab.PAPERS))
 PROVIDER = (F("id", "id", required=True), F("name", "str", required=True),
             F("kind", "choice", required=True, choices=vocab.PROVIDER_KINDS), F("prefecture", "str", required=True),
-            F("municipality", "str?"), F("sme_table", "str?"), F("general_conditions", "conditions"),
+            F("municipality", "str?"), F("sme_table", "str?"), F("guarantee_fee_table", "str?"),
+            F("general_conditions", "conditions"),
             F("documents", "list:document"), F("notes", "list[str]"), F("interpretations", "list[str]"),
             F("source", "source"), F("as_of", "date?"))
 LIMIT = (F("amount_yen", "int?"), F("separate", "bool", default=False),
@@ -140,7 +148,8 @@ POSTAL_PREFIX = (F("prefix", "str", required=True), F("prefecture", "str", requi
 RECORDS: dict[str, tuple[Field, ...]] = {
     "pack": PACK, "plan": PLAN, "situation": SITUATION, "settlement": SETTLEMENT, "question": QUESTION,
     "sme_row": SME_ROW, "sme_entity_rule": SME_ENTITY_RULE,
-    "sme_table": SME_TABLE, "document": DOCUMENT, "provider": PROVIDER, "limit": LIMIT, "tier": TIER,
+    "sme_table": SME_TABLE, "fee_coefficient": FEE_COEFFICIENT, "fee_table": FEE_TABLE,
+    "document": DOCUMENT, "provider": PROVIDER, "limit": LIMIT, "tier": TIER,
     "rate": RATE, "term": TERM, "fee": FEE, "fee_adjustment": FEE_ADJUSTMENT, "variant": VARIANT,
     "general_exception": GENERAL_EXCEPTION,
     "program": PROGRAM, "organisation": ORGANISATION, "area": AREA, "office": OFFICE, "prefecture": PREFECTURE,
@@ -150,7 +159,8 @@ RECORDS: dict[str, tuple[Field, ...]] = {
 # Top-level sections in file order, with the record type of their items.
 SECTIONS: dict[str, str] = {
     "plans": "plan", "situations": "situation", "questions": "question", "sme_tables": "sme_table",
-    "providers": "provider", "programs": "program", "organisations": "organisation", "offices": "office",
+    "fee_tables": "fee_table", "providers": "provider", "programs": "program", "organisations": "organisation",
+    "offices": "office",
     "prefectures": "prefecture",
     "municipalities": "municipality", "postal_codes": "postal_code", "postal_prefixes": "postal_prefix",
 }

@@ -10,10 +10,18 @@ fields and records are ``desk.db.packs.crosschecks``. Admin edits go through
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any
 
 from desk.db.packs.crosschecks import cross_checks
+from desk.db.packs.limits import (
+    MAX_CONDITION_CHECKS,
+    MAX_CONDITION_DEPTH,
+    MAX_INTEGER,
+    MAX_NUMBER,
+    MAX_TEXT_CHARS,
+)
 from desk.db.packs.schema import (
     FORMAT,
     PROGRAM_OWN,
@@ -91,15 +99,21 @@ class _Validator:
             return value
         if t == "str":
             if not isinstance(value, str) or not value.strip():
-                return bad(f"空でない文字列でなければなりません: {value!r}")
+                return bad(f"空でない文字列でなければなりません: {_shown(value)}")
+            if len(value) > MAX_TEXT_CHARS:
+                return bad(f"文字列が長すぎます（{len(value):,} 文字、上限 {MAX_TEXT_CHARS:,} 文字）")
             return value.strip("\n") if "\n" in value else value.strip()
         if t == "int":
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                return bad(f"0以上の整数でなければなりません: {value!r}")
+                return bad(f"0以上の整数でなければなりません: {_shown(value)}")
+            if value > MAX_INTEGER:
+                return bad(f"値が大きすぎます（上限 {MAX_INTEGER:,}）: {_shown(value)}")
             return value
         if t == "number":
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                return bad(f"数値でなければなりません: {value!r}")
+                return bad(f"数値でなければなりません: {_shown(value)}")
+            if message := _number_problem(value):
+                return bad(message)
             return float(value)
         if t == "bool":
             if not isinstance(value, bool):
@@ -107,7 +121,9 @@ class _Validator:
             return value
         if t == "answer":   # what a question's answer can be: yes or no, or a figure
             if not isinstance(value, (bool, int, float)):
-                return bad(f"true・false か数値でなければなりません: {value!r}")
+                return bad(f"true・false か数値でなければなりません: {_shown(value)}")
+            if not isinstance(value, bool) and (message := _number_problem(value)):
+                return bad(message)
             return value
         if t == "date":
             if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
@@ -129,6 +145,8 @@ class _Validator:
         if t == "list[str]":
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
                 return bad("文字列のリストでなければなりません")
+            if any(len(v) > MAX_TEXT_CHARS for v in value):
+                return bad(f"文字列が長すぎます（上限 {MAX_TEXT_CHARS:,} 文字）")
             return [v.strip() for v in value]
         if t == "list[choice]":
             if not isinstance(value, list):
@@ -139,8 +157,8 @@ class _Validator:
             return list(value)
         if t == "intmap":
             if not isinstance(value, dict) or not all(
-                    isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value.values()):
-                return bad("名前: 整数 の対応表でなければなりません")
+                    isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_INTEGER for v in value.values()):
+                return bad(f"名前: 整数（0〜{MAX_INTEGER:,}）の対応表でなければなりません")
             return dict(value)
         if t == "source":
             return self.record("source", value, where, SOURCE, line) or {"file": None, "section": None}
@@ -161,11 +179,26 @@ class _Validator:
         if t == "conditions":
             if not isinstance(value, list):
                 return bad("条件のリストでなければなりません")
-            out = [self.condition(c, f"{where}[{i}]", line) for i, c in enumerate(value)]
+            out = [self.condition_tree(c, f"{where}[{i}]", line) for i, c in enumerate(value)]
             return [c for c in out if c is not None]
         if t == "condition":
-            return self.condition(value, where, line)
+            return self.condition_tree(value, where, line)
         raise AssertionError(f"unknown field type {f.type}")
+
+    def condition_tree(self, raw: Any, where: str, parent_line: int | None) -> dict[str, Any] | None:
+        """One condition, refused whole when deeper or larger than the engine and the cache are
+        made for (desk.db.packs.limits), before anything walks it recursively."""
+        depth, checks = _tree_size(raw)
+        line = getattr(raw, "line", parent_line)
+        if depth > MAX_CONDITION_DEPTH:
+            self.problem(raw, where, f"条件の入れ子（any_of / all_of）が深すぎます（{depth} 段、上限 "
+                                     f"{MAX_CONDITION_DEPTH} 段）", line)
+            return None
+        if checks > MAX_CONDITION_CHECKS:
+            self.problem(raw, where, f"一つの条件に含まれる check が多すぎます（{checks:,} 個、上限 "
+                                     f"{MAX_CONDITION_CHECKS} 個）", line)
+            return None
+        return self.condition(raw, where, parent_line)
 
     def condition(self, raw: Any, where: str, parent_line: int | None) -> dict[str, Any] | None:
         line = getattr(raw, "line", parent_line)
@@ -185,12 +218,19 @@ class _Validator:
         for key, val in (("text", text), ("label", label)):
             if val is not None and not (isinstance(val, str) and val.strip()):
                 self.problem(raw, where, f"{key} は空でない文字列でなければなりません", line)
+            elif isinstance(val, str) and len(val) > MAX_TEXT_CHARS:
+                self.problem(raw, where, f"{key} が長すぎます（{len(val):,} 文字、上限 {MAX_TEXT_CHARS:,} 文字）", line)
+        # Reported above when not text (text: .inf was an AttributeError): not carried on.
+        text = text if isinstance(text, str) else None
+        label = label if isinstance(label, str) else None
         out: dict[str, Any] = {}
         if forms[0] == "check":
             name = raw["check"]
             params = raw.get("params") or {}
             for message in param_problems(str(name), params):
                 self.problem(raw, where, message, line)
+            for message in _param_number_problems(params):
+                self.problem(raw, where, f"params: {message}", line)
             out = {"check": name, "params": _plain(params)}
         else:
             if "params" in raw:
@@ -206,6 +246,55 @@ class _Validator:
         if text:
             out["text"] = text.strip("\n") if "\n" in text else text.strip()
         return out
+
+
+def _shown(value: Any) -> str:
+    """A value in a message, cut short (a message quoting a 2 MB string is no message)."""
+    if isinstance(value, int) and value.bit_length() > 200:   # repr() of a huge integer is slow, then cut
+        return f"{value.bit_length()} ビットの整数"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _number_problem(value: int | float) -> str | None:
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"有限の数値でなければなりません（.inf や .nan は使えません）: {value!r}"
+    if abs(value) > MAX_NUMBER:
+        return f"値が大きすぎます（上限 {MAX_NUMBER:,.0f}）: {_shown(value)}"
+    return None
+
+
+def _param_number_problems(params: Any) -> list[str]:
+    """Numbers anywhere in a check's params (free-form ones included) finite and in range; the
+    depth is already bounded by the YAML reader, so the walk's own recursion is too."""
+    if isinstance(params, dict):
+        return [p for v in params.values() for p in _param_number_problems(v)]
+    if isinstance(params, list):
+        return [p for v in params for p in _param_number_problems(v)]
+    if isinstance(params, (int, float)) and not isinstance(params, bool):
+        if isinstance(params, int) and abs(params) > MAX_INTEGER:
+            return [f"値が大きすぎます（上限 {MAX_INTEGER:,}）: {_shown(params)}"]
+        if isinstance(params, float) and (message := _number_problem(params)):
+            return [message]
+    return []
+
+
+def _tree_size(raw: Any) -> tuple[int, int]:
+    """The any_of / all_of depth and the number of checks of a condition tree, without recursion."""
+    deepest, checks = 0, 0
+    stack: list[tuple[Any, int]] = [(raw, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        deepest = max(deepest, depth)
+        if "check" in node:
+            checks += 1
+        for key in ("any_of", "all_of"):
+            children = node.get(key)
+            if isinstance(children, list):
+                stack.extend((child, depth + 1) for child in children)
+    return deepest, checks
 
 
 def _plain(value: Any) -> Any:
@@ -233,6 +322,9 @@ def validate_pack(raw: Any, *, file: str) -> PackData:
     if header["as_of"] is None and not header["as_of_note"]:
         v.problem(raw.get("pack"), "pack", "as_of が null のときは as_of_note（日付がない理由）を書いてください")
     data = PackData(header=header)
+    # Only records without a problem of their own go on to the checks across records: those read
+    # ids, dates and figures a broken record does not have (a bad program id was a TypeError).
+    checked = PackData(header=header)
     for section, kind in SECTIONS.items():
         items = raw.get(section)
         if items is None:
@@ -240,10 +332,11 @@ def validate_pack(raw: Any, *, file: str) -> PackData:
         if not isinstance(items, list):
             v.problem(raw, section, "リストでなければなりません", 1)
             continue
-        records = []
+        records, sound = [], []
         for i, item in enumerate(items):
             rid = item.get("id") if isinstance(item, dict) else None
-            where = f"{section}[{i}]" + (f" ({rid})" if rid else "")
+            where = f"{section}[{i}]" + (f" ({str(rid)[:60]})" if rid else "")
+            problems_before = len(v.problems)
             if kind == "program":
                 rec = _program(v, item, where)
             else:
@@ -253,8 +346,12 @@ def validate_pack(raw: Any, *, file: str) -> PackData:
                 records.append(rec)
                 key = rec.get("id") or rec.get("code") or rec.get("prefix")
                 data.lines[f"{section}:{key}"] = getattr(item, "line", None)
+                if len(v.problems) == problems_before:
+                    sound.append(rec)
         data.sections[section] = records
-    cross_checks(data, lambda where, message, line: v.problem(None, where, message, line))
+        checked.sections[section] = sound
+    checked.lines = data.lines
+    cross_checks(checked, lambda where, message, line: v.problem(None, where, message, line))
     if v.problems:
         # Program-level defaults are validated once per variant too: report each once.
         unique = list({(p.line, p.message): p for p in v.problems}.values())
@@ -268,14 +365,19 @@ def _program(v: _Validator, raw: Any, where: str) -> dict[str, Any] | None:
     if rec is None:
         return None
     raw_variants = raw.get("variants") if isinstance(raw, dict) else None
+    if not isinstance(raw_variants, list):   # the record's own check has said so (variants: 7)
+        raw_variants = []
     defaults = {f.name: raw[f.name] for f in VARIANT_FIELDS if isinstance(raw, dict) and raw.get(f.name) is not None}
     variants = []
-    for i, raw_variant in enumerate(raw_variants or []):
+    for i, raw_variant in enumerate(raw_variants):
         if not isinstance(raw_variant, dict):
+            # Once dropped without a word (issue 15, item 17): a variant that is not a mapping is an error.
+            v.problem(raw_variant, f"{where}.variants[{i}]", f"variant は対応表（id: …, limit: … の並び）でなければ"
+                      f"なりません: {_shown(raw_variant)}", getattr(raw, "line", None))
             continue
         merged = LineDict({**defaults, **raw_variant})
         merged.line = getattr(raw_variant, "line", None)
-        variant = v.record("variant", merged, f"{where}.variants[{i}] ({raw_variant.get('id')})")
+        variant = v.record("variant", merged, f"{where}.variants[{i}] ({str(raw_variant.get('id'))[:60]})")
         if variant is not None:
             if variant["source"]["section"] is None:
                 variant["source"] = dict(rec["source"])

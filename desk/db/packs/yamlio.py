@@ -11,7 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import yaml
-from yaml.nodes import MappingNode, Node
+from yaml.nodes import CollectionNode, MappingNode, Node
+
+from desk.db.packs.limits import MAX_YAML_DEPTH
 
 # libyaml's parser when available (5× faster on the bundled packs); both keep marks.
 if TYPE_CHECKING:
@@ -33,12 +35,23 @@ class PackSyntaxError(ValueError):
 
 
 class _PackLoader(_SafeLoader):
+    def construct_document(self, node: Node) -> Any:
+        _check_depth(node)
+        return super().construct_document(node)
+
     def construct_object(self, node: Node, deep: bool = False) -> Any:
         # Only an alias brings a node back a second time. Aliases let a few bytes
         # expand into gigabytes, and packs never need them.
         if node in self.constructed_objects:
             raise PackSyntaxError("YAML のアンカーとエイリアス（&name, *name）は使えません", node.start_mark.line + 1)
-        return super().construct_object(node, deep)
+        try:
+            return super().construct_object(node, deep)
+        except PackSyntaxError:
+            raise
+        except (ValueError, OverflowError) as exc:
+            # A scalar YAML reads but Python cannot hold: 2025-02-30, an integer of thousands of digits.
+            line = node.start_mark.line + 1
+            raise PackSyntaxError(f"値を読めません: {_scalar_text(node)}（{_why(exc)}）", line) from exc
 
     def construct_line_mapping(self, node: MappingNode, deep: bool = False) -> LineDict:
         self.flatten_mapping(node)
@@ -55,6 +68,34 @@ class _PackLoader(_SafeLoader):
             seen[key] = key_node.start_mark.line + 1
             mapping[key] = self.construct_object(value_node, deep=deep)
         return mapping
+
+
+def _check_depth(root: Node) -> None:
+    """Refuse nesting past MAX_YAML_DEPTH before anything is built (without recursion: the
+    walk itself must not be what a deep file breaks)."""
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if not isinstance(node, CollectionNode):
+            continue
+        if depth > MAX_YAML_DEPTH:
+            raise PackSyntaxError(f"入れ子が深すぎます（上限 {MAX_YAML_DEPTH} 段）", node.start_mark.line + 1)
+        children = [v for pair in node.value for v in pair] if isinstance(node, MappingNode) else node.value
+        stack.extend((child, depth + 1) for child in children)
+
+
+def _scalar_text(node: Node) -> str:
+    text = str(node.value) if isinstance(node.value, str) else node.tag
+    return repr(text if len(text) <= 40 else text[:37] + "…")
+
+
+def _why(exc: BaseException) -> str:
+    text = str(exc)
+    if "day is out of range" in text or "month must be" in text:
+        return "存在しない日付です"
+    if "integer string conversion" in text or isinstance(exc, OverflowError):
+        return "数値の桁が多すぎます"
+    return "形式が正しくありません"
 
 
 _PackLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _PackLoader.construct_line_mapping)

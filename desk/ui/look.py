@@ -1,0 +1,82 @@
+"""How secondary text is shown: marked by colour and weight, never by a style sheet; long
+lines cut to the width.
+
+A widget under a style sheet keeps the font it had when the sheet was applied: with the
+text size set to 24 pt in the settings, the packs' line under the form and the number
+readings stayed at 9 pt, and a size changed while the window was open reached none of
+the styled widgets. A palette colour and a font that sets only its weight leave the size
+to the application's font, so such text follows the size staff chose like any other.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPalette, QResizeEvent
+from PySide6.QtWidgets import QLabel, QWidget
+
+ERROR = "#b00020"       # what is wrong with an input, wherever it is said
+MUTED = "#555555"       # a reading of what was typed, the data's status: secondary text
+ATTENTION = "#9a5b00"   # not an error: a reading or a note to look at twice
+
+
+def tint(widget: QWidget, colour: str) -> None:
+    """Text in ``colour`` (a label's and an editor's text alike)."""
+    palette = widget.palette()
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text):
+        palette.setColor(role, QColor(colour))
+    widget.setPalette(palette)
+
+
+def bold(widget: QWidget, on: bool = True) -> None:
+    """Bold text at the size the widget inherits (the font sets its weight and nothing else)."""
+    font = QFont()
+    font.setBold(on)
+    widget.setFont(font)
+
+
+def mark(widget: QWidget, colour: str, *, strong: bool = False) -> None:
+    """Colour and weight at once (a reading that needs a second look, an input error)."""
+    tint(widget, colour)
+    bold(widget, strong)
+
+
+class CutLines(QLabel):
+    """Lines that never wrap: each one cut to the width with 「…」, the whole text in the tooltip.
+
+    For a status that must not push the form off a laptop screen: the packs' titles and
+    dates under the form took six lines at 24 pt and left the form three rows.
+    """
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self._lines: list[str] = []
+
+    def set_lines(self, lines: list[str]) -> None:
+        self._lines = lines
+        self.setToolTip("\n".join(lines))
+        self._cut()
+
+    def lines(self) -> list[str]:
+        """The lines as given, uncut."""
+        return list(self._lines)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's virtual
+        return QSize(0, super().minimumSizeHint().height())   # the width is the layout's to give
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's virtual
+        return QSize(0, super().sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's virtual
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._cut()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's virtual
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._cut()
+
+    def _cut(self) -> None:
+        metrics, width = self.fontMetrics(), max(self.contentsRect().width(), 1)
+        self.setText("\n".join(metrics.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in self._lines))

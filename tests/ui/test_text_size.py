@@ -1,0 +1,111 @@
+"""The text size staff choose reaches every text in the window, at start and when changed while it
+is open, and the form stays usable at the largest size: every step in sight, the title whole, no
+line of text squeezed to a few characters."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+
+from desk.db.store import Store
+from desk.settings import Settings
+from desk.ui.intake_fields import MIN_TEXT_CHARS, LineEditor
+from desk.ui.intake_pages import PAGES
+from desk.ui.main_window import MainWindow
+
+TODAY = dt.date(2026, 11, 22)
+
+
+@pytest.fixture(autouse=True)
+def app_font_restored():
+    """The application's font is shared by every test: put back as it was."""
+    font = QApplication.font()
+    yield
+    QApplication.setFont(font)
+
+
+def _window(qtbot, catalogue_engine, tmp_path, points: int | None = None) -> MainWindow:
+    values = {} if points is None else {"font_size_pt": points}
+    window = MainWindow(store=Store.for_engine(catalogue_engine), settings=Settings(tmp_path / "s.json", values),
+                        today=TODAY)
+    qtbot.addWidget(window)
+    window.resize(1366, 740)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def _every_step_built_and_shown(qtbot, window: MainWindow) -> None:
+    for index in range(len(PAGES)):
+        window.stepper.go_to(index)
+    window.stepper.go_to(0)
+    window._frame_focus()   # as the idle timer does once the window is up
+    # Readings and an error under the fields: text that is made later than the window.
+    window.stepper.load({"capital_yen": "1000万円", "employees": "たくさん", "municipality": "横須賀市"})
+    window.update_results()
+    qtbot.wait(10)
+
+
+def _smaller_than(window: MainWindow, points: float) -> list[str]:
+    small = []
+    for widget in [window, *window.findChildren(QWidget)]:
+        if widget.font().pointSizeF() < points - 0.01:
+            text = widget.text() if isinstance(widget, QLabel) else ""
+            small.append(f"{type(widget).__name__} {widget.objectName()} {text[:20]!r} {widget.font().pointSizeF()}")
+    return small
+
+
+def test_the_largest_size_reaches_every_text_from_the_start(qtbot, catalogue_engine, tmp_path):
+    window = _window(qtbot, catalogue_engine, tmp_path, points=24)
+    _every_step_built_and_shown(qtbot, window)
+    assert _smaller_than(window, 24) == []
+
+
+def test_a_size_changed_while_the_window_is_open_reaches_every_text(qtbot, catalogue_engine, tmp_path):
+    window = _window(qtbot, catalogue_engine, tmp_path)
+    _every_step_built_and_shown(qtbot, window)
+    dialog = window.show_settings()
+    dialog.editors["font_size_pt"].setValue(20)
+    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+        dialog.accept()
+    # The panes' focus frames are put back once the new size has reached them.
+    qtbot.waitUntil(lambda: _smaller_than(window, 20) == [], timeout=2000)
+    window.stepper.load({"capital_yen": "2000万円"})   # a reading made after the change
+    assert _smaller_than(window, 20) == []
+
+
+def _steps_fit(strip) -> bool:
+    """Every step in sight, and no empty line below them."""
+    rects = [strip.visualItemRect(strip.item(i)) for i in range(strip.count())]
+    room = strip.viewport().rect()
+    return all(room.contains(r) for r in rects) and room.bottom() - max(r.bottom() for r in rects) < rects[0].height()
+
+
+@pytest.mark.parametrize("points", [9, 24])
+@pytest.mark.parametrize("form_width", [520, 900])
+def test_at_any_size_every_step_is_in_sight_and_the_title_whole(qtbot, catalogue_engine, tmp_path, points,
+                                                                 form_width):
+    window = _window(qtbot, catalogue_engine, tmp_path, points=points)
+    window.splitter.setSizes([form_width, 1366 - form_width])
+    strip = window.stepper.steps
+    qtbot.waitUntil(lambda: _steps_fit(strip), timeout=2000)
+    title = window.title
+    assert title.height() >= title.heightForWidth(title.width())   # wrapped, not cut
+    for editor in window.findChildren(LineEditor):
+        if editor.isVisible():
+            assert editor.width() >= editor.fontMetrics().horizontalAdvance("０") * MIN_TEXT_CHARS
+
+
+def test_a_step_marked_in_error_may_take_another_line_and_is_still_in_sight(qtbot, catalogue_engine, tmp_path):
+    window = _window(qtbot, catalogue_engine, tmp_path, points=12)
+    strip = window.stepper.steps
+    # As wide as the steps on one line: the ⚠ of a step in error needs a second.
+    one_line = sum(strip.visualItemRect(strip.item(i)).width() + strip.spacing() for i in range(strip.count()))
+    window.splitter.setSizes([one_line + 2 * strip.frameWidth() + 12, 1366 - one_line])
+    qtbot.waitUntil(lambda: _steps_fit(strip), timeout=2000)
+    window.stepper.load({"amount_yen": "たくさん"})   # an error on a later step marks it ⚠
+    window.update_results()
+    qtbot.waitUntil(lambda: "⚠" in "".join(strip.item(i).text() for i in range(strip.count())), timeout=2000)
+    qtbot.waitUntil(lambda: _steps_fit(strip), timeout=2000)
