@@ -230,11 +230,14 @@ def _catalogue_problems(session: Session) -> list[str]:
     this check said OK; issue 15, item 2)."""
     import pickle
 
+    from desk.catalogue.domain import BrokenCatalogue
     from desk.db.loaders import load_all
 
     try:
         loaded = load_all(session, ())
         pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL)
+    except BrokenCatalogue:
+        return []   # a missing provider or pack: said once, by the reference and foreign-key checks
     except (RecursionError, MemoryError):
         return ["カタログを読み込めません（条件などの入れ子が深すぎます）: 問題のあるデータパックを直して"
                 "desk import で取り込み直してください"]
