@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -90,10 +92,37 @@ def ensure_ready(engine: Engine) -> list[importer.ImportSummary]:
     """Migrate, and on first run fill the catalogue from the bundled packs."""
     if current_revision(engine) != head_revision():
         upgrade(engine)
+    if _has_packs(engine):
+        return []
+    with imports_in_turn(engine):
+        if _has_packs(engine):
+            return []       # filled by another first start while this one waited its turn
+        return _import(engine, importer.read_packs(bundled_pack_paths()))
+
+
+def _has_packs(engine: Engine) -> bool:
     with Session(engine) as session:
-        if session.scalar(select(func.count()).select_from(m.DataPack)):
-            return []
-    return import_files(engine, bundled_pack_paths())
+        return bool(session.scalar(select(func.count()).select_from(m.DataPack)))
+
+
+@contextmanager
+def imports_in_turn(engine: Engine) -> Iterator[None]:
+    """Imports into one SQLite file one after another, queued on an OS lock: SQLite's busy
+    timeout is no queue (10 s, first come not first served), and of 60 imports started at once
+    24 gave up on it. A shared server orders its writers itself."""
+    from desk.db.urls import plain_sqlite_file
+
+    path = plain_sqlite_file(engine.url.render_as_string(hide_password=False))
+    if path is None:
+        yield
+        return
+    import hashlib
+
+    from desk.filelock import locked
+
+    name = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:16]
+    with locked(paths.get().data_dir / "locks" / f"import-{name}.lock"):
+        yield
 
 
 def update_bundled_packs(engine: Engine) -> tuple[list[importer.ImportSummary], list[str]]:
@@ -109,17 +138,28 @@ def update_bundled_packs(engine: Engine) -> tuple[list[importer.ImportSummary], 
     todo = [p for p in changed if p.data.id not in edited]
     if not todo:
         return [], kept
+    with imports_in_turn(engine):
+        return _update(engine, todo), kept
+
+
+def _update(engine: Engine, todo: list[importer.LoadedPack]) -> list[importer.ImportSummary]:
     backup_before(engine, "before-import")
     with Session(engine) as session, session.begin():
         # The bundled packs are this desk's own data: what a newer version leaves out goes, and
         # each summary lists it (desk db upgrade prints them).
-        return importer.import_packs(session, todo, allow_removals=True), kept
+        return importer.import_packs(session, todo, allow_removals=True)
 
 
 def import_files(engine: Engine, files: list[Path], *, overwrite_edits: bool = False,
                  allow_removals: bool = False) -> list[importer.ImportSummary]:
-    """Read, validate and import packs in one transaction (all or nothing)."""
+    """Read, validate and import packs in one transaction (all or nothing), in turn with other imports."""
     packs = importer.read_packs(files)
+    with imports_in_turn(engine):
+        return _import(engine, packs, overwrite_edits=overwrite_edits, allow_removals=allow_removals)
+
+
+def _import(engine: Engine, packs: list[importer.LoadedPack], *, overwrite_edits: bool = False,
+            allow_removals: bool = False) -> list[importer.ImportSummary]:
     backup_before(engine, "before-import")
     with Session(engine) as session, session.begin():
         return importer.import_packs(session, packs, overwrite_edits=overwrite_edits, allow_removals=allow_removals)
