@@ -1,4 +1,4 @@
-"""Dates of the Japanese fiscal year (April to March) and of validity windows.
+"""Dates of the Japanese fiscal year (April to March), of validity windows, and today's date in Japan.
 
 Data is *stale* once the fiscal year after its own has begun. Pure functions, used by
 the engine, the catalogue listing and the leaflet.
@@ -7,6 +7,15 @@ the engine, the catalogue listing and the leaflet.
 from __future__ import annotations
 
 import datetime as dt
+
+JAPAN = dt.timezone(dt.timedelta(hours=9))   # no summer time
+
+
+def today() -> dt.date:
+    """Today in Japan, whatever the computer's own time zone: the day a sheet is dated, the
+    funds in force, the reference number (a PC left on UTC dated a sheet 12月3日 at 01:45 on
+    the 4th, while its number and the log said the 4th)."""
+    return dt.datetime.now(JAPAN).date()
 
 
 def fiscal_year(day: dt.date) -> int:

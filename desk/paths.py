@@ -88,6 +88,39 @@ def get() -> Locations:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` readable by the user alone (it holds consultation data)."""
+    """Create ``path`` readable by the user alone (it holds consultation data); one of desk's
+    own folders found open to others is closed (:func:`tighten_private_dir`)."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tighten_private_dir(path)
     return path
+
+
+def tighten_private_dir(path: Path) -> None:
+    """Make ``path`` and its parents up to desk's data or config folder 0700 when others may
+    enter them: a 0777 folder (made by hand, by an installer, by an old desk under umask 0)
+    lets any user read the consultations, or swap the database for another. Only desk's own
+    folders: the folder a ``--db`` file sits in, /tmp say, is not desk's to change."""
+    if os.name != "posix":
+        return   # Windows: the folder's ACL decides, and the user's profile is private already
+    locations = get()
+    try:
+        path = path.resolve()
+        roots = [root.resolve() for root in (locations.data_dir, locations.config_dir)]
+    except OSError:
+        return
+    for root in roots:
+        if path != root and root not in path.parents:
+            continue
+        for folder in (path, *path.parents):
+            _close_folder(folder)
+            if folder == root:
+                return
+
+
+def _close_folder(folder: Path) -> None:
+    try:
+        st = os.stat(folder)
+        if st.st_mode & 0o077 and st.st_uid == os.getuid():
+            os.chmod(folder, 0o700)
+    except OSError:
+        pass   # gone, or not ours to change: the files inside are still 0600

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from desk import paths
-from desk.fileio import atomic_write_text
+from desk.fileio import atomic_write_text, describe, read_regular_file
 
 RETENTION_DEFAULT_DAYS = 3 * 365
+MAX_SETTINGS_BYTES = 256 * 1024   # a dozen settings are under 1 kB: more is not a settings file
 
 
 class Setting(NamedTuple):   # a NamedTuple, not a dataclass: a tenth of the cost at start-up
@@ -57,15 +58,21 @@ class Settings:
     def load(cls, path: Path | None = None) -> Settings:
         path = path or paths.get().settings_file
         try:
-            raw = path.read_text(encoding="utf-8")
+            raw = read_regular_file(path, limit=MAX_SETTINGS_BYTES)
         except FileNotFoundError:
             return cls(path)
+        except OSError as exc:
+            raise SettingsError(_unreadable(path, describe(exc))) from exc
+        paths.tighten_private_dir(path.parent)
         try:
-            values = json.loads(raw)
+            values = json.loads(raw.decode("utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            raise SettingsError(_unreadable(path, "UTF-8 ではありません")) from exc
         except json.JSONDecodeError as exc:
-            raise SettingsError(f"{path}:{exc.lineno}: 設定ファイルを読めません（{exc.msg}）") from exc
+            reason = "空のファイルです" if not raw.strip() else f"{exc.lineno} 行目が JSON として正しくありません"
+            raise SettingsError(_unreadable(path, reason)) from exc
         if not isinstance(values, dict):
-            raise SettingsError(f"{path}: 設定ファイルの形式が正しくありません")
+            raise SettingsError(_unreadable(path, "JSON のオブジェクト（{…}）ではありません"))
         if "personal_retention_days" not in values:
             # Written before records were purged by default: this desk ran keeping them. It goes on
             # doing so (a purge nobody chose would delete what staff expect to find), and says so once.
@@ -88,6 +95,17 @@ class Settings:
         self._values.pop(key, None)
 
     def save(self) -> None:
-        paths.ensure_private_dir(self.path.parent)
+        """Write the settings (atomic: a full disk or a read-only folder leaves the file as it was,
+        and raises SettingsError saying so)."""
         data = json.dumps(self._values, ensure_ascii=False, indent=2, sort_keys=True)
-        atomic_write_text(self.path, data + "\n")
+        try:
+            paths.ensure_private_dir(self.path.parent)
+            atomic_write_text(self.path, data + "\n")
+        except OSError as exc:
+            raise SettingsError(f"{self.path}: 設定を保存できません（{describe(exc)}）") from exc
+
+
+def _unreadable(path: Path, reason: str) -> str:
+    # What to do, too: the file is left as it is (nothing here rewrites a file it could not read).
+    return (f"{path}: 設定ファイルを読めません（{reason}）。"
+            "直すか、別の名前に変えると既定の設定で始まります")

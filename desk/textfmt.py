@@ -3,6 +3,7 @@ and plain-text tables that line up with full-width characters."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -12,6 +13,8 @@ def yen(amount: int | None) -> str:
     """8000万円, 1億6,000万円, 500万円, 12,345円; '—' when unknown."""
     if amount is None:
         return "—"
+    if amount < 0:   # floor division would make -500万円 「-1億9,500万円」
+        return "-" + yen(-amount)
     if amount == 0 or amount % 10_000:
         return f"{amount:,}円"
     man = amount // 10_000
@@ -77,10 +80,33 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+# What a terminal would obey rather than show: C0 controls but the tab and the newline (ESC starts
+# the sequences that retitle the window or clear the screen), DEL, the C1 controls (U+009B is a
+# one-character CSI), the bidi and line-separator format characters that reorder or break what
+# follows, and lone surrogates (which cannot even be encoded to print).
+_UNSAFE_CHARS = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
+_unsafe: re.Pattern[str] | None = None
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every character a terminal would act on written as ``\\uXXXX``: visible
+    in plain text, and the same character's own escape inside a JSON string, so ``--json``
+    output stays exact. Idempotent. desk.cli.terminal passes everything the CLI prints through it."""
+    global _unsafe
+    if _unsafe is None:   # compiled on first use: most runs of the app print nothing
+        _unsafe = re.compile(_UNSAFE_CHARS)
+    return _unsafe.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], max_width: int = 40) -> str:
-    """A plain-text table whose columns line up in a terminal with CJK text."""
+    """A plain-text table whose columns line up in a terminal with CJK text (a cell's controls
+    made visible first, so that its width is the width shown)."""
     def clip(cell: str) -> str:
-        cell = " ".join(str(cell).split())
+        cell = terminal_safe(" ".join(str(cell).split()))
         if display_width(cell) <= max_width:
             return cell
         out = ""

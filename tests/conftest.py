@@ -167,3 +167,30 @@ def pg_server():
 def pg_url(pg_server) -> str:
     """A fresh, empty PostgreSQL database."""
     return pg_server.create_database()
+
+
+def mount_tmpfs(folder: Path, options: str) -> None:
+    """A real small filesystem at ``folder`` (a full disk, a read-only one); skips, saying why,
+    where this process may not mount (not root, or in a container without CAP_SYS_ADMIN)."""
+    import subprocess
+
+    folder.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)],
+                          capture_output=True, text=True, timeout=30)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip() or done.returncode}")
+
+
+def unmount(folder: Path) -> None:
+    import subprocess
+
+    subprocess.run(["umount", "-l", str(folder)], capture_output=True, timeout=30)
+
+
+@pytest.fixture
+def small_tmpfs(tmp_path):
+    """A 1 MB tmpfs: writing more than that is a full disk (ENOSPC), for real."""
+    folder = tmp_path / "small-disk"
+    mount_tmpfs(folder, "size=1m,mode=0755")
+    yield folder
+    unmount(folder)

@@ -42,3 +42,35 @@ def test_init_puts_desk_in_its_own_folder_below_them(monkeypatch, tmp_path):
     where = paths.init(None)
     assert where.default_database == tmp_path / "data" / "desk" / "desk.sqlite3"
     assert where.settings_file == tmp_path / "config" / "desk" / "settings.json"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes")
+def test_desks_own_open_folders_are_closed_and_others_left_alone(tmp_path):
+    """Issue 15, item 13: a 0777 data or config folder (and those below it) becomes 0700 when
+    desk uses it; the parents above desk's folders and any folder not desk's keep their mode."""
+    import os
+    import stat
+
+    locations = paths.init(tmp_path / "base")
+    cache, config, elsewhere = locations.data_dir / "cache", locations.config_dir, tmp_path / "shared"
+    old_umask = os.umask(0)
+    try:
+        for folder in (cache, config, elsewhere):
+            folder.mkdir(parents=True, mode=0o777)
+            folder.chmod(0o777)
+        locations.data_dir.chmod(0o777)
+        (tmp_path / "base").chmod(0o777)
+        paths.ensure_private_dir(cache)
+        paths.tighten_private_dir(config)
+        paths.ensure_private_dir(elsewhere)
+        paths.ensure_private_dir(tmp_path / "new" / "folder")
+    finally:
+        os.umask(old_umask)
+
+    def mode(path):
+        return oct(stat.S_IMODE(path.stat().st_mode))
+
+    assert {p.name: mode(p) for p in (cache, locations.data_dir, config)} == {
+        "cache": "0o700", "data": "0o700", "config": "0o700"}
+    assert mode(tmp_path / "base") == "0o777" and mode(elsewhere) == "0o777"
+    assert mode(tmp_path / "new" / "folder") == "0o700"

@@ -30,4 +30,4 @@ def test_database_wal_backups_copy_and_settings_are_private(tmp_path, capsys):
     assert {p: oct(_mode(p)) for p in folders if _mode(p) != 0o700} == {}
     settings = base / "config" / "settings.json"      # the device id was made for the reference number
     assert _mode(settings) == 0o600 and _mode(settings.parent) == 0o700
-    assert _mode(tmp_path / "sheet.pdf") == 0o644       # the visitor's sheet is meant to be shared
+    assert _mode(tmp_path / "sheet.pdf") == 0o600       # the visitor's name and phone (issue 15, item 13)

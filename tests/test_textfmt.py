@@ -15,3 +15,12 @@ def test_escape_html_is_html_escape(text):
 
 def test_escape_html_keeps_japanese_and_escapes_markup():
     assert textfmt.escape_html("横須賀商工会議所 <b>&") == "横須賀商工会議所 &lt;b&gt;&amp;"
+
+
+def test_yen_reads_as_people_write_amounts_negative_ones_too():
+    from desk.textfmt import yen
+
+    assert [yen(v) for v in (80_000_000, 160_000_000, 5_000_000, 12_345, 0, None)] == \
+        ["8,000万円", "1億6,000万円", "500万円", "12,345円", "0円", "—"]
+    assert yen(-5_000_000) == "-500万円"   # was 「-1億9,500万円」 (floor division)
+    assert yen(-12_345) == "-12,345円"

@@ -4,15 +4,24 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 
-from desk.cli.common import EXIT_OK, EXIT_USAGE, CliError, open_database, print_json, refresh_snapshot
+from desk import fiscal
+from desk.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    file_error,
+    input_files,
+    open_database,
+    print_json,
+    refresh_snapshot,
+)
 
 
 def cmd_programs(args: argparse.Namespace) -> int:
     from desk import textfmt
 
-    on = args.date or dt.date.today()
+    on = args.date or fiscal.today()
     queries = open_database(args).queries
     known = queries.provider_ids()
     if args.provider and args.provider not in known:
@@ -58,6 +67,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from desk.db.packs import importer
     from desk.db.packs.schema import PackInvalid
 
+    input_files(args.packs)
     try:
         loaded = importer.read_packs(args.packs)
     except PackInvalid as exc:
@@ -72,6 +82,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from desk.db.packs.importer import removal_lines
     from desk.db.services import EditsAtStake, PacksRejected, RemovalsAtStake
 
+    input_files(args.packs)
     store = open_database(args)
     try:
         summaries = store.packs.import_files(args.packs, overwrite_edits=args.overwrite_edits,
@@ -96,10 +107,17 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from desk.fileio import FileRefused
+
+    # A folder that exists, or a new one in an existing folder (a mistyped parent makes no tree).
+    if args.directory.exists() and not args.directory.is_dir():
+        raise file_error(args.directory, FileRefused(args.directory, "フォルダではないため書き出しません"))
+    if not args.directory.parent.is_dir():
+        raise file_error(args.directory, FileRefused(args.directory, "書き出し先のフォルダがありません"))
     try:
         written = open_database(args).packs.export(args.directory)
     except OSError as exc:
-        raise CliError(f"{args.directory} に書き出せません（{exc.strerror}）") from exc
+        raise file_error(args.directory, exc, "に書き出せません") from exc
     for path in written:
         print(path)
     return EXIT_OK

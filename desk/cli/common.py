@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -40,7 +41,9 @@ def open_store(args: argparse.Namespace) -> Store:
     from desk.db.store import Store
 
     with opening_database():
-        store = Store.open(database_url(args))
+        url = database_url(args)
+        _close_data_dir()
+        store = Store.open(url)
     for warning in store.warnings:
         print(f"desk: 警告: {warning}", file=sys.stderr)
     _settle_interrupted_sheets(store)
@@ -77,6 +80,7 @@ def open_database(args: argparse.Namespace, *, ready: bool = True) -> Store:
         url = database_url(args)
         _refuse_unusable_file(url)
         store = Store(url)
+        _close_data_dir()
         if ready:
             setup.ensure_ready(store.engine)
     if ready:
@@ -92,6 +96,14 @@ def _refuse_unusable_file(url: str) -> None:
     path = plain_sqlite_file(url)
     if path is not None:
         check_sqlite_file(path)
+
+
+def _close_data_dir() -> None:
+    """The data folder holds the consultations and their caches whatever the database: closed to
+    others when a command uses it (issue 15, item 13)."""
+    from desk import paths
+
+    paths.tighten_private_dir(paths.get().data_dir)
 
 
 @contextmanager
@@ -132,14 +144,47 @@ def database_problem(exc: BaseException) -> str:
     return f"データベースを開けません（{text}）"
 
 
+def output_file(path: Path) -> Path:
+    """A file the user named for desk to write: an existing regular file or a new name in an
+    existing folder; a device, a FIFO or a folder is bad input (exit 2), said before any work."""
+    from desk.fileio import check_output_path
+
+    try:
+        return check_output_path(path)
+    except OSError as exc:
+        raise file_error(path, exc) from exc
+
+
+def input_files(paths: Iterable[Path]) -> None:
+    """Files the user named for desk to read: a device, a FIFO or a folder is bad input (exit 2)
+    before anything is read (the readers refuse them too, for the app; this gives the exit code)."""
+    from desk.fileio import FileRefused, check_input_path
+
+    for path in paths:
+        try:
+            check_input_path(path)
+        except FileRefused as exc:
+            raise CliError(str(exc), EXIT_USAGE) from exc
+
+
+def file_error(path: Path, exc: OSError, failed: str = "に書き込めません") -> CliError:
+    """A file desk could not write as one line: refused (a device, a FIFO) is bad input, exit 2;
+    a full disk or a size limit exit 1."""
+    from desk.fileio import FileRefused, describe
+
+    if isinstance(exc, FileRefused):
+        return CliError(str(exc), EXIT_USAGE)
+    return CliError(f"{path} {failed}（{describe(exc)}）")
+
+
 def short(exc: BaseException) -> str:
     text = str(getattr(exc, "orig", None) or exc)
     return text.splitlines()[0] if text else type(exc).__name__
 
 
 def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    # One write, not json.dump's one per token: each write passes desk.cli.terminal's filter.
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def refresh_snapshot(store: Store) -> None:

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from typing import TYPE_CHECKING
 
-from desk.cli.common import EXIT_OK, EXIT_USAGE, CliError, open_database, open_store, print_json
+from desk import fiscal
+from desk.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    CliError,
+    file_error,
+    input_files,
+    open_database,
+    open_store,
+    output_file,
+    print_json,
+)
 
 if TYPE_CHECKING:
     from desk.db.store import Store
@@ -20,9 +30,10 @@ def _match_file(args: argparse.Namespace, store: Store) -> tuple[Intake, MatchRe
     """The intake file and its match on ``--date`` (a bad file is a usage error)."""
     from desk.intake.reader import IntakeError, read_intake_file
 
+    input_files([args.intake])
     try:
         read = read_intake_file(args.intake)
-        return read.intake, store.matcher.match(read.intake, on=args.date or dt.date.today(), warnings=read.warnings)
+        return read.intake, store.matcher.match(read.intake, on=args.date or fiscal.today(), warnings=read.warnings)
     except IntakeError as exc:
         raise CliError(f"{args.intake.name}: {exc}", EXIT_USAGE) from exc
 
@@ -99,6 +110,7 @@ def cmd_referral(args: argparse.Namespace) -> int:
 
     if (args.intake is None) == (args.reprint is None):
         raise CliError("相談ファイル（INTAKE.json）か --reprint 受付番号 のどちらか一つを指定してください", EXIT_USAGE)
+    output_file(args.output)   # before anything is logged
     if args.reprint is not None:
         return _reprint(args)
     try:
@@ -123,18 +135,19 @@ def _referral(args: argparse.Namespace) -> int:
     try:
         referral = issue_to_file(store.log_writer, intake, report, settings=settings, database=store.url,
                                  target=args.output,
-                                 write=lambda pdf: atomic_write_bytes(args.output, pdf, mode=0o644))
+                                 # 0600 like every file with the visitor's name and phone (issue 15, item 13)
+                                 write=lambda pdf: atomic_write_bytes(args.output, pdf))
     except (FontNotFound, SettingsError) as exc:
         raise CliError(str(exc)) from exc
     except UndoPending as exc:
         from desk.cli.common import short
 
-        what = (f"{args.output} に書き込めません（{exc.problem.strerror}）" if isinstance(exc.problem, OSError)
+        what = (str(file_error(args.output, exc.problem)) if isinstance(exc.problem, OSError)
                 else f"案内書を作れません（{short(exc.problem)}）")
         raise CliError(f"{what}。その相談記録は、データベースがほかの処理に使われているため今は取り消せません"
                        f"（{short(exc.__cause__ or exc)}）: 次に desk を使うときに取り消します") from exc
     except OSError as exc:   # no sheet reached the visitor: the record is removed again
-        raise CliError(f"{args.output} に書き込めません（{exc.strerror}）") from exc
+        raise file_error(args.output, exc) from exc
     print(f"{args.output}（受付番号 {referral.reference_no}）")
     for warning in report.warnings:
         print(f"desk: 注意: {warning}", file=sys.stderr)
@@ -161,9 +174,9 @@ def _reprint(args: argparse.Namespace) -> int:
     except (NotReissuable, FontNotFound) as exc:
         raise CliError(str(exc)) from exc
     try:
-        atomic_write_bytes(args.output, reissue.pdf, mode=0o644)
+        atomic_write_bytes(args.output, reissue.pdf)
     except OSError as exc:
-        raise CliError(f"{args.output} に書き込めません（{exc.strerror}）") from exc
+        raise file_error(args.output, exc) from exc
     count = log.record_reprint(record.id)
     print(f"{args.output}（受付番号 {reissue.reference_no} の再発行、{count} 回目）")
     return EXIT_OK
@@ -176,7 +189,8 @@ def cmd_handout(args: argparse.Namespace) -> int:
     from desk.settings import Settings
     from desk.sheets.leaflet import build_leaflet, special_windows
 
-    on = args.date or dt.date.today()
+    on = args.date or fiscal.today()
+    output_file(args.output)
     settings = Settings.load()
     loaded = open_store(args).matcher.loaded()
     windows = special_windows(loaded.offices, settings.get("window_name"), settings.get("window_phone"))
@@ -187,6 +201,6 @@ def cmd_handout(args: argparse.Namespace) -> int:
     except FontNotFound as exc:
         raise CliError(str(exc)) from exc
     except OSError as exc:
-        raise CliError(f"{args.output} に書き込めません（{exc.strerror}）") from exc
+        raise file_error(args.output, exc) from exc
     print(f"{args.output}（{len(leaflet.rows)} 制度）")
     return EXIT_OK

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 
 from desk import paths
 from desk.cli.common import EXIT_OK, EXIT_PROBLEM, CliError, database_problem, open_store
+from desk.settings import SettingsError  # light: every command and the app read the settings
 
 # Each command's module is imported only when it runs: the app's start stays light.
 COMMANDS = {
@@ -66,7 +67,13 @@ def _parse_app_start(argv: list[str]) -> argparse.Namespace | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    from desk.cli.terminal import safe_streams
+
+    with safe_streams():   # argparse's own messages repeat the arguments: filtered as well
+        return _main(list(sys.argv[1:] if argv is None else argv))
+
+
+def _main(argv: list[str]) -> int:
     args = _parse_app_start(argv) or _full_parser().parse_args(argv)
     paths.init(args.basedir)
     try:
@@ -76,6 +83,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"desk: {exc}", file=sys.stderr)
         return exc.code
+    except SettingsError as exc:   # read by most commands, saved by the first referral: said here once
+        print(f"desk: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

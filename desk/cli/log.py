@@ -5,7 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from desk.cli.common import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, CliError, open_store
+from desk.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEM,
+    EXIT_USAGE,
+    CliError,
+    file_error,
+    input_files,
+    open_store,
+    output_file,
+)
 
 
 def cmd_log(args: argparse.Namespace) -> int:
@@ -31,6 +40,10 @@ def _cmd_log_sync(args: argparse.Namespace) -> int:
     from desk.log.records import device_id
     from desk.settings import Settings, SettingsError
 
+    if args.log_command == "export":
+        output_file(args.file)
+    else:
+        input_files([args.file])
     store = open_store(args)
     try:
         if args.log_command == "export":
@@ -45,7 +58,7 @@ def _cmd_log_sync(args: argparse.Namespace) -> int:
     except logsync.LogFileError as exc:   # a bad file is bad input
         raise CliError(f"{exc}（データベースは変わっていません）", EXIT_USAGE) from exc
     except OSError as exc:
-        raise CliError(f"{args.file} に書き込めません（{exc.strerror}）") from exc
+        raise file_error(args.file, exc) from exc
     print(f"追加 {len(report.added)} 件、取り込み済み {report.already_there} 件、食い違い {len(report.conflicts)} 件")
     for line in report.conflicts:
         print(f"  食い違い: {line}", file=sys.stderr)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from desk import fiscal
 from desk.db import models as m
 from desk.fiscal import in_force, is_stale
 
@@ -35,7 +36,7 @@ def list_programs(session: Session, *, provider: str | None = None, on: dt.date 
         if not include_expired_fiscal_years:
             stmt = stmt.where(or_(m.Program.valid_to.is_(None), m.Program.valid_to >= on))
     providers = {p.id: p for p in session.scalars(select(m.Provider))}
-    today = on or dt.date.today()
+    today = on or fiscal.today()
     return [program_dict(p, providers.get(p.provider_id), today) for p in session.scalars(stmt)]
 
 

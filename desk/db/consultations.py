@@ -236,9 +236,18 @@ def to_csv(rows: list[dict[str, Any]], *, include_personal: bool = False) -> byt
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+# What a spreadsheet may take as the start of a formula, once it has skipped the blanks before it:
+# = + - @ and their full-width forms, which Excel on a Japanese IME reads as the ASCII ones.
+_FORMULA_STARTS = frozenset("=+-@＝＋－＠﹦﹢﹣﹫\u2212")
+
+
 def _csv_safe(value: Any) -> Any:
-    # A cell starting with = + - @ would run as a formula in Excel: quote it as text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    """A text cell that would run as a formula in Excel or LibreOffice, kept as text with a leading
+    quote (OWASP's advice): one starting with = + - @ (half or full width), also after spaces,
+    and one starting with a tab or a carriage return (which some readers skip)."""
+    if not isinstance(value, str) or not value:
+        return value
+    if value[0] in "\t\r" or value.lstrip()[:1] in _FORMULA_STARTS:
         return "'" + value
     return value
 

@@ -23,7 +23,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from desk.db import models as m
-from desk.fileio import atomic_write_text
+from desk.fileio import FileRefused, atomic_write_text, read_regular_file
 from desk.log.records import as_utc
 
 FORMAT = "desk-log/1"
@@ -31,7 +31,7 @@ COLUMNS = ("id", "reference_no", "created_at", "evaluated_on", "device_id", "win
            "business_name", "visitor_name", "visitor_phone", "industry", "municipality", "causes", "intake", "result",
            "pack_versions")
 PERSONAL = ("visitor_name", "visitor_phone")
-MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_FILE_BYTES = 200 * 1024 * 1024   # a record is a few kB: tens of thousands of consultations, not an endless stream
 
 
 class LogFileError(Exception):
@@ -93,9 +93,9 @@ def export_log(make_session: Callable[[], Session], path: Path, *, device: str, 
 def read_log_file(path: Path) -> list[dict[str, Any]]:
     """The records of a log file, after checking its format and checksum (LogFileError)."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise LogFileError(f"{path}: ファイルが大きすぎます")
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(read_regular_file(path, limit=MAX_FILE_BYTES).decode("utf-8"))
+    except FileRefused as exc:
+        raise LogFileError(str(exc)) from exc
     except OSError as exc:
         raise LogFileError(f"{path}: ファイルを開けません（{exc.strerror}）") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

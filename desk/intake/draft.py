@@ -62,12 +62,14 @@ def read(path: Path) -> Draft:
     when there is none."""
     import json
 
+    from desk.fileio import FileRefused, read_regular_file
+
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise DraftDamaged("ファイルが大きすぎます")
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(read_regular_file(path, limit=MAX_BYTES).decode("utf-8"))
     except FileNotFoundError:
         raise
+    except FileRefused as exc:
+        raise DraftDamaged(exc.reason) from exc
     except OSError as exc:
         raise DraftDamaged(f"ファイルを開けません（{exc.strerror}）") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -125,10 +125,8 @@ def resolve_place(lookup: PlaceLookup, *, prefecture: str | None = None, municip
                 raise PlaceError(f"郵便番号 {code} は {postal.municipality} で、市区町村 {muni} と一致しません",
                                  "postal_code")
             pref, muni, town = pref or HOME_PREFECTURE, muni or postal.municipality, postal.town
-        elif not pref:
-            pref = lookup.postal_prefecture(code[:3])
-            if pref is None:
-                raise PlaceError(f"郵便番号 {code} がどの都道府県のものか分かりません", "postal_code")
+        else:
+            pref = _prefecture_of_code(lookup, code, pref, muni)
     pref = pref or HOME_PREFECTURE
     known_prefectures = lookup.prefectures()
     if known_prefectures and pref not in known_prefectures:
@@ -151,6 +149,25 @@ def resolve_place(lookup: PlaceLookup, *, prefecture: str | None = None, municip
         hint = f"「{'」「'.join(meant[:MAX_SHOWN])}」のことですか" if meant else "例: 横浜市中区、横須賀市、葉山町"
         raise PlaceError(f"'{muni}' は神奈川県の市区町村として登録がありません（{hint}）", "municipality")
     return Place(pref, row.name, row.city if row.ward else None, town, code, row.lat, row.lon, row.geo_precision_m)
+
+
+def _prefecture_of_code(lookup: PlaceLookup, code: str, stated: str | None, municipality: str | None) -> str:
+    """The prefecture a postal code outside the postal table stands for, where nothing stated
+    says otherwise (a Tokyo code alone is a Tokyo business, not a Kanagawa one; a Tokyo code
+    beside 横須賀市 is a mistake to show, not to choose between)."""
+    from_code = lookup.postal_prefecture(code[:3])
+    shown = f"{code[:3]}-{code[3:]}"
+    if from_code is None:
+        if stated:
+            return stated
+        raise PlaceError(f"郵便番号 {code} がどの都道府県のものか分かりません", "postal_code")
+    if stated and stated not in (from_code, from_code[:-1]):
+        raise PlaceError(f"郵便番号 {shown} は{from_code}のもので、都道府県 {stated} と一致しません", "postal_code")
+    if not stated and municipality and from_code != HOME_PREFECTURE and _find_municipality(
+            lookup.municipalities(HOME_PREFECTURE), HOME_PREFECTURE, municipality) is not None:
+        raise PlaceError(f"郵便番号 {shown} は{from_code}のもので、{HOME_PREFECTURE}{municipality} と一致しません",
+                         "postal_code")
+    return stated or from_code
 
 
 def _find_municipality(rows: list[MunicipalityRow], prefecture: str, name: str) -> MunicipalityRow | None:

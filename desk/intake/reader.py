@@ -19,7 +19,7 @@ from typing import Any
 
 from desk import vocab
 
-MAX_INTAKE_BYTES = 1024 * 1024
+MAX_INTAKE_BYTES = 1024 * 1024   # one visitor's answers are a few kB: a larger file is not an intake
 # Bounds on what a hostile file can make deep or long (issue 15, items 7 and 8), each far above
 # what INTAKE.md's keys need: nesting [3: the intake, sales_change, a period's list]; digits of an
 # integer [a yen amount has 13] (Python refuses to print one of more than 4,300 digits, and a float
@@ -83,7 +83,7 @@ class Intake:
     industry: str | None = None
     capital_yen: int | None = None
     employees: float | None = None
-    prefecture: str = vocab.HOME_PREFECTURE
+    prefecture: str | None = None   # None: not stated (the postal code's, else the home prefecture)
     municipality: str | None = None
     postal_code: str | None = None
     months_in_business: float | None = None
@@ -207,12 +207,13 @@ def _plain_number(text: str, key: str, expected: str, raw: str) -> float:
 
 def read_intake_file(path: str | Path) -> ReadIntake:
     """Read an intake JSON file; every problem raises IntakeError naming the key or the line."""
+    from desk.fileio import FileRefused, read_regular_file
+
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_INTAKE_BYTES:
-            raise IntakeError("(file)", f"ファイルが大きすぎます（{size} バイト、上限 {MAX_INTAKE_BYTES} バイト）")
-        raw = path.read_bytes()
+        raw = read_regular_file(path, limit=MAX_INTAKE_BYTES)
+    except FileRefused as exc:
+        raise IntakeError("(file)", exc.reason) from exc
     except OSError as exc:
         raise IntakeError("(file)", f"ファイルを開けません（{exc.strerror}）") from exc
     try:

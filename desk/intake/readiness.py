@@ -19,6 +19,6 @@ SHEET_NEEDS = ("entity", "industry", "municipality")
 def missing_for_sheet(intake: Intake) -> list[str]:
     """The intake keys of :data:`SHEET_NEEDS` the intake leaves unknown. The place is known from
     a municipality, a postal code or a prefecture other than the home one."""
-    placed = bool(intake.municipality or intake.postal_code or intake.prefecture != vocab.HOME_PREFECTURE)
+    placed = bool(intake.municipality or intake.postal_code or intake.prefecture not in (None, vocab.HOME_PREFECTURE))
     known = {"entity": intake.entity is not None, "industry": intake.industry is not None, "municipality": placed}
     return [key for key in SHEET_NEEDS if not known[key]]

@@ -64,20 +64,24 @@ def _create_device_id(settings: Settings) -> str:
     # all ids but the last saved were left out of `desk log export` (issue 15, item 1).
     import uuid  # uuid imports platform: only when a record is made, not at start-up
 
+    from desk.fileio import describe
     from desk.filelock import locked
-    from desk.settings import RETENTION_DEFAULT_DAYS
+    from desk.settings import RETENTION_DEFAULT_DAYS, SettingsError
 
-    with locked(settings.path.parent / ".device-id.lock"):
-        saved = Settings.load(settings.path)
-        value = saved.get("device_id")
-        if not value:
-            value = str(uuid.uuid4())
-            if not settings.path.exists():
-                # A settings file without the retention is read as an install from before the
-                # default purge (kept 0): a fresh install's first file must carry its default.
-                saved.set("personal_retention_days", RETENTION_DEFAULT_DAYS)
-            saved.set("device_id", value)
-            saved.save()
+    try:
+        with locked(settings.path.parent / ".device-id.lock"):
+            saved = Settings.load(settings.path)
+            value = saved.get("device_id")
+            if not value:
+                value = str(uuid.uuid4())
+                if not settings.path.exists():
+                    # A settings file without the retention is read as an install from before the
+                    # default purge (kept 0): a fresh install's first file must carry its default.
+                    saved.set("personal_retention_days", RETENTION_DEFAULT_DAYS)
+                saved.set("device_id", value)
+                saved.save()
+    except OSError as exc:   # the lock file: a read-only or full config folder, as Settings.save says it
+        raise SettingsError(f"{settings.path}: 端末の識別子を保存できません（{describe(exc)}）") from exc
     settings.set("device_id", value)
     return str(value)
 

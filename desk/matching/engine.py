@@ -366,7 +366,7 @@ def summarise_sme(catalogue: Catalogue, intake: Intake) -> SmeSummary:
     provider = catalogue.providers.get(vocab.HOME_PROVIDER_ID) or next(iter(catalogue.providers.values()), None)
     if provider is None:
         return SmeSummary(None, None, "中小企業者の基準が登録されていません")
-    facts = Facts(intake, SalesChange(), dt.date.today(), provider)
+    facts = Facts(intake, SalesChange(), fiscal.today(), provider)
     verdict, reason = sme_verdict(facts)
     industry = vocab.INDUSTRIES.get(intake.industry or "", "業種不明")
     commerce = intake.industry in vocab.COMMERCE_INDUSTRIES

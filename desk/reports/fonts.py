@@ -9,8 +9,12 @@ installed by the system (Debian's fonts-ipaexfont-gothic).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desk import paths
+
+if TYPE_CHECKING:
+    from reportlab.pdfbase.ttfonts import TTFont
 
 FONT_NAME = "DeskGothic"
 FONT_FILE = "ipaexg.ttf"
@@ -22,6 +26,10 @@ SYSTEM_CANDIDATES = (
     Path("C:/Windows/Fonts/ipaexg.ttf"),
     Path("/Library/Fonts/ipaexg.ttf"),
 )
+
+
+# IPAex Gothic is 4 MB and the largest CJK TrueType fonts about 20 MB; reportlab reads it whole.
+MAX_FONT_BYTES = 64 * 1024 * 1024
 
 
 class FontNotFound(RuntimeError):
@@ -46,8 +54,27 @@ def find_font(configured: str | None = None) -> Path:
 def register_font(configured: str | None = None) -> str:
     """Register the font with reportlab once; returns the name to use in styles."""
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
 
     if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT_NAME, str(find_font(configured))))
+        pdfmetrics.registerFont(_read_font(find_font(configured)))
     return FONT_NAME
+
+
+def _read_font(path: Path) -> TTFont:
+    """The font at ``path``, read whole once (bounded); anything reportlab cannot take from it
+    (a text file named .ttf, a damaged or hostile font) is FontNotFound saying which file."""
+    import io
+
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from desk.fileio import read_regular_file
+
+    try:
+        data = read_regular_file(path, limit=MAX_FONT_BYTES)
+    except OSError as exc:
+        raise FontNotFound(f"日本語フォントを読めません: {path}（{exc.strerror}）") from exc
+    try:
+        return TTFont(FONT_NAME, io.BytesIO(data))
+    except Exception as exc:   # reportlab's parser fails in many ways on a bad file
+        raise FontNotFound(f"{path} は TrueType フォントとして読めません。"
+                           "設定の「案内書の日本語フォント」を直すか空欄にしてください") from exc

@@ -58,21 +58,34 @@ def settle(question: QuestionInfo, facts: Facts) -> Settled | None:
 
 def list_warnings(facts: Facts) -> list[str]:
     """Where the answers or the other facts disagree with the complete lists. The engine follows
-    what was said (an answer over the list, the list over a derivation); staff are told why."""
+    what was said (an answer over the list, the list over a derivation); staff are told why.
+    Each names the intake key it is about (what the CLI's reader is told), then says the rest in
+    the words of the form: the question's text and the names of what is listed."""
     intake, out = facts.intake, []
     listed = {"situation": set(intake.situations), "plan": set(intake.plans)}
     for question in facts.questions.values():
         value = intake.answers.get(question.id)
         if question.implies and question.implies in listed.get(question.kind, ()):
             if value is False:
-                out.append(f"answers: {question.id} は「いいえ」ですが、{question.kind}s に {question.implies} "
-                           "があります（回答に従って判定しました）")
+                out.append(f"answers: 「{question.text}」は「いいえ」ですが、「{_name(question.implies, facts)}」"
+                           "が選ばれています（回答に従って判定しました）")
             if why := _ruled_out(question, facts):
-                out.append(f"{question.kind}s: {question.implies} は当てはまらない可能性があります（{why}）")
+                out.append(f"{question.kind}s: 「{_name(question.implies, facts)}」は当てはまらない可能性があります"
+                           f"（{why}）")
         elif question.family and value not in (None, False, 0) and not _family_stated(question.family, facts):
-            out.append(f"answers: {question.id} に回答がありますが、{'・'.join(question.family)} が挙がっていません"
+            names = "・".join(f"「{_name(member, facts)}」" for member in question.family)
+            out.append(f"answers: 「{question.text}」に回答がありますが、{names}が選ばれていません"
                        "（回答に従って判定しました）")
     return out
+
+
+def _name(member: str, facts: Facts) -> str:
+    """A situation's, plan's, purpose's or cause's name, as the form shows it."""
+    if member in facts.situations:
+        return facts.situations[member].name
+    if member in facts.plans:
+        return facts.plans[member].name
+    return vocab.PURPOSES.get(member) or vocab.CAUSES.get(member) or member
 
 
 def _ruled_out(question: QuestionInfo, facts: Facts) -> str | None:

@@ -61,6 +61,9 @@ class _Table(QWidget):
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.view = QTableView(self)
         self.view.setModel(self.proxy)
+        # The data layer's order (Kanagawa first, then by reading) until staff click a heading:
+        # enabling sorting alone sorts by the first column at once, descending.
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.view.setSortingEnabled(True)
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.view.doubleClicked.connect(lambda index: self.edit_requested.emit(self.proxy.data(index, RowRole)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from desk.fileio import atomic_write_text
+from desk.fileio import atomic_write_text, describe
 from desk.intake.reader import IntakeError, read_intake_file
 
 if TYPE_CHECKING:
@@ -52,6 +52,6 @@ def save_intake_file(window: MainWindow) -> None:
     try:
         atomic_write_text(path, text + "\n")
     except OSError as exc:
-        window.notify_problem("保存できません", f"{path} に保存できませんでした（{exc.strerror}）。")
+        window.notify_problem("保存できません", f"{path} に保存できませんでした（{describe(exc)}）。")
         return
     window.statusBar().showMessage(f"{path.name} に保存しました")

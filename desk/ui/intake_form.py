@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk import fiscal
 from desk.ui import look
 from desk.ui.intake_pages import PAGES, IntakePage
 from desk.ui.intake_questions import QuestionsPanel
@@ -56,7 +57,7 @@ class IntakeStepper(QWidget):
         self._covered_by = {key: spec.key for page in PAGES for spec in page.fields for key in spec.kind.also_covers}
         # The questions live on the last step but follow every result from the start: made
         # now, placed when their step is built. The calculator is made with its step.
-        self._today = today or dt.date.today()
+        self._today = today or fiscal.today()
         self._criteria = criteria
         self._sales: SalesCalculator | None = None
         # The step marked as holding an input in error, and the field: (None, None) when none is.

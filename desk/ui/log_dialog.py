@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desk.db.services import LOG_COLUMNS, LogFilter
-from desk.fileio import atomic_write_bytes
+from desk.fileio import atomic_write_bytes, describe
 from desk.settings import Settings
 from desk.ui.geometry import fit_to_screen
 from desk.ui.messages import message_box
@@ -167,4 +167,4 @@ class ConsultationLogDialog(QDialog):
             atomic_write_bytes(path, self._service.export_csv(self._filter(),
                                                               include_personal=self.personal.isChecked()))
         except OSError as exc:
-            QMessageBox.warning(self, "書き出せません", f"{path} に書き出せませんでした（{exc.strerror}）。")
+            QMessageBox.warning(self, "書き出せません", f"{path} に書き出せませんでした（{describe(exc)}）。")

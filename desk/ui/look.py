@@ -34,6 +34,14 @@ def bold(widget: QWidget, on: bool = True) -> None:
     widget.setFont(font)
 
 
+def keep_room(widget: QWidget) -> None:
+    """The widget's room stays in the layout while it is hidden: a line appearing under a field
+    as staff type pushed every field below it down, and a click meant for the next one missed."""
+    policy = widget.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    widget.setSizePolicy(policy)
+
+
 def mark(widget: QWidget, colour: str, *, strong: bool = False) -> None:
     """Colour and weight at once (a reading that needs a second look, an input error)."""
     tint(widget, colour)

@@ -25,7 +25,7 @@ from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QSplitter, QVBoxLayout, QWidget
 
-from desk import paths
+from desk import fiscal, paths
 from desk.matching import first_view
 from desk.matching.routes import ranked_questions
 from desk.settings import Settings
@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         # import first need it.
         self._store = store
         self._settings = settings
-        self._today = today or dt.date.today()
+        self._today = today or fiscal.today()
         self._intake: Intake | None = None
         self.setWindowTitle("融資相談窓口デスク")
         fit_to_screen(self, PREFERRED_SIZE)
@@ -324,8 +324,11 @@ class MainWindow(QMainWindow):
     # --- window layout: state, kept apart from preferences (window.ini beside settings.json) ---
     def _window_state(self) -> QSettings:
         # The config folder also holds settings.json (staff name, device id): private like it.
-        folder = paths.ensure_private_dir(paths.get().config_dir)
-        return QSettings(str(folder / "window.ini"), QSettings.Format.IniFormat)
+        # QSettings writes the file with the umask's mode (0644) unless it exists: made 0600 first.
+        from desk.fileio import private_file
+
+        window_ini = private_file(paths.get().config_dir / "window.ini")
+        return QSettings(str(window_ini), QSettings.Format.IniFormat)
 
     def restore_layout(self) -> None:
         state = self._window_state()
@@ -347,6 +350,9 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.drafts.end()
+        # A closed window looks at the catalogue no more (one outliving its database, as in the
+        # tests, would otherwise fail every 30 s in the event loop of whatever runs next).
+        self._refresh_timer.stop()
         # Written only when it changed: the file is synced to disk, a few ms to tens of ms.
         layout = (self.saveGeometry(), self.splitter.saveState())
         if layout != self._kept_layout:

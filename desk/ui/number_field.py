@@ -29,6 +29,7 @@ class NumberField(TextField):
         self.reading = QLabel(self)   # under the editor, above the error line (made with the first error)
         self.reading.setTextFormat(Qt.TextFormat.PlainText)
         self.reading.hide()
+        look.keep_room(self.reading)
         self._rows.insertWidget(1, self.reading)
         self.editor.textChanged.connect(self._read)
 

@@ -38,6 +38,7 @@ class PlaceField(Field):
         look.tint(self.reading, look.MUTED)
         self.reading.setTextFormat(Qt.TextFormat.PlainText)
         self.reading.hide()
+        look.keep_room(self.reading)
         self._rows.insertWidget(1, self.reading)
         self._read: PlaceText | None = None   # what the text says, once something is typed
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.fileio import atomic_write_bytes
+from desk.fileio import atomic_write_bytes, describe
 from desk.ui.geometry import fit_to_screen
 from desk.ui.value_guard import guard_values
 
@@ -141,9 +141,9 @@ class ReferralPreviewDialog(QDialog):
         if path.suffix.lower() != ".pdf":
             path = path.with_suffix(".pdf")
         try:
-            atomic_write_bytes(path, self.pdf, mode=0o644)
+            atomic_write_bytes(path, self.pdf)   # 0600: the sheet names the visitor (issue 15, item 13)
         except OSError as exc:
-            QMessageBox.warning(self, "保存できません", f"{path} に保存できませんでした（{exc.strerror}）。")
+            QMessageBox.warning(self, "保存できません", f"{path} に保存できませんでした（{describe(exc)}）。")
             return
         self.delivered = True
         self.saved.emit(path)

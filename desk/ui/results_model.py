@@ -82,6 +82,14 @@ class ResultsTreeModel(QAbstractItemModel):
                 self.changePersistentIndex(index, self.createIndex(row, index.column(), group + 1))
         self.layoutChanged.emit()
 
+    def index_of(self, fund_id: str) -> QModelIndex | None:
+        """The row of a fund by its id, in whichever group it now is."""
+        for group in FUND_GROUPS:
+            for row, fund in enumerate(self._groups[group]):
+                if fund.id == fund_id:
+                    return self.index(row, 0, self.index(group, 0))
+        return None
+
     def fund(self, index: QModelIndex | QPersistentModelIndex) -> FundResult | None:
         if not index.isValid() or index.internalId() in (_GROUP_ROW, OPENINGS + 1, CIRCUMSTANCES + 1):
             return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
@@ -12,6 +13,7 @@ from desk.matching.answer import MatchReport
 from desk.matching.routes import CIRCUMSTANCES_LINE
 from desk.textfmt import escape_html as escape
 from desk.ui import look
+from desk.ui.intake_pages import PAGES
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QShowEvent
@@ -98,6 +100,7 @@ class ResultsView(QWidget):
         return self._report
 
     def show_report(self, report: MatchReport | None) -> None:
+        shown = self.model.fund(self.tree.currentIndex())   # the fund in the detail, to keep it there
         self._report = report
         self.model.set_report(report)
         header = self.tree.header()
@@ -113,12 +116,19 @@ class ResultsView(QWidget):
             group = self.model.index(spanned, 0)
             for row in range(self.model.rowCount(group)):
                 self.tree.setFirstColumnSpanned(row, group, True)
+        # The detail follows the new answer: the same fund's new result, or nothing (after
+        # 新しい相談 it showed the previous visitor's fund).
+        again = self.model.index_of(shown.id) if shown is not None else None
+        if again is not None:
+            self.tree.setCurrentIndex(again)
+            self._show_detail(again)
+        else:
+            self.detail.clear()
         if report is None:
             self.summary.setText("")
             self.contacts.clear()
-            self.detail.clear()
             return
-        warnings = "　".join(f"⚠ {w}" for w in report.warnings)
+        warnings = "　".join(f"⚠ {in_the_forms_words(w)}" for w in report.warnings)
         self.summary.setText(f"{report.as_of.isoformat()} 時点　{report.place}　{report.sme.reason}"
                              + (f"\n{warnings}" if warnings else ""))
         rows = "".join(
@@ -173,3 +183,19 @@ class ResultsView(QWidget):
                                 f"<p><b>この事情向けの資金</b>{funds}</p>")
         else:
             self.detail.clear()
+
+
+# The form's names for the intake keys a warning may begin with (the CLI's reader sees the key).
+FIELD_LABELS = {spec.key: spec.label for page in PAGES for spec in page.fields} | {"answers": "追加の質問"}
+_KEY = re.compile(r"([a-z][a-z0-9_.]*)((?:（[^）]*）)?): ")
+
+
+def in_the_forms_words(warning: str) -> str:
+    """「answers: 「…」に回答がありますが…」 as 「追加の質問: 「…」…」: the key a warning begins with, as
+    the form calls it (a key the form does not know, as it is)."""
+    found = _KEY.match(warning)
+    if found is None:
+        return warning
+    key = found.group(1)
+    label = FIELD_LABELS.get(key) or FIELD_LABELS.get(key.split(".")[0])
+    return warning if label is None else f"{label}{found.group(2)}: {warning[found.end():]}"

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QSpinBox,
+    QWidget,
+)
 
-from desk.settings import RETENTION_DEFAULT_DAYS, SETTINGS, Settings
+from desk.settings import RETENTION_DEFAULT_DAYS, SETTINGS, Settings, SettingsError
 from desk.ui import look
 from desk.ui.geometry import fit_to_screen
 from desk.ui.value_guard import guard_values
@@ -12,6 +22,30 @@ from desk.ui.value_guard import guard_values
 EDITABLE = ("window_name", "window_phone", "staff_name", "font_size_pt", "personal_retention_days", "pdf_font_path",
             "database_url")
 RESTART_NEEDED = {"database_url"}
+# How long names and phones are kept: periods to choose, not days to step through (from 消さない,
+# one press of ↑ in a spin box gave 1日, and the next start purged every name but today's).
+RETENTION_CHOICES = ((90, "90日"), (180, "180日"), (365, "1年"), (1095, "3年"), (1825, "5年"), (3650, "10年"),
+                     (0, "消さない"))
+
+
+class RetentionBox(QComboBox):
+    """The retention period as a choice; a number of days set elsewhere is kept as its own item."""
+
+    def __init__(self, days: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        for value, label in RETENTION_CHOICES:
+            self.addItem(label, value)
+        self.setValue(days)
+
+    def value(self) -> int:
+        return int(self.currentData())
+
+    def setValue(self, days: int) -> None:  # noqa: N802 - read like QSpinBox's, as the dialog's other numbers
+        index = self.findData(days)
+        if index < 0:
+            self.addItem(f"{days}日", days)
+            index = self.count() - 1
+        self.setCurrentIndex(index)
 
 
 class SettingsDialog(QDialog):
@@ -19,7 +53,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.settings = settings
         self.setWindowTitle("設定")
-        self.editors: dict[str, QSpinBox | QLineEdit] = {}
+        self.editors: dict[str, QSpinBox | RetentionBox | QLineEdit] = {}
         form = QFormLayout(self)
         # A label too long to sit beside its field (at 24 pt) goes above it: the dialog fits a laptop.
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
@@ -27,18 +61,14 @@ class SettingsDialog(QDialog):
             if setting.key not in EDITABLE:
                 continue
             value = settings.get(setting.key)
-            editor: QSpinBox | QLineEdit
+            editor: QSpinBox | RetentionBox | QLineEdit
             if setting.key == "font_size_pt":
                 editor = spin = QSpinBox(self)
                 spin.setRange(9, 24)
                 spin.setSuffix(" pt")
                 spin.setValue(int(value))
             elif setting.key == "personal_retention_days":
-                editor = spin = QSpinBox(self)
-                spin.setRange(0, 3650)
-                spin.setSuffix(" 日")
-                spin.setSpecialValueText("消さない")
-                spin.setValue(int(value or 0))
+                editor = RetentionBox(int(value or 0), self)
             else:
                 editor = line = QLineEdit(self)
                 line.setText("" if value is None else str(value))
@@ -59,7 +89,10 @@ class SettingsDialog(QDialog):
     def _retention_notice(self) -> QLabel:
         """Once, on a desk set up before records were purged by default (see desk.settings)."""
         self.settings.set("retention_notice", False)
-        self.settings.save()
+        try:
+            self.settings.save()
+        except SettingsError:
+            pass   # the notice comes again next time; saving the dialog says what is wrong
         note = QLabel(f"この端末は個人情報を「消さない」設定で使われてきたため、そのままにしています。"
                       f"新しく設定する端末では {RETENTION_DEFAULT_DAYS // 365}年（{RETENTION_DEFAULT_DAYS}日）"
                       "が既定です。保存期間を決めて入力してください。", self)
@@ -71,7 +104,7 @@ class SettingsDialog(QDialog):
     def apply(self) -> None:
         """Store what the fields say (an empty text field returns to the default)."""
         for key, editor in self.editors.items():
-            if isinstance(editor, QSpinBox):
+            if isinstance(editor, QSpinBox | RetentionBox):
                 self.settings.set(key, editor.value())
             elif editor.text().strip():
                 self.settings.set(key, editor.text().strip())
@@ -80,5 +113,9 @@ class SettingsDialog(QDialog):
         self.settings.save()
 
     def accept(self) -> None:
-        self.apply()
+        try:
+            self.apply()
+        except SettingsError as exc:   # a full disk, a read-only folder: the edits stay in the dialog
+            QMessageBox.warning(self, "設定を保存できません", str(exc))
+            return
         super().accept()

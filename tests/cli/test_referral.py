@@ -27,6 +27,7 @@ def intake_file(tmp_path, data) -> str:
 
 def test_referral_writes_the_pdf_and_records_the_consultation(capsys, db, tmp_path):
     out = tmp_path / "sheets" / "sheet.pdf"
+    out.parent.mkdir()   # a missing folder is refused (issue 15, item 3: a new name in an existing folder)
     data = {"business_name": "追浜精工", "industry": "manufacturing", "employees": 18, "municipality": "横須賀市",
             "causes": ["nissan"], "sales_change": {"last_3m_pct": -12.5}}
     code = cli.main(["--db", str(db), "referral", "--date", "2026-11-22", intake_file(tmp_path, data), "-o", str(out)])
@@ -54,7 +55,8 @@ def test_an_unwritable_destination_is_a_clear_message(capsys, db, tmp_path):
     blocker.write_text("x")
     code = cli.main(["--db", str(db), "referral", intake_file(tmp_path, {"industry": "retail"}),
                      "-o", str(blocker / "sheet.pdf")])
-    assert code == 1 and "に書き込めません" in capsys.readouterr().err
+    # Refused before any work (issue 15, item 3): a sheet goes to a new name in an existing folder.
+    assert code == 2 and "書き込み先のフォルダがありません" in capsys.readouterr().err
     with Session(create_engine(f"sqlite:///{db}")) as s:
         assert s.scalars(select(m.Consultation)).all() == []  # nothing printed, nothing logged
 
@@ -144,3 +146,18 @@ def test_five_thousand_unknown_keys_are_one_warning_and_a_quick_sheet(capsys, db
     assert code == 0, err
     assert err.count("未知のキー") == 1 and "ほか 4,995 個" in err
     assert elapsed < 20, elapsed   # 77 s before; about 1 s now (a generous bound for a loaded machine)
+
+
+def test_a_device_id_that_cannot_be_saved_on_the_first_referral_is_one_line(capsys, db, tmp_path):
+    from desk import paths
+
+    # The lock beside the settings cannot be opened (as root, a read-only folder would not stop
+    # the write: a folder in the lock file's place does).
+    (paths.get().config_dir / ".device-id.lock").mkdir(parents=True)
+    out = tmp_path / "sheet.pdf"
+    code = cli.main(["--db", str(db), "referral", intake_file(tmp_path, {"municipality": "横須賀市"}), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1 and "端末の識別子を保存できません" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1 and not out.exists()
+    with Session(create_engine(f"sqlite:///{db}")) as s:
+        assert s.scalars(select(m.Consultation)).all() == []

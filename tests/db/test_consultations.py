@@ -85,6 +85,44 @@ def test_csv_opens_in_excel_and_leaves_personal_details_out(empty_engine):
     assert "山田 太郎" in to_csv(rows, include_personal=True).decode("utf-8-sig")
 
 
+# Every start a spreadsheet may read as a formula (issue 15, item 14): = + - @ in half and full
+# width, after spaces (ASCII and ideographic), and cells opening with a tab or a carriage return.
+FORMULA_CELLS = ["=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1+1", "\r=1+1", " =1+1", "  +1", "\u3000=1+1",
+                 "＝1+1", "＋1+1", "－1+1", "＠SUM(A1)", " ＝1+1", "\t", "\rcmd", "﹦1", "\u22121+1",
+                 "=HYPERLINK(\"http://x\",\"y\")", "\n=1+1"]
+
+
+@pytest.mark.parametrize("cell", FORMULA_CELLS)
+def test_csv_neutralises_every_start_of_a_formula(empty_engine, cell):
+    import csv
+    import io
+
+    from desk.db.consultations import search_consultations, to_csv
+
+    _log(empty_engine, business_name="追浜精工", visitor_name="山田 太郎", municipality="横須賀市")
+    row = search_consultations(session_factory(empty_engine))[0]
+    for key in ("business_name", "visitor_name"):
+        row[key] = cell
+    text = to_csv([row], include_personal=True).decode("utf-8-sig")
+    header, written = list(csv.reader(io.StringIO(text, newline="")))
+    for label in ("事業者名", "来訪者氏名（個人情報）"):
+        assert written[header.index(label)] == "'" + cell     # text, whole, never a formula
+
+
+@pytest.mark.parametrize("cell", ["追浜精工", "a=b", "3-1", "メール a@b.jp", "", "'quoted"])
+def test_csv_leaves_plain_text_as_it_is(empty_engine, cell):
+    import csv
+    import io
+
+    from desk.db.consultations import search_consultations, to_csv
+
+    _log(empty_engine, business_name="追浜精工")
+    row = search_consultations(session_factory(empty_engine))[0]
+    row["business_name"] = cell
+    header, written = list(csv.reader(io.StringIO(to_csv([row]).decode("utf-8-sig"), newline="")))
+    assert written[header.index("事業者名")] == cell
+
+
 def test_purge_clears_personal_details_of_old_records_only(empty_engine):
     from desk.db.quick import QuickSqlite
     from desk.db.urls import plain_sqlite_file

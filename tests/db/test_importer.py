@@ -184,3 +184,18 @@ def test_a_pack_that_removes_records_needs_consent_and_lists_them(catalogue_engi
     assert len(summary.removed) == 36
     with Session(catalogue_engine) as s:
         assert s.scalar(select(func.count()).select_from(m.Program)) == before - 10
+
+
+def test_a_fifo_or_a_folder_as_a_pack_is_a_pack_problem_not_a_hang(tmp_path):
+    """Issue 15, item 7: validate and import (the app's too) read packs through desk.fileio."""
+    import os
+
+    from desk.db.packs.importer import read_packs
+    from tests.test_fileio import outcome_within
+
+    fifo = tmp_path / "pack.yaml"
+    os.mkfifo(fifo)
+    refused = outcome_within(5, read_packs, [fifo])
+    assert isinstance(refused, PackInvalid) and "pack.yaml: 通常のファイルではないため読みません" in str(refused)
+    with pytest.raises(PackInvalid, match="フォルダ"):
+        read_packs([tmp_path])

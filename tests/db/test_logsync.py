@@ -201,3 +201,18 @@ def test_an_intake_nested_deeper_than_python_can_follow_is_refused(empty_engine,
     assert main(["--db", str(_shared_copy(tmp_path, _catalogue_file)), "log", "import", str(file)]) == 2
     err = capsys.readouterr().err
     assert "入れ子が深すぎます" in err or "intake が" in err
+
+
+def test_a_fifo_or_a_folder_as_a_log_file_is_refused_not_waited_on(tmp_path):
+    """Issue 15, item 7: the log importer reads through desk.fileio."""
+    import os
+
+    from tests.test_fileio import outcome_within
+
+    fifo = tmp_path / "laptop.json"
+    os.mkfifo(fifo)
+    refused = outcome_within(5, logsync.read_log_file, fifo)
+    assert isinstance(refused, logsync.LogFileError)
+    assert str(refused) == f"{fifo}: 通常のファイルではないため読みません（名前付きパイプ（FIFO））"
+    with pytest.raises(logsync.LogFileError, match="フォルダ"):
+        logsync.read_log_file(tmp_path)

@@ -63,3 +63,19 @@ def test_a_huge_file_is_not_read(tmp_path, monkeypatch):
     monkeypatch.setattr(draft, "MAX_BYTES", 10)
     with pytest.raises(draft.DraftDamaged, match="大きすぎ"):
         draft.read(path)
+
+
+def test_a_fifo_or_a_folder_in_the_drafts_place_is_damaged_not_waited_on(tmp_path):
+    """Issue 15, item 7: the draft is read through desk.fileio (no blocking, no unbounded read)."""
+    import os
+
+    from tests.test_fileio import outcome_within
+
+    fifo = tmp_path / "draft-intake.json"
+    os.mkfifo(fifo)
+    refused = outcome_within(5, draft.read, fifo)
+    assert isinstance(refused, draft.DraftDamaged) and "FIFO" in str(refused)
+    folder = tmp_path / "folder-draft.json"
+    folder.mkdir()
+    with pytest.raises(draft.DraftDamaged, match="フォルダ"):
+        draft.read(folder)

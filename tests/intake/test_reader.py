@@ -56,7 +56,7 @@ def test_missing_keys_are_unknown_but_general_flags_default_false():
     assert intake.employees is None and intake.purposes is None
     assert intake.plans == () and intake.situations == ()   # complete lists: missing is empty (INTAKE.md)
     assert intake.tax_arrears is False and intake.bank_suspension is False and intake.subrogation_debt is False
-    assert intake.prefecture == "神奈川県"
+    assert intake.prefecture is None   # not stated: the postal code's prefecture, else 神奈川県 (desk.intake.places)
 
 
 def test_a_full_intake_reads():
@@ -157,3 +157,23 @@ def test_many_unknown_keys_make_one_warning_naming_the_first_few():
     result = read_intake({f"k{i:05d}": i for i in range(5000)} | {"industry": "retail"})
     assert result.warnings == ["未知のキー 5,000 個は無視しました: 'k00000', 'k00001', 'k00002', 'k00003', "
                                "'k00004' ほか 4,995 個"]
+
+
+def test_a_fifo_a_folder_or_a_growing_size_is_refused_naming_why(tmp_path):
+    """Issue 15, item 7: the intake reader (the CLI's and the app's) never waits on a FIFO and
+    counts the size on what it reads (a device is tried in tests/faults/test_files.py)."""
+    import os
+
+    from tests.test_fileio import outcome_within
+
+    fifo = tmp_path / "intake.json"
+    os.mkfifo(fifo)
+    refused = outcome_within(5, read_intake_file, fifo)
+    assert isinstance(refused, IntakeError)
+    assert "通常のファイルではないため読みません（名前付きパイプ（FIFO））" in str(refused)
+    with pytest.raises(IntakeError, match="フォルダ"):
+        read_intake_file(tmp_path)
+    big = tmp_path / "big.json"
+    big.write_bytes(b" " * (1024 * 1024 + 1))
+    with pytest.raises(IntakeError, match="大きすぎます"):
+        read_intake_file(big)

@@ -65,3 +65,28 @@ def test_a_guaranteed_fund_whose_fee_the_seeds_do_not_give_is_never_ranked_as_fr
     assert fund is not None and fund.notes[-1] == ASSUMED_FEE_NOTE.format(pct="1.76")
     unguaranteed = [r for r in results.values() if r.variant.guarantee == "none"]
     assert unguaranteed and all(r.pricing.assumed_fee_pct is None for r in unguaranteed)
+
+
+def test_a_postal_code_from_another_prefecture_places_the_business_there(loaded_catalogue):
+    """Fresh eyes: 144-0052 alone was a Kanagawa business (the intake's default prefecture won),
+    and 144-0052 beside 横須賀市 was accepted without a word."""
+    import pytest
+
+    from desk.intake.places import PlaceError
+    from desk.matching.service import resolve_intake_place
+
+    places = loaded_catalogue.places
+    alone = resolve_intake_place(places, read_intake({"postal_code": "144-0052"}).intake)
+    assert alone.prefecture == "東京都"
+    home = resolve_intake_place(places, read_intake({"postal_code": "238-0008"}).intake)
+    assert (home.prefecture, home.municipality) == ("神奈川県", "横須賀市")
+    for clash in ({"postal_code": "144-0052", "municipality": "横須賀市"},
+                  {"postal_code": "144-0052", "prefecture": "神奈川県"}):
+        with pytest.raises(Exception) as info:
+            resolve_intake_place(places, read_intake(clash).intake)
+        assert "144-0052 は東京都のもの" in str(info.value)
+    with pytest.raises(PlaceError):
+        resolve_place(places, postal_code="1440052", municipality="横須賀市")
+    tokyo = resolve_intake_place(places, read_intake({"postal_code": "144-0052", "prefecture": "東京都",
+                                                      "municipality": "大田区"}).intake)
+    assert (tokyo.prefecture, tokyo.municipality) == ("東京都", "大田区")

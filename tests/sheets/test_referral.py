@@ -213,3 +213,13 @@ def test_a_long_list_of_caveats_is_counted_and_laid_out_in_linear_time(service):
                               max_pages=None).render()
         timings[count] = time.perf_counter() - started
     assert timings[1000] < 8 * timings[250], timings
+
+
+def test_warnings_about_the_input_are_for_staff_not_the_visitors_sheet(service):
+    """Fresh eyes found 「ご注意: answers: kanagawa_shoene_setsubi …」 printed for the visitor."""
+    data = {"municipality": "横須賀市", "industry": "manufacturing", "entity": "corporation", "employees": 10,
+            "answers": {"kanagawa_shokei_keikaku": True}}
+    pdf, sheet = render(service, data)
+    assert sheet.warnings and not any(w.startswith("answers:") for w in sheet.warnings)
+    _reader, text = text_of(pdf)
+    assert "回答に従って判定しました" not in squash(text) and "answers" not in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from desk.db.store import Store
 from desk.ui.admin_dialog import AdminDialog
+from desk.ui.rows_model import RowRole
 
 
 def test_tables_pass_the_model_tester_and_filter(qtbot, qtmodeltester, catalogue_engine):
@@ -60,3 +61,16 @@ def test_a_service_area_is_edited_in_its_own_box(qtbot, catalogue_engine):
     with qtbot.waitSignal(dialog.changed, timeout=5000):
         edit.accept()
     assert dialog.edit_office("yokosuka-cci").editors["service_area"].toPlainText() == "横須賀市\n三浦市: 南下浦町"
+
+
+def test_the_tables_show_the_data_layers_order_until_a_heading_is_clicked(qtbot, catalogue_engine):
+    """Kanagawa's contacts first (fresh eyes saw 鹿児島県… first: sorting was switched on descending)."""
+    dialog = AdminDialog(Store.for_engine(catalogue_engine).admin)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    table = dialog.offices
+    shown = [table.proxy.index(row, 0).data(RowRole) for row in range(table.proxy.rowCount())]
+    assert shown == [row["id"] for row in table.model.rows]   # the order tests/db/test_admin.py checks
+    programs = dialog.programs
+    assert [programs.proxy.index(r, 0).data(RowRole) for r in range(programs.proxy.rowCount())] == \
+        [row["id"] for row in programs.model.rows]

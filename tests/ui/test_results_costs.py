@@ -64,3 +64,13 @@ def test_the_detail_pane_gives_the_figures_and_a_yearly_table(qtbot):
     assert "費用の目安" in text and "利息 915,000円" in text and "保証料 123,750〜522,500円" in text
     assert "1年目" in text and "5年目" in text and "6年目" not in text
     assert "合計は丸める前の額で計算しています" in text and "※利率は上限で計算しています。" in text
+
+
+def test_a_warning_about_an_input_names_the_field_as_the_form_does(qtbot):
+    view = ResultsView()
+    qtbot.addWidget(view)
+    about_input = "answers: 「省エネ設備等を導入する」に回答がありますが、「省エネ」が選ばれていません"
+    warned = REPORT._replace(warnings=(about_input, "相模原市の制度は前年度の資料によるものです"))
+    view.show_report(warned)
+    assert "⚠ 追加の質問: 「省エネ設備等を導入する」" in view.summary.text() and "answers" not in view.summary.text()
+    assert "⚠ 相模原市の制度は前年度の資料によるものです" in view.summary.text()

@@ -69,9 +69,66 @@ def test_a_new_install_keeps_personal_data_three_years_and_an_old_one_keeps_its_
     assert settings.get("personal_retention_days") == 0                  # it ran keeping everything: it still does
     first = SettingsDialog(settings)
     qtbot.addWidget(first)
-    assert first.editors["personal_retention_days"].text() == "消さない"
+    assert first.editors["personal_retention_days"].currentText() == "消さない"
     assert "3年（1095日）が既定" in first.retention_notice.text()
     again = SettingsDialog(Settings.load(old))
     qtbot.addWidget(again)
     assert not hasattr(again, "retention_notice")                        # said once
     assert Settings.load(old).get("personal_retention_days") == 0
+
+
+def test_the_retention_period_is_chosen_not_stepped_into(qtbot, tmp_path):
+    """From 消さない, one ↑ in a spin box gave 1日 and the next start purged every name but today's."""
+    from PySide6.QtCore import Qt
+
+    settings = Settings(tmp_path / "s.json", {"personal_retention_days": 0})
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    box = dialog.editors["personal_retention_days"]
+    assert box.currentText() == "消さない" and box.value() == 0
+    assert [box.itemText(i) for i in range(box.count())] == ["90日", "180日", "1年", "3年", "5年", "10年", "消さない"]
+    qtbot.keyClick(box, Qt.Key.Key_Up)
+    assert box.value() == 3650                      # the next choice up is 10年, never a day
+    custom = SettingsDialog(Settings(tmp_path / "c.json", {"personal_retention_days": 200}))
+    qtbot.addWidget(custom)
+    assert custom.editors["personal_retention_days"].currentText() == "200日"   # a value set elsewhere is kept
+    custom.apply()
+    assert Settings.load(tmp_path / "c.json").get("personal_retention_days") == 200
+
+
+def test_window_ini_is_private_whatever_the_umask(make_window, tmp_path):
+    """QSettings writes window.ini with the umask's mode, and keeps an existing file's mode: it is
+    made 0600 first, and an old 0644 one is closed (issue 15, item 13)."""
+    import os
+    import stat
+
+    state_file = tmp_path / "base" / "config" / "window.ini"
+    old_umask = os.umask(0)
+    try:
+        make_window().close()
+        assert stat.S_IMODE(state_file.stat().st_mode) == 0o600
+        state_file.chmod(0o644)
+        make_window().close()
+        assert stat.S_IMODE(state_file.stat().st_mode) == 0o600
+        assert stat.S_IMODE(state_file.parent.stat().st_mode) == 0o700
+    finally:
+        os.umask(old_umask)
+
+
+def test_settings_that_cannot_be_saved_keep_the_dialog_open_and_the_file_as_it_was(qtbot, tmp_path, monkeypatch):
+    """A full disk or a read-only folder (here: the folder's place taken by a file) is one message."""
+    from PySide6.QtWidgets import QMessageBox
+
+    blocker = tmp_path / "config"
+    blocker.write_text("not a folder", encoding="utf-8")
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(f"{title}: {text}"))
+    dialog = SettingsDialog(Settings(blocker / "settings.json"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.editors["staff_name"].setText("窓口 花子")
+    dialog.accept()
+    assert dialog.isVisible() and dialog.editors["staff_name"].text() == "窓口 花子"
+    target = blocker / "settings.json"
+    assert len(shown) == 1 and shown[0].startswith(f"設定を保存できません: {target}: 設定を保存できません（")
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
