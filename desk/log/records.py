@@ -81,7 +81,7 @@ def _create_device_id(settings: Settings) -> str:
                 saved.set("device_id", value)
                 saved.save()
     except OSError as exc:   # the lock file: a read-only or full config folder, as Settings.save says it
-        raise SettingsError(f"{settings.path}: 端末の識別子を保存できません（{describe(exc)}）") from exc
+        raise SettingsError(f"{settings.path}: 設定を保存できません（{describe(exc)}）") from exc
     settings.set("device_id", value)
     return str(value)
 

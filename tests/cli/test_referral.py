@@ -157,7 +157,7 @@ def test_a_device_id_that_cannot_be_saved_on_the_first_referral_is_one_line(caps
     out = tmp_path / "sheet.pdf"
     code = cli.main(["--db", str(db), "referral", intake_file(tmp_path, {"municipality": "横須賀市"}), "-o", str(out)])
     err = capsys.readouterr().err
-    assert code == 1 and "端末の識別子を保存できません" in err and "Traceback" not in err
+    assert code == 1 and "設定を保存できません" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1 and not out.exists()
     with Session(create_engine(f"sqlite:///{db}")) as s:
         assert s.scalars(select(m.Consultation)).all() == []

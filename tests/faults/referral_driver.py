@@ -7,11 +7,13 @@ POINT: ``recording`` (before the record is made), ``recorded`` (just after its c
 ``replacing`` (its temporary file written, before the rename), ``renamed`` (the sheet just
 renamed into place), ``written`` (the write returned) or ``none``. SIGNAL: TERM, HUP or KILL,
 sent with os.kill to this process so it arrives exactly there; or HOLD: another process takes
-the database's write lock there and keeps it (its pid printed). The exit code is `desk`'s.
+the database's write lock there and keeps it (its pid printed), and the sheet's write then
+fails as on a full disk. The exit code is `desk`'s.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import sys
@@ -65,6 +67,8 @@ def main(argv: list[str]) -> int:
 
     def write(path, data, **kwargs):
         sheet = os.path.abspath(path) == os.path.abspath(output)    # not the note beside it
+        if sheet and name == "HOLD":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))   # as on a full disk
         if sheet:
             hit("writing")
         done = real_write(path, data, **kwargs)

@@ -49,6 +49,7 @@ def _one(template: Path, folder: Path, point: str, name: str) -> dict:
     folder.mkdir()
     db, out = folder / "desk.sqlite3", folder / "out" / "sheet.pdf"
     shutil.copyfile(template, db)
+    out.parent.mkdir()
     run = subprocess.run([sys.executable, "-m", "tests.faults.referral_driver", str(db), str(INTAKE), str(out), point,
                           name], cwd=REPO, env=_env(folder / "base"), capture_output=True, text=True, timeout=120)
     state = {"code": run.returncode, "stderr": run.stderr, "sheet": out.exists(), "records": _records(db),
@@ -99,15 +100,16 @@ def test_a_sheet_not_written_while_the_database_is_held_keeps_no_record(_catalog
     folder.mkdir()
     db = folder / "desk.sqlite3"
     shutil.copyfile(_catalogue_file, db)
-    blocker = folder / "not-a-folder"
-    blocker.write_text("x")                 # the sheet's folder is a file: the write fails
+    # The driver's HOLD: another process takes the write lock while the PDF is made, and the
+    # sheet's write then fails as on a full disk (ENOSPC).
     run = subprocess.run([sys.executable, "-m", "tests.faults.referral_driver", str(db), str(INTAKE),
-                          str(blocker / "sheet.pdf"), "rendering", "HOLD"], cwd=REPO, env=_env(folder / "base"),
+                          str(folder / "sheet.pdf"), "rendering", "HOLD"], cwd=REPO, env=_env(folder / "base"),
                          capture_output=True, text=True, timeout=120)
     holder = int(run.stdout.split("holder ")[1].split()[0])
     try:
         assert run.returncode == 1 and "Traceback" not in run.stderr
         assert "書き込めません" in run.stderr and "次に desk を使うときに取り消します" in run.stderr
+        assert not (folder / "sheet.pdf").exists()
         assert "database is locked" in run.stderr and len(run.stderr.strip().splitlines()) == 1
     finally:
         os.kill(holder, signal.SIGKILL)
