@@ -95,7 +95,8 @@ def contacts_for(offices: tuple[OfficeInfo, ...], place: Place, results: list[Pr
         # Only the offices serving the place are listed: only they are ranked (distances cost).
         serving = [(o, match) for o in offices if o.role == role and (match := _match(o, place)) is not None]
         for office, _match_kind in _ranked(serving, place):
-            out.append(contact_for(office, place, _PREFECTURE_WHY[role]))
+            why = _PREFECTURE_WHY[role]
+            out.append(contact_for(office, place, f"{place.prefecture}の{why}" if role == "prefecture" else why))
     hotline = next((o for o in offices if o.id == HOTLINE_OFFICE_ID), None)
     if hotline:
         out.append(contact_for(hotline, place, "後日のご相談（全国どこからでも最寄りの地域本部につながります）"))
@@ -103,7 +104,7 @@ def contacts_for(offices: tuple[OfficeInfo, ...], place: Place, results: list[Pr
 
 
 _PREFECTURE_WHY = {
-    "prefecture": "県の中小企業担当課",
+    "prefecture": "中小企業担当課",   # after the prefecture's name: 東京都の中小企業担当課
     "support_center": "経営の相談（よろず支援など）",
     "revitalization": "事業再生・経営改善計画の策定支援",
     "succession": "事業承継の相談",

@@ -33,8 +33,9 @@ from desk.vocab import HOME_PREFECTURE, HOTLINE_OFFICE_ID
 
 TITLE = "融資制度のご案内"
 CAVEAT = ("このご案内は、窓口でお伺いした内容をもとにした事前の目安です。融資を受けられるか、"
-          f"またその条件は、取扱金融機関と{HOME_PREFECTURE}信用保証協会（保証を付す場合）の審査で決まります。"
+          "またその条件は、取扱金融機関と{association}（保証を付す場合）の審査で決まります。"
           "利率・保証料率は市中金利の動向や補助の見直しにより変わることがあります。")
+HOME_ASSOCIATION = f"{HOME_PREFECTURE}信用保証協会"   # a business elsewhere: its own prefecture's association
 SIZE_CLASSES = {"micro": "小規模企業者", "small": "小規模事業者（30人以下）", "sme": "中小企業者",
                 "large": "中小企業者に当たりません"}
 FLOW = (
@@ -274,7 +275,8 @@ def build_sheet(report: MatchReport, intake: Intake, *, reference_no: str, windo
     conditional = [_fund(f, common) for f in printed_conditional]
     contacts: list[ContactRow] = []
     seen_roles: dict[str, int] = {}
-    roles = REFERRAL_ROLES if (report.place or "").startswith(HOME_PREFECTURE) else OUTSIDE_ROLES
+    at_home = (report.place or "").startswith(HOME_PREFECTURE)
+    roles = REFERRAL_ROLES if at_home else OUTSIDE_ROLES
     for c in report.contacts:
         limit = roles.get(c.role, 0)  # best first within each role, as few as useful
         if seen_roles.get(c.role, 0) >= limit or (c.phone and c.phone == window_phone):
@@ -300,7 +302,8 @@ def build_sheet(report: MatchReport, intake: Intake, *, reference_no: str, windo
         window_phone=window_phone, staff_name=staff_name or None, business=_business(intake, report),
         eligible=eligible, conditional=conditional, more_conditional=len(conditional_all) - len(conditional),
         more_eligible=len(eligible_all) - len(eligible),
-        steps=list(FLOW), bring=bring, contacts=contacts, caveat=CAVEAT,
+        steps=list(FLOW), bring=bring, contacts=contacts,
+        caveat=CAVEAT.format(association=HOME_ASSOCIATION if at_home else "信用保証協会"),
         warnings=warnings[:MAX_WARNINGS], more_warnings=max(len(warnings) - MAX_WARNINGS, 0),
         sources=sources, hotline=hotline, qr=qr, openings=opening_rows,
         more_openings=max(len(steps) - len(opening_rows), 0),

@@ -223,3 +223,14 @@ def test_warnings_about_the_input_are_for_staff_not_the_visitors_sheet(service):
     assert sheet.warnings and not any(w.startswith("answers:") for w in sheet.warnings)
     _reader, text = text_of(pdf)
     assert "回答に従って判定しました" not in squash(text) and "answers" not in text
+
+
+def test_a_visitor_from_another_prefecture_reads_its_own_words(service):
+    """Fresh eyes: 「東京都の県の中小企業担当課」, and 神奈川県信用保証協会 named for a Tokyo business."""
+    pdf, sheet = render(service, {"prefecture": "東京都", "municipality": "大田区", "industry": "manufacturing",
+                                  "entity": "corporation", "employees": 10})
+    text = squash(text_of(pdf)[1])
+    assert "東京都の中小企業担当課" in text and "の県の" not in text
+    assert "神奈川県信用保証協会" not in sheet.caveat and "信用保証協会" in sheet.caveat
+    _pdf, home = render(service, {"municipality": "横須賀市", "industry": "manufacturing"})
+    assert "神奈川県信用保証協会" in home.caveat
