@@ -107,8 +107,12 @@ def test_a_newer_revision_on_postgresql_is_refused_before_migrating(pg_url):
 def test_the_app_shows_it_in_a_box_when_started_from_a_desktop(newer, monkeypatch, capsys):
     from PySide6.QtWidgets import QMessageBox
 
+    from desk.ui import app
+
     shown = []
     monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda parent, title, text: shown.append((title, text))))
+    # Not the real application set-up: its UI font would stay for the rest of the test session.
+    monkeypatch.setattr(app, "create_application", lambda: None)
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     assert cli.main(["--db", str(newer)]) == 1
     assert len(shown) == 1 and "新しい版の desk" in shown[0][1]
