@@ -52,3 +52,18 @@ def test_a_device_id_that_is_not_an_id_is_one_line(tmp_path, value):
     with pytest.raises(SettingsError, match="device_id") as raised:
         records.device_id(Settings.load(settings_file))
     assert "\n" not in str(raised.value) and str(settings_file) in str(raised.value)
+
+
+def test_settings_read_before_another_process_made_the_id_keep_it_when_saved(tmp_path):
+    settings_file = tmp_path / "config" / "settings.json"
+    settings_file.parent.mkdir()
+    settings_file.write_text(json.dumps({"personal_retention_days": 30}), encoding="utf-8")
+    open_app = Settings.load(settings_file)          # the app, open before the first referral
+    done = subprocess.run([sys.executable, "-m", "tests.faults.device_id_driver", str(settings_file), "0"], cwd=REPO,
+                          env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True, timeout=60)
+    made = done.stdout.strip()                       # a referral at the command line made the id
+    open_app.set("staff_name", "佐藤")
+    open_app.save()                                  # the app's settings dialog
+    saved = json.loads(settings_file.read_text(encoding="utf-8"))
+    assert saved["device_id"] == made and saved["staff_name"] == "佐藤"
+    assert records.device_id(open_app) == made
