@@ -30,7 +30,8 @@ env: $(STAMP)
 
 # The app's screens as PNG (docs/screenshots), in a real window under Xvfb with a Japanese font.
 screenshots: $(STAMP)
-	QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1366x768x24" $(BIN)/python tools/screenshots.py docs/screenshots
+	QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1366x768x24" $(BIN)/python tools/screenshots.py \
+	  docs/screenshots$(if $(FONT),/$(FONT)pt $(FONT))
 
 # Every window and dialog on a 1366×768 screen under Xvfb, with a window manager for real frames:
 # fails when one does not lie inside the screen, and leaves a picture of the whole screen per window

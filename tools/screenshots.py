@@ -1,6 +1,8 @@
 """`make screenshots`: the app's screens as PNG files, taken in a real window (run under Xvfb).
 
-    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python tools/screenshots.py docs/screenshots
+    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python tools/screenshots.py docs/screenshots [FONT_PT]
+
+FONT_PT: the text size staff chose (`make screenshots FONT=24` writes docs/screenshots/24pt).
 
 Uses a scratch base folder and the example visitor in examples/intakes, on a fixed date.
 """
@@ -112,6 +114,7 @@ def _model_texts(model: QAbstractItemModel, parent: QModelIndex | None = None, d
 
 def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else REPO / "docs" / "screenshots")
+    font_pt = int(sys.argv[2]) if len(sys.argv) > 2 else None
     out.mkdir(parents=True, exist_ok=True)
     base = Path(tempfile.mkdtemp(prefix="desk-shots-"))
     paths.init(base)
@@ -119,7 +122,10 @@ def main() -> int:
     setup.ensure_ready(engine)
     app = create_application()
     # A fixed device id: the log's reference numbers are the same in every run.
-    settings = Settings(base / "s.json", {"device_id": "0123abcd-0000-4000-8000-000000000000"})
+    values: dict[str, object] = {"device_id": "0123abcd-0000-4000-8000-000000000000"}
+    if font_pt is not None:
+        values["font_size_pt"] = font_pt
+    settings = Settings(base / "s.json", values)
     window = MainWindow(store=Store.for_engine(engine), settings=settings, today=ON)
     window.resize(1366, 740)
     window.show()

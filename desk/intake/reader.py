@@ -34,6 +34,8 @@ NAMED_UNKNOWN_KEYS = 5
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 SALES_PERIODS = ("last_1m_pct", "last_3m_pct", "last_6m_pct", "next_3m_forecast_pct")
 LICENCE = ("not_needed", "held", "expected")
+REPAYMENT = ("equal_principal", "equal_payment", "bullet")   # 元金均等 (the default), 元利均等, 一括
+FEE_OPTIONS = ("no_personal_guarantee", "mibyo_kaizen", "startup_guarantee")
 FOUNDING_FORMS = ("sole_proprietor", "corporation")
 SALES_BASES = ("sales", "gross_profit")
 
@@ -93,6 +95,9 @@ class Intake:
     purposes: tuple[str, ...] | None = None
     amount_yen: int | None = None
     term_months: int | None = None
+    grace_months: int | None = None            # the grace wanted before the first principal; None: 0
+    repayment: str | None = None               # REPAYMENT; None: equal_principal
+    fee_options: tuple[str, ...] = ()          # FEE_OPTIONS the visitor is weighing
     sales_change: SalesChange = field(default_factory=SalesChange)
     monthly_sales: dict[str, int] = field(default_factory=dict)
     sales_basis: str | None = None
@@ -311,7 +316,8 @@ def read_intake(data: Any) -> ReadIntake:
         if key in get:
             values[key] = _text(get[key], key)
     for key, choices in (("entity", vocab.ENTITIES), ("industry", vocab.INDUSTRIES),
-                         ("founding_form", FOUNDING_FORMS), ("licence", LICENCE), ("sales_basis", SALES_BASES)):
+                         ("founding_form", FOUNDING_FORMS), ("licence", LICENCE), ("sales_basis", SALES_BASES),
+                         ("repayment", REPAYMENT)):
         if key in get:
             values[key] = _choice(get[key], key, tuple(choices))
     if "prefecture" in get:
@@ -331,6 +337,14 @@ def read_intake(data: Any) -> ReadIntake:
         if term == 0 or term != int(term):
             raise IntakeError("term_months", "融資期間は1以上の整数の月数で指定してください", get["term_months"])
         values["term_months"] = int(term)
+    if "grace_months" in get:
+        stated = get["grace_months"]
+        grace = _non_negative(parse_number(stated, "grace_months", unit="months"), "grace_months", stated)
+        if grace != int(grace):
+            raise IntakeError("grace_months", "据置期間は整数の月数で指定してください", stated)
+        values["grace_months"] = int(grace)
+    if "fee_options" in get:
+        values["fee_options"] = _code_list(get["fee_options"], "fee_options", FEE_OPTIONS)
     for key, choices in (("purposes", vocab.PURPOSES), ("causes", vocab.CAUSES),
                          ("certifications", vocab.CERTIFICATIONS)):
         if key in get:

@@ -24,7 +24,8 @@ _NO_TABLE = CoefficientTable(())
 
 
 def request_of(intake: Intake) -> Request:
-    return Request(intake.amount_yen, intake.term_months, None, None)
+    return Request(intake.amount_yen, intake.term_months, intake.grace_months,
+                   Method(intake.repayment) if intake.repayment else None)
 
 
 def fund_terms(variant: Variant, pricing: Pricing, request: Request, intake: Intake,

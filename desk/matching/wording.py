@@ -135,12 +135,11 @@ def source_entry(fund: FundResult) -> str:
 
 
 def source_detail(fund: FundResult) -> str:
-    """The detail pane's source, for staff: the document, its section and date, and the seed file
-    behind it (labelled, for whoever opens the seed)."""
+    """The detail pane's source: the document by its title, its section and date (issue 14, item 8:
+    no seed file's hashed name on any screen; `desk programs --json` gives it to whoever needs it)."""
     source = fund.source
     title = source.title or fund.provider
-    seed = f"　資料ファイル: {source.file}" if source.file else ""
-    return f"出典: {title} {source.section or ''}（{fund.data_as_of or NO_DATE} 時点）{seed}"
+    return f"出典: {title} {source.section or ''}（{fund.data_as_of or NO_DATE} 時点）"
 
 
 # Where the seeds give an office no phone, what to do instead (a town hall's switchboard finds

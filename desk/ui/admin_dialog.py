@@ -72,6 +72,17 @@ class _Table(QWidget):
         layout.addWidget(self.view)
 
 
+def _field_and_message(problem: str, fields: dict[str, QLabel]) -> tuple[str, str]:
+    """The field a problem of the form 「key: message」 belongs to (「tiers[0].rate_pct」 is the
+    「tiers」 field's), and its message; a problem that names no field goes under the first."""
+    path, sep, message = problem.partition(": ")
+    if not sep:
+        return next(iter(fields)), problem
+    # The longest start of the path that is a field: 「fees[0].min_pct」, 「fees[0]」, 「fees」.
+    cuts = [path] + [path[:m.start()] for m in reversed(list(re.finditer(r"[.\[]", path)))]
+    return next((cut for cut in cuts if cut in fields), next(iter(fields))), message
+
+
 class EditDialog(QDialog):
     """A small form of text fields; ``save`` is the service call, its problems shown per field."""
 
@@ -127,10 +138,12 @@ class EditDialog(QDialog):
                 problems = exc.problems
         if problems:
             for problem in problems:
-                key = problem.split(":", 1)[0]
-                label = self.errors.get(key) or next(iter(self.errors.values()))
-                label.setText(problem)
+                key, message = _field_and_message(problem, self.errors)
+                label = self.errors[key]
+                # Under its field, in words: the key only routed it (「limit_yen: 」 read as English).
+                label.setText(message if not label.text() or label.isHidden() else f"{label.text()}\n{message}")
                 label.show()
+            fit_to_screen(self)   # room for the lines just shown, within the screen
             return
         super().accept()
 

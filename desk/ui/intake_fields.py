@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 UNSET = "（未入力）"
 MIN_CHOICE_CHARS = 12   # a choice box is at least this many characters wide
 MIN_TEXT_CHARS = 10     # a line of text likewise (a name, 2,000万円, a place)
-WRAP_AFTER = 24   # characters of a check box label before it wraps on a label of its own
+WRAP_AFTER = 12   # characters of a check box label before it wraps on a label of its own (a 24-character
+                 # cause took 770 px at 24 pt and pushed the whole step wider than the pane)
 SHORT_LABEL = 10  # check box labels this short or shorter go two to a row
 
 FieldValue = str | bool | list[str] | None
@@ -354,13 +355,25 @@ class FlagField(Field):
 
     editor: QCheckBox
 
+    def __init__(self, spec: FieldSpec, choices: dict[str, str] | None = None, parent: QWidget | None = None):
+        super().__init__(spec, choices, parent)
+        # The statement wraps beside its box: as the box's own text, 「信用保証協会の代位弁済に対する
+        # 債務がある」 made the step 664 px wide at 24 pt.
+        self._rows.removeWidget(self.editor)
+        row = QHBoxLayout()
+        row.setSpacing(4)
+        row.addWidget(self.editor, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(ToggleLabel(spec.label, self.editor, self), 1)
+        self._rows.insertLayout(0, row)
+
     def _make_editor(self, choices: dict[str, str]) -> QCheckBox:
-        editor = QCheckBox(self.spec.label, self)
+        editor = QCheckBox(self)
+        editor.setAccessibleName(self.spec.label)
         editor.toggled.connect(self._changed)
         return editor
 
     def row_label(self) -> str:
-        return ""   # the box says it
+        return ""   # the statement beside the box says it
 
     def value(self) -> bool:
         return self.editor.isChecked()

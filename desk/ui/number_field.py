@@ -28,6 +28,7 @@ class NumberField(TextField):
         super().__init__(spec, choices, parent)
         self.reading = QLabel(self)   # under the editor, above the error line (made with the first error)
         self.reading.setTextFormat(Qt.TextFormat.PlainText)
+        self.reading.setWordWrap(True)   # 「→ ▲15%（減少）として計算」 was cut at 24 pt
         self.reading.hide()
         look.keep_room(self.reading)
         self._rows.insertWidget(1, self.reading)

@@ -37,6 +37,7 @@ class PlaceField(Field):
         self.reading = QLabel(self)
         look.tint(self.reading, look.MUTED)
         self.reading.setTextFormat(Qt.TextFormat.PlainText)
+        self.reading.setWordWrap(True)
         self.reading.hide()
         look.keep_room(self.reading)
         self._rows.insertWidget(1, self.reading)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtWidgets import QHeaderView, QLabel, QSplitter, QTextBrowser, QTreeView, QVBoxLayout, QWidget
 
 from desk.matching import wording
@@ -38,6 +38,7 @@ class ResultsView(QWidget):
         self.tree.header().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.tree.setSortingEnabled(True)
         self._fitted = False   # the figure columns are sized when first shown (fit_columns)
+        self.tree.installEventFilter(self)   # a narrower pane may leave the names too little room
         self.tree.selectionModel().currentChanged.connect(self._show_detail)
         self.detail = QTextBrowser(self)
         self.detail.setOpenExternalLinks(False)
@@ -75,6 +76,26 @@ class ResultsView(QWidget):
             title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
             heading = header.fontMetrics().horizontalAdvance(title)
             header.resizeSection(column, max(metrics.horizontalAdvance(sample), heading) + room)
+        self._fit_name_column()
+
+    NAME_AT_LEAST = "日産自動車関連対策"   # the fund names' column never narrower (then the table scrolls)
+
+    def _fit_name_column(self) -> None:
+        """The names take what the figures leave, but never less than a name's start: at 24 pt
+        the figures took the whole pane and the names shrank to two characters."""
+        header = self.tree.header()
+        least = self.tree.fontMetrics().horizontalAdvance(self.NAME_AT_LEAST)
+        figures = sum(header.sectionSize(c) for c in range(1, self.model.columnCount()))
+        if self.tree.viewport().width() - figures >= least:
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        else:
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(0, least)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's virtual
+        if watched is self.tree and event.type() == QEvent.Type.Resize and self._fitted:
+            self._fit_name_column()
+        return False
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's virtual
         # Measured once the window is on screen and the application's font has reached the tree
@@ -133,7 +154,8 @@ class ResultsView(QWidget):
                              + (f"\n{warnings}" if warnings else ""))
         rows = "".join(
             f"<tr><td>{escape(c.role_label)}</td><td><b>{escape(c.name)}</b><br>{escape(c.address or '')}"
-            f"</td><td>{escape(wording.phone(c))}</td>"
+            # A phone number is never broken across lines (at 24 pt 「046-822-38」 showed, 「21」 below).
+            f"</td><td style='white-space: nowrap'>{escape(wording.phone(c))}</td>"
             f"<td>{'' if c.distance_km is None else escape(str(c.distance_km)) + 'km'}</td></tr>"
             for c in report.contacts[:8])
         self.contacts.setHtml(f"<b>相談先</b><table cellpadding='3'>{rows}</table>")

@@ -46,7 +46,9 @@ class SalesCalculator(QWidget):
         self.summary.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("月々の売上高等（今年と、比べる年。万円・円どちらでも）", self))
+        heading = QLabel("月々の売上高等（今年と、比べる年。万円・円どちらでも）", self)
+        heading.setWordWrap(True)   # unwrapped, it made the step 864 px wide at 24 pt: the fields scrolled off
+        layout.addWidget(heading)
         layout.addWidget(self.table)
         layout.addWidget(self.summary)
         self._update_summary()

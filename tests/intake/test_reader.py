@@ -177,3 +177,14 @@ def test_a_fifo_a_folder_or_a_growing_size_is_refused_naming_why(tmp_path):
     big.write_bytes(b" " * (1024 * 1024 + 1))
     with pytest.raises(IntakeError, match="大きすぎます"):
         read_intake_file(big)
+
+
+def test_the_cost_keys_are_read_as_intake_md_says():
+    read = read_intake({"grace_months": "1年", "repayment": "equal_payment", "fee_options": ["no_personal_guarantee"]})
+    assert (read.intake.grace_months, read.intake.repayment, read.intake.fee_options) == \
+        (12, "equal_payment", ("no_personal_guarantee",))
+    for bad, key in (({"grace_months": "1.5か月"}, "grace_months"), ({"repayment": "balloon"}, "repayment"),
+                     ({"fee_options": ["free"]}, "fee_options")):
+        with pytest.raises(IntakeError) as info:
+            read_intake(bad)
+        assert info.value.key == key

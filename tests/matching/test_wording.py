@@ -78,7 +78,7 @@ def test_source_lines_mark_last_years_papers():
     titled = fund(source=SourceRef("002.txt", "経営安定資金", "神奈川県中小企業制度融資 令和8年度"))
     assert wording.source_entry(titled) == "神奈川県中小企業制度融資 令和8年度（2026-04-01 時点）"
     assert wording.source_detail(titled) == \
-        "出典: 神奈川県中小企業制度融資 令和8年度 経営安定資金（2026-04-01 時点）　資料ファイル: 002.txt"
+        "出典: 神奈川県中小企業制度融資 令和8年度 経営安定資金（2026-04-01 時点）"
     assert wording.listed_name(fund(stale=True)) == "日産自動車関連対策特別融資（前年度の資料）"
     assert wording.uses(fund(uses=("working", "equipment"))) == "運転資金・設備資金"
     assert wording.uses(fund(uses=())) == "—"

@@ -138,15 +138,17 @@ def test_new_choices_for_a_check_box_list_keep_the_boxes_still_offered(qtbot, ma
     qtbot.waitUntil(lambda: len(field.findChildren(QCheckBox)) == 2)   # the old boxes are gone (deleteLater)
 
 
-def test_a_flag_is_a_box_that_carries_its_label(qtbot, make):
+def test_a_flag_is_a_box_beside_its_statement_which_wraps_and_toggles_it(qtbot, make):
     field = make(FlagField, label="期限の到来した税金に未納がある")
-    assert field.editor.text() == "期限の到来した税金に未納がある" and field.row_label() == ""
+    statement = field.findChild(ToggleLabel)
+    assert statement.text() == "期限の到来した税金に未納がある" and statement.wordWrap() and field.row_label() == ""
+    assert field.editor.accessibleName() == "期限の到来した税金に未納がある"
     assert field.value() is False                            # unticked: the statement does not hold
     with qtbot.waitSignal(field.changed, timeout=1000):
         click_box(qtbot, field.editor)
     assert field.value() is True
-    field.set_value(False)
-    assert not field.editor.isChecked()
+    qtbot.mouseClick(statement, Qt.MouseButton.LeftButton)   # the words toggle it too, as a box's own text
+    assert field.value() is False
 
 
 def test_a_message_shows_under_the_field_and_goes(make):

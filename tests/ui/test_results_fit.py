@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QHeaderView
 
 from desk.matching.answer import MatchReport
 from desk.ui.results_view import ResultsView
@@ -46,3 +46,20 @@ def test_every_figure_fits_its_column(qtbot, points, term):
     for column in range(1, model.columnCount()):   # and every heading
         heading = str(model.headerData(column, Qt.Orientation.Horizontal))
         assert header.fontMetrics().horizontalAdvance(heading) < header.sectionSize(column), heading
+
+
+def test_at_the_largest_size_the_names_keep_room_and_the_table_scrolls(qtbot):
+    """Fresh eyes: at 24 pt the figure columns took the pane and the names shrank to two characters."""
+    font = QApplication.font()
+    font.setPointSize(24)
+    view = ResultsView()
+    view.setFont(font)
+    qtbot.addWidget(view)
+    view.resize(700, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    view.fit_columns()
+    least = view.tree.fontMetrics().horizontalAdvance(view.NAME_AT_LEAST)
+    qtbot.waitUntil(lambda: view.tree.header().sectionSize(0) >= least, timeout=2000)
+    view.resize(1900, 600)   # room again: the names take what the figures leave
+    qtbot.waitUntil(lambda: view.tree.header().sectionResizeMode(0) == QHeaderView.ResizeMode.Stretch, timeout=2000)

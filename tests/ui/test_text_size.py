@@ -109,3 +109,12 @@ def test_a_step_marked_in_error_may_take_another_line_and_is_still_in_sight(qtbo
     window.update_results()
     qtbot.waitUntil(lambda: "⚠" in "".join(strip.item(i).text() for i in range(strip.count())), timeout=2000)
     qtbot.waitUntil(lambda: _steps_fit(strip), timeout=2000)
+
+
+def test_at_the_largest_size_no_step_is_wider_than_its_pane(qtbot, catalogue_engine, tmp_path):
+    """Fresh eyes: step 2 scrolled sideways at 24 pt (an unwrapped heading over the sales table made
+    it 864 px wide) and its fields and readings were cut."""
+    window = _window(qtbot, catalogue_engine, tmp_path, points=24)
+    room = window.stepper._scrolls[0].viewport().width()
+    widths = {PAGES[i].title: window.stepper.page(i).minimumSizeHint().width() for i in range(len(PAGES))}
+    assert all(width <= room for width in widths.values()), (room, widths)
