@@ -65,6 +65,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     from desk.db import backup, restore
 
     url = database_url(args)
+    _refuse_another_applications_file(url)
     try:
         if args.db_command == "backup":
             made = backup.backup(url, "manual")
@@ -99,3 +100,20 @@ def _restore(url: str, file: Path) -> None:
         print(f"保存期間（{days} 日）を過ぎた {done.cleared} 件の記録から来訪者の氏名・電話を消しました")
     else:
         print("個人情報を残す日数が 0（消さない）のため、来訪者の氏名・電話はそのまま戻しました")
+
+
+def _refuse_another_applications_file(url: str) -> None:
+    """--db naming another application's SQLite file: no backup of it, no list as if it were
+    desk's (exit 2). A newer desk's database may be backed up: going back is the way out."""
+    from desk.db.guard import ForeignDatabase, NewerDatabase, check_sqlite_file
+    from desk.db.urls import plain_sqlite_file
+
+    path = plain_sqlite_file(url)
+    if path is None:
+        return
+    try:
+        check_sqlite_file(path)
+    except ForeignDatabase as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
+    except NewerDatabase:
+        pass    # a newer desk's: backed up and restored as any desk database
