@@ -97,12 +97,26 @@ class Settings:
     def save(self) -> None:
         """Write the settings (atomic: a full disk or a read-only folder leaves the file as it was,
         and raises SettingsError saying so)."""
+        if not self._values.get("device_id"):
+            self._keep_saved_device_id()
         data = json.dumps(self._values, ensure_ascii=False, indent=2, sort_keys=True)
         try:
             paths.ensure_private_dir(self.path.parent)
             atomic_write_text(self.path, data + "\n")
         except OSError as exc:
             raise SettingsError(f"{self.path}: 設定を保存できません（{describe(exc)}）") from exc
+
+
+    def _keep_saved_device_id(self) -> None:
+        # Made by another desk process since this one read the file (the first referral at the
+        # command line while the app was open): kept, or the next referral would make a second
+        # id and its records would leave apart from the first's (issue 15, item 1).
+        try:
+            saved = Settings.load(self.path).get("device_id")
+        except SettingsError:
+            return
+        if saved:
+            self._values["device_id"] = saved
 
 
 def _unreadable(path: Path, reason: str) -> str:

@@ -52,8 +52,10 @@ def loaded(loaded_catalogue):
 
 
 def _names_a_field(exc: IntakeError, data) -> bool:
+    from desk.intake.reader import _key_name  # how a message names a key: "(空のキー)", escaped, cut
+
     top = exc.key.split(".")[0].split("[")[0]
-    return top in ("(top)",) or (isinstance(data, dict) and top in data)
+    return top in ("(top)",) or (isinstance(data, dict) and (top in data or top in {_key_name(k) for k in data}))
 
 
 def _read_and_match(data, loaded) -> str:

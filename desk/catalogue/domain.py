@@ -185,6 +185,11 @@ class QuestionInfo:
     settled_by: tuple[Settlement, ...] = ()
 
 
+class BrokenCatalogue(ValueError):
+    """The catalogue in the database refers to rows it does not hold (edited outside desk, with
+    foreign keys off): the message names the first such reference, in Japanese."""
+
+
 @dataclass(frozen=True)
 class Catalogue:
     variants: tuple[Variant, ...]

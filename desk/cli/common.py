@@ -23,14 +23,17 @@ class CliError(Exception):
 
 
 def database_url(args: argparse.Namespace) -> str:
-    from desk.db.urls import resolve_database_url
+    from desk.db.urls import UnsupportedDatabaseUrl, check_scheme, resolve_database_url
     from desk.settings import Settings, SettingsError
 
     try:
         settings = Settings.load()
     except SettingsError as exc:
         raise CliError(str(exc)) from exc
-    return resolve_database_url(cli_db=args.db, setting=settings.get("database_url"))
+    try:
+        return check_scheme(resolve_database_url(cli_db=args.db, setting=settings.get("database_url")))
+    except UnsupportedDatabaseUrl as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
 
 
 def open_store(args: argparse.Namespace) -> Store:
@@ -43,7 +46,28 @@ def open_store(args: argparse.Namespace) -> Store:
         store = Store.open(url)
     for warning in store.warnings:
         print(f"desk: 警告: {warning}", file=sys.stderr)
+    _settle_interrupted_sheets(store)
     return store
+
+
+def _settle_interrupted_sheets(store: Store) -> None:
+    """Records whose sheet a killed `desk referral` never wrote are removed (desk.sheets.pending)."""
+    import os
+
+    from desk import paths
+
+    try:   # the usual case, on the app's start path: no folder, or an empty one
+        with os.scandir(paths.get().data_dir / "pending-sheets") as entries:
+            if not any(entry.name.endswith(".json") for entry in entries):
+                return
+    except OSError:
+        return
+    from desk.sheets.pending import recover
+
+    removed = recover(store.url, store.log_writer.delete)
+    if removed:
+        print(f"desk: 中断された案内書の相談記録 {len(removed)} 件を取り消しました（案内書が作られていなかったため）",
+              file=sys.stderr)
 
 
 def open_database(args: argparse.Namespace, *, ready: bool = True) -> Store:
@@ -53,11 +77,25 @@ def open_database(args: argparse.Namespace, *, ready: bool = True) -> Store:
     from desk.db.store import Store
 
     with opening_database():
-        store = Store(database_url(args))
+        url = database_url(args)
+        _refuse_unusable_file(url)
+        store = Store(url)
         _close_data_dir()
         if ready:
             setup.ensure_ready(store.engine)
+    if ready:
+        _settle_interrupted_sheets(store)
     return store
+
+
+def _refuse_unusable_file(url: str) -> None:
+    # Before the engine connects (it sets WAL, changing the file): desk.db.guard.
+    from desk.db.guard import check_sqlite_file
+    from desk.db.urls import plain_sqlite_file
+
+    path = plain_sqlite_file(url)
+    if path is not None:
+        check_sqlite_file(path)
 
 
 def _close_data_dir() -> None:
@@ -77,11 +115,33 @@ def opening_database() -> Iterator[None]:
     except OSError as exc:
         raise CliError(f"データベースを開けません（{short(exc)}）") from exc
     except Exception as exc:
+        from desk.db.guard import DatabaseRefused
         from desk.db.packs.schema import PackInvalid  # the pack reader: not on the quick path
 
+        if isinstance(exc, DatabaseRefused):
+            raise CliError(str(exc), exc.code) from exc
         if isinstance(exc, PackInvalid):
             raise CliError(f"同梱データパックを読めません:\n{exc}") from exc
         raise
+
+
+def database_problem(exc: BaseException) -> str:
+    """What went wrong with the database, in one line: another process holding it past the
+    busy timeout, a record clashing with one already there, or a database that cannot be opened
+    (all three were "cannot open the database" before)."""
+    import sqlite3
+
+    sa_exc = sys.modules.get("sqlalchemy.exc")  # imported only where SQLAlchemy already is
+    text = short(exc)
+    if isinstance(exc, sqlite3.IntegrityError) or (sa_exc is not None and isinstance(exc, sa_exc.IntegrityError)):
+        return f"データベースに書き込めません: 既にある記録と重なります（{text}）。データベースは変わっていません"
+    lowered = text.lower()
+    if "locked" in lowered or "busy" in lowered or "lock timeout" in lowered:
+        from desk.db.quick import BUSY_TIMEOUT_MS
+
+        return (f"データベースがほかの desk の処理に使われていて、{BUSY_TIMEOUT_MS // 1000} 秒待っても空きませんでした"
+                f"（{text}）。しばらくしてからもう一度実行してください")
+    return f"データベースを開けません（{text}）"
 
 
 def output_file(path: Path) -> Path:

@@ -106,27 +106,47 @@ def _print_circumstances(waiting: list[Circumstance]) -> None:
 
 
 def cmd_referral(args: argparse.Namespace) -> int:
-    from desk.fileio import atomic_write_bytes
-    from desk.reports.fonts import FontNotFound
-    from desk.settings import Settings
-    from desk.sheets.issuing import create_referral, discard
+    from desk.interrupt import Interrupted, signals_as_exceptions
 
     if (args.intake is None) == (args.reprint is None):
         raise CliError("相談ファイル（INTAKE.json）か --reprint 受付番号 のどちらか一つを指定してください", EXIT_USAGE)
     output_file(args.output)   # before anything is logged
     if args.reprint is not None:
         return _reprint(args)
+    try:
+        # SIGTERM and SIGHUP (a logout, a service stopping) undo the referral like Ctrl-C.
+        with signals_as_exceptions():
+            return _referral(args)
+    except (Interrupted, KeyboardInterrupt) as exc:
+        signum = exc.signum if isinstance(exc, Interrupted) else 2
+        name = str(exc) if isinstance(exc, Interrupted) else "SIGINT"
+        raise CliError(f"中断しました（{name}）: 案内書は作らず、相談記録も残していません", 128 + signum) from exc
+
+
+def _referral(args: argparse.Namespace) -> int:
+    from desk.fileio import atomic_write_bytes
+    from desk.reports.fonts import FontNotFound
+    from desk.settings import Settings, SettingsError
+    from desk.sheets.issuing import UndoPending, issue_to_file
+
     settings = Settings.load()
     store = open_store(args)
     intake, report = _match_file(args, store)
     try:
-        referral = create_referral(store.log_writer, intake, report, settings=settings)
-    except FontNotFound as exc:
+        referral = issue_to_file(store.log_writer, intake, report, settings=settings, database=store.url,
+                                 target=args.output,
+                                 # 0600 like every file with the visitor's name and phone (issue 15, item 13)
+                                 write=lambda pdf: atomic_write_bytes(args.output, pdf))
+    except (FontNotFound, SettingsError) as exc:
         raise CliError(str(exc)) from exc
-    try:   # 0600 like every file with the visitor's name and phone (issue 15, item 13)
-        atomic_write_bytes(args.output, referral.pdf)
-    except OSError as exc:
-        discard(store.log_writer, referral)  # no sheet reached the visitor: not logged as printed
+    except UndoPending as exc:
+        from desk.cli.common import short
+
+        what = (str(file_error(args.output, exc.problem)) if isinstance(exc.problem, OSError)
+                else f"案内書を作れません（{short(exc.problem)}）")
+        raise CliError(f"{what}。その相談記録は、データベースがほかの処理に使われているため今は取り消せません"
+                       f"（{short(exc.__cause__ or exc)}）: 次に desk を使うときに取り消します") from exc
+    except OSError as exc:   # no sheet reached the visitor: the record is removed again
         raise file_error(args.output, exc) from exc
     print(f"{args.output}（受付番号 {referral.reference_no}）")
     for warning in report.warnings:

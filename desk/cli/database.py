@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from desk.cli.common import EXIT_OK, EXIT_PROBLEM, CliError, database_url, open_database, refresh_snapshot, short
+from desk.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEM,
+    EXIT_USAGE,
+    CliError,
+    database_url,
+    open_database,
+    opening_database,
+    refresh_snapshot,
+    short,
+)
 
 
 def cmd_db(args: argparse.Namespace) -> int:
@@ -18,7 +29,8 @@ def cmd_db(args: argparse.Namespace) -> int:
     if args.db_command == "upgrade":
         from desk.db.packs.schema import PackInvalid
 
-        before, after = setup.upgrade(engine)
+        with opening_database():   # a newer desk's database, another application's: one line
+            before, after = setup.upgrade(engine)
         try:
             imported = setup.ensure_ready(engine)
             updated, kept = setup.update_bundled_packs(engine)
@@ -50,9 +62,10 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:
-    from desk.db import backup
+    from desk.db import backup, restore
 
     url = database_url(args)
+    _refuse_another_applications_file(url)
     try:
         if args.db_command == "backup":
             made = backup.backup(url, "manual")
@@ -63,10 +76,44 @@ def _cmd_backup(args: argparse.Namespace) -> int:
             for b in backup.list_backups():
                 print(f"{b.created:%Y-%m-%d %H:%M:%S}  {b.reason:<28}  {b.path}")
         else:
-            safety = backup.restore(url, args.file)
-            print(f"{args.file} から戻しました" + (f"（戻す前の内容: {safety}）" if safety else ""))
+            _restore(url, args.file)
+    except restore.RestoreRefused as exc:   # the file given is not a desk database: bad input
+        raise CliError(str(exc), EXIT_USAGE) from exc
     except backup.BackupError as exc:
         raise CliError(str(exc)) from exc
     except OSError as exc:
         raise CliError(f"バックアップを扱えません（{short(exc)}）") from exc
     return EXIT_OK
+
+
+def _restore(url: str, file: Path) -> None:
+    from desk.db.restore import restore
+    from desk.settings import Settings, SettingsError
+
+    try:
+        days = int(Settings.load().get("personal_retention_days") or 0)
+    except (SettingsError, TypeError, ValueError) as exc:
+        raise CliError(f"個人情報を残す日数の設定を読めないため戻せません（{exc}）") from exc
+    done = restore(url, file, retention_days=days)
+    print(f"{file} から戻しました" + (f"（戻す前の内容: {done.safety}）" if done.safety else ""))
+    if days > 0:
+        print(f"保存期間（{days} 日）を過ぎた {done.cleared} 件の記録から来訪者の氏名・電話を消しました")
+    else:
+        print("個人情報を残す日数が 0（消さない）のため、来訪者の氏名・電話はそのまま戻しました")
+
+
+def _refuse_another_applications_file(url: str) -> None:
+    """--db naming another application's SQLite file: no backup of it, no list as if it were
+    desk's (exit 2). A newer desk's database may be backed up: going back is the way out."""
+    from desk.db.guard import ForeignDatabase, NewerDatabase, check_sqlite_file
+    from desk.db.urls import plain_sqlite_file
+
+    path = plain_sqlite_file(url)
+    if path is None:
+        return
+    try:
+        check_sqlite_file(path)
+    except ForeignDatabase as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
+    except NewerDatabase:
+        pass    # a newer desk's: backed up and restored as any desk database

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from desk import paths
-from desk.cli.common import EXIT_OK, EXIT_PROBLEM, CliError, open_store, short
+from desk.cli.common import EXIT_OK, EXIT_PROBLEM, CliError, database_problem, open_store
 from desk.settings import SettingsError  # light: every command and the app read the settings
 
 # Each command's module is imported only when it runs: the app's start stays light.
@@ -93,10 +93,19 @@ def _main(argv: list[str]) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception as exc:
+        if _is_broken_catalogue(exc):
+            print(f"desk: {exc}", file=sys.stderr)
+            return EXIT_PROBLEM
         if not _is_database_error(exc):
             raise
-        print(f"desk: データベースを開けません（{short(exc)}）", file=sys.stderr)
+        print(f"desk: {database_problem(exc)}", file=sys.stderr)
         return EXIT_PROBLEM
+
+
+def _is_broken_catalogue(exc: BaseException) -> bool:
+    # Like the database errors below: the catalogue's module is not imported to ask.
+    domain = sys.modules.get("desk.catalogue.domain")
+    return domain is not None and isinstance(exc, domain.BrokenCatalogue)
 
 
 def _is_database_error(exc: BaseException) -> bool:
@@ -118,7 +127,15 @@ def _start_app(args: argparse.Namespace) -> int:
     # Start-up makes next to no garbage, but enough objects to set off a dozen collections
     # (each walks everything made so far): none until the window is up (desk.ui.app.run_app).
     gc.disable()
-    store = open_store(args)
+    try:
+        store = open_store(args)
+    except CliError as exc:
+        gc.enable()
+        if not (args.exit_when_ready or args.exit_when_loaded):   # those runs are scripted: no box
+            from desk.ui.app import show_start_problem
+
+            show_start_problem(str(exc))
+        raise
     from desk.ui.app import run_app  # Qt is loaded only here
 
     return run_app(store=store, exit_when_ready=args.exit_when_ready, exit_when_loaded=args.exit_when_loaded)

@@ -20,18 +20,25 @@ from desk.cli.common import (
 def cmd_log(args: argparse.Namespace) -> int:
     if args.log_command in ("export", "import"):
         return _cmd_log_sync(args)
-    if args.older_than < 0:
-        raise CliError("--older-than は 0 以上の日数で指定してください", EXIT_USAGE)
+    from desk.log.records import MAX_RETENTION_DAYS
+
+    if not 0 <= args.older_than <= MAX_RETENTION_DAYS:
+        raise CliError(f"--older-than は 0〜{MAX_RETENTION_DAYS} の日数で指定してください", EXIT_USAGE)
     store = open_store(args)
-    cleared = store.purge_personal_details(older_than_days=args.older_than)
-    print(f"{cleared} 件の記録から個人情報を消しました（{args.older_than} 日より前）")
+    purged = store.purge(older_than_days=args.older_than)
+    print(f"{purged.records} 件の記録から個人情報を消しました（{args.older_than} 日より前）")
+    if purged.backups is None:
+        print("共有サーバーのバックアップ（pg_dump のファイル）は対象外です: サーバー側の保存期間で消してください")
+    elif purged.backups.files:
+        print(f"バックアップ {purged.backups.files} 個も確かめ、{purged.backups.rewritten} 個から"
+              f" {purged.backups.records} 件の記録の個人情報を消して書き直しました")
     return EXIT_OK
 
 
 def _cmd_log_sync(args: argparse.Namespace) -> int:
     from desk.db import logsync
     from desk.log.records import device_id
-    from desk.settings import Settings
+    from desk.settings import Settings, SettingsError
 
     if args.log_command == "export":
         output_file(args.file)
@@ -46,8 +53,10 @@ def _cmd_log_sync(args: argparse.Namespace) -> int:
                   else "書き出す記録はありません（前回の書き出し以降の記録がありません）")
             return EXIT_OK
         report = logsync.import_log(store.make_session, args.file)
-    except logsync.LogFileError as exc:
-        raise CliError(f"{exc}（データベースは変わっていません）") from exc
+    except SettingsError as exc:
+        raise CliError(str(exc)) from exc
+    except logsync.LogFileError as exc:   # a bad file is bad input
+        raise CliError(f"{exc}（データベースは変わっていません）", EXIT_USAGE) from exc
     except OSError as exc:
         raise file_error(args.file, exc) from exc
     print(f"追加 {len(report.added)} 件、取り込み済み {report.already_there} 件、食い違い {len(report.conflicts)} 件")

@@ -35,7 +35,7 @@ class OrmLogWriter:
     def __init__(self, make_session: Callable[[], Session]):
         self._make_session = make_session
 
-    def try_insert(self, values: dict[str, Any], prefix: str) -> Recorded | None:
+    def try_insert(self, values: dict[str, Any], prefix: str, record_id: str | None = None) -> Recorded | None:
         try:
             with self._make_session() as session, session.begin():
                 if session.get_bind().dialect.name == "postgresql":
@@ -43,7 +43,7 @@ class OrmLogWriter:
                     # does this for a file); the lock ends with the transaction.
                     session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:prefix))"), {"prefix": prefix})
                 last = session.scalar(text(records.LAST_REFERENCE_SQL), {"pattern": prefix + "%"})
-                ids = records.next_ids(prefix, last)
+                ids = records.next_ids(prefix, last, record_id)
                 session.add(m.Consultation(id=ids.id, reference_no=ids.reference_no, **values))
             return ids
         except IntegrityError:

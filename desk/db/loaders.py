@@ -9,7 +9,7 @@ copy on disk current.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
@@ -19,6 +19,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session, selectinload
 
 from desk.catalogue.domain import (
+    BrokenCatalogue,
     Catalogue,
     DocumentInfo,
     Fee,
@@ -130,6 +131,8 @@ def load_catalogue(session: Session) -> Catalogue:
     programs = session.scalars(
         select(m.Program).options(selectinload(m.Program.variants).selectinload("*"))
         .order_by(m.Program.pack_id, m.Program.position)).all()
+    provider_rows = session.scalars(select(m.Provider)).all()
+    _refuse_missing_references(programs, packs, {p.id for p in provider_rows})
     fiscal_years: dict[str, int | None] = {}
     for program in programs:
         fiscal_years.setdefault(program.provider_id, packs[program.pack_id].fiscal_year)
@@ -137,7 +140,7 @@ def load_catalogue(session: Session) -> Catalogue:
         p.id: Provider(p.id, p.name, p.kind, p.prefecture, p.municipality, tables.get(p.sme_table_id or ""),
                        intern.many(p.general_conditions), _documents(p.documents, intern), fiscal_years.get(p.id),
                        fee_tables.get(p.guarantee_fee_table_id or ""))
-        for p in session.scalars(select(m.Provider))}
+        for p in provider_rows}
     variants: list[Variant] = []
     for program in programs:
         for v in program.variants:
@@ -180,6 +183,21 @@ def load_catalogue(session: Session) -> Catalogue:
     return Catalogue(tuple(variants), providers, plans, questions, situations=situations,
                      pack_versions={p.id: p.version for p in packs.values()},
                      source_titles={p.source_file: p.title for p in packs.values() if p.source_file})
+
+
+def _refuse_missing_references(programs: Sequence[m.Program], packs: dict[str, m.DataPack],
+                               providers: set[str]) -> None:
+    # The foreign keys guard these, unless the file was edited with them off: the match would
+    # end in a KeyError on every intake (issue 15, item 12). One line naming the first one.
+    for program in programs:
+        if program.pack_id not in packs:
+            missing = f"制度 {program.id} のデータパック {program.pack_id!r}"
+        elif program.provider_id not in providers:
+            missing = f"制度 {program.id} の提供者 {program.provider_id!r}"
+        else:
+            continue
+        raise BrokenCatalogue(f"データベースのカタログが壊れています（{missing} がありません）。desk db check で"
+                              "確かめ、バックアップを戻すか desk import でパックを取り込み直してください")
 
 
 def load_offices(session: Session) -> tuple[OfficeInfo, ...]:

@@ -66,13 +66,15 @@ def checksum(records: list[dict[str, Any]]) -> str:
 
 def export_log(make_session: Callable[[], Session], path: Path, *, device: str, everything: bool = False,
                personal: bool = True, now: dt.datetime | None = None) -> int:
-    """Write this machine's records not yet exported (or all of them); returns how many.
+    """Write this machine's records not yet exported (or every record in the database); returns how many.
     Nothing is written, and nothing marked, when there is nothing to export."""
     now = now or dt.datetime.now(dt.UTC)
     with make_session() as session:
-        stmt = select(m.Consultation).where(m.Consultation.device_id == device).order_by(m.Consultation.created_at)
+        stmt = select(m.Consultation).order_by(m.Consultation.created_at)
         if not everything:
-            stmt = stmt.where(m.Consultation.exported_at.is_(None))
+            stmt = stmt.where(m.Consultation.device_id == device, m.Consultation.exported_at.is_(None))
+        # Everything is every record whatever its device id: records made under another id
+        # (two first referrals at once each saved an id, issue 15 item 1) must still leave.
         rows = session.scalars(stmt).all()
         records = [_record_dict(r, personal=personal) for r in rows]
     if not records:
@@ -98,23 +100,47 @@ def read_log_file(path: Path) -> list[dict[str, Any]]:
         raise LogFileError(f"{path}: ファイルを開けません（{exc.strerror}）") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise LogFileError(f"{path}: 相談記録のファイルとして読めません（{exc}）") from exc
+    except RecursionError:
+        raise LogFileError(f"{path}: 相談記録のファイルとして読めません（入れ子が深すぎます）") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise LogFileError(f"{path}: desk log export のファイルではありません（format が {FORMAT} ではありません）")
     records = document.get("records")
     if not isinstance(records, list) or document.get("count") != len(records):
         raise LogFileError(f"{path}: 記録の数が合いません（ファイルが途中で切れているおそれがあります）")
+    _check_records(path, records)   # first: bounded depth, before the checksum's json.dumps
     if document.get("sha256") != checksum(records):
         raise LogFileError(f"{path}: チェックサムが合いません（ファイルが壊れているか、書き換えられています）")
-    for i, record in enumerate(records):
-        if not isinstance(record, dict) or set(record) != set(COLUMNS):
-            raise LogFileError(f"{path}: {i + 1} 件目の記録の項目が正しくありません")
     return records
 
 
+def _check_records(path: Path, records: list[Any]) -> None:
+    """Every record as desk writes it, no id or reference number twice (LogFileError naming the
+    record: its place in the file and its reference number)."""
+    from desk.log.logfile_records import RecordProblem, check_record
+
+    seen_ids: dict[str, int] = {}
+    seen_numbers: dict[str, int] = {}
+    for i, record in enumerate(records, 1):
+        if not isinstance(record, dict) or set(record) != set(COLUMNS):
+            raise LogFileError(f"{path}: {i} 件目の記録の項目が正しくありません")
+        number = record.get("reference_no")
+        named = f"{i} 件目の記録" + (f"（受付番号 {number}）" if isinstance(number, str) and len(number) <= 32 else "")
+        try:
+            check_record(record)
+        except RecordProblem as exc:
+            raise LogFileError(f"{path}: {named}: {exc}") from None
+        for seen, key, what in ((seen_ids, str(record["id"]), "id"), (seen_numbers, str(number), "受付番号")):
+            if key in seen:
+                raise LogFileError(f"{path}: {named}: {seen[key]} 件目の記録と{what}が同じです")
+            seen[key] = i
+
+
 def _row_values(record: dict[str, Any]) -> dict[str, Any]:
+    from desk.log import logfile_records
+
     values = dict(record)
-    values["created_at"] = dt.datetime.fromisoformat(record["created_at"])
-    values["evaluated_on"] = dt.date.fromisoformat(record["evaluated_on"])
+    values["created_at"] = logfile_records.created_at(record)
+    values["evaluated_on"] = logfile_records.evaluated_on(record)
     return values
 
 
@@ -122,10 +148,7 @@ def import_log(make_session: Callable[[], Session], path: Path) -> ImportReport:
     """Add the records of a log file that the database does not have (one transaction)."""
     records = read_log_file(path)
     report = ImportReport()
-    try:
-        values = [_row_values(r) for r in records]
-    except (TypeError, ValueError) as exc:
-        raise LogFileError(f"{path}: 日時の形式が正しくありません（{exc}）") from exc
+    values = [_row_values(r) for r in records]   # checked by read_log_file
     with make_session() as session, session.begin():
         ids = [v["id"] for v in values]
         existing = {r.id: r for r in session.scalars(select(m.Consultation).where(m.Consultation.id.in_(ids)))}

@@ -67,12 +67,14 @@ class QuickSqlite:
         except sqlite3.Error:
             return None
         try:
-            apply_pragmas(connection)
+            # The revision before the pragmas: WAL rewrites the header of a file that may be
+            # another application's (desk.db.guard refuses it, unchanged).
             row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            if row is None or row[0] != HEAD_REVISION:
+                connection.close()
+                return None
+            apply_pragmas(connection)
         except sqlite3.Error:
-            connection.close()
-            return None
-        if row is None or row[0] != HEAD_REVISION:
             connection.close()
             return None
         return cls(connection, path)
@@ -89,7 +91,7 @@ class QuickSqlite:
         return row is not None and row[0] == 1
 
     # --- the consultation log ---
-    def try_insert(self, values: dict[str, Any], prefix: str) -> Recorded | None:
+    def try_insert(self, values: dict[str, Any], prefix: str, record_id: str | None = None) -> Recorded | None:
         from desk.log import records
 
         c = self._connection
@@ -98,7 +100,7 @@ class QuickSqlite:
         c.execute("BEGIN IMMEDIATE")
         try:
             last = c.execute(records.LAST_REFERENCE_SQL, {"pattern": prefix + "%"}).fetchone()
-            ids = records.next_ids(prefix, last[0] if last else None)
+            ids = records.next_ids(prefix, last[0] if last else None, record_id)
             row = {"id": ids.id, "reference_no": ids.reference_no, **values}
             c.execute(f"INSERT INTO consultation ({', '.join(CONSULTATION_COLUMNS)}) "
                       f"VALUES ({', '.join('?' * len(CONSULTATION_COLUMNS))})",
@@ -125,14 +127,19 @@ class QuickSqlite:
         return cursor.rowcount
 
 
+def stored_time(moment: dt.datetime) -> str:
+    """A time as SQLAlchemy stores it in SQLite (UTC wall time, no zone): for comparisons."""
+    from desk.log.records import as_utc
+
+    return as_utc(moment).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
 def _stored(name: str, value: Any) -> Any:
     """A value as SQLAlchemy stores it in SQLite (JSON text; UTC datetimes without zone; ISO dates)."""
     if name in _JSON_COLUMNS:
         return json.dumps(value)
     if isinstance(value, dt.datetime):
-        from desk.log.records import as_utc
-
-        return as_utc(value).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return stored_time(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     return value

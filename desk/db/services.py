@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypedDict
 
 if TYPE_CHECKING:
+    from desk.db.backup import BackupPurge
     from desk.log.records import LogWriter
     from desk.matching.service import MatchService
 
@@ -264,3 +265,7 @@ class DeskServices(CatalogueService, Protocol):
     def packs(self) -> PackService: ...
 
     def purge_personal_details(self, *, older_than_days: int) -> int: ...
+
+    def purge_backups(self, *, older_than_days: int) -> BackupPurge | None:
+        """The same in the backups (slow: call it off the GUI thread)."""
+        ...

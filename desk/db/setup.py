@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -49,6 +51,16 @@ def head_revision() -> str:
     return HEAD_REVISION
 
 
+def refuse_unusable(engine: Engine) -> None:
+    """Raise desk.db.guard.DatabaseRefused for another application's database or a newer desk's
+    (before migrating it)."""
+    from desk.db.guard import check_tables
+
+    with engine.connect() as connection:
+        tables = inspect(connection).get_table_names()
+    check_tables(engine.url.render_as_string(hide_password=True), tables, current_revision(engine))
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         if not inspect(connection).has_table("alembic_version"):
@@ -56,13 +68,14 @@ def current_revision(engine: Engine) -> str | None:
         return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
+def upgrade(engine: Engine, revision: str = "head", *, backup_first: bool = True) -> tuple[str | None, str]:
     """Migrate to the newest schema (or to ``revision``), in one transaction: a migration
     stopped half-way leaves the schema as it was. Returns (revision before, revision after)."""
     from alembic import command
 
+    refuse_unusable(engine)
     before = current_revision(engine)
-    if before is not None and before != head_revision():
+    if backup_first and before is not None and before != head_revision():
         backup_before(engine, f"before-migration-{before}")
     config = _alembic_config()
     with engine.begin() as connection:
@@ -79,10 +92,37 @@ def ensure_ready(engine: Engine) -> list[importer.ImportSummary]:
     """Migrate, and on first run fill the catalogue from the bundled packs."""
     if current_revision(engine) != head_revision():
         upgrade(engine)
+    if _has_packs(engine):
+        return []
+    with imports_in_turn(engine):
+        if _has_packs(engine):
+            return []       # filled by another first start while this one waited its turn
+        return _import(engine, importer.read_packs(bundled_pack_paths()))
+
+
+def _has_packs(engine: Engine) -> bool:
     with Session(engine) as session:
-        if session.scalar(select(func.count()).select_from(m.DataPack)):
-            return []
-    return import_files(engine, bundled_pack_paths())
+        return bool(session.scalar(select(func.count()).select_from(m.DataPack)))
+
+
+@contextmanager
+def imports_in_turn(engine: Engine) -> Iterator[None]:
+    """Imports into one SQLite file one after another, queued on an OS lock: SQLite's busy
+    timeout is no queue (10 s, first come not first served), and of 60 imports started at once
+    24 gave up on it. A shared server orders its writers itself."""
+    from desk.db.urls import plain_sqlite_file
+
+    path = plain_sqlite_file(engine.url.render_as_string(hide_password=False))
+    if path is None:
+        yield
+        return
+    import hashlib
+
+    from desk.filelock import locked
+
+    name = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:16]
+    with locked(paths.get().data_dir / "locks" / f"import-{name}.lock"):
+        yield
 
 
 def update_bundled_packs(engine: Engine) -> tuple[list[importer.ImportSummary], list[str]]:
@@ -98,17 +138,28 @@ def update_bundled_packs(engine: Engine) -> tuple[list[importer.ImportSummary], 
     todo = [p for p in changed if p.data.id not in edited]
     if not todo:
         return [], kept
+    with imports_in_turn(engine):
+        return _update(engine, todo), kept
+
+
+def _update(engine: Engine, todo: list[importer.LoadedPack]) -> list[importer.ImportSummary]:
     backup_before(engine, "before-import")
     with Session(engine) as session, session.begin():
         # The bundled packs are this desk's own data: what a newer version leaves out goes, and
         # each summary lists it (desk db upgrade prints them).
-        return importer.import_packs(session, todo, allow_removals=True), kept
+        return importer.import_packs(session, todo, allow_removals=True)
 
 
 def import_files(engine: Engine, files: list[Path], *, overwrite_edits: bool = False,
                  allow_removals: bool = False) -> list[importer.ImportSummary]:
-    """Read, validate and import packs in one transaction (all or nothing)."""
+    """Read, validate and import packs in one transaction (all or nothing), in turn with other imports."""
     packs = importer.read_packs(files)
+    with imports_in_turn(engine):
+        return _import(engine, packs, overwrite_edits=overwrite_edits, allow_removals=allow_removals)
+
+
+def _import(engine: Engine, packs: list[importer.LoadedPack], *, overwrite_edits: bool = False,
+            allow_removals: bool = False) -> list[importer.ImportSummary]:
     backup_before(engine, "before-import")
     with Session(engine) as session, session.begin():
         return importer.import_packs(session, packs, overwrite_edits=overwrite_edits, allow_removals=allow_removals)
@@ -219,11 +270,14 @@ def _catalogue_problems(session: Session) -> list[str]:
     this check said OK; issue 15, item 2)."""
     import pickle
 
+    from desk.catalogue.domain import BrokenCatalogue
     from desk.db.loaders import load_all
 
     try:
         loaded = load_all(session, ())
         pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL)
+    except BrokenCatalogue:
+        return []   # a missing provider or pack: said once, by the reference and foreign-key checks
     except (RecursionError, MemoryError):
         return ["カタログを読み込めません（条件などの入れ子が深すぎます）: 問題のあるデータパックを直して"
                 "desk import で取り込み直してください"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from desk.db import cache
 from desk.db.location import network_share_warning
@@ -27,10 +27,16 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 
+    from desk.db.backup import BackupPurge
     from desk.db.loaders import OrmSource
     from desk.db.service_impl import OrmAdminService, OrmCatalogueQueries, OrmLogService, OrmPackService
     from desk.log.records import LogWriter
     from desk.matching.service import MatchService
+
+
+class Purged(NamedTuple):
+    records: int                          # in the database
+    backups: BackupPurge | None           # None: not looked at (a server's backups are its own)
 
 
 class Store:
@@ -56,6 +62,10 @@ class Store:
             return cls(url, quick=quick)
         if quick is not None:
             quick.close()
+        if path is not None:
+            from desk.db.guard import check_sqlite_file
+
+            check_sqlite_file(path)   # another application's file, a newer desk's: refused untouched
         store = cls(url)
         from desk.db import setup
 
@@ -147,10 +157,27 @@ class Store:
         return OrmCatalogueQueries(self.make_session)
 
     def purge_personal_details(self, *, older_than_days: int) -> int:
-        """Clear visitors' names and phones from records older than the given days."""
+        """Clear visitors' names and phones from records older than the given days (the database
+        only: the app then clears the backups off its GUI thread, :meth:`purge_backups`)."""
         from desk.log.records import purge_cutoff
 
         return self.log_writer.purge_personal(purge_cutoff(older_than_days))
+
+    def purge_backups(self, *, older_than_days: int) -> BackupPurge | None:
+        """The same in every backup of a SQLite file (rewritten; a VACUUM each, so some time);
+        None for a server, whose backups are its own (pg_dump)."""
+        if plain_sqlite_file(self.url) is None:
+            return None
+        from desk.db import backup
+        from desk.log.records import purge_cutoff
+
+        return backup.purge_backups(purge_cutoff(older_than_days))
+
+    def purge(self, *, older_than_days: int) -> Purged:
+        """`desk log purge`: the database, then the backups (always: a backup may predate an
+        earlier purge that cleared the database)."""
+        cleared = self.purge_personal_details(older_than_days=older_than_days)
+        return Purged(cleared, self.purge_backups(older_than_days=older_than_days))
 
     def close(self) -> None:
         if self._quick is not None:

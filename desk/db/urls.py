@@ -20,6 +20,26 @@ def resolve_database_url(*, cli_db: str | None = None, setting: str | None = Non
     return sqlite_url(paths.get().default_database)
 
 
+# The databases desk runs on, as URL schemes: SQLite files and a shared PostgreSQL server
+# through psycopg (SQLAlchemy 2.1's default driver for postgresql://).
+SCHEMES = ("sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg")
+
+
+class UnsupportedDatabaseUrl(ValueError):
+    """A database URL desk cannot use; the message names it and the schemes it can."""
+
+
+def check_scheme(url: str) -> str:
+    """``url`` when its scheme is one desk runs on, else UnsupportedDatabaseUrl (before SQLAlchemy
+    looks for a driver it does not have: `mysql://` and `nonsense://` ended in a traceback)."""
+    scheme = url.split("://", 1)[0].strip().lower()
+    if scheme not in SCHEMES:
+        shown = url.split("://", 1)[0][:40]
+        raise UnsupportedDatabaseUrl(f"データベースの URL の種類 {shown!r} には対応していません"
+                                     "（SQLite のファイルか postgresql+psycopg://… を指定してください）")
+    return url
+
+
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{Path(path).expanduser().resolve()}"
 

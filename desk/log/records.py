@@ -34,9 +34,9 @@ class Recorded(NamedTuple):
 
 
 class LogWriter(Protocol):
-    def try_insert(self, values: dict[str, Any], prefix: str) -> Recorded | None:
+    def try_insert(self, values: dict[str, Any], prefix: str, record_id: str | None = None) -> Recorded | None:
         """In one transaction: the next number with ``prefix`` (:func:`next_ids`), and the
-        record; None when another process took that number meanwhile."""
+        record (with ``record_id`` when given); None when another process took that number meanwhile."""
 
     def delete(self, consultation_id: str) -> None: ...
 
@@ -50,15 +50,51 @@ def as_utc(moment: dt.datetime) -> dt.datetime:
 
 
 def device_id(settings: Settings) -> str:
-    """This machine's id, created and saved on first use."""
-    value: str | None = settings.get("device_id")
+    """This machine's id, created and saved once on first use (raises SettingsError for a saved
+    value that is not an id)."""
+    value = settings.get("device_id")
     if not value:
-        import uuid  # uuid imports platform: only when a record is made, not at start-up
+        value = _create_device_id(settings)
+    return _checked_device_id(value, settings)
 
-        value = str(uuid.uuid4())
-        settings.set("device_id", value)
-        settings.save()
-    return value
+
+def _create_device_id(settings: Settings) -> str:
+    # Under a lock, re-reading the file: the first referrals of a fresh install made at once
+    # (several counters, the app and a CLI) each saved an id of their own, and the records of
+    # all ids but the last saved were left out of `desk log export` (issue 15, item 1).
+    import uuid  # uuid imports platform: only when a record is made, not at start-up
+
+    from desk.fileio import describe
+    from desk.filelock import locked
+    from desk.settings import RETENTION_DEFAULT_DAYS, SettingsError
+
+    try:
+        with locked(settings.path.parent / ".device-id.lock"):
+            saved = Settings.load(settings.path)
+            value = saved.get("device_id")
+            if not value:
+                value = str(uuid.uuid4())
+                if not settings.path.exists():
+                    # A settings file without the retention is read as an install from before the
+                    # default purge (kept 0): a fresh install's first file must carry its default.
+                    saved.set("personal_retention_days", RETENTION_DEFAULT_DAYS)
+                saved.set("device_id", value)
+                saved.save()
+    except OSError as exc:   # the lock file: a read-only or full config folder, as Settings.save says it
+        raise SettingsError(f"{settings.path}: 設定を保存できません（{describe(exc)}）") from exc
+    settings.set("device_id", value)
+    return str(value)
+
+
+def _checked_device_id(value: object, settings: Settings) -> str:
+    # device_code reads it as 128 bits of hex: anything else (edited by hand) is said in one line.
+    digits = value.replace("-", "") if isinstance(value, str) else ""
+    if len(digits) != 32 or any(c not in "0123456789abcdefABCDEF" for c in digits):
+        from desk.settings import SettingsError
+
+        raise SettingsError(f"{settings.path}: device_id の値 {str(value)[:40]!r} は端末の識別子（UUID）ではありません"
+                            "（この行を消すと新しい識別子が作られます）")
+    return str(value)
 
 
 def device_code(device: str) -> str:
@@ -105,11 +141,16 @@ def consultation_values(*, intake: Intake, report: MatchReport, device: str, win
     }
 
 
+# Retention beyond a century is no retention rule: `desk log purge` refuses it, and a setting
+# above it (timedelta and the dates overflow near a million days) purges nothing.
+MAX_RETENTION_DAYS = 36_500
+
+
 def purge_cutoff(older_than_days: int, now: dt.datetime | None = None) -> dt.datetime:
-    return (now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=older_than_days)
+    return (now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=min(max(older_than_days, 0), MAX_RETENTION_DAYS))
 
 
-def next_ids(prefix: str, last: str | None) -> Recorded:
+def next_ids(prefix: str, last: str | None, record_id: str | None = None) -> Recorded:
     """A new id and the number after ``last``, the highest number issued with ``prefix``.
 
     After the highest rather than after the count: a record removed in the middle (a
@@ -119,7 +160,7 @@ def next_ids(prefix: str, last: str | None) -> Recorded:
     import uuid
 
     number = int(last[len(prefix):]) + 1 if last else 1
-    return Recorded(str(uuid.uuid4()), f"{prefix}{number:03d}")
+    return Recorded(record_id or str(uuid.uuid4()), f"{prefix}{number:03d}")
 
 
 # The highest reference number with a prefix: longest first, so 1000 comes after 999.
@@ -128,14 +169,15 @@ LAST_REFERENCE_SQL = ("SELECT reference_no FROM consultation WHERE reference_no 
 
 
 def record(writer: LogWriter, *, intake: Intake, report: MatchReport, device: str, window_name: str | None,
-           staff_name: str | None, now: dt.datetime | None = None) -> Recorded:
-    """Store one consultation and return its id and reference number."""
+           staff_name: str | None, now: dt.datetime | None = None, record_id: str | None = None) -> Recorded:
+    """Store one consultation and return its id and reference number (``record_id``: an id chosen
+    beforehand, so that a note of the sheet in progress can name the record before it exists)."""
     now = now or dt.datetime.now(dt.UTC)
     values = consultation_values(intake=intake, report=report, device=device, window_name=window_name,
                                  staff_name=staff_name, now=now)
     prefix = reference_prefix(now, device)
     for _attempt in range(MAX_ATTEMPTS):
-        recorded = writer.try_insert(values, prefix)
+        recorded = writer.try_insert(values, prefix, record_id)
         if recorded is not None:
             return recorded
         # Another process took the number between our count and our insert: count again.

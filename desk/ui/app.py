@@ -48,6 +48,15 @@ def _install_japanese_translations(app: QApplication) -> None:
         app.installTranslator(translator)
 
 
+def show_start_problem(message: str) -> None:
+    """A database the app cannot open (a newer desk's, another application's, locked): the same
+    line as on the terminal, in a box, since the app is mostly started from a desktop icon."""
+    from PySide6.QtWidgets import QMessageBox
+
+    create_application()
+    QMessageBox.critical(None, "データベースを開けません", message)
+
+
 def run_app(*, store: DeskServices, exit_when_ready: bool = False, exit_when_loaded: bool = False) -> int:
     app = create_application()
     settings = Settings.load()

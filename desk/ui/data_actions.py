@@ -75,6 +75,10 @@ def apply_retention(window: MainWindow) -> int:
     cleared = window.services.purge_personal_details(older_than_days=days)
     if cleared:
         window.statusBar().showMessage(f"{days} 日より前の相談記録 {cleared} 件から個人情報を消しました", 10_000)
+        # The backups hold them too (issue 15, item 13): rewritten off the GUI thread.
+        run_in_background(lambda: window.services.purge_backups(older_than_days=days), on_done=lambda _done: None,
+                          on_error=lambda exc: window.notify_problem(
+                              "バックアップの個人情報を消せませんでした", f"次の起動時にもう一度試みます（{exc}）"))
     return cleared
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from desk.reports.fonts import FontNotFound
+from desk.settings import SettingsError
 from desk.sheets.issuing import create_referral, discard
 from desk.sheets.reissue import NotReissuable, reissue_referral
 from desk.ui.referral_preview import ReferralPreviewDialog
@@ -25,30 +26,64 @@ if TYPE_CHECKING:
     from desk.log.records import LogWriter
     from desk.matching.answer import MatchReport
     from desk.settings import Settings
+    from desk.sheets.pending import SheetInProgress
     from desk.ui.main_window import MainWindow
 
 
 def issue_and_preview(window: MainWindow, log: LogWriter, intake: Intake,
                       report: MatchReport) -> ReferralPreviewDialog | None:
     """The sheet for ``report``, logged and shown in a window-modal preview; kept in the log only
-    once it is printed or saved (closing the preview unprinted discards it)."""
+    once it is printed or saved (closing the preview unprinted discards it). Until then a note
+    on disk (desk.sheets.pending) names the record, so that an app killed with the preview open
+    leaves no record of a sheet nobody received: the next start removes it."""
+    import uuid
+
+    record_id = str(uuid.uuid4())
+    note = _note(window, record_id)
     try:
-        referral = create_referral(log, intake, report, settings=window.settings)
-    except FontNotFound as exc:
+        referral = create_referral(log, intake, report, settings=window.settings, record_id=record_id)
+    except (FontNotFound, SettingsError) as exc:   # no font; a device_id edited by hand
+        _close(note)
         window.notify_problem("案内書を作れません", str(exc))
         return None
+    except BaseException:
+        _close(note)
+        raise
     dialog = ReferralPreviewDialog(referral.pdf, reference_no=referral.reference_no,
                                    suggested_name=f"融資制度のご案内_{referral.reference_no}.pdf", parent=window)
+    dialog.printed.connect(lambda: _close(note))     # delivered: the record stays, whatever comes next
+    dialog.saved.connect(lambda _path: _close(note))
 
     def finished(_result: int) -> None:
         if not dialog.delivered:
-            discard(log, referral)  # neither printed nor saved: not logged
+            try:
+                discard(log, referral)  # neither printed nor saved: not logged
+            except Exception:   # the database held by another process: removed at the next start
+                if note is not None:
+                    note.leave_for_recovery()
+                raise
+            _close(note)
         window.statusBar().showMessage(
             f"受付番号 {referral.reference_no} の案内書を" + ("記録しました" if dialog.delivered else "破棄しました"))
 
     dialog.finished.connect(finished)
     dialog.open()
     return dialog
+
+
+def _note(window: MainWindow, record_id: str) -> SheetInProgress | None:
+    from desk.sheets.pending import SheetInProgress
+
+    database = getattr(window.services, "url", None)   # a Store's; services made otherwise keep no note
+    if not isinstance(database, str):
+        return None
+    # No file to find afterwards: a sheet printed or saved closes the note at once.
+    return SheetInProgress.begin(record_id=record_id, target=None, database=database)
+
+
+def _close(note: SheetInProgress | None) -> None:
+    if note is not None:
+        note.close()
 
 
 def reissue_and_preview(parent: QWidget, log: LogService, record_id: str, *, settings: Settings,

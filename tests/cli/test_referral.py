@@ -93,6 +93,21 @@ def test_reprint_of_an_unknown_number_or_with_an_intake_is_refused(capsys, db, t
     assert "どちらか一つ" in capsys.readouterr().err
 
 
+def test_a_hand_edited_device_id_is_one_line_and_logs_nothing(capsys, db, tmp_path):
+    from desk import paths
+
+    settings = paths.get().settings_file
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text(json.dumps({"device_id": "counter-3"}), encoding="utf-8")
+    out = tmp_path / "sheet.pdf"
+    code = cli.main(["--db", str(db), "referral", intake_file(tmp_path, {"municipality": "横須賀市"}), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1 and "device_id" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()
+    with Session(create_engine(f"sqlite:///{db}")) as s:
+        assert s.scalars(select(m.Consultation)).all() == []
+
+
 @pytest.mark.parametrize("text, key", [
     ('{"employees": ' + "9" * 400 + "}", "employees"),
     ('{"employees": ' + "9" * 5000 + "}", "employees"),
@@ -131,3 +146,18 @@ def test_five_thousand_unknown_keys_are_one_warning_and_a_quick_sheet(capsys, db
     assert code == 0, err
     assert err.count("未知のキー") == 1 and "ほか 4,995 個" in err
     assert elapsed < 20, elapsed   # 77 s before; about 1 s now (a generous bound for a loaded machine)
+
+
+def test_a_device_id_that_cannot_be_saved_on_the_first_referral_is_one_line(capsys, db, tmp_path):
+    from desk import paths
+
+    # The lock beside the settings cannot be opened (as root, a read-only folder would not stop
+    # the write: a folder in the lock file's place does).
+    (paths.get().config_dir / ".device-id.lock").mkdir(parents=True)
+    out = tmp_path / "sheet.pdf"
+    code = cli.main(["--db", str(db), "referral", intake_file(tmp_path, {"municipality": "横須賀市"}), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1 and "設定を保存できません" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1 and not out.exists()
+    with Session(create_engine(f"sqlite:///{db}")) as s:
+        assert s.scalars(select(m.Consultation)).all() == []

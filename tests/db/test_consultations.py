@@ -159,3 +159,18 @@ def test_cli_log_purge(catalogue_engine, capsys):
     assert main(["--db", url, "log", "purge", "--older-than", "30"]) == 0
     assert "0 件" in capsys.readouterr().out
     assert main(["--db", url, "log", "purge", "--older-than", "-1"]) == 2
+
+
+@pytest.mark.parametrize("days", ["999999999", "36501", str(10**30)])
+def test_cli_log_purge_beyond_a_century_is_one_line(catalogue_engine, capsys, days):
+    from desk.cli import main
+
+    assert main(["--db", catalogue_engine.url.render_as_string(), "log", "purge", "--older-than", days]) == 2
+    err = capsys.readouterr().err
+    assert "--older-than は 0〜36500" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_retention_setting_beyond_a_century_purges_nothing():
+    from desk.log.records import purge_cutoff
+
+    assert purge_cutoff(10**12, NOW) == purge_cutoff(36_500, NOW) < NOW

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import sqlite3
 
 import pytest
 
@@ -61,6 +63,17 @@ def test_export_then_import_twice_adds_once(empty_engine, shared, tmp_path):
     assert report.added == [] and report.already_there == 3 and not report.conflicts
 
 
+def test_everything_exports_every_record_whatever_its_device_id(empty_engine, tmp_path):
+    # Two first referrals at once used to save two device ids: the records of the one not
+    # saved last never left with `desk log export --all` (issue 15, item 1).
+    laptop = db_engine.session_factory(empty_engine)
+    _record(laptop, "追浜精工")
+    records.record(OrmLogWriter(laptop), intake=read_intake({"business_name": "浦賀工業"}).intake, report=REPORT,
+                   device="0badc0de-0000-4000-8000-000000000000", window_name=None, staff_name=None)
+    assert logsync.export_log(laptop, tmp_path / "mine.json", device=DEVICE) == 1
+    assert logsync.export_log(laptop, tmp_path / "all.json", device=DEVICE, everything=True) == 2
+
+
 def test_a_changed_or_cut_file_is_refused_and_changes_nothing(empty_engine, shared, tmp_path):
     laptop = db_engine.session_factory(empty_engine)
     _record(laptop, "追浜精工")
@@ -103,10 +116,91 @@ def test_cli_log_export_and_import(tmp_path, capsys, monkeypatch):
     assert main(["--db", str(shared_db), "log", "import", str(tmp_path / "out.json")]) == 0
     assert "追加 0 件、取り込み済み 1 件" in capsys.readouterr().out
     (tmp_path / "bad.json").write_text("{}", encoding="utf-8")
-    assert main(["--db", str(shared_db), "log", "import", str(tmp_path / "bad.json")]) == 1
+    assert main(["--db", str(shared_db), "log", "import", str(tmp_path / "bad.json")]) == 2
     assert "desk log export のファイルではありません" in capsys.readouterr().err
     store = Store.open(db_engine.sqlite_url(shared_db))
     assert len(search_consultations(store.make_session)) == 1
+
+
+def _shared_copy(tmp_path, catalogue_file):
+    path = tmp_path / "shared.sqlite3"
+    shutil.copyfile(catalogue_file, path)
+    return path
+
+
+def _consultations(db) -> int:
+    with sqlite3.connect(db) as c:
+        return c.execute("SELECT count(*) FROM consultation").fetchone()[0]
+
+
+def _exported(tmp_path, make_session, count: int = 2) -> dict:
+    for i in range(count):
+        _record(make_session, f"事業者{i}", visitor_name="山田")
+    file = tmp_path / "good.json"
+    logsync.export_log(make_session, file, device=DEVICE)
+    return json.loads(file.read_text(encoding="utf-8"))
+
+
+def _write(tmp_path, document: dict, name: str = "hostile.json"):
+    document["count"] = len(document["records"])
+    document["sha256"] = logsync.checksum(document["records"])   # a right checksum: anyone can write one
+    file = tmp_path / name
+    file.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return file
+
+
+HOSTILE = {
+    "year-9999": ("created_at", "9999-12-31T23:59:59+00:00", "created_at の年 9999"),
+    "year-1": ("evaluated_on", "0001-01-01", "evaluated_on の年 1"),
+    "result-a-string": ("result", "everything eligible", "result がオブジェクトではありません"),
+    "result-a-list": ("result", [1, 2], "result がオブジェクトではありません"),
+    "eligible-a-number": ("result", {"eligible": 7}, "result.eligible"),
+    "causes-an-integer": ("causes", 7, "causes が文字列の並び"),
+    "causes-of-objects": ("causes", [{"a": 1}], "causes が文字列の並び"),
+    "intake-a-list": ("intake", [], "intake が"),
+    "id-not-a-uuid": ("id", "x" * 36, "id が UUID ではありません"),
+    "name-a-number": ("visitor_name", 5, "visitor_name が"),
+    "versions-nested": ("pack_versions", {"p": {"v": 1}}, "pack_versions"),
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE, ids=list(HOSTILE))
+def test_a_record_desk_would_not_write_is_refused_by_name_and_exit_2(empty_engine, tmp_path, capsys, case,
+                                                                                   _catalogue_file):
+    field, value, said = HOSTILE[case]
+    laptop = db_engine.session_factory(empty_engine)
+    document = _exported(tmp_path, laptop)
+    document["records"][1][field] = value
+    file = _write(tmp_path, document)
+    shared_db = _shared_copy(tmp_path, _catalogue_file)
+    assert main(["--db", str(shared_db), "log", "import", str(file)]) == 2
+    err = capsys.readouterr().err
+    assert "2 件目の記録" in err and said in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert _consultations(shared_db) == 0
+
+
+def test_two_new_records_with_one_number_are_refused_naming_both(empty_engine, tmp_path, capsys, _catalogue_file):
+    laptop = db_engine.session_factory(empty_engine)
+    document = _exported(tmp_path, laptop, count=3)
+    document["records"][2]["reference_no"] = document["records"][0]["reference_no"]
+    file = _write(tmp_path, document)
+    shared_db = _shared_copy(tmp_path, _catalogue_file)
+    assert main(["--db", str(shared_db), "log", "import", str(file)]) == 2
+    err = capsys.readouterr().err
+    assert "3 件目の記録" in err and "1 件目の記録と受付番号が同じです" in err and "開けません" not in err
+    assert _consultations(shared_db) == 0
+
+
+def test_an_intake_nested_deeper_than_python_can_follow_is_refused(empty_engine, tmp_path, capsys, _catalogue_file):
+    laptop = db_engine.session_factory(empty_engine)
+    document = _exported(tmp_path, laptop, count=1)
+    text = json.dumps(document, ensure_ascii=False).replace('"intake": {', '"intake": {"x": ' + "[" * 100_000
+                                                            + "]" * 100_000 + ", ", 1)
+    file = tmp_path / "deep.json"
+    file.write_text(text, encoding="utf-8")
+    assert main(["--db", str(_shared_copy(tmp_path, _catalogue_file)), "log", "import", str(file)]) == 2
+    err = capsys.readouterr().err
+    assert "入れ子が深すぎます" in err or "intake が" in err
 
 
 def test_a_fifo_or_a_folder_as_a_log_file_is_refused_not_waited_on(tmp_path):

@@ -94,3 +94,21 @@ def test_the_app_is_ready_before_the_engine_is_loaded(tmp_path):
     assert start("--exit-when-ready") == "['desk.db.snapshot', 'desk.matching.engine']"   # the day's first
     assert start("--exit-when-ready") == "[]"
     assert start("--exit-when-loaded") == "['desk.db.snapshot', 'desk.matching.engine']"
+
+
+def test_a_catalogue_broken_outside_desk_is_one_line_not_a_key_error(tmp_path, _catalogue_file, capsys):
+    # A program whose provider was deleted with foreign keys off: every match ended in KeyError
+    # (issue 15, item 12).
+    import shutil
+    import sqlite3
+
+    from desk import cli
+    from tests.conftest import REPO
+
+    db = tmp_path / "broken.sqlite3"
+    shutil.copyfile(_catalogue_file, db)
+    with sqlite3.connect(db) as c:
+        c.execute("UPDATE program SET provider_id = 'gone' WHERE rowid = (SELECT min(rowid) FROM program)")
+    code = cli.main(["--db", str(db), "match", str(REPO / "examples" / "intakes" / "sagamihara-shop.json")])
+    err = capsys.readouterr().err
+    assert code == 1 and "カタログが壊れています" in err and "'gone'" in err and "KeyError" not in err

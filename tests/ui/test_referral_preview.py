@@ -248,3 +248,22 @@ def test_the_leaflet_is_made_from_the_menu_and_logs_nothing(qtbot, catalogue_eng
     assert "日産自動車関連対策特別融資" in text and len(dialog.pages) == 1
     dialog.reject()
     assert consultations(catalogue_engine) == 0            # a leaflet is not a consultation
+
+
+def test_a_preview_keeps_a_note_until_it_is_delivered_or_discarded(qtbot, catalogue_engine, make_window, tmp_path):
+    from desk.sheets import pending
+
+    window = make_window()
+    dialog = window.make_referral_from_file(intake(tmp_path))
+    assert len(list(pending.notes_dir().glob("*.json"))) == 1      # an app killed now: removed at the next start
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    with qtbot.waitSignal(dialog.printed, timeout=10000):
+        dialog.print_to(printer)
+    assert list(pending.notes_dir().glob("*.json")) == []           # delivered: the record stays
+    dialog.reject()
+    discarded = window.make_referral_from_file(intake(tmp_path))
+    with qtbot.waitSignal(discarded.finished, timeout=5000):
+        discarded.reject()
+    assert list(pending.notes_dir().glob("*.json")) == [] and consultations(catalogue_engine) == 1
