@@ -51,6 +51,30 @@ GUARANTEES = [
      ["test_offline.py"]),
     ("Text reaching SQL or a PDF cannot inject; search with quotes, %, _ and < is literal",
      ["db/test_consultations.py", "sheets/test_referral.py"]),
+    # Issue 15: what an adversarial run of about 1,750 commands broke, each family with its tests.
+    ("Never a traceback: one hostile-input harness over every command of the parser and every file it "
+     "reads (inputs, settings, databases), a command added later attacked as it lands",
+     ["faults/test_hostile_harness.py"]),
+    ("Read only regular files within a size limit (/dev/zero, /dev/urandom, a FIFO, a folder refused at once); "
+     "write only onto regular files or new names in existing folders (device nodes refused, /dev/full, a full "
+     "tmpfs and RLIMIT_FSIZE one line, no partial file)",
+     ["test_fileio.py", "faults/test_files.py"]),
+    ("Personal files 0600 from creation whatever the umask (sheets, exports, window.ini, backups); desk's "
+     "folders closed to 0700; backups lose names and phones with desk log purge",
+     ["test_private_files.py", "faults/test_files.py", "db/test_backup.py", "db/test_consultations.py",
+      "ui/test_retention.py"]),
+    ("A consultation is logged exactly when its sheet exists: SIGTERM, SIGHUP and SIGKILL at every point of a "
+     "referral, and with the app's preview open",
+     ["faults/test_referral_signals.py", "ui/test_referral_preview.py"]),
+    ("One device id, made once under a lock, every record exportable; concurrent backups and imports queue "
+     "instead of failing; a lock held too long and a constraint error say what happened",
+     ["log/test_device_id.py", "faults/test_concurrent_backups.py", "faults/test_database_busy.py"]),
+    ("A database that is not desk's (another application's SQLite file, a fake backup, a newer desk's) is "
+     "refused in one line and left as it was; a restore is checked, read and purged before it is used",
+     ["db/test_guard.py", "db/test_restore.py", "db/test_store.py", "db/test_urls.py"]),
+    ("Log files checked record by record before anything is imported; CSV cells never run as formulas; text "
+     "from files printed to a terminal can neither retitle nor clear it",
+     ["db/test_logsync.py", "db/test_consultations.py", "cli/test_terminal.py"]),
 ]
 
 

@@ -106,7 +106,7 @@ def _print_circumstances(waiting: list[Circumstance]) -> None:
 
 
 def cmd_referral(args: argparse.Namespace) -> int:
-    from desk.interrupt import Interrupted, signals_as_exceptions
+    from desk.sheets.interrupt import Interrupted, signals_as_exceptions
 
     if (args.intake is None) == (args.reprint is None):
         raise CliError("相談ファイル（INTAKE.json）か --reprint 受付番号 のどちらか一つを指定してください", EXIT_USAGE)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from desk import paths
 from desk.db.urls import plain_sqlite_file
-from desk.filelock import locked
+from desk.fileio import locked
 
 KEEP = 10
 SUFFIX = ".sqlite3"

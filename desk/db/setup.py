@@ -118,7 +118,7 @@ def imports_in_turn(engine: Engine) -> Iterator[None]:
         return
     import hashlib
 
-    from desk.filelock import locked
+    from desk.fileio import locked
 
     name = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:16]
     with locked(paths.get().data_dir / "locks" / f"import-{name}.lock"):

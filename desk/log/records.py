@@ -64,8 +64,7 @@ def _create_device_id(settings: Settings) -> str:
     # all ids but the last saved were left out of `desk log export` (issue 15, item 1).
     import uuid  # uuid imports platform: only when a record is made, not at start-up
 
-    from desk.fileio import describe
-    from desk.filelock import locked
+    from desk.fileio import describe, locked
     from desk.settings import RETENTION_DEFAULT_DAYS, SettingsError
 
     try:

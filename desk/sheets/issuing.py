@@ -69,11 +69,11 @@ def issue_to_file(log: LogWriter, intake: Intake, report: MatchReport, *, settin
                   target: Path, write: Callable[[bytes], object]) -> Referral:
     """Log the consultation and write its sheet with ``write`` (an atomic write to ``target``):
     both or neither, whatever stops the process (desk.sheets.pending keeps a note until the
-    sheet is in place; desk.interrupt makes SIGTERM and SIGHUP an exception here). Raises what
+    sheet is in place; desk.sheets.interrupt makes SIGTERM and SIGHUP an exception here). Raises what
     stopped it (the record removed), or UndoPending when the record could not be removed now."""
     import uuid
 
-    from desk.interrupt import Interrupted, deferred
+    from desk.sheets.interrupt import Interrupted, deferred
     from desk.sheets.pending import SheetInProgress
 
     record_id = str(uuid.uuid4())
@@ -100,7 +100,7 @@ def issue_to_file(log: LogWriter, intake: Intake, report: MatchReport, *, settin
 def _undo(log: LogWriter, note: SheetInProgress, record_id: str) -> None:
     import sys
 
-    from desk.interrupt import deferred
+    from desk.sheets.interrupt import deferred
 
     problem = sys.exc_info()[1]
     with deferred():

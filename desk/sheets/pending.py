@@ -22,8 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from desk import paths
-from desk.fileio import atomic_write_text
-from desk.filelock import try_lock
+from desk.fileio import atomic_write_text, try_lock
 
 MAX_SHEET_BYTES = 64 * 1024 * 1024    # a referral sheet is a few hundred kB: anything larger is not ours
 
