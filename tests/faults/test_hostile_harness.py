@@ -8,9 +8,9 @@ end within its time, with exit 0, 1 or 2, no traceback, and any refusal as lines
 
 Hostile things: the input files (missing, empty, garbage, not UTF-8, nested 100,000 deep, 2 MB of
 one line, a folder, a FIFO, a character device, a symlink loop), the settings file (empty,
-broken, not UTF-8, not an object, a FIFO), and the database (garbage, empty, another
-application's SQLite file, a folder, a FIFO). The default run tries a representative few of each;
-`-m slow` every one against every command.
+broken, not UTF-8, not an object, a FIFO), and the database (garbage, another application's
+SQLite file, a folder, a FIFO; an empty file is a new database, not an attack). The default run
+tries a representative few of each; `-m slow` every one against every command.
 """
 
 from __future__ import annotations
@@ -106,7 +106,8 @@ INPUT_KINDS = ("missing", "empty", "garbage", "not utf-8", "deep", "long line", 
                "symlink loop")
 QUICK_INPUT_KINDS = ("deep", "fifo")
 SETTINGS_KINDS = ("empty", "broken", "not utf-8", "not an object", "fifo")
-DATABASE_KINDS = ("garbage", "empty", "another application's", "folder", "fifo")
+# An empty file is not hostile: it is a new database (issue 15: refuse a file that is "not empty and not desk's").
+DATABASE_KINDS = ("garbage", "another application's", "folder", "fifo")
 
 
 def _settings(kind: str, config: Path) -> None:
@@ -123,8 +124,6 @@ def _database(kind: str, folder: Path) -> Path:
     path = folder / "hostile.sqlite3"
     if kind == "garbage":
         _garbage(path)
-    elif kind == "empty":
-        path.write_bytes(b"")
     elif kind == "another application's":
         with sqlite3.connect(path) as c:
             c.execute("CREATE TABLE recipes (id INTEGER PRIMARY KEY, name TEXT)")
