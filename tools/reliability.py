@@ -5,8 +5,9 @@
 The figures (inputs fuzzed, packs refused, kill points, concurrent writes, records lost)
 come from the tests themselves (the `reliability` fixture in tests/conftest.py), so the
 document says what this run really did. --long adds the `slow` runs (every kill point,
-20,000 fuzzed inputs per engine fuzzer and 10,000 per hostile-input fuzzer, a soak of concurrent
-writers); the default run's hostile-input fuzzers try a derandomised 1,000 each. --check fails when the tests fail or
+20,000 fuzzed inputs per engine fuzzer and 10,000 per hostile-input fuzzer (intakes, packs, log
+files), a soak of concurrent writers); the default run's hostile-input fuzzers try a derandomised
+1,000 each. --check fails when the tests fail or
 when docs/RELIABILITY.md says something else than the run (CI can use it).
 """
 
@@ -74,7 +75,7 @@ GUARANTEES = [
      ["db/test_guard.py", "db/test_restore.py", "db/test_store.py", "db/test_urls.py"]),
     ("Log files checked record by record before anything is imported; CSV cells never run as formulas; text "
      "from files printed to a terminal can neither retitle nor clear it",
-     ["db/test_logsync.py", "db/test_consultations.py", "cli/test_terminal.py"]),
+     ["db/test_logsync.py", "db/test_fuzz_logfile.py", "db/test_consultations.py", "cli/test_terminal.py"]),
 ]
 
 
