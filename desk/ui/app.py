@@ -11,7 +11,8 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from desk.settings import Settings
-from desk.ui.main_window import MainWindow, apply_font_size
+from desk.ui.look import apply_font_size
+from desk.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
     from desk.db.services import DeskServices

@@ -1,5 +1,5 @@
-"""How secondary text is shown: marked by colour and weight, never by a style sheet; long
-lines cut to the width.
+"""How text is shown: the size staff chose (and the title's), secondary text marked by colour
+and weight, never by a style sheet; long lines cut to the width.
 
 A widget under a style sheet keeps the font it had when the sheet was applied: with the
 text size set to 24 pt in the settings, the packs' line under the form and the number
@@ -10,9 +10,14 @@ to the application's font, so such text follows the size staff chose like any ot
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPalette, QResizeEvent
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+
+if TYPE_CHECKING:
+    from desk.settings import Settings
 
 ERROR = "#b00020"       # what is wrong with an input, wherever it is said
 MUTED = "#555555"       # a reading of what was typed, the data's status: secondary text
@@ -88,3 +93,20 @@ class CutLines(QLabel):
     def _cut(self) -> None:
         metrics, width = self.fontMetrics(), max(self.contentsRect().width(), 1)
         self.setText("\n".join(metrics.elidedText(line, Qt.TextElideMode.ElideRight, width) for line in self._lines))
+
+
+def apply_font_size(settings: Settings) -> None:
+    """The text size staff chose, for the whole application (Qt skips an unchanged font)."""
+    font = QApplication.font()
+    font.setPointSizeF(float(settings.get("font_size_pt")))
+    QApplication.setFont(font)
+
+
+def title_font() -> QFont:
+    """The window's title: a fifth larger than the text, bold."""
+    # From the application's font, not the label's: a window made before the size was set
+    # hands its children the old size until Qt's font-change events arrive.
+    font = QApplication.font()
+    font.setPointSizeF(font.pointSizeF() * 1.2)
+    font.setBold(True)
+    return font

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSplitter, QVBoxLayout, QWidget
 
 from desk import fiscal, paths
 from desk.matching import first_view
@@ -67,7 +67,7 @@ class MainWindow(QMainWindow):
         # The font size before any widget, the window itself included (run_app sets it even before
         # the window): set after them, it reaches every one as a font change, each laid out again
         # (160 of them), and a widget made meanwhile takes its parent's old size.
-        apply_font_size(settings)
+        look.apply_font_size(settings)
         super().__init__()
         self._engine_is_loaded = False
         # The form and the first results come from the first view; the engine loads once the
@@ -87,7 +87,7 @@ class MainWindow(QMainWindow):
         left_layout = QVBoxLayout(left)
         self.title = QLabel("日産自動車の車両生産終了等に伴う中小企業向け特別相談窓口", left)
         self.title.setObjectName("titleLabel")
-        self.title.setFont(_title_font())
+        self.title.setFont(look.title_font())
         self.title.setWordWrap(True)   # on two lines at the larger text sizes, never cut
         self.stepper = IntakeStepper(municipalities=choices.municipalities, plans=choices.plans,
                                      situations=choices.situations, readings=choices.readings, today=self._today,
@@ -314,8 +314,8 @@ class MainWindow(QMainWindow):
         consultation_files.save_intake_file(self)
 
     def apply_settings(self) -> None:
-        apply_font_size(self._settings)
-        self.title.setFont(_title_font())
+        look.apply_font_size(self._settings)
+        self.title.setFont(look.title_font())
         if self.stepper.steps.styleSheet():   # framed already: the frames take the new size
             QTimer.singleShot(0, self, self._frame_focus)
         # The figure columns follow the text size once the new font has reached the widgets.
@@ -435,19 +435,3 @@ class MainWindow(QMainWindow):
     def intake_on_screen(self) -> Intake | None:
         """The intake the results on screen were matched from (None before the first match)."""
         return self._intake
-
-
-def apply_font_size(settings: Settings) -> None:
-    """The text size staff chose, for the whole application (Qt skips an unchanged font)."""
-    font = QApplication.font()
-    font.setPointSizeF(float(settings.get("font_size_pt")))
-    QApplication.setFont(font)
-
-
-def _title_font() -> QFont:
-    # From the application's font, not the label's: a window made before the size was set
-    # hands its children the old size until Qt's font-change events arrive.
-    font = QApplication.font()
-    font.setPointSizeF(font.pointSizeF() * 1.2)
-    font.setBold(True)
-    return font
