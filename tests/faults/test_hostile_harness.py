@@ -267,6 +267,9 @@ def test_every_command_with_every_kind_of_broken_settings_file(_catalogue_file, 
     _attack_settings(SETTINGS_KINDS, _catalogue_file, tmp_path, reliability)
 
 
+# `validate` reads packs, never the database; `db backups` lists the backup folder and opens the
+# database only to tell another application's SQLite file (which it refuses): exit 0 is right for
+# them on garbage, a folder or a FIFO, and the file must still be as it was.
 def _attack_database(kinds: tuple[str, ...], tmp_path: Path, reliability) -> None:
     jobs = []
     for command in COMMANDS:
@@ -284,7 +287,8 @@ def _attack_database(kinds: tuple[str, ...], tmp_path: Path, reliability) -> Non
             problems.append(f"{what}: still running after {TIMEOUT_S} s")
             continue
         problems += _judge(what, done)
-        if done.returncode == 0 and args[:1] not in (["validate"],):
+        lists_only = args[:2] == ["db", "backups"] and kind != "another application's"
+        if done.returncode == 0 and args[:1] != ["validate"] and not lists_only:
             problems.append(f"{what}: exit 0 on a database that is not desk's")
         if _fingerprint(db) != before:
             problems.append(f"{what}: the file given as the database changed")
