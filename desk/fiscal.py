@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-JAPAN = dt.timezone(dt.timedelta(hours=9))   # no summer time
+JAPAN = dt.timezone(dt.timedelta(hours=9))   # no summer time; reference numbers and the log use it too
 
 
 def today() -> dt.date:

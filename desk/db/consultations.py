@@ -25,8 +25,9 @@ from desk.db.services import (
     LogPage,
     LogRow,
 )
+from desk.fiscal import JAPAN
 from desk.log import records
-from desk.log.records import JST, Recorded, as_utc
+from desk.log.records import Recorded, as_utc
 
 
 class OrmLogWriter:
@@ -89,9 +90,9 @@ def _filtered(stmt: Select[Any], where: LogFilter) -> Select[Any]:
             c.reference_no, c.business_name, c.municipality, c.staff_name))))
     if where.since:
         # SQLite keeps the UTC wall time without a zone: compare in UTC, not in Japanese time.
-        stmt = stmt.where(c.created_at >= as_utc(dt.datetime.combine(where.since, dt.time(), JST)))
+        stmt = stmt.where(c.created_at >= as_utc(dt.datetime.combine(where.since, dt.time(), JAPAN)))
     if where.until:
-        day_after = dt.datetime.combine(where.until + dt.timedelta(days=1), dt.time(), JST)
+        day_after = dt.datetime.combine(where.until + dt.timedelta(days=1), dt.time(), JAPAN)
         stmt = stmt.where(c.created_at < as_utc(day_after))
     return stmt
 
@@ -219,7 +220,7 @@ def search_consultations(make_session: Callable[[], Session], *, text: str | Non
 
 
 def _as_jst(moment: dt.datetime) -> dt.datetime:
-    return as_utc(moment).astimezone(JST)
+    return as_utc(moment).astimezone(JAPAN)
 
 
 def to_csv(rows: list[dict[str, Any]], *, include_personal: bool = False) -> bytes:

@@ -17,12 +17,12 @@ import datetime as dt
 from dataclasses import asdict
 from typing import Any, NamedTuple, Protocol
 
+from desk import fiscal
 from desk.intake.reader import Intake
 from desk.log.stored import pack_report
 from desk.matching.answer import CONDITIONAL, ELIGIBLE, MatchReport
 from desk.settings import Settings
 
-JST = dt.timezone(dt.timedelta(hours=9))  # reference numbers and the log follow the Japanese date
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # no I, L, O, U: easy to read aloud
 PERSONAL_KEYS = ("visitor_name", "visitor_phone")
 MAX_ATTEMPTS = 20
@@ -102,7 +102,7 @@ def device_code(device: str) -> str:
 
 
 def reference_prefix(now: dt.datetime, device: str) -> str:
-    return f"{now.astimezone(JST).date():%Y%m%d}-{device_code(device)}-"
+    return f"{now.astimezone(fiscal.JAPAN).date():%Y%m%d}-{device_code(device)}-"
 
 
 def _intake_without_personal_details(intake: Intake) -> dict[str, Any]:

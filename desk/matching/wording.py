@@ -21,12 +21,20 @@ Light: the window's first view uses it before the engine is loaded.
 
 from __future__ import annotations
 
+import re
+
 from desk import textfmt, vocab
 from desk.matching.answer import Contact, FundResult, FundTodo
 
 # The sheet's word for a fee the seeds do not give (see the module's docstring).
 SHEET_UNKNOWN_FEE = "資料に記載なし"
 NO_DATE = "日付なし"
+
+
+# A warning that begins with an intake key (「answers: 」, 「sales_change.last_3m_pct（1年前比）: 」) is
+# about what staff typed: the window names the field, the sheet leaves it out. Groups: the key,
+# then what qualifies it.
+INPUT_KEY = re.compile(r"([a-z][a-z0-9_.]*)((?:（[^）]*）)?): ")
 
 
 def available(fund: FundResult) -> str:

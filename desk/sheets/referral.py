@@ -11,7 +11,6 @@ decides.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field, replace
 
 from desk import textfmt, vocab
@@ -246,16 +245,11 @@ def _contact(c: Contact) -> ContactRow:
         why=c.why or "", url=url)
 
 
-# A warning that begins with an intake key (「answers: 」, 「sales_change.last_3m_pct（1年前比）: 」) is
-# about what staff typed: theirs to settle, never the visitor's to read.
-ABOUT_THE_INPUT = re.compile(r"[a-z][a-z0-9_.]*(?:（[^）]*）)?: ")
-
-
 def _relevant_warnings(warnings: list[str], funds: list[FundRow]) -> list[str]:
     """The warnings about the funds printed: an older fiscal year's data only when such a fund is
-    shown; none about the input."""
+    shown; none about the input (what staff typed is theirs to settle, never the visitor's to read)."""
     stale_providers = {f.provider for f in funds if f.stale}
-    return [w for w in warnings if not ABOUT_THE_INPUT.match(w)
+    return [w for w in warnings if not wording.INPUT_KEY.match(w)
             and ("前年度の資料" not in w or any(w.startswith(p) for p in stale_providers))]
 
 

@@ -16,8 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from desk import vocab
-from desk.log.records import JST
+from desk import fiscal, vocab
 from desk.log.stored import StoredReportError, intake_of_record, unpack_report
 from desk.matching.answer import CONDITIONAL, ELIGIBLE, MatchReport
 from desk.settings import Settings
@@ -81,7 +80,7 @@ def reissue_referral(record: ConsultationRecord, *, settings: Settings, on: dt.d
     # The record keeps the window's name, not its phone: this desk's phone when it is the same window.
     same_window = (record.window_name or "") == (settings.get("window_name") or "")
     phone = (settings.get("window_phone") or NOT_GIVEN) if same_window else NOT_GIVEN
-    sheet = kept_sheet(record, window_phone=phone, on=on or dt.datetime.now(JST).date())
+    sheet = kept_sheet(record, window_phone=phone, on=on or fiscal.today())
     pdf = ReferralSheetRenderer(sheet, font_path=settings.get("pdf_font_path")).render()
     return Reissue(pdf, record.reference_no, record.id)
 
@@ -90,7 +89,7 @@ def reissue_referral(record: ConsultationRecord, *, settings: Settings, on: dt.d
 
 
 def _local(moment: dt.datetime) -> str:
-    return moment.astimezone(JST).strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(fiscal.JAPAN).strftime("%Y-%m-%d %H:%M")
 
 
 def record_facts(record: ConsultationRecord, pack_titles: Mapping[str, str] | None = None) -> list[tuple[str, str]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
@@ -209,13 +208,12 @@ class ResultsView(QWidget):
 
 # The form's names for the intake keys a warning may begin with (the CLI's reader sees the key).
 FIELD_LABELS = {spec.key: spec.label for page in PAGES for spec in page.fields} | {"answers": "追加の質問"}
-_KEY = re.compile(r"([a-z][a-z0-9_.]*)((?:（[^）]*）)?): ")
 
 
 def in_the_forms_words(warning: str) -> str:
     """「answers: 「…」に回答がありますが…」 as 「追加の質問: 「…」…」: the key a warning begins with, as
     the form calls it (a key the form does not know, as it is)."""
-    found = _KEY.match(warning)
+    found = wording.INPUT_KEY.match(warning)
     if found is None:
         return warning
     key = found.group(1)
