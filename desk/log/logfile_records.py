@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 # Records are from desk's years; a bound keeps every date arithmetic (JST, retention) in range.
 FIRST_YEAR, LAST_YEAR = 2000, 2199
@@ -35,8 +36,8 @@ def check_record(record: dict[str, Any]) -> None:
         raise RecordProblem("id が UUID ではありません")
     if not isinstance(record.get("reference_no"), str) or not _REFERENCE.fullmatch(record["reference_no"]):
         raise RecordProblem("reference_no（受付番号）の形式が正しくありません")
-    _moment(record.get("created_at"))
-    _day(record.get("evaluated_on"))
+    created_at(record)
+    evaluated_on(record)
     device = record.get("device_id")
     if not isinstance(device, str) or not 0 < len(device) <= 36:
         raise RecordProblem("device_id が正しくありません")
@@ -55,35 +56,27 @@ def check_record(record: dict[str, Any]) -> None:
 
 
 def created_at(record: dict[str, Any]) -> dt.datetime:
-    return _moment(record["created_at"])
+    return _dated("created_at", record.get("created_at"), dt.datetime.fromisoformat, "日時", 40)
 
 
 def evaluated_on(record: dict[str, Any]) -> dt.date:
-    return _day(record["evaluated_on"])
+    return _dated("evaluated_on", record.get("evaluated_on"), dt.date.fromisoformat, "日付", 20)
 
 
-def _moment(value: object) -> dt.datetime:
-    if not isinstance(value, str) or len(value) > 40:
-        raise RecordProblem("created_at が日時の文字列ではありません")
+When = TypeVar("When", bound=dt.date)
+
+
+def _dated(name: str, value: object, parse: Callable[[str], When], kind: str, longest: int) -> When:
+    """A date or a moment written as ISO text, in desk's years (RecordProblem naming ``name``)."""
+    if not isinstance(value, str) or len(value) > longest:
+        raise RecordProblem(f"{name} が{kind}の文字列ではありません")
     try:
-        moment = dt.datetime.fromisoformat(value)
+        when = parse(value)
     except ValueError:
-        raise RecordProblem(f"created_at {value!r} が日時として読めません") from None
-    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
-        raise RecordProblem(f"created_at の年 {moment.year} が {FIRST_YEAR}〜{LAST_YEAR} 年の外です")
-    return moment
-
-
-def _day(value: object) -> dt.date:
-    if not isinstance(value, str) or len(value) > 20:
-        raise RecordProblem("evaluated_on が日付の文字列ではありません")
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        raise RecordProblem(f"evaluated_on {value!r} が日付として読めません") from None
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise RecordProblem(f"evaluated_on の年 {day.year} が {FIRST_YEAR}〜{LAST_YEAR} 年の外です")
-    return day
+        raise RecordProblem(f"{name} {value!r} が{kind}として読めません") from None
+    if not FIRST_YEAR <= when.year <= LAST_YEAR:
+        raise RecordProblem(f"{name} の年 {when.year} が {FIRST_YEAR}〜{LAST_YEAR} 年の外です")
+    return when
 
 
 def _text(name: str, value: object, limit: int) -> None:

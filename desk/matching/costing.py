@@ -43,10 +43,6 @@ def fund_terms(variant: Variant, pricing: Pricing, request: Request, intake: Int
                      variant.bullet_max_months, variant.guarantee, pricing.fee_range_pct, pricing.fee_change)
 
 
-def cost_of(terms: FundTerms, request: Request, table: CoefficientTable | None, on: dt.date) -> Cost | None:
-    return estimate(request, terms, table or _NO_TABLE, on=on)
-
-
 def rank_of(terms: FundTerms, request: Request, pricing: Pricing, table: CoefficientTable | None,
             on: dt.date) -> float | None:
     """The upper bound of the visitor's total on the loan asked for, uncapped; a guaranteed fund
@@ -75,7 +71,7 @@ def costs(variant: Variant, pricing: Pricing, request: Request, intake: Intake, 
     if found is not None and found[0] is variant and found[1] is table:
         return found[2], found[3]
     terms = fund_terms(variant, pricing, request, intake, remaining_limit_yen)
-    cost, rank = cost_of(terms, request, table, on), rank_of(terms, request, pricing, table, on)
+    cost, rank = estimate(request, terms, table or _NO_TABLE, on=on), rank_of(terms, request, pricing, table, on)
     if len(_COSTS) > 16_384:   # a long day of typing, or catalogues reloaded
         _COSTS.clear()
     _COSTS[key] = (variant, table, cost, rank)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 from desk.db.services import EditsAtStake, PacksRejected, RemovalsAtStake
 from desk.matching import first_view
 from desk.ui.background import BackgroundJob, run_in_background
-from desk.ui.messages import message_box
+from desk.ui.messages import confirm
 
 if TYPE_CHECKING:
     from desk.ui.admin_dialog import AdminDialog
@@ -43,19 +43,11 @@ class PackQuestions:
 
     @classmethod
     def ask_overwrite_edits(cls, parent: QWidget, report: str) -> bool:
-        box = message_box(parent, QMessageBox.Icon.Question, "編集の上書き", report,
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                          question="上書きして取り込みますか？")
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        return box.exec() == QMessageBox.StandardButton.Yes
+        return confirm(parent, QMessageBox.Icon.Question, "編集の上書き", report, "上書きして取り込みますか？")
 
     @classmethod
     def ask_allow_removals(cls, parent: QWidget, report: str) -> bool:
-        box = message_box(parent, QMessageBox.Icon.Warning, "制度・窓口の削除", report,
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                          question="削除して取り込みますか？")
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        return box.exec() == QMessageBox.StandardButton.Yes
+        return confirm(parent, QMessageBox.Icon.Warning, "制度・窓口の削除", report, "削除して取り込みますか？")
 
 
 def show_settings(window: MainWindow) -> SettingsDialog:

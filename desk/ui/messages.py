@@ -27,6 +27,15 @@ def message_box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text
     return box
 
 
+def confirm(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str, question: str) -> bool:
+    """はい / いいえ to ``question`` under ``text``; いいえ unless staff choose otherwise (Enter does not
+    overwrite or remove anything)."""
+    box = message_box(parent, icon, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                      question=question)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes
+
+
 def _whole_lines_from_the_start(text: str) -> list[str]:
     """The lines that fit in view: up to SHOWN_LINES of them and SHOWN_CHARS in all (the first
     line at least, cut if it alone is longer)."""
