@@ -185,14 +185,21 @@ def _judge(what: str, done: subprocess.CompletedProcess[bytes]) -> list[str]:
     return problems
 
 
+def _scratch(tmp_path: Path, command: Command, kind: str, good_db: Path | None = None) -> tuple[Path, Path]:
+    """A folder of one run's own (its base folder, its files), and a copy of the good database."""
+    folder = tmp_path / f"{command.name.replace(' ', '-')}-{kind.replace(' ', '-')}"
+    folder.mkdir()
+    db = folder / "desk.sqlite3"
+    if good_db is not None:
+        shutil.copyfile(good_db, db)
+    return folder, db
+
+
 def _attack_inputs(kinds: tuple[str, ...], good_db: Path, tmp_path: Path, reliability) -> None:
     jobs = []
     for command in READERS:
         for kind in kinds:
-            folder = tmp_path / f"{command.name.replace(' ', '-')}-{kind.replace(' ', '-')}"
-            folder.mkdir()
-            db = folder / "desk.sqlite3"
-            shutil.copyfile(good_db, db)
+            folder, db = _scratch(tmp_path, command, kind, good_db)
             attacked = _make_input(kind, folder, "input.json" if command.name in ("match", "referral") else "file")
             jobs.append((f"{command.name} ← {kind}", _args(command, folder, attacked), folder / "base", db))
     problems = _run_all(jobs)
@@ -246,10 +253,7 @@ def _attack_settings(kinds: tuple[str, ...], good_db: Path, tmp_path: Path, reli
     jobs = []
     for command in COMMANDS:
         for kind in kinds:
-            folder = tmp_path / f"{command.name.replace(' ', '-')}-{kind.replace(' ', '-')}"
-            folder.mkdir()
-            db = folder / "desk.sqlite3"
-            shutil.copyfile(good_db, db)
+            folder, db = _scratch(tmp_path, command, kind, good_db)
             _settings(kind, folder / "base" / "config")
             jobs.append((f"{command.name} with settings {kind}", _args(command, folder, None), folder / "base", db))
     problems = _run_all(jobs)
@@ -274,8 +278,7 @@ def _attack_database(kinds: tuple[str, ...], tmp_path: Path, reliability) -> Non
     jobs = []
     for command in COMMANDS:
         for kind in kinds:
-            folder = tmp_path / f"{command.name.replace(' ', '-')}-{kind.replace(' ', '-')}"
-            folder.mkdir()
+            folder, _ = _scratch(tmp_path, command, kind)
             db = _database(kind, folder)
             jobs.append((f"{command.name} on a database: {kind}", _args(command, folder, None), folder / "base", db))
     problems = []
