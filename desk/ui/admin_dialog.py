@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from desk import textfmt
 from desk.db.services import AdminEditError
-from desk.intake.reader import IntakeError, parse_number
+from desk.intake.numbers import IntakeError, parse_number
 from desk.ui import look
 from desk.ui.geometry import fit_to_screen
 from desk.ui.rows_model import RowRole, RowsTableModel

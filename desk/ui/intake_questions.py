@@ -188,7 +188,7 @@ class QuestionsPanel(QWidget):
 
     @staticmethod
     def _number(text: str, qtype: str) -> Any:
-        from desk.intake.reader import IntakeError, parse_number
+        from desk.intake.numbers import IntakeError, parse_number
 
         text = text.strip()
         if not text:

@@ -52,7 +52,7 @@ class NumberField(TextField):
     def number(self, text: str) -> float | None:
         """The core reader's number for ``text``, None when empty or unreadable."""
         # The reader is off the window's start path (it comes with the first match).
-        from desk.intake.reader import IntakeError, parse_number
+        from desk.intake.numbers import IntakeError, parse_number
 
         if not text:
             return None

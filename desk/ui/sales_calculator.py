@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from desk.intake.reader import IntakeError, parse_number
+from desk.intake.numbers import IntakeError, parse_number
 from desk.intake.sales import compute_sales_change, shift_month
 
 YEARS = ("今年", "1年前", "2年前", "3年前")

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from desk.intake.reader import IntakeError, parse_number, read_intake, read_intake_file
+from desk.intake.numbers import parse_number
+from desk.intake.reader import IntakeError, read_intake, read_intake_file
 
 
 @pytest.mark.parametrize(("text", "unit", "expected"), [
