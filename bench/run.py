@@ -132,6 +132,8 @@ def main() -> int:
     parser.add_argument("--start-repeat", type=int, default=25,
                         help="runs of the app's start and of its floor (in turns)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--log-records", type=int, default=100_000,
+                        help="the synthetic log's size for the log's measures (0: none; bench/log_scale.py)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="desk-bench-"))
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "DESK_BASEDIR": str(work / "base")}
@@ -207,6 +209,8 @@ def main() -> int:
 
         rows += logging_rates(work, figures)
         rows += in_process_measures(work, figures)
+        if args.log_records:
+            rows += log_scale_rows(args.log_records, figures)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -219,6 +223,28 @@ def main() -> int:
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0
+
+
+def log_scale_rows(count: int, figures: dict[str, float]) -> list[Row]:
+    """The log on a synthetic log of ``count`` records (SQLite; made once, kept by bench/log_scale.py)."""
+    sys.path.insert(0, str(REPO / "bench"))
+    import log_scale
+
+    got = log_scale.measure(count)
+    figures.update({f"log {count} {key}": value for key, value in got.items()})
+    ms = {key: f"{got[key] * 1000:.0f} ms" for key in got if key.endswith("_s")}
+    return [
+        Row(f"log of {count:,}: first page (200 rows)", ms["first_page_s"], goal="≤ 200 ms"),
+        Row(f"log of {count:,}: search --limit 50, frequent / absent text", ms["search_common_s"], goal="≤ 200 ms",
+            detail=f"absent text (reads every row): {ms['search_rare_s']}"),
+        Row(f"log of {count:,}: stats by month / by cause", f"{ms['stats_month_s']} / {ms['stats_cause_s']}",
+            goal="≤ 1 s", detail=f"by municipality {ms['stats_municipality_s']}; the window's counts {ms['counts_s']}"),
+        Row(f"log of {count:,}: CSV of the whole log, with personal details", f"{got['csv_rows_per_s']:,.0f} rows/s",
+            goal="≥ 50,000", detail=f"memory added while writing {got['csv_memory_mb']:.0f} MB"),
+        Row(f"log of {count:,}: opening the log window", ms["open_window_s"],
+            goal="≤ 50 MB", detail=f"memory added {got['window_memory_mb']:.0f} MB (Qt itself: "
+                                   f"{got['qt_memory_mb']:.0f} MB before it)"),
+    ]
 
 
 LOG_WRITERS, LOG_RECORDS = 4, 250

@@ -12,9 +12,12 @@ import errno
 import os
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO, TypeVar
+
+Written = TypeVar("Written")
 
 
 class FileRefused(OSError):
@@ -114,6 +117,13 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, mode: int =
     """Write ``data`` to a temporary file beside ``path``, fsync it, then rename it over; a
     ``path`` that is not a regular file is FileRefused, and a failed write (a full disk, a size
     limit) leaves no temporary file behind."""
+    return atomic_write_with(path, lambda fh: fh.write(data), mode=mode)[0]
+
+
+def atomic_write_with(path: str | os.PathLike[str], write: Callable[[BinaryIO], Written], *,
+                      mode: int = 0o600) -> tuple[Path, Written]:
+    """:func:`atomic_write_bytes` for what is written a piece at a time (an export of the whole
+    log): ``write`` writes into the temporary file; its answer is handed back with the path."""
     import tempfile  # only when writing: not on the start-up path
 
     target = Path(path)
@@ -124,7 +134,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, mode: int =
         if hasattr(os, "fchmod"):  # POSIX (Windows has it from Python 3.13; there the folder's ACL decides)
             os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            written = write(fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
@@ -132,7 +142,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, mode: int =
         Path(tmp).unlink(missing_ok=True)
         raise
     _fsync_dir(target.parent)
-    return target
+    return target, written
 
 
 def create_private_file(path: Path) -> None:

@@ -1,4 +1,4 @@
-"""`desk log`: purge, export, import."""
+"""`desk log`: purge, export, import; search, stats, csv."""
 
 from __future__ import annotations
 
@@ -20,6 +20,10 @@ from desk.cli.common import (
 def cmd_log(args: argparse.Namespace) -> int:
     if args.log_command in ("export", "import"):
         return _cmd_log_sync(args)
+    if args.log_command in ("search", "stats", "csv"):
+        from desk.cli import log_queries
+
+        return log_queries.run(args)
     from desk.log.records import MAX_RETENTION_DAYS
 
     if not 0 <= args.older_than <= MAX_RETENTION_DAYS:

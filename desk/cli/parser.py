@@ -8,6 +8,7 @@ from pathlib import Path
 
 from desk import __version__, vocab
 from desk.cli.entry import add_app_options
+from desk.db.services import LOG_DIMENSIONS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,7 +77,27 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--without-personal", action="store_true", help="個人情報（来訪者の氏名・電話）を含めない")
     imp = log_sub.add_parser("import", help="書き出されたファイルの記録を取り込む（何度取り込んでも重複しません）")
     imp.add_argument("file", type=Path, metavar="FILE")
+    # Dates, numbers and --by are read by the command (desk.cli.log), which says a bad one in one line.
+    search = log_sub.add_parser("search", help="相談記録を新しい順に検索する")
+    search.add_argument("--text", metavar="T", help="受付番号・事業者名・所在地・担当に含まれる文字")
+    _period(search)
+    search.add_argument("--limit", default="50", metavar="N", help="最大の件数（既定: 50）")
+    search.add_argument("--json", action="store_true", help="JSON で出力")
+    stats = log_sub.add_parser("stats", help="相談件数を集計する（日・月・原因・業種・所在地・窓口・紹介した資金ごと）")
+    _period(stats)
+    stats.add_argument("--by", default="month", metavar="|".join(LOG_DIMENSIONS),
+                       help="集計の単位（既定: month）")
+    stats.add_argument("--json", action="store_true", help="JSON で出力")
+    csv = log_sub.add_parser("csv", help="相談記録を CSV（Excel 用）に書き出す")
+    csv.add_argument("file", type=Path, metavar="FILE")
+    _period(csv)
+    csv.add_argument("--with-personal", action="store_true", help="個人情報（来訪者の氏名・電話）を含める")
     return parser
+
+
+def _period(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--since", metavar="YYYY-MM-DD", help="この日から（日本時間、当日を含む）")
+    parser.add_argument("--until", metavar="YYYY-MM-DD", help="この日まで（日本時間、当日を含む）")
 
 
 def parse_date(text: str) -> dt.date:

@@ -6,10 +6,11 @@ What a record holds and how its reference number is made: :mod:`desk.log.records
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any, cast
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO, TypeVar, cast
 
-from sqlalchemy import CursorResult, Select, and_, func, or_, select, text, update
+from sqlalchemy import CursorResult, Select, func, insert, or_, select, text, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,12 +19,15 @@ from desk.db import models as m
 from desk.db.services import (
     EVERYTHING,
     LOG_COLUMNS,
+    LOG_DIMENSIONS,
+    NOT_STATED,
     ConsultationRecord,
     LogCounts,
     LogCursor,
     LogFilter,
     LogPage,
     LogRow,
+    LogStat,
 )
 from desk.fiscal import JAPAN
 from desk.log import records
@@ -46,6 +50,7 @@ class OrmLogWriter:
                 last = session.scalar(text(records.LAST_REFERENCE_SQL), {"pattern": prefix + "%"})
                 ids = records.next_ids(prefix, last, record_id)
                 session.add(m.Consultation(id=ids.id, reference_no=ids.reference_no, **values))
+                add_entry_rows(session, records.entry_rows(ids.id, ids.reference_no, values))
             return ids
         except IntegrityError:
             return None
@@ -71,56 +76,68 @@ class OrmLogWriter:
             return result.rowcount or 0
 
 
+def add_entry_rows(session: Session, rows: records.EntryRows) -> None:
+    """The list's row, the causes and the funds of a record added in this session (after it)."""
+    session.flush()   # the record first: the rows refer to it
+    session.execute(insert(m.LogEntry), [rows.entry])
+    if rows.causes:
+        session.execute(insert(m.LogCause), rows.causes)
+    if rows.funds:
+        session.execute(insert(m.LogFund), rows.funds)
+
+
 def record_consultation(make_session: Callable[[], Session], **kwargs: Any) -> Recorded:
     """Store one consultation through the ORM (see :func:`desk.log.records.record`)."""
     return records.record(OrmLogWriter(make_session), **kwargs)
 
 
 # --- the log: search, counts, CSV ---------------------------------------------------------
+# Every list, search, count and CSV reads the narrow tables of revision 0009 (desk.db.log_model),
+# never the records' JSON: what they cost grows with the page or the groups, not with the log.
 
 CSV_COLUMNS = LOG_COLUMNS
 PERSONAL_COLUMNS = (("visitor_name", "来訪者氏名（個人情報）"), ("visitor_phone", "来訪者電話（個人情報）"))
+_ENTRY_COLUMNS = ("consultation_id", "reference_no", "created_at", "window_name", "staff_name", "business_name",
+                  "industry", "municipality", "causes", "eligible", "conditional")
+Query = TypeVar("Query", bound="Select[*tuple[Any, ...]]")
+CSV_BATCH = 2_000      # rows fetched at a time by the CSV: its memory stays flat whatever the log's size
 
 
-def _filtered(stmt: Select[Any], where: LogFilter) -> Select[Any]:
-    c = m.Consultation
+def _filtered(stmt: Query, where: LogFilter) -> Query:
+    """The records ``where`` names, on log_entry: the text literally (quotes, % and _ are text, not
+    patterns), the Japanese days as the (UTC) times they span, so the table's key finds them."""
+    e = m.LogEntry
     if where.text:
-        # Literally: quotes, % and _ are text, not patterns.
         stmt = stmt.where(or_(*(column.contains(where.text, autoescape=True) for column in (
-            c.reference_no, c.business_name, c.municipality, c.staff_name))))
+            e.reference_no, e.business_name, e.municipality, e.staff_name))))
     if where.since:
         # SQLite keeps the UTC wall time without a zone: compare in UTC, not in Japanese time.
-        stmt = stmt.where(c.created_at >= as_utc(dt.datetime.combine(where.since, dt.time(), JAPAN)))
+        stmt = stmt.where(e.created_at >= as_utc(dt.datetime.combine(where.since, dt.time(), JAPAN)))
     if where.until:
         day_after = dt.datetime.combine(where.until + dt.timedelta(days=1), dt.time(), JAPAN)
-        stmt = stmt.where(c.created_at < as_utc(day_after))
+        stmt = stmt.where(e.created_at < as_utc(day_after))
     return stmt
 
 
-def _list_columns(dialect: str) -> tuple[Any, ...]:
-    """What a list shows: the record's own columns and, from the stored result, only how many
-    funds were eligible and conditional (counted by the database, the result stays there)."""
-    c = m.Consultation
-    if dialect == "postgresql":
-        eligible = func.json_array_length(c.result.op("->")("eligible"))
-        conditional = func.json_array_length(c.result.op("->")("conditional"))
-    else:
-        eligible = func.json_array_length(c.result, "$.eligible")
-        conditional = func.json_array_length(c.result, "$.conditional")
-    return (c.id, c.reference_no, c.created_at, c.window_name, c.staff_name, c.business_name, c.industry,
-            c.municipality, c.causes, func.coalesce(eligible, 0), func.coalesce(conditional, 0))
+def _days(stmt: Query, day: Any, where: LogFilter) -> Query:
+    """``since`` and ``until`` on a table's Japanese day (log_cause, log_fund: counted from their index)."""
+    if where.since:
+        stmt = stmt.where(day >= where.since.isoformat())
+    if where.until:
+        stmt = stmt.where(day <= where.until.isoformat())
+    return stmt
 
 
 def log_page(make_session: Callable[[], Session], where: LogFilter = EVERYTHING, *, limit: int | None = None,
              after: LogCursor | None = None) -> LogPage:
-    """Consultations newest first on (created_at, id); ``after`` continues where a page ended."""
-    c = m.Consultation
+    """Consultations newest first on (created_at, id); ``after`` continues where a page ended:
+    the records there when the first page was read come once each, whatever is added meanwhile."""
+    e = m.LogEntry
     with make_session() as session:
-        stmt = _filtered(select(*_list_columns(session.get_bind().dialect.name)), where)
+        stmt = _filtered(select(*(getattr(e, name) for name in _ENTRY_COLUMNS)), where)
         if after is not None:
-            stmt = stmt.where(or_(c.created_at < after.created_at,
-                                  and_(c.created_at == after.created_at, c.id < after.id)))
-        stmt = stmt.order_by(c.created_at.desc(), c.id.desc())
+            stmt = stmt.where(tuple_(e.created_at, e.consultation_id) < tuple_(after.created_at, after.id))
+        stmt = stmt.order_by(e.created_at.desc(), e.consultation_id.desc())
         if limit is not None:
             stmt = stmt.limit(limit + 1)   # one more tells whether another page follows
         found = session.execute(stmt).all()
@@ -178,63 +195,139 @@ def stored_result(make_session: Callable[[], Session], record_id: str) -> dict[s
         return result
 
 
+def _where_days_and_text(stmt: Query, day: Any, consultation_id: Any, where: LogFilter) -> Query:
+    """``where`` on a count: the Japanese days on the counted table's own ``day`` (its index), the text
+    on log_entry (a search's counts read the entries it names)."""
+    stmt = _days(stmt, day, where)
+    if where.text:
+        e = m.LogEntry
+        if consultation_id is e.consultation_id:
+            return _filtered(stmt, LogFilter(text=where.text))
+        stmt = stmt.where(consultation_id.in_(_filtered(select(e.consultation_id), LogFilter(text=where.text))))
+    return stmt
+
+
 def log_counts(make_session: Callable[[], Session], where: LogFilter = EVERYTHING) -> LogCounts:
-    """Consultations per Japanese day (grouped by the database) and per cause."""
-    c = m.Consultation
+    """Consultations per Japanese day and per cause, grouped by the database."""
     with make_session() as session:
-        if session.get_bind().dialect.name == "postgresql":
-            day = func.to_char(func.timezone("Asia/Tokyo", c.created_at), "YYYY-MM-DD")
-        else:   # SQLite keeps the UTC wall time
-            day = func.date(c.created_at, "+9 hours")
-        grouped = _filtered(select(day, func.count()), where).group_by(day).order_by(day)
-        per_day: dict[Any, Any] = dict(session.execute(grouped).all())
-        # A list of codes per record: counted here (SQLite and PostgreSQL unnest JSON differently).
-        per_cause = {label: 0 for label in vocab.CAUSES.values()}
-        for causes in session.scalars(_filtered(select(c.causes), where)):
-            for code in causes or ():
-                label = vocab.CAUSES.get(code, code)
-                per_cause[label] = per_cause.get(label, 0) + 1
-    return LogCounts(total=sum(per_day.values()), per_day={str(k): int(n) for k, n in per_day.items()},
-                     per_cause=per_cause)
+        per_day = {s.key: s.consultations for s in _stats(session, where, "day")}
+        per_cause = {s.label: s.consultations for s in _stats(session, where, "cause")}
+    return LogCounts(total=sum(per_day.values()), per_day=per_day, per_cause=per_cause)
+
+
+def log_stats(make_session: Callable[[], Session], where: LogFilter = EVERYTHING, *, by: str) -> list[LogStat]:
+    if by not in LOG_DIMENSIONS:
+        raise ValueError(f"unknown dimension {by!r}")
+    with make_session() as session:
+        return _stats(session, where, by)
+
+
+def _stats(session: Session, where: LogFilter, by: str) -> list[LogStat]:
+    e, c, f = m.LogEntry, m.LogCause, m.LogFund
+    # What is counted, the Japanese day it is filtered on and the record it belongs to.
+    columns: dict[str, tuple[Any, Any, Any]] = {
+        "day": (e.day, e.day, e.consultation_id), "month": (e.month, e.day, e.consultation_id),
+        "industry": (e.industry, e.day, e.consultation_id), "municipality": (e.municipality, e.day, e.consultation_id),
+        "window": (e.window_name, e.day, e.consultation_id), "cause": (c.cause, c.day, c.consultation_id),
+        "fund": (f.fund_id, f.day, f.consultation_id)}
+    key, day, record = columns[by]
+    stmt = _where_days_and_text(select(key, func.count().label("n")), day, record, where)
+    counted: dict[str, int] = {k or "": int(n) for k, n in session.execute(stmt.group_by(key))}
+    if by in ("day", "month"):
+        return [LogStat(k, k, n) for k, n in sorted(counted.items())]
+    labels: dict[str, str] = {}
+    order: list[str] = []
+    if by == "cause":
+        labels, order = dict(vocab.CAUSES), list(vocab.CAUSES)   # every cause, counted or not
+    elif by == "industry":
+        labels, order = dict(vocab.INDUSTRIES), [k for k in vocab.INDUSTRIES if k in counted]
+    elif by == "fund":
+        labels = _fund_names(session, list(counted))
+    rest = sorted((k for k in counted if k not in order), key=lambda k: (-counted[k], k))
+    return [LogStat(k, labels.get(k) or k or NOT_STATED, counted.get(k, 0)) for k in order + rest]
+
+
+def _fund_names(session: Session, fund_ids: list[str]) -> dict[str, str]:
+    """Each fund as people name it (「事業承継関連融資（ア・イ）」); a fund the catalogue no longer
+    has keeps its id."""
+    v, p = m.Variant, m.Program
+    names: dict[str, str] = {}
+    for start in range(0, len(fund_ids), 500):
+        for variant_id, name, label in session.execute(
+                select(v.id, p.name, v.label).join(p, p.id == v.program_id)
+                .where(v.id.in_(fund_ids[start:start + 500]))):
+            names[variant_id] = f"{name}（{label}）" if label else name
+    return names
 
 
 def export_csv(make_session: Callable[[], Session], where: LogFilter = EVERYTHING, *,
                include_personal: bool = False) -> bytes:
-    return to_csv(search_consultations(make_session, text=where.text, since=where.since, until=where.until),
+    return to_csv(csv_rows(make_session, where, include_personal=include_personal),
                   include_personal=include_personal)
+
+
+def write_csv(make_session: Callable[[], Session], path: Path, where: LogFilter = EVERYTHING, *,
+              include_personal: bool = False) -> int:
+    """The CSV of :func:`export_csv` written to ``path`` as the rows come (atomically); how many rows."""
+    from desk.fileio import atomic_write_with
+
+    rows = csv_rows(make_session, where, include_personal=include_personal)
+    return atomic_write_with(path, lambda out: stream_csv(rows, out, include_personal=include_personal))[1]
+
+
+def csv_rows(make_session: Callable[[], Session], where: LogFilter = EVERYTHING, *,
+             include_personal: bool = False) -> Iterator[dict[str, Any]]:
+    """The records ``where`` names, newest first, as the CSV shows them (with the visitor's details
+    when asked), fetched :data:`CSV_BATCH` at a time."""
+    e, c = m.LogEntry, m.Consultation
+    columns: list[Any] = [getattr(e, name) for name in _ENTRY_COLUMNS]
+    stmt = select(*columns)
+    if include_personal:
+        stmt = select(*columns, c.visitor_name, c.visitor_phone).join(c, c.id == e.consultation_id)
+    stmt = _filtered(stmt, where).order_by(e.created_at.desc(), e.consultation_id.desc())
+    with make_session() as session:
+        for row in session.execute(stmt.execution_options(yield_per=CSV_BATCH)):
+            out: dict[str, Any] = dict(_log_row(*row[:len(_ENTRY_COLUMNS)]))
+            if include_personal:
+                out["visitor_name"], out["visitor_phone"] = row[-2] or "", row[-1] or ""
+            yield out
 
 
 def search_consultations(make_session: Callable[[], Session], *, text: str | None = None,
                          since: dt.date | None = None, until: dt.date | None = None) -> list[dict[str, Any]]:
     """Consultations newest first, whole, with the visitor's details (for the CSV and for sync checks)."""
-    stmt = _filtered(select(m.Consultation), LogFilter(text, since, until))
-    stmt = stmt.order_by(m.Consultation.created_at.desc(), m.Consultation.id.desc())
-    with make_session() as session:
-        rows = session.scalars(stmt).all()
-        return [{
-            **_log_row(r.id, r.reference_no, r.created_at, r.window_name, r.staff_name, r.business_name, r.industry,
-                       r.municipality, r.causes, len(r.result.get("eligible", [])),
-                       len(r.result.get("conditional", []))),
-            "visitor_name": r.visitor_name or "", "visitor_phone": r.visitor_phone or "",
-        } for r in rows]
+    return list(csv_rows(make_session, LogFilter(text, since, until), include_personal=True))
 
 
 def _as_jst(moment: dt.datetime) -> dt.datetime:
     return as_utc(moment).astimezone(JAPAN)
 
 
-def to_csv(rows: list[dict[str, Any]], *, include_personal: bool = False) -> bytes:
+def to_csv(rows: Iterable[dict[str, Any]], *, include_personal: bool = False) -> bytes:
     """CSV that Excel in Japan opens without mojibake: UTF-8 with a byte-order mark, CRLF."""
+    import io
+
+    buffer = io.BytesIO()
+    stream_csv(rows, buffer, include_personal=include_personal)
+    return buffer.getvalue()
+
+
+def stream_csv(rows: Iterable[dict[str, Any]], out: BinaryIO, *, include_personal: bool = False) -> int:
+    """:func:`to_csv` written to ``out`` as the rows come; how many rows."""
     import csv
     import io
 
     columns = CSV_COLUMNS + (PERSONAL_COLUMNS if include_personal else ())
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=False)
+    writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow([label for _, label in columns])
+    count = 0
     for row in rows:
         writer.writerow([_csv_safe(row[key]) for key, _ in columns])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        count += 1
+    text.flush()
+    text.detach()   # ``out`` stays open: it is the caller's
+    return count
 
 
 # What a spreadsheet may take as the start of a formula, once it has skipped the blanks before it:

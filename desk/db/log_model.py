@@ -1,11 +1,12 @@
-"""The consultation log's table: one row per referral sheet given at a window."""
+"""The consultation log's tables: one row per referral sheet given at a window, and what a list,
+a search and a count read of it."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, Index, Integer, LargeBinary, String, Text, false
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desk.db.model_base import Base
@@ -53,3 +54,77 @@ class Consultation(Base):
 
     def __repr__(self) -> str:
         return f"Consultation(reference_no={self.reference_no!r}, created_at={self.created_at!r})"
+
+
+# --- what the log lists and counts, beside the record (revision 0009) -------------------------------------
+# A record's row is wide (its intake, its result, the match it kept): a list, a search, a count or a
+# CSV that read it grow with the log. These narrow tables hold what those read, written with each
+# record (desk.log.records.entry_rows) and derived from it alone, so they never disagree with it.
+
+
+def _record_fk() -> Mapped[str]:
+    return mapped_column(String(36), ForeignKey("consultation.id", ondelete="CASCADE"), primary_key=True)
+
+
+class LogEntry(Base):
+    """A consultation as the log lists it: no personal details, no result; its Japanese day and month.
+
+    The key is the list's order, (created_at, consultation_id), newest first read backwards: a page
+    continues after the last one shown, so every record there when a listing began is listed once
+    even while imports from laptops add older ones. On SQLite the table is stored in that order
+    (WITHOUT ROWID): a search reads it from the newest on, not a row here and a row there.
+    """
+
+    __tablename__ = "log_entry"
+    __table_args__ = (Index("ix_log_entry_consultation_id", "consultation_id", unique=True),
+                      Index("ix_log_entry_month_day", "month", "day"),
+                      Index("ix_log_entry_day", "day"),
+                      {"sqlite_with_rowid": False})
+
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    consultation_id: Mapped[str] = mapped_column(String(36), ForeignKey("consultation.id", ondelete="CASCADE"),
+                                                 primary_key=True)
+    day: Mapped[str] = mapped_column(String(10))       # "2026-11-22", in Japan
+    month: Mapped[str] = mapped_column(String(7))      # "2026-11", in Japan
+    reference_no: Mapped[str] = mapped_column(String(32))
+    window_name: Mapped[str | None] = mapped_column(Text)
+    staff_name: Mapped[str | None] = mapped_column(Text)
+    business_name: Mapped[str | None] = mapped_column(Text)
+    industry: Mapped[str | None] = mapped_column(String(32))
+    municipality: Mapped[str | None] = mapped_column(String(64))
+    causes: Mapped[list[str]] = mapped_column(default=list)
+    eligible: Mapped[int] = mapped_column(Integer)       # how many funds were eligible
+    conditional: Mapped[int] = mapped_column(Integer)    # how many were conditional
+
+    def __repr__(self) -> str:
+        return f"LogEntry(reference_no={self.reference_no!r}, day={self.day!r})"
+
+
+class LogCause(Base):
+    """One cause a consultation named (its ``causes`` as rows), with its Japanese day: counted
+    per cause over a period from the index alone."""
+
+    __tablename__ = "log_cause"
+    __table_args__ = (Index("ix_log_cause_cause_day", "cause", "day"),)
+
+    consultation_id: Mapped[str] = _record_fk()
+    cause: Mapped[str] = mapped_column(String(32), primary_key=True)
+    day: Mapped[str] = mapped_column(String(10))
+
+    def __repr__(self) -> str:
+        return f"LogCause({self.consultation_id!r}, {self.cause!r})"
+
+
+class LogFund(Base):
+    """One fund a consultation was referred to (eligible or conditional in its result), with its day."""
+
+    __tablename__ = "log_fund"
+    __table_args__ = (Index("ix_log_fund_fund_id_day", "fund_id", "day"),)
+
+    consultation_id: Mapped[str] = _record_fk()
+    fund_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))     # eligible / conditional
+    day: Mapped[str] = mapped_column(String(10))
+
+    def __repr__(self) -> str:
+        return f"LogFund({self.consultation_id!r}, {self.fund_id!r}, {self.status!r})"

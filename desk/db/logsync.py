@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from desk.db import models as m
 from desk.fileio import FileRefused, atomic_write_text, read_regular_file
-from desk.log.records import as_utc
+from desk.log.records import EntryRows, as_utc, entry_rows
 
 FORMAT = "desk-log/1"
 COLUMNS = ("id", "reference_no", "created_at", "evaluated_on", "device_id", "window_name", "staff_name",
@@ -149,6 +149,7 @@ def import_log(make_session: Callable[[], Session], path: Path) -> ImportReport:
     records = read_log_file(path)
     report = ImportReport()
     values = [_row_values(r) for r in records]   # checked by read_log_file
+    entries: list[EntryRows] = []
     with make_session() as session, session.begin():
         ids = [v["id"] for v in values]
         existing = {r.id: r for r in session.scalars(select(m.Consultation).where(m.Consultation.id.in_(ids)))}
@@ -166,7 +167,15 @@ def import_log(make_session: Callable[[], Session], path: Path) -> ImportReport:
                 report.conflicts.append(f"{record['reference_no']}: 同じ受付番号の別の記録が既にあります")
                 continue
             session.add(m.Consultation(**value))
+            entries.append(entry_rows(value["id"], value["reference_no"], value))
             report.added.append(value["reference_no"])
+        # What the log lists and counts of each, derived from the record as the writers derive it.
+        session.flush()
+        for table, rows in ((m.LogEntry, [e.entry for e in entries]),
+                            (m.LogCause, [row for e in entries for row in e.causes]),
+                            (m.LogFund, [row for e in entries for row in e.funds])):
+            if rows:
+                session.execute(insert(table), rows)
     return report
 
 

@@ -102,9 +102,11 @@ class QuickSqlite:
             last = c.execute(records.LAST_REFERENCE_SQL, {"pattern": prefix + "%"}).fetchone()
             ids = records.next_ids(prefix, last[0] if last else None, record_id)
             row = {"id": ids.id, "reference_no": ids.reference_no, **values}
-            c.execute(f"INSERT INTO consultation ({', '.join(CONSULTATION_COLUMNS)}) "
-                      f"VALUES ({', '.join('?' * len(CONSULTATION_COLUMNS))})",
-                      [_stored(name, row[name]) for name in CONSULTATION_COLUMNS])
+            _insert(c, "consultation", [row], CONSULTATION_COLUMNS)
+            entry = records.entry_rows(ids.id, ids.reference_no, values)
+            _insert(c, "log_entry", [entry.entry], tuple(entry.entry))
+            _insert(c, "log_cause", entry.causes, ("consultation_id", "cause", "day"))
+            _insert(c, "log_fund", entry.funds, ("consultation_id", "fund_id", "status", "day"))
         except sqlite3.IntegrityError:
             c.execute("ROLLBACK")
             return None
@@ -125,6 +127,12 @@ class QuickSqlite:
             " visitor_name = NULL, visitor_phone = NULL WHERE created_at < ?"
             " AND (visitor_name IS NOT NULL OR visitor_phone IS NOT NULL)", (_stored("created_at", before),))
         return cursor.rowcount
+
+
+def _insert(connection: sqlite3.Connection, table: str, rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
+    if rows:
+        connection.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                               [[_stored(name, row[name]) for name in columns] for row in rows])
 
 
 def stored_time(moment: dt.datetime) -> str:

@@ -24,6 +24,7 @@ from desk.db.services import (
     LogCursor,
     LogFilter,
     LogPage,
+    LogStat,
     PacksRejected,
     RemovalsAtStake,
 )
@@ -90,8 +91,14 @@ class OrmLogService:
     def counts(self, where: LogFilter = EVERYTHING) -> LogCounts:
         return consultations.log_counts(self._make_session, where)
 
+    def stats(self, where: LogFilter = EVERYTHING, *, by: str) -> list[LogStat]:
+        return consultations.log_stats(self._make_session, where, by=by)
+
     def export_csv(self, where: LogFilter = EVERYTHING, *, include_personal: bool = False) -> bytes:
         return consultations.export_csv(self._make_session, where, include_personal=include_personal)
+
+    def write_csv(self, path: Path, where: LogFilter = EVERYTHING, *, include_personal: bool = False) -> int:
+        return consultations.write_csv(self._make_session, path, where, include_personal=include_personal)
 
 
 class OrmPackService:

@@ -165,6 +165,22 @@ class LogCounts:
     per_cause: dict[str, int] = field(default_factory=dict)   # every known cause, in vocabulary order
 
 
+# What the log is counted by (`desk log stats --by`, the monthly report), and its heading.
+LOG_DIMENSIONS = {"day": "日", "month": "月", "cause": "原因", "industry": "業種", "municipality": "所在地",
+                  "window": "窓口", "fund": "紹介した資金"}
+NOT_STATED = "（記入なし）"
+
+
+@dataclass(frozen=True)
+class LogStat:
+    """One group of a count: days and months oldest first, causes and industries in the vocabulary's
+    order (every cause, counted or not), the rest most consultations first."""
+
+    key: str             # the day, the month, the code, the name ("" for a record that states none)
+    label: str           # in words
+    consultations: int
+
+
 @dataclass(frozen=True)
 class ConsultationRecord:
     """A whole record (visitor's details included where they are still kept)."""
@@ -209,12 +225,22 @@ class LogService(Protocol):
 
     def counts(self, where: LogFilter = EVERYTHING) -> LogCounts: ...
 
+    def stats(self, where: LogFilter = EVERYTHING, *, by: str) -> list[LogStat]:
+        """Consultations counted by the database per ``by`` (a key of :data:`LOG_DIMENSIONS`;
+        a consultation with two causes counts once under each)."""
+        ...
+
     def pack_titles(self) -> dict[str, str]:
         """Each data pack's title by its id: what a record's data versions are called for people."""
         ...
 
     def export_csv(self, where: LogFilter = EVERYTHING, *, include_personal: bool = False) -> bytes:
         """CSV that Excel in Japan opens (UTF-8 with a byte-order mark, CRLF)."""
+        ...
+
+    def write_csv(self, path: Path, where: LogFilter = EVERYTHING, *, include_personal: bool = False) -> int:
+        """The same CSV written to ``path`` as the rows come (flat memory, atomic); how many rows;
+        raises OSError."""
         ...
 
 

@@ -140,6 +140,37 @@ def consultation_values(*, intake: Intake, report: MatchReport, device: str, win
     }
 
 
+class EntryRows(NamedTuple):
+    """What the log lists and counts of one record (the tables of revision 0009), as plain values."""
+
+    entry: dict[str, Any]
+    causes: list[dict[str, Any]]
+    funds: list[dict[str, Any]]
+
+
+def entry_rows(record_id: str, reference_no: str, values: dict[str, Any]) -> EntryRows:
+    """The list's row, the causes and the referred funds of a record from its values (those of
+    :func:`consultation_values`, or of a record a log file brings): derived from the record alone,
+    so that every writer, the import and the migration's backfill agree."""
+    local = as_utc(values["created_at"]).astimezone(fiscal.JAPAN)
+    day = local.strftime("%Y-%m-%d")
+    result = values.get("result") or {}
+    eligible, conditional = list(result.get("eligible") or ()), list(result.get("conditional") or ())
+    causes = list(values.get("causes") or ())
+    funds = dict.fromkeys(conditional, CONDITIONAL) | dict.fromkeys(eligible, ELIGIBLE)
+    entry = {
+        "consultation_id": record_id, "created_at": values["created_at"], "day": day, "month": day[:7],
+        "reference_no": reference_no, "window_name": values.get("window_name"),
+        "staff_name": values.get("staff_name"), "business_name": values.get("business_name"),
+        "industry": values.get("industry"), "municipality": values.get("municipality"), "causes": causes,
+        "eligible": len(eligible), "conditional": len(conditional),
+    }
+    return EntryRows(entry, [{"consultation_id": record_id, "cause": code, "day": day}
+                             for code in dict.fromkeys(causes)],
+                     [{"consultation_id": record_id, "fund_id": fund_id, "status": status, "day": day}
+                      for fund_id, status in funds.items()])
+
+
 # Retention beyond a century is no retention rule: `desk log purge` refuses it, and a setting
 # above it (timedelta and the dates overflow near a million days) purges nothing.
 MAX_RETENTION_DAYS = 36_500

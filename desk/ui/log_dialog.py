@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSize
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -23,12 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.db.services import LOG_COLUMNS, LogFilter
-from desk.fileio import atomic_write_bytes, describe
+from desk.db.services import LOG_COLUMNS, LogCursor, LogFilter
+from desk.fileio import describe
 from desk.settings import Settings
 from desk.ui.geometry import fit_to_screen
 from desk.ui.messages import message_box
-from desk.ui.rows_model import RowRole, RowsTableModel
+from desk.ui.rows_model import NO_PARENT, RowRole, RowsTableModel
 from desk.ui.value_guard import guard_values
 
 if TYPE_CHECKING:
@@ -37,8 +37,41 @@ if TYPE_CHECKING:
     from desk.ui.referral_preview import ReferralPreviewDialog
 
 
-def LogTableModel(parent: QWidget | None = None) -> RowsTableModel:  # noqa: N802 - reads as the model it builds
-    return RowsTableModel(LOG_COLUMNS, parent)
+PAGE_ROWS = 200   # a page of the log: the window shows the first at once and fetches the next as staff scroll
+
+
+class LogTableModel(RowsTableModel):
+    """The log's rows a page at a time (canFetchMore / fetchMore): a search never reads the whole log."""
+
+    def __init__(self, parent: QObject | None = None, *, service: LogService | None = None,
+                 page_rows: int = PAGE_ROWS):
+        super().__init__(LOG_COLUMNS, parent)
+        self._service = service
+        self._page_rows = page_rows
+        self._where = LogFilter()
+        self._next: LogCursor | None = None
+
+    def show(self, where: LogFilter) -> None:
+        """The first page of the records ``where`` names, in place of what was shown."""
+        if self._service is None:
+            return
+        self._where = where
+        page = self._service.page(where, limit=self._page_rows)
+        self._next = page.next
+        self.set_rows(page.rows)
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = NO_PARENT) -> bool:  # noqa: N802
+        return not parent.isValid() and self._next is not None
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = NO_PARENT) -> None:  # noqa: N802
+        if parent.isValid() or self._next is None or self._service is None:
+            return
+        page = self._service.page(self._where, limit=self._page_rows, after=self._next)
+        self._next = page.next
+        if page.rows:
+            self.beginInsertRows(NO_PARENT, len(self.rows), len(self.rows) + len(page.rows) - 1)
+            self.rows.extend(page.rows)
+            self.endInsertRows()
 
 
 class ConsultationLogDialog(QDialog):
@@ -53,7 +86,7 @@ class ConsultationLogDialog(QDialog):
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("受付番号・事業者名・所在地・担当で検索")
         self.search.textChanged.connect(self.refresh)
-        self.model = LogTableModel(self)
+        self.model = LogTableModel(self, service=service)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSortingEnabled(False)
@@ -110,7 +143,7 @@ class ConsultationLogDialog(QDialog):
 
     def refresh(self) -> None:
         where = self._filter()
-        self.model.set_rows(self._service.page(where).rows)
+        self.model.show(where)
         summary = self._service.counts(where)
         days = "、".join(f"{day} {n}件" for day, n in list(summary.per_day.items())[-14:])
         causes = "、".join(f"{cause} {n}件" for cause, n in summary.per_cause.items() if n)
@@ -164,7 +197,6 @@ class ConsultationLogDialog(QDialog):
         if path is None:
             return
         try:
-            atomic_write_bytes(path, self._service.export_csv(self._filter(),
-                                                              include_personal=self.personal.isChecked()))
+            self._service.write_csv(path, self._filter(), include_personal=self.personal.isChecked())
         except OSError as exc:
             QMessageBox.warning(self, "書き出せません", f"{path} に書き出せませんでした（{describe(exc)}）。")

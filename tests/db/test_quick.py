@@ -61,6 +61,14 @@ def test_stores_exactly_what_the_orm_stores(catalogue_engine):
     with sqlite3.connect(_path(catalogue_engine)) as c:
         rows = {r[0]: r[2:] for r in c.execute(f"SELECT {', '.join(CONSULTATION_COLUMNS)} FROM consultation")}
     assert rows[by_orm.id] == rows[by_quick.id]
+    with sqlite3.connect(_path(catalogue_engine)) as c:     # and the list's row, causes and funds alike
+        for table in ("log_entry", "log_cause", "log_fund"):
+            written = {}
+            for row in c.execute(f"SELECT * FROM {table} ORDER BY consultation_id"):
+                written.setdefault(row[1] if table == "log_entry" else row[0], []).append(
+                    tuple(v for v in row if v not in (by_orm.id, by_orm.reference_no, by_quick.id,
+                                                      by_quick.reference_no)))
+            assert written[by_orm.id] == written[by_quick.id] and written[by_orm.id], table
     # Read back through the ORM, the quick record is a record like any other.
     from desk.db.consultations import search_consultations
 

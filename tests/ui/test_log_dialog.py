@@ -200,3 +200,37 @@ def test_a_long_window_name_does_not_push_the_other_columns_off(qtbot, empty_eng
     header = dialog.table.horizontalHeader()
     assert header.sectionSize(column) < dialog.table.fontMetrics().horizontalAdvance(long_name)
     assert dialog.model.index(0, column).data(Qt.ItemDataRole.ToolTipRole) == long_name
+
+
+def test_the_log_shows_its_first_page_and_fetches_more_as_staff_scroll(qtbot, qtmodeltester, empty_engine,
+                                                                      monkeypatch):
+    from desk.ui import log_dialog
+    from tests import synthetic_log
+
+    rows = list(synthetic_log.consultations(450))
+    for row in rows:
+        row["report"] = b"x"
+    synthetic_log.fill_engine(empty_engine, rows)
+    service = Store.for_engine(empty_engine).log
+    asked: list[int | None] = []
+    real_page = service.page
+    monkeypatch.setattr(service, "page", lambda where, **kw: asked.append(kw.get("limit")) or real_page(where, **kw))
+    dialog = ConsultationLogDialog(service)
+    qtbot.addWidget(dialog)
+    assert dialog.model.rowCount() == log_dialog.PAGE_ROWS and asked == [log_dialog.PAGE_ROWS]
+    assert "450 件" in dialog.counts.text()                     # counted by the database, not the rows shown
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    while dialog.model.canFetchMore():
+        dialog.table.scrollToBottom()
+        qtbot.waitUntil(lambda: len(asked) > 1)
+        qtbot.wait(10)
+        if dialog.model.rowCount() == 450:
+            break
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 450)
+    assert all(limit == log_dialog.PAGE_ROWS for limit in asked) and len(asked) == 3
+    ids = [dialog.model.rows[i]["id"] for i in range(450)]
+    assert len(set(ids)) == 450 and ids == [r["id"] for r in real_page().rows]
+    qtmodeltester.check(dialog.model)
+    dialog.search.setText("精工")                                 # a search starts again at its first page
+    assert 0 < dialog.model.rowCount() <= log_dialog.PAGE_ROWS and asked[-1] == log_dialog.PAGE_ROWS

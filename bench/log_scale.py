@@ -1,0 +1,118 @@
+"""The consultation log at scale: a synthetic log of N records (tests/synthetic_log.py), kept on disk
+by generator version and schema revision, and what the log costs on it.
+
+    python bench/log_scale.py 100000            # ~3.4 GB of SQLite, about 2 minutes to make once
+    python bench/log_scale.py 1000000           # `make bench-scale`: ~34 GB, about 20 minutes once
+
+The kept match (~33 kB a record, as real ones) is most of the size; the measures read none of it.
+Each figure is measured in a fresh process (the log window's memory from that process's RSS).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CACHE = Path(os.environ.get("DESK_BENCH_CACHE", Path.home() / ".cache" / "desk-bench"))
+
+MEASURE = r"""
+import json, os, sys, time, resource
+import datetime as dt
+from pathlib import Path
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+path = Path(sys.argv[1])
+from desk import paths
+paths.init(Path(sys.argv[2]))
+
+def rss_mb():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+def timed(fn, repeat=5):
+    fn()
+    best = []
+    for _ in range(repeat):
+        t = time.perf_counter(); fn(); best.append(time.perf_counter() - t)
+    return sorted(best)[len(best) // 2]
+
+from desk.db.services import LogFilter
+from desk.db.store import Store
+from desk.db import engine as db_engine
+store = Store.for_engine(db_engine.make_engine(db_engine.sqlite_url(path)))
+log = store.log
+out = {}
+out["first_page_s"] = timed(lambda: log.page(limit=200))
+out["search_common_s"] = timed(lambda: log.page(LogFilter(text="精工"), limit=50))
+out["search_rare_s"] = timed(lambda: log.page(LogFilter(text="該当なしの文字"), limit=50), repeat=3)
+out["stats_month_s"] = timed(lambda: log.stats(by="month"), repeat=3)
+out["stats_cause_s"] = timed(lambda: log.stats(by="cause"), repeat=3)
+out["stats_municipality_s"] = timed(lambda: log.stats(by="municipality"), repeat=3)
+out["counts_s"] = timed(lambda: log.counts(), repeat=3)
+before = rss_mb()
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+after_qt = rss_mb()
+from desk.ui.log_dialog import ConsultationLogDialog
+t = time.perf_counter()
+dialog = ConsultationLogDialog(log)
+dialog.show(); app.processEvents()
+out["open_window_s"] = time.perf_counter() - t
+out["window_memory_mb"] = rss_mb() - after_qt
+out["qt_memory_mb"] = after_qt - before
+dialog.close()
+csv = path.parent / "bench-log.csv"
+rss_before_csv = rss_mb()
+t = time.perf_counter()
+rows = log.write_csv(csv, include_personal=True)
+out["csv_rows_per_s"] = rows / (time.perf_counter() - t)
+out["csv_rows"] = rows
+out["csv_memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - rss_before_csv
+csv.unlink()
+print(json.dumps(out))
+"""
+
+
+def synthetic_database(count: int) -> Path:
+    """The SQLite file of ``count`` synthetic records, made once per generator version and revision."""
+    sys.path.insert(0, str(REPO))
+    from desk.db.migrations import HEAD_REVISION
+    from tests.synthetic_log import GENERATOR_VERSION, fill_sqlite
+
+    path = CACHE / f"log-g{GENERATOR_VERSION}-r{HEAD_REVISION}-{count}.sqlite3"
+    if path.exists():
+        return path
+    from desk.db import engine as db_engine
+    from desk.db import setup
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    for leftover in CACHE.glob(partial.name + "*"):
+        leftover.unlink()
+    engine = db_engine.make_engine(db_engine.sqlite_url(partial))
+    setup.ensure_ready(engine)
+    engine.dispose()
+    started = time.perf_counter()
+    fill_sqlite(partial, count)
+    print(f"made {count:,} records in {time.perf_counter() - started:.0f} s: {partial.stat().st_size / 2**30:.1f} GiB",
+          file=sys.stderr)
+    partial.rename(path)
+    return path
+
+
+def measure(count: int) -> dict[str, float]:
+    path = synthetic_database(count)
+    base = path.parent / "base"
+    done = subprocess.run([sys.executable, "-c", MEASURE, str(path), str(base)], cwd=REPO, capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, check=True)
+    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return figures
+
+
+if __name__ == "__main__":
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    print(json.dumps(measure(count), indent=1))
