@@ -62,8 +62,19 @@ class PgServer:
                        capture_output=True, timeout=60)
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def url(self, database: str) -> str:
-        return f"postgresql+psycopg://postgres@/{database}?host={self.socket_dir}"
+    def url(self, database: str, user: str = "postgres") -> str:
+        return f"postgresql+psycopg://{user}@/{database}?host={self.socket_dir}"
+
+    def psql(self, database: str, user: str, sql: str) -> subprocess.CompletedProcess[str]:
+        """``sql`` through the psql command as ``user`` (as a window's staff would type it)."""
+        return subprocess.run(["psql", "-X", "-v", "ON_ERROR_STOP=1", "-h", str(self.socket_dir), "-U", user,
+                               "-d", database, "-c", sql], capture_output=True, text=True, timeout=60)
+
+    def execute(self, sql: str, database: str = "postgres") -> None:
+        import psycopg
+
+        with psycopg.connect(f"host={self.socket_dir} user=postgres dbname={database}", autocommit=True) as conn:
+            conn.execute(sql)
 
     def create_database(self) -> str:
         import psycopg

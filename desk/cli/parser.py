@@ -76,6 +76,17 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--without-personal", action="store_true", help="個人情報（来訪者の氏名・電話）を含めない")
     imp = log_sub.add_parser("import", help="書き出されたファイルの記録を取り込む（何度取り込んでも重複しません）")
     imp.add_argument("file", type=Path, metavar="FILE")
+
+    p = sub.add_parser("server", help="共有サーバーのロールと窓口（サーバーの管理者が使います）")
+    server_sub = p.add_subparsers(dest="server_command", metavar="ACTION", required=True)
+    server_sub.add_parser("init", help="ロール・権限・行単位セキュリティを設定する（何度実行しても同じ結果）")
+    add = server_sub.add_parser("add-window", help="窓口のログインロールを作る")
+    add.add_argument("name", metavar="NAME", help="ロール名（英小文字・数字・_）")
+    add.add_argument("--title", required=True, metavar="表示名", help="窓口の表示名（例: 横須賀商工会議所）")
+    add.add_argument("--password-stdin", action="store_true", help="パスワードを標準入力から読む（既定: 作って表示）")
+    server_sub.add_parser("windows", help="窓口の一覧")
+    remove = server_sub.add_parser("remove-window", help="窓口のログインを止める（記録は残す）")
+    remove.add_argument("name", metavar="NAME")
     return parser
 
 

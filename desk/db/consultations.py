@@ -35,6 +35,7 @@ class OrmLogWriter:
 
     def __init__(self, make_session: Callable[[], Session]):
         self._make_session = make_session
+        self._last_reference_sql: str | None = None
 
     def try_insert(self, values: dict[str, Any], prefix: str, record_id: str | None = None) -> Recorded | None:
         try:
@@ -43,12 +44,23 @@ class OrmLogWriter:
                     # Counters numbering with the same prefix take turns (SQLite's BEGIN IMMEDIATE
                     # does this for a file); the lock ends with the transaction.
                     session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:prefix))"), {"prefix": prefix})
-                last = session.scalar(text(records.LAST_REFERENCE_SQL), {"pattern": prefix + "%"})
+                last = session.scalar(text(self._last_reference(session)), {"pattern": prefix + "%"})
                 ids = records.next_ids(prefix, last, record_id)
                 session.add(m.Consultation(id=ids.id, reference_no=ids.reference_no, **values))
             return ids
         except IntegrityError:
             return None
+
+    def _last_reference(self, session: Session) -> str:
+        """The query for the highest number issued with a prefix: on a server secured by `desk server
+        init` through its function, which sees past row-level security (desk.db.server)."""
+        if self._last_reference_sql is None:
+            sql = records.LAST_REFERENCE_SQL
+            if session.get_bind().dialect.name == "postgresql" and session.scalar(
+                    text("SELECT to_regprocedure('desk_last_reference(text)') IS NOT NULL")):
+                sql = "SELECT desk_last_reference(:pattern)"
+            self._last_reference_sql = sql
+        return self._last_reference_sql
 
     def delete(self, consultation_id: str) -> None:
         """Remove a record whose sheet could not be written; no sheet carries its number, so the

@@ -32,6 +32,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from desk.db.log_model import Consultation as Consultation
 from desk.db.model_base import AnnotatedMixin, SourcedMixin, _pack_fk
 from desk.db.model_base import Base as Base
+from desk.db.server_model import CatalogueAudit as CatalogueAudit
+from desk.db.server_model import ProvisionLog as ProvisionLog
+from desk.db.server_model import ServiceWindow as ServiceWindow
 
 
 class DataPack(Base):
