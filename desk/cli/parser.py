@@ -76,6 +76,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--without-personal", action="store_true", help="個人情報（来訪者の氏名・電話）を含めない")
     imp = log_sub.add_parser("import", help="書き出されたファイルの記録を取り込む（何度取り込んでも重複しません）")
     imp.add_argument("file", type=Path, metavar="FILE")
+    consent = log_sub.add_parser("consent", help="紹介先の窓口と記録を共有することへの同意（はい・いいえ）を記録する")
+    consent.add_argument("reference_no", metavar="受付番号")
+    answer = consent.add_mutually_exclusive_group(required=True)
+    answer.add_argument("--yes", action="store_true", help="同意した")
+    answer.add_argument("--no", action="store_true", help="同意しなかった")
+    consent.add_argument("--to", metavar="窓口", help="紹介先の窓口のロール名（--yes のとき必須）")
+    shared = log_sub.add_parser("shared", help="同意のうえ紹介された、ほかの窓口の相談記録を見る（提供を記録します）")
+    shared.add_argument("reference_no", metavar="受付番号")
 
     p = sub.add_parser("server", help="共有サーバーのロールと窓口（サーバーの管理者が使います）")
     server_sub = p.add_subparsers(dest="server_command", metavar="ACTION", required=True)
@@ -87,6 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
     server_sub.add_parser("windows", help="窓口の一覧")
     remove = server_sub.add_parser("remove-window", help="窓口のログインを止める（記録は残す）")
     remove.add_argument("name", metavar="NAME")
+    audit = server_sub.add_parser("audit", help="カタログの変更履歴（誰が・いつ・どの記録を・変更前と変更後）")
+    audit.add_argument("--csv", type=Path, metavar="FILE", help="CSV ファイルに書き出す")
+    provisions = server_sub.add_parser("provisions", help="同意による相談記録の提供の記録（誰が・いつ・どの記録を）")
+    provisions.add_argument("--csv", type=Path, metavar="FILE", help="CSV ファイルに書き出す")
     return parser
 
 

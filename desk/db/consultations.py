@@ -158,17 +158,21 @@ def _log_row(record_id: str, reference_no: str, created_at: dt.datetime, window_
 def get_record(make_session: Callable[[], Session], record_id: str) -> ConsultationRecord | None:
     with make_session() as session:
         r = session.get(m.Consultation, record_id)
-        if r is None:
-            return None
-        return ConsultationRecord(
-            id=r.id, reference_no=r.reference_no, created_at=as_utc(r.created_at), evaluated_on=r.evaluated_on,
-            device_id=r.device_id, window_name=r.window_name, staff_name=r.staff_name,
-            business_name=r.business_name, visitor_name=r.visitor_name, visitor_phone=r.visitor_phone,
-            industry=r.industry, municipality=r.municipality, causes=list(r.causes or ()), intake=dict(r.intake),
-            pack_versions=dict(r.pack_versions or {}), report=r.report, reprint_count=r.reprint_count or 0,
-            reprinted_at=as_utc(r.reprinted_at) if r.reprinted_at is not None else None,
-            purged=tuple(key for key, flag in (("visitor_name", r.visitor_name_purged),
-                                               ("visitor_phone", r.visitor_phone_purged)) if flag))
+        return None if r is None else record_of(r)
+
+
+def record_of(r: m.Consultation) -> ConsultationRecord:
+    """A row as the plain record the callers are handed."""
+    return ConsultationRecord(
+        id=r.id, reference_no=r.reference_no, created_at=as_utc(r.created_at), evaluated_on=r.evaluated_on,
+        device_id=r.device_id, window_name=r.window_name, staff_name=r.staff_name,
+        business_name=r.business_name, visitor_name=r.visitor_name, visitor_phone=r.visitor_phone,
+        industry=r.industry, municipality=r.municipality, causes=list(r.causes or ()), intake=dict(r.intake),
+        pack_versions=dict(r.pack_versions or {}), report=r.report, reprint_count=r.reprint_count or 0,
+        reprinted_at=as_utc(r.reprinted_at) if r.reprinted_at is not None else None,
+        purged=tuple(key for key, flag in (("visitor_name", r.visitor_name_purged),
+                                           ("visitor_phone", r.visitor_phone_purged)) if flag),
+        window_role=r.window_role, consent_to_share=r.consent_to_share, referred_window=r.referred_window)
 
 
 def record_reprint(make_session: Callable[[], Session], record_id: str, *, now: dt.datetime) -> int | None:

@@ -200,16 +200,17 @@ $$"""
 CREATE OR REPLACE FUNCTION {SHARED_FUNCTION}(wanted text) RETURNS SETOF consultation
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
 DECLARE
-  found consultation;
+  shared_row consultation;
 BEGIN
-  SELECT * INTO found FROM consultation
+  SELECT * INTO shared_row FROM consultation
    WHERE reference_no = wanted AND consent_to_share AND referred_window = session_user;
   IF NOT FOUND THEN
     RETURN;
   END IF;
   INSERT INTO provision_log (at, reader, consultation_id, reference_no, from_window, to_window, action)
-  VALUES (now(), session_user, found.id, found.reference_no, found.window_role, session_user, 'read');
-  RETURN NEXT found;
+  VALUES (now(), session_user, shared_row.id, shared_row.reference_no, shared_row.window_role, session_user,
+          'read');
+  RETURN NEXT shared_row;
 END $$"""
     yield f"REVOKE ALL ON FUNCTION {SHARED_FUNCTION}(text) FROM PUBLIC"
     yield f"GRANT EXECUTE ON FUNCTION {SHARED_FUNCTION}(text) TO {WINDOW}"

@@ -321,3 +321,82 @@ def test_a_window_behind_the_revision_is_told_to_ask_the_administrator(secured, 
     finally:
         with secured.engine.begin() as c:
             c.execute(text(f"UPDATE alembic_version SET version_num = '{HEAD_REVISION}'"))
+
+
+# --- slice 4: consent, the record of provision, the audit trail -----------------------------------------
+
+
+def _provisions(secured: Secured, reference_no: str) -> list[dict[str, Any]]:
+    from desk.db import sharing
+    from desk.db.engine import session_factory
+
+    return [p for p in sharing.provisions(session_factory(secured.engine)) if p["reference_no"] == reference_no]
+
+
+def test_with_consent_the_referred_window_reads_that_one_record_and_the_server_records_it(secured, tmp_path,
+                                                                                            capsys):
+    from desk.cli import main
+    from desk.db.services import ConsentError
+
+    a, b, c = secured.new_window("窓口A"), secured.new_window("窓口B"), secured.new_window("窓口C")
+    store_a, store_b, store_c = Store.open(a.url), Store.open(b.url), Store.open(c.url)
+    shared, kept = _record(store_a, DEVICE_A, "A社").reference_no, _record(store_a, DEVICE_A, "A社2").reference_no
+    assert store_b.log.shared_record(shared) is None                       # no consent yet
+    store_a.log.record_consent(shared, consent=True, referred_window=b.role)
+    store_a.log.record_consent(kept, consent=False, referred_window=None)
+    record = store_b.log.shared_record(shared)
+    assert record is not None and record.visitor_name == "山田" and record.window_role == a.role
+    assert store_b.log.shared_record(kept) is None and store_c.log.shared_record(shared) is None
+    assert shared not in {r["reference_no"] for r in store_b.log.page().rows}    # one read, not a listing
+    logged = _provisions(secured, shared)
+    assert [(p["reader"], p["from_window"], p["to_window"], p["action"]) for p in logged] == [
+        (b.role, a.role, b.role, "read")]
+    with pytest.raises(ConsentError, match="この窓口にありません"):           # another's record
+        store_b.log.record_consent(shared, consent=True, referred_window=b.role)
+    with pytest.raises(ConsentError, match="ありません"):
+        store_a.log.record_consent(kept, consent=True, referred_window="no_such_window")
+    with pytest.raises(ConsentError, match="紹介先"):
+        store_a.log.record_consent(kept, consent=True, referred_window=None)
+    for store in (store_a, store_b, store_c):
+        store.close()
+
+    capsys.readouterr()
+    assert main(["--db", b.url, "log", "shared", shared]) == 0
+    assert "来訪者氏名: 山田" in capsys.readouterr().out and len(_provisions(secured, shared)) == 2
+    assert main(["--db", a.url, "log", "consent", shared, "--no"]) == 0     # withdrawn
+    assert main(["--db", b.url, "log", "shared", shared]) == 1
+    assert "共有されていません" in capsys.readouterr().err and len(_provisions(secured, shared)) == 2
+    assert main(["--db", a.url, "log", "consent", kept, "--yes", "--to", "nobody"]) == 2
+    assert main(["--db", secured.url, "server", "provisions", "--csv", str(tmp_path / "p.csv")]) == 0
+    assert (tmp_path / "p.csv").read_text(encoding="utf-8-sig").count(shared) == 2
+
+
+def test_the_audit_trail_records_an_admin_edit_and_an_import(secured, tmp_path, capsys):
+    from desk.cli import main
+    from desk.db import sharing
+    from desk.db.engine import session_factory
+
+    admin = secured.new_login("desk_admin")         # a person in the administrators' group, not a superuser
+    store = Store(admin.url)
+    office = store.admin.office_rows()[0]["id"]
+    before = store.admin.office_values(office)["phone"]
+    store.admin.update_office(office, {"phone": "045-999-9999"})
+    store.admin.update_office(office, {"phone": before})
+    store.close()
+    trail = [r for r in sharing.audit_trail(session_factory(secured.engine))
+             if r["table"] == "office" and r["record_id"] == office and r["who"] == admin.role]
+    assert [(r["action"], r["old"]["phone"], r["new"]["phone"]) for r in trail] == [
+        ("UPDATE", before, "045-999-9999"), ("UPDATE", "045-999-9999", before)]
+    assert "name" not in trail[0]["new"]                                   # what changed, not the whole row
+    capsys.readouterr()
+    assert main(["--db", admin.url, "import", str(PACKS_DIR / "common.yaml")]) == 0
+    packs = [r for r in sharing.audit_trail(session_factory(secured.engine))
+             if r["table"] == "data_pack" and r["who"] == admin.role]
+    assert [r["action"] for r in packs] == ["DELETE", "INSERT"] and packs[1]["record_id"] == "common"
+    assert main(["--db", secured.url, "server", "audit", "--csv", str(tmp_path / "audit.csv")]) == 0
+    written = (tmp_path / "audit.csv").read_text(encoding="utf-8-sig")
+    assert "045-999-9999" in written and admin.role in written
+    capsys.readouterr()
+    assert main(["--db", secured.url, "server", "audit"]) == 0
+    shown = capsys.readouterr().out                      # a terminal table: long values are cut
+    assert admin.role in shown and office in shown and "UPDATE" in shown
