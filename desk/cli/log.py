@@ -49,8 +49,10 @@ def _cmd_log_sync(args: argparse.Namespace) -> int:
     store = open_store(args)
     try:
         if args.log_command == "export":
-            count = logsync.export_log(store.make_session, args.file, device=device_id(Settings.load()),
-                                       everything=args.all, personal=not args.without_personal)
+            settings = Settings.load()
+            count = logsync.export_log(store.make_session, args.file, device=device_id(settings),
+                                       everything=args.all, personal=not args.without_personal,
+                                       window=settings.get("server_window"))
             print(f"{args.file} に {count} 件を書き出しました" if count
                   else "書き出す記録はありません（前回の書き出し以降の記録がありません）")
             return EXIT_OK

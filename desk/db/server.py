@@ -115,6 +115,13 @@ def initialised(connection: Connection) -> bool:
     return connection.dialect.name == "postgresql" and _role_exists(connection, WINDOW)
 
 
+def connected_role(connection: Connection) -> tuple[str, bool]:
+    """The connected role and whether it is one of desk_admin's (a superuser is)."""
+    role, admin = connection.execute(text("SELECT current_user, pg_has_role(current_user, :admin, 'MEMBER')"),
+                                     {"admin": ADMIN}).one()
+    return str(role), bool(admin)
+
+
 def init(engine: Engine) -> list[str]:
     """Create the group roles when missing, then grant, secure and install the server's triggers
     and functions (:func:`apply`); one transaction. Returns what was created, for the admin to read."""

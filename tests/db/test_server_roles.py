@@ -400,3 +400,32 @@ def test_the_audit_trail_records_an_admin_edit_and_an_import(secured, tmp_path, 
     assert main(["--db", secured.url, "server", "audit"]) == 0
     shown = capsys.readouterr().out                      # a terminal table: long values are cut
     assert admin.role in shown and office in shown and "UPDATE" in shown
+
+
+# --- slice 5: an offline laptop's file carries its window -------------------------------------------------
+
+
+def test_a_laptop_file_goes_only_into_the_window_it_was_made_for(secured, tmp_path, capsys):
+    from desk.cli import main
+    from desk.db import logsync
+
+    a, b = secured.new_window("窓口A"), secured.new_window("窓口B")
+    laptop = Store.open(db_engine.sqlite_url(tmp_path / "laptop.sqlite3"))
+    made = {_record(laptop, DEVICE_A, f"出張相談{i}").reference_no for i in range(2)}
+    for_a, old_style = tmp_path / "for-a.json", tmp_path / "old.json"
+    assert logsync.export_log(laptop.make_session, for_a, device=DEVICE_A, everything=True, window=a.role) == 2
+    assert logsync.export_log(laptop.make_session, old_style, device=DEVICE_A, everything=True) == 2
+    laptop.close()
+    assert json.loads(for_a.read_text(encoding="utf-8"))["window"] == a.role
+    assert "window" not in json.loads(old_style.read_text(encoding="utf-8"))
+
+    capsys.readouterr()
+    assert main(["--db", b.url, "log", "import", str(for_a)]) == 2         # another window's file
+    err = capsys.readouterr().err
+    assert f"窓口 {a.role} のためのファイルです" in err and "データベースは変わっていません" in err
+    assert main(["--db", secured.url, "log", "import", str(old_style)]) == 2   # the admin needs the window named
+    assert main(["--db", secured.url, "log", "import", str(for_a)]) == 0       # the admin: into the file's window
+    placed = {ref: role for ref, (role, _) in _admin_rows(secured, (a.role, b.role)).items()}
+    assert placed == dict.fromkeys(made, a.role)
+    assert main(["--db", a.url, "log", "import", str(for_a)]) == 0             # its own: already there
+    assert "取り込み済み 2 件" in capsys.readouterr().out
