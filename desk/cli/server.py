@@ -9,14 +9,15 @@ from typing import TYPE_CHECKING
 from desk.cli.common import EXIT_OK, EXIT_USAGE, CliError, open_database
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from desk.db.store import Store
 
 
 def cmd_server(args: argparse.Namespace) -> int:
     from desk.db import server
     from desk.textfmt import table
 
-    engine = open_database(args, ready=False).engine
+    store = open_database(args, ready=False)
+    engine = store.engine
     try:
         if args.server_command == "init":
             for line in server.init(engine):
@@ -33,7 +34,7 @@ def cmd_server(args: argparse.Namespace) -> int:
                      f"{w.created_at:%Y-%m-%d}"] for w in server.windows(engine)]
             print(table(["ロール", "窓口", "状態", "記録", "作成日"], rows) if rows else "窓口はまだありません")
         elif args.server_command in ("audit", "provisions"):
-            _logs(args, engine)
+            _logs(args, store)
         elif args.server_command == "remove-window":
             kept = server.remove_window(engine, args.name)
             print(f"窓口 {args.name} のログインを止めました（相談記録 {kept} 件はそのまま残しています）")
@@ -42,12 +43,11 @@ def cmd_server(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _logs(args: argparse.Namespace, engine: Engine) -> None:
+def _logs(args: argparse.Namespace, store: Store) -> None:
     from desk.db import sharing
-    from desk.db.engine import session_factory
     from desk.textfmt import table
 
-    make_session = session_factory(engine)
+    make_session = store.make_session
     if args.server_command == "audit":
         rows, columns = sharing.audit_trail(make_session), sharing.AUDIT_COLUMNS
     else:

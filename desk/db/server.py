@@ -111,8 +111,12 @@ def _role_exists(connection: Connection, name: str) -> bool:
 
 
 def initialised(connection: Connection) -> bool:
-    """Whether `desk server init` ran on this cluster (the group roles exist)."""
-    return connection.dialect.name == "postgresql" and _role_exists(connection, WINDOW)
+    """Whether `desk server init` secured this database (the group roles belong to the cluster,
+    which may hold other desk databases that are not)."""
+    if connection.dialect.name != "postgresql" or not _role_exists(connection, WINDOW):
+        return False
+    return bool(connection.execute(
+        text("SELECT relrowsecurity FROM pg_class WHERE oid = to_regclass('consultation')")).scalar())
 
 
 def connected_role(connection: Connection) -> tuple[str, bool]:

@@ -133,6 +133,12 @@ def _as_table_owner(connection: Connection) -> bool:
 
     if not server.initialised(connection):
         return False
+    # This database's tables, not only the cluster's roles (a new database beside a secured one
+    # is secured by its own `desk server init`, after its first upgrade).
+    owner = connection.execute(text("SELECT tableowner FROM pg_tables WHERE schemaname = current_schema()"
+                                    " AND tablename = 'alembic_version'")).scalar()
+    if owner != server.ADMIN:
+        return False
     member = connection.execute(text("SELECT pg_has_role(current_user, :admin, 'MEMBER')"),
                                 {"admin": server.ADMIN}).scalar()
     if member:

@@ -410,11 +410,14 @@ def test_a_laptop_file_goes_only_into_the_window_it_was_made_for(secured, tmp_pa
     from desk.db import logsync
 
     a, b = secured.new_window("窓口A"), secured.new_window("窓口B")
+    import uuid
+
+    device = str(uuid.uuid4())    # the laptop's own numbers: none of the server's records share them
     laptop = Store.open(db_engine.sqlite_url(tmp_path / "laptop.sqlite3"))
-    made = {_record(laptop, DEVICE_A, f"出張相談{i}").reference_no for i in range(2)}
+    made = {_record(laptop, device, f"出張相談{i}").reference_no for i in range(2)}
     for_a, old_style = tmp_path / "for-a.json", tmp_path / "old.json"
-    assert logsync.export_log(laptop.make_session, for_a, device=DEVICE_A, everything=True, window=a.role) == 2
-    assert logsync.export_log(laptop.make_session, old_style, device=DEVICE_A, everything=True) == 2
+    assert logsync.export_log(laptop.make_session, for_a, device=device, everything=True, window=a.role) == 2
+    assert logsync.export_log(laptop.make_session, old_style, device=device, everything=True) == 2
     laptop.close()
     assert json.loads(for_a.read_text(encoding="utf-8"))["window"] == a.role
     assert "window" not in json.loads(old_style.read_text(encoding="utf-8"))
