@@ -36,9 +36,6 @@ from desk.db import models as m
 
 ADMIN, WINDOW, REPORT = "desk_admin", "desk_window", "desk_report"
 GROUPS = (ADMIN, WINDOW, REPORT)
-# The server's own tables (desk.db.server_model) and the log: not catalogue, not audited.
-LOG_TABLES = frozenset({"consultation"})
-SERVER_TABLES = frozenset({"service_window", "provision_log", "catalogue_audit"})
 STATS_VIEW = "consultation_stats"
 SHARED_FUNCTION = "desk_shared_consultation"
 LAST_REFERENCE_FUNCTION = "desk_last_reference"
