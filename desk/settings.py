@@ -37,6 +37,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("personal_retention_days", RETENTION_DEFAULT_DAYS,
             "個人情報（来訪者の氏名・電話）を残す日数（0 で消さない）"),
     Setting("retention_notice", False, ""),   # an install that kept 0: say once that 3 years is advised
+    # The window (its role on the shared server) an offline laptop works for: written into its log
+    # files, so that the server takes them only into that window (issue 17).
+    Setting("server_window", None, "共有サーバーでのこの窓口のロール名（持ち出し端末）"),
     # Generated once per machine: part of every reference number printed on this machine.
     Setting("device_id", None, "この端末の識別子（自動）"),
 )

@@ -134,6 +134,8 @@ def database_problem(exc: BaseException) -> str:
 
     sa_exc = sys.modules.get("sqlalchemy.exc")  # imported only where SQLAlchemy already is
     text = short(exc)
+    if refused_by_server(exc):
+        return REFUSED_BY_SERVER
     if isinstance(exc, sqlite3.IntegrityError) or (sa_exc is not None and isinstance(exc, sa_exc.IntegrityError)):
         return f"データベースに書き込めません: 既にある記録と重なります（{text}）。データベースは変わっていません"
     lowered = text.lower()
@@ -143,6 +145,16 @@ def database_problem(exc: BaseException) -> str:
         return (f"データベースがほかの desk の処理に使われていて、{BUSY_TIMEOUT_MS // 1000} 秒待っても空きませんでした"
                 f"（{text}）。しばらくしてからもう一度実行してください")
     return f"データベースを開けません（{text}）"
+
+
+# PostgreSQL's "insufficient privilege": a window's role asked to do what only desk_admin may.
+_INSUFFICIENT_PRIVILEGE = "42501"
+REFUSED_BY_SERVER = ("サーバーがこの操作を断りました: 接続しているロールには権限がありません"
+                     "（カタログの変更とデータパックの取り込みはサーバーの管理者が行います。データベースは変わっていません）")
+
+
+def refused_by_server(exc: BaseException) -> bool:
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) == _INSUFFICIENT_PRIVILEGE
 
 
 def output_file(path: Path) -> Path:

@@ -33,7 +33,8 @@ def cmd_db(args: argparse.Namespace) -> int:
             before, after = setup.upgrade(engine)
         try:
             imported = setup.ensure_ready(engine)
-            updated, kept = setup.update_bundled_packs(engine)
+            # A window's role reads the catalogue the administrator keeps: no pack update from it.
+            updated, kept = setup.update_bundled_packs(engine) if setup.may_write_catalogue(engine) else ([], [])
         except PackInvalid as exc:
             raise CliError(f"同梱データパックを取り込めません（データベースは変わっていません）:\n{exc}") from exc
         print(f"スキーマ: {before or '（新規）'} → {after}")

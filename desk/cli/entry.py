@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 COMMANDS = {
     "programs": "catalogue", "contacts": "catalogue", "validate": "catalogue", "import": "catalogue",
     "export": "catalogue", "match": "consult", "referral": "consult", "handout": "consult",
-    "db": "database", "log": "log",
+    "db": "database", "log": "log", "server": "server",
 }
 
 

@@ -24,6 +24,8 @@ def cmd_log(args: argparse.Namespace) -> int:
         from desk.cli import log_queries
 
         return log_queries.run(args)
+    if args.log_command in ("consent", "shared"):
+        return _cmd_sharing(args)
     from desk.log.records import MAX_RETENTION_DAYS
 
     if not 0 <= args.older_than <= MAX_RETENTION_DAYS:
@@ -51,8 +53,10 @@ def _cmd_log_sync(args: argparse.Namespace) -> int:
     store = open_store(args)
     try:
         if args.log_command == "export":
-            count = logsync.export_log(store.make_session, args.file, device=device_id(Settings.load()),
-                                       everything=args.all, personal=not args.without_personal)
+            settings = Settings.load()
+            count = logsync.export_log(store.make_session, args.file, device=device_id(settings),
+                                       everything=args.all, personal=not args.without_personal,
+                                       window=settings.get("server_window"))
             print(f"{args.file} に {count} 件を書き出しました" if count
                   else "書き出す記録はありません（前回の書き出し以降の記録がありません）")
             return EXIT_OK
@@ -67,3 +71,30 @@ def _cmd_log_sync(args: argparse.Namespace) -> int:
     for line in report.conflicts:
         print(f"  食い違い: {line}", file=sys.stderr)
     return EXIT_PROBLEM if report.conflicts else EXIT_OK
+
+
+def _cmd_sharing(args: argparse.Namespace) -> int:
+    from desk.db.services import ConsentError
+
+    store = open_store(args)
+    if args.log_command == "consent":
+        try:
+            store.log.record_consent(args.reference_no, consent=args.yes, referred_window=args.to)
+        except ConsentError as exc:
+            raise CliError(str(exc), EXIT_USAGE) from exc
+        print(f"{args.reference_no}: " + (f"{args.to} との共有に同意（記録しました）" if args.yes
+                                          else "共有に同意しない（記録しました）"))
+        return EXIT_OK
+    record = store.log.shared_record(args.reference_no)
+    if record is None:
+        raise CliError(f"受付番号 {args.reference_no[:32]} の記録は、この窓口に共有されていません"
+                       "（来訪者の同意と紹介先の指定が必要です）")
+    from desk.fiscal import JAPAN
+
+    when = f"{record.created_at.astimezone(JAPAN):%Y-%m-%d %H:%M}"
+    for label, value in (("受付番号", record.reference_no), ("日時", when), ("記録した窓口", record.window_role or ""),
+                         ("事業者名", record.business_name or ""),
+                         ("来訪者氏名", record.visitor_name or ""), ("来訪者電話", record.visitor_phone or ""),
+                         ("所在地", record.municipality or "")):
+        print(f"{label}: {value}")
+    return EXIT_OK

@@ -39,6 +39,7 @@ class OrmLogWriter:
 
     def __init__(self, make_session: Callable[[], Session]):
         self._make_session = make_session
+        self._last_reference_sql: str | None = None
 
     def try_insert(self, values: dict[str, Any], prefix: str, record_id: str | None = None) -> Recorded | None:
         try:
@@ -47,13 +48,24 @@ class OrmLogWriter:
                     # Counters numbering with the same prefix take turns (SQLite's BEGIN IMMEDIATE
                     # does this for a file); the lock ends with the transaction.
                     session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:prefix))"), {"prefix": prefix})
-                last = session.scalar(text(records.LAST_REFERENCE_SQL), {"pattern": prefix + "%"})
+                last = session.scalar(text(self._last_reference(session)), {"pattern": prefix + "%"})
                 ids = records.next_ids(prefix, last, record_id)
                 session.add(m.Consultation(id=ids.id, reference_no=ids.reference_no, **values))
                 add_entry_rows(session, records.entry_rows(ids.id, ids.reference_no, values))
             return ids
         except IntegrityError:
             return None
+
+    def _last_reference(self, session: Session) -> str:
+        """The query for the highest number issued with a prefix: on a server secured by `desk server
+        init` through its function, which sees past row-level security (desk.db.server)."""
+        if self._last_reference_sql is None:
+            sql = records.LAST_REFERENCE_SQL
+            if session.get_bind().dialect.name == "postgresql" and session.scalar(
+                    text("SELECT to_regprocedure('desk_last_reference(text)') IS NOT NULL")):
+                sql = "SELECT desk_last_reference(:pattern)"
+            self._last_reference_sql = sql
+        return self._last_reference_sql
 
     def delete(self, consultation_id: str) -> None:
         """Remove a record whose sheet could not be written; no sheet carries its number, so the
@@ -163,17 +175,21 @@ def _log_row(record_id: str, reference_no: str, created_at: dt.datetime, window_
 def get_record(make_session: Callable[[], Session], record_id: str) -> ConsultationRecord | None:
     with make_session() as session:
         r = session.get(m.Consultation, record_id)
-        if r is None:
-            return None
-        return ConsultationRecord(
-            id=r.id, reference_no=r.reference_no, created_at=as_utc(r.created_at), evaluated_on=r.evaluated_on,
-            device_id=r.device_id, window_name=r.window_name, staff_name=r.staff_name,
-            business_name=r.business_name, visitor_name=r.visitor_name, visitor_phone=r.visitor_phone,
-            industry=r.industry, municipality=r.municipality, causes=list(r.causes or ()), intake=dict(r.intake),
-            pack_versions=dict(r.pack_versions or {}), report=r.report, reprint_count=r.reprint_count or 0,
-            reprinted_at=as_utc(r.reprinted_at) if r.reprinted_at is not None else None,
-            purged=tuple(key for key, flag in (("visitor_name", r.visitor_name_purged),
-                                               ("visitor_phone", r.visitor_phone_purged)) if flag))
+        return None if r is None else record_of(r)
+
+
+def record_of(r: m.Consultation) -> ConsultationRecord:
+    """A row as the plain record the callers are handed."""
+    return ConsultationRecord(
+        id=r.id, reference_no=r.reference_no, created_at=as_utc(r.created_at), evaluated_on=r.evaluated_on,
+        device_id=r.device_id, window_name=r.window_name, staff_name=r.staff_name,
+        business_name=r.business_name, visitor_name=r.visitor_name, visitor_phone=r.visitor_phone,
+        industry=r.industry, municipality=r.municipality, causes=list(r.causes or ()), intake=dict(r.intake),
+        pack_versions=dict(r.pack_versions or {}), report=r.report, reprint_count=r.reprint_count or 0,
+        reprinted_at=as_utc(r.reprinted_at) if r.reprinted_at is not None else None,
+        purged=tuple(key for key, flag in (("visitor_name", r.visitor_name_purged),
+                                           ("visitor_phone", r.visitor_phone_purged)) if flag),
+        window_role=r.window_role, consent_to_share=r.consent_to_share, referred_window=r.referred_window)
 
 
 def record_reprint(make_session: Callable[[], Session], record_id: str, *, now: dt.datetime) -> int | None:

@@ -36,6 +36,18 @@ class NewerDatabase(DatabaseRefused):
     code = 1
 
 
+class MigrationNotAllowed(DatabaseRefused):
+    """A schema behind this desk's, on a server whose connected role may not migrate it (a window's):
+    the administrator upgrades it (issue 17)."""
+
+    code = 1
+
+    def __init__(self, role: str, revision: str | None):
+        super().__init__(f"データベースのスキーマが古い版です（現在 {revision or 'なし'}、"
+                         f"この desk は {HEAD_REVISION}）。接続しているロール {role[:63]} では更新できません:"
+                         " サーバーの管理者に desk db upgrade を依頼してください")
+
+
 def check_sqlite_file(path: Path) -> None:
     """Raise DatabaseRefused for a SQLite file that is neither empty nor one this desk can use.
     A file that is missing, empty or not SQLite at all is left to the opening (which creates

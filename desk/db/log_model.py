@@ -52,6 +52,16 @@ class Consultation(Base):
     visitor_name_purged: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     visitor_phone_purged: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
+    # --- issue 17: whose record it is, and whom the visitor let see it (revision 0008) -----------
+    # The window (its database role) the record belongs to. On a shared server set by the server
+    # from the connected role (desk.db.server's trigger), never from what the client sends; on a
+    # laptop's SQLite file the window the laptop works for (the `server_window` setting).
+    window_role: Mapped[str | None] = mapped_column(String(63))
+    # The visitor's answer to sharing this record with the window they were referred to:
+    # True / False as recorded, None where it was not asked (records before 0008, no name given).
+    consent_to_share: Mapped[bool | None] = mapped_column(Boolean)
+    referred_window: Mapped[str | None] = mapped_column(String(63))   # the role of that window
+
     def __repr__(self) -> str:
         return f"Consultation(reference_no={self.reference_no!r}, created_at={self.created_at!r})"
 

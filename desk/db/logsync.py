@@ -65,7 +65,7 @@ def checksum(records: list[dict[str, Any]]) -> str:
 
 
 def export_log(make_session: Callable[[], Session], path: Path, *, device: str, everything: bool = False,
-               personal: bool = True, now: dt.datetime | None = None) -> int:
+               personal: bool = True, window: str | None = None, now: dt.datetime | None = None) -> int:
     """Write this machine's records not yet exported (or every record in the database); returns how many.
     Nothing is written, and nothing marked, when there is nothing to export."""
     now = now or dt.datetime.now(dt.UTC)
@@ -81,6 +81,8 @@ def export_log(make_session: Callable[[], Session], path: Path, *, device: str, 
         return 0
     document = {"format": FORMAT, "device_id": device, "exported_at": now.isoformat(), "count": len(records),
                 "sha256": checksum(records), "records": records}
+    if window:   # the window the records were made for (issue 17); files from before carry none
+        document["window"] = window
     # The file first, then the marks: a crash in between only exports the records again,
     # and importing them twice adds nothing.
     atomic_write_text(path, json.dumps(document, ensure_ascii=False, indent=1) + "\n", mode=0o600)
@@ -92,6 +94,11 @@ def export_log(make_session: Callable[[], Session], path: Path, *, device: str, 
 
 def read_log_file(path: Path) -> list[dict[str, Any]]:
     """The records of a log file, after checking its format and checksum (LogFileError)."""
+    return _read_document(path)[1]
+
+
+def _read_document(path: Path) -> tuple[str | None, list[dict[str, Any]]]:
+    """The window a log file names (None in files from before issue 17) and its checked records."""
     try:
         document = json.loads(read_regular_file(path, limit=MAX_FILE_BYTES).decode("utf-8"))
     except FileRefused as exc:
@@ -110,7 +117,10 @@ def read_log_file(path: Path) -> list[dict[str, Any]]:
     _check_records(path, records)   # first: bounded depth, before the checksum's json.dumps
     if document.get("sha256") != checksum(records):
         raise LogFileError(f"{path}: チェックサムが合いません（ファイルが壊れているか、書き換えられています）")
-    return records
+    window = document.get("window")
+    if window is not None and not (isinstance(window, str) and 0 < len(window) <= 63):
+        raise LogFileError(f"{path}: 窓口（window）の値が正しくありません")
+    return window, records
 
 
 def _check_records(path: Path, records: list[Any]) -> None:
@@ -146,11 +156,14 @@ def _row_values(record: dict[str, Any]) -> dict[str, Any]:
 
 def import_log(make_session: Callable[[], Session], path: Path) -> ImportReport:
     """Add the records of a log file that the database does not have (one transaction)."""
-    records = read_log_file(path)
+    window, records = _read_document(path)
     report = ImportReport()
     values = [_row_values(r) for r in records]   # checked by read_log_file
     entries: list[EntryRows] = []
     with make_session() as session, session.begin():
+        window = _window_for(session, path, window)
+        for value in values:
+            value["window_role"] = window
         ids = [v["id"] for v in values]
         existing = {r.id: r for r in session.scalars(select(m.Consultation).where(m.Consultation.id.in_(ids)))}
         numbers = dict(session.execute(select(m.Consultation.reference_no, m.Consultation.id).where(
@@ -177,6 +190,26 @@ def import_log(make_session: Callable[[], Session], path: Path) -> ImportReport:
             if rows:
                 session.execute(insert(table), rows)
     return report
+
+
+def _window_for(session: Session, path: Path, window: str | None) -> str | None:
+    """The window the file's records go into: on a server secured by `desk server init`, a window's
+    role takes only a file made for it (or one from before files named their window: into its
+    own), desk_admin a file naming its window; elsewhere the window the file names."""
+    from desk.db import server
+
+    connection = session.connection()
+    if not server.initialised(connection):
+        return window
+    role, is_admin = server.connected_role(connection)
+    if is_admin:
+        if window is None:
+            raise LogFileError(f"{path}: 窓口の書かれていないファイルです（古い desk で書き出したもの）:"
+                               " その窓口のロールで取り込んでください")
+        return window
+    if window is not None and window != role:
+        raise LogFileError(f"{path}: 窓口 {window} のためのファイルです。この窓口（{role}）には取り込めません")
+    return role
 
 
 def _same_personal(record: dict[str, Any], there: m.Consultation) -> dict[str, Any]:

@@ -35,6 +35,9 @@ from desk.db.log_model import LogEntry as LogEntry
 from desk.db.log_model import LogFund as LogFund
 from desk.db.model_base import AnnotatedMixin, SourcedMixin, _pack_fk
 from desk.db.model_base import Base as Base
+from desk.db.server_model import CatalogueAudit as CatalogueAudit
+from desk.db.server_model import ProvisionLog as ProvisionLog
+from desk.db.server_model import ServiceWindow as ServiceWindow
 
 
 class DataPack(Base):

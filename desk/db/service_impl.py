@@ -100,6 +100,16 @@ class OrmLogService:
     def write_csv(self, path: Path, where: LogFilter = EVERYTHING, *, include_personal: bool = False) -> int:
         return consultations.write_csv(self._make_session, path, where, include_personal=include_personal)
 
+    def record_consent(self, reference_no: str, *, consent: bool, referred_window: str | None) -> None:
+        from desk.db import sharing
+
+        sharing.record_consent(self._make_session, reference_no, consent=consent, referred_window=referred_window)
+
+    def shared_record(self, reference_no: str) -> ConsultationRecord | None:
+        from desk.db import sharing
+
+        return sharing.shared_record(self._make_session, reference_no)
+
 
 class OrmPackService:
     """Imports in one transaction on the engine (with a backup of a SQLite file first)."""

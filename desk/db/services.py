@@ -37,6 +37,10 @@ class AdminEditError(ValueError):
         super().__init__("\n".join(problems))
 
 
+class ConsentError(ValueError):
+    """A consent that cannot be recorded: no such record of this window, an unknown window."""
+
+
 class PacksRejected(ValueError):
     """A pack that cannot be imported: the database is unchanged; the text names file and line."""
 
@@ -204,6 +208,11 @@ class ConsultationRecord:
     reprint_count: int = 0
     reprinted_at: dt.datetime | None = None   # aware, UTC
     purged: tuple[str, ...] = ()         # the personal keys the retention rule cleared ("visitor_name", …)
+    # Issue 17: the window (server role) the record belongs to, the visitor's consent to share it
+    # and the window it may be shared with (None where not recorded).
+    window_role: str | None = None
+    consent_to_share: bool | None = None
+    referred_window: str | None = None
 
 
 class LogService(Protocol):
@@ -241,6 +250,15 @@ class LogService(Protocol):
     def write_csv(self, path: Path, where: LogFilter = EVERYTHING, *, include_personal: bool = False) -> int:
         """The same CSV written to ``path`` as the rows come (flat memory, atomic); how many rows;
         raises OSError."""
+
+    def record_consent(self, reference_no: str, *, consent: bool, referred_window: str | None) -> None:
+        """The visitor's yes or no to sharing one of this window's records with the window they
+        were referred to (a server's window role); raises :class:`ConsentError`."""
+        ...
+
+    def shared_record(self, reference_no: str) -> ConsultationRecord | None:
+        """Another window's record the visitor agreed to share with this one (None otherwise);
+        the server writes the read to its provision log."""
         ...
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, func, inspect, select, text
+from sqlalchemy import Connection, Engine, func, inspect, select, text
 from sqlalchemy.orm import Session
 
 from desk import paths, vocab
@@ -75,13 +75,75 @@ def upgrade(engine: Engine, revision: str = "head", *, backup_first: bool = True
 
     refuse_unusable(engine)
     before = current_revision(engine)
+    if before == head_revision() and revision == "head":
+        return before, before    # nothing to do, under any role (a window's too)
+    if not may_migrate(engine):
+        from desk.db.guard import MigrationNotAllowed
+
+        raise MigrationNotAllowed(_role(engine), before)
     if backup_first and before is not None and before != head_revision():
         backup_before(engine, f"before-migration-{before}")
     config = _alembic_config()
     with engine.begin() as connection:
+        secured = _as_table_owner(connection)
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+        if secured:   # a new table gets its grants, a changed row its functions (desk.db.server)
+            from desk.db import server
+
+            server.apply(connection)
     return before, current_revision(engine) or ""
+
+
+# Whether the connected role may change the schema: on PostgreSQL the owner of desk's tables (or a
+# member of the owning role: desk_admin once `desk server init` ran), or, in an empty database,
+# a role that may create tables. Any SQLite file desk opens is its user's.
+_MAY_MIGRATE_SQL = (
+    "SELECT COALESCE((SELECT pg_has_role(current_user, tableowner, 'USAGE') FROM pg_tables"
+    " WHERE schemaname = current_schema() AND tablename = 'alembic_version'),"
+    " has_schema_privilege(current_schema(), 'CREATE'))")
+
+
+def may_migrate(engine: Engine) -> bool:
+    if engine.dialect.name != "postgresql":
+        return True
+    with engine.connect() as connection:
+        return bool(connection.execute(text(_MAY_MIGRATE_SQL)).scalar())
+
+
+def may_write_catalogue(engine: Engine) -> bool:
+    """Whether the connected role may import packs (on a secured server only desk_admin may)."""
+    if engine.dialect.name != "postgresql":
+        return True
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("data_pack"):
+            return True
+        return bool(connection.execute(text("SELECT has_table_privilege('data_pack', 'INSERT, DELETE')")).scalar())
+
+
+def _role(engine: Engine) -> str:
+    with engine.connect() as connection:
+        return str(connection.execute(text("SELECT current_user")).scalar())
+
+
+def _as_table_owner(connection: Connection) -> bool:
+    """On a server secured by `desk server init`, migrate as desk_admin, so that the tables a
+    migration makes belong to it like the others (any of its members may then migrate next)."""
+    from desk.db import server
+
+    if not server.initialised(connection):
+        return False
+    # This database's tables, not only the cluster's roles (a new database beside a secured one
+    # is secured by its own `desk server init`, after its first upgrade).
+    owner = connection.execute(text("SELECT tableowner FROM pg_tables WHERE schemaname = current_schema()"
+                                    " AND tablename = 'alembic_version'")).scalar()
+    if owner != server.ADMIN:
+        return False
+    member = connection.execute(text("SELECT pg_has_role(current_user, :admin, 'MEMBER')"),
+                                {"admin": server.ADMIN}).scalar()
+    if member:
+        connection.exec_driver_sql(f"SET LOCAL ROLE {server.ADMIN}")
+    return bool(member)
 
 
 def bundled_pack_paths() -> list[Path]:

@@ -1,7 +1,7 @@
 """log_entry, log_cause, log_fund: what the log lists and counts, beside each record; backfilled
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-08 10:00:00
 
 A record's causes and referred funds were inside its JSON and its Japanese day was computed
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0009'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
