@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 from desk.catalogue.domain import Catalogue, Variant
 from desk.costs.cost import Cost
-from desk.costs.estimate import FITTED_STARTS, Request
+from desk.costs.estimate import Request
 from desk.costs.guarantee_fee import CoefficientTable
 from desk.intake.reader import Intake
 from desk.matching.answer import FundResult
@@ -69,14 +69,3 @@ def cost_of(basis: Basis, request: Request) -> Cost | None:
     """The fund's cost for ``request``: None where it cannot be said (no amount, the bank's own rate)."""
     return cost_for(basis.variant, basis.pricing, request, basis.intake, basis.fund.remaining_limit_yen,
                     basis.table, basis.on)
-
-
-def fitted(cost: Cost) -> tuple[str, ...]:
-    """The sentences saying where the fund's own terms changed the request (its limit, its longest
-    term or grace, a method it does not offer)."""
-    return tuple(a for a in cost.assumptions if a.startswith(FITTED_STARTS))
-
-
-def other_assumptions(cost: Cost) -> tuple[str, ...]:
-    """The rest: what every estimate assumes (rate caps, fee classes, the day) and the fund's own."""
-    return tuple(a for a in cost.assumptions if not a.startswith(FITTED_STARTS))

@@ -13,7 +13,7 @@ from desk.costs.estimate import Request
 from desk.costs.repayment import Method
 from desk.intake.places import resolve_place
 from desk.intake.reader import read_intake
-from desk.matching import what_if
+from desk.matching import comparison, what_if
 from desk.matching.costing import request_of
 from desk.matching.service import run
 
@@ -71,13 +71,13 @@ def test_where_the_funds_terms_cap_the_request_it_is_said(loaded_catalogue):
     # The longest term for both uses asked (working capital: 10 years; equipment alone: 15).
     assert (cost.amount_yen, cost.term_months) == (nissan.fund.remaining_limit_yen, 120)
     assert cost.grace_months == nissan.fund.grace_months
-    said = what_if.fitted(cost)
+    said = comparison.fitted(cost)
     assert any("ご希望額のうち" in s for s in said) and any("ご希望の期間は" in s for s in said)
     assert any("据置期間" in s for s in said)
-    assert not set(said) & set(what_if.other_assumptions(cost))
-    assert set(said) | set(what_if.other_assumptions(cost)) == set(cost.assumptions)
+    assert not set(said) & set(comparison.others(cost))
+    assert set(said) | set(comparison.others(cost)) == set(cost.assumptions)
     unchanged = what_if.cost_of(nissan, request_of(intake))
-    assert unchanged is not None and what_if.fitted(unchanged) == ()
+    assert unchanged is not None and comparison.fitted(unchanged) == ()
 
 
 def test_without_an_amount_there_is_no_figure(loaded_catalogue):
