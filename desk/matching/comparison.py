@@ -18,9 +18,9 @@ from desk.costs.estimate import FITTED_STARTS, Request
 from desk.matching import wording
 from desk.matching.answer import FundResult
 
-MAX_COMPARED = 3          # what fits side by side on a 1366×768 laptop, at the largest text too
 UNKNOWN_FEE = "保証料は資料に記載なし"
 STATUS = {"eligible": "対象", "conditional": "条件付き"}
+CHEAPEST = "\n（この中で最も安い）"
 TODOS_SHOWN = 4           # the first few to-dos; the detail pane has them all
 
 
@@ -48,7 +48,14 @@ def rows(columns: Sequence[Column], request: Request) -> tuple[Row, ...]:
         # 「—」 where there is no figure: the 試算した借入 row says why.
         return each(label, lambda c: say(c.cost) if c.cost is not None else "—", figure=figure)
 
+    best = cheapest(columns)
+    cheapest_column = columns[best] if best is not None else None
+
+    def total_of(column: Column) -> str:
+        return total(column.cost) + (CHEAPEST if column is cheapest_column else "") if column.cost else "—"
+
     return (
+        each("資金", lambda c: wording.listed_name(c.fund), figure=False),
         each("区分", lambda c: STATUS.get(c.fund.status, c.fund.status), figure=False),
         each("提供者", lambda c: c.fund.provider, figure=False),
         each("限度額", lambda c: wording.limit_with_available(c.fund), figure=False),
@@ -61,7 +68,7 @@ def rows(columns: Sequence[Column], request: Request) -> tuple[Row, ...]:
         costed("利息", lambda k: _yen(k.interest_yen)),
         costed("うち市の利子補給", lambda k: _yen(k.city_share_yen) if k.city_share_yen else "なし"),
         costed("保証料", fee),
-        costed("ご負担の合計（目安）", total),
+        each("ご負担の合計（目安）", total_of),
         each("まず取得するもの", lambda c: todos(c.fund), figure=False),
         costed("この資金での調整", lambda k: "\n".join(fitted(k)) or "ご希望どおり", figure=False),
         costed("この資金の前提", lambda k: "\n".join(a for a in others(k) if a not in shared) or "—", figure=False),
