@@ -21,6 +21,7 @@ from desk.matching.answer import FundResult
 UNKNOWN_FEE = "保証料は資料に記載なし"
 STATUS = {"eligible": "対象", "conditional": "条件付き"}
 CHEAPEST = "\n（この中で最も安い）"
+REVIEW = "金融機関と信用保証協会の審査で実際の額が決まります。"
 TODOS_SHOWN = 4           # the first few to-dos; the detail pane has them all
 
 
@@ -28,6 +29,7 @@ class Row(NamedTuple):
     label: str
     cells: tuple[str, ...]
     figure: bool = True   # a figure in yen or %, aligned right; else words, wrapped
+    across: bool = False  # one text for every fund, in the first cell (the others empty)
 
 
 class Column(NamedTuple):
@@ -54,13 +56,13 @@ def rows(columns: Sequence[Column], request: Request) -> tuple[Row, ...]:
     def total_of(column: Column) -> str:
         return total(column.cost) + (CHEAPEST if column is cheapest_column else "") if column.cost else "—"
 
+    # The figures first (at the largest text a laptop shows a third of the rows), what they are
+    # for and where the fund changed the request beside them; the fund's terms after.
     return (
         each("資金", lambda c: wording.listed_name(c.fund), figure=False),
         each("区分", lambda c: STATUS.get(c.fund.status, c.fund.status), figure=False),
-        each("提供者", lambda c: c.fund.provider, figure=False),
-        each("限度額", lambda c: wording.limit_with_available(c.fund), figure=False),
-        each("期間（この資金の最長）", lambda c: wording.term(c.fund), figure=False),
-        each("試算した借入", lambda c: loan(c.cost) if c.cost is not None else why_not(c.fund, request), figure=False),
+        each("試算した借入", lambda c: loan(c.cost, method_apart="\n") if c.cost is not None
+             else why_not(c.fund, request), figure=False),
         costed("融資利率", rate),
         costed("毎月（据置中）", lambda k: _yen(k.monthly_during_grace) if k.monthly_during_grace else "据置なし"),
         costed("毎月（初回）", lambda k: _yen(k.monthly_first)),
@@ -69,18 +71,24 @@ def rows(columns: Sequence[Column], request: Request) -> tuple[Row, ...]:
         costed("うち市の利子補給", lambda k: _yen(k.city_share_yen) if k.city_share_yen else "なし"),
         costed("保証料", fee),
         each("ご負担の合計（目安）", total_of),
-        each("まず取得するもの", lambda c: todos(c.fund), figure=False),
         costed("この資金での調整", lambda k: "\n".join(fitted(k)) or "ご希望どおり", figure=False),
+        each("まず取得するもの", lambda c: todos(c.fund), figure=False),
+        each("限度額", lambda c: wording.limit_with_available(c.fund), figure=False),
+        each("期間（この資金の最長）", lambda c: wording.term(c.fund), figure=False),
+        each("提供者", lambda c: c.fund.provider, figure=False),
         costed("この資金の前提", lambda k: "\n".join(a for a in others(k) if a not in shared) or "—", figure=False),
+        Row("計算の前提（共通）", ("\n".join(f"※{a}" for a in (*shared_assumptions(columns), REVIEW)),
+                                 *("" for _ in columns[1:])), figure=False, across=True),
     )
 
 
-def loan(cost: Cost) -> str:
-    """「3,000万円・7年（うち据置1年）・元金均等返済」: the loan the figures are for."""
+def loan(cost: Cost, *, method_apart: str = "・") -> str:
+    """「3,000万円・7年（うち据置1年）・元金均等返済」: the loan the figures are for (``method_apart``:
+    what comes before the method; a table's narrow cell takes it on a line of its own)."""
     text = f"{textfmt.yen(cost.amount_yen)}・{textfmt.months(cost.term_months)}"
     if cost.grace_months:
         text += f"（うち据置{textfmt.months(cost.grace_months)}）"
-    return f"{text}・{wording.METHOD.get(cost.method, cost.method)}返済"
+    return f"{text}{method_apart}{wording.METHOD.get(cost.method, cost.method)}返済"
 
 
 def why_not(fund: FundResult, request: Request) -> str:

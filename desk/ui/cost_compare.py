@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -142,10 +143,6 @@ class CostCompareDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.table, 1)
-        self.shared = QLabel(self)
-        self.shared.setWordWrap(True)
-        look.tint(self.shared, look.MUTED)
-        layout.addWidget(self.shared)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.close)
         layout.addWidget(buttons)
@@ -177,6 +174,7 @@ class CostCompareDialog(QDialog):
         self.term_words, self.grace_words = QLabel(box), QLabel(box)
         for muted in (self.term_words, self.grace_words):
             look.tint(muted, look.MUTED)
+        # Two rows of two fields, the buttons below: at 24 pt one row of everything was wider than a laptop.
         fields: tuple[tuple[int, int, str, QWidget, QLabel | None], ...] = (
             (0, 0, "借入額", self.amount, None), (0, 3, "返済方法", self.method, None),
             (1, 0, "期間", self.term, self.term_words), (1, 3, "据置", self.grace, self.grace_words))
@@ -191,9 +189,12 @@ class CostCompareDialog(QDialog):
         self.reset_button.clicked.connect(self.reset_to_form)
         self.carry_button = QPushButton("この条件をフォームに反映", box)
         self.carry_button.clicked.connect(self.carry_to_form)
-        grid.addWidget(self.reset_button, 0, 6)
-        grid.addWidget(self.carry_button, 1, 6)
-        grid.setColumnStretch(5, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.reset_button)
+        buttons.addWidget(self.carry_button)
+        buttons.addStretch(1)
+        grid.addLayout(buttons, 2, 0, 1, 7)
+        grid.setColumnStretch(6, 1)
         self.amount.valueChanged.connect(self._amount_typed)
         # Not QTimer.start itself: the new value would become its interval (a term of 60 months, 60 ms).
         for spin in (self.term, self.grace):
@@ -254,18 +255,19 @@ class CostCompareDialog(QDialog):
     def refresh(self) -> None:
         request = self.request()
         self._columns = tuple(Column(b.fund, what_if.cost_of(b, request)) for b in self._bases)
-        self.model.set_rows(comparison.rows(self._columns, request) if self._columns else ())
+        rows = comparison.rows(self._columns, request) if self._columns else ()
+        self.model.set_rows(rows)
+        self.table.clearSpans()
+        for number, row in enumerate(rows):
+            if row.across and len(self._columns) > 1:
+                self.table.setSpan(number, 0, 1, len(self._columns))
         self.term_words.setText(f"（{textfmt.months(request.term_months)}）" if request.term_months else "")
         self.grace_words.setText(f"（{textfmt.months(request.grace_months)}）" if request.grace_months else "")
         differs = request != self._form_request
         self.reset_button.setEnabled(differs)
         self.carry_button.setEnabled(differs)
         self.note.setText(NO_FIGURE if not self._columns else
-                          ("試算中: フォームの条件とは違う条件で計算しています（フォームは変わっていません）。"
-                           if differs else "フォームの条件で計算しています。条件を変えると、すぐに計算し直します。"))
-        shared = comparison.shared_assumptions(self._columns)
-        self.shared.setText("※" + "　※".join(shared) + "　金融機関と信用保証協会の審査で実際の額が決まります。"
-                            if shared else "")
+                          "試算中（フォームは変わっていません）" if differs else "フォームの条件で計算しています")
         self.figures_updated.emit()
 
 

@@ -30,7 +30,7 @@ FUND_GROUPS = (0, 1, 4)   # groups of funds, which a click on a heading sorts (s
 ProgramRole = Qt.ItemDataRole.UserRole + 1
 TICKABLE = (0, 1)  # the groups whose funds the clerk may tick for the comparison (they have costs)
 MAX_COMPARED = 3   # what fits side by side on a 1366×768 laptop, at the largest text too
-REFUSED = f"比較できるのは{MAX_COMPARED}件までです。ほかの資金の✓を外してから加えてください。"
+REFUSED = f"比較は{MAX_COMPARED}件までです。ほかの資金の✓を外してから加えてください。"
 _CHECK = Qt.ItemDataRole.CheckStateRole
 # Internal ids: 0 for a group row, group + 1 for a fund row. They must be non-negative: a
 # negative number is no quintptr, and PySide would store a dangling object pointer instead.

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QSplitter,
+    QStyle,
     QTextBrowser,
     QTreeView,
     QVBoxLayout,
@@ -82,8 +83,8 @@ class ResultsView(QWidget):
         a fourth tick was refused)."""
         self.compare_button = QPushButton(self)
         self.compare_button.clicked.connect(self.compare_requested)
-        self.compare_hint = QLabel(COMPARE_HINT, self)
-        self.compare_hint.setWordWrap(True)
+        # One line, cut at the largest text (the whole in its tooltip): wrapped, it took the tree's rows.
+        self.compare_hint = look.CutLines(self)
         self.model.ticks_changed.connect(self._ticks_changed)
         self.model.tick_refused.connect(self._tick_refused)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -98,11 +99,11 @@ class ResultsView(QWidget):
         count = len(self.model.ticked())
         self.compare_button.setText(f"比較・試算（✓{count}件）")
         self.compare_button.setEnabled(count > 0)
-        self.compare_hint.setText(COMPARE_HINT)
+        self.compare_hint.set_lines([COMPARE_HINT])
         look.mark(self.compare_hint, look.MUTED)
 
     def _tick_refused(self, why: str) -> None:
-        self.compare_hint.setText(why)
+        self.compare_hint.set_lines([why])
         look.mark(self.compare_hint, look.ERROR, strong=True)
 
     def _tree_menu(self, position: QPoint) -> QMenu | None:
@@ -143,7 +144,9 @@ class ResultsView(QWidget):
         """The names take what the figures leave, but never less than a name's start: at 24 pt
         the figures took the whole pane and the names shrank to two characters."""
         header = self.tree.header()
-        least = self.tree.fontMetrics().horizontalAdvance(self.NAME_AT_LEAST)
+        # The check box before a name (比較・試算) takes its room from the name's start.
+        box = self.tree.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, self.tree)
+        least = self.tree.fontMetrics().horizontalAdvance(self.NAME_AT_LEAST) + 2 * box
         figures = sum(header.sectionSize(c) for c in range(1, self.model.columnCount()))
         if self._names_room() - figures >= least:
             header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

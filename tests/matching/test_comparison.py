@@ -28,8 +28,8 @@ def _table(*costs: Cost | None) -> dict[str, tuple[str, ...]]:
 
 def test_each_figure_is_a_row_and_each_fund_a_column():
     table = _table(COST, CAPPED)
-    assert table["試算した借入"] == ("3,000万円・7年（うち据置1年）・元金均等返済",
-                                   "2,000万円・7年（うち据置1年）・元金均等返済")
+    assert table["試算した借入"] == ("3,000万円・7年（うち据置1年）\n元金均等返済",
+                                   "2,000万円・7年（うち据置1年）\n元金均等返済")
     assert table["毎月（据置中）"][0] == "55,000円" and table["毎月（初回）"][0] == "471,667円"
     assert table["利息"][0] == "2,667,500円" and table["うち市の利子補給"][0] == "なし"
     assert table["保証料"][0] == "215,943〜911,762円" and table["ご負担の合計（目安）"][0] == "2,883,443〜3,579,262円"
@@ -52,6 +52,7 @@ def test_where_a_cap_applied_it_is_said_and_what_all_assume_is_said_once():
     assert comparison.shared_assumptions(columns) == SHARED
     assert table["この資金の前提"] == ("—", "保証が任意の資金は、保証を付ける場合の額（付けなければ保証料なし）。")
     assert comparison.cheapest(columns) == 1
+    assert table["計算の前提（共通）"] == ("\n".join(f"※{a}" for a in (*SHARED, comparison.REVIEW)), "")
     assert table["ご負担の合計（目安）"] == ("2,883,443〜3,579,262円", "2,000,000〜2,500,000円\n（この中で最も安い）")
 
 
@@ -59,4 +60,4 @@ def test_a_fund_without_a_figure_says_why():
     table = _table(None)
     assert table["試算した借入"] == ("期間を入れると試算します",) and table["利息"] == ("—",)
     no_amount = comparison.rows([Column(answers.fund(), None)], Request(None, 60, None, None))
-    assert no_amount[5].cells == ("借入額を入れると試算します",)
+    assert no_amount[2].cells == ("借入額を入れると試算します",)

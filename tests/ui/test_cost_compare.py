@@ -68,7 +68,7 @@ def _match(window, **changes: object) -> dict[str, FundResult]:
 def _shows(dialog: CostCompareDialog, column: int, cost: Cost) -> None:
     """The column's figures are ``cost``'s, to the yen."""
     cell = lambda label: dialog.model.cell(label, column)   # noqa: E731
-    assert cell(LOAN) == comparison.loan(cost)
+    assert cell(LOAN) == comparison.loan(cost, method_apart="\n")
     assert cell("毎月（初回）") == f"{cost.monthly_first:,}円" and cell("毎月（最終回）") == f"{cost.monthly_last:,}円"
     assert cell("毎月（据置中）") == (f"{cost.monthly_during_grace:,}円" if cost.monthly_during_grace else "据置なし")
     assert cell("利息") == f"{cost.interest_yen:,}円"
@@ -95,6 +95,9 @@ def test_ticked_funds_side_by_side_with_the_answers_own_figures(window, dialog):
     assert "まず取得するもの" in dialog.model.row_labels() and "□ " in dialog.model.cell("まず取得するもの", 0)
     assert (dialog.amount.text(), dialog.term.text(), dialog.grace.text()) == ("3,000 万円", "84 か月", "12 か月")
     assert not dialog.carry_button.isEnabled() and "フォームの条件で計算" in dialog.note.text()
+    common = dialog.model.cell("計算の前提（共通）", 0)
+    assert "※利率は各資金の上限の値で計算。" in common and "※2026年11月22日時点の条件。" in common
+    assert common.endswith(comparison.REVIEW) and dialog.table.columnSpan(dialog.model.rowCount() - 1, 0) == 3
 
 
 def test_a_new_term_typed_updates_every_figure_and_leaves_the_form_alone(window, dialog, qtbot):
@@ -162,7 +165,7 @@ def test_unticking_a_fund_takes_it_out_and_a_fourth_is_refused(window, dialog, q
     conditional = model.index(0, 0, model.index(1, 0))
     with qtbot.waitSignal(model.tick_refused):
         click_tick(window.results.tree, conditional)
-    assert "3件まで" in window.results.compare_hint.text() and len(dialog.columns) == 3
+    assert "比較は3件までです" in window.results.compare_hint.lines()[0] and len(dialog.columns) == 3
     with qtbot.waitSignal(dialog.figures_updated):
         click_tick(window.results.tree, model.index(0, 0, model.index(0, 0)))
     assert len(dialog.columns) == 2

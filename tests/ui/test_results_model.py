@@ -60,7 +60,7 @@ def test_the_funds_that_fit_can_be_ticked_and_a_fourth_is_refused_in_words(qtbot
     assert [f.id for f in model.ticked()] == ["f0", "f2", "f4"]      # the answer's order, not the ticking's
     with qtbot.waitSignal(model.tick_refused) as refused, qtbot.assertNotEmitted(model.ticks_changed):
         assert not model.setData(_row(model, 0, 1), checked.value, Qt.ItemDataRole.CheckStateRole)
-    assert refused.args == ["比較できるのは3件までです。ほかの資金の✓を外してから加えてください。"]
+    assert refused.args == ["比較は3件までです。ほかの資金の✓を外してから加えてください。"]
     assert model.data(_row(model, 0, 1), Qt.ItemDataRole.CheckStateRole) == unchecked
     assert model.setData(_row(model, 0, 0), unchecked.value, Qt.ItemDataRole.CheckStateRole)
     assert model.setData(_row(model, 0, 1), checked.value, Qt.ItemDataRole.CheckStateRole)

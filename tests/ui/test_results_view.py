@@ -126,11 +126,11 @@ def test_a_click_on_a_funds_box_ticks_it_and_a_fourth_is_refused_in_words(qtbot)
     assert view.compare_button.isEnabled() and view.compare_button.text() == "比較・試算（✓3件）"
     with qtbot.waitSignal(view.model.tick_refused):
         click_tick(view.tree, rows[3])
-    assert view.compare_hint.text() == "比較できるのは3件までです。ほかの資金の✓を外してから加えてください。"
+    assert view.compare_hint.lines() == ["比較は3件までです。ほかの資金の✓を外してから加えてください。"]
     assert view.model.data(rows[3], Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
     with qtbot.waitSignal(view.model.ticks_changed):
         click_tick(view.tree, rows[0])                      # one off: the hint says what ticking does again
-    assert view.compare_hint.text() == COMPARE_HINT and view.compare_button.text() == "比較・試算（✓2件）"
+    assert view.compare_hint.lines() == [COMPARE_HINT] and view.compare_button.text() == "比較・試算（✓2件）"
     with qtbot.waitSignal(view.compare_requested):
         QTest.mouseClick(view.compare_button, Qt.MouseButton.LeftButton)
 
