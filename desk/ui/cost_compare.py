@@ -55,6 +55,10 @@ MAN = 10_000                  # the amount is typed in 万円
 NO_FIGURE = "比べる資金がありません。結果の一覧で、対象・条件付きの資金に✓を付けてください。"
 NO_NAME = QModelIndex()
 Bases = Callable[[Sequence[FundResult]], tuple[what_if.Basis, ...]]
+_DISPLAY, _TIP = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole
+_ALIGN, _FONT = Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.FontRole
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
 class CompareTableModel(QAbstractTableModel):
@@ -67,10 +71,13 @@ class CompareTableModel(QAbstractTableModel):
         self._bold.setBold(True)
 
     def set_rows(self, rows: tuple[Row, ...]) -> None:
-        if [len(r.cells) for r in rows] == [len(r.cells) for r in self._rows]:
-            self._rows = rows   # the same shape: the cells change, the view keeps its place
-            if rows:
-                self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, self.columnCount() - 1))
+        if [(r.label, len(r.cells)) for r in rows] == [(r.label, len(r.cells)) for r in self._rows]:
+            # The same shape: the cells change and the view keeps its place. One signal for the
+            # rows from the first changed to the last (a signal a row cost more than it saved).
+            changed = [n for n, (old, new) in enumerate(zip(self._rows, rows, strict=True)) if old != new]
+            self._rows = rows
+            if changed:
+                self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], self.columnCount() - 1))
             return
         self.beginResetModel()
         self._rows = rows
@@ -95,16 +102,14 @@ class CompareTableModel(QAbstractTableModel):
             return self._rows[section].label
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return row.cells[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            side = Qt.AlignmentFlag.AlignRight if row.figure else Qt.AlignmentFlag.AlignLeft
-            return side | Qt.AlignmentFlag.AlignVCenter
-        if role == Qt.ItemDataRole.FontRole and (index.row() == 0 or comparison.CHEAPEST in row.cells[index.column()]):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = _DISPLAY) -> Any:
+        # Asked for every role of every cell as the rows are sized to their text after each
+        # keystroke: the roles that say something first, compared as plain values.
+        if role == _DISPLAY or role == _TIP:
+            return self._rows[index.row()].cells[index.column()]
+        if role == _ALIGN:
+            return _RIGHT if self._rows[index.row()].figure else _LEFT
+        if role == _FONT and (index.row() == 0 or comparison.CHEAPEST in self._rows[index.row()].cells[index.column()]):
             return self._bold   # the funds' names, and the cheapest total
         return None
 
