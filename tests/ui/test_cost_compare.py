@@ -84,7 +84,8 @@ def _type_into(qtbot, dialog: CostCompareDialog, spin: QAbstractSpinBox, text: s
         QTest.keyClicks(spin, text)
 
 
-def test_ticked_funds_side_by_side_with_the_answers_own_figures(window, dialog):
+def test_ticked_funds_side_by_side_with_the_answers_own_figures(window, dialog, qtmodeltester):
+    qtmodeltester.check(dialog.model)
     ticked = window.results.model.ticked()
     assert [c.fund.id for c in dialog.columns] == [f.id for f in ticked]
     assert dialog.model.row_labels()[:1] == ["資金"] and dialog.model.cell("資金", 0) == ticked[0].name
