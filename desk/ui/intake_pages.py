@@ -115,7 +115,7 @@ PAGES: tuple[Page, ...] = (
         FieldSpec("amount_yen", "希望額", YenField, placeholder="例: 2,000万円"),
         FieldSpec("term_months", "希望の期間", MonthsField, placeholder="例: 5年、60か月"),
         # The request the costs are for (INTAKE.md): kept from an intake file, tried in the comparison.
-        FieldSpec("grace_months", "据置期間", MonthsField, placeholder="例: 1年（なければ空欄）"),
+        FieldSpec("grace_months", "据置期間", MonthsField, placeholder="例: 1年、12か月"),
         FieldSpec("repayment", "返済方法", ChoiceField, REPAYMENTS),
         # A complete list (INTAKE.md): a fund made for a circumstance not ticked is closed, not "maybe".
         FieldSpec("situations", "当てはまる事情（すべて）", MultiChoiceField, None),
