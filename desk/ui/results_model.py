@@ -98,6 +98,11 @@ class ResultsTreeModel(QAbstractItemModel):
         self.ticks_changed.emit()
         return True
 
+    def clear_ticks(self) -> None:
+        """No fund ticked (another visitor: the last one's choice is not theirs)."""
+        for fund_id in list(self._ticked):
+            self.tick(fund_id, False)
+
     def _tickable(self, index: QModelIndex | QPersistentModelIndex) -> bool:
         return index.column() == 0 and index.internalId() - 1 in TICKABLE
 
