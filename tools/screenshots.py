@@ -155,8 +155,32 @@ def main() -> int:
 
     shots.append(("06b-results-later-groups", later_groups))
     preview = {}
+    # 比較・試算: the supplier who asked what 3,000万円 over 7 years with a year's grace costs, the
+    # first three funds that fit ticked, then the term tried at 5 years.
+    costed = json.loads((REPO / "examples" / "intakes" / "yokosuka-supplier-cost.json").read_text(encoding="utf-8"))
+
+    def ticked() -> None:
+        window.stepper.load(costed)
+        window.update_results()
+        window.stepper.go_to(2)
+        eligible = model.index(0, 0)
+        for row in range(min(3, model.rowCount(eligible))):
+            model.tick(model.fund(model.index(row, 0, eligible)).id)
+
+    def compared() -> None:
+        preview["compare"] = window.show_comparison()
+
+    def five_years() -> None:
+        preview["compare"].term.setValue(60)
+
+    shots.append(("06c-results-ticked", ticked))
+    shots.append(("06d-comparison", compared))
+    shots.append(("06e-comparison-five-years", five_years))
 
     def open_preview() -> None:
+        preview.pop("compare").close()
+        window.stepper.load(visitor)   # the sheet of the usual example
+        window.update_results()
         preview["dialog"] = window.make_referral_from_form()
 
     shots.append(("07-referral-preview", open_preview))
@@ -204,7 +228,8 @@ def main() -> int:
     def take(name: str) -> None:
         widget = {"07-referral-preview": preview.get("dialog"), "08-consultation-log": preview.get("log"),
                   "09-admin-programs": preview.get("admin"),
-                  "10-admin-contacts": preview.get("admin")}.get(name, window)
+                  "10-admin-contacts": preview.get("admin"), "06d-comparison": preview.get("compare"),
+                  "06e-comparison-five-years": preview.get("compare")}.get(name, window)
         widget.grab().save(str(out / f"{name}.png"))
         (out / f"{name}.json").write_text(json.dumps(visible_texts(widget), ensure_ascii=False, indent=1) + "\n",
                                           encoding="utf-8")

@@ -19,6 +19,11 @@ from desk.costs.cost import Cost
 from desk.costs.guarantee_fee import CoefficientTable, guarantee_fee
 from desk.costs.repayment import Method, repayment, round_yen, share_of_interest, yearly_rate
 
+# How every sentence begins that says the request was fitted to the fund's terms (an amount, a
+# term, a grace or a method other than asked): a comparison shows these apart from the rest.
+# tests/costs/test_estimate.py holds every other sentence to not beginning so.
+FITTED_STARTS = ("ご希望", "期間は", "据置")
+
 METHOD_WORDS = {Method.EQUAL_PRINCIPAL: "元金均等返済（毎月）", Method.EQUAL_PAYMENT: "元利均等返済（毎月）",
                 Method.BULLET: "一括返済（利息は毎月）"}
 

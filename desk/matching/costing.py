@@ -43,6 +43,14 @@ def fund_terms(variant: Variant, pricing: Pricing, request: Request, intake: Int
                      variant.bullet_max_months, variant.guarantee, pricing.fee_range_pct, pricing.fee_change)
 
 
+def cost_for(variant: Variant, pricing: Pricing, request: Request, intake: Intake, remaining_limit_yen: int | None,
+             table: CoefficientTable | None, on: dt.date) -> Cost | None:
+    """The fund's cost for the visitor on another request than the intake's (the window's what-if):
+    the same fitting and arithmetic as the answer's cost, without the figure funds are ranked by."""
+    terms = fund_terms(variant, pricing, request, intake, remaining_limit_yen)
+    return estimate(request, terms, table or _NO_TABLE, on=on)
+
+
 def rank_of(terms: FundTerms, request: Request, pricing: Pricing, table: CoefficientTable | None,
             on: dt.date) -> float | None:
     """The upper bound of the visitor's total on the loan asked for, uncapped; a guaranteed fund

@@ -21,6 +21,7 @@ def new_consultation(window: MainWindow) -> None:
         return
     window.stepper.load({})
     window.stepper.go_to(0)
+    window.results.model.clear_ticks()   # the funds compared were the last visitor's
     window.drafts.end()   # the consultation is over: nothing to offer back
     window.update_results()
 
@@ -37,6 +38,7 @@ def open_intake_file(window: MainWindow) -> None:
         window.notify_problem("相談ファイルを読めません", f"{path.name}: {exc}")
         return
     window.stepper.load(read.raw)
+    window.results.model.clear_ticks()
     window.update_results()
     if read.warnings:
         window.statusBar().showMessage("　".join(read.warnings))

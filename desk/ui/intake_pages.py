@@ -53,6 +53,9 @@ if TYPE_CHECKING:
 LICENCE = {"not_needed": "許認可は不要", "held": "許認可を取得済み", "expected": "これから取得（創業予定）"}
 BASES = {"sales": "売上高", "gross_profit": "売上総利益（粗利益）"}
 FORMS = {"sole_proprietor": "個人事業", "corporation": "会社設立"}
+# INTAKE.md's ``repayment``: how the costs are worked out (a fund that does not offer it is costed its own way).
+REPAYMENTS = {"equal_principal": "元金均等（毎月）", "equal_payment": "元利均等（毎月）",
+              "bullet": "一括（利息は毎月）"}
 
 
 def sales_table(parts: Parts, page: IntakePage) -> None:
@@ -111,6 +114,9 @@ PAGES: tuple[Page, ...] = (
                   {k: v for k, v in vocab.PURPOSES.items() if k != "other"}),
         FieldSpec("amount_yen", "希望額", YenField, placeholder="例: 2,000万円"),
         FieldSpec("term_months", "希望の期間", MonthsField, placeholder="例: 5年、60か月"),
+        # The request the costs are for (INTAKE.md): kept from an intake file, tried in the comparison.
+        FieldSpec("grace_months", "据置期間", MonthsField, placeholder="例: 1年、12か月"),
+        FieldSpec("repayment", "返済方法", ChoiceField, REPAYMENTS),
         # A complete list (INTAKE.md): a fund made for a circumstance not ticked is closed, not "maybe".
         FieldSpec("situations", "当てはまる事情（すべて）", MultiChoiceField, None),
     )),

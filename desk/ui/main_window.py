@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from desk.matching.service import MatchService
     from desk.ui.admin_dialog import AdminDialog
     from desk.ui.background import BackgroundJob
+    from desk.ui.cost_compare import CostCompareDialog
     from desk.ui.log_dialog import ConsultationLogDialog
     from desk.ui.referral_preview import ReferralPreviewDialog
     from desk.ui.settings_dialog import SettingsDialog
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.stepper, 1)
         left_layout.addWidget(self.packs_label)
         self.results = ResultsView(self)
+        self.results.compare_requested.connect(self.show_comparison)
         # Both halves stay usable on a 1366×768 laptop; extra width goes to the results.
         left.setMinimumWidth(520)
         self.results.setMinimumWidth(560)
@@ -426,6 +428,10 @@ class MainWindow(QMainWindow):
         """Match an intake file, log it, render the sheet and open the preview (window-modal)."""
         from desk.ui import sheet_actions
         return sheet_actions.from_file(self, path)
+
+    def show_comparison(self) -> CostCompareDialog:
+        from desk.ui import cost_compare
+        return cost_compare.show(self)
 
     def show_leaflet(self) -> ReferralPreviewDialog | None:
         from desk.ui import sheet_actions

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 
 from desk.matching import wording
 from desk.matching.answer import FundResult, MatchReport
@@ -28,6 +28,10 @@ COLUMNS = ("制度", "提供者", "利用できる額", "利率（ご負担）",
 TOTAL = 5          # the column of the visitor's total cost
 FUND_GROUPS = (0, 1, 4)   # groups of funds, which a click on a heading sorts (steps and circumstances stay)
 ProgramRole = Qt.ItemDataRole.UserRole + 1
+TICKABLE = (0, 1)  # the groups whose funds the clerk may tick for the comparison (they have costs)
+MAX_COMPARED = 3   # what fits side by side on a 1366×768 laptop, at the largest text too
+REFUSED = f"比較は{MAX_COMPARED}件までです。ほかの資金の✓を外してから加えてください。"
+_CHECK = Qt.ItemDataRole.CheckStateRole
 # Internal ids: 0 for a group row, group + 1 for a fund row. They must be non-negative: a
 # negative number is no quintptr, and PySide would store a dangling object pointer instead.
 _GROUP_ROW = 0
@@ -35,8 +39,12 @@ _ROOT = QModelIndex()   # the invalid index: the default parent (never changed, 
 
 
 class ResultsTreeModel(QAbstractItemModel):
+    ticks_changed = Signal()
+    tick_refused = Signal(str)   # a fourth fund ticked: why it was not
+
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
+        self._ticked: list[str] = []   # the ids of the funds ticked for the comparison, in the order ticked
         # FundResult rows; Opening rows in OPENINGS, Circumstance rows in CIRCUMSTANCES.
         self._groups: list[list[Any]] = [[] for _ in GROUPS]
         self._all_openings = 0
@@ -56,7 +64,47 @@ class ResultsTreeModel(QAbstractItemModel):
                         steps[:BEST_SHOWN],
                         waiting,
                         [f for f in funds if f.status == "ineligible" and id(f) not in made_for]]
+        # A ticked fund stays ticked while it still fits; one the new answer closes drops out.
+        tickable = {f.id for group in TICKABLE for f in self._groups[group]}
+        kept = [i for i in self._ticked if i in tickable]
+        dropped, self._ticked = kept != self._ticked, kept
         self.endResetModel()
+        if dropped:
+            self.ticks_changed.emit()
+
+    # --- the funds ticked for the comparison ------------------------------------------------------
+    def ticked(self) -> tuple[FundResult, ...]:
+        """The ticked funds, in the answer's order (cheapest first in each group)."""
+        chosen = set(self._ticked)
+        return tuple(f for group in TICKABLE for f in self._groups[group] if f.id in chosen) if chosen else ()
+
+    def is_ticked(self, fund_id: str) -> bool:
+        return fund_id in self._ticked
+
+    def tick(self, fund_id: str, on: bool = True) -> bool:
+        """Tick (or untick) a fund; a fourth is refused, and :attr:`tick_refused` says why."""
+        if on == (fund_id in self._ticked):
+            return True
+        if on and len(self._ticked) >= MAX_COMPARED:
+            self.tick_refused.emit(REFUSED)
+            return False
+        if on:
+            self._ticked.append(fund_id)
+        else:
+            self._ticked.remove(fund_id)
+        where = self.index_of(fund_id)
+        if where is not None:
+            self.dataChanged.emit(where, where, [_CHECK])
+        self.ticks_changed.emit()
+        return True
+
+    def clear_ticks(self) -> None:
+        """No fund ticked (another visitor: the last one's choice is not theirs)."""
+        for fund_id in list(self._ticked):
+            self.tick(fund_id, False)
+
+    def _tickable(self, index: QModelIndex | QPersistentModelIndex) -> bool:
+        return index.column() == 0 and index.internalId() - 1 in TICKABLE
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Each group of funds by a column (a fund without the figure last either way); column
@@ -144,8 +192,17 @@ class ResultsTreeModel(QAbstractItemModel):
             return COLUMNS[section]
         return None
 
-    # flags(): QAbstractItemModel's own (enabled and selectable) is what every row needs;
-    # not overriding it spares a Python call for each cell painted.
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        # A check box on the names of the funds that fit (those with a cost to compare).
+        flags = super().flags(index)
+        return flags | Qt.ItemFlag.ItemIsUserCheckable if self._tickable(index) else flags
+
+    def setData(self, index: QModelIndex | QPersistentModelIndex, value: Any,  # noqa: N802
+                role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != _CHECK or not self._tickable(index):
+            return False
+        fund = self._groups[index.internalId() - 1][index.row()]
+        return self.tick(fund.id, Qt.CheckState(value) == Qt.CheckState.Checked)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -166,6 +223,10 @@ class ResultsTreeModel(QAbstractItemModel):
         fund = self._groups[index.internalId() - 1][index.row()]
         if role == ProgramRole:
             return fund.id
+        if role == _CHECK:
+            if not self._tickable(index):
+                return None
+            return Qt.CheckState.Checked if fund.id in self._ticked else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ToolTipRole:   # the whole name (a narrow column cuts it), then why
             if index.column() == TOTAL and fund.cost is not None:
                 return "\n".join(wording.cost_lines(fund))

@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
-from PySide6.QtWidgets import QHeaderView, QLabel, QSplitter, QTextBrowser, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QStyle,
+    QTextBrowser,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desk.matching import wording
 from desk.matching.answer import MatchReport
@@ -17,10 +29,14 @@ from desk.ui.intake_pages import PAGES
 if TYPE_CHECKING:
     from PySide6.QtGui import QShowEvent
 
-from desk.ui.results_model import CIRCUMSTANCES, CLOSED, OPENINGS, ResultsTreeModel
+from desk.ui.results_model import CIRCUMSTANCES, CLOSED, MAX_COMPARED, OPENINGS, ResultsTreeModel
+
+COMPARE_HINT = f"✓を付けた資金（{MAX_COMPARED}件まで）を並べて比べ、条件を変えて試算できます"
 
 
 class ResultsView(QWidget):
+    compare_requested = Signal()   # 比較・試算: the funds ticked, side by side
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.model = ResultsTreeModel(self)
@@ -58,8 +74,53 @@ class ResultsView(QWidget):
         look.mark(self.input_error, look.ERROR, strong=True)
         self.input_error.hide()
         layout.insertWidget(0, self.input_error)
+        layout.addLayout(self._compare_bar())
         layout.addWidget(splitter)
         self._report: MatchReport | None = None
+
+    def _compare_bar(self) -> QHBoxLayout:
+        """The button that opens the comparison of the ticked funds, and what ticking does (or why
+        a fourth tick was refused)."""
+        self.compare_button = QPushButton(self)
+        self.compare_button.clicked.connect(self.compare_requested)
+        # One line, cut at the largest text (the whole in its tooltip): wrapped, it took the tree's rows.
+        self.compare_hint = look.CutLines(self)
+        self.model.ticks_changed.connect(self._ticks_changed)
+        self.model.tick_refused.connect(self._tick_refused)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._tree_menu)
+        self._ticks_changed()
+        bar = QHBoxLayout()
+        bar.addWidget(self.compare_button)
+        bar.addWidget(self.compare_hint, 1)
+        return bar
+
+    def _ticks_changed(self) -> None:
+        count = len(self.model.ticked())
+        self.compare_button.setText(f"比較・試算（✓{count}件）")
+        self.compare_button.setEnabled(count > 0)
+        self.compare_hint.set_lines([COMPARE_HINT])
+        look.mark(self.compare_hint, look.MUTED)
+
+    def _tick_refused(self, why: str) -> None:
+        self.compare_hint.set_lines([why])
+        look.mark(self.compare_hint, look.ERROR, strong=True)
+
+    def _tree_menu(self, position: QPoint) -> QMenu | None:
+        """比較に加える / 比較から外す on a fund that fits, and 比較・試算を開く."""
+        index = self.tree.indexAt(position)
+        fund = self.model.fund(index)
+        if fund is None or not self.model.flags(index.siblingAtColumn(0)) & Qt.ItemFlag.ItemIsUserCheckable:
+            return None
+        menu = QMenu(self)
+        ticked = self.model.is_ticked(fund.id)
+        toggle = menu.addAction("比較から外す" if ticked else "比較に加える")
+        toggle.triggered.connect(lambda: self.model.tick(fund.id, not ticked))
+        opened = menu.addAction("比較・試算を開く")
+        opened.setEnabled(bool(self.model.ticked()))
+        opened.triggered.connect(self.compare_requested)
+        menu.popup(self.tree.viewport().mapToGlobal(position))
+        return menu
 
     # The widest each figure column holds (a limit of 2億8,000万円, a rate table cell, a fee range),
     # measured in the font once, not over every row on every keystroke; names wrap in the tooltip.
@@ -83,7 +144,9 @@ class ResultsView(QWidget):
         """The names take what the figures leave, but never less than a name's start: at 24 pt
         the figures took the whole pane and the names shrank to two characters."""
         header = self.tree.header()
-        least = self.tree.fontMetrics().horizontalAdvance(self.NAME_AT_LEAST)
+        # The check box before a name (比較・試算) takes its room from the name's start.
+        box = self.tree.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, self.tree)
+        least = self.tree.fontMetrics().horizontalAdvance(self.NAME_AT_LEAST) + 2 * box
         figures = sum(header.sectionSize(c) for c in range(1, self.model.columnCount()))
         if self._names_room() - figures >= least:
             header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from desk.costs.estimate import FundTerms, Request, estimate
+import pytest
+
+from desk.costs.estimate import FITTED_STARTS, FundTerms, Request, estimate
 from desk.costs.repayment import Method
 from tests.costs.test_guarantee_fee import STANDARD
 
@@ -88,3 +90,22 @@ def test_no_cost_without_an_amount_or_a_fixed_rate():
     assert estimate(Request(10_000_000, 60, 0, None), KANAGAWA_LIKE._replace(rate_pct=None), STANDARD, on=ON) is None
     assert estimate(Request(10_000_000, 60, 0, None), KANAGAWA_LIKE._replace(remaining_limit_yen=0), STANDARD,
                     on=ON) is None
+
+
+@pytest.mark.parametrize("request_", [
+    Request(30_000_000, 150, 36, Method.BULLET), Request(10_000_000, None, 6, Method.EQUAL_PAYMENT),
+    Request(90_000_000, 60, 60, None), Request(10_000_000, 24, 30, Method.BULLET), Request(5_000_000, 12, 0, None)])
+@pytest.mark.parametrize("fund", [
+    KANAGAWA_LIKE, KANAGAWA_LIKE._replace(max_grace_months=None, fee_range_pct=None, guarantee="optional"),
+    KANAGAWA_LIKE._replace(methods=frozenset({Method.EQUAL_PRINCIPAL}), remaining_limit_yen=8_000_000,
+                           fee_change=(dt.date(2027, 1, 1), (0.36, 1.52)))])
+def test_the_sentences_that_say_a_request_was_fitted_are_the_ones_that_begin_so(request_, fund):
+    """FITTED_STARTS: the sentences a request already fitted to the fund does not get, and only those."""
+    cost = estimate(request_, fund, STANDARD, on=ON)
+    assert cost is not None
+    fitted_request = Request(cost.amount_yen, cost.term_months, cost.grace_months, Method(cost.method))
+    again = estimate(fitted_request, fund, STANDARD, on=ON)
+    assert again is not None and again._replace(assumptions=()) == cost._replace(assumptions=())
+    fitted = [a for a in cost.assumptions if a.startswith(FITTED_STARTS)]
+    assert fitted == [a for a in cost.assumptions if a not in again.assumptions]
+    assert not [a for a in again.assumptions if a.startswith(FITTED_STARTS)]

@@ -85,10 +85,10 @@ def test_a_dialog_fits_its_size_hint(qtbot, laptop):
 
 # --- the app on screens of its own -------------------------------------------------------------------
 
-WINDOWS = {"main-window", "preview", "print-dialog", "save-pdf-dialog", "settings", "log", "export-csv-dialog",
-           "record", "reprint-preview", "admin", "edit-program", "edit-contact", "open-intake-dialog",
-           "save-intake-dialog", "import-packs-dialog", "export-packs-dialog", "discard-question", "problem-message",
-           "overwrite-question"}
+WINDOWS = {"main-window", "comparison", "preview", "print-dialog", "save-pdf-dialog", "settings", "log",
+           "export-csv-dialog", "record", "reprint-preview", "admin", "edit-program", "edit-contact",
+           "open-intake-dialog", "save-intake-dialog", "import-packs-dialog", "export-packs-dialog",
+           "discard-question", "problem-message", "overwrite-question"}
 SCREENS = {
     "laptop": {"width": 1366, "height": 768, "logicalDpi": 96},
     # 3840×2160 pixels at 200 %: 1920×1080 logical pixels, each drawn with four.
@@ -129,3 +129,4 @@ def test_every_window_and_dialog_lies_inside_the_screen(tmp_path, catalogue_engi
     if screen == "4k-200%":   # room enough: the sizes asked for, not less
         assert QRect(*measured["main-window"]["geometry"]).size() == QSize(1280, 800)
         assert QRect(*measured["preview"]["geometry"]).size() == QSize(900, 900)
+        assert QRect(*measured["comparison"]["geometry"]).size() == QSize(1180, 720)

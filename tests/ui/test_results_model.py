@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from desk.ui.results_model import ProgramRole, ResultsTreeModel
 from tests import answers
 
@@ -32,3 +34,48 @@ def test_model_tester_empty_and_filled(qtmodeltester):
     assert model.data(model.index(0, 2, conditional)) == "3,000万円"
     assert model.fund(model.index(0, 0, conditional)) is REPORT.funds[1]
     assert model.parent(fund) == eligible
+
+
+FITTING = answers.report()._replace(funds=(
+    *(answers.fund(id=f"f{n}", status="eligible" if n < 3 else "conditional") for n in range(5)),
+    answers.fund(id="closed", status="ineligible")))
+
+
+def _row(model: ResultsTreeModel, group: int, row: int):
+    return model.index(row, 0, model.index(group, 0))
+
+
+def test_the_funds_that_fit_can_be_ticked_and_a_fourth_is_refused_in_words(qtbot, qtmodeltester):
+    model = ResultsTreeModel()
+    model.set_report(FITTING)
+    qtmodeltester.check(model)
+    checked, unchecked = Qt.CheckState.Checked, Qt.CheckState.Unchecked
+    assert model.flags(_row(model, 0, 0)) & Qt.ItemFlag.ItemIsUserCheckable
+    assert not model.flags(_row(model, 4, 0)) & Qt.ItemFlag.ItemIsUserCheckable      # a closed fund
+    assert not model.flags(_row(model, 0, 0).siblingAtColumn(2)) & Qt.ItemFlag.ItemIsUserCheckable
+    assert model.data(_row(model, 4, 0), Qt.ItemDataRole.CheckStateRole) is None
+    for group, row in ((1, 1), (0, 2), (0, 0)):
+        with qtbot.waitSignal(model.ticks_changed):
+            assert model.setData(_row(model, group, row), checked.value, Qt.ItemDataRole.CheckStateRole)
+    assert [f.id for f in model.ticked()] == ["f0", "f2", "f4"]      # the answer's order, not the ticking's
+    with qtbot.waitSignal(model.tick_refused) as refused, qtbot.assertNotEmitted(model.ticks_changed):
+        assert not model.setData(_row(model, 0, 1), checked.value, Qt.ItemDataRole.CheckStateRole)
+    assert refused.args == ["比較は3件までです。ほかの資金の✓を外してから加えてください。"]
+    assert model.data(_row(model, 0, 1), Qt.ItemDataRole.CheckStateRole) == unchecked
+    assert model.setData(_row(model, 0, 0), unchecked.value, Qt.ItemDataRole.CheckStateRole)
+    assert model.setData(_row(model, 0, 1), checked.value, Qt.ItemDataRole.CheckStateRole)
+    assert [f.id for f in model.ticked()] == ["f1", "f2", "f4"]
+
+
+def test_a_ticked_fund_stays_ticked_while_it_fits_and_drops_out_when_it_no_longer_does(qtbot):
+    model = ResultsTreeModel()
+    model.set_report(FITTING)
+    model.tick("f0")
+    model.tick("f4")
+    with qtbot.assertNotEmitted(model.ticks_changed):
+        model.set_report(FITTING)
+    closed = FITTING._replace(funds=tuple(f._replace(status="ineligible") if f.id == "f4" else f
+                                          for f in FITTING.funds))
+    with qtbot.waitSignal(model.ticks_changed):
+        model.set_report(closed)
+    assert [f.id for f in model.ticked()] == ["f0"]

@@ -3,12 +3,14 @@ circumstance the visitor did not mention are gathered under one line that says w
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtTest import QTest
 
 from desk.matching.answer import FundTodo
 from desk.ui.results_model import CIRCUMSTANCES, CLOSED
-from desk.ui.results_view import ResultsView
+from desk.ui.results_view import COMPARE_HINT, ResultsView
 from tests import answers
+from tests.ui.ticks import click_tick
 
 ROUTE = "事業継続力強化計画を作成し、経済産業大臣の認定を受けることで対象になります（関東経済産業局）"
 
@@ -102,3 +104,50 @@ def test_without_such_funds_the_line_is_an_empty_group(qtbot):
     qtbot.addWidget(view)
     view.show_report(answers.report()._replace(funds=(answers.fund(id="ok", status="eligible"),)))
     assert view.model.data(view.model.index(CIRCUMSTANCES, 0)) == "災害・貿易など特定の事情がある方向けの資金（0件）"
+
+
+FITTING = answers.report()._replace(funds=tuple(
+    answers.fund(id=f"f{n}", name=f"資金{n}", status="eligible" if n < 3 else "conditional") for n in range(5)))
+
+
+def test_a_click_on_a_funds_box_ticks_it_and_a_fourth_is_refused_in_words(qtbot):
+    view = ResultsView()
+    qtbot.addWidget(view)
+    view.resize(900, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    view.show_report(FITTING)
+    assert not view.compare_button.isEnabled() and view.compare_button.text() == "比較・試算（✓0件）"
+    rows = [view.model.index(r, 0, view.model.index(0, 0)) for r in range(3)]
+    rows.append(view.model.index(0, 0, view.model.index(1, 0)))
+    for row in rows[:3]:
+        with qtbot.waitSignal(view.model.ticks_changed):
+            click_tick(view.tree, row)
+    assert view.compare_button.isEnabled() and view.compare_button.text() == "比較・試算（✓3件）"
+    with qtbot.waitSignal(view.model.tick_refused):
+        click_tick(view.tree, rows[3])
+    assert view.compare_hint.lines() == ["比較は3件までです。ほかの資金の✓を外してから加えてください。"]
+    assert view.model.data(rows[3], Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
+    with qtbot.waitSignal(view.model.ticks_changed):
+        click_tick(view.tree, rows[0])                      # one off: the hint says what ticking does again
+    assert view.compare_hint.lines() == [COMPARE_HINT] and view.compare_button.text() == "比較・試算（✓2件）"
+    with qtbot.waitSignal(view.compare_requested):
+        QTest.mouseClick(view.compare_button, Qt.MouseButton.LeftButton)
+
+
+def test_the_context_menu_adds_a_fund_to_the_comparison(qtbot):
+    view = ResultsView()
+    qtbot.addWidget(view)
+    view.show()
+    view.show_report(FITTING)
+    row = view.model.index(1, 0, view.model.index(0, 0))
+    menu = view._tree_menu(view.tree.visualRect(row).center())
+    assert menu is not None
+    add, opened = menu.actions()
+    assert add.text() == "比較に加える" and not opened.isEnabled()
+    add.trigger()
+    assert [f.id for f in view.model.ticked()] == ["f1"]
+    menu.close()
+    menu = view._tree_menu(view.tree.visualRect(row).center())
+    assert menu is not None and menu.actions()[0].text() == "比較から外す" and menu.actions()[1].isEnabled()
+    menu.close()

@@ -197,9 +197,10 @@ def test_qts_print_dialog_keeps_the_copies_and_the_printer_under_the_wheel(qtbot
         try_the_wheel_and_page_keys(qtbot, dialog, widget, focused=True, elsewhere=widget)
 
 
-@pytest.mark.parametrize("opener", ["show_log", "show_admin"])
+@pytest.mark.parametrize("opener", ["show_log", "show_admin", "show_comparison"])
 def test_the_other_dialogs_keep_their_values_under_the_wheel(make_window, qtbot, opener):
-    """None holds a value widget today; one added later is tried here."""
+    """The comparison's what-if holds four (amount, term, grace, method); the log and the admin
+    screens none today: one added later is tried here."""
     window = make_window()
     dialog = getattr(window, opener)()
     qtbot.waitActive(dialog)

@@ -155,6 +155,7 @@ class Probe:
         preview = lambda: self.kept["preview"]   # noqa: E731 - opened by a step before
         return [
             self.shown("main-window", lambda: window, keep=True),
+            self.shown("comparison", self.comparison),
             self.shown("preview", window.make_referral_from_form, keep=True),
             self.asked("print-dialog", lambda: ReferralPreviewDialog.ask_printer(preview())),
             self.asked("save-pdf-dialog", lambda: ReferralPreviewDialog.ask_save_path(preview(), "案内書.pdf")),
@@ -175,6 +176,14 @@ class Probe:
                                                                         FIFTY_PROBLEMS)),
             self.asked("overwrite-question", lambda: PackQuestions.ask_overwrite_edits(window, FIFTY_PROBLEMS)),
         ]
+
+    def comparison(self) -> QWidget:
+        """比較・試算 of the first three funds that fit (ticked as the clerk would)."""
+        model = self.window.results.model
+        eligible = model.index(0, 0)
+        for row in range(min(3, model.rowCount(eligible))):
+            model.tick(model.fund(model.index(row, 0, eligible)).id)
+        return self.window.show_comparison()
 
     def first_record(self) -> QWidget | None:
         """The log's first record, opened read-only (main() logged one)."""
