@@ -45,6 +45,7 @@ class FundTerms(NamedTuple):
     guarantee: str                      # required | optional | none
     fee_range_pct: tuple[float, float] | None   # in force on the day; None: the seeds give none
     fee_change: tuple[dt.date, tuple[float, float]] | None = None   # a scheduled change within 90 days
+    fee_notes: tuple[str, ...] = ()     # how the visitor's fee options changed the range (or did not)
 
 
 @lru_cache(maxsize=8192)   # a keystroke re-costs every fund: most of them on the same figures as before
@@ -135,6 +136,7 @@ def _fee(amount: int, term: int, grace: int, method: Method, fund: FundTerms, ta
     low_pct, high_pct = fund.fee_range_pct
     fee = tuple(guarantee_fee(amount, yearly_rate(p), term, grace, method, table) for p in (low_pct, high_pct))
     notes.append("保証料は保証料率の区分の最も低いものから最も高いものまでの幅。")
+    notes.extend(fund.fee_notes)
     if method is Method.EQUAL_PAYMENT:
         notes.append("元利均等返済の保証料は、均等分割の係数で計算しています。")
     if fund.guarantee == "optional":

@@ -24,6 +24,7 @@ from desk.costs.estimate import Request
 from desk.intake.reader import Intake, SalesChange
 from desk.matching import costing
 from desk.matching.answer import SmeSummary
+from desk.matching.fee_options import missing_warnings
 from desk.matching.terms import Pricing, Terms, compute_pricing, remaining_limit
 from desk.rules.business import sme_verdict
 from desk.rules.outcome import FAIL, OPEN, PASS, PASSED, SHUT, SITUATION, STEP, UNKNOWN, Facts, Outcome, Todo, all_of
@@ -103,6 +104,9 @@ def _match(catalogue: Catalogue, intake: Intake, *, on: dt.date, sales: SalesCha
         partners = catalogue.partners(variant) if variant.limit_cap_partners else ()
         append(evaluate_variant(variant, state.facts.provider, state.facts, state, partners))
     results.sort(key=_BY_ORDER)
+    if intake.fee_options:
+        warnings.extend(missing_warnings(((r.variant.name, r.pricing.options_missing) for r in results
+                                          if r.status != INELIGIBLE), intake.fee_options))
     warnings.extend(_date_warnings(catalogue, on, results, prefecture, municipality))
     return MatchResult(on, summarise_sme(catalogue, intake), results, warnings)
 
@@ -166,12 +170,13 @@ class _ProviderMatch:
         return outcome
 
     def pricing(self, variant: Variant) -> Pricing:
-        key = (id(variant.tiers), id(variant.fees), variant.city_share_pct, variant.own_rate_pct, variant.guarantee)
+        key = (id(variant.tiers), id(variant.fees), variant.city_share_pct, variant.own_rate_pct, variant.guarantee,
+               id(variant.fee_adjustments))
         pricing = self.pricings.get(key)
         if pricing is None:
             pricing = self.pricings[key] = compute_pricing(
                 variant, term_months=self.facts.intake.term_months, on=self.facts.on, applies=self.applies,
-                unknown_fee_pct=self.unknown_fee_pct)
+                unknown_fee_pct=self.unknown_fee_pct, fee_options=self.facts.intake.fee_options)
         return pricing
 
     def cost(self, variant: Variant, pricing: Pricing, remaining: int | None) -> tuple[Cost | None, float | None]:
