@@ -19,6 +19,9 @@ from desk.costs.cost import Cost
 from desk.costs.guarantee_fee import CoefficientTable, guarantee_fee
 from desk.costs.repayment import Method, repayment, round_yen, share_of_interest, yearly_rate
 
+# Two assumptions a table of the figures shows in its cells (desk.sheets.cost_table leaves them out there).
+SHARE_DEDUCTED = "市の利子補給の分は差し引き済み。"
+NO_FEE = "保証料が資料にない資金は、保証料を含みません。"
 METHOD_WORDS = {Method.EQUAL_PRINCIPAL: "元金均等返済（毎月）", Method.EQUAL_PAYMENT: "元利均等返済（毎月）",
                 Method.BULLET: "一括返済（利息は毎月）"}
 
@@ -77,7 +80,7 @@ def estimate(request: Request, fund: FundTerms, fees: CoefficientTable, *, on: d
     notes.append("利率は各資金の上限の値で計算。")
     notes.append(f"{METHOD_WORDS[method]}で計算。")
     if share:
-        notes.append("市の利子補給の分は差し引き済み。")
+        notes.append(SHARE_DEDUCTED)
     fee = _fee(amount, term, grace, method, fund, fees, notes)
     notes.append(f"{on.year}年{on.month}月{on.day}日時点の条件。")
     own_interest = round_yen(paid.interest - share)
@@ -131,7 +134,7 @@ def _fee(amount: int, term: int, grace: int, method: Method, fund: FundTerms, ta
     if fund.guarantee == "none":
         return (0, 0)
     if fund.fee_range_pct is None:
-        notes.append("保証料が資料にない資金は、保証料を含みません。")
+        notes.append(NO_FEE)
         return None
     low_pct, high_pct = fund.fee_range_pct
     fee = tuple(guarantee_fee(amount, yearly_rate(p), term, grace, method, table) for p in (low_pct, high_pct))

@@ -22,7 +22,7 @@ from desk.catalogue.domain import Catalogue, DocumentInfo, Provider, Variant, sh
 from desk.costs.cost import Cost
 from desk.costs.estimate import Request
 from desk.intake.reader import Intake, SalesChange
-from desk.matching import costing
+from desk.matching import costing, wording
 from desk.matching.answer import SmeSummary
 from desk.matching.fee_options import missing_warnings
 from desk.matching.terms import Pricing, Terms, compute_pricing, remaining_limit
@@ -405,7 +405,7 @@ def _date_warnings(catalogue: Catalogue, on: dt.date, results: list[ProgramResul
     for name in stale:
         warnings.append(f"{name}の制度は前年度の資料によるものです（最新年度の資料は収録していません）。利率や要件が変わっている可能性があります")
     if prefecture != vocab.HOME_PREFECTURE:
-        warnings.append(f"{prefecture}の制度融資は収録していません。{prefecture}の担当課・信用保証協会にご相談ください")
+        warnings.append(wording.OUTSIDE_PREFECTURE.format(prefecture=prefecture))
     elif municipality and not any(p.municipality and (municipality.startswith(p.municipality))
                                   for p in catalogue.providers.values()):
         city = municipality.split("市")[0] + "市" if "市" in municipality else municipality
