@@ -18,7 +18,7 @@ from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer, T
 
 from desk.reports.base import CONDITIONAL_TINT, ELIGIBLE_TINT, HEAD_TINT, Flowables, PdfRenderer
 from desk.reports.base import esc as _p
-from desk.sheets.cost_table import CostTable
+from desk.reports.cost_table import cost_flowables
 from desk.sheets.referral import MAX_PAGES, UNDATED_NOTE, ContactRow, FundRow, ReferralSheet, shorter
 
 MAX_TODOS = 2     # a fund's row on the sheet: the things it waits on, at most
@@ -27,8 +27,6 @@ KEPT_WITH_HEADING = 2   # fund tables this short are never split from their head
 SHORT_FACT = 22   # characters of a fact that shares its line with another
 PART_TWO_MIN = 90 * mm   # the room the steps that open more funds want on a page before they start
 STAMP_RED = colors.HexColor("#b3261e")
-# The comparison's rows tinted as the lists above them: which funds are sure and which wait on something.
-COST_TINTS = {"eligible": ELIGIBLE_TINT, "conditional": CONDITIONAL_TINT}
 
 
 class ReferralSheetRenderer(PdfRenderer):
@@ -98,7 +96,7 @@ class ReferralSheetRenderer(PdfRenderer):
             if s.more_conditional:
                 out.append(Paragraph(_p(f"ほかに{s.more_conditional}件（窓口でご説明します）"), st["note"]))
         if s.costs:
-            out += self._costs(s.costs)
+            out += cost_flowables(self, s.costs)
         if s.sources:   # where the funds and figures above come from
             out += [Spacer(1, 1 * mm), Paragraph(_p("資料: " + "、".join(s.sources)), st["note"])]
         # Then (page 2 when the funds fill page 1): what could open more, what to do next, whom to
@@ -203,42 +201,6 @@ class ReferralSheetRenderer(PdfRenderer):
             # on the next, reads as a section with nothing in it.
             return [out[0], KeepTogether([*out[1:], table])]
         return [*out, table]
-
-    def _costs(self, table: CostTable) -> Flowables:
-        """The listed funds side by side on what they cost, the assumptions under the table, then
-        the caveat; a row tinted as its fund's list above. Figures in the body's size (read at
-        home, often by an older owner), the total a size up."""
-        st = self.styles
-        heads = ["資金", "毎月のお支払い", "利息", *(["市の負担"] if table.city_column else []), "保証料",
-                 "ご負担の合計"]
-        rows: list[list[Any]] = [[Paragraph(_p(h), st["cell"]) for h in heads]]
-        for r in table.rows:
-            name = [Paragraph(_p(r.name), st["figure"])]
-            if r.loan:
-                name.append(Paragraph(_p(r.loan), st["note"]))
-            cells = [name, self._lines(r.monthly, "figure"), Paragraph(_p(r.interest), st["figure"]),
-                     *([Paragraph(_p(r.city_share or "—"), st["figure"])] if table.city_column else []),
-                     self._lines(r.fee, "figure"), self._lines(r.total, "figure_bold")]
-            rows.append(cells)
-        # Each figure on one line: 「最終回 238,313円」, 「1,416,667円」, 「−637,500円」 at the body's size.
-        widths: list[float | None] = ([30 * mm, 35 * mm, 26 * mm, 26 * mm, 30 * mm, None] if table.city_column
-                                      else [46 * mm, 38 * mm, 28 * mm, 32 * mm, None])
-        grid = self._table(rows, widths, header=True)
-        # Figures a line each, close together: a row is one fund, read across.
-        grid.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                                  *(("BACKGROUND", (0, i), (-1, i), COST_TINTS.get(r.status, colors.white))
-                                    for i, r in enumerate(table.rows, 1))]))
-        # The assumptions as one paragraph, each after a bullet: a list of eight short lines would
-        # cost the sheet its second page.
-        notes = Paragraph(f"<b>{_p(table.caveat)}</b><br/>計算の前提: " + "　".join("・" + _p(n) for n in table.notes),
-                          st["assume"])
-        lead = [Paragraph(_p(table.lead), st["body"])] if table.lead else []
-        # The table may run onto the next page (its header repeated): kept whole, it would leave a
-        # blank foot on page 1 and cost the sheet its second page as often as not.
-        return [*self.heading(table.heading), *lead, grid, Spacer(1, 1 * mm), notes]
-
-    def _lines(self, lines: list[str], style: str) -> list[Any]:
-        return [Paragraph(_p(line), self.styles[style]) for line in lines]
 
     def _contacts_table(self, contacts: list[ContactRow]) -> Table:
         st = self.styles
