@@ -135,6 +135,15 @@ GENERIC_ISSUERS: dict[str, str] = {
     "applicant": "ご自身で用意",
 }
 FEE_ADJUSTMENT_KINDS: dict[str, str] = {"discount": "割引", "surcharge": "上乗せ", "alternative": "別の保証制度"}
+# The guarantee-fee options a visitor may weigh (INTAKE.md `fee_options`), by the scheme's name as
+# the seeds write it. A fund offers an option when one of its packs' `fee_adjustments` carries
+# that name as its label, alone or with a qualifier in brackets (「企業経営の未病改善（ミニ）」); the
+# rates are the adjustment's (pack data), never code's.
+FEE_OPTIONS: dict[str, str] = {
+    "no_personal_guarantee": "事業者選択型経営者保証非提供制度",   # seed 002 注5
+    "mibyo_kaizen": "企業経営の未病改善",                           # seed 002 注4
+    "startup_guarantee": "スタートアップ創出促進保証",               # seed 002 創業支援融資
+}
 # What a pack's question stands for (INTAKE.md): a plan or a situation it implies, or a detail
 # asked inside a family of funds.
 QUESTION_KINDS: dict[str, str] = {"plan": "計画・認定・取組", "situation": "事情", "question": "質問"}

@@ -246,4 +246,4 @@ def shape_key(v: Variant) -> tuple[Any, ...]:
     """Equal for variants whose conditions, purposes, pricing, documents and dates are the same
     objects (the interner makes equal content one object), so their evaluation can be shared."""
     return (v.provider_id, id(v.general_exceptions), id(v.conditions), id(v.uses), id(v.tiers), id(v.fees),
-            v.city_share_pct, v.own_rate_pct, id(v.documents), v.valid_to, v.program_as_of)
+            id(v.fee_adjustments), v.city_share_pct, v.own_rate_pct, id(v.documents), v.valid_to, v.program_as_of)

@@ -24,6 +24,9 @@ from desk.costs.repayment import Method, repayment, round_yen, share_of_interest
 # tests/costs/test_estimate.py holds every other sentence to not beginning so.
 FITTED_STARTS = ("ご希望", "期間は", "据置")
 
+# Two assumptions a table of the figures shows in its cells (desk.sheets.cost_table leaves them out there).
+SHARE_DEDUCTED = "市の利子補給の分は差し引き済み。"
+NO_FEE = "保証料が資料にない資金は、保証料を含みません。"
 METHOD_WORDS = {Method.EQUAL_PRINCIPAL: "元金均等返済（毎月）", Method.EQUAL_PAYMENT: "元利均等返済（毎月）",
                 Method.BULLET: "一括返済（利息は毎月）"}
 
@@ -50,6 +53,7 @@ class FundTerms(NamedTuple):
     guarantee: str                      # required | optional | none
     fee_range_pct: tuple[float, float] | None   # in force on the day; None: the seeds give none
     fee_change: tuple[dt.date, tuple[float, float]] | None = None   # a scheduled change within 90 days
+    fee_notes: tuple[str, ...] = ()     # how the visitor's fee options changed the range (or did not)
 
 
 @lru_cache(maxsize=8192)   # a keystroke re-costs every fund: most of them on the same figures as before
@@ -81,7 +85,7 @@ def estimate(request: Request, fund: FundTerms, fees: CoefficientTable, *, on: d
     notes.append("利率は各資金の上限の値で計算。")
     notes.append(f"{METHOD_WORDS[method]}で計算。")
     if share:
-        notes.append("市の利子補給の分は差し引き済み。")
+        notes.append(SHARE_DEDUCTED)
     fee = _fee(amount, term, grace, method, fund, fees, notes)
     notes.append(f"{on.year}年{on.month}月{on.day}日時点の条件。")
     own_interest = round_yen(paid.interest - share)
@@ -135,11 +139,12 @@ def _fee(amount: int, term: int, grace: int, method: Method, fund: FundTerms, ta
     if fund.guarantee == "none":
         return (0, 0)
     if fund.fee_range_pct is None:
-        notes.append("保証料が資料にない資金は、保証料を含みません。")
+        notes.append(NO_FEE)
         return None
     low_pct, high_pct = fund.fee_range_pct
     fee = tuple(guarantee_fee(amount, yearly_rate(p), term, grace, method, table) for p in (low_pct, high_pct))
     notes.append("保証料は保証料率の区分の最も低いものから最も高いものまでの幅。")
+    notes.extend(fund.fee_notes)
     if method is Method.EQUAL_PAYMENT:
         notes.append("元利均等返済の保証料は、均等分割の係数で計算しています。")
     if fund.guarantee == "optional":

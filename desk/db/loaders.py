@@ -160,8 +160,10 @@ def load_catalogue(session: Session) -> Catalogue:
                 grace_months=v.grace_months, bullet_max_months=v.bullet_max_months, repayment=tuple(v.repayment),
                 fees=intern.shared(tuple(Fee(f.min_pct, f.max_pct, f.label, f.subsidised, intern(f.when), f.valid_from,
                                              f.valid_to) for f in v.guarantee_fees)),
-                fee_adjustments=tuple(FeeAdjustment(a.kind, a.label, a.min_pct, a.max_pct, a.add_min_pct,
-                                                     a.add_max_pct, a.how, intern(a.when)) for a in v.fee_adjustments),
+                # Interned: the shape a variant shares with others (its pricing) includes them.
+                fee_adjustments=intern.shared(tuple(
+                    FeeAdjustment(a.kind, a.label, a.min_pct, a.max_pct, a.add_min_pct, a.add_max_pct, a.how,
+                                  intern(a.when)) for a in v.fee_adjustments)),
                 documents=_documents(v.documents, intern), source_file=v.source_file, source_section=v.source_section,
                 as_of=v.as_of, notes=tuple(program.notes) + tuple(v.notes),
                 interpretations=tuple(program.interpretations) + tuple(v.interpretations),

@@ -37,7 +37,7 @@ _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 SALES_PERIODS = ("last_1m_pct", "last_3m_pct", "last_6m_pct", "next_3m_forecast_pct")
 LICENCE = ("not_needed", "held", "expected")
 REPAYMENT = ("equal_principal", "equal_payment", "bullet")   # 元金均等 (the default), 元利均等, 一括
-FEE_OPTIONS = ("no_personal_guarantee", "mibyo_kaizen", "startup_guarantee")
+FEE_OPTIONS = tuple(vocab.FEE_OPTIONS)   # what each one is: vocab.FEE_OPTIONS
 FOUNDING_FORMS = ("sole_proprietor", "corporation")
 SALES_BASES = ("sales", "gross_profit")
 

@@ -40,7 +40,8 @@ def fund_terms(variant: Variant, pricing: Pricing, request: Request, intake: Int
     share = tier.city_share_pct if tier and tier.city_share_pct is not None else variant.city_share_pct
     methods = frozenset(m for word in variant.repayment for m in _METHODS.get(word, ()))
     return FundTerms(rate, share, remaining_limit_yen, longest, variant.grace_months, methods,
-                     variant.bullet_max_months, variant.guarantee, pricing.fee_range_pct, pricing.fee_change)
+                     variant.bullet_max_months, variant.guarantee, pricing.fee_range_pct, pricing.fee_change,
+                     pricing.fee_notes)
 
 
 def cost_for(variant: Variant, pricing: Pricing, request: Request, intake: Intake, remaining_limit_yen: int | None,

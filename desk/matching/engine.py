@@ -22,8 +22,9 @@ from desk.catalogue.domain import Catalogue, DocumentInfo, Provider, Variant, sh
 from desk.costs.cost import Cost
 from desk.costs.estimate import Request
 from desk.intake.reader import Intake, SalesChange
-from desk.matching import costing
+from desk.matching import costing, wording
 from desk.matching.answer import SmeSummary
+from desk.matching.fee_options import missing_warnings
 from desk.matching.terms import Pricing, Terms, compute_pricing, remaining_limit
 from desk.rules.business import sme_verdict
 from desk.rules.outcome import FAIL, OPEN, PASS, PASSED, SHUT, SITUATION, STEP, UNKNOWN, Facts, Outcome, Todo, all_of
@@ -103,6 +104,9 @@ def _match(catalogue: Catalogue, intake: Intake, *, on: dt.date, sales: SalesCha
         partners = catalogue.partners(variant) if variant.limit_cap_partners else ()
         append(evaluate_variant(variant, state.facts.provider, state.facts, state, partners))
     results.sort(key=_BY_ORDER)
+    if intake.fee_options:
+        warnings.extend(missing_warnings(((r.variant.name, r.pricing.options_missing) for r in results
+                                          if r.status != INELIGIBLE), intake.fee_options))
     warnings.extend(_date_warnings(catalogue, on, results, prefecture, municipality))
     return MatchResult(on, summarise_sme(catalogue, intake), results, warnings)
 
@@ -166,12 +170,13 @@ class _ProviderMatch:
         return outcome
 
     def pricing(self, variant: Variant) -> Pricing:
-        key = (id(variant.tiers), id(variant.fees), variant.city_share_pct, variant.own_rate_pct, variant.guarantee)
+        key = (id(variant.tiers), id(variant.fees), variant.city_share_pct, variant.own_rate_pct, variant.guarantee,
+               id(variant.fee_adjustments))
         pricing = self.pricings.get(key)
         if pricing is None:
             pricing = self.pricings[key] = compute_pricing(
                 variant, term_months=self.facts.intake.term_months, on=self.facts.on, applies=self.applies,
-                unknown_fee_pct=self.unknown_fee_pct)
+                unknown_fee_pct=self.unknown_fee_pct, fee_options=self.facts.intake.fee_options)
         return pricing
 
     def cost(self, variant: Variant, pricing: Pricing, remaining: int | None) -> tuple[Cost | None, float | None]:
@@ -400,7 +405,7 @@ def _date_warnings(catalogue: Catalogue, on: dt.date, results: list[ProgramResul
     for name in stale:
         warnings.append(f"{name}の制度は前年度の資料によるものです（最新年度の資料は収録していません）。利率や要件が変わっている可能性があります")
     if prefecture != vocab.HOME_PREFECTURE:
-        warnings.append(f"{prefecture}の制度融資は収録していません。{prefecture}の担当課・信用保証協会にご相談ください")
+        warnings.append(wording.OUTSIDE_PREFECTURE.format(prefecture=prefecture))
     elif municipality and not any(p.municipality and (municipality.startswith(p.municipality))
                                   for p in catalogue.providers.values()):
         city = municipality.split("市")[0] + "市" if "市" in municipality else municipality

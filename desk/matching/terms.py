@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 from desk.catalogue.domain import Fee, Tier, Variant
 from desk.fiscal import in_force
+from desk.matching.fee_options import apply_options
 from desk.rules.outcome import FAIL, PASS, Outcome
 
 
@@ -57,6 +58,10 @@ class Pricing(NamedTuple):
     assumed_fee_pct: float | None = None
     # A change of the fee rows within FEE_CHANGE_NOTICE after the day: when, and the range then.
     fee_change: tuple[dt.date, tuple[float, float]] | None = None
+    # The visitor's fee options (INTAKE.md `fee_options`), applied to the range above: what the
+    # cost says of them, and the options this fund does not offer this business.
+    fee_notes: tuple[str, ...] = ()
+    options_missing: tuple[str, ...] = ()
 
 
 FEE_CHANGE_NOTICE = dt.timedelta(days=90)   # INTAKE.md: a scheduled change within 90 days is said
@@ -68,8 +73,10 @@ ASSUMED_FEE_NOTE = ("保証料率が資料にないため、並べる順番で�
 
 
 def compute_pricing(variant: Variant, *, term_months: int | None, on: dt.date,
-                    applies: Callable[[dict[str, Any]], Outcome], unknown_fee_pct: float | None = None) -> Pricing:
-    """``unknown_fee_pct``: the fee a guaranteed fund without one is ranked at."""
+                    applies: Callable[[dict[str, Any]], Outcome], unknown_fee_pct: float | None = None,
+                    fee_options: tuple[str, ...] = ()) -> Pricing:
+    """``unknown_fee_pct``: the fee a guaranteed fund without one is ranked at; ``fee_options``:
+    the options the visitor weighs (desk.matching.fee_options), which widen or replace the range."""
     tier = tier_for(variant.tiers, term_months)
     rate = tier.rate_pct if tier else None
     share = (tier.city_share_pct if tier and tier.city_share_pct is not None else variant.city_share_pct)
@@ -79,10 +86,15 @@ def compute_pricing(variant: Variant, *, term_months: int | None, on: dt.date,
         own = round(max(rate - share, 0.0), 4)
     fees = fees_in_force(variant.fees, on, applies)
     fee_range = (min(f.min_pct for f in fees), max(f.max_pct for f in fees)) if fees else None
+    change = _fee_change(variant, on, applies, fee_range)
+    notes: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    if fee_options:
+        fee_range, change, notes, missing = apply_options(variant, fee_options, fee_range, change, applies)
     visitor_rate = own if own is not None else rate
     assumed = unknown_fee_pct if fee_range is None and variant.guarantee == "required" else None
     cost = None if visitor_rate is None else visitor_rate + (fee_range[1] if fee_range else assumed or 0.0)
-    return Pricing(rate, share, own, fee_range, cost, assumed, _fee_change(variant, on, applies, fee_range))
+    return Pricing(rate, share, own, fee_range, cost, assumed, change, notes, missing)
 
 
 def _fee_change(variant: Variant, on: dt.date, applies: Callable[[dict[str, Any]], Outcome],

@@ -24,11 +24,14 @@ from __future__ import annotations
 import re
 
 from desk import textfmt, vocab
+from desk.costs.cost import Cost
 from desk.matching.answer import Contact, FundResult, FundTodo
 
 # The sheet's word for a fee the seeds do not give (see the module's docstring).
 SHEET_UNKNOWN_FEE = "資料に記載なし"
 NO_DATE = "日付なし"
+# A business in another prefecture: the answer's warning, which the sheet puts where the funds would be.
+OUTSIDE_PREFECTURE = "{prefecture}の制度融資は収録していません。{prefecture}の担当課・信用保証協会にご相談ください"
 
 
 # A warning that begins with an intake key (「answers: 」, 「sales_change.last_3m_pct（1年前比）: 」) is
@@ -224,6 +227,33 @@ def cost_lines(fund: FundResult) -> list[str]:
     lines.append("保証料 資料に記載なし（合計に含みません）" if fee_yen is None else f"保証料 {yen_range(*fee_yen)}")
     lines.append(f"ご負担の合計（目安） {yen_range(*cost.total_yen)}")
     return lines
+
+
+def loan_costed(cost: Cost) -> str:
+    """The loan an estimate is for, as a sentence's object: 「3,000万円を7年（うち据置1年）」."""
+    grace = f"（うち据置{textfmt.months(cost.grace_months)}）" if cost.grace_months else ""
+    return f"{textfmt.yen(cost.amount_yen)}を{textfmt.months(cost.term_months)}{grace}"
+
+
+def monthly_lines(cost: Cost) -> list[str]:
+    """The monthly payments in a table cell of two lines: 「据置中 55,000円」「据置後 476,667円」 with
+    a grace (the first instalment after it), else 「初回 …円」「最終回 …円」 (元金均等 falls month by
+    month: the first is the most); a bullet's 「毎月（利息） …円」「最終回 …円」."""
+    if cost.method == "bullet":
+        return [f"毎月（利息） {cost.monthly_first:,}円", f"最終回 {cost.monthly_last:,}円"]
+    if cost.monthly_during_grace is not None:
+        return [f"据置中 {cost.monthly_during_grace:,}円", f"据置後 {cost.monthly_first:,}円"]
+    if cost.monthly_first == cost.monthly_last:
+        return [f"毎月 {cost.monthly_first:,}円"]
+    return [f"初回 {cost.monthly_first:,}円", f"最終回 {cost.monthly_last:,}円"]
+
+
+def yen_lines(low: int, high: int | None) -> list[str]:
+    """A range of yen in a narrow cell, a line an end: 「290,250円」「〜1,225,500円」; one figure
+    where both ends agree; 「279,583円〜」「（保証料別）」 without an upper end."""
+    if high is None:
+        return [f"{low:,}円〜", "（保証料別）"]
+    return [f"{low:,}円"] if low == high else [f"{low:,}円", f"〜{high:,}円"]
 
 
 def yen_range(low: int, high: int | None) -> str:

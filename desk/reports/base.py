@@ -101,6 +101,13 @@ class PdfRenderer:
             "cell_bold": ParagraphStyle("cell_bold", parent=base, fontSize=self.body_size + 1,
                                         leading=self.body_leading + 1),
             "note": ParagraphStyle("note", parent=base, textColor=MUTED),
+            # A cost table's figures: the body's size, lines a little closer (a cell holds two).
+            "figure": ParagraphStyle("figure", parent=base, leading=self.body_size + 3),
+            "figure_bold": ParagraphStyle("figure_bold", parent=base, fontSize=self.body_size + 1,
+                                          leading=self.body_size + 4),
+            # Assumptions read under figures: a point smaller than the body, in full ink.
+            "assume": ParagraphStyle("assume", parent=base, fontSize=self.body_size - 1,
+                                     leading=self.body_leading - 2.5),
             "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT),
             "caveat": ParagraphStyle("caveat", parent=base, borderColor=RULE, borderWidth=0.8, borderPadding=6,
                                      backColor=colors.HexColor("#f7f7f7"), spaceBefore=10, spaceAfter=6),

@@ -1,12 +1,14 @@
-"""The one-page overview leaflet of the Nissan-related and sales-decline funds."""
+"""The overview leaflet of the Nissan-related and sales-decline funds: the list on the front, the
+worked example's costs on the back."""
 
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer
+from reportlab.platypus import PageBreak, Paragraph, Spacer
 
 from desk.reports.base import HEAD_TINT, Flowables, PdfRenderer
 from desk.reports.base import esc as _p
+from desk.reports.cost_table import cost_flowables
 from desk.sheets.leaflet import Leaflet
 
 
@@ -47,4 +49,6 @@ class LeafletRenderer(PdfRenderer):
         out.append(self._table(table, [None, None], header=False))
         out.append(Paragraph(_p("お近くの商工会議所・商工会でもご相談いただけます。"), st["body"]))
         out += [Spacer(1, 2 * mm), Paragraph(_p("資料: " + "、".join(h.sources)), st["note"])]
+        if h.costs:   # the back: every fund on one worked example
+            out += [PageBreak(), *cost_flowables(self, h.costs)]
         return out

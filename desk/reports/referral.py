@@ -18,7 +18,8 @@ from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer, T
 
 from desk.reports.base import CONDITIONAL_TINT, ELIGIBLE_TINT, HEAD_TINT, Flowables, PdfRenderer
 from desk.reports.base import esc as _p
-from desk.sheets.referral import MAX_PAGES, ContactRow, FundRow, ReferralSheet, shorter
+from desk.reports.cost_table import cost_flowables
+from desk.sheets.referral import MAX_PAGES, UNDATED_NOTE, ContactRow, FundRow, ReferralSheet, shorter
 
 MAX_TODOS = 2     # a fund's row on the sheet: the things it waits on, at most
 ONLY_COMMON_PAPERS = "「お持ちいただくもの」の書類のみ"
@@ -29,6 +30,10 @@ STAMP_RED = colors.HexColor("#b3261e")
 
 
 class ReferralSheetRenderer(PdfRenderer):
+    # The body's size kept for an older reader; the lines a point closer than the default (as the
+    # leaflet's), which with the cost comparison keeps a typical visitor's sheet on two pages.
+    body_leading = 14.5
+
     def __init__(self, sheet: ReferralSheet, *, font_path: str | None = None, max_pages: int | None = MAX_PAGES):
         self.sheet = sheet
         self.max_pages = max_pages   # None: every line, however many pages it takes
@@ -72,12 +77,15 @@ class ReferralSheetRenderer(PdfRenderer):
         window = f"{s.window_name}　電話 {s.window_phone}"
         if s.staff_name:
             window += f"　担当 {s.staff_name}"
-        out += [Paragraph(_p(window), st["body"]), Spacer(1, 4 * mm)]
+        out += [Paragraph(_p(window), st["body"]), Spacer(1, 1 * mm)]
         out += [*self.heading("ご相談の内容"), self._key_value_table(s.business)]
         none_yet = ("お伺いした内容では、すぐにご利用いただける資金はありませんでした（下の資金は、確認や手続きが"
                     "済めばご利用いただける可能性があります）。" if s.conditional else
                     "お伺いした内容では、条件に当てはまる資金はありませんでした。")
-        out += self._fund_section("ご利用いただける可能性が高い資金", s.eligible, ELIGIBLE_TINT, none_yet)
+        if s.elsewhere:
+            out += [Spacer(1, 2 * mm), Paragraph(_p(s.elsewhere), st["cell_bold"])]
+        else:
+            out += self._fund_section("ご利用いただける可能性が高い資金", s.eligible, ELIGIBLE_TINT, none_yet)
         if s.more_eligible:
             out.append(Paragraph(_p(f"このほかにも対象となる資金が {s.more_eligible} 件あります"
                                     "（利率・保証料がより高いもの）。"
@@ -87,10 +95,10 @@ class ReferralSheetRenderer(PdfRenderer):
                                       CONDITIONAL_TINT, "")
             if s.more_conditional:
                 out.append(Paragraph(_p(f"ほかに{s.more_conditional}件（窓口でご説明します）"), st["note"]))
-        if s.sources:   # where the funds above come from
+        if s.costs:
+            out += cost_flowables(self, s.costs)
+        if s.sources:   # where the funds and figures above come from
             out += [Spacer(1, 1 * mm), Paragraph(_p("資料: " + "、".join(s.sources)), st["note"])]
-        if s.cost_notes:   # what the 総額の目安 lines above assume, once
-            out.append(Paragraph(_p("費用の目安について: " + "　".join(s.cost_notes)), st["note"]))
         # Then (page 2 when the funds fill page 1): what could open more, what to do next, whom to
         # see, the caveats. A conditional break: funds that ran onto page 2 are followed, not by a
         # blank rest of the page.
@@ -122,6 +130,8 @@ class ReferralSheetRenderer(PdfRenderer):
                                          if i == 0)), st["body"]))
         out += [*self.heading("お持ちいただくもの"), Paragraph(_p("・" + "　・".join(s.bring)), st["body"])]
         out += [*self.heading("ご相談先"), self._contacts_table(s.contacts)]
+        if any(c.undated for c in s.contacts):
+            out.append(Paragraph(_p(UNDATED_NOTE), st["note"]))
         if s.hotline:
             hours = f"（{s.hotline.hours}）" if s.hotline.hours else ""
             out.append(Paragraph(_p(f"後日のご質問: {s.hotline.name} {s.hotline.phone}{hours}"), st["body"]))
@@ -177,9 +187,6 @@ class ReferralSheetRenderer(PdfRenderer):
             left = [Paragraph(_p(name), st["cell_bold"]), Paragraph(_p(f"{f.provider}　{f.uses}"), st["cell"])]
             middle = [Paragraph(_p(line), st["cell"])
                       for line in (f"限度額 {f.limit}　保証料率 {f.fee}", f"利率 {f.rate}", f"期間 {f.term}")]
-            if f.cost:   # the estimate stands out; what it alone assumes, small, under it
-                middle.append(Paragraph(_p(f.cost[0]), st["cell_bold"]))
-                middle += [Paragraph(_p(note), st["note"]) for note in f.cost[1:]]
             # The one or two things a fund waits on: its to-dos, else what is unsettled.
             right = [Paragraph(_p("□ " + t), st["cell"]) for t in f.todo[:MAX_TODOS]]
             if not right:
@@ -188,7 +195,7 @@ class ReferralSheetRenderer(PdfRenderer):
                 right.append(Paragraph(_p(ONLY_COMMON_PAPERS), st["cell"]))
 
             rows.append([left, middle, right])
-        table = self._table(rows, [42 * mm, 80 * mm, None], header=True, tint=tint)
+        table = self._table(rows, [42 * mm, 76 * mm, None], header=True, tint=tint)
         if len(funds) <= KEPT_WITH_HEADING:
             # A short table goes with its heading: a heading alone at the foot of a page, its rows
             # on the next, reads as a section with nothing in it.
@@ -197,15 +204,21 @@ class ReferralSheetRenderer(PdfRenderer):
 
     def _contacts_table(self, contacts: list[ContactRow]) -> Table:
         st = self.styles
-        rows = [[Paragraph(t, st["cell"]) for t in ("ご相談先", "所在地・電話", "ご用件")]]
+        addresses = any(c.address for c in contacts)
+        rows = [[Paragraph(t, st["cell"]) for t in ("ご相談先", "所在地・電話" if addresses else "電話", "ご用件")]]
         for c in contacts:
-            name = f"{_p(c.name)}<br/><font color='#555555'>{_p(c.role)}</font>"
+            name = f"{'※' if c.undated else ''}{_p(c.name)}<br/><font color='#555555'>{_p(c.role)}</font>"
             where = _p(c.address)
             if c.distance:
                 where += f"<font color='#555555'>（約{_p(c.distance)}）</font>"
-            where += f"<br/>電話 {_p(c.phone)}" + (f"　{_p(c.hours)}" if c.hours else "")
+            if where:
+                where += "<br/>"
+            where += f"電話 {_p(c.phone)}" + (f"　{_p(c.hours)}" if c.hours else "")
             rows.append([Paragraph(name, st["cell"]), Paragraph(where, st["cell"]), Paragraph(_p(c.why), st["cell"])])
-        return self._table(rows, [56 * mm, 72 * mm, None], header=True)
+        # The errand gets room enough for two lines: it says why to call. Where no contact has an
+        # address (another prefecture's, from the national directory), the names take the room.
+        widths = [50 * mm, 66 * mm, None] if addresses else [68 * mm, 40 * mm, None]
+        return self._table(rows, widths, header=True)
 
     def _qr_block(self, items: list[tuple[str, str]]) -> KeepTogether:
         # reportlab's graphics package costs ~0.1 s to import; only some sheets carry a QR code.
@@ -217,11 +230,11 @@ class ReferralSheetRenderer(PdfRenderer):
         for label, url in items:
             widget = QrCodeWidget(url)
             x0, y0, x1, y1 = widget.getBounds()
-            size = 26 * mm
+            size = 22 * mm   # scans from a hand's length; larger, it took a page of its own
             drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
             drawing.add(widget)
             cells.append([drawing, Paragraph(_p(f"{label}\n{url}"), st["note"])])
-        table = Table(cells, colWidths=[30 * mm, None], hAlign="LEFT")
+        table = Table(cells, colWidths=[26 * mm, None], hAlign="LEFT")
         table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), self.font), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-        return KeepTogether([Spacer(1, 3 * mm), table])
+        return KeepTogether([Spacer(1, 1 * mm), table])
 

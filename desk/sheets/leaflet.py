@@ -1,7 +1,10 @@
-"""The overview leaflet: every current Nissan-related and sales-decline fund on one page.
+"""The overview leaflet: every current Nissan-related and sales-decline fund on one page, and on
+the back what each costs on one worked example (issue 16: 1,000万円 over 7 years with a year's
+grace, 元金均等), so a visitor compares them at a glance.
 
 A fund belongs on it when its conditions name the Nissan cause, a sales-decline test,
-or the SN 5号 certification (業況の悪化); the catalogue decides, not a list here.
+or the SN 5号 certification (業況の悪化); the catalogue decides, not a list here. The example's
+figures are desk.costs' own (the same estimate the answer's ``cost`` is), its assumptions said once.
 """
 
 from __future__ import annotations
@@ -14,9 +17,18 @@ from typing import Any
 from desk import textfmt, vocab
 from desk.catalogue.domain import Catalogue, Variant
 from desk.catalogue.offices import OfficeInfo
+from desk.costs.cost import Cost
+from desk.costs.estimate import Request, estimate
+from desk.costs.guarantee_fee import CoefficientTable
+from desk.costs.repayment import Method
 from desk.fiscal import in_force
+from desk.intake.reader import Intake
+from desk.matching.costing import fund_terms
 from desk.matching.engine import is_stale
+from desk.matching.terms import compute_pricing
+from desk.rules.outcome import UNKNOWN, Outcome
 from desk.rules.registry import iter_checks
+from desk.sheets.cost_table import CostTable, cost_table
 from desk.sheets.referral import reiwa
 
 SALES_CHECKS = {"sales_decline", "sales_decline_month_and_forecast"}
@@ -32,6 +44,7 @@ class LeafletRow:
     term: str
     fee: str
     stale: bool
+    example: Cost | None = None      # the worked example's cost on this fund's terms
 
 
 @dataclass(frozen=True)
@@ -42,6 +55,7 @@ class Leaflet:
     windows: list[tuple[str, str]]       # (name, phone)
     caveat: str
     sources: list[str]
+    costs: CostTable | None = None   # the funds side by side on the worked example
 
 
 def _leaves(conditions: Any) -> Iterator[dict[str, Any]]:
@@ -112,13 +126,38 @@ def build_leaflet(catalogue: Catalogue, *, on: dt.date, windows: list[tuple[str,
         fee = textfmt.pct_range(min(f.min_pct for f in fees), max(f.max_pct for f in fees)) if fees else "—"
         limit = ("別枠 " if v.limit_separate else "") + textfmt.yen(v.limit_yen)
         term = _term(v.term_max_months, v.term_by_use)
+        example = _example(v, providers[v.provider_id].fee_table, on)
         rows.append(LeafletRow(v.name, providers[v.provider_id].name, _who(v), limit, rates, term, fee,
-                               is_stale(v, on)))
+                               is_stale(v, on), example))
     # The documents by their titles, as a reader can ask for them (not the seed files' names).
     sources = sorted({f"{catalogue.source_titles.get(v.source_file, providers[v.provider_id].name + 'の資料')}"
                       f"（{v.as_of} 時点）" for v in catalogue.variants if is_decline_fund(v) and v.source_file})
+    costs = cost_table([(r.name, "", r.example) for r in rows], heading=EXAMPLE_HEADING)
     return Leaflet("日産自動車の車両生産終了等の影響を受けた中小企業の皆さまへ　資金繰りを支える融資制度",
-                   reiwa(on), rows, windows, LEAFLET_CAVEAT, sources)
+                   reiwa(on), rows, windows, LEAFLET_CAVEAT, sources, costs)
+
+
+# The worked example (issue 16): one loan every fund is costed on.
+EXAMPLE = Request(amount_yen=10_000_000, term_months=84, grace_months=12, method=Method.EQUAL_PRINCIPAL)
+EXAMPLE_HEADING = "費用の例（1,000万円を7年（うち据置1年）、元金均等返済で借りた場合）"
+_NO_TABLE = CoefficientTable(())
+
+
+def _unsettled(condition: dict[str, Any]) -> Outcome:
+    """No visitor: a fee row's condition is open, so the range spans every row in force (the
+    leaflet's own column), and a change within 90 days is said as for a visitor."""
+    return UNSETTLED
+
+
+UNSETTLED = Outcome(UNKNOWN)
+
+
+def _example(variant: Variant, table: CoefficientTable | None, on: dt.date) -> Cost | None:
+    """The example's cost on the fund's terms, as the answer costs a visitor's request: the
+    amount within the limit, the term within the longest, the rate of the tier it falls in."""
+    pricing = compute_pricing(variant, term_months=EXAMPLE.term_months, on=on, applies=_unsettled)
+    terms = fund_terms(variant, pricing, EXAMPLE, Intake(), variant.limit_yen)
+    return estimate(EXAMPLE, terms, table or _NO_TABLE, on=on)
 
 
 def special_windows(offices: Iterable[OfficeInfo], window_name: str, window_phone: str) -> list[tuple[str, str]]:

@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from desk import textfmt, vocab
+from desk.costs.cost import Cost
 from desk.intake.reader import Intake
 from desk.matching import wording
 from desk.matching.answer import (
@@ -26,8 +27,10 @@ from desk.matching.answer import (
     MatchReport,
     SalesFigures,
 )
+from desk.matching.contacts import UNDATED
 from desk.matching.routes import circumstances, openings
 from desk.matching.wording import todo_text
+from desk.sheets.cost_table import CostTable, cost_table
 from desk.vocab import HOME_PREFECTURE, HOTLINE_OFFICE_ID
 
 TITLE = "融資制度のご案内"
@@ -50,17 +53,19 @@ FLOW = (
 ALWAYS_BRING = ("決算書（直近2期分）又は確定申告書", "試算表など最近の売上が分かる資料", "本人確認書類・印鑑")
 FOUNDER_BRING = ("創業計画（事業の内容・必要な資金とその見積書）", "自己資金が分かる資料（通帳など）",
                  "本人確認書類・印鑑")
-# A sheet an older owner can act on, in two pages: page 1 the facts and a handful of funds (the
-# cheapest first, each with its cost), page 2 the best step that would open more, whom to see and
-# the caveats; the rest as 「ほかにX件（窓口でご説明します）」. Sized so that a typical visitor's sheet
-# fits the first time: each line shortened away is a whole layout again (the Yokosuka supplier's
-# took four, and desk referral 20 % more work, when costs were added to 5 funds and 3 routes).
-MAX_FUNDS = 4
-MAX_ELIGIBLE = 3
+# A sheet an older owner can act on, in two pages: page 1 the facts, a handful of funds (the
+# cheapest first) and their costs side by side, page 2 the best step that would open more, whom to
+# see and the caveats; the rest as 「ほかにX件（窓口でご説明します）」. Sized so that a typical visitor's
+# sheet fits the first time: each line shortened away is a whole layout again. With the cost
+# comparison, every visitor of examples/ and tests/matching/visitors with three eligible funds was
+# laid out again with two: two it is.
+MAX_FUNDS = 3
+MAX_ELIGIBLE = 2
 MAX_CONDITIONAL = 1
-MAX_OPENINGS = 1   # with each fund's cost on page 1, one route fits page 2 beside the rest (more: 「ほかにN件」)
+MAX_OPENINGS = 1   # beside the costs, one route fits page 2 with the rest (more: 「ほかにN件」)
 MAX_WARNINGS = 6  # the answer's caveats printed; an intake could make thousands (issue 15, item 7)
 MAX_PAGES = 2     # the sheet's budget: page 1 the facts and funds, page 2 the way on
+UNDATED_NOTE = "※の相談先は日付のない資料によるもので、名称・電話番号が変わっている可能性があります。"
 REFERRAL_ROLES = {"guarantee_branch": 1, "chamber": 1, "municipality": 1, "window": 1, "support_center": 1}
 # A visitor from another prefecture is referred to that prefecture's own desks (seed 001).
 OUTSIDE_ROLES = {"prefecture": 1, "support_center": 1, "federation": 1, "revitalization": 1}
@@ -80,7 +85,7 @@ class FundRow:
     reasons: list[str]       # what is still unsettled (conditional)
     source: str
     stale: bool
-    cost: list[str] = field(default_factory=list)   # the estimate in a line (its assumptions: cost_notes)
+    estimate: Cost | None = None   # the answer's cost, for the comparison (desk.sheets.cost_table)
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,7 @@ class ContactRow:
     distance: str
     why: str
     url: str | None          # ASCII URL of an official page given by the seeds (QR code)
+    undated: bool = False    # from the undated national directory (said once under the table, not per row)
 
 
 @dataclass
@@ -126,8 +132,9 @@ class ReferralSheet:
     more_openings: int = 0
     circumstances: list[str] = field(default_factory=list)   # the unmentioned ones funds are made for
     reissue: str | None = None   # on a sheet printed again from the log: 再発行, when, and why it may differ
-    cost_notes: list[str] = field(default_factory=list)  # the assumptions the printed estimates share, the caveat
+    costs: CostTable | None = None   # the printed funds side by side on what they cost
     more_warnings: int = 0       # caveats not printed (past MAX_WARNINGS)
+    elsewhere: str | None = None   # a business in another prefecture, no fund listed: where to ask instead
 
 
 def reiwa(day: dt.date) -> str:
@@ -200,35 +207,12 @@ def _fund(fund: FundResult, common: set[str]) -> FundRow:
         limit=wording.limit_with_available(fund), rate=wording.rate_for_term(fund), term=wording.term(fund),
         fee=wording.fee(fund, unknown=wording.SHEET_UNKNOWN_FEE), todo=todo,
         reasons=list(fund.reasons)[:3] if fund.status != ELIGIBLE else [], source=wording.source_line(fund),
-        stale=fund.stale, cost=_cost_line(fund))
+        stale=fund.stale, estimate=fund.cost)
 
 
-COST_CAVEAT = "実際の利率・保証料・返済額は、取扱金融機関と信用保証協会の審査で決まります。"
-
-
-def _cost_notes(funds: list[FundResult]) -> list[str]:
-    """What the printed estimates assume, each sentence once under the funds (a row keeps only
-    its figures, so the sheet stays on two pages), then the caveat. A sentence only one of
-    several funds' estimates makes names that fund."""
-    costed = [(f.name, f.cost) for f in funds if f.cost is not None]
-    if not costed:
-        return []
-    by_sentence: dict[str, list[str]] = {}
-    for name, cost in costed:
-        for sentence in cost.assumptions:
-            by_sentence.setdefault(sentence, []).append(name)
-    notes = [f"{names[0]}: {sentence}" if len(names) == 1 and len(costed) > 1 else sentence
-             for sentence, names in by_sentence.items()]
-    return [*notes, COST_CAVEAT]
-
-
-def _cost_line(fund: FundResult) -> list[str]:
-    """「総額の目安 1,038,750〜1,437,500円、毎月 363,333円〜」 (据置後 where there is a grace)."""
-    cost = fund.cost
-    if cost is None:
-        return []
-    after_grace = "据置後 " if cost.monthly_during_grace is not None else ""
-    return [f"総額の目安 {wording.yen_range(*cost.total_yen)}、{after_grace}毎月 {cost.monthly_first:,}円〜"]
+def compared(funds: list[FundRow]) -> CostTable | None:
+    """The listed funds side by side on their costs, in the order listed (each group cheapest first)."""
+    return cost_table([(f.name, f.status, f.estimate) for f in funds])
 
 
 def _bring_item(t: FundTodo) -> bool:
@@ -239,10 +223,14 @@ def _bring_item(t: FundTodo) -> bool:
 
 def _contact(c: Contact) -> ContactRow:
     url = c.url if c.url and c.url.isascii() else None
+    why = c.why or ""
+    # The directory's caveat, repeated on every row of a visitor from elsewhere, doubled their rows'
+    # height and pushed the sheet onto a nearly blank second page: the sheet says it once.
+    undated = why.endswith(UNDATED)
     return ContactRow(
-        role=c.role_label, name=c.name, address=c.address or "—", phone=wording.phone(c),
+        role=c.role_label, name=c.name, address=c.address or "", phone=wording.phone(c),
         hours=c.hours or "", distance="" if c.distance_km is None else f"{c.distance_km}km",
-        why=c.why or "", url=url)
+        why=why.removesuffix(UNDATED), url=url, undated=undated)
 
 
 def _relevant_warnings(warnings: list[str], funds: list[FundRow]) -> list[str]:
@@ -292,6 +280,18 @@ def build_sheet(report: MatchReport, intake: Intake, *, reference_no: str, windo
     sources = sorted({wording.source_entry(f) for f in funds if f.status != INELIGIBLE and f.source.file})
     steps = openings(report)
     warnings = _relevant_warnings(list(report.warnings), eligible + conditional)
+    elsewhere = None
+    if not at_home and not printed:
+        # Said where the funds would be, in place of 「条件に当てはまる資金はありませんでした」 under a heading
+        # of its own: a visitor from elsewhere learns first where to ask (and the sheet keeps to a page).
+        for warning in warnings:
+            prefecture = warning.partition("の")[0]
+            if (report.place or "").startswith(prefecture) and \
+                    warning == wording.OUTSIDE_PREFECTURE.format(prefecture=prefecture):
+                warnings.remove(warning)
+                elsewhere = (f"{warning}（下の「ご相談先」）。この窓口でご案内している融資制度は、"
+                             f"{HOME_PREFECTURE}内の事業者が対象です。")
+                break
     opening_rows = [OpeningRow(o.step, "、".join(dict.fromkeys(f.name for f in o.funds))) for o in steps[:MAX_OPENINGS]]
     return ReferralSheet(
         title=TITLE, date_label=reiwa(report.as_of), reference_no=reference_no, window_name=window_name,
@@ -303,7 +303,8 @@ def build_sheet(report: MatchReport, intake: Intake, *, reference_no: str, windo
         warnings=warnings[:MAX_WARNINGS], more_warnings=max(len(warnings) - MAX_WARNINGS, 0),
         sources=sources, hotline=hotline, qr=qr, openings=opening_rows,
         more_openings=max(len(steps) - len(opening_rows), 0),
-        circumstances=[c.name for c in circumstances(report)], cost_notes=_cost_notes(printed))
+        circumstances=[c.name for c in circumstances(report)], costs=compared(eligible + conditional),
+        elsewhere=elsewhere)
 
 
 def shorter(sheet: ReferralSheet) -> ReferralSheet | None:
@@ -314,9 +315,13 @@ def shorter(sheet: ReferralSheet) -> ReferralSheet | None:
     if len(sheet.openings) > 1:
         return replace(sheet, openings=sheet.openings[:-1], more_openings=sheet.more_openings + 1)
     if len(sheet.conditional) > 1:
-        return replace(sheet, conditional=sheet.conditional[:-1], more_conditional=sheet.more_conditional + 1)
+        conditional = sheet.conditional[:-1]
+        return replace(sheet, conditional=conditional, more_conditional=sheet.more_conditional + 1,
+                       costs=compared(sheet.eligible + conditional))
     if len(sheet.eligible) > 2:
-        return replace(sheet, eligible=sheet.eligible[:-1], more_eligible=sheet.more_eligible + 1)
+        eligible = sheet.eligible[:-1]
+        return replace(sheet, eligible=eligible, more_eligible=sheet.more_eligible + 1,
+                       costs=compared(eligible + sheet.conditional))
     if sheet.openings:
         return replace(sheet, openings=[], more_openings=sheet.more_openings + len(sheet.openings))
     return None

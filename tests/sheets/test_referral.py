@@ -6,6 +6,7 @@ import copy
 import dataclasses
 import datetime as dt
 import io
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -18,6 +19,7 @@ from desk.reports.referral import ReferralSheetRenderer
 from desk.sheets.referral import CAVEAT, build_sheet
 
 ON = dt.date(2026, 11, 22)
+EXAMPLE_COST = Path(__file__).parents[2] / "examples" / "intakes" / "yokosuka-supplier-cost.json"
 SUPPLIER = {"business_name": "追浜精工株式会社", "entity": "corporation", "industry": "manufacturing",
             "capital_yen": 10_000_000, "employees": 18, "municipality": "横須賀市", "months_in_kanagawa": 240,
             "licence": "not_needed", "purposes": ["working"], "amount_yen": 20_000_000, "term_months": 60,
@@ -140,7 +142,7 @@ def test_the_yokosuka_supplier_of_issue_13_gets_two_pages_funds_first_then_the_w
     assert len(sheet.eligible) + len(sheet.conditional) <= 5
     assert "取り組めば対象になる資金" in second and "経営力向上計画" in second and "ご相談先" in second
     assert 1 <= len(sheet.openings) <= 3 and sheet.more_openings > 0
-    assert "総額の目安" in first and "費用の目安について" in first
+    assert "費用の目安" in first and "計算の前提" in first + second
     assert f"ほかに{sheet.more_openings}件（窓口でご説明します）" in second
     # The circumstances a fund is made for and the visitor did not mention: one line to bring them up.
     assert sorted(sheet.circumstances) == ["自然災害などで被害を受けた", "貿易の仕事（輸出入・輸出品製造）"]
@@ -234,3 +236,81 @@ def test_a_visitor_from_another_prefecture_reads_its_own_words(service):
     assert "神奈川県信用保証協会" not in sheet.caveat and "信用保証協会" in sheet.caveat
     _pdf, home = render(service, {"municipality": "横須賀市", "industry": "manufacturing"})
     assert "神奈川県信用保証協会" in home.caveat
+
+
+EXAMPLES = sorted((Path(__file__).parents[2] / "examples" / "intakes").glob("*.json"))
+
+
+def _example_sheet(service, path):
+    import json
+
+    intake = read_intake(json.loads(path.read_text(encoding="utf-8"))).intake
+    report = service.match(intake, on=ON)
+    full = build_sheet(report, intake, reference_no="20261122-TEST0-001", window_name="神奈川県金融課 金融相談窓口",
+                       window_phone="045-210-5695")
+    renderer = ReferralSheetRenderer(full)
+    return report, renderer.render(), renderer.sheet
+
+
+def test_the_cost_comparison_prints_the_answers_own_figures_with_its_assumptions_and_the_caveat(service):
+    """Issue 16: the listed funds side by side, each figure the answer's ``cost`` to the yen (the
+    Yokosuka supplier: 3,000万円 over 84 months with 12 of grace), the assumptions and the caveat
+    on paper, as pdftotext reads them."""
+    import subprocess
+    import tempfile
+
+    from desk.sheets.cost_table import COST_CAVEAT, NOT_INCLUDED
+
+    report, pdf, sheet = _example_sheet(service, Path(EXAMPLE_COST))
+    by_name = {f.name: f for f in report.funds}
+    listed = [f.name for f in sheet.eligible + sheet.conditional]
+    assert sheet.costs is not None
+    assert [r.name for r in sheet.costs.rows] == [n for n in listed if by_name[n].cost is not None]
+    assert sheet.costs.heading == "費用の目安（3,000万円を7年（うち据置1年）借りた場合）"
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        text = squash(subprocess.run(["pdftotext", "-layout", file.name, "-"], capture_output=True, text=True,
+                                     check=True).stdout)
+    for row in sheet.costs.rows:
+        cost = by_name[row.name].cost
+        assert row.cost == cost
+        assert row.monthly == [f"据置中 {cost.monthly_during_grace:,}円", f"据置後 {cost.monthly_first:,}円"]
+        assert row.interest == f"{cost.interest_yen:,}円"
+        low, high = cost.guarantee_fee_yen
+        assert row.fee == ([f"{low:,}円"] if low == high else [f"{low:,}円", f"〜{high:,}円"])
+        low, high = cost.total_yen
+        assert row.total == ([f"{low:,}円"] if low == high else [f"{low:,}円", f"〜{high:,}円"])
+        for figure in (*row.monthly, row.interest, *row.fee, *row.total):
+            assert squash(figure) in text, figure
+    nissan = by_name["日産自動車関連対策特別融資"].cost
+    assert (nissan.interest_yen, nissan.guarantee_fee_yen) == (2_667_500, (290_250, 1_225_500))
+    assert squash(COST_CAVEAT) in text and squash(NOT_INCLUDED) in text
+    for assumption in ("利率は各資金の上限の値で計算。", "元金均等返済（毎月）で計算。",
+                       "保証料は保証料率の区分の最も低いものから最も高いものまでの幅。", "2026年11月22日時点の条件。"):
+        # (the paragraph may run onto page 2, a page's foot and head between its words: the start is enough)
+        assert assumption in sheet.costs.notes and squash(assumption)[:10] in text
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_example_visitors_sheet_keeps_to_two_pages(service, path):
+    """`make sheets`' visitors: the cost comparison included, two pages at most; a visitor from
+    another prefecture, to whom no fund is listed, one page (it was a page and a QR code alone)."""
+    report, pdf, sheet = _example_sheet(service, path)
+    reader, _text = text_of(pdf)
+    assert len(reader.pages) <= 2
+    if not (report.place or "").startswith("神奈川県"):
+        assert len(reader.pages) == 1 and sheet.elsewhere and not sheet.eligible and not sheet.conditional
+
+
+def test_a_contact_from_the_undated_directory_says_so_once_under_the_table(service):
+    from desk.matching.contacts import UNDATED
+    from desk.sheets.referral import UNDATED_NOTE
+
+    pdf, sheet = render(service, {"prefecture": "東京都", "municipality": "大田区", "industry": "manufacturing",
+                                  "entity": "corporation", "employees": 10})
+    assert sheet.contacts and all(c.undated and not c.why.endswith(UNDATED) for c in sheet.contacts)
+    flat = squash(text_of(pdf)[1])
+    assert flat.count(squash(UNDATED)) == 0 and squash(UNDATED_NOTE) in flat
+    assert sheet.elsewhere and "東京都の制度融資は収録していません" in sheet.elsewhere
+    assert not any("東京都の制度融資" in w for w in sheet.warnings)

@@ -245,7 +245,7 @@ def test_the_leaflet_is_made_from_the_menu_and_logs_nothing(qtbot, catalogue_eng
     dialog = window.findChild(ReferralPreviewDialog)
     assert dialog is not None and dialog.windowTitle().startswith("チラシのプレビュー")
     text = "".join(pypdf.PdfReader(io.BytesIO(dialog.pdf)).pages[0].extract_text().split())
-    assert "日産自動車関連対策特別融資" in text and len(dialog.pages) == 1
+    assert "日産自動車関連対策特別融資" in text and len(dialog.pages) == 2   # the list, then the example (issue 16)
     dialog.reject()
     assert consultations(catalogue_engine) == 0            # a leaflet is not a consultation
 
