@@ -52,7 +52,7 @@ def bases(catalogue: Catalogue, intake: Intake, funds: Sequence[FundResult], *, 
         # The facts a fee row's condition looks at (an SN certificate, the staff count): the intake's.
         facts = facts_for(catalogue, intake, sales=intake.sales_change, on=on, provider=provider)
         pricing = compute_pricing(variant, term_months=intake.term_months, on=on,
-                                  applies=partial(_applies, facts, {}))
+                                  applies=partial(_applies, facts, {}), fee_options=intake.fee_options)
         # The fee range the match found stands: it saw the place and the sales merged from the
         # monthly figures; the pricing adds the scheduled change of the range, which the answer
         # says only in a sentence.

@@ -84,3 +84,14 @@ def test_without_an_amount_there_is_no_figure(loaded_catalogue):
     intake, report = _match(loaded_catalogue, _visitor())
     basis = what_if.bases(loaded_catalogue.catalogue, intake, _costed(report), on=ON)[0]
     assert what_if.cost_of(basis, Request(None, 60, None, None)) is None
+
+
+@pytest.mark.parametrize("on", [ON, dt.date(2027, 2, 1)], ids=["before-the-change", "after-the-change"])
+def test_with_fee_options_the_what_if_still_gives_the_answers_own_costs(loaded_catalogue, on):
+    """The visitor weighing 経営者保証非提供 (a wider fee range, a scheduled change widened alike)."""
+    intake = read_intake(_visitor(fee_options=["no_personal_guarantee"])).intake
+    report = run(loaded_catalogue, intake, resolve_place(loaded_catalogue.places, municipality="横須賀市"), on=on)
+    found = what_if.bases(loaded_catalogue.catalogue, intake, _costed(report), on=on)
+    assert found
+    for basis in found:
+        assert what_if.cost_of(basis, request_of(intake)) == basis.fund.cost, basis.fund.id
