@@ -117,6 +117,8 @@ PAGES: tuple[Page, ...] = (
         # The request the costs are for (INTAKE.md): kept from an intake file, tried in the comparison.
         FieldSpec("grace_months", "据置期間", MonthsField, placeholder="例: 1年、12か月"),
         FieldSpec("repayment", "返済方法", ChoiceField, REPAYMENTS),
+        # The guarantee-fee options the visitor is weighing: each widens or replaces a fee range.
+        FieldSpec("fee_options", "検討中の保証料の制度", MultiChoiceField, vocab.FEE_OPTIONS),
         # A complete list (INTAKE.md): a fund made for a circumstance not ticked is closed, not "maybe".
         FieldSpec("situations", "当てはまる事情（すべて）", MultiChoiceField, None),
     )),

@@ -22,7 +22,7 @@ INTAKE = {
                      "next_3m_forecast_pct": "▲12%", "last_fy_pct": "▲6%"},
     "causes": ["nissan", "materials"],
     "purposes": ["working", "equipment"], "amount_yen": "2,000万円", "term_months": "5年", "grace_months": "1年",
-    "repayment": "equal_payment", "situations": ["trade"],
+    "repayment": "equal_payment", "fee_options": ["no_personal_guarantee"], "situations": ["trade"],
     "certifications": ["sn1"], "plans": ["bcp"], "guaranteed_balance_yen": "500万円", "has_eased_conditions": False,
     "tax_arrears": True, "bank_suspension": False, "subrogation_debt": True,
     "visitor_name": "山田 太郎", "visitor_phone": "046-000-0000",
