@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 
 def new_consultation(window: MainWindow) -> None:
-    if not window.stepper.is_empty() and not window.ask_discard(window):
+    # Asked only when the form holds something kept nowhere: not right after its sheet was printed.
+    if window.drafts.unrecorded_input() and not window.ask_discard(window):
         return
     window.stepper.load({})
     window.stepper.go_to(0)
@@ -29,7 +30,7 @@ def open_intake_file(window: MainWindow) -> None:
     path = window.ask_open_path(window)
     if path is None:
         return
-    if not window.stepper.is_empty() and not window.ask_discard(window):
+    if window.drafts.unrecorded_input() and not window.ask_discard(window):
         return
     try:
         read = read_intake_file(path)
@@ -37,6 +38,7 @@ def open_intake_file(window: MainWindow) -> None:
         window.notify_problem("相談ファイルを読めません", f"{path.name}: {exc}")
         return
     window.stepper.load(read.raw)
+    window.drafts.recorded()   # the file holds it
     window.update_results()
     if read.warnings:
         window.statusBar().showMessage("　".join(read.warnings))
@@ -54,4 +56,5 @@ def save_intake_file(window: MainWindow) -> None:
     except OSError as exc:
         window.notify_problem("保存できません", f"{path} に保存できませんでした（{describe(exc)}）。")
         return
+    window.drafts.recorded()
     window.statusBar().showMessage(f"{path.name} に保存しました")

@@ -44,6 +44,7 @@ class DraftKeeper(QObject):
         self._parent = parent
         self.file = file
         self.prompt: QMessageBox | None = None
+        self._recorded: dict[str, Any] | None = None   # the form as last recorded (a sheet, a file)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SAVE_DELAY_MS)
@@ -58,6 +59,16 @@ class DraftKeeper(QObject):
     def waiting(self) -> bool:
         """A draft from an earlier run waits for the clerk's answer (nothing is written meanwhile)."""
         return self._waiting
+
+    def recorded(self) -> None:
+        """The form as it is now is kept elsewhere: its sheet was printed or saved (the consultation
+        is in the log), or it was saved to or opened from a file. Closing the window or a new
+        consultation then loses nothing, and does not ask, until the next edit."""
+        self._recorded = self._stepper.intake_data()
+
+    def unrecorded_input(self) -> bool:
+        """Whether the form holds input that closing would lose: not empty, and not as last recorded."""
+        return not self._stepper.is_empty() and self._stepper.intake_data() != self._recorded
 
     def _edited(self) -> None:
         if not self._waiting:

@@ -346,7 +346,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's virtual
         # A consultation in progress is not lost to a stray click: the question Ctrl+N asks.
         # 終了, the title bar's ×, Alt+F4 and the application quitting all come through here.
-        if not self.stepper.is_empty() and not self.ask_discard(self):
+        if self.drafts.unrecorded_input() and not self.ask_discard(self):
             event.ignore()
             return
         self.drafts.end()
