@@ -382,17 +382,13 @@ class MainWindow(QMainWindow):
     # --- questions and messages (tests replace them) ------------------------------------------------
     @classmethod
     def ask_open_path(cls, parent: QWidget) -> Path | None:
-        from PySide6.QtWidgets import QFileDialog
-
-        path, _ = QFileDialog.getOpenFileName(parent, "相談ファイルを開く", "", "相談ファイル (*.json)")
-        return Path(path) if path else None
+        from desk.ui import file_dialogs as files
+        return files.ask_open_file(parent, files.INTAKE, "相談ファイルを開く", "相談ファイル (*.json)")
 
     @classmethod
     def ask_save_intake_path(cls, parent: QWidget) -> Path | None:
-        from PySide6.QtWidgets import QFileDialog
-
-        path, _ = QFileDialog.getSaveFileName(parent, "相談ファイルを保存", "", "相談ファイル (*.json)")
-        return Path(path) if path else None
+        from desk.ui import file_dialogs as files
+        return files.ask_save_file(parent, files.INTAKE, "相談ファイルを保存", "", "相談ファイル (*.json)", "json")
 
     @classmethod
     def ask_discard(cls, parent: QWidget) -> bool:
