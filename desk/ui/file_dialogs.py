@@ -21,6 +21,10 @@ from desk import paths
 from desk.ui.geometry import fit_to_screen
 
 PREFERRED_SIZE = QSize(900, 560)
+# The labels Qt's own dialog shows in English even with Qt's Japanese translation installed
+# (「Look in:」, 「Files of type:」 are set from its form, not through the translation).
+LABELS = {QFileDialog.DialogLabel.LookIn: "場所:", QFileDialog.DialogLabel.FileName: "ファイル名(&N):",
+          QFileDialog.DialogLabel.FileType: "ファイルの種類:"}
 # The kinds of file a folder is remembered for: the folder of an intake is not that of a PDF.
 INTAKE, SHEET, PACKS, PACK_EXPORT, LOG_EXPORT = "intake", "sheet", "packs", "pack-export", "log-export"
 
@@ -53,6 +57,8 @@ def remember(kind: str, folder: Path) -> None:
 
 def _dialog(parent: QWidget, title: str, kind: str, name_filter: str = "") -> QFileDialog:
     dialog = QFileDialog(parent, title, str(start_folder(kind)), name_filter)
+    for label, text in LABELS.items():
+        dialog.setLabelText(label, text)
     fit_to_screen(dialog, PREFERRED_SIZE)
     return dialog
 
