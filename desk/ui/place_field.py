@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QCompleter, QLabel, QLineEdit, QWidget
 
 from desk.ui import look
@@ -72,6 +72,8 @@ class PlaceField(Field):
         read = self._read
         if read is not None and read.municipality is None and read.prefecture is None:
             self.editor.clear()
+            # Emptied: not the list of every name over the note (the key being typed opens it after this).
+            QTimer.singleShot(0, self.editor.completer().popup(), self.editor.completer().popup().hide)
             self.reading.setText(f"→ 郵便番号 {shown} は「郵便番号」の欄に移しました")
             self.reading.show()
         elif read is not None:
