@@ -73,7 +73,9 @@ class PlaceField(Field):
         if read is not None and read.municipality is None and read.prefecture is None:
             self.editor.clear()
             # Emptied: not the list of every name over the note (the key being typed opens it after this).
-            QTimer.singleShot(0, self.editor.completer().popup(), self.editor.completer().popup().hide)
+            popup = self.editor.completer().popup()
+            if popup is not None:
+                QTimer.singleShot(0, popup, popup.hide)
             self.reading.setText(f"→ 郵便番号 {shown} は「郵便番号」の欄に移しました")
             self.reading.show()
         elif read is not None:
