@@ -1,5 +1,7 @@
 """A place as staff type it at the counter: 「横須賀市」, 「横須賀」, 「よこすか」, 「ヨコスカ」, a slip of
-one character (「横須加」), a ward alone (「港北区」), or another prefecture (「東京都大田区」).
+one character (「横須加」), a ward alone (「港北区」), or another prefecture (「東京都大田区」); a whole
+address (「神奈川県横須賀市本町1-2-3」) is read by the municipality it starts with, the rest said to
+be unused; a postal code, alone or before the address, is read as one (the form moves it to its field).
 
 The form reads what is typed into the names INTAKE.md takes (a prefecture and a municipality)
 and shows how it read it; the core's place resolution uses :func:`suggestions` to say what an
@@ -21,6 +23,13 @@ SUFFIXES = ("市", "区", "町", "村")
 _PREFECTURE = re.compile(r"北海道|東京都|京都府|大阪府|[^市区町村郡]{2,3}県")
 READING_SUFFIXES = ("し", "く", "まち", "むら")
 MAX_SHOWN = 3   # candidates named in a message
+# A postal code at the start of the text (after NFKC): 〒238-0008, 238-0008, 2380008.
+_POSTAL_CODE = re.compile(r"〒?(\d{3})[-‐−ー]?(\d{4})(?!\d)")
+# Another prefecture's municipality at the start of an address: a district's town (…郡…町), a
+# designated city's ward (…市…区), else up to the first 市, 区, 町 or 村 (a 町 or 村 followed by 市
+# is inside the name: 十日町市, 大町市; so is the 市 of 四日市市, 野々市市, 廿日市市).
+_OUTSIDE_MUNICIPALITY = re.compile(r"(?:.{1,5}?郡)?(?:四日市市|野々市市|廿日市市"
+                                   r"|.{1,6}?市.{1,4}?区|.{1,6}?[町村]市|.{1,6}?[市区町村])")
 
 
 class PlaceText(NamedTuple):
@@ -28,6 +37,7 @@ class PlaceText(NamedTuple):
     municipality: str | None   # a known name inside the home prefecture; as typed outside it
     note: str | None = None    # how the text was read, when it was not written as the name is
     problem: str | None = None  # why the text places nothing (then both names are None)
+    postal_code: str | None = None   # a postal code the text holds (7 digits): its place is its own field
 
     @property
     def label(self) -> str:
@@ -42,14 +52,33 @@ def read_place_text(text: str, municipalities: Mapping[str, str | None]) -> Plac
     typed = _normal(text)
     if not typed:
         return PlaceText(None, None)
+    code = _POSTAL_CODE.match(typed)
+    if code is not None:
+        digits = code.group(1) + code.group(2)
+        rest = typed[code.end():]
+        if not rest:
+            return PlaceText(None, None, problem=f"「{typed}」は郵便番号です", postal_code=digits)
+        return read_place_text(rest, municipalities)._replace(postal_code=digits)
     match = _PREFECTURE.match(typed)
     prefecture = match.group(0) if match else None
     rest = typed[len(prefecture):] if prefecture else typed
     if prefecture is not None and prefecture != HOME_PREFECTURE:
-        return PlaceText(prefecture, rest or None)   # outside: any municipality (INTAKE.md)
+        # Outside: any municipality (INTAKE.md), its name cut from the address where it shows.
+        cut = _OUTSIDE_MUNICIPALITY.match(rest) if rest else None
+        if cut is None or cut.end() == len(rest):
+            return PlaceText(prefecture, rest or None)
+        return PlaceText(prefecture, cut.group(0), unused_note(rest[cut.end():]))
     if not rest:
         return PlaceText(prefecture, None)
     found, how = _candidates(rest, municipalities)
+    if how in ("none", "slip"):
+        # A whole address: the municipality it starts with; the street is not needed.
+        start = _address_start(rest, municipalities)
+        if start is not None:
+            names, street = start
+            if len(names) == 1:
+                return PlaceText(prefecture, names[0], unused_note(street))
+            found = names
     if len(found) == 1:
         name = found[0]
         # A slip is said; a reading, or a name without its 市 or its city, is plain enough.
@@ -57,9 +86,33 @@ def read_place_text(text: str, municipalities: Mapping[str, str | None]) -> Plac
     return PlaceText(None, None, problem=problem_text(rest, found))
 
 
+def unused_note(street: str) -> str:
+    return f"番地など「{street}」は判定に使いません"
+
+
+def _address_start(typed: str, municipalities: Mapping[str, str | None]) -> tuple[list[str], str] | None:
+    """The names of the municipality a longer text starts with (written in full, with its 市, 区,
+    町 or 村; the longest: 横浜市中区 before 横浜市), and the rest; None when it starts with none."""
+    keys = _keys(municipalities)
+    district = re.match(r".{1,5}?郡", typed)
+    for text in (typed, typed[district.end():] if district else None):
+        if not text:
+            continue
+        starts = [key for key in keys if key.endswith(SUFFIXES) and not _is_kana(key) and len(key) >= 2
+                  and len(text) > len(key) and text.startswith(key)]
+        if starts:
+            key = max(starts, key=len)
+            return _city_over_its_wards(keys[key]), text[len(key):]
+    return None
+
+
 def suggestions(text: str, municipalities: Mapping[str, str | None]) -> list[str]:
-    """The names ``text`` may have meant, best first (none when nothing is close)."""
-    return _candidates(_normal(text), municipalities)[0]
+    """The names ``text`` may have meant, best first (none when nothing is close); an address, by
+    the municipalities it may start with."""
+    typed = _normal(text)
+    found = _candidates(typed, municipalities)[0]
+    start = _address_start(typed, municipalities) if not found else None
+    return start[0] if start is not None else found
 
 
 def problem_text(typed: str, found: list[str]) -> str:

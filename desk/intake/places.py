@@ -115,6 +115,10 @@ def resolve_place(lookup: PlaceLookup, *, prefecture: str | None = None, municip
     muni = unicodedata.normalize("NFKC", municipality).strip() if municipality else None
     town = None
     code = None
+    if muni and normalise_postal_code(muni):
+        # A postal code where the municipality goes (typed into the form's 所在地): said, not searched for.
+        raise PlaceError(f"'{muni}' は郵便番号です（郵便番号は郵便番号の欄に、"
+                         "所在地は「横須賀市」のように入力してください）", "municipality")
     if postal_code:
         code = normalise_postal_code(postal_code)
         if code is None:

@@ -44,6 +44,14 @@ OFFICE_LABELS = {"name": "名称", "phone": "電話番号", "address": "所在�
                  "url": "ページのURL",
                  "service_area": "担当区域（1行に1つ。例: 横須賀市 / 神奈川県 / 小田原市: 扇町、寿町）"}
 MULTILINE = ("service_area",)
+# The data pack's names for the parts of a value that the pack's rules may name in a message
+# (a fee's range is one field here, two in the pack), in the words of the form.
+PART_WORDS = {"min_pct": "下限", "max_pct": "上限", "amount_yen": "融資限度額", "min_months": "最短の融資期間",
+              "max_months": "最長の融資期間", "grace_months": "据置期間", "rate_pct": "利率",
+              "valid_from": "適用開始日", "valid_to": "適用終了日"}
+# A key in a message: in brackets after its word (「下限（min_pct）」), quoted (「'name' は空に…」) or bare.
+_KEY_IN_MESSAGE = re.compile(r"（([a-z][a-z0-9_]*)）|'([a-z][a-z0-9_.\[\]]*)' ?"
+                             r"|(?<![A-Za-z0-9_])([a-z][a-z0-9]*_[a-z0-9_]+)")
 
 
 class _Table(QWidget):
@@ -83,6 +91,24 @@ def _field_and_message(problem: str, fields: dict[str, QLabel]) -> tuple[str, st
     return next((cut for cut in cuts if cut in fields), next(iter(fields))), message
 
 
+def in_words(message: str, labels: dict[str, str]) -> str:
+    """A message of the pack's rules with every key it names in the form's words: the field's label
+    (without its example) or the word for a part of a value; 「（min_pct）」 after its word goes."""
+    def word(key: str) -> str | None:
+        label = labels.get(key)
+        return label.split("（")[0].strip() if label else PART_WORDS.get(key)
+
+    def replace(found: re.Match[str]) -> str:
+        bracketed, quoted, bare = found.groups()
+        if bracketed is not None:
+            return "" if word(bracketed) is not None else found.group(0)
+        if quoted is not None:
+            return f"「{word(quoted)}」" if word(quoted) is not None else found.group(0)
+        return word(bare) or found.group(0)
+
+    return _KEY_IN_MESSAGE.sub(replace, message)
+
+
 class EditDialog(QDialog):
     """A small form of text fields; ``save`` is the service call, its problems shown per field."""
 
@@ -92,6 +118,7 @@ class EditDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self._save = save
+        self._labels = labels
         self._parse = parse or (lambda key, text: text)
         self.editors: dict[str, QLineEdit | QPlainTextEdit] = {}
         self.errors: dict[str, QLabel] = {}
@@ -139,6 +166,7 @@ class EditDialog(QDialog):
         if problems:
             for problem in problems:
                 key, message = _field_and_message(problem, self.errors)
+                message = in_words(message, self._labels)
                 label = self.errors[key]
                 # Under its field, in words: the key only routed it (「limit_yen: 」 read as English).
                 label.setText(message if not label.text() or label.isHidden() else f"{label.text()}\n{message}")

@@ -42,11 +42,16 @@ def _use_japanese_ui_font(app: QApplication) -> None:
 
 
 def _install_japanese_translations(app: QApplication) -> None:
-    # Qt's own translations give standard buttons (OK, キャンセル) in Japanese.
-    translator = QTranslator(app)
+    # Qt's own translations give its dialogs and menus Japanese words: standard buttons (キャンセル,
+    # 変更を破棄), a line edit's menu (コピー, 貼り付け), the file and print dialogs. PySide6's wheel
+    # ships qtbase_ja.qm; qt_ja.qm (the older catalogue naming it) where only that is found. The few
+    # labels the file dialog takes from its form in English anyway are set in desk.ui.file_dialogs.
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if translator.load(QLocale(QLocale.Language.Japanese), "qtbase", "_", folder):
-        app.installTranslator(translator)
+    for catalogue in ("qtbase", "qt"):
+        translator = QTranslator(app)
+        if translator.load(QLocale(QLocale.Language.Japanese), catalogue, "_", folder):
+            app.installTranslator(translator)
+            return
 
 
 def show_start_problem(message: str) -> None:

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 
 def new_consultation(window: MainWindow) -> None:
-    if not window.stepper.is_empty() and not window.ask_discard(window):
+    # Asked only when the form holds something kept nowhere: not right after its sheet was printed.
+    if window.drafts.unrecorded_input() and not window.ask_discard(window):
         return
     window.stepper.load({})
     window.stepper.go_to(0)
@@ -30,7 +31,7 @@ def open_intake_file(window: MainWindow) -> None:
     path = window.ask_open_path(window)
     if path is None:
         return
-    if not window.stepper.is_empty() and not window.ask_discard(window):
+    if window.drafts.unrecorded_input() and not window.ask_discard(window):
         return
     try:
         read = read_intake_file(path)
@@ -39,6 +40,7 @@ def open_intake_file(window: MainWindow) -> None:
         return
     window.stepper.load(read.raw)
     window.results.model.clear_ticks()
+    window.drafts.recorded()   # the file holds it
     window.update_results()
     if read.warnings:
         window.statusBar().showMessage("　".join(read.warnings))
@@ -56,4 +58,5 @@ def save_intake_file(window: MainWindow) -> None:
     except OSError as exc:
         window.notify_problem("保存できません", f"{path} に保存できませんでした（{describe(exc)}）。")
         return
+    window.drafts.recorded()
     window.statusBar().showMessage(f"{path.name} に保存しました")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from desk.db.services import EditsAtStake, PacksRejected, RemovalsAtStake
 from desk.matching import first_view
@@ -33,13 +33,13 @@ class PackQuestions:
 
     @classmethod
     def ask_pack_files(cls, parent: QWidget) -> list[Path]:
-        files, _ = QFileDialog.getOpenFileNames(parent, "データパックを取り込む", "", "データパック (*.yaml)")
-        return [Path(f) for f in files]
+        from desk.ui import file_dialogs as files
+        return files.ask_open_files(parent, files.PACKS, "データパックを取り込む", "データパック (*.yaml)")
 
     @classmethod
     def ask_export_directory(cls, parent: QWidget) -> Path | None:
-        directory = QFileDialog.getExistingDirectory(parent, "データパックの書き出し先")
-        return Path(directory) if directory else None
+        from desk.ui import file_dialogs as files
+        return files.ask_folder(parent, files.PACK_EXPORT, "データパックの書き出し先")
 
     @classmethod
     def ask_overwrite_edits(cls, parent: QWidget, report: str) -> bool:

@@ -4,14 +4,16 @@ The window's form is written to the draft file (:mod:`desk.intake.draft`) once t
 stopped typing for a moment: a timer restarted by each edit, so a keystroke only restarts a
 timer and the file is written outside its 16 ms. At start, the window asks only whether a
 draft exists; if one does, it is read once the window is up and offered back in a window-modal
-question that does not hold up the start (「前回の入力が残っています…。復元しますか？」). Until
-the clerk answers, nothing is written over it.
+question that does not hold up the start: what was found first (when it was kept, whose, how
+much of the form it fills and on which steps), then the question, 「復元する」 (the default: it
+loses nothing) or 「破棄する」, each said in words. Until the clerk answers, nothing is written over it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
@@ -42,6 +44,7 @@ class DraftKeeper(QObject):
         self._parent = parent
         self.file = file
         self.prompt: QMessageBox | None = None
+        self._recorded: dict[str, Any] | None = None   # the form as last recorded (a sheet, a file)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SAVE_DELAY_MS)
@@ -56,6 +59,16 @@ class DraftKeeper(QObject):
     def waiting(self) -> bool:
         """A draft from an earlier run waits for the clerk's answer (nothing is written meanwhile)."""
         return self._waiting
+
+    def recorded(self) -> None:
+        """The form as it is now is kept elsewhere: its sheet was printed or saved (the consultation
+        is in the log), or it was saved to or opened from a file. Closing the window or a new
+        consultation then loses nothing, and does not ask, until the next edit."""
+        self._recorded = self._stepper.intake_data()
+
+    def unrecorded_input(self) -> bool:
+        """Whether the form holds input that closing would lose: not empty, and not as last recorded."""
+        return not self._stepper.is_empty() and self._stepper.intake_data() != self._recorded
 
     def _edited(self) -> None:
         if not self._waiting:
@@ -102,10 +115,9 @@ class DraftKeeper(QObject):
         except draft.DraftDamaged as exc:
             self._set_aside(str(exc))
             return
-        box = QMessageBox(QMessageBox.Icon.Question, "前回の入力",
-                          f"前回の入力が残っています（{found.saved_label}）。復元しますか？",
+        box = QMessageBox(QMessageBox.Icon.Question, "前回の入力の復元", offer_text(found),
                           QMessageBox.StandardButton.NoButton, self._parent)
-        box.setInformativeText("「破棄する」を選ぶと、前回の入力は消えます。")
+        box.setInformativeText(offer_details(found.data))
         restore = box.addButton(RESTORE_TEXT, QMessageBox.ButtonRole.AcceptRole)
         box.addButton(DISCARD_TEXT, QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(restore)
@@ -142,3 +154,38 @@ class DraftKeeper(QObject):
         self._waiting = False
         kept = f"ファイルは {moved.name} として残しました。" if moved is not None else ""
         self.problem.emit("前回の入力を復元できません", f"前回の入力を読めませんでした（{why}）。{kept}")
+
+
+def offer_text(found: Draft, now: dt.datetime | None = None) -> str:
+    """「2026-11-22 14:05（3時間前）に一時保存した相談の入力が残っています。復元しますか？」"""
+    return f"{found.saved_label}（{_ago(found.saved_at, now)}）に一時保存した相談の入力が残っています。復元しますか？"
+
+
+def offer_details(data: dict[str, Any]) -> str:
+    """Whose form it is, how much of it is filled and where, and what each answer does."""
+    from desk.ui.intake_fields import value_at
+    from desk.ui.intake_pages import PAGES
+
+    filled = sum(value_at(data, spec.key) not in (None, "", [], {}, False) for page in PAGES for spec in page.fields)
+    filled += len(data.get("answers") or {}) + bool(data.get("monthly_sales"))
+    # The extras' parts too: the monthly figures are on 売上, the answers on 確認.
+    extras = {"売上": bool(data.get("monthly_sales")), "確認": bool(data.get("answers"))}
+    steps = "、".join(f"{i}. {page.title}" for i, page in enumerate(PAGES, 1)
+                     if page.filled_by(data) or extras.get(page.title))
+    lines = [f"事業者名: {data.get('business_name') or '（未入力）'}",
+             f"入力済み: {filled}項目" + (f"（{steps}）" if steps else ""),
+             "",
+             f"{RESTORE_TEXT}: この入力の続きから始めます。",
+             f"{DISCARD_TEXT}: この入力を消して、空の入力欄で始めます（元に戻せません）。"]
+    return "\n".join(lines)
+
+
+def _ago(saved_at: dt.datetime, now: dt.datetime | None = None) -> str:
+    minutes = int(((now or dt.datetime.now(dt.UTC)) - saved_at).total_seconds() // 60)
+    if minutes < 1:
+        return "たった今"
+    if minutes < 60:
+        return f"{minutes}分前"
+    if minutes < 24 * 60:
+        return f"{minutes // 60}時間前"
+    return f"{minutes // (24 * 60)}日前"

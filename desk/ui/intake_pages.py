@@ -63,6 +63,26 @@ def sales_table(parts: Parts, page: IntakePage) -> None:
     page.add_row(parts.sales)
 
 
+def postal_code_from_place(parts: Parts, page: IntakePage) -> None:
+    """A postal code typed into 所在地 moves to 郵便番号 while that field is empty or holds the same
+    code; else it stays, and the core's message under 所在地 says it is a postal code."""
+    from desk.intake.places import normalise_postal_code
+
+    place, postal = page.fields["municipality"], page.fields["postal_code"]
+    assert isinstance(place, PlaceField)
+
+    def move(digits: str) -> None:
+        held = postal.value()
+        if held and normalise_postal_code(str(held)) != digits:
+            return
+        shown = f"{digits[:3]}-{digits[3:]}"
+        if held is None:
+            postal.set_value(shown)
+        place.postal_code_moved(shown)
+
+    place.postal_code_typed.connect(move)
+
+
 def open_questions(parts: Parts, page: IntakePage) -> None:
     """The questions the conditional results wait on, under a heading."""
     heading = QLabel("追加の質問（結果が「条件付き」の資金が待っている質問）", page)
@@ -98,7 +118,7 @@ PAGES: tuple[Page, ...] = (
         FieldSpec("months_in_business", "事業を始めてから", MonthsField, placeholder="例: 20年、240か月"),
         FieldSpec("months_in_kanagawa", "神奈川県内で営んで", MonthsField, placeholder="例: 20年"),
         FieldSpec("licence", "許認可", ChoiceField, LICENCE),
-    )),
+    ), extras=(postal_code_from_place,)),
     Page("売上", (
         FieldSpec("sales_basis", "比べる数字", ChoiceField, BASES),
         FieldSpec("sales_change.last_1m_pct", "最近1か月（前年同月比）", SalesChangeField, placeholder="例: ▲15%"),

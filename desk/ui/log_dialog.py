@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -189,8 +188,9 @@ class ConsultationLogDialog(QDialog):
 
     @classmethod
     def ask_export_path(cls, parent: QWidget) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(parent, "相談記録をCSVに書き出す", "相談記録.csv", "CSV (*.csv)")
-        return Path(path) if path else None
+        from desk.ui import file_dialogs as files
+        return files.ask_save_file(parent, files.LOG_EXPORT, "相談記録をCSVに書き出す", "相談記録.csv", "CSV (*.csv)",
+                                   "csv")
 
     def export_with_dialog(self) -> None:
         path = self.ask_export_path(self)

@@ -348,7 +348,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's virtual
         # A consultation in progress is not lost to a stray click: the question Ctrl+N asks.
         # 終了, the title bar's ×, Alt+F4 and the application quitting all come through here.
-        if not self.stepper.is_empty() and not self.ask_discard(self):
+        if self.drafts.unrecorded_input() and not self.ask_discard(self):
             event.ignore()
             return
         self.drafts.end()
@@ -384,17 +384,13 @@ class MainWindow(QMainWindow):
     # --- questions and messages (tests replace them) ------------------------------------------------
     @classmethod
     def ask_open_path(cls, parent: QWidget) -> Path | None:
-        from PySide6.QtWidgets import QFileDialog
-
-        path, _ = QFileDialog.getOpenFileName(parent, "相談ファイルを開く", "", "相談ファイル (*.json)")
-        return Path(path) if path else None
+        from desk.ui import file_dialogs as files
+        return files.ask_open_file(parent, files.INTAKE, "相談ファイルを開く", "相談ファイル (*.json)")
 
     @classmethod
     def ask_save_intake_path(cls, parent: QWidget) -> Path | None:
-        from PySide6.QtWidgets import QFileDialog
-
-        path, _ = QFileDialog.getSaveFileName(parent, "相談ファイルを保存", "", "相談ファイル (*.json)")
-        return Path(path) if path else None
+        from desk.ui import file_dialogs as files
+        return files.ask_save_file(parent, files.INTAKE, "相談ファイルを保存", "", "相談ファイル (*.json)", "json")
 
     @classmethod
     def ask_discard(cls, parent: QWidget) -> bool:

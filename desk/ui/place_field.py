@@ -2,7 +2,10 @@
 
 「横須賀」, 「よこすか」, 「ヨコスカ」, a slip (「横須加」), a ward (「港北区」) or another prefecture
 (「東京都大田区」) are read by :mod:`desk.intake.place_text` into the names INTAKE.md takes, and the
-line under the field says how: 「→ 神奈川県横須賀市」. Text that places nothing goes to the core as
+line under the field says how: 「→ 神奈川県横須賀市」. A whole address is read by the municipality it
+starts with (「→ 神奈川県横須賀市（番地など「本町1-2-3」は判定に使いません）」). A postal code typed
+here is handed to the postal code's field (``postal_code_typed``; the page moves it there while
+that field is empty or holds the same code), never read as a place. Text that places nothing goes to the core as
 typed, so the core's message (with what it may have meant) stands under the field, the results
 say they rest on an input in error, and no sheet is made from it: the screen never shows a
 place the engine does not use.
@@ -12,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QCompleter, QLabel, QLineEdit, QWidget
 
 from desk.ui import look
@@ -30,6 +33,7 @@ class PlaceField(Field):
 
     editor: QLineEdit
     also_covers: ClassVar[tuple[str, ...]] = ("prefecture",)
+    postal_code_typed = Signal(str)   # 7 digits typed here (alone or before the address)
 
     def __init__(self, spec: FieldSpec, choices: dict[str, str] | None = None, parent: QWidget | None = None):
         self._places: dict[str, str | None] = dict(choices or {})
@@ -58,7 +62,24 @@ class PlaceField(Field):
 
     def _typed(self, text: str) -> None:
         self._reread(text)
+        if self._read is not None and self._read.postal_code is not None:
+            self.postal_code_typed.emit(self._read.postal_code)   # may clear this field (moved)
         self._changed()
+
+    def postal_code_moved(self, shown: str) -> None:
+        """The postal code typed here now stands in its own field: a code alone leaves this field
+        (the code places the business); before an address, the address stays. Said under the field."""
+        read = self._read
+        if read is not None and read.municipality is None and read.prefecture is None:
+            self.editor.clear()
+            # Emptied: not the list of every name over the note (the key being typed opens it after this).
+            popup = self.editor.completer().popup()
+            if popup is not None:
+                QTimer.singleShot(0, popup, popup.hide)
+            self.reading.setText(f"→ 郵便番号 {shown} は「郵便番号」の欄に移しました")
+            self.reading.show()
+        elif read is not None:
+            self.reading.setText(f"{self.reading.text()}（郵便番号 {shown} は「郵便番号」の欄に移しました）")
 
     def _reread(self, text: str) -> None:
         # Loaded with the first keystroke or file: off the window's start path.

@@ -17,7 +17,6 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -96,8 +95,8 @@ class ReferralPreviewDialog(QDialog):
     # --- the questions this dialog asks (tests replace them) ---------------------------------
     @classmethod
     def ask_save_path(cls, parent: QWidget, suggested: str) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(parent, "案内書をPDFとして保存", suggested, "PDF (*.pdf)")
-        return Path(path) if path else None
+        from desk.ui import file_dialogs as files
+        return files.ask_save_file(parent, files.SHEET, "案内書をPDFとして保存", suggested, "PDF (*.pdf)", "pdf")
 
     @classmethod
     def ask_printer(cls, parent: QWidget) -> QPrinter | None:

@@ -148,7 +148,12 @@ def from_form(window: MainWindow) -> ReferralPreviewDialog | None:
     if window.intake_on_screen != intake or report is None:   # cannot happen once the form reads: never stale
         window.notify_problem("案内書を作れません", "入力内容に読めない値があります（赤字の項目）。")
         return None
-    return issue_and_preview(window, window.services.log_writer, intake, report)
+    dialog = issue_and_preview(window, window.services.log_writer, intake, report)
+    if dialog is not None:
+        # Printed or saved, the consultation is in the log: closing the window loses nothing.
+        dialog.printed.connect(window.drafts.recorded)
+        dialog.saved.connect(lambda _path: window.drafts.recorded())
+    return dialog
 
 
 def from_file(window: MainWindow, path: Path) -> ReferralPreviewDialog | None:

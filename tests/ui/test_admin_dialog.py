@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
 from desk.db.store import Store
 from desk.ui.admin_dialog import AdminDialog
 from desk.ui.rows_model import RowRole
@@ -40,7 +46,7 @@ def test_an_admin_edit_is_saved_and_visible_in_matching(qtbot, make_window):
     assert rates.editors["tiers[1].rate_pct"].text() == "1.8" and rates.editors["fees[0]"].text() == "0.225〜0.95"
     rates.editors["fees[0]"].setText("０．９〜０．２")                  # full width, upside down
     rates.accept()
-    assert rates.isVisible() and rates.errors["fees[0]"].text().startswith("下限（min_pct）が上限（max_pct）")
+    assert rates.isVisible() and rates.errors["fees[0]"].text().startswith("下限が上限より大きく")
     rates.editors["fees[0]"].setText("0.2～0.9")
     rates.editors["tiers[1].rate_pct"].setText("1.7%")
     with qtbot.waitSignal(window.results_updated, timeout=5000):
@@ -74,3 +80,33 @@ def test_the_tables_show_the_data_layers_order_until_a_heading_is_clicked(qtbot,
     programs = dialog.programs
     assert [programs.proxy.index(r, 0).data(RowRole) for r in range(programs.proxy.rowCount())] == \
         [row["id"] for row in programs.model.rows]
+
+
+# What a message may not show staff: a key of the data pack (min_pct, name, limit_yen).
+INTERNAL_KEY = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)+|'[a-z]+'")
+
+
+@pytest.mark.parametrize(("which", "key", "typed"), [
+    ("variant", "fees[0]", "2-1"),          # upside down
+    ("variant", "fees[0]", ""),             # emptied
+    ("variant", "grace_months", "-1"),
+    ("office", "name", ""),
+])
+def test_every_message_names_the_field_in_the_forms_words(qtbot, catalogue_engine, which, key, typed):
+    """Typed and saved as staff do, with keys and the mouse: the message under the field names no
+    key of the data pack (fresh eyes read 「下限（min_pct）」 and 「'name' は空にできません」)."""
+    dialog = AdminDialog(Store.for_engine(catalogue_engine).admin)
+    qtbot.addWidget(dialog)
+    edit = dialog.edit_variant("kanagawa.nissan.main") if which == "variant" else dialog.edit_office("yokosuka-cci")
+    qtbot.waitExposed(edit)
+    editor = edit.editors[key]
+    qtbot.mouseClick(editor, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(editor, Qt.Key.Key_Delete)
+    qtbot.keyClicks(editor, typed)
+    save = edit.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    shown = [label.text() for label in edit.errors.values() if label.isVisible()]
+    assert edit.isVisible() and shown, "the edit is refused, with a message"
+    assert not any(INTERNAL_KEY.search(text) for text in shown), shown
+    edit.reject()

@@ -75,7 +75,7 @@ def test_a_draft_left_by_a_crash_is_offered_back_and_restored(qtbot, make_window
     box = window.drafts.prompt
     assert box.isVisible() and box.windowModality() == Qt.WindowModality.WindowModal
     label = SAVED_AT.astimezone().strftime("%Y-%m-%d %H:%M")
-    assert box.text() == f"前回の入力が残っています（{label}）。復元しますか？"
+    assert box.text().startswith(f"{label}（") and box.text().endswith("相談の入力が残っています。復元しますか？")
     assert window.stepper.is_empty()
     with qtbot.waitSignal(window.drafts.answered, timeout=5000) as answer:
         qtbot.mouseClick(button(box, RESTORE_TEXT), Qt.MouseButton.LeftButton)
@@ -86,6 +86,26 @@ def test_a_draft_left_by_a_crash_is_offered_back_and_restored(qtbot, make_window
     with qtbot.waitSignal(window.drafts.saved, timeout=5000):
         type_text(window.stepper.field("employees").editor, "0")
     assert draft.read(draft.draft_file()).data["employees"] == "１８0"
+
+
+def test_the_offer_says_what_was_found_and_enter_restores_it(qtbot, make_window):
+    """What was found first (when, whose, how much and where), then the question; each answer said in
+    words; Enter takes the safe default, 復元する (fresh eyes found the question hard to follow)."""
+    draft.write(draft.draft_file(), {**FORM, "amount_yen": "2000万", "answers": {"receivable_bridge": True}},
+                now=dt.datetime.now(dt.UTC) - dt.timedelta(hours=3, minutes=5))
+    window = make_window()
+    with qtbot.waitSignal(window.drafts.offered, timeout=5000):
+        pass
+    box = window.drafts.prompt
+    assert "（3時間前）に一時保存した相談の入力が残っています。復元しますか？" in box.text()
+    details = box.informativeText().splitlines()
+    assert details[:2] == ["事業者名: 追浜精工", "入力済み: 6項目（1. 事業者、2. 売上、3. 資金ニーズ、5. 確認）"]
+    assert details[-2:] == [f"{RESTORE_TEXT}: この入力の続きから始めます。",
+                            f"{DISCARD_TEXT}: この入力を消して、空の入力欄で始めます（元に戻せません）。"]
+    assert box.defaultButton() is button(box, RESTORE_TEXT)
+    with qtbot.waitSignal(window.drafts.answered, timeout=5000) as answer:
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert answer.args == [True] and window.stepper.intake_data()["business_name"] == "追浜精工"
 
 
 def test_a_draft_discarded_at_start_is_gone(qtbot, make_window):
@@ -188,6 +208,7 @@ def test_the_form_survives_a_killed_process_and_comes_back_with_its_buttons(tmp_
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     saved_at = draft.read(kept).saved_label
     restoring = _driver("restore", base)
-    assert _next_line(restoring, "offered") == f"前回の入力が残っています（{saved_at}）。復元しますか？"
+    offered = _next_line(restoring, "offered")
+    assert offered.startswith(f"{saved_at}（") and offered.endswith("残っています。復元しますか？")
     assert json.loads(_next_line(restoring, "restored")) == typed
     assert restoring.wait(timeout=30) == 0

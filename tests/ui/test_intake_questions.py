@@ -60,3 +60,41 @@ def test_another_intake_loaded_while_the_step_is_on_screen_shows_its_own_questio
     assert _shown_on_screen(panel) == [] and panel.empty.isVisible()
     panel.set_questions([("late", "追加の質問", "bool")])
     assert _shown_on_screen(panel) == ["追加の質問"] and not panel.empty.isVisible()
+
+
+def test_an_answer_outliving_the_box_that_asked_it_stays_on_screen_as_the_engine_uses_it(qtbot, make_window):
+    """Fresh eyes: a question asked because of a box ticked on step 3, answered on step 5, the box
+    then unticked. The answer must either leave the intake or stay on screen: it stays, shown as
+    given, and the results say it was followed although its circumstance is not ticked."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    window = make_window()
+    qtbot.waitUntil(lambda: window._engine_is_loaded, timeout=10000)
+    stepper, qid = window.stepper, "kanagawa_shokei_keikaku"   # a detail of 事業承継
+    stepper.go_to(2)
+    box = stepper.field("situations").boxes["succession"]
+    qtbot.waitExposed(box)
+    with qtbot.waitSignal(window.results_updated, timeout=5000):
+        QTest.mouseClick(box, Qt.MouseButton.LeftButton)
+    stepper.go_to(4)
+    panel = stepper.questions
+    qtbot.waitUntil(lambda: qid in panel._rows, timeout=5000)
+    if panel.more.isVisible():                                         # behind 「ほかの質問」
+        QTest.mouseClick(panel.more, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(panel._rows[qid].isVisible, timeout=5000)
+    editor = panel._rows[qid].editor
+    editor.setFocus()
+    with qtbot.waitSignal(window.results_updated, timeout=5000):
+        QTest.keyClick(editor, Qt.Key.Key_Down)                       # （未回答） → はい
+    assert editor.currentText() == "はい"
+    stepper.go_to(2)
+    with qtbot.waitSignal(window.results_updated, timeout=5000):
+        QTest.mouseClick(box, Qt.MouseButton.LeftButton)              # 事業承継 unticked
+    stepper.go_to(4)
+    qtbot.waitUntil(lambda: qid in panel._rows and panel._rows[qid].isVisible(), timeout=5000)
+    shown = panel._rows[qid]
+    assert shown.editor.currentText() == "はい" and shown.label.isEnabled()
+    assert stepper.intake_data()["answers"] == {qid: True}            # what reaches the engine is what is shown
+    assert any(shown.label.text() in warning and "回答に従って判定しました" in warning
+               for warning in window.results.report.warnings)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desk.db.store import Store
@@ -168,3 +169,44 @@ def test_closing_with_input_asks_the_question_ctrl_n_asks(qtbot, make_window, mo
 def test_closing_an_empty_form_asks_nothing(qtbot, make_window, discard_when_asked):
     window = make_window()
     assert window.close() is True and discard_when_asked == []
+
+
+def _sheet_saved(qtbot, window) -> None:
+    """Ctrl+P, then PDFとして保存… with the mouse, then Esc: the sheet delivered."""
+    from desk.ui.referral_preview import ReferralPreviewDialog
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    QTest.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    preview = next(d for d in window.findChildren(ReferralPreviewDialog) if d.isVisible())
+    qtbot.waitExposed(preview)
+    with qtbot.waitSignal(preview.saved, timeout=5000):
+        QTest.mouseClick(preview.save_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(preview.finished, timeout=5000):
+        QTest.keyClick(preview, Qt.Key.Key_Escape)
+
+
+def test_after_the_sheet_is_saved_closing_and_ctrl_n_ask_nothing_until_the_next_edit(
+        qtbot, make_window, discard_when_asked, tmp_path, monkeypatch):
+    """The sheet printed or saved, the consultation is in the log: 「破棄しますか？」 then would
+    frighten for nothing (fresh eyes were asked it right after printing). An edit after it asks again."""
+    from desk.ui.referral_preview import ReferralPreviewDialog
+    from tests.ui.test_referral_preview import SUPPLIER
+
+    monkeypatch.setattr(ReferralPreviewDialog, "ask_save_path",
+                        classmethod(lambda cls, parent, suggested: tmp_path / suggested))
+    window = make_window()
+    window.stepper.load({**SUPPLIER, "entity": "corporation"})
+    _sheet_saved(qtbot, window)
+    editor = window.stepper.field("business_name").editor
+    editor.setFocus()
+    QTest.keyClicks(editor, "X")                                                    # after the sheet
+    QTest.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)       # 新しい相談: asks
+    assert discard_when_asked == [window] and window.stepper.is_empty()
+    window.stepper.load({**SUPPLIER, "entity": "corporation"})
+    _sheet_saved(qtbot, window)
+    QTest.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)       # asks nothing
+    assert discard_when_asked == [window] and window.stepper.is_empty()
+    window.stepper.load({**SUPPLIER, "entity": "corporation"})
+    _sheet_saved(qtbot, window)
+    assert window.close() is True and discard_when_asked == [window]                # nor does closing
