@@ -19,8 +19,8 @@ from desk.ui import look
 from desk.ui.geometry import fit_to_screen
 from desk.ui.value_guard import guard_values
 
-EDITABLE = ("window_name", "window_phone", "staff_name", "font_size_pt", "personal_retention_days", "pdf_font_path",
-            "database_url")
+EDITABLE = ("window_name", "window_phone", "staff_name", "font_size_pt", "personal_retention_days", "privacy_purpose",
+            "pdf_font_path", "database_url", "server_window")
 RESTART_NEEDED = {"database_url"}
 # How long names and phones are kept: periods to choose, not days to step through (from 消さない,
 # one press of ↑ in a spin box gave 1日, and the next start purged every name but today's).

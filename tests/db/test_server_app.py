@@ -1,0 +1,62 @@
+"""The app on a secured server (issue 17): the consent panel lists the server's other windows, the
+consent is recorded on the window's own record with the sheet, and the referred window reads it."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from sqlalchemy import text
+
+from desk.db.store import Store
+from desk.settings import Settings
+from desk.ui.main_window import MainWindow
+from desk.ui.referral_preview import ReferralPreviewDialog
+from tests.db import test_server_roles
+from tests.ui.conftest import TODAY
+from tests.ui.test_consent import SUPPLIER
+
+# The secured database and its windows, as test_server_roles makes them (a database for this module).
+_secured_database, secured = test_server_roles._secured_database, test_server_roles.secured
+
+
+@pytest.fixture(autouse=True)
+def problems(monkeypatch) -> list[str]:
+    said: list[str] = []
+    monkeypatch.setattr(MainWindow, "notify_problem", lambda self, title, text: said.append(text))
+    monkeypatch.setattr(MainWindow, "ask_discard", classmethod(lambda cls, parent: True))
+    return said
+
+
+def test_the_consent_chosen_in_the_app_opens_the_record_to_the_referred_window(qtbot, secured, tmp_path,
+                                                                                problems):
+    a, b = secured.new_window("横須賀商工会議所"), secured.new_window("KIP")
+    store = Store.open(a.url)
+    window = MainWindow(store=store, settings=Settings(tmp_path / "s.json"), today=TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    window.stepper.load({**SUPPLIER, "visitor_phone": "046-000-0000"})
+    window.stepper.go_to(4)
+    panel = window.stepper.consent
+    qtbot.waitUntil(panel.isVisible)
+    offered = [panel.referred.itemData(i) for i in range(1, panel.referred.count())]
+    assert b.role in offered and a.role not in offered          # the other windows, never this one
+    panel.answer.setFocus()
+    QTest.keyClick(panel.answer, Qt.Key.Key_Down)                # 同意する
+    panel.referred.setCurrentIndex(panel.referred.findData(b.role))
+    window.activateWindow()
+    QTest.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.findChild(ReferralPreviewDialog)
+    assert dialog is not None, problems
+    with secured.engine.connect() as c:
+        row = c.execute(text("SELECT window_role, consent_to_share, referred_window FROM consultation"
+                             " WHERE reference_no = :r"), {"r": dialog.reference_no}).one()
+    assert tuple(row) == (a.role, True, b.role)
+    other = Store.open(b.url)
+    shared = other.log.shared_record(dialog.reference_no)
+    assert shared is not None and shared.visitor_name == "山田太郎" and shared.visitor_phone == "046-000-0000"
+    other.close()
+    dialog.reject()
+    store.close()
