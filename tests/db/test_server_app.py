@@ -60,3 +60,29 @@ def test_the_consent_chosen_in_the_app_opens_the_record_to_the_referred_window(q
     other.close()
     dialog.reject()
     store.close()
+
+
+def test_the_admin_screen_shows_the_servers_trail_of_catalogue_changes(qtbot, qtmodeltester, secured):
+    from desk.ui.admin_dialog import AdminDialog, EditDialog
+
+    admin = secured.new_login("desk_admin")
+    store = Store.open(admin.url)
+    dialog = AdminDialog(store.admin, server=store.server)
+    qtbot.addWidget(dialog)
+    assert dialog.audit is not None
+    qtmodeltester.check(dialog.audit.model)
+    office = store.admin.office_rows()[0]["id"]
+    before = store.admin.office_values(office)["phone"]
+    edit = dialog.edit_office(office)
+    assert isinstance(edit, EditDialog)
+    edit.editors["phone"].setText("045-999-0017")
+    edit.accept()                                         # saved through the service; the tab follows
+    mine = [r for r in dialog.audit.model.rows if r["who"] == admin.role]   # newest first
+    assert {(r["table"], r["record_id"], r["action"]) for r in mine} == {("office", office, "変更")}
+    changes = [c for r in mine for c in r["change"].split("、")]
+    assert f"phone: {before} → 045-999-0017" in changes and not any(c.startswith("name:") for c in changes)
+    store.admin.update_office(office, {"phone": before})
+    store.close()
+    window = Store.open(secured.new_window("窓口A").url)   # a window reads no trail: no tab
+    assert AdminDialog(window.admin, server=window.server).audit is None
+    window.close()

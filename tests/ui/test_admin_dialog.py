@@ -74,3 +74,10 @@ def test_the_tables_show_the_data_layers_order_until_a_heading_is_clicked(qtbot,
     programs = dialog.programs
     assert [programs.proxy.index(r, 0).data(RowRole) for r in range(programs.proxy.rowCount())] == \
         [row["id"] for row in programs.model.rows]
+
+
+def test_a_sqlite_file_has_no_trail_of_changes_to_show(qtbot, catalogue_engine):
+    store = Store.for_engine(catalogue_engine)
+    dialog = AdminDialog(store.admin, server=store.server)
+    qtbot.addWidget(dialog)
+    assert dialog.audit is None
