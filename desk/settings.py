@@ -54,6 +54,22 @@ class SettingsError(ValueError):
     pass
 
 
+# Passwords are never kept in desk's settings in plain text (issue 17): PostgreSQL's password file is.
+PASSWORD_IN_SETTINGS = ("設定のデータベース URL にパスワードが書かれています: URL からパスワードを消し、"
+                        "PostgreSQL のパスワードファイル（~/.pgpass、権限 0600。場所は PGPASSFILE で指定可）"
+                        "に書いてください")
+
+
+def has_password(url: str) -> bool:
+    """Whether a database URL carries a password (``user:secret@host`` or ``?password=``)."""
+    if "://" not in url:
+        return False
+    rest = url.split("://", 1)[1]
+    userinfo = rest.split("/", 1)[0].rpartition("@")[0]
+    query = rest.partition("?")[2]
+    return ":" in userinfo or any(part.split("=", 1)[0].strip().lower() == "password" for part in query.split("&"))
+
+
 class Settings:
     """The settings file as a typed mapping with defaults."""
 

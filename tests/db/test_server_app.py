@@ -86,3 +86,27 @@ def test_the_admin_screen_shows_the_servers_trail_of_catalogue_changes(qtbot, qt
     window = Store.open(secured.new_window("窓口A").url)   # a window reads no trail: no tab
     assert AdminDialog(window.admin, server=window.server).audit is None
     window.close()
+
+
+def test_a_window_may_export_the_catalogue_but_never_write_it_back(secured, tmp_path, capsys):
+    """Export-overwrite (issue 17's must-show): the packs a window exports, edited and imported
+    over the catalogue with every overwrite allowed, are refused by the server, in one line."""
+    from desk.cli import main
+    from desk.cli.common import REFUSED_BY_SERVER
+
+    a = secured.new_window("窓口A")
+    with secured.engine.connect() as c:
+        before = c.execute(text("SELECT id, version FROM data_pack ORDER BY id")).all()
+        audited = c.execute(text("SELECT count(*) FROM catalogue_audit")).scalar_one()
+    capsys.readouterr()
+    assert main(["--db", a.url, "export", str(tmp_path / "packs")]) == 0       # reading is a window's right
+    exported = sorted((tmp_path / "packs").glob("*.yaml"))
+    assert exported
+    common = next(p for p in exported if p.stem == "common")
+    common.write_text(common.read_text(encoding="utf-8").replace("version:", "version: x", 1), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--db", a.url, "import", "--overwrite-edits", "--allow-removals", *map(str, exported)]) == 1
+    assert capsys.readouterr().err == f"desk: {REFUSED_BY_SERVER}\n"
+    with secured.engine.connect() as c:
+        assert c.execute(text("SELECT id, version FROM data_pack ORDER BY id")).all() == before
+        assert c.execute(text("SELECT count(*) FROM catalogue_audit")).scalar_one() == audited
