@@ -110,3 +110,38 @@ def test_a_window_may_export_the_catalogue_but_never_write_it_back(secured, tmp_
     with secured.engine.connect() as c:
         assert c.execute(text("SELECT id, version FROM data_pack ORDER BY id")).all() == before
         assert c.execute(text("SELECT count(*) FROM catalogue_audit")).scalar_one() == audited
+
+
+def test_retention_on_the_server_is_the_administrators_desk_log_purge_across_windows(secured, capsys):
+    """The administrator schedules `desk log purge --older-than DAYS` as a desk_admin login: every
+    window's old records lose the visitor's name and phone; a window's own purge reaches only its own."""
+    import datetime as dt
+
+    from desk.cli import main
+
+    a, b = secured.new_window("窓口A"), secured.new_window("窓口B")
+    admin = secured.new_login("desk_admin")
+    old = dt.datetime.now(dt.UTC) - dt.timedelta(days=400)
+    made = {}
+    for window, device in ((a, test_server_roles.DEVICE_A), (b, test_server_roles.DEVICE_B)):
+        store = Store.open(window.url)
+        made[window.role] = (test_server_roles._record(store, device, "古い相談", created_at=old).reference_no,
+                             test_server_roles._record(store, device, "新しい相談").reference_no)
+        store.close()
+
+    def names() -> dict[str, str | None]:
+        with secured.engine.connect() as c:
+            return dict(c.execute(text("SELECT reference_no, visitor_name FROM consultation"
+                                       " WHERE window_role IN (:a, :b)"), {"a": a.role, "b": b.role}).all())
+
+    capsys.readouterr()
+    assert main(["--db", a.url, "log", "purge", "--older-than", "365"]) == 0    # a window: its own only
+    assert "1 件の記録" in capsys.readouterr().out
+    assert names() == {made[a.role][0]: None, made[a.role][1]: "山田", made[b.role][0]: "山田", made[b.role][1]: "山田"}
+    assert main(["--db", admin.url, "log", "purge", "--older-than", "365"]) == 0   # the server's rule
+    assert "1 件の記録" in capsys.readouterr().out
+    assert names() == {made[a.role][0]: None, made[a.role][1]: "山田", made[b.role][0]: None, made[b.role][1]: "山田"}
+    with secured.engine.connect() as c:   # the window stays the record's, the purge is marked
+        rows = c.execute(text("SELECT window_role, visitor_name_purged FROM consultation WHERE reference_no = :r"),
+                         {"r": made[b.role][0]}).one()
+    assert tuple(rows) == (b.role, True)
