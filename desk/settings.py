@@ -15,6 +15,8 @@ from desk import paths
 from desk.fileio import atomic_write_text, describe, read_regular_file
 
 RETENTION_DEFAULT_DAYS = 3 * 365
+PRIVACY_PURPOSE_DEFAULT = ("お名前・お電話番号は、このご相談へのご連絡と融資制度のご案内にだけ使います。"
+                           "ご本人の同意なく、ほかの窓口や機関に提供することはありません。")
 MAX_SETTINGS_BYTES = 256 * 1024   # a dozen settings are under 1 kB: more is not a settings file
 
 
@@ -37,6 +39,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("personal_retention_days", RETENTION_DEFAULT_DAYS,
             "個人情報（来訪者の氏名・電話）を残す日数（0 で消さない）"),
     Setting("retention_notice", False, ""),   # an install that kept 0: say once that 3 years is advised
+    # Shown where staff type a visitor's name or phone, and on the sheet (issue 17: APPI's purpose of use).
+    Setting("privacy_purpose", PRIVACY_PURPOSE_DEFAULT, "個人情報の利用目的（氏名・電話の欄と案内書に表示）"),
     # The window (its role on the shared server) an offline laptop works for: written into its log
     # files, so that the server takes them only into that window (issue 17).
     Setting("server_window", None, "共有サーバーでのこの窓口のロール名（持ち出し端末）"),
@@ -48,6 +52,22 @@ _BY_KEY = {s.key: s for s in SETTINGS}
 
 class SettingsError(ValueError):
     pass
+
+
+# Passwords are never kept in desk's settings in plain text (issue 17): PostgreSQL's password file is.
+PASSWORD_IN_SETTINGS = ("設定のデータベース URL にパスワードが書かれています: URL からパスワードを消し、"
+                        "PostgreSQL のパスワードファイル（~/.pgpass、権限 0600。場所は PGPASSFILE で指定可）"
+                        "に書いてください")
+
+
+def has_password(url: str) -> bool:
+    """Whether a database URL carries a password (``user:secret@host`` or ``?password=``)."""
+    if "://" not in url:
+        return False
+    rest = url.split("://", 1)[1]
+    userinfo = rest.split("/", 1)[0].rpartition("@")[0]
+    query = rest.partition("?")[2]
+    return ":" in userinfo or any(part.split("=", 1)[0].strip().lower() == "password" for part in query.split("&"))
 
 
 class Settings:

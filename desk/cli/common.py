@@ -25,16 +25,19 @@ class CliError(Exception):
 
 def database_url(args: argparse.Namespace) -> str:
     from desk.db.urls import UnsupportedDatabaseUrl, check_scheme, resolve_database_url
-    from desk.settings import Settings, SettingsError
+    from desk.settings import PASSWORD_IN_SETTINGS, Settings, SettingsError, has_password
 
     try:
         settings = Settings.load()
     except SettingsError as exc:
         raise CliError(str(exc)) from exc
     try:
-        return check_scheme(resolve_database_url(cli_db=args.db, setting=settings.get("database_url")))
+        url = check_scheme(resolve_database_url(cli_db=args.db, setting=settings.get("database_url")))
     except UnsupportedDatabaseUrl as exc:
         raise CliError(str(exc), EXIT_USAGE) from exc
+    if url == settings.get("database_url") and has_password(url):   # the file keeps it in plain text
+        print(f"desk: 警告: {PASSWORD_IN_SETTINGS}", file=sys.stderr)
+    return url
 
 
 def open_store(args: argparse.Namespace) -> Store:

@@ -8,7 +8,9 @@ classes of :mod:`desk.db.service_impl`, built on the store's sessions.
 - catalogue: the fingerprint, the match service and its kept first view;
 - admin: the tables of programs and offices and their validated edits;
 - log: the consultation log, paged, by record, counted and exported;
-- packs: importing and exporting data packs.
+- packs: importing and exporting data packs;
+- server: what a shared server secured by `desk server init` adds (the windows to refer a
+  visitor to, the catalogue's audit trail).
 """
 
 from __future__ import annotations
@@ -287,6 +289,44 @@ class PackService(Protocol):
         ...
 
 
+# --- the shared server (issue 17) --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReferralWindow:
+    """A window of the shared server a visitor may be referred to (and their record shared with)."""
+
+    role: str
+    title: str
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One change to the catalogue, as the server wrote it (old and new: the changed columns)."""
+
+    at: dt.datetime          # aware
+    who: str
+    table: str
+    record_id: str
+    action: str              # INSERT, UPDATE, DELETE
+    old: dict[str, Any] | None
+    new: dict[str, Any] | None
+
+
+class ServerService(Protocol):
+    """What a shared PostgreSQL server secured by `desk server init` adds; a SQLite file and a
+    server not secured have none of it (None below)."""
+
+    def referral_windows(self) -> list[ReferralWindow] | None:
+        """The other open windows, by role; None where nothing is shared between windows."""
+        ...
+
+    def audit_trail(self, *, limit: int = 500) -> list[AuditEntry] | None:
+        """The newest catalogue changes first; None where there is no trail to read (a SQLite
+        file, a server not secured, a role other than desk_admin's)."""
+        ...
+
+
 # --- all of it, as the window is handed it ------------------------------------------------------------
 
 
@@ -307,6 +347,9 @@ class DeskServices(CatalogueService, Protocol):
 
     @property
     def packs(self) -> PackService: ...
+
+    @property
+    def server(self) -> ServerService: ...
 
     def purge_personal_details(self, *, older_than_days: int) -> int: ...
 

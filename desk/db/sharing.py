@@ -13,12 +13,12 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, text, update
+from sqlalchemy import CursorResult, func, select, text, update
 from sqlalchemy.orm import Session
 
 from desk.db import models as m
 from desk.db.consultations import record_of
-from desk.db.services import ConsentError, ConsultationRecord
+from desk.db.services import AuditEntry, ConsentError, ConsultationRecord, ReferralWindow
 
 
 def record_consent(make_session: Callable[[], Session], reference_no: str, *, consent: bool,
@@ -70,6 +70,45 @@ def audit_trail(make_session: Callable[[], Session], *, since: dt.datetime | Non
     with make_session() as session:
         return [{"at": r.at, "who": r.who, "table": r.table_name, "record_id": r.record_id or "", "action": r.action,
                  "old": r.old, "new": r.new} for r in session.scalars(stmt)]
+
+
+def referral_windows(make_session: Callable[[], Session]) -> list[ReferralWindow] | None:
+    """The open windows other than the connected one, by title; None where nothing is shared
+    (a SQLite file, a server `desk server init` has not secured)."""
+    from desk.db import server
+
+    w = m.ServiceWindow
+    with make_session() as session:
+        if not server.initialised(session.connection()):
+            return None
+        rows = session.execute(select(w.role, w.title).where(w.disabled_at.is_(None), w.role != func.current_user())
+                               .order_by(w.title, w.role)).all()
+    return [ReferralWindow(role, title) for role, title in rows]
+
+
+def audit_entries(make_session: Callable[[], Session], *, limit: int) -> list[AuditEntry] | None:
+    """The newest catalogue changes first, for desk_admin's screen; None where there is no trail
+    this role may read."""
+    from desk.db import server
+
+    a = m.CatalogueAudit
+    with make_session() as session:
+        connection = session.connection()
+        if not server.initialised(connection) or not server.connected_role(connection)[1]:
+            return None
+        rows = session.scalars(select(a).order_by(a.at.desc(), a.id.desc()).limit(limit))
+        return [AuditEntry(r.at, r.who, r.table_name, r.record_id or "", r.action, r.old, r.new) for r in rows]
+
+
+class OrmServerService:
+    def __init__(self, make_session: Callable[[], Session]):
+        self._make_session = make_session
+
+    def referral_windows(self) -> list[ReferralWindow] | None:
+        return referral_windows(self._make_session)
+
+    def audit_trail(self, *, limit: int = 500) -> list[AuditEntry] | None:
+        return audit_entries(self._make_session, limit=limit)
 
 
 Columns = tuple[tuple[str, str], ...]   # (key, heading)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from desk.db.backup import BackupPurge
     from desk.db.loaders import OrmSource
     from desk.db.service_impl import OrmAdminService, OrmCatalogueQueries, OrmLogService, OrmPackService
+    from desk.db.sharing import OrmServerService
     from desk.log.records import LogWriter
     from desk.matching.service import MatchService
 
@@ -148,6 +149,13 @@ class Store:
         from desk.db.service_impl import OrmPackService
 
         return OrmPackService(self.engine, self.make_session)
+
+    @cached_property
+    def server(self) -> OrmServerService:
+        """What a secured shared server adds (desk.db.sharing)."""
+        from desk.db.sharing import OrmServerService
+
+        return OrmServerService(self.make_session)
 
     @cached_property
     def queries(self) -> OrmCatalogueQueries:

@@ -117,6 +117,8 @@ class ReferralSheetRenderer(PdfRenderer):
             line = "このほか、次の事情がある方向けの資金があります（当てはまる場合は窓口にご相談ください）: "
             out.append(Paragraph(_p(line + "／".join(s.circumstances)), st["note"]))
         out += [Paragraph(_p(s.caveat), st["caveat"])]
+        if s.privacy:
+            out.append(Paragraph(_p(s.privacy), st["note"]))
         if s.warnings:   # the caveats of this answer, under the general one: a paragraph each, since
             # one long paragraph split over pages is laid out again for every page (quadratic)
             out += [Paragraph(_p(("ご注意: " if i == 0 else "") + w), st["note"]) for i, w in enumerate(s.warnings)]

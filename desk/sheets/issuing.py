@@ -42,7 +42,8 @@ def create_referral(log: LogWriter, intake: Intake, report: MatchReport, *, sett
                             record_id=record_id)
     try:
         sheet = build_sheet(report, intake, reference_no=record.reference_no, window_name=settings.get("window_name"),
-                            window_phone=settings.get("window_phone"), staff_name=settings.get("staff_name"))
+                            window_phone=settings.get("window_phone"), staff_name=settings.get("staff_name"),
+                            privacy_purpose=settings.get("privacy_purpose"))
         pdf = ReferralSheetRenderer(sheet, font_path=settings.get("pdf_font_path")).render()
     except BaseException:
         log.delete(record.id)

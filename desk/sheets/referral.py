@@ -37,6 +37,8 @@ TITLE = "融資制度のご案内"
 CAVEAT = ("このご案内は、窓口でお伺いした内容をもとにした事前の目安です。融資を受けられるか、"
           "またその条件は、取扱金融機関と{association}（保証を付す場合）の審査で決まります。"
           "利率・保証料率は市中金利の動向や補助の見直しにより変わることがあります。")
+# 個人情報の取扱い (issue 17): the purpose is the window's setting (desk.settings.PRIVACY_PURPOSE_DEFAULT).
+PRIVACY = "個人情報の取扱い: {purpose}"
 HOME_ASSOCIATION = f"{HOME_PREFECTURE}信用保証協会"   # a business elsewhere: its own prefecture's association
 SIZE_CLASSES = {"micro": "小規模企業者", "small": "小規模事業者（30人以下）", "sme": "中小企業者",
                 "large": "中小企業者に当たりません"}
@@ -135,6 +137,7 @@ class ReferralSheet:
     costs: CostTable | None = None   # the printed funds side by side on what they cost
     more_warnings: int = 0       # caveats not printed (past MAX_WARNINGS)
     elsewhere: str | None = None   # a business in another prefecture, no fund listed: where to ask instead
+    privacy: str = ""            # 個人情報の取扱い: the purpose of use; shared only with consent
 
 
 def reiwa(day: dt.date) -> str:
@@ -243,7 +246,7 @@ def _relevant_warnings(warnings: list[str], funds: list[FundRow]) -> list[str]:
 
 
 def build_sheet(report: MatchReport, intake: Intake, *, reference_no: str, window_name: str, window_phone: str,
-                staff_name: str | None = None, max_eligible: int = MAX_ELIGIBLE,
+                staff_name: str | None = None, privacy_purpose: str | None = None, max_eligible: int = MAX_ELIGIBLE,
                 max_conditional: int = MAX_CONDITIONAL, max_funds: int = MAX_FUNDS) -> ReferralSheet:
     """The sheet for one consultation, from its match."""
     funds = [f for f in report.funds if f.kind == "loan" or f.status != INELIGIBLE]
@@ -304,7 +307,8 @@ def build_sheet(report: MatchReport, intake: Intake, *, reference_no: str, windo
         sources=sources, hotline=hotline, qr=qr, openings=opening_rows,
         more_openings=max(len(steps) - len(opening_rows), 0),
         circumstances=[c.name for c in circumstances(report)], costs=compared(eligible + conditional),
-        elsewhere=elsewhere)
+        elsewhere=elsewhere,
+        privacy=PRIVACY.format(purpose=privacy_purpose.strip()) if privacy_purpose and privacy_purpose.strip() else "")
 
 
 def shorter(sheet: ReferralSheet) -> ReferralSheet | None:

@@ -62,13 +62,14 @@ def _detail(record: ConsultationRecord, key: str) -> str | None:
     return value if value is not None else (PURGED if key in record.purged else None)
 
 
-def kept_sheet(record: ConsultationRecord, *, window_phone: str, on: dt.date) -> ReferralSheet:
+def kept_sheet(record: ConsultationRecord, *, window_phone: str, on: dt.date,
+               privacy_purpose: str | None = None) -> ReferralSheet:
     """The record's sheet as it was issued, stamped 再発行 (raises NotReissuable)."""
     report = kept_report(record)
     intake = intake_of_record(record.intake, visitor_name=_detail(record, "visitor_name"),
                               visitor_phone=_detail(record, "visitor_phone"))
     sheet = build_sheet(report, intake, reference_no=record.reference_no, window_name=record.window_name or "",
-                        window_phone=window_phone, staff_name=record.staff_name)
+                        window_phone=window_phone, staff_name=record.staff_name, privacy_purpose=privacy_purpose)
     return replace(sheet, reissue=reissue_stamp(report.as_of, on))
 
 
@@ -80,7 +81,8 @@ def reissue_referral(record: ConsultationRecord, *, settings: Settings, on: dt.d
     # The record keeps the window's name, not its phone: this desk's phone when it is the same window.
     same_window = (record.window_name or "") == (settings.get("window_name") or "")
     phone = (settings.get("window_phone") or NOT_GIVEN) if same_window else NOT_GIVEN
-    sheet = kept_sheet(record, window_phone=phone, on=on or fiscal.today())
+    sheet = kept_sheet(record, window_phone=phone, on=on or fiscal.today(),
+                       privacy_purpose=settings.get("privacy_purpose"))
     pdf = ReferralSheetRenderer(sheet, font_path=settings.get("pdf_font_path")).render()
     return Reissue(pdf, record.reference_no, record.id)
 

@@ -29,12 +29,13 @@ from desk import textfmt
 from desk.db.services import AdminEditError
 from desk.intake.numbers import IntakeError, parse_number
 from desk.ui import look
+from desk.ui.audit_view import SHOWN, audit_tab
 from desk.ui.geometry import fit_to_screen
 from desk.ui.rows_model import RowRole, RowsTableModel
 from desk.ui.value_guard import guard_values
 
 if TYPE_CHECKING:
-    from desk.db.services import AdminService
+    from desk.db.services import AdminService, ServerService
 
 PROGRAM_COLUMNS = (("name", "制度"), ("provider", "提供者"), ("limit", "限度額"), ("rate", "利率"), ("fee", "保証料率"),
                    ("term", "最長期間"), ("as_of", "時点"), ("pack", "データパック"), ("edited", "編集"))
@@ -207,9 +208,11 @@ def _parse_variant(key: str, text: str) -> Any:
 class AdminDialog(QDialog):
     changed = Signal()  # an edit was saved: the caller refreshes results
 
-    def __init__(self, service: AdminService, parent: QWidget | None = None):
+    def __init__(self, service: AdminService, parent: QWidget | None = None, *, server: ServerService | None = None):
+        """``server``: a secured server's trail of catalogue changes, shown read-only in a tab."""
         super().__init__(parent)
         self._service = service
+        self._server = server
         self.setWindowTitle("データの管理")
         self.programs = _Table(PROGRAM_COLUMNS, self)
         self.offices = _Table(OFFICE_COLUMNS, self)
@@ -218,6 +221,9 @@ class AdminDialog(QDialog):
         tabs = QTabWidget(self)
         tabs.addTab(self.programs, "融資制度")
         tabs.addTab(self.offices, "相談先")
+        self.audit = audit_tab(server)
+        if self.audit is not None:
+            tabs.addTab(self.audit, "変更の記録")
         hint = QLabel("行をダブルクリックすると編集できます。"
                       "編集した行は、同じデータパックを取り込み直すときに確認されます。", self)
         hint.setWordWrap(True)
@@ -275,4 +281,6 @@ class AdminDialog(QDialog):
 
     def _saved(self) -> None:
         self.refresh()
+        if self.audit is not None and self._server is not None:   # the edit just saved, at the top
+            self.audit.set_entries(self._server.audit_trail(limit=SHOWN) or [])
         self.changed.emit()

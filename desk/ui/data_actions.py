@@ -77,7 +77,7 @@ def apply_retention(window: MainWindow) -> int:
 def show_admin(window: MainWindow) -> AdminDialog:
     from desk.ui.admin_dialog import AdminDialog
 
-    dialog = AdminDialog(window.services.admin, window)
+    dialog = AdminDialog(window.services.admin, window, server=window.services.server)
     dialog.changed.connect(window.catalogue_changed)
     dialog.open()
     return dialog

@@ -31,6 +31,7 @@ from desk.ui.intake_pages import PAGES, IntakePage
 from desk.ui.intake_questions import QuestionsPanel
 
 if TYPE_CHECKING:
+    from desk.ui.consent_panel import ConsentPanel, ConsentSource
     from desk.ui.intake_fields import Field
     from desk.ui.sales_calculator import Criteria, SalesCalculator
 
@@ -48,7 +49,9 @@ class IntakeStepper(QWidget):
 
     def __init__(self, *, municipalities: list[str], plans: dict[str, str], situations: dict[str, str] | None = None,
                  readings: dict[str, str] | None = None, today: dt.date | None = None,
-                 criteria: Criteria | None = None, parent: QWidget | None = None):
+                 criteria: Criteria | None = None, consent: ConsentSource | None = None,
+                 parent: QWidget | None = None):
+        """``consent``: where the 確認 step's purpose text and windows to refer to come from."""
         super().__init__(parent)
         self._choices = _choices(municipalities, plans, situations or {}, readings or {})
         self._built: list[IntakePage | None] = [None] * len(PAGES)
@@ -60,6 +63,8 @@ class IntakeStepper(QWidget):
         self._today = today or fiscal.today()
         self._criteria = criteria
         self._sales: SalesCalculator | None = None
+        self._consent_source = consent
+        self._consent: ConsentPanel | None = None
         # The step marked as holding an input in error, and the field: (None, None) when none is.
         self._marked: tuple[int | None, str | None] = (None, None)
         self.questions = QuestionsPanel()
@@ -110,6 +115,15 @@ class IntakeStepper(QWidget):
             self._sales = SalesCalculator(today=self._today, criteria=self._criteria)
             self._sales.changed.connect(self.changed)
         return self._sales
+
+    @property
+    def consent(self) -> ConsentPanel:
+        """The purpose of the personal details and the visitor's consent (made with the 確認 step)."""
+        if self._consent is None:
+            from desk.ui.consent_panel import ConsentPanel
+
+            self._consent = ConsentPanel(self._consent_source)
+        return self._consent
 
     @property
     def pages(self) -> list[IntakePage]:
@@ -213,8 +227,11 @@ class IntakeStepper(QWidget):
         return not {k: v for k, v in self.intake_data().items() if v not in (False, None)}
 
     def load(self, data: dict[str, Any]) -> None:
-        """Fill the form from intake data; a step the data fills is built now."""
+        """Fill the form from intake data; a step the data fills is built now. The visitor's
+        consent is not intake data: another consultation's starts unanswered."""
         self.questions.load(data.get("answers") or {})
+        if self._consent is not None:
+            self._consent.reset()
         figures = data.get("monthly_sales") or {}
         if self._sales is not None or figures:
             self.sales.load(figures)

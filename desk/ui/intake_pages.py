@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Protocol
 
+    from desk.ui.consent_panel import ConsentPanel
     from desk.ui.intake_questions import QuestionsPanel
     from desk.ui.sales_calculator import SalesCalculator
 
@@ -46,6 +47,9 @@ if TYPE_CHECKING:
 
         @property
         def questions(self) -> QuestionsPanel: ...
+
+        @property
+        def consent(self) -> ConsentPanel: ...
 
     Extra = Callable[[Parts, "IntakePage"], None]   # places its rows below the page's fields
 
@@ -81,6 +85,11 @@ def postal_code_from_place(parts: Parts, page: IntakePage) -> None:
         place.postal_code_moved(shown)
 
     place.postal_code_typed.connect(move)
+
+
+def personal_details(parts: Parts, page: IntakePage) -> None:
+    """Under the name and phone: their purpose of use, and the visitor's consent to share."""
+    page.add_row(parts.consent)
 
 
 def open_questions(parts: Parts, page: IntakePage) -> None:
@@ -154,7 +163,7 @@ PAGES: tuple[Page, ...] = (
     Page("確認", (
         FieldSpec("visitor_name", "ご来訪者のお名前（任意・個人情報）", TextField, personal=True),
         FieldSpec("visitor_phone", "ご来訪者の電話（任意・個人情報）", TextField, personal=True),
-    ), extras=(open_questions,)),
+    ), extras=(personal_details, open_questions)),
 )
 
 

@@ -30,6 +30,7 @@ from desk.matching import first_view
 from desk.matching.routes import ranked_questions
 from desk.settings import Settings
 from desk.ui import look
+from desk.ui.consent_panel import ConsentSource
 from desk.ui.draft_keeper import DraftKeeper
 from desk.ui.geometry import fit_to_screen
 from desk.ui.intake_form import IntakeStepper
@@ -92,7 +93,9 @@ class MainWindow(QMainWindow):
         self.title.setWordWrap(True)   # on two lines at the larger text sizes, never cut
         self.stepper = IntakeStepper(municipalities=choices.municipalities, plans=choices.plans,
                                      situations=choices.situations, readings=choices.readings, today=self._today,
-                                     criteria=self._nissan_criteria, parent=left)
+                                     criteria=self._nissan_criteria, parent=left, consent=ConsentSource(
+                                         lambda: settings.get("privacy_purpose"),
+                                         lambda: store.server.referral_windows()))
         self.stepper.questions.remember(choices.questions)
         self.packs_label = look.CutLines(left)
         look.tint(self.packs_label, look.MUTED)

@@ -14,13 +14,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.settings import RETENTION_DEFAULT_DAYS, SETTINGS, Settings, SettingsError
+from desk.settings import (
+    PASSWORD_IN_SETTINGS,
+    RETENTION_DEFAULT_DAYS,
+    SETTINGS,
+    Settings,
+    SettingsError,
+    has_password,
+)
 from desk.ui import look
 from desk.ui.geometry import fit_to_screen
 from desk.ui.value_guard import guard_values
 
-EDITABLE = ("window_name", "window_phone", "staff_name", "font_size_pt", "personal_retention_days", "pdf_font_path",
-            "database_url")
+EDITABLE = ("window_name", "window_phone", "staff_name", "font_size_pt", "personal_retention_days", "privacy_purpose",
+            "pdf_font_path", "database_url", "server_window")
 RESTART_NEEDED = {"database_url"}
 # How long names and phones are kept: periods to choose, not days to step through (from 消さない,
 # one press of ↑ in a spin box gave 1日, and the next start purged every name but today's).
@@ -103,6 +110,9 @@ class SettingsDialog(QDialog):
 
     def apply(self) -> None:
         """Store what the fields say (an empty text field returns to the default)."""
+        url = self.editors["database_url"]
+        if isinstance(url, QLineEdit) and has_password(url.text().strip()):
+            raise SettingsError(PASSWORD_IN_SETTINGS)   # never written to the file in plain text
         for key, editor in self.editors.items():
             if isinstance(editor, QSpinBox | RetentionBox):
                 self.settings.set(key, editor.value())

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from desk.reports.fonts import FontNotFound
 from desk.settings import SettingsError
-from desk.sheets.issuing import create_referral, discard
+from desk.sheets.issuing import Referral, create_referral, discard
 from desk.sheets.reissue import NotReissuable, reissue_referral
 from desk.ui.referral_preview import ReferralPreviewDialog
 
@@ -27,15 +27,17 @@ if TYPE_CHECKING:
     from desk.matching.answer import MatchReport
     from desk.settings import Settings
     from desk.sheets.pending import SheetInProgress
+    from desk.ui.consent_panel import Consent
     from desk.ui.main_window import MainWindow
 
 
-def issue_and_preview(window: MainWindow, log: LogWriter, intake: Intake,
-                      report: MatchReport) -> ReferralPreviewDialog | None:
+def issue_and_preview(window: MainWindow, log: LogWriter, intake: Intake, report: MatchReport,
+                      consent: Consent | None = None) -> ReferralPreviewDialog | None:
     """The sheet for ``report``, logged and shown in a window-modal preview; kept in the log only
     once it is printed or saved (closing the preview unprinted discards it). Until then a note
     on disk (desk.sheets.pending) names the record, so that an app killed with the preview open
-    leaves no record of a sheet nobody received: the next start removes it."""
+    leaves no record of a sheet nobody received: the next start removes it. The visitor's
+    consent to share (when answered) is recorded on the record at once: with it or not at all."""
     import uuid
 
     record_id = str(uuid.uuid4())
@@ -49,6 +51,9 @@ def issue_and_preview(window: MainWindow, log: LogWriter, intake: Intake,
     except BaseException:
         _close(note)
         raise
+    if consent is not None and consent.consent is not None and not _record_consent(window, log, referral, consent):
+        _close(note)
+        return None
     dialog = ReferralPreviewDialog(referral.pdf, reference_no=referral.reference_no,
                                    suggested_name=f"融資制度のご案内_{referral.reference_no}.pdf", parent=window)
     dialog.printed.connect(lambda: _close(note))     # delivered: the record stays, whatever comes next
@@ -69,6 +74,22 @@ def issue_and_preview(window: MainWindow, log: LogWriter, intake: Intake,
     dialog.finished.connect(finished)
     dialog.open()
     return dialog
+
+
+def _record_consent(window: MainWindow, log: LogWriter, referral: Referral, consent: Consent) -> bool:
+    """The consent on the sheet's record; a refusal (a window removed meanwhile, the server away)
+    takes the record back: no sheet goes out with a consent that was not recorded."""
+    from desk.db.services import ConsentError
+
+    try:
+        window.services.log.record_consent(referral.reference_no, consent=bool(consent.consent),
+                                           referred_window=consent.referred_window)
+    except Exception as exc:
+        discard(log, referral)
+        text = str(exc) if isinstance(exc, ConsentError) else f"共有の同意を記録できません（{str(exc)[:200]}）"
+        window.notify_problem("案内書を作れません", text)
+        return False
+    return True
 
 
 def _note(window: MainWindow, record_id: str) -> SheetInProgress | None:
@@ -148,7 +169,13 @@ def from_form(window: MainWindow) -> ReferralPreviewDialog | None:
     if window.intake_on_screen != intake or report is None:   # cannot happen once the form reads: never stale
         window.notify_problem("案内書を作れません", "入力内容に読めない値があります（赤字の項目）。")
         return None
-    dialog = issue_and_preview(window, window.services.log_writer, intake, report)
+    consent = stepper.consent.choice()
+    if consent.consent and consent.referred_window is None:
+        stepper.focus_field("visitor_name")   # the 確認 step, where the consent is
+        stepper.consent.referred.setFocus()
+        window.notify_problem("案内書を作れません", "共有に同意いただいた場合は、紹介先の窓口を選んでください。")
+        return None
+    dialog = issue_and_preview(window, window.services.log_writer, intake, report, consent)
     if dialog is not None:
         # Printed or saved, the consultation is in the log: closing the window loses nothing.
         dialog.printed.connect(window.drafts.recorded)

@@ -110,3 +110,10 @@ def test_every_message_names_the_field_in_the_forms_words(qtbot, catalogue_engin
     assert edit.isVisible() and shown, "the edit is refused, with a message"
     assert not any(INTERNAL_KEY.search(text) for text in shown), shown
     edit.reject()
+
+
+def test_a_sqlite_file_has_no_trail_of_changes_to_show(qtbot, catalogue_engine):
+    store = Store.for_engine(catalogue_engine)
+    dialog = AdminDialog(store.admin, server=store.server)
+    qtbot.addWidget(dialog)
+    assert dialog.audit is None

@@ -132,3 +132,49 @@ def test_settings_that_cannot_be_saved_keep_the_dialog_open_and_the_file_as_it_w
     target = blocker / "settings.json"
     assert len(shown) == 1 and shown[0].startswith(f"設定を保存できません: {target}: 設定を保存できません（")
     assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_a_password_in_the_database_url_is_refused_and_the_window_and_purpose_are_saved(qtbot, tmp_path,
+                                                                                         monkeypatch):
+    """Issue 17: the password goes to PostgreSQL's password file, never to settings.json in plain
+    text; the window a laptop's files are for and the purpose of use are settings like the others."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from desk.settings import PASSWORD_IN_SETTINGS, PRIVACY_PURPOSE_DEFAULT
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    path = tmp_path / "settings.json"
+    dialog = SettingsDialog(Settings(path))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.editors["privacy_purpose"].text() == PRIVACY_PURPOSE_DEFAULT
+    for url in ("postgresql+psycopg://kip:s3cret@db.example/desk", "postgresql://kip@db/desk?password=s3cret"):
+        dialog.editors["database_url"].setText(url)
+        dialog.accept()
+        assert dialog.isVisible() and shown.pop() == PASSWORD_IN_SETTINGS and not path.exists()
+    dialog.editors["database_url"].setText("postgresql+psycopg://kip@db.example/desk?sslmode=verify-full")
+    dialog.editors["server_window"].setText("kip_yokosuka")
+    dialog.editors["privacy_purpose"].setText("ご連絡のためにだけ使います。")
+    dialog.accept()
+    assert not dialog.isVisible() and not shown
+    saved = Settings.load(path)
+    assert saved.get("server_window") == "kip_yokosuka"
+    assert saved.get("privacy_purpose") == "ご連絡のためにだけ使います。"
+
+
+def test_a_password_left_in_the_settings_file_is_warned_about_in_one_line(tmp_path, capsys):
+    from desk.cli.common import database_url
+    from desk.settings import PASSWORD_IN_SETTINGS
+
+    settings = Settings.load()
+    settings.set("database_url", "postgresql+psycopg://kip:s3cret@localhost/desk")
+    settings.save()
+
+    class Args:
+        db = None
+
+    assert database_url(Args()) == "postgresql+psycopg://kip:s3cret@localhost/desk"   # not refused: still opens
+    assert capsys.readouterr().err == f"desk: 警告: {PASSWORD_IN_SETTINGS}\n"
+    assert database_url(type("Given", (), {"db": "postgresql+psycopg://kip@localhost/desk"})()) and \
+        not capsys.readouterr().err

@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QPushButton, QScrollArea, QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QPushButton, QScrollArea, QWidget
 
 from desk.settings import Settings
 from desk.ui.intake_fields import ChoiceField
@@ -114,6 +114,7 @@ def consultation(make_window, qtbot):
     visitor = json.loads(VISITOR.read_text(encoding="utf-8"))
     with qtbot.waitSignal(window.results_updated, timeout=5000):
         window.stepper.load({**visitor, "situations": SITUATIONS})
+    assert window.stepper.pages   # every step built now (a step built later brings its values: 確認's consent)
     window.resize(window.width(), 420)
     window.activateWindow()
     qtbot.waitActive(window)
@@ -130,6 +131,9 @@ def test_scrolling_over_any_value_on_any_step_scrolls_the_step_and_changes_nothi
         scroll = window.stepper.stack.currentWidget()
         assert isinstance(scroll, QScrollArea)
         window.stepper.questions.show_all()      # the questions behind 「ほかの質問」 too
+        # Their rows laid out now: the step may scroll already (the 確認 step's consent panel), and
+        # a pointer aimed by the old layout lands beside a combo box.
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         qtbot.waitUntil(lambda s=scroll: s.verticalScrollBar().maximum() > 0)   # the step scrolls
         # Every value widget on screen, in the step or anywhere else in the window.
         widgets = [w for w in value_widgets(window) if w.isVisible()]
