@@ -108,6 +108,16 @@ def consultations(count: int, *, seed: int = 18) -> Iterator[dict[str, Any]]:
         }
 
 
+def made(count: int, seed: int = 18, shift: dt.timedelta = dt.timedelta()) -> list[dict[str, Any]]:
+    """``count`` records for a test: their kept match a byte (it plays no part in the log's lists),
+    their times moved by ``shift``."""
+    rows = list(consultations(count, seed=seed))
+    for row in rows:
+        row["report"] = b"x"
+        row["created_at"] += shift
+    return rows
+
+
 def _office_hours(moment: dt.datetime, rng: random.Random) -> dt.datetime:
     """The moment moved into a weekday between 9:00 and 17:00 in Japan."""
     local = moment.astimezone(JAPAN)

@@ -1,4 +1,4 @@
-"""The consultation log through SQLAlchemy: the ORM writer; pages, records, counts and CSV.
+"""The consultation log through SQLAlchemy: the ORM writer; pages, records, counts (the CSV: desk.db.log_csv).
 
 What a record holds and how its reference number is made: :mod:`desk.log.records`.
 """
@@ -6,9 +6,8 @@ What a record holds and how its reference number is made: :mod:`desk.log.records
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
-from typing import Any, BinaryIO, TypeVar, cast
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import CursorResult, Select, func, insert, or_, select, text, tuple_, update
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +17,6 @@ from desk import vocab
 from desk.db import models as m
 from desk.db.services import (
     EVERYTHING,
-    LOG_COLUMNS,
     LOG_DIMENSIONS,
     NOT_STATED,
     ConsultationRecord,
@@ -91,19 +89,17 @@ def record_consultation(make_session: Callable[[], Session], **kwargs: Any) -> R
     return records.record(OrmLogWriter(make_session), **kwargs)
 
 
-# --- the log: search, counts, CSV ---------------------------------------------------------
+# --- the log: search, counts -------------------------------------------------------------
 # Every list, search, count and CSV reads the narrow tables of revision 0009 (desk.db.log_model),
 # never the records' JSON: what they cost grows with the page or the groups, not with the log.
 
-CSV_COLUMNS = LOG_COLUMNS
-PERSONAL_COLUMNS = (("visitor_name", "来訪者氏名（個人情報）"), ("visitor_phone", "来訪者電話（個人情報）"))
 _ENTRY_COLUMNS = ("consultation_id", "reference_no", "created_at", "window_name", "staff_name", "business_name",
                   "industry", "municipality", "causes", "eligible", "conditional")
 Query = TypeVar("Query", bound="Select[*tuple[Any, ...]]")
-CSV_BATCH = 2_000      # rows fetched at a time by the CSV: its memory stays flat whatever the log's size
+ROWS_BATCH = 2_000      # rows fetched at a time by csv_rows: its memory stays flat whatever the log's size
 
 
-def _filtered(stmt: Query, where: LogFilter) -> Query:
+def filtered(stmt: Query, where: LogFilter) -> Query:
     """The records ``where`` names, on log_entry: the text literally (quotes, % and _ are text, not
     patterns), the Japanese days as the (UTC) times they span, so the table's key finds them."""
     e = m.LogEntry
@@ -134,7 +130,7 @@ def log_page(make_session: Callable[[], Session], where: LogFilter = EVERYTHING,
     the records there when the first page was read come once each, whatever is added meanwhile."""
     e = m.LogEntry
     with make_session() as session:
-        stmt = _filtered(select(*(getattr(e, name) for name in _ENTRY_COLUMNS)), where)
+        stmt = filtered(select(*(getattr(e, name) for name in _ENTRY_COLUMNS)), where)
         if after is not None:
             stmt = stmt.where(tuple_(e.created_at, e.consultation_id) < tuple_(after.created_at, after.id))
         stmt = stmt.order_by(e.created_at.desc(), e.consultation_id.desc())
@@ -202,8 +198,8 @@ def _where_days_and_text(stmt: Query, day: Any, consultation_id: Any, where: Log
     if where.text:
         e = m.LogEntry
         if consultation_id is e.consultation_id:
-            return _filtered(stmt, LogFilter(text=where.text))
-        stmt = stmt.where(consultation_id.in_(_filtered(select(e.consultation_id), LogFilter(text=where.text))))
+            return filtered(stmt, LogFilter(text=where.text))
+        stmt = stmt.where(consultation_id.in_(filtered(select(e.consultation_id), LogFilter(text=where.text))))
     return stmt
 
 
@@ -260,33 +256,18 @@ def _fund_names(session: Session, fund_ids: list[str]) -> dict[str, str]:
     return names
 
 
-def export_csv(make_session: Callable[[], Session], where: LogFilter = EVERYTHING, *,
-               include_personal: bool = False) -> bytes:
-    return to_csv(csv_rows(make_session, where, include_personal=include_personal),
-                  include_personal=include_personal)
-
-
-def write_csv(make_session: Callable[[], Session], path: Path, where: LogFilter = EVERYTHING, *,
-              include_personal: bool = False) -> int:
-    """The CSV of :func:`export_csv` written to ``path`` as the rows come (atomically); how many rows."""
-    from desk.fileio import atomic_write_with
-
-    rows = csv_rows(make_session, where, include_personal=include_personal)
-    return atomic_write_with(path, lambda out: stream_csv(rows, out, include_personal=include_personal))[1]
-
-
 def csv_rows(make_session: Callable[[], Session], where: LogFilter = EVERYTHING, *,
              include_personal: bool = False) -> Iterator[dict[str, Any]]:
     """The records ``where`` names, newest first, as the CSV shows them (with the visitor's details
-    when asked), fetched :data:`CSV_BATCH` at a time."""
+    when asked), fetched :data:`ROWS_BATCH` at a time."""
     e, c = m.LogEntry, m.Consultation
     columns: list[Any] = [getattr(e, name) for name in _ENTRY_COLUMNS]
     stmt = select(*columns)
     if include_personal:
         stmt = select(*columns, c.visitor_name, c.visitor_phone).join(c, c.id == e.consultation_id)
-    stmt = _filtered(stmt, where).order_by(e.created_at.desc(), e.consultation_id.desc())
+    stmt = filtered(stmt, where).order_by(e.created_at.desc(), e.consultation_id.desc())
     with make_session() as session:
-        for row in session.execute(stmt.execution_options(yield_per=CSV_BATCH)):
+        for row in session.execute(stmt.execution_options(yield_per=ROWS_BATCH)):
             out: dict[str, Any] = dict(_log_row(*row[:len(_ENTRY_COLUMNS)]))
             if include_personal:
                 out["visitor_name"], out["visitor_phone"] = row[-2] or "", row[-1] or ""
@@ -301,49 +282,6 @@ def search_consultations(make_session: Callable[[], Session], *, text: str | Non
 
 def _as_jst(moment: dt.datetime) -> dt.datetime:
     return as_utc(moment).astimezone(JAPAN)
-
-
-def to_csv(rows: Iterable[dict[str, Any]], *, include_personal: bool = False) -> bytes:
-    """CSV that Excel in Japan opens without mojibake: UTF-8 with a byte-order mark, CRLF."""
-    import io
-
-    buffer = io.BytesIO()
-    stream_csv(rows, buffer, include_personal=include_personal)
-    return buffer.getvalue()
-
-
-def stream_csv(rows: Iterable[dict[str, Any]], out: BinaryIO, *, include_personal: bool = False) -> int:
-    """:func:`to_csv` written to ``out`` as the rows come; how many rows."""
-    import csv
-    import io
-
-    columns = CSV_COLUMNS + (PERSONAL_COLUMNS if include_personal else ())
-    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=False)
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow([label for _, label in columns])
-    count = 0
-    for row in rows:
-        writer.writerow([_csv_safe(row[key]) for key, _ in columns])
-        count += 1
-    text.flush()
-    text.detach()   # ``out`` stays open: it is the caller's
-    return count
-
-
-# What a spreadsheet may take as the start of a formula, once it has skipped the blanks before it:
-# = + - @ and their full-width forms, which Excel on a Japanese IME reads as the ASCII ones.
-_FORMULA_STARTS = frozenset("=+-@＝＋－＠﹦﹢﹣﹫\u2212")
-
-
-def _csv_safe(value: Any) -> Any:
-    """A text cell that would run as a formula in Excel or LibreOffice, kept as text with a leading
-    quote (OWASP's advice): one starting with = + - @ (half or full width), also after spaces,
-    and one starting with a tab or a carriage return (which some readers skip)."""
-    if not isinstance(value, str) or not value:
-        return value
-    if value[0] in "\t\r" or value.lstrip()[:1] in _FORMULA_STARTS:
-        return "'" + value
-    return value
 
 
 def pack_titles(make_session: Callable[[], Session]) -> dict[str, str]:

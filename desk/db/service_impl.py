@@ -95,10 +95,14 @@ class OrmLogService:
         return consultations.log_stats(self._make_session, where, by=by)
 
     def export_csv(self, where: LogFilter = EVERYTHING, *, include_personal: bool = False) -> bytes:
-        return consultations.export_csv(self._make_session, where, include_personal=include_personal)
+        from desk.db import log_csv
+
+        return log_csv.export_csv(self._make_session, where, include_personal=include_personal)
 
     def write_csv(self, path: Path, where: LogFilter = EVERYTHING, *, include_personal: bool = False) -> int:
-        return consultations.write_csv(self._make_session, path, where, include_personal=include_personal)
+        from desk.db import log_csv
+
+        return log_csv.write_csv(self._make_session, path, where, include_personal=include_personal)
 
 
 class OrmPackService:
