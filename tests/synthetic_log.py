@@ -170,8 +170,8 @@ def fill_sqlite(path: Path, count: int, *, seed: int = 18, batch: int = 2_000) -
     from desk.db.quick import CONSULTATION_COLUMNS, _stored
 
     tables = {"consultation": CONSULTATION_COLUMNS, "log_entry": None,
-              "log_cause": ("consultation_id", "cause", "day"),
-              "log_fund": ("consultation_id", "fund_id", "status", "day")}
+              "log_cause": ("consultation_id", "cause", "day", "business_key"),
+              "log_fund": ("consultation_id", "fund_id", "status", "day", "business_key")}
     connection = sqlite3.connect(path, isolation_level=None)
     try:
         connection.execute("PRAGMA journal_mode=WAL")

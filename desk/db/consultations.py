@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, Select, func, insert, or_, select, text, tuple_, update
+from sqlalchemy import CursorResult, Select, delete, distinct, func, insert, literal, or_, select, text, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,6 +18,7 @@ from desk.db import models as m
 from desk.db.services import (
     EVERYTHING,
     LOG_DIMENSIONS,
+    NO_FOLLOW_UP,
     NOT_STATED,
     ConsultationRecord,
     LogCounts,
@@ -128,9 +129,10 @@ def log_page(make_session: Callable[[], Session], where: LogFilter = EVERYTHING,
              after: LogCursor | None = None) -> LogPage:
     """Consultations newest first on (created_at, id); ``after`` continues where a page ended:
     the records there when the first page was read come once each, whatever is added meanwhile."""
-    e = m.LogEntry
+    e, fu = m.LogEntry, m.LogFollowUp
     with make_session() as session:
-        stmt = filtered(select(*(getattr(e, name) for name in _ENTRY_COLUMNS)), where)
+        stmt = filtered(select(*(getattr(e, name) for name in _ENTRY_COLUMNS), fu.status, fu.day)
+                        .outerjoin(fu, fu.consultation_id == e.consultation_id), where)
         if after is not None:
             stmt = stmt.where(tuple_(e.created_at, e.consultation_id) < tuple_(after.created_at, after.id))
         stmt = stmt.order_by(e.created_at.desc(), e.consultation_id.desc())
@@ -146,14 +148,35 @@ def log_page(make_session: Callable[[], Session], where: LogFilter = EVERYTHING,
 
 def _log_row(record_id: str, reference_no: str, created_at: dt.datetime, window_name: str | None,
              staff_name: str | None, business_name: str | None, industry: str | None, municipality: str | None,
-             causes: list[str] | None, eligible: int, conditional: int) -> LogRow:
+             causes: list[str] | None, eligible: int, conditional: int, follow_up: str | None = None,
+             follow_up_day: str | None = None) -> LogRow:
     local = _as_jst(created_at)
+    said = vocab.FOLLOW_UPS.get(follow_up or "", follow_up or "")
     return LogRow(id=record_id, reference_no=reference_no, created_at=local.strftime("%Y-%m-%d %H:%M"),
                   day=local.date().isoformat(), window_name=window_name or "", staff_name=staff_name or "",
                   business_name=business_name or "", industry=vocab.INDUSTRIES.get(industry or "", ""),
                   municipality=municipality or "", cause_codes=list(causes or ()),
                   causes="・".join(vocab.CAUSES.get(code, code) for code in causes or ()),
-                  eligible=int(eligible), conditional=int(conditional))
+                  eligible=int(eligible), conditional=int(conditional),
+                  follow_up=f"{said}（{follow_up_day}）" if said and follow_up_day else said,
+                  follow_up_status=follow_up or "", follow_up_day=follow_up_day or "")
+
+
+def set_follow_up(make_session: Callable[[], Session], reference_no: str, *, status: str | None,
+                  day: dt.date | None, now: dt.datetime) -> bool:
+    """What became of a consultation, in place of what was entered before (None: cleared)."""
+    if status is not None and status not in vocab.FOLLOW_UPS:
+        raise ValueError(f"unknown follow-up {status!r}")
+    fu = m.LogFollowUp
+    with make_session() as session, session.begin():
+        record_id = session.scalar(select(m.Consultation.id).where(m.Consultation.reference_no == reference_no))
+        if record_id is None:
+            return False
+        session.execute(delete(fu).where(fu.consultation_id == record_id))
+        if status is not None:
+            session.add(fu(consultation_id=record_id, status=status, day=day.isoformat() if day else None,
+                           recorded_at=now))
+    return True
 
 
 def get_record(make_session: Callable[[], Session], record_id: str) -> ConsultationRecord | None:
@@ -206,8 +229,8 @@ def _where_days_and_text(stmt: Query, day: Any, consultation_id: Any, where: Log
 def log_counts(make_session: Callable[[], Session], where: LogFilter = EVERYTHING) -> LogCounts:
     """Consultations per Japanese day and per cause, grouped by the database."""
     with make_session() as session:
-        per_day = {s.key: s.consultations for s in _stats(session, where, "day")}
-        per_cause = {s.label: s.consultations for s in _stats(session, where, "cause")}
+        per_day = {s.key: s.consultations for s in _stats(session, where, "day", businesses=False)}
+        per_cause = {s.label: s.consultations for s in _stats(session, where, "cause", businesses=False)}
     return LogCounts(total=sum(per_day.values()), per_day=per_day, per_cause=per_cause)
 
 
@@ -218,29 +241,39 @@ def log_stats(make_session: Callable[[], Session], where: LogFilter = EVERYTHING
         return _stats(session, where, by)
 
 
-def _stats(session: Session, where: LogFilter, by: str) -> list[LogStat]:
-    e, c, f = m.LogEntry, m.LogCause, m.LogFund
+def _stats(session: Session, where: LogFilter, by: str, *, businesses: bool = True) -> list[LogStat]:
+    """Consultations (and, unless told not to, businesses) per group of ``by``."""
+    e, c, f, fu = m.LogEntry, m.LogCause, m.LogFund, m.LogFollowUp
     # What is counted, the Japanese day it is filtered on and the record it belongs to.
     columns: dict[str, tuple[Any, Any, Any]] = {
         "day": (e.day, e.day, e.consultation_id), "month": (e.month, e.day, e.consultation_id),
         "industry": (e.industry, e.day, e.consultation_id), "municipality": (e.municipality, e.day, e.consultation_id),
         "window": (e.window_name, e.day, e.consultation_id), "cause": (c.cause, c.day, c.consultation_id),
-        "fund": (f.fund_id, f.day, f.consultation_id)}
+        "fund": (f.fund_id, f.day, f.consultation_id), "follow_up": (fu.status, e.day, e.consultation_id)}
     key, day, record = columns[by]
-    stmt = _where_days_and_text(select(key, func.count().label("n")), day, record, where)
-    counted: dict[str, int] = {k or "": int(n) for k, n in session.execute(stmt.group_by(key))}
+    # A business once per group, however often it came (a record without a business name has its own
+    # key), from the counted table's own column: its index holds it beside the group and the day.
+    business: Any = {"cause": c.business_key, "fund": f.business_key}.get(by, e.business_key)
+    distinct_businesses = func.count(distinct(business)) if businesses else literal(0)
+    stmt = select(key, func.count().label("n"), distinct_businesses)
+    if by == "follow_up":
+        stmt = stmt.select_from(e).outerjoin(fu, fu.consultation_id == e.consultation_id)
+    stmt = _where_days_and_text(stmt, day, record, where)
+    counted: dict[str, tuple[int, int]] = {k or "": (int(n), int(b)) for k, n, b in session.execute(stmt.group_by(key))}
     if by in ("day", "month"):
-        return [LogStat(k, k, n) for k, n in sorted(counted.items())]
+        return [LogStat(k, k, n, b) for k, (n, b) in sorted(counted.items())]
     labels: dict[str, str] = {}
     order: list[str] = []
     if by == "cause":
         labels, order = dict(vocab.CAUSES), list(vocab.CAUSES)   # every cause, counted or not
     elif by == "industry":
         labels, order = dict(vocab.INDUSTRIES), [k for k in vocab.INDUSTRIES if k in counted]
+    elif by == "follow_up":
+        labels, order = {**vocab.FOLLOW_UPS, "": NO_FOLLOW_UP}, [*vocab.FOLLOW_UPS, ""]
     elif by == "fund":
         labels = _fund_names(session, list(counted))
-    rest = sorted((k for k in counted if k not in order), key=lambda k: (-counted[k], k))
-    return [LogStat(k, labels.get(k) or k or NOT_STATED, counted.get(k, 0)) for k in order + rest]
+    rest = sorted((k for k in counted if k not in order), key=lambda k: (-counted[k][0], k))
+    return [LogStat(k, labels.get(k) or k or NOT_STATED, *counted.get(k, (0, 0))) for k in order + rest]
 
 
 def _fund_names(session: Session, fund_ids: list[str]) -> dict[str, str]:

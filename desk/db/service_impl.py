@@ -88,6 +88,10 @@ class OrmLogService:
     def pack_titles(self) -> dict[str, str]:
         return consultations.pack_titles(self._make_session)
 
+    def set_follow_up(self, reference_no: str, *, status: str | None, day: dt.date | None = None) -> bool:
+        return consultations.set_follow_up(self._make_session, reference_no, status=status, day=day,
+                                           now=dt.datetime.now(dt.UTC))
+
     def counts(self, where: LogFilter = EVERYTHING) -> LogCounts:
         return consultations.log_counts(self._make_session, where)
 
