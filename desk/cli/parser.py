@@ -99,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     follow.add_argument("--status", required=True, metavar="|".join(FOLLOW_UPS),
                         help="申込済 applied / 実行 executed / 謝絶 declined / 未定 undecided / 消す clear")
     follow.add_argument("--date", metavar="YYYY-MM-DD", help="その日（既定: 今日）")
+    report = log_sub.add_parser("report", help="月次の相談実績報告（PDF、A4）と同じ数字の CSV を書き出す")
+    report.add_argument("--month", required=True, metavar="YYYY-MM", help="対象の年月（日本時間）")
+    report.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf", help="PDF の書き出し先")
+    report.add_argument("--csv", type=Path, metavar="FILE", help="同じ数字を CSV（Excel 用）にも書き出す")
     return parser
 
 

@@ -25,26 +25,11 @@ from desk import vocab
 from desk.db import models as m
 from desk.db.consultations import filtered
 from desk.db.services import EVERYTHING, LOG_COLUMNS, LogFilter
+from desk.textfmt import FORMULA_STARTS, csv_safe
 
 CSV_COLUMNS = LOG_COLUMNS
 PERSONAL_COLUMNS = (("visitor_name", "来訪者氏名（個人情報）"), ("visitor_phone", "来訪者電話（個人情報）"))
 CSV_BATCH = 2_000      # rows fetched at a time: the export's memory stays flat whatever the log's size
-
-# What a spreadsheet may take as the start of a formula, once it has skipped the blanks before it:
-# = + - @ and their full-width forms, which Excel on a Japanese IME reads as the ASCII ones.
-_FORMULA_STARTS = frozenset("=+-@＝＋－＠﹦﹢﹣﹫\u2212")
-
-
-def csv_safe(value: Any) -> Any:
-    """A text cell that would run as a formula in Excel or LibreOffice, kept as text with a leading
-    quote (OWASP's advice): one starting with = + - @ (half or full width), also after spaces,
-    and one starting with a tab or a carriage return (which some readers skip)."""
-    if not isinstance(value, str) or not value:
-        return value
-    if value[0] in "\t\r" or value.lstrip()[:1] in _FORMULA_STARTS:
-        return "'" + value
-    return value
-
 
 class _SafeCells(dict[str | None, str | None]):
     """Typed cells as the CSV writes them, each distinct one looked at once (a window's, a staff
@@ -58,7 +43,7 @@ class _SafeCells(dict[str | None, str | None]):
         if len(self) >= self.LIMIT:
             self.clear()
         safe = value
-        if value and (value[0] in _FORMULA_STARTS or value[0].isspace()):
+        if value and (value[0] in FORMULA_STARTS or value[0].isspace()):
             safe = csv_safe(value)
         self[value] = safe
         return safe
