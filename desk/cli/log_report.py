@@ -7,12 +7,9 @@ month or file is said in one Japanese line (exit 2) before the database is opene
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 from desk.cli.common import EXIT_OK, EXIT_USAGE, CliError, file_error, open_store, output_file
-
-if TYPE_CHECKING:
-    from desk.log.monthly import MonthlyReport
 
 
 def run(args: argparse.Namespace) -> int:
@@ -27,30 +24,17 @@ def run(args: argparse.Namespace) -> int:
     output_file(args.output)
     if args.csv is not None:
         output_file(args.csv)
-    report = monthly.build(open_store(args).log, args.month)
-    pdf = render(report)
-    from desk.fileio import atomic_write_bytes
+    from desk.reports.fonts import FontNotFound
+    from desk.settings import Settings
 
-    for path, data in ((args.output, pdf), (args.csv, monthly.to_csv(report) if args.csv else None)):
-        if path is None or data is None:
-            continue
-        try:
-            atomic_write_bytes(path, data)
-        except OSError as exc:
-            raise file_error(path, exc) from exc
+    log = open_store(args).log
+    try:
+        report = monthly.write(log, args.month, args.output, args.csv, font_path=Settings.load().get("pdf_font_path"))
+    except FontNotFound as exc:
+        raise CliError(str(exc)) from exc
+    except OSError as exc:
+        raise file_error(Path(exc.filename or args.output), exc) from exc
     also = f"、{args.csv}（CSV）" if args.csv else ""
     print(f"{args.output}{also} に {report.title} を書き出しました"
           f"（相談件数 {report.consultations:,} 件、相談事業者数 {report.businesses:,} 者）")
     return EXIT_OK
-
-
-def render(report: MonthlyReport) -> bytes:
-    """The report's PDF in the configured font (CliError when there is none)."""
-    from desk.reports.fonts import FontNotFound
-    from desk.reports.monthly import MonthlyReportRenderer
-    from desk.settings import Settings
-
-    try:
-        return MonthlyReportRenderer(report, font_path=Settings.load().get("pdf_font_path")).render()
-    except FontNotFound as exc:
-        raise CliError(str(exc)) from exc

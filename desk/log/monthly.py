@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 from desk.textfmt import csv_safe
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from desk.db.services import LogService, LogStat
 
 MONTHS_SHOWN = 12     # the month and the eleven before it
@@ -106,6 +108,21 @@ def build(log: LogService, month: str, *, today: dt.date | None = None) -> Month
         period=f"{first.year}年{first.month}月1日〜{last.day}日（日本時間）",
         consultations=trend[-1].consultations, businesses=trend[-1].businesses, previous=trend[-2],
         trend=tuple(trend), sections=sections, made_on=f"{made.year}年{made.month}月{made.day}日作成")
+
+
+def write(log: LogService, month: str, pdf: Path, csv: Path | None = None, *,
+          font_path: str | None = None) -> MonthlyReport:
+    """The report of ``month`` laid out (desk.reports.monthly) and written to ``pdf`` (and its figures
+    to ``csv``), each atomically; raises MonthError, FontNotFound, OSError."""
+    from desk.fileio import atomic_write_bytes
+    from desk.reports.monthly import MonthlyReportRenderer
+
+    report = build(log, month)
+    document = MonthlyReportRenderer(report, font_path=font_path).render()
+    atomic_write_bytes(pdf, document)
+    if csv is not None:
+        atomic_write_bytes(csv, to_csv(report))
+    return report
 
 
 def _groups(stats: list[LogStat]) -> list[Group]:

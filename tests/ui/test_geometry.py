@@ -86,6 +86,7 @@ def test_a_dialog_fits_its_size_hint(qtbot, laptop):
 # --- the app on screens of its own -------------------------------------------------------------------
 
 WINDOWS = {"main-window", "preview", "print-dialog", "save-pdf-dialog", "settings", "log", "export-csv-dialog",
+           "follow-up-dialog", "monthly-report-dialog",
            "record", "reprint-preview", "admin", "edit-program", "edit-contact", "open-intake-dialog",
            "save-intake-dialog", "import-packs-dialog", "export-packs-dialog", "discard-question", "problem-message",
            "overwrite-question"}
