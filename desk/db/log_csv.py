@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import Select, String, Text, bindparam, cast, func, select, text, type_coerce
+from sqlalchemy import Select, String, Text, cast, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from desk import vocab
@@ -86,48 +86,62 @@ def _fetched(session: Session, stmt: Select[Any]) -> Iterator[Sequence[Sequence[
 
 
 def _visitors(session: Session, record_ids: list[str]) -> dict[str, tuple[str | None, str | None]]:
-    """The visitor's name and phone of each record, looked up for a batch at once, from the index of
-    (id, visitor_name, visitor_phone) read in the ids' order, not a row of the wide table here and
-    one there. SQLite's planner takes the primary key's index (which leads to the wide row) unless
-    told: INDEXED BY; PostgreSQL's reads the index alone by itself."""
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    lookup = text(VISITORS_SQL.format(indexed=" INDEXED BY ix_consultation_visitor" if sqlite else "")) \
-        .bindparams(bindparam("ids", expanding=True))
-    found: dict[str, tuple[str | None, str | None]] = {}
-    for record_id, name, phone in session.connection().execute(lookup, {"ids": record_ids}):
-        found[record_id] = (name, phone)
-    return found
+    """The visitor's name and phone of each record (SQLite), looked up for a batch at once, from the
+    index of (id, visitor_name, visitor_phone) read in the ids' order, not a row of the wide table
+    here and one there. SQLite's planner takes the primary key's index (which leads to the wide row)
+    unless told: INDEXED BY. On the driver's cursor: the ids are text, the answer is text."""
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(VISITORS_SQL.format(ids=", ".join("?" * len(record_ids))), record_ids)
+        return {record_id: (name, phone) for record_id, name, phone in cursor.fetchall()}
+    finally:
+        cursor.close()
 
 
-VISITORS_SQL = "SELECT id, visitor_name, visitor_phone FROM consultation{indexed} WHERE id IN :ids"
+# SQLite's (INDEXED BY is SQLite's word; ? its driver's): PostgreSQL joins the details instead.
+VISITORS_SQL = ("SELECT id, visitor_name, visitor_phone FROM consultation INDEXED BY ix_consultation_visitor"
+                " WHERE id IN ({ids})")
 
 
 def csv_batches(make_session: Callable[[], Session], where: LogFilter = EVERYTHING, *,
                 include_personal: bool = False) -> Iterator[list[tuple[Any, ...]]]:
     """The CSV's rows (those of :data:`CSV_COLUMNS`, then the personal ones when asked), newest first,
     :data:`CSV_BATCH` at a time."""
-    e = m.LogEntry
+    e, c = m.LogEntry, m.Consultation
     words = _Words()
     with make_session() as session:
-        causes_text = cast(e.causes, Text) if session.get_bind().dialect.name == "postgresql" else \
-            type_coerce(e.causes, String)
-        stmt = select(e.reference_no, _minute_in_japan(session, e.created_at), e.window_name, e.staff_name,
-                      e.business_name, e.industry, e.municipality, causes_text, e.eligible, e.conditional,
-                      e.consultation_id)
+        postgresql = session.get_bind().dialect.name == "postgresql"
+        causes_text = cast(e.causes, Text) if postgresql else type_coerce(e.causes, String)
+        columns: list[Any] = [e.reference_no, _minute_in_japan(session, e.created_at), e.window_name, e.staff_name,
+                              e.business_name, e.industry, e.municipality, causes_text, e.eligible, e.conditional,
+                              e.consultation_id]
+        # The visitor's details: joined by PostgreSQL (which reads them from ix_consultation_visitor
+        # in a join of its own choosing), looked up a batch at a time on SQLite (whose only join,
+        # a row at a time in the list's order, was twice as slow on a large log).
+        joined = include_personal and postgresql
+        stmt = select(*columns, c.visitor_name, c.visitor_phone).join(c, c.id == e.consultation_id) if joined \
+            else select(*columns)
         stmt = filtered(stmt, where).order_by(e.created_at.desc(), e.consultation_id.desc())
         industries, causes, safe = words.industries, words.causes, _SafeCells()
         for batch in _fetched(session, stmt):
-            rows: list[tuple[Any, ...]] = [
-                (ref, when, safe[window], safe[staff], safe[business], industries.get(industry, ""), safe[place],
-                 causes(cause_codes), eligible, conditional)
-                for ref, when, window, staff, business, industry, place, cause_codes, eligible, conditional, _ in batch]
+            if joined:
+                yield [(ref, when, safe[window], safe[staff], safe[business], industries.get(industry, ""),
+                        safe[place], causes(cause_codes), eligible, conditional, safe[name], safe[phone])
+                       for ref, when, window, staff, business, industry, place, cause_codes, eligible, conditional,
+                       _, name, phone in batch]
+                continue
             if include_personal:
-                # Apart from the list's rows rather than joined to them: a join read the wide
-                # table a row at a time in the list's order, twice as slow on a large log.
                 visitors = _visitors(session, [row[-1] for row in batch])
-                rows = [(*row, safe[visitors[record[-1]][0]], safe[visitors[record[-1]][1]])
-                        for row, record in zip(rows, batch, strict=True)]
-            yield rows
+                yield [(ref, when, safe[window], safe[staff], safe[business], industries.get(industry, ""),
+                        safe[place], causes(cause_codes), eligible, conditional, safe[visitors[record_id][0]],
+                        safe[visitors[record_id][1]])
+                       for ref, when, window, staff, business, industry, place, cause_codes, eligible, conditional,
+                       record_id in batch]
+                continue
+            yield [(ref, when, safe[window], safe[staff], safe[business], industries.get(industry, ""), safe[place],
+                    causes(cause_codes), eligible, conditional)
+                   for ref, when, window, staff, business, industry, place, cause_codes, eligible, conditional, _
+                   in batch]
 
 
 def write_batches(batches: Iterable[Sequence[Sequence[Any]]], out: BinaryIO, *, include_personal: bool = False) -> int:
