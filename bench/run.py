@@ -239,6 +239,8 @@ def log_scale_rows(count: int, figures: dict[str, float]) -> list[Row]:
             detail=f"absent text (reads every row): {ms['search_rare_s']}"),
         Row(f"log of {count:,}: stats by month / by cause", f"{ms['stats_month_s']} / {ms['stats_cause_s']}",
             goal="≤ 1 s", detail=f"by municipality {ms['stats_municipality_s']}; the window's counts {ms['counts_s']}"),
+        Row(f"log of {count:,}: monthly report, its figures / PDF and CSV written",
+            f"{ms['report_figures_s']} / {ms['report_pdf_s']}"),
         Row(f"log of {count:,}: CSV of the whole log, with personal details", f"{got['csv_rows_per_s']:,.0f} rows/s",
             goal="≥ 50,000", detail=f"memory added while writing {got['csv_memory_mb']:.0f} MB"),
         Row(f"log of {count:,}: opening the log window", ms["open_window_s"],

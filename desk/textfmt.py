@@ -133,3 +133,19 @@ def escape_html(text: str) -> str:
     """``text`` for Qt's rich text, as html.escape gives it (importing html costs the
     app's start 1.5 ms: its entity table, which nothing here needs)."""
     return text.translate(_HTML_ESCAPES)
+
+
+# What a spreadsheet may take as the start of a formula, once it has skipped the blanks before it:
+# = + - @ and their full-width forms, which Excel on a Japanese IME reads as the ASCII ones.
+FORMULA_STARTS = frozenset("=+-@＝＋－＠﹦﹢﹣﹫\u2212")
+
+
+def csv_safe(value: Any) -> Any:
+    """A text cell that would run as a formula in Excel or LibreOffice, kept as text with a leading
+    quote (OWASP's advice): one starting with = + - @ (half or full width), also after spaces,
+    and one starting with a tab or a carriage return (which some readers skip)."""
+    if not isinstance(value, str) or not value:
+        return value
+    if value[0] in "\t\r" or value.lstrip()[:1] in FORMULA_STARTS:
+        return "'" + value
+    return value

@@ -72,6 +72,15 @@ CAUSES: dict[str, str] = {
     "customer_bankruptcy": "取引先の倒産",
 }
 
+# What became of a consultation, entered later from the log (its follow-up): the fund applied for,
+# the loan made, declined, not yet known.
+FOLLOW_UPS: dict[str, str] = {
+    "applied": "申込済",
+    "executed": "実行",
+    "declined": "謝絶",
+    "undecided": "未定",
+}
+
 CERTIFICATIONS: dict[str, str] = {
     **{f"sn{n}": f"セーフティネット保証{n}号の認定" for n in range(1, 9)},
     "crisis": "危機関連保証の認定",

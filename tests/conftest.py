@@ -169,6 +169,19 @@ def pg_url(pg_server) -> str:
     return pg_server.create_database()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def log_engine(request, tmp_path):
+    """A migrated, empty database of each kind (the log's tests run on both)."""
+    if request.param == "sqlite":
+        url = db_engine.sqlite_url(tmp_path / "log.sqlite3")
+    else:
+        url = request.getfixturevalue("pg_url")
+    engine = db_engine.make_engine(url)
+    setup.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
 def mount_tmpfs(folder: Path, options: str) -> None:
     """A real small filesystem at ``folder`` (a full disk, a read-only one); skips, saying why,
     where this process may not mount (not root, or in a container without CAP_SYS_ADMIN)."""

@@ -108,6 +108,16 @@ def consultations(count: int, *, seed: int = 18) -> Iterator[dict[str, Any]]:
         }
 
 
+def made(count: int, seed: int = 18, shift: dt.timedelta = dt.timedelta()) -> list[dict[str, Any]]:
+    """``count`` records for a test: their kept match a byte (it plays no part in the log's lists),
+    their times moved by ``shift``."""
+    rows = list(consultations(count, seed=seed))
+    for row in rows:
+        row["report"] = b"x"
+        row["created_at"] += shift
+    return rows
+
+
 def _office_hours(moment: dt.datetime, rng: random.Random) -> dt.datetime:
     """The moment moved into a weekday between 9:00 and 17:00 in Japan."""
     local = moment.astimezone(JAPAN)
@@ -160,8 +170,8 @@ def fill_sqlite(path: Path, count: int, *, seed: int = 18, batch: int = 2_000) -
     from desk.db.quick import CONSULTATION_COLUMNS, _stored
 
     tables = {"consultation": CONSULTATION_COLUMNS, "log_entry": None,
-              "log_cause": ("consultation_id", "cause", "day"),
-              "log_fund": ("consultation_id", "fund_id", "status", "day")}
+              "log_cause": ("consultation_id", "cause", "day", "business_key"),
+              "log_fund": ("consultation_id", "fund_id", "status", "day", "business_key")}
     connection = sqlite3.connect(path, isolation_level=None)
     try:
         connection.execute("PRAGMA journal_mode=WAL")

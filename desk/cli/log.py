@@ -20,7 +20,11 @@ from desk.cli.common import (
 def cmd_log(args: argparse.Namespace) -> int:
     if args.log_command in ("export", "import"):
         return _cmd_log_sync(args)
-    if args.log_command in ("search", "stats", "csv"):
+    if args.log_command == "report":
+        from desk.cli import log_report
+
+        return log_report.run(args)
+    if args.log_command in ("search", "stats", "csv", "follow-up"):
         from desk.cli import log_queries
 
         return log_queries.run(args)

@@ -1,4 +1,4 @@
-"""`desk log search`, `desk log stats`, `desk log csv`: the log for scripts and reports.
+"""`desk log search`, `desk log stats`, `desk log csv`, `desk log follow-up`: the log for scripts and reports.
 
 Each reads the log through :class:`desk.db.services.LogService`: a page, counts grouped by the
 database, a CSV streamed to its file. A bad date, number or unit is said in one Japanese line
@@ -20,6 +20,8 @@ MAX_LIMIT = 100_000
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.log_command == "follow-up":
+        return _follow_up(args)
     where = _period(args, getattr(args, "text", None))
     if args.log_command == "search":
         return _search(args, where, _limit(args.limit))
@@ -81,11 +83,33 @@ def _stats(args: argparse.Namespace, where: LogFilter) -> int:
     if args.json:
         print_json({"by": args.by, "since": where.since.isoformat() if where.since else None,
                     "until": where.until.isoformat() if where.until else None,
-                    "groups": [{"key": g.key, "label": g.label, "consultations": g.consultations} for g in groups]})
+                    "groups": [{"key": g.key, "label": g.label, "consultations": g.consultations,
+                                "businesses": g.businesses} for g in groups]})
         return EXIT_OK
-    print(textfmt.table([LOG_DIMENSIONS[args.by], "相談件数"], [[g.label, f"{g.consultations:,}"] for g in groups]))
-    if args.by in ("day", "month", "industry", "municipality", "window"):   # one group a consultation
+    print(textfmt.table([LOG_DIMENSIONS[args.by], "相談件数", "相談事業者数"],
+                        [[g.label, f"{g.consultations:,}", f"{g.businesses:,}"] for g in groups]))
+    if args.by in ("day", "month", "industry", "municipality", "window", "follow_up"):   # one group a consultation
         print(f"\n計 {sum(g.consultations for g in groups):,} 件")
+    return EXIT_OK
+
+
+# The statuses as staff may type them: the code or its Japanese word; "clear" (消す) removes one.
+CLEAR = ("clear", "消す")
+
+
+def _follow_up(args: argparse.Namespace) -> int:
+    from desk import fiscal, vocab
+
+    by_word = {label: code for code, label in vocab.FOLLOW_UPS.items()}
+    status = args.status if args.status in vocab.FOLLOW_UPS else by_word.get(args.status)
+    if status is None and args.status not in CLEAR:
+        choices = " / ".join(f"{code}（{label}）" for code, label in vocab.FOLLOW_UPS.items())
+        raise CliError(f"--status は {choices} / clear のどれかです（{args.status!r}）", EXIT_USAGE)
+    day = (_date("--date", args.date) or fiscal.today()) if status is not None else None
+    if not open_store(args).log.set_follow_up(args.reference_no, status=status, day=day):
+        raise CliError(f"受付番号 {args.reference_no!r} の記録はありません", EXIT_USAGE)
+    said = f"{vocab.FOLLOW_UPS[status]}（{day}）" if status else "未入力に戻しました"
+    print(f"{args.reference_no}: その後 {said}")
     return EXIT_OK
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from desk import __version__, vocab
 from desk.cli.entry import add_app_options
 from desk.db.services import LOG_DIMENSIONS
+from desk.vocab import FOLLOW_UPS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -83,7 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     _period(search)
     search.add_argument("--limit", default="50", metavar="N", help="最大の件数（既定: 50）")
     search.add_argument("--json", action="store_true", help="JSON で出力")
-    stats = log_sub.add_parser("stats", help="相談件数を集計する（日・月・原因・業種・所在地・窓口・紹介した資金ごと）")
+    stats = log_sub.add_parser("stats", help="相談件数と相談事業者数を集計する（日・月・原因・業種・所在地・窓口・"
+                                             "紹介した資金・その後ごと）")
     _period(stats)
     stats.add_argument("--by", default="month", metavar="|".join(LOG_DIMENSIONS),
                        help="集計の単位（既定: month）")
@@ -92,6 +94,15 @@ def build_parser() -> argparse.ArgumentParser:
     csv.add_argument("file", type=Path, metavar="FILE")
     _period(csv)
     csv.add_argument("--with-personal", action="store_true", help="個人情報（来訪者の氏名・電話）を含める")
+    follow = log_sub.add_parser("follow-up", help="相談のその後（申込済・実行・謝絶・未定）を記録する")
+    follow.add_argument("reference_no", metavar="REF", help="受付番号")
+    follow.add_argument("--status", required=True, metavar="|".join(FOLLOW_UPS),
+                        help="申込済 applied / 実行 executed / 謝絶 declined / 未定 undecided / 消す clear")
+    follow.add_argument("--date", metavar="YYYY-MM-DD", help="その日（既定: 今日）")
+    report = log_sub.add_parser("report", help="月次の相談実績報告（PDF、A4）と同じ数字の CSV を書き出す")
+    report.add_argument("--month", required=True, metavar="YYYY-MM", help="対象の年月（日本時間）")
+    report.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf", help="PDF の書き出し先")
+    report.add_argument("--csv", type=Path, metavar="FILE", help="同じ数字を CSV（Excel 用）にも書き出す")
     consent = log_sub.add_parser("consent", help="紹介先の窓口と記録を共有することへの同意（はい・いいえ）を記録する")
     consent.add_argument("reference_no", metavar="受付番号")
     answer = consent.add_mutually_exclusive_group(required=True)

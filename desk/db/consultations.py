@@ -1,4 +1,4 @@
-"""The consultation log through SQLAlchemy: the ORM writer; pages, records, counts and CSV.
+"""The consultation log through SQLAlchemy: the ORM writer; pages, records, counts (the CSV: desk.db.log_csv).
 
 What a record holds and how its reference number is made: :mod:`desk.log.records`.
 """
@@ -6,11 +6,10 @@ What a record holds and how its reference number is made: :mod:`desk.log.records
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
-from typing import Any, BinaryIO, TypeVar, cast
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, Select, func, insert, or_, select, text, tuple_, update
+from sqlalchemy import CursorResult, Select, delete, distinct, func, insert, literal, or_, select, text, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,8 +17,8 @@ from desk import vocab
 from desk.db import models as m
 from desk.db.services import (
     EVERYTHING,
-    LOG_COLUMNS,
     LOG_DIMENSIONS,
+    NO_FOLLOW_UP,
     NOT_STATED,
     ConsultationRecord,
     LogCounts,
@@ -103,19 +102,17 @@ def record_consultation(make_session: Callable[[], Session], **kwargs: Any) -> R
     return records.record(OrmLogWriter(make_session), **kwargs)
 
 
-# --- the log: search, counts, CSV ---------------------------------------------------------
+# --- the log: search, counts -------------------------------------------------------------
 # Every list, search, count and CSV reads the narrow tables of revision 0009 (desk.db.log_model),
 # never the records' JSON: what they cost grows with the page or the groups, not with the log.
 
-CSV_COLUMNS = LOG_COLUMNS
-PERSONAL_COLUMNS = (("visitor_name", "来訪者氏名（個人情報）"), ("visitor_phone", "来訪者電話（個人情報）"))
 _ENTRY_COLUMNS = ("consultation_id", "reference_no", "created_at", "window_name", "staff_name", "business_name",
                   "industry", "municipality", "causes", "eligible", "conditional")
 Query = TypeVar("Query", bound="Select[*tuple[Any, ...]]")
-CSV_BATCH = 2_000      # rows fetched at a time by the CSV: its memory stays flat whatever the log's size
+ROWS_BATCH = 2_000      # rows fetched at a time by csv_rows: its memory stays flat whatever the log's size
 
 
-def _filtered(stmt: Query, where: LogFilter) -> Query:
+def filtered(stmt: Query, where: LogFilter) -> Query:
     """The records ``where`` names, on log_entry: the text literally (quotes, % and _ are text, not
     patterns), the Japanese days as the (UTC) times they span, so the table's key finds them."""
     e = m.LogEntry
@@ -144,9 +141,10 @@ def log_page(make_session: Callable[[], Session], where: LogFilter = EVERYTHING,
              after: LogCursor | None = None) -> LogPage:
     """Consultations newest first on (created_at, id); ``after`` continues where a page ended:
     the records there when the first page was read come once each, whatever is added meanwhile."""
-    e = m.LogEntry
+    e, fu = m.LogEntry, m.LogFollowUp
     with make_session() as session:
-        stmt = _filtered(select(*(getattr(e, name) for name in _ENTRY_COLUMNS)), where)
+        stmt = filtered(select(*(getattr(e, name) for name in _ENTRY_COLUMNS), fu.status, fu.day)
+                        .outerjoin(fu, fu.consultation_id == e.consultation_id), where)
         if after is not None:
             stmt = stmt.where(tuple_(e.created_at, e.consultation_id) < tuple_(after.created_at, after.id))
         stmt = stmt.order_by(e.created_at.desc(), e.consultation_id.desc())
@@ -162,14 +160,35 @@ def log_page(make_session: Callable[[], Session], where: LogFilter = EVERYTHING,
 
 def _log_row(record_id: str, reference_no: str, created_at: dt.datetime, window_name: str | None,
              staff_name: str | None, business_name: str | None, industry: str | None, municipality: str | None,
-             causes: list[str] | None, eligible: int, conditional: int) -> LogRow:
+             causes: list[str] | None, eligible: int, conditional: int, follow_up: str | None = None,
+             follow_up_day: str | None = None) -> LogRow:
     local = _as_jst(created_at)
+    said = vocab.FOLLOW_UPS.get(follow_up or "", follow_up or "")
     return LogRow(id=record_id, reference_no=reference_no, created_at=local.strftime("%Y-%m-%d %H:%M"),
                   day=local.date().isoformat(), window_name=window_name or "", staff_name=staff_name or "",
                   business_name=business_name or "", industry=vocab.INDUSTRIES.get(industry or "", ""),
                   municipality=municipality or "", cause_codes=list(causes or ()),
                   causes="・".join(vocab.CAUSES.get(code, code) for code in causes or ()),
-                  eligible=int(eligible), conditional=int(conditional))
+                  eligible=int(eligible), conditional=int(conditional),
+                  follow_up=f"{said}（{follow_up_day}）" if said and follow_up_day else said,
+                  follow_up_status=follow_up or "", follow_up_day=follow_up_day or "")
+
+
+def set_follow_up(make_session: Callable[[], Session], reference_no: str, *, status: str | None,
+                  day: dt.date | None, now: dt.datetime) -> bool:
+    """What became of a consultation, in place of what was entered before (None: cleared)."""
+    if status is not None and status not in vocab.FOLLOW_UPS:
+        raise ValueError(f"unknown follow-up {status!r}")
+    fu = m.LogFollowUp
+    with make_session() as session, session.begin():
+        record_id = session.scalar(select(m.Consultation.id).where(m.Consultation.reference_no == reference_no))
+        if record_id is None:
+            return False
+        session.execute(delete(fu).where(fu.consultation_id == record_id))
+        if status is not None:
+            session.add(fu(consultation_id=record_id, status=status, day=day.isoformat() if day else None,
+                           recorded_at=now))
+    return True
 
 
 def get_record(make_session: Callable[[], Session], record_id: str) -> ConsultationRecord | None:
@@ -218,16 +237,16 @@ def _where_days_and_text(stmt: Query, day: Any, consultation_id: Any, where: Log
     if where.text:
         e = m.LogEntry
         if consultation_id is e.consultation_id:
-            return _filtered(stmt, LogFilter(text=where.text))
-        stmt = stmt.where(consultation_id.in_(_filtered(select(e.consultation_id), LogFilter(text=where.text))))
+            return filtered(stmt, LogFilter(text=where.text))
+        stmt = stmt.where(consultation_id.in_(filtered(select(e.consultation_id), LogFilter(text=where.text))))
     return stmt
 
 
 def log_counts(make_session: Callable[[], Session], where: LogFilter = EVERYTHING) -> LogCounts:
     """Consultations per Japanese day and per cause, grouped by the database."""
     with make_session() as session:
-        per_day = {s.key: s.consultations for s in _stats(session, where, "day")}
-        per_cause = {s.label: s.consultations for s in _stats(session, where, "cause")}
+        per_day = {s.key: s.consultations for s in _stats(session, where, "day", businesses=False)}
+        per_cause = {s.label: s.consultations for s in _stats(session, where, "cause", businesses=False)}
     return LogCounts(total=sum(per_day.values()), per_day=per_day, per_cause=per_cause)
 
 
@@ -238,29 +257,39 @@ def log_stats(make_session: Callable[[], Session], where: LogFilter = EVERYTHING
         return _stats(session, where, by)
 
 
-def _stats(session: Session, where: LogFilter, by: str) -> list[LogStat]:
-    e, c, f = m.LogEntry, m.LogCause, m.LogFund
+def _stats(session: Session, where: LogFilter, by: str, *, businesses: bool = True) -> list[LogStat]:
+    """Consultations (and, unless told not to, businesses) per group of ``by``."""
+    e, c, f, fu = m.LogEntry, m.LogCause, m.LogFund, m.LogFollowUp
     # What is counted, the Japanese day it is filtered on and the record it belongs to.
     columns: dict[str, tuple[Any, Any, Any]] = {
         "day": (e.day, e.day, e.consultation_id), "month": (e.month, e.day, e.consultation_id),
         "industry": (e.industry, e.day, e.consultation_id), "municipality": (e.municipality, e.day, e.consultation_id),
         "window": (e.window_name, e.day, e.consultation_id), "cause": (c.cause, c.day, c.consultation_id),
-        "fund": (f.fund_id, f.day, f.consultation_id)}
+        "fund": (f.fund_id, f.day, f.consultation_id), "follow_up": (fu.status, e.day, e.consultation_id)}
     key, day, record = columns[by]
-    stmt = _where_days_and_text(select(key, func.count().label("n")), day, record, where)
-    counted: dict[str, int] = {k or "": int(n) for k, n in session.execute(stmt.group_by(key))}
+    # A business once per group, however often it came (a record without a business name has its own
+    # key), from the counted table's own column: its index holds it beside the group and the day.
+    business: Any = {"cause": c.business_key, "fund": f.business_key}.get(by, e.business_key)
+    distinct_businesses = func.count(distinct(business)) if businesses else literal(0)
+    stmt = select(key, func.count().label("n"), distinct_businesses)
+    if by == "follow_up":
+        stmt = stmt.select_from(e).outerjoin(fu, fu.consultation_id == e.consultation_id)
+    stmt = _where_days_and_text(stmt, day, record, where)
+    counted: dict[str, tuple[int, int]] = {k or "": (int(n), int(b)) for k, n, b in session.execute(stmt.group_by(key))}
     if by in ("day", "month"):
-        return [LogStat(k, k, n) for k, n in sorted(counted.items())]
+        return [LogStat(k, k, n, b) for k, (n, b) in sorted(counted.items())]
     labels: dict[str, str] = {}
     order: list[str] = []
     if by == "cause":
         labels, order = dict(vocab.CAUSES), list(vocab.CAUSES)   # every cause, counted or not
     elif by == "industry":
         labels, order = dict(vocab.INDUSTRIES), [k for k in vocab.INDUSTRIES if k in counted]
+    elif by == "follow_up":
+        labels, order = {**vocab.FOLLOW_UPS, "": NO_FOLLOW_UP}, [*vocab.FOLLOW_UPS, ""]
     elif by == "fund":
         labels = _fund_names(session, list(counted))
-    rest = sorted((k for k in counted if k not in order), key=lambda k: (-counted[k], k))
-    return [LogStat(k, labels.get(k) or k or NOT_STATED, counted.get(k, 0)) for k in order + rest]
+    rest = sorted((k for k in counted if k not in order), key=lambda k: (-counted[k][0], k))
+    return [LogStat(k, labels.get(k) or k or NOT_STATED, *counted.get(k, (0, 0))) for k in order + rest]
 
 
 def _fund_names(session: Session, fund_ids: list[str]) -> dict[str, str]:
@@ -276,33 +305,18 @@ def _fund_names(session: Session, fund_ids: list[str]) -> dict[str, str]:
     return names
 
 
-def export_csv(make_session: Callable[[], Session], where: LogFilter = EVERYTHING, *,
-               include_personal: bool = False) -> bytes:
-    return to_csv(csv_rows(make_session, where, include_personal=include_personal),
-                  include_personal=include_personal)
-
-
-def write_csv(make_session: Callable[[], Session], path: Path, where: LogFilter = EVERYTHING, *,
-              include_personal: bool = False) -> int:
-    """The CSV of :func:`export_csv` written to ``path`` as the rows come (atomically); how many rows."""
-    from desk.fileio import atomic_write_with
-
-    rows = csv_rows(make_session, where, include_personal=include_personal)
-    return atomic_write_with(path, lambda out: stream_csv(rows, out, include_personal=include_personal))[1]
-
-
 def csv_rows(make_session: Callable[[], Session], where: LogFilter = EVERYTHING, *,
              include_personal: bool = False) -> Iterator[dict[str, Any]]:
     """The records ``where`` names, newest first, as the CSV shows them (with the visitor's details
-    when asked), fetched :data:`CSV_BATCH` at a time."""
+    when asked), fetched :data:`ROWS_BATCH` at a time."""
     e, c = m.LogEntry, m.Consultation
     columns: list[Any] = [getattr(e, name) for name in _ENTRY_COLUMNS]
     stmt = select(*columns)
     if include_personal:
         stmt = select(*columns, c.visitor_name, c.visitor_phone).join(c, c.id == e.consultation_id)
-    stmt = _filtered(stmt, where).order_by(e.created_at.desc(), e.consultation_id.desc())
+    stmt = filtered(stmt, where).order_by(e.created_at.desc(), e.consultation_id.desc())
     with make_session() as session:
-        for row in session.execute(stmt.execution_options(yield_per=CSV_BATCH)):
+        for row in session.execute(stmt.execution_options(yield_per=ROWS_BATCH)):
             out: dict[str, Any] = dict(_log_row(*row[:len(_ENTRY_COLUMNS)]))
             if include_personal:
                 out["visitor_name"], out["visitor_phone"] = row[-2] or "", row[-1] or ""
@@ -317,49 +331,6 @@ def search_consultations(make_session: Callable[[], Session], *, text: str | Non
 
 def _as_jst(moment: dt.datetime) -> dt.datetime:
     return as_utc(moment).astimezone(JAPAN)
-
-
-def to_csv(rows: Iterable[dict[str, Any]], *, include_personal: bool = False) -> bytes:
-    """CSV that Excel in Japan opens without mojibake: UTF-8 with a byte-order mark, CRLF."""
-    import io
-
-    buffer = io.BytesIO()
-    stream_csv(rows, buffer, include_personal=include_personal)
-    return buffer.getvalue()
-
-
-def stream_csv(rows: Iterable[dict[str, Any]], out: BinaryIO, *, include_personal: bool = False) -> int:
-    """:func:`to_csv` written to ``out`` as the rows come; how many rows."""
-    import csv
-    import io
-
-    columns = CSV_COLUMNS + (PERSONAL_COLUMNS if include_personal else ())
-    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=False)
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow([label for _, label in columns])
-    count = 0
-    for row in rows:
-        writer.writerow([_csv_safe(row[key]) for key, _ in columns])
-        count += 1
-    text.flush()
-    text.detach()   # ``out`` stays open: it is the caller's
-    return count
-
-
-# What a spreadsheet may take as the start of a formula, once it has skipped the blanks before it:
-# = + - @ and their full-width forms, which Excel on a Japanese IME reads as the ASCII ones.
-_FORMULA_STARTS = frozenset("=+-@＝＋－＠﹦﹢﹣﹫\u2212")
-
-
-def _csv_safe(value: Any) -> Any:
-    """A text cell that would run as a formula in Excel or LibreOffice, kept as text with a leading
-    quote (OWASP's advice): one starting with = + - @ (half or full width), also after spaces,
-    and one starting with a tab or a carriage return (which some readers skip)."""
-    if not isinstance(value, str) or not value:
-        return value
-    if value[0] in "\t\r" or value.lstrip()[:1] in _FORMULA_STARTS:
-        return "'" + value
-    return value
 
 
 def pack_titles(make_session: Callable[[], Session]) -> dict[str, str]:

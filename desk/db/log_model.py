@@ -21,7 +21,10 @@ class Consultation(Base):
     """
 
     __tablename__ = "consultation"
-    __table_args__ = (Index("ix_consultation_device_id_created_at", "device_id", "created_at"),)
+    __table_args__ = (Index("ix_consultation_device_id_created_at", "device_id", "created_at"),
+                      # The CSV with the visitor's details reads them from here, not from the wide rows
+                      # (revision 0010; desk.db.log_csv names it on SQLite, whose planner would not).
+                      Index("ix_consultation_visitor", "id", "visitor_name", "visitor_phone"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     reference_no: Mapped[str] = mapped_column(String(32), unique=True)
@@ -87,7 +90,7 @@ class LogEntry(Base):
 
     __tablename__ = "log_entry"
     __table_args__ = (Index("ix_log_entry_consultation_id", "consultation_id", unique=True),
-                      Index("ix_log_entry_month_day", "month", "day"),
+                      Index("ix_log_entry_month_day", "month", "day", "business_key"),
                       Index("ix_log_entry_day", "day"),
                       {"sqlite_with_rowid": False})
 
@@ -105,6 +108,9 @@ class LogEntry(Base):
     causes: Mapped[list[str]] = mapped_column(default=list)
     eligible: Mapped[int] = mapped_column(Integer)       # how many funds were eligible
     conditional: Mapped[int] = mapped_column(Integer)    # how many were conditional
+    # The business, as a key that counts and does not name it (desk.log.business; revision 0010); a
+    # record without a business name has its own id. On the causes and funds too: counted from their index.
+    business_key: Mapped[str | None] = mapped_column(String(36))
 
     def __repr__(self) -> str:
         return f"LogEntry(reference_no={self.reference_no!r}, day={self.day!r})"
@@ -115,11 +121,12 @@ class LogCause(Base):
     per cause over a period from the index alone."""
 
     __tablename__ = "log_cause"
-    __table_args__ = (Index("ix_log_cause_cause_day", "cause", "day"),)
+    __table_args__ = (Index("ix_log_cause_cause_day", "cause", "day", "business_key"),)
 
     consultation_id: Mapped[str] = _record_fk()
     cause: Mapped[str] = mapped_column(String(32), primary_key=True)
     day: Mapped[str] = mapped_column(String(10))
+    business_key: Mapped[str | None] = mapped_column(String(36))      # as its log_entry's
 
     def __repr__(self) -> str:
         return f"LogCause({self.consultation_id!r}, {self.cause!r})"
@@ -129,12 +136,28 @@ class LogFund(Base):
     """One fund a consultation was referred to (eligible or conditional in its result), with its day."""
 
     __tablename__ = "log_fund"
-    __table_args__ = (Index("ix_log_fund_fund_id_day", "fund_id", "day"),)
+    __table_args__ = (Index("ix_log_fund_fund_id_day", "fund_id", "day", "business_key"),)
 
     consultation_id: Mapped[str] = _record_fk()
     fund_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     status: Mapped[str] = mapped_column(String(16))     # eligible / conditional
     day: Mapped[str] = mapped_column(String(10))
+    business_key: Mapped[str | None] = mapped_column(String(36))      # as its log_entry's
 
     def __repr__(self) -> str:
         return f"LogFund({self.consultation_id!r}, {self.fund_id!r}, {self.status!r})"
+
+
+class LogFollowUp(Base):
+    """What became of a consultation (申込済 / 実行 / 謝絶 / 未定, a code of vocab.FOLLOW_UPS) and on
+    which day, entered later from the log; at most one per consultation, the latest (revision 0010)."""
+
+    __tablename__ = "log_follow_up"
+
+    consultation_id: Mapped[str] = _record_fk()
+    status: Mapped[str] = mapped_column(String(16))
+    day: Mapped[str | None] = mapped_column(String(10))        # "2026-12-01", the day it happened
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    def __repr__(self) -> str:
+        return f"LogFollowUp({self.consultation_id!r}, {self.status!r}, {self.day!r})"

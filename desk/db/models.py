@@ -32,6 +32,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from desk.db.log_model import Consultation as Consultation
 from desk.db.log_model import LogCause as LogCause
 from desk.db.log_model import LogEntry as LogEntry
+from desk.db.log_model import LogFollowUp as LogFollowUp
 from desk.db.log_model import LogFund as LogFund
 from desk.db.model_base import AnnotatedMixin, SourcedMixin, _pack_fk
 from desk.db.model_base import Base as Base

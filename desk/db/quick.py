@@ -105,8 +105,8 @@ class QuickSqlite:
             _insert(c, "consultation", [row], CONSULTATION_COLUMNS)
             entry = records.entry_rows(ids.id, ids.reference_no, values)
             _insert(c, "log_entry", [entry.entry], tuple(entry.entry))
-            _insert(c, "log_cause", entry.causes, ("consultation_id", "cause", "day"))
-            _insert(c, "log_fund", entry.funds, ("consultation_id", "fund_id", "status", "day"))
+            _insert(c, "log_cause", entry.causes, ("consultation_id", "cause", "day", "business_key"))
+            _insert(c, "log_fund", entry.funds, ("consultation_id", "fund_id", "status", "day", "business_key"))
         except sqlite3.IntegrityError:
             c.execute("ROLLBACK")
             return None

@@ -73,7 +73,7 @@ def catalogue_tables() -> list[Table]:
     return [t for t in ordered if t.name in found]
 
 
-LOG_TABLES = ("log_entry", "log_cause", "log_fund")   # one row or more per consultation
+LOG_TABLES = ("log_entry", "log_cause", "log_fund", "log_follow_up")   # rows of one consultation
 
 
 def desk_tables() -> list[str]:

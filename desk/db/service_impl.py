@@ -88,6 +88,10 @@ class OrmLogService:
     def pack_titles(self) -> dict[str, str]:
         return consultations.pack_titles(self._make_session)
 
+    def set_follow_up(self, reference_no: str, *, status: str | None, day: dt.date | None = None) -> bool:
+        return consultations.set_follow_up(self._make_session, reference_no, status=status, day=day,
+                                           now=dt.datetime.now(dt.UTC))
+
     def counts(self, where: LogFilter = EVERYTHING) -> LogCounts:
         return consultations.log_counts(self._make_session, where)
 
@@ -95,10 +99,14 @@ class OrmLogService:
         return consultations.log_stats(self._make_session, where, by=by)
 
     def export_csv(self, where: LogFilter = EVERYTHING, *, include_personal: bool = False) -> bytes:
-        return consultations.export_csv(self._make_session, where, include_personal=include_personal)
+        from desk.db import log_csv
+
+        return log_csv.export_csv(self._make_session, where, include_personal=include_personal)
 
     def write_csv(self, path: Path, where: LogFilter = EVERYTHING, *, include_personal: bool = False) -> int:
-        return consultations.write_csv(self._make_session, path, where, include_personal=include_personal)
+        from desk.db import log_csv
+
+        return log_csv.write_csv(self._make_session, path, where, include_personal=include_personal)
 
     def record_consent(self, reference_no: str, *, consent: bool, referred_window: str | None) -> None:
         from desk.db import sharing

@@ -129,6 +129,9 @@ class LogRow(TypedDict):
     causes: str              # in words, 「・」 between
     eligible: int            # how many funds were eligible
     conditional: int         # how many were conditional
+    follow_up: str           # what became of it with its day (「実行（2026-12-01）」), "" before one is entered
+    follow_up_status: str    # its code (vocab.FOLLOW_UPS), ""
+    follow_up_day: str       # "2026-12-01", ""
 
 
 # A list's columns and their headings, in order (the CSV's too, before the personal ones).
@@ -173,8 +176,9 @@ class LogCounts:
 
 # What the log is counted by (`desk log stats --by`, the monthly report), and its heading.
 LOG_DIMENSIONS = {"day": "日", "month": "月", "cause": "原因", "industry": "業種", "municipality": "所在地",
-                  "window": "窓口", "fund": "紹介した資金"}
+                  "window": "窓口", "fund": "紹介した資金", "follow_up": "その後"}
 NOT_STATED = "（記入なし）"
+NO_FOLLOW_UP = "（未入力）"
 
 
 @dataclass(frozen=True)
@@ -185,6 +189,9 @@ class LogStat:
     key: str             # the day, the month, the code, the name ("" for a record that states none)
     label: str           # in words
     consultations: int
+    # How many businesses those were (相談事業者数): one however often it came; a consultation without
+    # a business name is a business of its own.
+    businesses: int = 0
 
 
 @dataclass(frozen=True)
@@ -239,6 +246,12 @@ class LogService(Protocol):
     def stats(self, where: LogFilter = EVERYTHING, *, by: str) -> list[LogStat]:
         """Consultations counted by the database per ``by`` (a key of :data:`LOG_DIMENSIONS`;
         a consultation with two causes counts once under each)."""
+        ...
+
+    def set_follow_up(self, reference_no: str, *, status: str | None, day: dt.date | None = None) -> bool:
+        """Record what became of the consultation ``reference_no`` (a code of vocab.FOLLOW_UPS, on
+        ``day``), replacing what was entered before; ``status`` None clears it. False when there is
+        no such consultation; raises ValueError for an unknown status."""
         ...
 
     def pack_titles(self) -> dict[str, str]:

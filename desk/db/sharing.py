@@ -125,7 +125,7 @@ def as_csv(rows: list[dict[str, Any]], columns: tuple[tuple[str, str], ...]) -> 
     import io
     import json
 
-    from desk.db.consultations import _csv_safe
+    from desk.textfmt import csv_safe
     from desk.fiscal import JAPAN
 
     def cell(value: Any) -> Any:
@@ -139,5 +139,5 @@ def as_csv(rows: list[dict[str, Any]], columns: tuple[tuple[str, str], ...]) -> 
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([label for _, label in columns])
     for row in rows:
-        writer.writerow([_csv_safe(cell(row[key])) for key, _ in columns])
+        writer.writerow([csv_safe(cell(row[key])) for key, _ in columns])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

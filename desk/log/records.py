@@ -19,6 +19,7 @@ from typing import Any, NamedTuple, Protocol
 
 from desk import fiscal
 from desk.intake.reader import Intake
+from desk.log.business import business_key
 from desk.log.stored import pack_report
 from desk.matching.answer import CONDITIONAL, ELIGIBLE, MatchReport
 from desk.settings import Settings
@@ -141,7 +142,7 @@ def consultation_values(*, intake: Intake, report: MatchReport, device: str, win
 
 
 class EntryRows(NamedTuple):
-    """What the log lists and counts of one record (the tables of revision 0009), as plain values."""
+    """What the log lists and counts of one record (the tables of revisions 0009 and 0010), as plain values."""
 
     entry: dict[str, Any]
     causes: list[dict[str, Any]]
@@ -158,17 +159,20 @@ def entry_rows(record_id: str, reference_no: str, values: dict[str, Any]) -> Ent
     eligible, conditional = list(result.get("eligible") or ()), list(result.get("conditional") or ())
     causes = list(values.get("causes") or ())
     funds = dict.fromkeys(conditional, CONDITIONAL) | dict.fromkeys(eligible, ELIGIBLE)
+    # Without a business name, a consultation is a business of its own.
+    business = business_key(values.get("business_name"), values.get("municipality")) or record_id
     entry = {
         "consultation_id": record_id, "created_at": values["created_at"], "day": day, "month": day[:7],
         "reference_no": reference_no, "window_name": values.get("window_name"),
         "staff_name": values.get("staff_name"), "business_name": values.get("business_name"),
         "industry": values.get("industry"), "municipality": values.get("municipality"), "causes": causes,
         "eligible": len(eligible), "conditional": len(conditional),
+        "business_key": business,
     }
-    return EntryRows(entry, [{"consultation_id": record_id, "cause": code, "day": day}
+    return EntryRows(entry, [{"consultation_id": record_id, "cause": code, "day": day, "business_key": business}
                              for code in dict.fromkeys(causes)],
-                     [{"consultation_id": record_id, "fund_id": fund_id, "status": status, "day": day}
-                      for fund_id, status in funds.items()])
+                     [{"consultation_id": record_id, "fund_id": fund_id, "status": status, "day": day,
+                       "business_key": business} for fund_id, status in funds.items()])
 
 
 # Retention beyond a century is no retention rule: `desk log purge` refuses it, and a setting

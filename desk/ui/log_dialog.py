@@ -1,5 +1,6 @@
-"""The consultation log: search, counts per day and per cause, CSV for the prefecture; a record
-opened read-only (:mod:`desk.ui.record_dialog`) and its sheet printed again."""
+"""The consultation log: search, counts per day and per cause (in words and as a chart), CSV for the
+prefecture, the monthly report; what became of a consultation (その後) entered; a record opened
+read-only (:mod:`desk.ui.record_dialog`) and its sheet printed again."""
 
 from __future__ import annotations
 
@@ -25,7 +26,10 @@ from PySide6.QtWidgets import (
 from desk.db.services import LOG_COLUMNS, LogCursor, LogFilter
 from desk.fileio import describe
 from desk.settings import Settings
+from desk.ui.background import BackgroundJob, run_in_background
 from desk.ui.geometry import fit_to_screen
+from desk.ui.log_chart import LogCountsChart
+from desk.ui.log_questions import FollowUpDialog, MonthlyReportDialog
 from desk.ui.messages import message_box
 from desk.ui.rows_model import NO_PARENT, RowRole, RowsTableModel
 from desk.ui.value_guard import guard_values
@@ -36,6 +40,8 @@ if TYPE_CHECKING:
     from desk.ui.referral_preview import ReferralPreviewDialog
 
 
+# The list's columns: the CSV's, and what became of each consultation.
+LIST_COLUMNS = (*LOG_COLUMNS, ("follow_up", "その後"))
 PAGE_ROWS = 200   # a page of the log: the window shows the first at once and fetches the next as staff scroll
 
 
@@ -44,7 +50,7 @@ class LogTableModel(RowsTableModel):
 
     def __init__(self, parent: QObject | None = None, *, service: LogService | None = None,
                  page_rows: int = PAGE_ROWS):
-        super().__init__(LOG_COLUMNS, parent)
+        super().__init__(LIST_COLUMNS, parent)
         self._service = service
         self._page_rows = page_rows
         self._where = LogFilter()
@@ -107,9 +113,16 @@ class ConsultationLogDialog(QDialog):
         self.reprint_button = QPushButton("案内書を再発行…", self)
         self.reprint_button.setToolTip("選んだ相談の案内書を、発行したときの内容で印刷・保存します（新しい相談にはなりません）")
         self.reprint_button.clicked.connect(self.reprint)
+        self.follow_up_button = QPushButton("その後を記録…", self)
+        self.follow_up_button.setToolTip("選んだ相談のその後（申込済・実行・謝絶・未定）と日付を記録します")
+        self.follow_up_button.clicked.connect(self.record_follow_up)
+        self.report_button = QPushButton("月次報告…", self)
+        self.report_button.setToolTip("月ごとの相談件数・相談事業者数の報告（PDF、A4）と同じ数字の CSV を書き出します")
+        self.report_button.clicked.connect(self.write_monthly_report)
         self.table.selectionModel().selectionChanged.connect(self._follow_selection)
         self.model.modelReset.connect(self._follow_selection)
         self.note = QLabel(self)
+        self.chart = LogCountsChart(self)
         self.counts = QLabel(self)
         self.counts.setWordWrap(True)
         self.personal = QCheckBox("個人情報（来訪者の氏名・電話）を含める", self)
@@ -119,16 +132,19 @@ class ConsultationLogDialog(QDialog):
         top.addWidget(self.search, 1)
         top.addWidget(self.open_button)
         top.addWidget(self.reprint_button)
+        top.addWidget(self.follow_up_button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.personal)
         bottom.addStretch(1)
         bottom.addWidget(self.export_button)
+        bottom.addWidget(self.report_button)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.note)
+        layout.addWidget(self.chart)
         layout.addWidget(self.counts)
         layout.addLayout(bottom)
         layout.addWidget(buttons)
@@ -147,6 +163,7 @@ class ConsultationLogDialog(QDialog):
         days = "、".join(f"{day} {n}件" for day, n in list(summary.per_day.items())[-14:])
         causes = "、".join(f"{cause} {n}件" for cause, n in summary.per_cause.items() if n)
         self.counts.setText(f"{summary.total} 件　日別: {days or '—'}\n原因別: {causes or '—'}")
+        self.chart.set_counts(summary)
 
     def selected_id(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()
@@ -156,6 +173,7 @@ class ConsultationLogDialog(QDialog):
         chosen = self.selected_id() is not None
         self.open_button.setEnabled(chosen)
         self.reprint_button.setEnabled(chosen)
+        self.follow_up_button.setEnabled(chosen)
 
     def open_record(self) -> ConsultationRecordDialog | None:
         from desk.ui.record_dialog import ConsultationRecordDialog
@@ -178,6 +196,60 @@ class ConsultationLogDialog(QDialog):
         return sheet_actions.reissue_and_preview(self, self._service, record_id, settings=self._settings,
                                                  notify=self.notify_problem,
                                                  reprinted=lambda count: self._reprinted(number, count))
+
+    def record_follow_up(self) -> bool:
+        """Ask what became of the chosen consultation and record it; whether anything changed."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return False
+        row = self.model.rows[rows[0].row()]
+        number = str(row.get("reference_no", ""))
+        answer = FollowUpDialog.ask(self, number, status=str(row.get("follow_up_status", "")),
+                                    day=str(row.get("follow_up_day", "")))
+        if answer is None:
+            return False
+        if not self._service.set_follow_up(number, status=answer.status, day=answer.day):
+            self.notify_problem("記録できません", f"受付番号 {number} の記録が見つかりません"
+                                "（削除された可能性があります）。")
+            return False
+        at = rows[0].row()
+        self.refresh()
+        if at < self.model.rowCount():
+            self.table.selectRow(at)
+        said = self.model.rows[at].get("follow_up") if at < self.model.rowCount() else ""
+        self.note.setText(f"受付番号 {number} のその後: {said or '未入力'}")
+        return True
+
+    def write_monthly_report(self) -> BackgroundJob | None:
+        """Ask which month and where, then write the report (and its CSV) off the GUI thread."""
+        from desk.log import monthly
+        from desk.reports.fonts import FontNotFound
+
+        request = MonthlyReportDialog.ask(self)
+        if request is None:
+            return None
+        self.report_button.setEnabled(False)
+        self.note.setText(f"{monthly.month_label(request.month)}の報告を作っています…")
+
+        def done(report: monthly.MonthlyReport) -> None:
+            self.report_button.setEnabled(True)
+            also = f"と {request.csv.name}" if request.csv else ""
+            self.note.setText(f"{request.pdf.name}{also} に {report.title} を書き出しました"
+                              f"（相談件数 {report.consultations:,} 件、相談事業者数 {report.businesses:,} 者）")
+
+        def failed(exc: BaseException) -> None:
+            self.report_button.setEnabled(True)
+            self.note.setText("")
+            if isinstance(exc, OSError):
+                self.notify_problem("書き出せません", f"{request.pdf} に書き出せませんでした（{describe(exc)}）。")
+            elif isinstance(exc, FontNotFound):
+                self.notify_problem("書き出せません", str(exc))
+            else:   # the database gone meanwhile, a bug: said, not swallowed
+                self.notify_problem("報告を作れません", f"{type(exc).__name__}: {exc}")
+
+        font = self._settings.get("pdf_font_path")
+        return run_in_background(lambda: monthly.write(self._service, request.month, request.pdf, request.csv,
+                                                       font_path=font), done, failed)
 
     def _reprinted(self, reference_no: str, count: int) -> None:
         self.note.setText(f"受付番号 {reference_no} の案内書を再発行しました"

@@ -51,13 +51,13 @@ def test_search_pages_the_log_newest_first(log_url, capsys):
 
 def test_stats_are_the_services_counts(log_url, capsys):
     service = Store.open(log_url).log
-    for by in ("day", "month", "cause", "industry", "municipality", "window", "fund"):
+    for by in ("day", "month", "cause", "industry", "municipality", "window", "fund", "follow_up"):
         code, out, _ = run(capsys, log_url, "stats", "--by", by, "--json")
         groups = json.loads(out)["groups"]
-        assert code == 0 and groups == [{"key": s.key, "label": s.label, "consultations": s.consultations}
-                                        for s in service.stats(by=by)], by
+        assert code == 0 and groups == [{"key": s.key, "label": s.label, "consultations": s.consultations,
+                                         "businesses": s.businesses} for s in service.stats(by=by)], by
     code, out, _ = run(capsys, log_url, "stats", "--by", "month")
-    assert code == 0 and "計 300 件" in out and "相談件数" in out
+    assert code == 0 and "計 300 件" in out and "相談件数" in out and "相談事業者数" in out
     code, out, _ = run(capsys, log_url, "stats", "--by", "cause", "--since", "2022-04-04")
     assert code == 0 and "日産自動車追浜工場" in out
 
@@ -72,7 +72,25 @@ def test_csv_streams_to_a_file(log_url, capsys, tmp_path):
     assert code == 0 and "個人情報を含む" in out and "来訪者氏名" in target.read_bytes().decode("utf-8-sig")
 
 
+def test_follow_up_is_entered_by_reference_number(log_url, capsys):
+    service = Store.open(log_url).log
+    number = service.page(limit=1).rows[0]["reference_no"]
+    code, out, _ = run(capsys, log_url, "follow-up", number, "--status", "実行", "--date", "2026-12-01")
+    assert code == 0 and "実行（2026-12-01）" in out
+    assert service.page(limit=1).rows[0]["follow_up"] == "実行（2026-12-01）"
+    code, out, _ = run(capsys, log_url, "follow-up", number, "--status", "declined")
+    assert code == 0 and service.page(limit=1).rows[0]["follow_up_status"] == "declined"
+    code, out, _ = run(capsys, log_url, "stats", "--by", "follow_up", "--json")
+    assert json.loads(out)["groups"][2] == {"key": "declined", "label": "謝絶", "consultations": 1, "businesses": 1}
+    code, out, _ = run(capsys, log_url, "follow-up", number, "--status", "clear")
+    assert code == 0 and service.page(limit=1).rows[0]["follow_up"] == ""
+    code, _, err = run(capsys, log_url, "follow-up", "20990101-XXXXX-001", "--status", "applied")
+    assert code == 2 and "記録はありません" in err and err.count("\n") == 1
+
+
 @pytest.mark.parametrize("argv, said", [
+    (("follow-up", "20260101-AAAAA-001", "--status", "approved"), "--status は applied"),
+    (("follow-up", "20260101-AAAAA-001", "--status", "applied", "--date", "12/1"), "--date は YYYY-MM-DD"),
     (("search", "--since", "2026-13-01"), "--since は YYYY-MM-DD"),
     (("search", "--limit", "0"), "--limit は 1〜"),
     (("search", "--limit", "many"), "--limit は 1〜"),

@@ -73,7 +73,8 @@ def test_search_is_literal_and_counts_follow(empty_engine):
 
 
 def test_csv_opens_in_excel_and_leaves_personal_details_out(empty_engine):
-    from desk.db.consultations import search_consultations, to_csv
+    from desk.db.consultations import search_consultations
+    from desk.db.log_csv import to_csv
 
     _log(empty_engine, business_name="=HYPERLINK(\"x\")", visitor_name="山田 太郎")
     rows = search_consultations(session_factory(empty_engine))
@@ -97,7 +98,8 @@ def test_csv_neutralises_every_start_of_a_formula(empty_engine, cell):
     import csv
     import io
 
-    from desk.db.consultations import search_consultations, to_csv
+    from desk.db.consultations import search_consultations
+    from desk.db.log_csv import to_csv
 
     _log(empty_engine, business_name="追浜精工", visitor_name="山田 太郎", municipality="横須賀市")
     row = search_consultations(session_factory(empty_engine))[0]
@@ -114,7 +116,8 @@ def test_csv_leaves_plain_text_as_it_is(empty_engine, cell):
     import csv
     import io
 
-    from desk.db.consultations import search_consultations, to_csv
+    from desk.db.consultations import search_consultations
+    from desk.db.log_csv import to_csv
 
     _log(empty_engine, business_name="追浜精工")
     row = search_consultations(session_factory(empty_engine))[0]

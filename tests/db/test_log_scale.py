@@ -8,7 +8,6 @@ import itertools
 from collections import Counter
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import select, text
 
 from desk import vocab
@@ -19,29 +18,9 @@ from desk.db.engine import session_factory
 from desk.db.services import LogFilter
 from desk.db.store import Store
 from tests import synthetic_log
+from tests.synthetic_log import made
 
 TOKYO = ZoneInfo("Asia/Tokyo")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def log_engine(request, tmp_path):
-    """A migrated, empty database of each kind."""
-    if request.param == "sqlite":
-        url = db_engine.sqlite_url(tmp_path / "log.sqlite3")
-    else:
-        url = request.getfixturevalue("pg_url")
-    engine = db_engine.make_engine(url)
-    setup.upgrade(engine)
-    yield engine
-    engine.dispose()
-
-
-def made(count: int, seed: int = 18, shift: dt.timedelta = dt.timedelta()) -> list[dict]:
-    rows = list(synthetic_log.consultations(count, seed=seed))
-    for row in rows:
-        row["report"] = b"x"     # the kept match plays no part here
-        row["created_at"] += shift
-    return rows
 
 
 def test_paging_lists_every_record_there_at_the_start_once_while_records_arrive(log_engine):

@@ -250,6 +250,8 @@ def test_two_windows_each_see_only_their_own_through_raw_sql(secured, pg_server)
     assert " 1\n" in psql("SELECT count(DISTINCT consultation_id) FROM log_entry")
     assert " 1\n" in psql("SELECT count(DISTINCT consultation_id) FROM log_cause")
     assert "UPDATE 0" in psql("UPDATE log_entry SET business_name = 'x' WHERE business_name = 'B社'")
+    assert "(0 rows)" in psql("SELECT status FROM log_follow_up f JOIN log_entry e USING (consultation_id)"
+                              " WHERE e.business_name = 'B社'")
     with secured.engine.connect() as c:   # the owner's view: B's record's id
         b_id = c.scalar(text("SELECT id FROM consultation WHERE business_name = 'B社'"))
     denied = pg_server.psql(secured.database, a.role,

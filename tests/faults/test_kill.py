@@ -146,6 +146,7 @@ def test_a_killed_migration_leaves_the_old_schema_or_the_new(every, tmp_path, re
     fee_table_sql = "SELECT name FROM sqlite_master WHERE name = 'fee_table'"
     window_sql = "SELECT name FROM sqlite_master WHERE name = 'service_window'"
     log_entry_sql = "SELECT name FROM sqlite_master WHERE name = 'log_entry'"
+    follow_up_sql = "SELECT name FROM sqlite_master WHERE name = 'log_follow_up'"
     points = _points(total, every)
     for point, db, run in _kill_at_points(template, "migrate", points, tmp_path):
         assert run.returncode == -signal.SIGKILL, (point, run.stderr)
@@ -153,17 +154,18 @@ def test_a_killed_migration_leaves_the_old_schema_or_the_new(every, tmp_path, re
         # Each revision whole or not at all: its marks are there exactly when its number is.
         marks = (bool(_rows(db, index_sql)), bool(_rows(db, situation_sql)), bool(_rows(db, reading_sql)),
                  bool(_rows(db, reprint_sql)), bool(_rows(db, fee_table_sql)), bool(_rows(db, window_sql)),
-                 bool(_rows(db, log_entry_sql)))
+                 bool(_rows(db, log_entry_sql)), bool(_rows(db, follow_up_sql)))
         assert (revision, *marks) in (
-            ("0001", False, False, False, False, False, False, False),
-            ("0002", True, False, False, False, False, False, False),
-            ("0003", True, True, False, False, False, False, False),
-            ("0004", True, True, False, False, False, False, False),
-            ("0005", True, True, True, False, False, False, False),
-            ("0006", True, True, True, True, False, False, False),
-            ("0007", True, True, True, True, True, False, False),
-            ("0008", True, True, True, True, True, True, False),
-            ("0009", True, True, True, True, True, True, True)), point
+            ("0001", False, False, False, False, False, False, False, False),
+            ("0002", True, False, False, False, False, False, False, False),
+            ("0003", True, True, False, False, False, False, False, False),
+            ("0004", True, True, False, False, False, False, False, False),
+            ("0005", True, True, True, False, False, False, False, False),
+            ("0006", True, True, True, True, False, False, False, False),
+            ("0007", True, True, True, True, True, False, False, False),
+            ("0008", True, True, True, True, True, True, False, False),
+            ("0009", True, True, True, True, True, True, True, False),
+            ("0010", True, True, True, True, True, True, True, True)), point
         assert _rows(db, "SELECT id, version FROM data_pack ORDER BY id") == _rows(
             template, "SELECT id, version FROM data_pack ORDER BY id")
         result = _check(db)

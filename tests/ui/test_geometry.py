@@ -86,9 +86,9 @@ def test_a_dialog_fits_its_size_hint(qtbot, laptop):
 # --- the app on screens of its own -------------------------------------------------------------------
 
 WINDOWS = {"main-window", "comparison", "preview", "print-dialog", "save-pdf-dialog", "settings", "log",
-           "export-csv-dialog", "record", "reprint-preview", "admin", "edit-program", "edit-contact",
-           "open-intake-dialog", "save-intake-dialog", "import-packs-dialog", "export-packs-dialog",
-           "discard-question", "problem-message", "overwrite-question"}
+           "export-csv-dialog", "follow-up-dialog", "monthly-report-dialog", "record", "reprint-preview", "admin",
+           "edit-program", "edit-contact", "open-intake-dialog", "save-intake-dialog", "import-packs-dialog",
+           "export-packs-dialog", "discard-question", "problem-message", "overwrite-question"}
 SCREENS = {
     "laptop": {"width": 1366, "height": 768, "logicalDpi": 96},
     # 3840×2160 pixels at 200 %: 1920×1080 logical pixels, each drawn with four.

@@ -211,3 +211,19 @@ def test_the_other_dialogs_keep_their_values_under_the_wheel(make_window, qtbot,
     for widget in [w for w in value_widgets(dialog) if w.isVisible()]:
         try_the_wheel_and_page_keys(qtbot, dialog, widget, focused=True, elsewhere=widget)
     dialog.reject()
+
+
+@pytest.mark.parametrize("make", ["follow-up", "monthly-report"])
+def test_the_log_questions_keep_their_values_under_the_wheel(qtbot, make):
+    from desk.ui.log_questions import FollowUpDialog, MonthlyReportDialog
+
+    dialog = FollowUpDialog("20261122-AAAAA-001", status="applied", day="2026-11-30") if make == "follow-up" \
+        else MonthlyReportDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitActive(dialog)
+    widgets = [w for w in value_widgets(dialog) if w.isVisible()]
+    assert len(widgets) == (2 if make == "follow-up" else 1)     # the status and the day; the month
+    for widget in widgets:
+        try_the_wheel_and_page_keys(qtbot, dialog, widget, focused=True, elsewhere=widget)

@@ -143,6 +143,7 @@ class Probe:
     def steps(self) -> list[Callable[[], None]]:
         from desk.ui.data_actions import PackQuestions
         from desk.ui.log_dialog import ConsultationLogDialog
+        from desk.ui.log_questions import FollowUpDialog, MonthlyReportDialog
         from desk.ui.referral_preview import ReferralPreviewDialog
         from desk.ui.rows_model import RowRole
 
@@ -162,6 +163,8 @@ class Probe:
             self.shown("settings", self.after_closing("preview", window.show_settings)),
             self.shown("log", window.show_log, keep=True),
             self.asked("export-csv-dialog", lambda: ConsultationLogDialog.ask_export_path(self.kept["log"])),
+            self.asked("follow-up-dialog", lambda: FollowUpDialog.ask(self.kept["log"], "20261122-AAAAA-001")),
+            self.asked("monthly-report-dialog", lambda: MonthlyReportDialog.ask(self.kept["log"])),
             self.shown("record", self.first_record, keep=True),
             self.shown("reprint-preview", lambda: self.kept["record"].reprint()),
             self.shown("admin", self.after_closing("log", self.after_closing("record", window.show_admin)), keep=True),

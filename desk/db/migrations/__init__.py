@@ -4,4 +4,4 @@ HEAD_REVISION lets start-up confirm the schema is current with one SELECT,
 without importing Alembic; a test keeps it equal to the scripts' real head.
 """
 
-HEAD_REVISION = "0009"
+HEAD_REVISION = "0010"

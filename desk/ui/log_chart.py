@@ -1,0 +1,88 @@
+"""The log's counts as a chart, drawn with Qt's own painter: consultations on each of the last days
+(columns) beside consultations per cause (bars), for what the log window's search names.
+
+It draws :class:`desk.db.services.LogCounts` as given (the numbers come from the database's counts)
+and the same numbers stay in words in the label under it, for a screen reader and for copying.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from desk.db.services import LogCounts
+
+DAYS_SHOWN = 14
+BAR = QColor("#3b6ea8")
+CAUSE_BAR = QColor("#e39a3b")
+
+
+class LogCountsChart(QWidget):
+    """Columns of the last :data:`DAYS_SHOWN` days with consultations, and a bar per cause."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.days: list[tuple[str, int]] = []
+        self.causes: list[tuple[str, int]] = []
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setAccessibleName("相談件数のグラフ（日別・原因別）")
+
+    def set_counts(self, counts: LogCounts) -> None:
+        self.days = list(counts.per_day.items())[-DAYS_SHOWN:]
+        self.causes = list(counts.per_cause.items())
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's virtual
+        line = self.fontMetrics().height()
+        return QSize(600, max(7 * line, (len(self.causes) + 2) * (line + 2)))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's virtual
+        return QSize(300, self.sizeHint().height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's virtual
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        half = self.width() / 2
+        self._draw_days(painter, QRectF(0, 0, half - 8, self.height()))
+        self._draw_causes(painter, QRectF(half + 8, 0, half - 8, self.height()))
+        painter.end()
+
+    def _draw_days(self, painter: QPainter, area: QRectF) -> None:
+        metrics = self.fontMetrics()
+        line = metrics.height()
+        ink = self.palette().color(QPalette.ColorRole.WindowText)
+        painter.setPen(ink)
+        painter.drawText(QRectF(area.left(), area.top(), area.width(), line), "日別（直近の相談日）")
+        if not self.days:
+            return
+        top, bottom = area.top() + line * 2.2, area.bottom() - line - 2
+        most = max(n for _, n in self.days) or 1
+        step = area.width() / DAYS_SHOWN
+        for i, (day, n) in enumerate(self.days):
+            height = (bottom - top) * n / most
+            left = area.left() + i * step
+            painter.fillRect(QRectF(left + step * 0.15, bottom - height, step * 0.7, height), BAR)
+            painter.setPen(ink)
+            painter.drawText(QRectF(left, bottom - height - line, step, line), Qt.AlignmentFlag.AlignHCenter, str(n))
+            painter.drawText(QRectF(left, bottom + 2, step, line), Qt.AlignmentFlag.AlignHCenter, day[-5:].lstrip("0"))
+
+    def _draw_causes(self, painter: QPainter, area: QRectF) -> None:
+        metrics = self.fontMetrics()
+        line = metrics.height()
+        ink = self.palette().color(QPalette.ColorRole.WindowText)
+        painter.setPen(ink)
+        painter.drawText(QRectF(area.left(), area.top(), area.width(), line), "原因別")
+        if not self.causes:
+            return
+        label_width = min(area.width() * 0.45, max(metrics.horizontalAdvance(c) for c, _ in self.causes) + 8)
+        number_width = metrics.horizontalAdvance("00,000") + 6
+        most = max(n for _, n in self.causes) or 1
+        room = area.width() - label_width - number_width
+        for i, (cause, n) in enumerate(self.causes):
+            y = area.top() + line * 1.4 + i * (line + 2)
+            shown = metrics.elidedText(cause, Qt.TextElideMode.ElideRight, int(label_width - 8))
+            painter.drawText(QRectF(area.left(), y, label_width - 8, line), Qt.AlignmentFlag.AlignRight, shown)
+            width = room * n / most
+            painter.fillRect(QRectF(area.left() + label_width, y + 2, width, line - 4), CAUSE_BAR)
+            painter.drawText(QRectF(area.left() + label_width + width + 4, y, number_width, line), f"{n:,}")

@@ -1,0 +1,121 @@
+"""What the log window asks before it writes: what became of a consultation (その後), and which
+month's report to write where. Each dialog hands back plain data through a class method, so a test
+replaces the question, not the dialog."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QSize
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QWidget,
+)
+
+from desk import fiscal, vocab
+from desk.ui.geometry import fit_to_screen
+from desk.ui.value_guard import guard_values
+
+NOT_ENTERED = "（未入力に戻す）"
+
+
+@dataclass(frozen=True)
+class FollowUpAnswer:
+    status: str | None      # a code of vocab.FOLLOW_UPS; None clears it
+    day: dt.date | None
+
+
+class FollowUpDialog(QDialog):
+    """その後: 申込済 / 実行 / 謝絶 / 未定 and the day it happened, for one consultation."""
+
+    def __init__(self, reference_no: str, *, status: str = "", day: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("その後を記録")
+        self.status = QComboBox(self)
+        for code, label in vocab.FOLLOW_UPS.items():
+            self.status.addItem(label, code)
+        self.status.addItem(NOT_ENTERED, "")
+        self.status.setCurrentIndex(max(0, self.status.findData(status)) if status else 0)
+        self.day = QDateEdit(self)
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        chosen = dt.date.fromisoformat(day) if day else fiscal.today()
+        self.day.setDate(QDate(chosen.year, chosen.month, chosen.day))
+        self.status.currentIndexChanged.connect(lambda _i: self.day.setEnabled(bool(self.status.currentData())))
+        form = QFormLayout(self)
+        form.addRow(QLabel(f"受付番号 {reference_no}", self))
+        form.addRow("その後", self.status)
+        form.addRow("その日", self.day)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        guard_values(self)
+        fit_to_screen(self, QSize(380, 120))
+
+    def answer(self) -> FollowUpAnswer:
+        code = str(self.status.currentData() or "")
+        picked = self.day.date()
+        return FollowUpAnswer(code or None, dt.date(picked.year(), picked.month(), picked.day()) if code else None)
+
+    @classmethod
+    def ask(cls, parent: QWidget, reference_no: str, *, status: str = "", day: str = "") -> FollowUpAnswer | None:
+        dialog = cls(reference_no, status=status, day=day, parent=parent)
+        return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    month: str              # "2026-11"
+    pdf: Path
+    csv: Path | None
+
+
+class MonthlyReportDialog(QDialog):
+    """Which month (the last full one by default), and whether its figures go to a CSV as well."""
+
+    def __init__(self, parent: QWidget | None = None, *, today: dt.date | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("月次の相談実績報告")
+        today = today or fiscal.today()
+        last_month = today.replace(day=1) - dt.timedelta(days=1)
+        self.month = QDateEdit(self)
+        self.month.setDisplayFormat("yyyy年MM月")
+        self.month.setDate(QDate(last_month.year, last_month.month, 1))
+        self.with_csv = QCheckBox("同じ数字を CSV（Excel 用）にも書き出す", self)
+        self.with_csv.setChecked(True)
+        form = QFormLayout(self)
+        form.addRow("対象の月", self.month)
+        form.addRow(self.with_csv)
+        form.addRow(QLabel("氏名・電話・事業者名は報告に載りません。", self))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        guard_values(self)
+        fit_to_screen(self, QSize(380, 120))
+
+    def chosen_month(self) -> str:
+        picked = self.month.date()
+        return f"{picked.year():04d}-{picked.month():02d}"
+
+    @classmethod
+    def ask(cls, parent: QWidget) -> ReportRequest | None:
+        dialog = cls(parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        month = dialog.chosen_month()
+        path, _ = QFileDialog.getSaveFileName(parent, "月次報告を保存", f"相談実績報告_{month}.pdf", "PDF (*.pdf)")
+        if not path:
+            return None
+        pdf = Path(path) if path.lower().endswith(".pdf") else Path(path + ".pdf")
+        return ReportRequest(month, pdf, pdf.with_suffix(".csv") if dialog.with_csv.isChecked() else None)
