@@ -125,8 +125,8 @@ def as_csv(rows: list[dict[str, Any]], columns: tuple[tuple[str, str], ...]) -> 
     import io
     import json
 
-    from desk.textfmt import csv_safe
     from desk.fiscal import JAPAN
+    from desk.textfmt import csv_safe
 
     def cell(value: Any) -> Any:
         if isinstance(value, dt.datetime):
