@@ -33,11 +33,16 @@ from desk.cli.parser import build_parser
 REPO = Path(__file__).resolve().parents[2]
 TIMEOUT_S = 60
 # Path arguments that are written, not read: attacked as outputs in tests/faults/test_files.py.
-OUTPUTS = {("referral", "output"), ("handout", "output"), ("export", "directory"), ("log export", "file")}
+OUTPUTS = {("referral", "output"), ("handout", "output"), ("export", "directory"), ("log export", "file"),
+           ("log csv", "file")}
 # What each command needs beside the file under attack, to reach the point where it reads it.
 EXTRA = {"referral": ["-o", "{tmp}/out.pdf"], "log purge": ["--older-than", "30"],
          "log export": ["{tmp}/log-export.json"], "handout": ["-o", "{tmp}/handout.pdf"],
-         "export": ["{tmp}/exported"]}
+         "export": ["{tmp}/exported"], "log csv": ["{tmp}/log.csv"],
+         "log consent": ["20261201-ABCDE-001", "--no"], "log shared": ["20261201-ABCDE-001"],
+         "log follow-up": ["20261201-ABCDE-001", "--status", "未定"],
+         "log report": ["--month", "2026-11", "-o", "{tmp}/report.pdf"],
+         "server add-window": ["window_x", "--title", "窓口"], "server remove-window": ["window_x"]}
 
 
 @dataclass(frozen=True)
