@@ -134,8 +134,19 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--log-records", type=int, default=100_000,
                         help="the synthetic log's size for the log's measures (0: none; bench/log_scale.py)")
+    parser.add_argument("--only-logging", action="store_true",
+                        help="only the consultations logged per second (SQLite, PostgreSQL, PostgreSQL with"
+                             " row-level security)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="desk-bench-"))
+    if args.only_logging:
+        try:
+            rows = logging_rates(work, {})
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        for r in rows:
+            print(f"  {r.name}  {r.value}  {r.detail}")
+        return 0
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "DESK_BASEDIR": str(work / "base")}
     desk = [PY, "-m", "desk", "--basedir", str(work / "base")]
     rows: list[Row] = []
@@ -252,13 +263,15 @@ def log_scale_rows(count: int, figures: dict[str, float]) -> list[Row]:
 LOG_WRITERS, LOG_RECORDS = 4, 250
 
 
-def _concurrent_log_rate(url: str, kind: str, basedir: Path) -> float:
-    """Consultations logged per second by LOG_WRITERS processes started together."""
+def _concurrent_log_rate(url: str | list[str], kind: str, basedir: Path) -> float:
+    """Consultations logged per second by LOG_WRITERS processes started together (``url``: one
+    for all, or one a writer)."""
+    urls = url if isinstance(url, list) else [url] * LOG_WRITERS
     start_at = time.time() + 2.0
-    processes = [subprocess.Popen([PY, "-m", "tests.faults.log_writer", url, str(LOG_RECORDS), kind, str(start_at)],
+    processes = [subprocess.Popen([PY, "-m", "tests.faults.log_writer", u, str(LOG_RECORDS), kind, str(start_at)],
                                   cwd=REPO, env={**os.environ, "DESK_BASEDIR": str(basedir)},
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-                 for _ in range(LOG_WRITERS)]
+                 for u in urls]
     for p in processes:
         _out, err = p.communicate(timeout=600)
         if p.returncode != 0:
@@ -292,12 +305,47 @@ def logging_rates(work: Path, figures: dict[str, float]) -> list[Row]:
         setup.upgrade(engine)
         engine.dispose()
         rate = _concurrent_log_rate(url, "orm", work / "log-base")
+        secured_rate = _secured_log_rate(server, work / "log-base")
     finally:
         server.stop()
     figures["log_rate_postgresql_per_s"] = rate
+    figures["log_rate_postgresql_rls_per_s"] = secured_rate
     rows.append(Row(f"processes: consultations logged, {LOG_WRITERS} at once, PostgreSQL (local socket)",
                     f"{rate:,.0f} /s", detail=f"{LOG_WRITERS} × {LOG_RECORDS} records; fsync off (a test server)"))
+    rows.append(Row(f"processes: consultations logged, {LOG_WRITERS} at once, PostgreSQL with row-level security",
+                    f"{secured_rate:,.0f} /s",
+                    detail=f"each writer a window's login role (desk server init); "
+                           f"{secured_rate / rate:.2f}× the rate without"))
     return rows
+
+
+def _secured_log_rate(server, basedir: Path) -> float:
+    """The same writers on a database secured by `desk server init`, each connected as a window's
+    login role (named for this run, dropped afterwards), so every insert goes through the policies
+    and the trigger that stamps the window."""
+    import secrets
+
+    from sqlalchemy.engine import make_url
+
+    from desk.db import engine as db_engine
+    from desk.db import server as db_server
+    from desk.db import setup
+
+    url = server.create_database()
+    database = str(make_url(url).database)
+    engine = db_engine.make_engine(url)
+    setup.upgrade(engine)
+    db_server.init(engine)
+    roles = [f"bench_{os.getpid()}_{i}_{secrets.token_hex(2)}" for i in range(LOG_WRITERS)]
+    try:
+        for i, role in enumerate(roles):
+            db_server.add_window(engine, role, title=f"ベンチ窓口{i + 1}")
+        return _concurrent_log_rate([server.url(database, role) for role in roles], "orm", basedir)
+    finally:
+        engine.dispose()
+        for role in roles:
+            server.execute(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{role}'")
+            server.execute(f"DROP ROLE IF EXISTS {role}", database)
 
 
 def in_process_measures(work: Path, figures: dict[str, float]) -> list[Row]:

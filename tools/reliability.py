@@ -76,6 +76,14 @@ GUARANTEES = [
     ("Log files checked record by record before anything is imported; CSV cells never run as formulas; text "
      "from files printed to a terminal can neither retitle nor clear it",
      ["db/test_logsync.py", "db/test_fuzz_logfile.py", "db/test_consultations.py", "cli/test_terminal.py"]),
+    # Issue 17: many windows on one PostgreSQL server, each a login role under row-level security.
+    ("Many windows, one server: a window sees and changes only its own records, whatever it sends or types in "
+     "psql (another window's rows are neither read, updated, deleted nor added to; a record is stamped with the "
+     "connected window); it cannot change the catalogue nor read the audit trail; the report role counts without "
+     "personal fields; another window reads a record only with the visitor's consent, each read recorded; a log "
+     "file made for one window goes into no other. The figures count the attempts, the refusals (an error, or "
+     "nothing seen or changed) and the leaks",
+     ["db/test_server_roles.py"]),
 ]
 
 

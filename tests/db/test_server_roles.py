@@ -100,6 +100,14 @@ def _record(store: Store, device: str, business: str, **extra: Any) -> records.R
     return recorded
 
 
+def _count(reliability, row: str, held: list[bool]) -> None:
+    """What a security test tried against the rules (``held``: each attempt refused, by an error
+    or by touching nothing), for docs/RELIABILITY.md; then every attempt must have been refused."""
+    reliability.add(f"security (issue 17): {row}", attempts=len(held), refused=sum(held),
+                    leaks=len(held) - sum(held))
+    assert all(held), held
+
+
 def _admin_rows(secured: Secured, roles: tuple[str, ...]) -> dict[str, tuple[str, str | None]]:
     with secured.engine.connect() as c:
         return {ref: (role, name) for ref, role, name in c.execute(
@@ -182,7 +190,7 @@ def test_a_record_belongs_to_the_connected_window_whatever_the_client_sends(secu
     assert _admin_rows(secured, (b.role,))[named.reference_no][0] == b.role
 
 
-def test_two_windows_each_see_only_their_own_through_the_log_service(secured):
+def test_two_windows_each_see_only_their_own_through_the_log_service(secured, reliability):
     a, b = secured.new_window("窓口A"), secured.new_window("窓口B")
     store_a, store_b = Store.open(a.url), Store.open(b.url)
     mine = {_record(store_a, DEVICE_A, f"A社{i}").reference_no for i in range(3)}
@@ -191,17 +199,20 @@ def test_two_windows_each_see_only_their_own_through_the_log_service(secured):
     assert {r["reference_no"] for r in store_b.log.page().rows} == theirs
     assert store_a.log.counts().total == 3 and store_b.log.counts().total == 2
     b_id = store_b.log.page().rows[0]["id"]
-    assert store_a.log.record(b_id) is None and store_a.log.stored_result(b_id) is None
-    assert store_a.log.record_reprint(b_id) is None                   # no count on another's record
+    held = [store_a.log.record(b_id) is None, store_a.log.stored_result(b_id) is None,
+            store_a.log.record_reprint(b_id) is None]                 # no count on another's record
     csv = store_a.log.export_csv(include_personal=True).decode("utf-8-sig")
-    assert all(ref in csv for ref in mine) and not any(ref in csv for ref in theirs)
+    assert all(ref in csv for ref in mine)
+    held.append(not any(ref in csv for ref in theirs))
     assert store_a.purge_personal_details(older_than_days=0) == 3     # its own, not B's
     store_a.log_writer.delete(b_id)                                   # a DELETE that touches nothing
     store_a.close()
     store_b.close()
     rows = _admin_rows(secured, (a.role, b.role))
-    assert {ref for ref, (role, _) in rows.items() if role == b.role} == theirs
-    assert all(name == "山田" for ref, (_, name) in rows.items() if ref in theirs)
+    held.append(all(name == "山田" for ref, (_, name) in rows.items() if ref in theirs))      # the purge
+    held.append({ref for ref, (role, _) in rows.items() if role == b.role} == theirs)       # the delete
+    _count(reliability, "a window's log service on another window's records (read, stored result, reprint count,"
+                        " CSV, purge, delete)", held)
 
 
 def test_two_windows_each_see_only_their_own_through_the_cli(secured, tmp_path, capsys):
@@ -222,7 +233,7 @@ def test_two_windows_each_see_only_their_own_through_the_cli(secured, tmp_path, 
     assert _admin_rows(secured, (b.role,))[next(iter(theirs))][1] == "山田"
 
 
-def test_two_windows_each_see_only_their_own_through_raw_sql(secured, pg_server):
+def test_two_windows_each_see_only_their_own_through_raw_sql(secured, pg_server, reliability):
     a, b = secured.new_window("窓口A"), secured.new_window("窓口B")
     store_a, store_b = Store.open(a.url), Store.open(b.url)
     _record(store_a, DEVICE_A, "A社")
@@ -235,41 +246,52 @@ def test_two_windows_each_see_only_their_own_through_raw_sql(secured, pg_server)
         assert done.returncode == 0, done.stderr
         return done.stdout
 
-    assert "(0 rows)" in psql(f"SELECT reference_no, visitor_name FROM consultation WHERE window_role = '{b.role}'")
-    assert " 1\n" in psql("SELECT count(*) FROM consultation")
-    assert "UPDATE 0" in psql(f"UPDATE consultation SET visitor_name = 'x' WHERE window_role = '{b.role}'")
-    assert "UPDATE 0" in psql("UPDATE consultation SET visitor_name = 'x' WHERE business_name = 'B社'")
-    assert "DELETE 0" in psql("DELETE FROM consultation WHERE business_name = 'B社'")
-    assert "UPDATE 1" in psql(f"UPDATE consultation SET window_role = '{b.role}'")   # the trigger keeps it
-    assert " 1\n" in psql("SELECT count(*) FROM consultation")
-    assert _admin_rows(secured, (b.role,)) and all(
-        name == "山田" for _, name in _admin_rows(secured, (b.role,)).values())
+    held: list[bool] = []      # each attempt on B's records: nothing seen, nothing changed
+
+    def attempt(sql: str, answer: str) -> None:
+        held.append(answer in psql(sql))
+
+    attempt(f"SELECT reference_no, visitor_name FROM consultation WHERE window_role = '{b.role}'", "(0 rows)")
+    attempt("SELECT count(*) FROM consultation", " 1\n")                  # A's own only
+    attempt(f"UPDATE consultation SET visitor_name = 'x' WHERE window_role = '{b.role}'", "UPDATE 0")
+    attempt("UPDATE consultation SET visitor_name = 'x' WHERE business_name = 'B社'", "UPDATE 0")
+    attempt("DELETE FROM consultation WHERE business_name = 'B社'", "DELETE 0")
+    assert "UPDATE 1" in psql(f"UPDATE consultation SET window_role = '{b.role}'")   # its own row: allowed,
+    attempt("SELECT count(*) FROM consultation", " 1\n")                  # but the trigger keeps it A's
+    held.append(bool(_admin_rows(secured, (b.role,))) and all(
+        name == "山田" for _, name in _admin_rows(secured, (b.role,)).values()))
     # What the log lists and counts beside each record (log_entry, its causes, its funds) is the
     # record's: B's rows are neither seen nor changed, nor can A add rows to B's record.
-    assert "(0 rows)" in psql("SELECT reference_no FROM log_entry WHERE business_name = 'B社'")
-    assert " 1\n" in psql("SELECT count(DISTINCT consultation_id) FROM log_entry")
-    assert " 1\n" in psql("SELECT count(DISTINCT consultation_id) FROM log_cause")
-    assert "UPDATE 0" in psql("UPDATE log_entry SET business_name = 'x' WHERE business_name = 'B社'")
-    assert "(0 rows)" in psql("SELECT status FROM log_follow_up f JOIN log_entry e USING (consultation_id)"
-                              " WHERE e.business_name = 'B社'")
+    attempt("SELECT reference_no FROM log_entry WHERE business_name = 'B社'", "(0 rows)")
+    attempt("SELECT count(DISTINCT consultation_id) FROM log_entry", " 1\n")
+    attempt("SELECT count(DISTINCT consultation_id) FROM log_cause", " 1\n")
+    attempt("UPDATE log_entry SET business_name = 'x' WHERE business_name = 'B社'", "UPDATE 0")
+    attempt("SELECT status FROM log_follow_up f JOIN log_entry e USING (consultation_id)"
+            " WHERE e.business_name = 'B社'", "(0 rows)")
     with secured.engine.connect() as c:   # the owner's view: B's record's id
         b_id = c.scalar(text("SELECT id FROM consultation WHERE business_name = 'B社'"))
     denied = pg_server.psql(secured.database, a.role,
                             f"INSERT INTO log_cause (consultation_id, cause, day) VALUES ('{b_id}', 'x', '2026-12-01')")
-    assert denied.returncode != 0 and "row-level security" in denied.stderr
+    held.append(denied.returncode != 0 and "row-level security" in denied.stderr)
+    _count(reliability, "a window's SQL (psql) on another window's records (SELECT, UPDATE, DELETE, INSERT)", held)
     report = secured.new_login("desk_report")
     refused = pg_server.psql(secured.database, report.role, "SELECT business_name FROM log_entry")
-    assert refused.returncode != 0 and "permission denied" in refused.stderr
+    _count(reliability, "the report role reading personal fields",
+           [refused.returncode != 0 and "permission denied" in refused.stderr])
 
 
-def test_the_report_role_counts_without_personal_fields(secured, pg_server):
+def test_the_report_role_counts_without_personal_fields(secured, pg_server, reliability):
     a = secured.new_window("窓口A")
     report = secured.new_login("desk_report")
     store_a = Store.open(a.url)
     _record(store_a, DEVICE_A, "A社")
     store_a.close()
-    denied = pg_server.psql(secured.database, report.role, "SELECT visitor_name FROM consultation")
-    assert denied.returncode != 0 and "permission denied" in denied.stderr
+    held = []
+    for sql in ("SELECT visitor_name FROM consultation", "SELECT visitor_phone FROM consultation",
+                "SELECT business_name, staff_name FROM consultation", "SELECT * FROM consultation"):
+        denied = pg_server.psql(secured.database, report.role, sql)
+        held.append(denied.returncode != 0 and "permission denied" in denied.stderr)
+    _count(reliability, "the report role reading personal fields", held)
     counted = pg_server.psql(secured.database, report.role,
                              f"SELECT count(*) FROM consultation_stats WHERE window_role = '{a.role}'")
     assert counted.returncode == 0 and " 1\n" in counted.stdout
@@ -281,7 +303,7 @@ def test_the_report_role_counts_without_personal_fields(secured, pg_server):
     assert {"day", "month", "window_role", "industry", "municipality", "causes", "eligible_funds"} <= columns
 
 
-def test_a_window_cannot_change_the_catalogue_and_desk_says_so(secured, pg_server, capsys):
+def test_a_window_cannot_change_the_catalogue_and_desk_says_so(secured, pg_server, capsys, reliability):
     from desk.cli import main
     from desk.cli.common import REFUSED_BY_SERVER, refused_by_server
 
@@ -296,10 +318,12 @@ def test_a_window_cannot_change_the_catalogue_and_desk_says_so(secured, pg_serve
         store.admin.update_office(office, {"phone": "000-0000-0000"})
     assert refused_by_server(raised.value)
     store.close()
+    held = [True, True]     # desk import and the admin screen's edit, both refused above
     for sql in ("UPDATE program SET name = 'x'", "DELETE FROM data_pack", "INSERT INTO service_window VALUES"
                 " ('x', 'x', now(), NULL)", "SELECT * FROM catalogue_audit", "SELECT * FROM provision_log"):
         done = pg_server.psql(secured.database, a.role, sql)
-        assert done.returncode != 0 and "permission denied" in done.stderr, sql
+        held.append(done.returncode != 0 and "permission denied" in done.stderr)
+    _count(reliability, "catalogue writes (desk import, the admin screen, psql) and audit reads by a window", held)
 
 
 # --- slice 3: upgrades under a role that may not migrate ------------------------------------------------
@@ -350,20 +374,20 @@ def _provisions(secured: Secured, reference_no: str) -> list[dict[str, Any]]:
 
 
 def test_with_consent_the_referred_window_reads_that_one_record_and_the_server_records_it(secured, tmp_path,
-                                                                                            capsys):
+                                                                                            capsys, reliability):
     from desk.cli import main
     from desk.db.services import ConsentError
 
     a, b, c = secured.new_window("窓口A"), secured.new_window("窓口B"), secured.new_window("窓口C")
     store_a, store_b, store_c = Store.open(a.url), Store.open(b.url), Store.open(c.url)
     shared, kept = _record(store_a, DEVICE_A, "A社").reference_no, _record(store_a, DEVICE_A, "A社2").reference_no
-    assert store_b.log.shared_record(shared) is None                       # no consent yet
+    held = [store_b.log.shared_record(shared) is None]                     # no consent yet
     store_a.log.record_consent(shared, consent=True, referred_window=b.role)
     store_a.log.record_consent(kept, consent=False, referred_window=None)
     record = store_b.log.shared_record(shared)
     assert record is not None and record.visitor_name == "山田" and record.window_role == a.role
-    assert store_b.log.shared_record(kept) is None and store_c.log.shared_record(shared) is None
-    assert shared not in {r["reference_no"] for r in store_b.log.page().rows}    # one read, not a listing
+    held += [store_b.log.shared_record(kept) is None, store_c.log.shared_record(shared) is None,
+             shared not in {r["reference_no"] for r in store_b.log.page().rows}]    # one read, not a listing
     logged = _provisions(secured, shared)
     assert [(p["reader"], p["from_window"], p["to_window"], p["action"]) for p in logged] == [
         (b.role, a.role, b.role, "read")]
@@ -380,8 +404,10 @@ def test_with_consent_the_referred_window_reads_that_one_record_and_the_server_r
     assert main(["--db", b.url, "log", "shared", shared]) == 0
     assert "来訪者氏名: 山田" in capsys.readouterr().out and len(_provisions(secured, shared)) == 2
     assert main(["--db", a.url, "log", "consent", shared, "--no"]) == 0     # withdrawn
-    assert main(["--db", b.url, "log", "shared", shared]) == 1
+    held.append(main(["--db", b.url, "log", "shared", shared]) == 1)
     assert "共有されていません" in capsys.readouterr().err and len(_provisions(secured, shared)) == 2
+    _count(reliability, "another window reading a record without the visitor's consent (or after it is withdrawn)",
+           held)
     assert main(["--db", a.url, "log", "consent", kept, "--yes", "--to", "nobody"]) == 2
     assert main(["--db", secured.url, "server", "provisions", "--csv", str(tmp_path / "p.csv")]) == 0
     assert (tmp_path / "p.csv").read_text(encoding="utf-8-sig").count(shared) == 2
@@ -421,7 +447,7 @@ def test_the_audit_trail_records_an_admin_edit_and_an_import(secured, tmp_path, 
 # --- slice 5: an offline laptop's file carries its window -------------------------------------------------
 
 
-def test_a_laptop_file_goes_only_into_the_window_it_was_made_for(secured, tmp_path, capsys):
+def test_a_laptop_file_goes_only_into_the_window_it_was_made_for(secured, tmp_path, capsys, reliability):
     from desk.cli import main
     from desk.db import logsync
 
@@ -439,9 +465,11 @@ def test_a_laptop_file_goes_only_into_the_window_it_was_made_for(secured, tmp_pa
     assert "window" not in json.loads(old_style.read_text(encoding="utf-8"))
 
     capsys.readouterr()
-    assert main(["--db", b.url, "log", "import", str(for_a)]) == 2         # another window's file
+    refused = main(["--db", b.url, "log", "import", str(for_a)]) == 2       # another window's file
     err = capsys.readouterr().err
     assert f"窓口 {a.role} のためのファイルです" in err and "データベースは変わっていません" in err
+    held = [refused and not _admin_rows(secured, (b.role,))]                # nothing went into B's window
+    _count(reliability, "log files made for another window, imported by a window", held)
     assert main(["--db", secured.url, "log", "import", str(old_style)]) == 2   # the admin needs the window named
     assert main(["--db", secured.url, "log", "import", str(for_a)]) == 0       # the admin: into the file's window
     placed = {ref: role for ref, (role, _) in _admin_rows(secured, (a.role, b.role)).items()}
