@@ -309,15 +309,17 @@ def csv_rows(make_session: Callable[[], Session], where: LogFilter = EVERYTHING,
              include_personal: bool = False) -> Iterator[dict[str, Any]]:
     """The records ``where`` names, newest first, as the CSV shows them (with the visitor's details
     when asked), fetched :data:`ROWS_BATCH` at a time."""
-    e, c = m.LogEntry, m.Consultation
-    columns: list[Any] = [getattr(e, name) for name in _ENTRY_COLUMNS]
-    stmt = select(*columns)
+    e, c, fu = m.LogEntry, m.Consultation, m.LogFollowUp
+    columns: list[Any] = [*(getattr(e, name) for name in _ENTRY_COLUMNS), fu.status, fu.day]
+    stmt = select(*columns).outerjoin(fu, fu.consultation_id == e.consultation_id)
     if include_personal:
-        stmt = select(*columns, c.visitor_name, c.visitor_phone).join(c, c.id == e.consultation_id)
+        stmt = select(*columns, c.visitor_name, c.visitor_phone).outerjoin(
+            fu, fu.consultation_id == e.consultation_id).join(c, c.id == e.consultation_id)
     stmt = filtered(stmt, where).order_by(e.created_at.desc(), e.consultation_id.desc())
     with make_session() as session:
         for row in session.execute(stmt.execution_options(yield_per=ROWS_BATCH)):
-            out: dict[str, Any] = dict(_log_row(*row[:len(_ENTRY_COLUMNS)]))
+            out: dict[str, Any] = dict(_log_row(*row[:len(_ENTRY_COLUMNS) + 2]))
+            out["follow_up_said"] = vocab.FOLLOW_UPS.get(out["follow_up_status"], out["follow_up_status"])
             if include_personal:
                 out["visitor_name"], out["visitor_phone"] = row[-2] or "", row[-1] or ""
             yield out
