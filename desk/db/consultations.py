@@ -243,11 +243,14 @@ def _where_days_and_text(stmt: Query, day: Any, consultation_id: Any, where: Log
 
 
 def log_counts(make_session: Callable[[], Session], where: LogFilter = EVERYTHING) -> LogCounts:
-    """Consultations per Japanese day and per cause, grouped by the database."""
+    """Consultations per Japanese day and per cause, and the businesses they were, counted by the database."""
+    e = m.LogEntry
     with make_session() as session:
         per_day = {s.key: s.consultations for s in _stats(session, where, "day", businesses=False)}
         per_cause = {s.label: s.consultations for s in _stats(session, where, "cause", businesses=False)}
-    return LogCounts(total=sum(per_day.values()), per_day=per_day, per_cause=per_cause)
+        businesses = session.scalar(_where_days_and_text(select(func.count(distinct(e.business_key))), e.day,
+                                                         e.consultation_id, where))
+    return LogCounts(total=sum(per_day.values()), per_day=per_day, per_cause=per_cause, businesses=int(businesses or 0))
 
 
 def log_stats(make_session: Callable[[], Session], where: LogFilter = EVERYTHING, *, by: str) -> list[LogStat]:
