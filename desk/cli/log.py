@@ -72,6 +72,9 @@ def _cmd_log_sync(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise file_error(args.file, exc) from exc
     print(f"追加 {len(report.added)} 件、取り込み済み {report.already_there} 件、食い違い {len(report.conflicts)} 件")
+    if report.follow_ups or report.follow_ups_kept:
+        kept = f"、データベースの方が新しいため残したもの {report.follow_ups_kept} 件" if report.follow_ups_kept else ""
+        print(f"その後: 記録 {len(report.follow_ups)} 件{kept}")
     for line in report.conflicts:
         print(f"  食い違い: {line}", file=sys.stderr)
     return EXIT_PROBLEM if report.conflicts else EXIT_OK

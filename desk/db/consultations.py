@@ -243,11 +243,14 @@ def _where_days_and_text(stmt: Query, day: Any, consultation_id: Any, where: Log
 
 
 def log_counts(make_session: Callable[[], Session], where: LogFilter = EVERYTHING) -> LogCounts:
-    """Consultations per Japanese day and per cause, grouped by the database."""
+    """Consultations per Japanese day and per cause, and the businesses they were, counted by the database."""
+    e = m.LogEntry
     with make_session() as session:
         per_day = {s.key: s.consultations for s in _stats(session, where, "day", businesses=False)}
         per_cause = {s.label: s.consultations for s in _stats(session, where, "cause", businesses=False)}
-    return LogCounts(total=sum(per_day.values()), per_day=per_day, per_cause=per_cause)
+        businesses = session.scalar(_where_days_and_text(select(func.count(distinct(e.business_key))), e.day,
+                                                         e.consultation_id, where))
+    return LogCounts(total=sum(per_day.values()), per_day=per_day, per_cause=per_cause, businesses=int(businesses or 0))
 
 
 def log_stats(make_session: Callable[[], Session], where: LogFilter = EVERYTHING, *, by: str) -> list[LogStat]:
@@ -309,15 +312,17 @@ def csv_rows(make_session: Callable[[], Session], where: LogFilter = EVERYTHING,
              include_personal: bool = False) -> Iterator[dict[str, Any]]:
     """The records ``where`` names, newest first, as the CSV shows them (with the visitor's details
     when asked), fetched :data:`ROWS_BATCH` at a time."""
-    e, c = m.LogEntry, m.Consultation
-    columns: list[Any] = [getattr(e, name) for name in _ENTRY_COLUMNS]
-    stmt = select(*columns)
+    e, c, fu = m.LogEntry, m.Consultation, m.LogFollowUp
+    columns: list[Any] = [*(getattr(e, name) for name in _ENTRY_COLUMNS), fu.status, fu.day]
+    stmt = select(*columns).outerjoin(fu, fu.consultation_id == e.consultation_id)
     if include_personal:
-        stmt = select(*columns, c.visitor_name, c.visitor_phone).join(c, c.id == e.consultation_id)
+        stmt = select(*columns, c.visitor_name, c.visitor_phone).outerjoin(
+            fu, fu.consultation_id == e.consultation_id).join(c, c.id == e.consultation_id)
     stmt = filtered(stmt, where).order_by(e.created_at.desc(), e.consultation_id.desc())
     with make_session() as session:
         for row in session.execute(stmt.execution_options(yield_per=ROWS_BATCH)):
-            out: dict[str, Any] = dict(_log_row(*row[:len(_ENTRY_COLUMNS)]))
+            out: dict[str, Any] = dict(_log_row(*row[:len(_ENTRY_COLUMNS) + 2]))
+            out["follow_up_said"] = vocab.FOLLOW_UPS.get(out["follow_up_status"], out["follow_up_status"])
             if include_personal:
                 out["visitor_name"], out["visitor_phone"] = row[-2] or "", row[-1] or ""
             yield out

@@ -4,8 +4,9 @@ Whole logs are exported (a million records at a prefecture's server), so nothing
 Python that SQL or a lookup can do once: the Japanese time is formatted by the database, the causes
 come as their stored JSON text and are put into words once per distinct list, the industry once per
 code, the visitor's details are joined by the database, and the batches go straight to
-``csv.writer.writerows``. Only the columns people type into can start like a formula; only those are
-looked at, and only when their first character could make one.
+``csv.writer.writerows``. What became of each (その後) is joined by the database from the small
+log_follow_up table and put into words from a dict. Only the columns people type into can start
+like a formula; only those are looked at, and only when their first character could make one.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ from desk.db.consultations import filtered
 from desk.db.services import EVERYTHING, LOG_COLUMNS, LogFilter
 from desk.textfmt import FORMULA_STARTS, csv_safe
 
-CSV_COLUMNS = LOG_COLUMNS
+# What became of each consultation, its word and its day, after the list's columns (issue 18).
+FOLLOW_UP_COLUMNS = (("follow_up_said", "その後"), ("follow_up_day", "その後の日付"))
+CSV_COLUMNS = LOG_COLUMNS + FOLLOW_UP_COLUMNS
 PERSONAL_COLUMNS = (("visitor_name", "来訪者氏名（個人情報）"), ("visitor_phone", "来訪者電話（個人情報）"))
 CSV_BATCH = 2_000      # rows fetched at a time: the export's memory stays flat whatever the log's size
 
@@ -54,6 +57,7 @@ class _Words:
 
     def __init__(self) -> None:
         self.industries = {code: label for code, label in vocab.INDUSTRIES.items()}
+        self.follow_ups = _FollowUpWords(vocab.FOLLOW_UPS)
         self._causes: dict[str | None, str] = {}
 
     def causes(self, stored: str | None) -> str:
@@ -62,6 +66,14 @@ class _Words:
             codes = json.loads(stored) if stored else []
             words = self._causes[stored] = csv_safe("・".join(vocab.CAUSES.get(code, code) for code in codes or ()))
         return words
+
+
+class _FollowUpWords(dict[str | None, str]):
+    """A follow-up's code as its word ("" for none; a code desk does not know as itself, made safe)."""
+
+    def __missing__(self, code: str | None) -> str:
+        word = self[code] = str(csv_safe(code or ""))
+        return word
 
 
 def _minute_in_japan(session: Session, column: Any) -> Any:
@@ -107,41 +119,44 @@ def csv_batches(make_session: Callable[[], Session], where: LogFilter = EVERYTHI
                 include_personal: bool = False) -> Iterator[list[tuple[Any, ...]]]:
     """The CSV's rows (those of :data:`CSV_COLUMNS`, then the personal ones when asked), newest first,
     :data:`CSV_BATCH` at a time."""
-    e, c = m.LogEntry, m.Consultation
+    e, c, fu = m.LogEntry, m.Consultation, m.LogFollowUp
     words = _Words()
     with make_session() as session:
         postgresql = session.get_bind().dialect.name == "postgresql"
         causes_text = cast(e.causes, Text) if postgresql else type_coerce(e.causes, String)
         columns: list[Any] = [e.reference_no, _minute_in_japan(session, e.created_at), e.window_name, e.staff_name,
                               e.business_name, e.industry, e.municipality, causes_text, e.eligible, e.conditional,
-                              e.consultation_id]
+                              fu.status, fu.day, e.consultation_id]
         # The visitor's details: joined by PostgreSQL (which reads them from ix_consultation_visitor
         # in a join of its own choosing), looked up a batch at a time on SQLite (whose only join,
         # a row at a time in the list's order, was twice as slow on a large log).
         joined = include_personal and postgresql
-        stmt = select(*columns, c.visitor_name, c.visitor_phone).join(c, c.id == e.consultation_id) if joined \
-            else select(*columns)
+        stmt = (select(*columns, c.visitor_name, c.visitor_phone) if joined else select(*columns)).select_from(e) \
+            .outerjoin(fu, fu.consultation_id == e.consultation_id)
+        if joined:
+            stmt = stmt.join(c, c.id == e.consultation_id)
         stmt = filtered(stmt, where).order_by(e.created_at.desc(), e.consultation_id.desc())
-        industries, causes, safe = words.industries, words.causes, _SafeCells()
+        industries, causes, follow_ups, safe = words.industries, words.causes, words.follow_ups, _SafeCells()
         for batch in _fetched(session, stmt):
             if joined:
                 yield [(ref, when, safe[window], safe[staff], safe[business], industries.get(industry, ""),
-                        safe[place], causes(cause_codes), eligible, conditional, safe[name], safe[phone])
+                        safe[place], causes(cause_codes), eligible, conditional, follow_ups[status], safe[day],
+                        safe[name], safe[phone])
                        for ref, when, window, staff, business, industry, place, cause_codes, eligible, conditional,
-                       _, name, phone in batch]
+                       status, day, _, name, phone in batch]
                 continue
             if include_personal:
                 visitors = _visitors(session, [row[-1] for row in batch])
                 yield [(ref, when, safe[window], safe[staff], safe[business], industries.get(industry, ""),
-                        safe[place], causes(cause_codes), eligible, conditional, safe[visitors[record_id][0]],
-                        safe[visitors[record_id][1]])
+                        safe[place], causes(cause_codes), eligible, conditional, follow_ups[status], safe[day],
+                        safe[visitors[record_id][0]], safe[visitors[record_id][1]])
                        for ref, when, window, staff, business, industry, place, cause_codes, eligible, conditional,
-                       record_id in batch]
+                       status, day, record_id in batch]
                 continue
             yield [(ref, when, safe[window], safe[staff], safe[business], industries.get(industry, ""), safe[place],
-                    causes(cause_codes), eligible, conditional)
-                   for ref, when, window, staff, business, industry, place, cause_codes, eligible, conditional, _
-                   in batch]
+                    causes(cause_codes), eligible, conditional, follow_ups[status], safe[day])
+                   for ref, when, window, staff, business, industry, place, cause_codes, eligible, conditional,
+                   status, day, _ in batch]
 
 
 def write_batches(batches: Iterable[Sequence[Sequence[Any]]], out: BinaryIO, *, include_personal: bool = False) -> int:

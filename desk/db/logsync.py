@@ -7,6 +7,11 @@ checksum and adds the records it does not have yet: records carry UUIDs, so impo
 same file twice adds nothing, and a record that differs from the one already there with
 the same id or reference number is reported, never overwritten. Both sides go through the
 ORM, so either may be SQLite or PostgreSQL.
+
+A record may carry what became of it (``follow_up``: status, day and when it was recorded),
+an optional field, so files from before follow-ups still import. A follow-up entered on the
+laptop after its record left sends the record again with the next export; on import a
+follow-up replaces the one in the database only when it was recorded later.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, exists, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from desk.db import models as m
@@ -31,6 +36,7 @@ COLUMNS = ("id", "reference_no", "created_at", "evaluated_on", "device_id", "win
            "business_name", "visitor_name", "visitor_phone", "industry", "municipality", "causes", "intake", "result",
            "pack_versions")
 PERSONAL = ("visitor_name", "visitor_phone")
+FOLLOW_UP = "follow_up"   # optional in a record: {"status", "day", "recorded_at"} (issue 18)
 MAX_FILE_BYTES = 200 * 1024 * 1024   # a record is a few kB: tens of thousands of consultations, not an endless stream
 
 
@@ -43,6 +49,8 @@ class ImportReport:
     added: list[str] = field(default_factory=list)          # reference numbers
     already_there: int = 0
     conflicts: list[str] = field(default_factory=list)      # what differs, one line each
+    follow_ups: list[str] = field(default_factory=list)     # reference numbers whose follow-up the file set
+    follow_ups_kept: int = 0      # follow-ups in the file older than the one in the database, left as they were
 
 
 def _record_dict(row: m.Consultation, *, personal: bool) -> dict[str, Any]:
@@ -59,6 +67,10 @@ def _record_dict(row: m.Consultation, *, personal: bool) -> dict[str, Any]:
     return out
 
 
+def _follow_up_dict(row: m.LogFollowUp) -> dict[str, Any]:
+    return {"status": row.status, "day": row.day, "recorded_at": as_utc(row.recorded_at).isoformat()}
+
+
 def checksum(records: list[dict[str, Any]]) -> str:
     canonical = json.dumps(records, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
@@ -70,13 +82,20 @@ def export_log(make_session: Callable[[], Session], path: Path, *, device: str, 
     Nothing is written, and nothing marked, when there is nothing to export."""
     now = now or dt.datetime.now(dt.UTC)
     with make_session() as session:
-        stmt = select(m.Consultation).order_by(m.Consultation.created_at)
+        c, fu = m.Consultation, m.LogFollowUp
+        stmt = select(c).order_by(c.created_at)
         if not everything:
-            stmt = stmt.where(m.Consultation.device_id == device, m.Consultation.exported_at.is_(None))
+            # A record already exported leaves again when its follow-up was recorded since.
+            stmt = stmt.where(c.device_id == device, or_(c.exported_at.is_(None), exists().where(
+                fu.consultation_id == c.id, fu.recorded_at > c.exported_at)))
         # Everything is every record whatever its device id: records made under another id
         # (two first referrals at once each saved an id, issue 15 item 1) must still leave.
         rows = session.scalars(stmt).all()
         records = [_record_dict(r, personal=personal) for r in rows]
+        follow_ups = _follow_ups(session, [r["id"] for r in records])
+        for record in records:
+            if record["id"] in follow_ups:
+                record[FOLLOW_UP] = _follow_up_dict(follow_ups[record["id"]])
     if not records:
         return 0
     document = {"format": FORMAT, "device_id": device, "exported_at": now.isoformat(), "count": len(records),
@@ -90,6 +109,14 @@ def export_log(make_session: Callable[[], Session], path: Path, *, device: str, 
         session.execute(update(m.Consultation).where(m.Consultation.id.in_([r["id"] for r in records]))
                         .values(exported_at=now))
     return len(records)
+
+
+def _follow_ups(session: Session, ids: list[str]) -> dict[str, m.LogFollowUp]:
+    fu, found = m.LogFollowUp, {}
+    for start in range(0, len(ids), 500):   # bounded IN lists
+        found.update({row.consultation_id: row for row in session.scalars(
+            select(fu).where(fu.consultation_id.in_(ids[start:start + 500])))})
+    return found
 
 
 def read_log_file(path: Path) -> list[dict[str, Any]]:
@@ -126,17 +153,19 @@ def _read_document(path: Path) -> tuple[str | None, list[dict[str, Any]]]:
 def _check_records(path: Path, records: list[Any]) -> None:
     """Every record as desk writes it, no id or reference number twice (LogFileError naming the
     record: its place in the file and its reference number)."""
-    from desk.log.logfile_records import RecordProblem, check_record
+    from desk.log.logfile_records import RecordProblem, check_follow_up, check_record
 
     seen_ids: dict[str, int] = {}
     seen_numbers: dict[str, int] = {}
     for i, record in enumerate(records, 1):
-        if not isinstance(record, dict) or set(record) != set(COLUMNS):
+        if not isinstance(record, dict) or set(record) - {FOLLOW_UP} != set(COLUMNS):
             raise LogFileError(f"{path}: {i} 件目の記録の項目が正しくありません")
         number = record.get("reference_no")
         named = f"{i} 件目の記録" + (f"（受付番号 {number}）" if isinstance(number, str) and len(number) <= 32 else "")
         try:
             check_record(record)
+            if FOLLOW_UP in record:
+                check_follow_up(record[FOLLOW_UP])
         except RecordProblem as exc:
             raise LogFileError(f"{path}: {named}: {exc}") from None
         for seen, key, what in ((seen_ids, str(record["id"]), "id"), (seen_numbers, str(number), "受付番号")):
@@ -149,6 +178,7 @@ def _row_values(record: dict[str, Any]) -> dict[str, Any]:
     from desk.log import logfile_records
 
     values = dict(record)
+    values.pop(FOLLOW_UP, None)
     values["created_at"] = logfile_records.created_at(record)
     values["evaluated_on"] = logfile_records.evaluated_on(record)
     return values
@@ -168,11 +198,13 @@ def import_log(make_session: Callable[[], Session], path: Path) -> ImportReport:
         existing = {r.id: r for r in session.scalars(select(m.Consultation).where(m.Consultation.id.in_(ids)))}
         numbers = dict(session.execute(select(m.Consultation.reference_no, m.Consultation.id).where(
             m.Consultation.reference_no.in_([v["reference_no"] for v in values]))).all())
+        follow_ups = _follow_ups(session, [r["id"] for r in records if FOLLOW_UP in r])
         for record, value in zip(records, values, strict=True):
             there = existing.get(value["id"])
             if there is not None:
                 if _record_dict(there, personal=True) == _same_personal(record, there):
                     report.already_there += 1
+                    _take_follow_up(session, report, record, follow_ups.get(value["id"]))
                 else:
                     report.conflicts.append(f"{record['reference_no']}: 同じ id の記録が別の内容で既にあります")
                 continue
@@ -182,6 +214,7 @@ def import_log(make_session: Callable[[], Session], path: Path) -> ImportReport:
             session.add(m.Consultation(**value))
             entries.append(entry_rows(value["id"], value["reference_no"], value))
             report.added.append(value["reference_no"])
+            _take_follow_up(session, report, record, None)
         # What the log lists and counts of each, derived from the record as the writers derive it.
         session.flush()
         for table, rows in ((m.LogEntry, [e.entry for e in entries]),
@@ -190,6 +223,25 @@ def import_log(make_session: Callable[[], Session], path: Path) -> ImportReport:
             if rows:
                 session.execute(insert(table), rows)
     return report
+
+
+def _take_follow_up(session: Session, report: ImportReport, record: dict[str, Any],
+                    there: m.LogFollowUp | None) -> None:
+    """The file's follow-up of a record, unless the database's was recorded at the same time or later."""
+    from desk.log.logfile_records import follow_up_recorded_at
+
+    said = record.get(FOLLOW_UP)
+    if said is None:
+        return
+    recorded_at = follow_up_recorded_at(said)
+    if there is not None:
+        if as_utc(there.recorded_at) >= recorded_at:
+            report.follow_ups_kept += _follow_up_dict(there) != said
+            return
+        session.execute(delete(m.LogFollowUp).where(m.LogFollowUp.consultation_id == record["id"]))
+    session.add(m.LogFollowUp(consultation_id=record["id"], status=said["status"], day=said["day"],
+                              recorded_at=recorded_at))
+    report.follow_ups.append(record["reference_no"])
 
 
 def _window_for(session: Session, path: Path, window: str | None) -> str | None:
@@ -215,6 +267,7 @@ def _window_for(session: Session, path: Path, window: str | None) -> str | None:
 def _same_personal(record: dict[str, Any], there: m.Consultation) -> dict[str, Any]:
     # A file exported without personal details, or a record purged since, is still the same record.
     out = dict(record)
+    out.pop(FOLLOW_UP, None)
     for key in PERSONAL:
         if out[key] is None or getattr(there, key) is None:
             out[key] = getattr(there, key)

@@ -172,6 +172,7 @@ class LogCounts:
     total: int
     per_day: dict[str, int]                                   # oldest day first
     per_cause: dict[str, int] = field(default_factory=dict)   # every known cause, in vocabulary order
+    businesses: int = 0       # 相談事業者数: each business once however often it came (as LogStat's)
 
 
 # What the log is counted by (`desk log stats --by`, the monthly report), and its heading.

@@ -55,6 +55,27 @@ def check_record(record: dict[str, Any]) -> None:
         raise RecordProblem("pack_versions が「パックの id: 版」の対応ではありません")
 
 
+def check_follow_up(value: object) -> None:
+    """Raise RecordProblem for a record's follow-up desk would not have written."""
+    from desk import vocab
+
+    if not isinstance(value, dict) or set(value) != {"status", "day", "recorded_at"}:
+        raise RecordProblem("follow_up が「status・day・recorded_at」のオブジェクトではありません")
+    if value["status"] not in vocab.FOLLOW_UPS:
+        raise RecordProblem(f"follow_up.status が {'・'.join(vocab.FOLLOW_UPS)} のどれでもありません")
+    if value["day"] is not None:
+        _dated("follow_up.day", value["day"], dt.date.fromisoformat, "日付", 10)
+    follow_up_recorded_at(value)
+
+
+def follow_up_recorded_at(value: dict[str, Any]) -> dt.datetime:
+    """When a follow-up was recorded, in UTC (a time without a zone is refused: it cannot be compared)."""
+    when = _dated("follow_up.recorded_at", value.get("recorded_at"), dt.datetime.fromisoformat, "日時", 40)
+    if when.tzinfo is None:
+        raise RecordProblem("follow_up.recorded_at に時差（+09:00 など）がありません")
+    return when.astimezone(dt.UTC)
+
+
 def created_at(record: dict[str, Any]) -> dt.datetime:
     return _dated("created_at", record.get("created_at"), dt.datetime.fromisoformat, "日時", 40)
 

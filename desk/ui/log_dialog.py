@@ -162,7 +162,8 @@ class ConsultationLogDialog(QDialog):
         summary = self._service.counts(where)
         days = "、".join(f"{day} {n}件" for day, n in list(summary.per_day.items())[-14:])
         causes = "、".join(f"{cause} {n}件" for cause, n in summary.per_cause.items() if n)
-        self.counts.setText(f"{summary.total} 件　日別: {days or '—'}\n原因別: {causes or '—'}")
+        self.counts.setText(f"相談件数 {summary.total:,} 件　相談事業者数 {summary.businesses:,} 者"
+                            f"　日別: {days or '—'}\n原因別: {causes or '—'}")
         self.chart.set_counts(summary)
 
     def selected_id(self) -> str | None:

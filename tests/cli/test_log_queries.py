@@ -72,12 +72,15 @@ def test_csv_streams_to_a_file(log_url, capsys, tmp_path):
     assert code == 0 and "個人情報を含む" in out and "来訪者氏名" in target.read_bytes().decode("utf-8-sig")
 
 
-def test_follow_up_is_entered_by_reference_number(log_url, capsys):
+def test_follow_up_is_entered_by_reference_number(log_url, capsys, tmp_path):
     service = Store.open(log_url).log
     number = service.page(limit=1).rows[0]["reference_no"]
     code, out, _ = run(capsys, log_url, "follow-up", number, "--status", "実行", "--date", "2026-12-01")
     assert code == 0 and "実行（2026-12-01）" in out
     assert service.page(limit=1).rows[0]["follow_up"] == "実行（2026-12-01）"
+    code, _, _ = run(capsys, log_url, "csv", str(tmp_path / "out.csv"))        # the CSV shows it too
+    header, first = (tmp_path / "out.csv").read_bytes().decode("utf-8-sig").split("\r\n")[:2]
+    assert code == 0 and header.endswith(",その後,その後の日付") and first.endswith(",実行,2026-12-01")
     code, out, _ = run(capsys, log_url, "follow-up", number, "--status", "declined")
     assert code == 0 and service.page(limit=1).rows[0]["follow_up_status"] == "declined"
     code, out, _ = run(capsys, log_url, "stats", "--by", "follow_up", "--json")

@@ -82,6 +82,8 @@ def test_businesses_and_follow_ups_counted_by_the_database_equal_a_count_by_hand
                 groups["cause"][code].append(r["id"])
             for fund in r["result"]["eligible"] + r["result"]["conditional"]:
                 groups["fund"][fund].append(r["id"])
+        counts = log.counts(where)            # the log window's line: 相談件数 and 相談事業者数
+        assert (counts.total, counts.businesses) == (len(chosen), len({keys[r["id"]] for r in chosen})), where
         for by, expected in groups.items():
             counted = {s.key: (s.consultations, s.businesses) for s in log.stats(where, by=by) if s.consultations}
             assert counted == {k: (len(ids), len({keys[i] for i in ids})) for k, ids in expected.items()}, (where, by)

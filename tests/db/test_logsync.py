@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import sqlite3
 
 import pytest
+from sqlalchemy import func, select
 
 from desk.cli import main
 from desk.db import engine as db_engine
 from desk.db import logsync, setup
-from desk.db.consultations import OrmLogWriter, search_consultations
+from desk.db import models as m
+from desk.db.consultations import OrmLogWriter, search_consultations, set_follow_up
 from desk.db.store import Store
 from desk.intake.reader import read_intake
 from desk.log import records
@@ -161,6 +164,13 @@ HOSTILE = {
     "id-not-a-uuid": ("id", "x" * 36, "id が UUID ではありません"),
     "name-a-number": ("visitor_name", 5, "visitor_name が"),
     "versions-nested": ("pack_versions", {"p": {"v": 1}}, "pack_versions"),
+    "follow-up-a-string": ("follow_up", "実行", "follow_up が"),
+    "follow-up-unknown": ("follow_up", {"status": "approved", "day": None, "recorded_at": "2026-12-01T00:00:00+00:00"},
+                          "follow_up.status"),
+    "follow-up-day-year-1": ("follow_up", {"status": "applied", "day": "0001-01-01",
+                                           "recorded_at": "2026-12-01T00:00:00+00:00"}, "follow_up.day の年 1"),
+    "follow-up-no-zone": ("follow_up", {"status": "applied", "day": None, "recorded_at": "2026-12-01T00:00:00"},
+                          "follow_up.recorded_at に時差"),
 }
 
 
@@ -216,3 +226,68 @@ def test_a_fifo_or_a_folder_as_a_log_file_is_refused_not_waited_on(tmp_path):
     assert str(refused) == f"{fifo}: 通常のファイルではないため読みません（名前付きパイプ（FIFO））"
     with pytest.raises(logsync.LogFileError, match="フォルダ"):
         logsync.read_log_file(tmp_path)
+
+
+T0 = dt.datetime(2026, 12, 1, 1, 0, tzinfo=dt.UTC)
+
+
+def _hours(n: float) -> dt.datetime:
+    return T0 + dt.timedelta(hours=n)
+
+
+def _said(make_session, number: str) -> tuple[str, str | None] | None:
+    with make_session() as session:
+        row = session.execute(select(m.LogFollowUp.status, m.LogFollowUp.day).join(
+            m.Consultation, m.Consultation.id == m.LogFollowUp.consultation_id).where(
+            m.Consultation.reference_no == number)).one_or_none()
+        return None if row is None else tuple(row)
+
+
+def test_follow_ups_travel_with_their_records_and_the_later_one_stays(empty_engine, shared, tmp_path):
+    laptop = db_engine.session_factory(empty_engine)
+    a, b = _record(laptop, "追浜精工"), _record(laptop, "浦賀工業")
+    set_follow_up(laptop, a.reference_no, status="applied", day=dt.date(2026, 11, 30), now=T0)
+    assert logsync.export_log(laptop, tmp_path / "1.json", device=DEVICE, now=_hours(1)) == 2
+    report = logsync.import_log(shared, tmp_path / "1.json")
+    assert sorted(report.added) == sorted([a.reference_no, b.reference_no]) and report.follow_ups == [a.reference_no]
+    assert _said(shared, a.reference_no) == ("applied", "2026-11-30") and _said(shared, b.reference_no) is None
+    again = logsync.import_log(shared, tmp_path / "1.json")           # the same file: nothing changes
+    assert again.follow_ups == [] and again.follow_ups_kept == 0 and again.already_there == 2
+    # A follow-up entered after its record left sends the record again, and only that record.
+    set_follow_up(laptop, b.reference_no, status="executed", day=None, now=_hours(2))
+    assert logsync.export_log(laptop, tmp_path / "2.json", device=DEVICE, now=_hours(3)) == 1
+    report = logsync.import_log(shared, tmp_path / "2.json")
+    assert report.added == [] and report.already_there == 1 and report.follow_ups == [b.reference_no]
+    assert _said(shared, b.reference_no) == ("executed", None)
+    assert logsync.export_log(laptop, tmp_path / "none.json", device=DEVICE, now=_hours(3.5)) == 0
+    # The server's follow-up, recorded later than the laptop's, is not overwritten by it.
+    set_follow_up(laptop, a.reference_no, status="undecided", day=None, now=_hours(4))
+    set_follow_up(shared, a.reference_no, status="declined", day=dt.date(2026, 12, 1), now=_hours(5))
+    assert logsync.export_log(laptop, tmp_path / "3.json", device=DEVICE, now=_hours(6)) == 1
+    report = logsync.import_log(shared, tmp_path / "3.json")
+    assert report.follow_ups == [] and report.follow_ups_kept == 1 and not report.conflicts
+    assert _said(shared, a.reference_no) == ("declined", "2026-12-01")
+    # One recorded later on the laptop replaces it.
+    set_follow_up(laptop, a.reference_no, status="executed", day=dt.date(2026, 12, 2), now=_hours(7))
+    assert logsync.export_log(laptop, tmp_path / "4.json", device=DEVICE, now=_hours(8)) == 1
+    assert logsync.import_log(shared, tmp_path / "4.json").follow_ups == [a.reference_no]
+    assert _said(shared, a.reference_no) == ("executed", "2026-12-02")
+    with shared() as session:
+        assert session.scalar(select(func.count()).select_from(m.LogFollowUp)) == 2
+
+
+def test_a_file_from_before_follow_ups_still_imports(empty_engine, shared, tmp_path):
+    laptop = db_engine.session_factory(empty_engine)
+    a = _record(laptop, "追浜精工")
+    set_follow_up(laptop, a.reference_no, status="applied", day=None, now=T0)
+    logsync.export_log(laptop, tmp_path / "new.json", device=DEVICE, now=_hours(1))
+    document = json.loads((tmp_path / "new.json").read_text(encoding="utf-8"))
+    assert document["format"] == "desk-log/1" and document["records"][0]["follow_up"]["status"] == "applied"
+    for record in document["records"]:
+        del record["follow_up"]
+    report = logsync.import_log(shared, _write(tmp_path, document, "old.json"))
+    assert report.added == [a.reference_no] and report.follow_ups == [] and not report.conflicts
+    assert _said(shared, a.reference_no) is None
+    # The newer file later brings the follow-up to the record already there.
+    assert logsync.import_log(shared, tmp_path / "new.json").follow_ups == [a.reference_no]
+    assert _said(shared, a.reference_no) == ("applied", None)

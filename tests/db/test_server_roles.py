@@ -457,6 +457,8 @@ def test_a_laptop_file_goes_only_into_the_window_it_was_made_for(secured, tmp_pa
     device = str(uuid.uuid4())    # the laptop's own numbers: none of the server's records share them
     laptop = Store.open(db_engine.sqlite_url(tmp_path / "laptop.sqlite3"))
     made = {_record(laptop, device, f"出張相談{i}").reference_no for i in range(2)}
+    followed = sorted(made)[0]
+    assert laptop.log.set_follow_up(followed, status="applied", day=dt.date(2026, 12, 1))   # it travels too
     for_a, old_style = tmp_path / "for-a.json", tmp_path / "old.json"
     assert logsync.export_log(laptop.make_session, for_a, device=device, everything=True, window=a.role) == 2
     assert logsync.export_log(laptop.make_session, old_style, device=device, everything=True) == 2
@@ -471,8 +473,16 @@ def test_a_laptop_file_goes_only_into_the_window_it_was_made_for(secured, tmp_pa
     held = [refused and not _admin_rows(secured, (b.role,))]                # nothing went into B's window
     _count(reliability, "log files made for another window, imported by a window", held)
     assert main(["--db", secured.url, "log", "import", str(old_style)]) == 2   # the admin needs the window named
+    capsys.readouterr()
     assert main(["--db", secured.url, "log", "import", str(for_a)]) == 0       # the admin: into the file's window
+    assert "その後: 記録 1 件" in capsys.readouterr().out
     placed = {ref: role for ref, (role, _) in _admin_rows(secured, (a.role, b.role)).items()}
     assert placed == dict.fromkeys(made, a.role)
     assert main(["--db", a.url, "log", "import", str(for_a)]) == 0             # its own: already there
     assert "取り込み済み 2 件" in capsys.readouterr().out
+    window_a = Store.open(a.url)
+    try:                                                                        # the window sees its follow-up
+        shown = {r["reference_no"]: r["follow_up"] for r in window_a.log.page().rows}
+        assert shown[followed] == "申込済（2026-12-01）"
+    finally:
+        window_a.close()

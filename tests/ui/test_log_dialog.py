@@ -40,9 +40,10 @@ def test_the_log_searches_counts_and_exports(qtbot, qtmodeltester, empty_engine,
     dialog = ConsultationLogDialog(Store.for_engine(empty_engine).log)
     qtbot.addWidget(dialog)
     qtmodeltester.check(dialog.model)
-    assert dialog.model.rowCount() == 2 and "2 件" in dialog.counts.text()
+    assert dialog.model.rowCount() == 2 and "相談件数 2 件　相談事業者数 2 者" in dialog.counts.text()
     dialog.search.setText("追浜")
     assert dialog.model.rowCount() == 1 and "日産自動車" in dialog.counts.text()
+    assert "相談件数 1 件　相談事業者数 1 者" in dialog.counts.text()
     target = tmp_path / "log.csv"
     monkeypatch.setattr(ConsultationLogDialog, "ask_export_path", classmethod(lambda cls, parent: target))
     dialog.export_button.click()
@@ -219,6 +220,8 @@ def test_the_log_shows_its_first_page_and_fetches_more_as_staff_scroll(qtbot, qt
     qtbot.addWidget(dialog)
     assert dialog.model.rowCount() == log_dialog.PAGE_ROWS and asked == [log_dialog.PAGE_ROWS]
     assert "450 件" in dialog.counts.text()                     # counted by the database, not the rows shown
+    businesses = service.counts().businesses                    # the synthetic visitors come back
+    assert 0 < businesses < 450 and f"相談事業者数 {businesses:,} 者" in dialog.counts.text()
     dialog.show()
     qtbot.waitExposed(dialog)
     while dialog.model.canFetchMore():
