@@ -55,12 +55,7 @@ class FollowUpDialog(QDialog):
         form.addRow(QLabel(f"受付番号 {reference_no}", self))
         form.addRow("その後", self.status)
         form.addRow("その日", self.day)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        guard_values(self)
-        fit_to_screen(self, QSize(380, 120))
+        _finish(self, form)
 
     def answer(self) -> FollowUpAnswer:
         code = str(self.status.currentData() or "")
@@ -71,6 +66,16 @@ class FollowUpDialog(QDialog):
     def ask(cls, parent: QWidget, reference_no: str, *, status: str = "", day: str = "") -> FollowUpAnswer | None:
         dialog = cls(reference_no, status=status, day=day, parent=parent)
         return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def _finish(dialog: QDialog, form: QFormLayout) -> None:
+    """OK and Cancel under the form, the wheel kept off its values, the dialog fitted to the screen."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    form.addRow(buttons)
+    guard_values(dialog)
+    fit_to_screen(dialog, QSize(380, 120))
 
 
 @dataclass(frozen=True)
@@ -97,12 +102,7 @@ class MonthlyReportDialog(QDialog):
         form.addRow("対象の月", self.month)
         form.addRow(self.with_csv)
         form.addRow(QLabel("氏名・電話・事業者名は報告に載りません。", self))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        guard_values(self)
-        fit_to_screen(self, QSize(380, 120))
+        _finish(self, form)
 
     def chosen_month(self) -> str:
         picked = self.month.date()
