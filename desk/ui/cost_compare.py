@@ -242,11 +242,11 @@ class CostCompareDialog(QDialog):
         self._carry_back(self.request())
 
     # --- the funds ----------------------------------------------------------------------------------
-    def show_funds(self, funds: Sequence[FundResult], form_request: Request) -> None:
+    def show_funds(self, funds: Sequence[FundResult], form_request: Request, *, from_form: bool = False) -> None:
         """The funds to compare (the results' ticked ones) and the form's request: the what-if
-        starts from that request again only when the form's own changed."""
+        starts from that request again when the form's own changed, or ``from_form`` (reopened)."""
         self._bases = self._bases_for(funds) if funds else ()
-        if form_request != self._form_request:
+        if from_form or form_request != self._form_request:
             self._form_request = form_request
             self.show_request(form_request)
         else:
@@ -285,19 +285,25 @@ def show(window: MainWindow) -> CostCompareDialog:
         follow = lambda: _follow(window, dialog)   # noqa: E731 - one slot for two signals
         window.results.model.ticks_changed.connect(follow)
         window.results_updated.connect(follow)
-    _follow(window, dialog)
+    # Opened again, it starts from the form as it is now: while it was closed the form may have
+    # changed (its term, method or fee options), and a what-if tried before it was closed is over.
+    # Already open, the clerk's what-if stays.
+    _follow(window, dialog, reopened=not dialog.isVisible())
     dialog.show()
     dialog.raise_()
     dialog.activateWindow()
     return dialog
 
 
-def _follow(window: MainWindow, dialog: CostCompareDialog) -> None:
+def _follow(window: MainWindow, dialog: CostCompareDialog, *, reopened: bool = False) -> None:
+    """The ticked funds and the form's request into the dialog. A closed dialog is left alone (no
+    figures computed for nobody) and brought up to date when it opens again."""
     from desk.intake.reader import Intake
     from desk.matching.costing import request_of
 
-    if dialog.isVisible() or not dialog.columns:
-        dialog.show_funds(window.results.model.ticked(), request_of(window.intake_on_screen or Intake()))
+    if reopened or dialog.isVisible():
+        dialog.show_funds(window.results.model.ticked(), request_of(window.intake_on_screen or Intake()),
+                          from_form=reopened)
 
 
 def _bases(window: MainWindow, funds: Sequence[FundResult]) -> tuple[what_if.Basis, ...]:

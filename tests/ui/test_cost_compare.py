@@ -213,3 +213,47 @@ def test_a_new_consultation_compares_nothing_of_the_last_visitors(window, dialog
     assert window.results.model.ticked() == ()
     qtbot.waitUntil(lambda: dialog.columns == ())
     assert dialog.model.rowCount() == 0 and dialog.note.text().startswith("比べる資金がありません")
+
+
+def _close_and_reopen(window, dialog: CostCompareDialog, qtbot, change) -> None:
+    """Close the comparison, change the form, open it again with the button."""
+    dialog.close()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    with qtbot.waitSignal(window.results_updated, timeout=5000):
+        change()
+    with qtbot.waitSignal(dialog.figures_updated):
+        QTest.mouseClick(window.results.compare_button, Qt.MouseButton.LeftButton)
+
+
+def test_reopened_after_the_form_changed_it_shows_the_forms_new_figures(window, dialog, qtbot):
+    """Closed, the form's term and method changed, opened again: the form's figures, not those
+    of when it was first opened (it used to keep them and still say 「フォームの条件で計算」)."""
+    _type_into(qtbot, dialog, dialog.grace, "3")      # a what-if, left behind when it closes
+    stepper = window.stepper
+    _close_and_reopen(window, dialog, qtbot, lambda: (stepper.field("term_months").set_value(60),
+                                                      stepper.field("repayment").set_value("equal_payment")))
+    assert (dialog.term.value(), dialog.grace.value()) == (60, 12)
+    assert dialog.method.currentData() == "equal_payment"
+    by_id = _match(window)
+    for column, shown in enumerate(dialog.columns):
+        expected = by_id[shown.fund.id].cost
+        assert expected is not None and expected.term_months == 60 and shown.cost == expected
+        _shows(dialog, column, expected)
+    assert "フォームの条件で計算" in dialog.note.text() and not dialog.reset_button.isEnabled()
+
+
+def test_reopened_after_a_fee_option_changed_the_fees_follow(window, dialog, qtbot):
+    before = [c.cost for c in dialog.columns]
+    _close_and_reopen(window, dialog, qtbot,
+                      lambda: window.stepper.field("fee_options").set_value(["no_personal_guarantee"]))
+    by_id = _match(window)
+    assert by_id and window.intake_on_screen is not None and window.intake_on_screen.fee_options
+    assert [c.cost for c in dialog.columns] == [by_id[c.fund.id].cost for c in dialog.columns]
+    assert [c.cost for c in dialog.columns] != before    # 注5 raises the fee: the old figures were wrong
+
+
+def test_open_it_follows_the_forms_fee_options_at_once(window, dialog, qtbot):
+    with qtbot.waitSignal(dialog.figures_updated, timeout=5000):
+        window.stepper.field("fee_options").set_value(["no_personal_guarantee"])
+    by_id = _match(window)
+    assert [c.cost for c in dialog.columns] == [by_id[c.fund.id].cost for c in dialog.columns]
