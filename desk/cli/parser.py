@@ -4,16 +4,54 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
+import sys
 from pathlib import Path
+from typing import NoReturn
 
 from desk import __version__, vocab
 from desk.cli.entry import add_app_options
 from desk.db.services import LOG_DIMENSIONS
 from desk.vocab import FOLLOW_UPS
 
+# argparse's own errors, in the words the rest of the command line speaks (the messages are
+# argparse's English, matched as they read in Python 3.11 to 3.13; any other is shown as it is).
+_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(pattern), words) for pattern, words in (
+    (r"^the following arguments are required: (?P<what>.+)$", "指定が足りません: {what}"),
+    (r"^unrecognized arguments: (?P<what>.+)$", "知らない指定です: {what}"),
+    (r"^argument (?P<arg>[^:]+): expected one argument$", "{arg} の後に値を書いてください"),
+    (r"^argument (?P<arg>[^:]+): expected (?P<what>.+)$", "{arg} の値が足りません"),
+    (r"^argument (?P<arg>COMMAND|ACTION): invalid choice: (?P<value>\S+) \(choose from (?P<choices>.+)\)$",
+     "{arg} {value} はありません（あるもの: {choices}）"),
+    (r"^argument (?P<arg>[^:]+): invalid choice: (?P<value>\S+) \(choose from (?P<choices>.+)\)$",
+     "{arg} に {value} は使えません（使えるもの: {choices}）"),
+    (r"^argument (?P<arg>[^:]+): invalid \S+ value: (?P<value>.+)$", "{arg} の値 {value} が読めません"),
+    (r"^argument (?P<arg>[^:]+): not allowed with argument (?P<other>.+)$", "{arg} と {other} は一緒に使えません"),
+    (r"^argument (?P<arg>[^:]+): (?P<message>.+)$", "{arg}: {message}"),
+))
+
+
+def japanese_error(message: str) -> str:
+    """One of argparse's error messages in Japanese (as it is when it is not one argparse makes)."""
+    for pattern, words in _ERRORS:
+        found = pattern.match(message)
+        if found:
+            parts = {k: v.replace("'", "") if k == "choices" else v for k, v in found.groupdict().items()}
+            return words.format(**{k: v.replace("COMMAND", "コマンド").replace("ACTION", "操作")
+                                   for k, v in parts.items()})
+    return message
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with its errors as one Japanese line (and where to read the usage) and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{self.prog}: {japanese_error(message)}（使い方: {self.prog} -h）\n")
+        raise SystemExit(2)
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="desk", description="融資相談窓口デスク: 引数なしでアプリを起動します。")
     parser.add_argument("--version", action="version", version=f"desk {__version__}")
     add_app_options(parser)
