@@ -41,6 +41,18 @@ def pct_range(low: float | None, high: float | None) -> str:
     return f"{pct(low).rstrip('%')}〜{pct(high)}"
 
 
+def distance(km: float | None) -> str:
+    """How far a contact is, as the visitor reads it: 約3.4km, 約12km, 1km以内; "" when unknown.
+    It is measured from the municipality's own point (its office), not from the visitor's door, so
+    an office there reads 「1km以内」, not a precise-looking 「約0.0km」."""
+    if km is None:
+        return ""
+    if km < 1:
+        return "1km以内"
+    tenths = round(km, 1)
+    return f"約{tenths}km" if tenths < 10 else f"約{round(km)}km"
+
+
 def months(value: int | None) -> str:
     """60 → 5年, 18 → 1年6か月, 6 → 6か月."""
     if value is None:

@@ -24,3 +24,8 @@ def test_yen_reads_as_people_write_amounts_negative_ones_too():
         ["8,000万円", "1億6,000万円", "500万円", "12,345円", "0円", "—"]
     assert yen(-5_000_000) == "-500万円"   # was 「-1億9,500万円」 (floor division)
     assert yen(-12_345) == "-12,345円"
+
+
+def test_a_contacts_distance_reads_as_roughly_and_never_as_zero():
+    assert [textfmt.distance(km) for km in (None, 0.0, 0.9, 1.0, 3.44, 9.96, 12.3)] == [
+        "", "1km以内", "1km以内", "約1.0km", "約3.4km", "約10km", "約12km"]

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from desk import fiscal
+from desk import fiscal, textfmt
 from desk.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
@@ -51,7 +51,6 @@ def cmd_match(args: argparse.Namespace) -> int:
 
 def print_report(report: MatchReport) -> None:
     """`desk match`'s tables: the funds by status, then the contacts."""
-    from desk import textfmt
     from desk.matching import wording
     from desk.matching.engine import STATUS_LABELS
     from desk.matching.routes import circumstances, openings
@@ -75,7 +74,7 @@ def print_report(report: MatchReport) -> None:
         print(textfmt.table(["制度", "提供者", "利用可能額", "利率", "保証料率", "理由・やること"], rows, max_width=60))
     print("\n■ 相談先")
     print(textfmt.table(["種類", "名称", "電話", "距離", "理由"], [
-        [c.role_label, c.name, wording.phone(c), "—" if c.distance_km is None else f"{c.distance_km}km", c.why]
+        [c.role_label, c.name, wording.phone(c), textfmt.distance(c.distance_km) or "—", c.why]
         for c in report.contacts], max_width=50))
 
 

@@ -212,7 +212,7 @@ class ReferralSheetRenderer(PdfRenderer):
             name = f"{'※' if c.undated else ''}{_p(c.name)}<br/><font color='#555555'>{_p(c.role)}</font>"
             where = _p(c.address)
             if c.distance:
-                where += f"<font color='#555555'>（約{_p(c.distance)}）</font>"
+                where += f"<font color='#555555'>（{_p(c.distance)}）</font>"
             if where:
                 where += "<br/>"
             where += f"電話 {_p(c.phone)}" + (f"　{_p(c.hours)}" if c.hours else "")

@@ -232,7 +232,7 @@ def _contact(c: Contact) -> ContactRow:
     undated = why.endswith(UNDATED)
     return ContactRow(
         role=c.role_label, name=c.name, address=c.address or "", phone=wording.phone(c),
-        hours=c.hours or "", distance="" if c.distance_km is None else f"{c.distance_km}km",
+        hours=c.hours or "", distance=textfmt.distance(c.distance_km),
         why=why.removesuffix(UNDATED), url=url, undated=undated)
 
 

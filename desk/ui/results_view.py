@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk import textfmt
 from desk.matching import wording
 from desk.matching.answer import MatchReport
 from desk.matching.routes import CIRCUMSTANCES_LINE
@@ -226,7 +227,7 @@ class ResultsView(QWidget):
             f"<tr><td>{escape(c.role_label)}</td><td><b>{escape(c.name)}</b><br>{escape(c.address or '')}"
             # A phone number is never broken across lines (at 24 pt 「046-822-38」 showed, 「21」 below).
             f"</td><td style='white-space: nowrap'>{escape(wording.phone(c))}</td>"
-            f"<td>{'' if c.distance_km is None else escape(str(c.distance_km)) + 'km'}</td></tr>"
+            f"<td>{escape(textfmt.distance(c.distance_km))}</td></tr>"
             for c in report.contacts[:8])
         self.contacts.setHtml(f"<b>相談先</b><table cellpadding='3'>{rows}</table>")
 
