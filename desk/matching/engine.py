@@ -25,7 +25,7 @@ from desk.intake.reader import Intake, SalesChange
 from desk.matching import costing, wording
 from desk.matching.answer import SmeSummary
 from desk.matching.fee_options import missing_warnings
-from desk.matching.terms import Pricing, Terms, compute_pricing, remaining_limit
+from desk.matching.terms import Pricing, Terms, priced, remaining_limit
 from desk.rules.business import sme_verdict
 from desk.rules.outcome import FAIL, OPEN, PASS, PASSED, SHUT, SITUATION, STEP, UNKNOWN, Facts, Outcome, Todo, all_of
 from desk.rules.questions import held
@@ -132,7 +132,6 @@ class _ProviderMatch:
         self.unknown_fee_pct = unknown_fee_pct
         self.memo: dict[int, Outcome] = {}
         self.lists: dict[int, Outcome] = {}
-        self.pricings: dict[tuple[Any, ...], Pricing] = {}
         self.documents: dict[int, tuple[Todo, ...]] = {}
         self.stale: dict[tuple[Any, ...], bool] = {}
         self.shapes: dict[tuple[Any, ...], tuple[Outcome, Pricing, tuple[Todo, ...], bool]] = {}
@@ -170,14 +169,8 @@ class _ProviderMatch:
         return outcome
 
     def pricing(self, variant: Variant) -> Pricing:
-        key = (id(variant.tiers), id(variant.fees), variant.city_share_pct, variant.own_rate_pct, variant.guarantee,
-               id(variant.fee_adjustments))
-        pricing = self.pricings.get(key)
-        if pricing is None:
-            pricing = self.pricings[key] = compute_pricing(
-                variant, term_months=self.facts.intake.term_months, on=self.facts.on, applies=self.applies,
-                unknown_fee_pct=self.unknown_fee_pct, fee_options=self.facts.intake.fee_options)
-        return pricing
+        return priced(variant, term_months=self.facts.intake.term_months, on=self.facts.on, applies=self.applies,
+                      unknown_fee_pct=self.unknown_fee_pct, fee_options=self.facts.intake.fee_options)
 
     def cost(self, variant: Variant, pricing: Pricing, remaining: int | None) -> tuple[Cost | None, float | None]:
         """The fund's cost for this visitor, and the figure it is ranked by (desk.matching.costing)."""
@@ -295,17 +288,32 @@ def _located_in_provider_area(provider: Provider, facts: Facts) -> Outcome:
     return Outcome.fail(f"{area}内の事業者が対象です（所在地: {facts.municipality}）")
 
 
+# (purposes asked for, the fund's uses) -> their outcome: a handful of pairs serve every match.
+_PURPOSES: dict[tuple[tuple[str, ...], tuple[str, ...]], Outcome] = {}
+
+
 def _purposes(variant: Variant, intake: Intake) -> Outcome:
     if intake.purposes is None or not variant.uses:
         return Outcome.ok()
-    wanted = [p for p in intake.purposes if p != "other"] or list(intake.purposes)
-    covered = [p for p in wanted if p in variant.uses]
+    key = (intake.purposes, variant.uses)
+    outcome = _PURPOSES.get(key)
+    if outcome is None:
+        if len(_PURPOSES) > 4096:   # catalogues reloaded many times in one process
+            _PURPOSES.clear()
+        outcome = _PURPOSES[key] = _purposes_outcome(intake.purposes, variant.uses)
+    return outcome
 
-    def names(purposes: Iterable[str]) -> str:
-        return "・".join(vocab.PURPOSES[p] for p in purposes)
+
+def _purposes_outcome(purposes: tuple[str, ...], uses: tuple[str, ...]) -> Outcome:
+    """Whether the fund's uses cover the purposes asked for ("other" counts only alone)."""
+    wanted = [p for p in purposes if p != "other"] or list(purposes)
+    covered = [p for p in wanted if p in uses]
+
+    def names(ids: Iterable[str]) -> str:
+        return "・".join(vocab.PURPOSES[p] for p in ids)
 
     if not covered:
-        return Outcome.fail(f"資金使途（{names(wanted)}）はこの制度の対象外です（対象: {names(variant.uses)}）")
+        return Outcome.fail(f"資金使途（{names(wanted)}）はこの制度の対象外です（対象: {names(uses)}）")
     if len(covered) < len(wanted):
         missing = [p for p in wanted if p not in covered]
         return Outcome.unknown(f"使途のうち{names(covered)}のみ対象です（{names(missing)}は対象外）",
@@ -354,13 +362,28 @@ def _term(variant: Variant, intake: Intake) -> Outcome:
 
 
 def _document_todos(documents: tuple[DocumentInfo, ...], facts: Facts, memo: dict[int, Outcome]) -> list[Todo]:
-    todos = []
-    for doc in documents:
-        if doc.when is not None and evaluate_condition(doc.when, facts, memo).status == FAIL:
-            continue
-        kind = "certificate" if doc.kind in ("certificate", "confirmation") and not doc.confirms_only else "document"
-        todos.append(Todo(doc.name, doc.issuer, kind, doc.paper))
-    return todos
+    return [todo for when, todo in _document_rows(documents)
+            if when is None or evaluate_condition(when, facts, memo).status != FAIL]
+
+
+# id(documents) -> (documents, each document's condition and to-do). A document's to-do depends
+# only on the catalogue: made once, not in every match; only its condition is the business's.
+# The list is kept beside its answer, so an id is never reused while it is a key.
+_DOCUMENT_ROWS: dict[int, tuple[tuple[DocumentInfo, ...], tuple[tuple[dict[str, Any] | None, Todo], ...]]] = {}
+
+
+def _document_rows(documents: tuple[DocumentInfo, ...]) -> tuple[tuple[dict[str, Any] | None, Todo], ...]:
+    found = _DOCUMENT_ROWS.get(id(documents))
+    if found is None or found[0] is not documents:
+        if len(_DOCUMENT_ROWS) > 4096:   # catalogues reloaded many times in one process
+            _DOCUMENT_ROWS.clear()
+        found = _DOCUMENT_ROWS[id(documents)] = (documents, tuple((doc.when, _document_todo(doc)) for doc in documents))
+    return found[1]
+
+
+def _document_todo(doc: DocumentInfo) -> Todo:
+    kind = "certificate" if doc.kind in ("certificate", "confirmation") and not doc.confirms_only else "document"
+    return Todo(doc.name, doc.issuer, kind, doc.paper)
 
 
 _BY_ORDER = operator.itemgetter(ProgramResult._fields.index("order"))  # read in C while sorting
