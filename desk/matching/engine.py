@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import operator
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, NamedTuple
 
 from desk import fiscal, textfmt, vocab
@@ -107,7 +108,7 @@ def _match(catalogue: Catalogue, intake: Intake, *, on: dt.date, sales: SalesCha
     if intake.fee_options:
         warnings.extend(missing_warnings(((r.variant.name, r.pricing.options_missing) for r in results
                                           if r.status != INELIGIBLE), intake.fee_options))
-    warnings.extend(_date_warnings(catalogue, on, results, prefecture, municipality))
+    warnings.extend(_date_warnings(catalogue, on, results, by_provider.keys(), prefecture, municipality))
     return MatchResult(on, summarise_sme(catalogue, intake), results, warnings)
 
 
@@ -138,7 +139,7 @@ class _ProviderMatch:
         self.closed_funds: dict[tuple[int, int], tuple[tuple[Todo, ...], tuple[Todo, ...]]] = {}
         self.request: Request | None = None
         provider = facts.provider
-        self.applies = lambda cond: evaluate_condition(cond, facts, self.memo)
+        self.applies = partial(evaluate_condition, facts=facts, memo=self.memo)   # no frame of its own
         self.located = _located_in_provider_area(provider, facts)
         self.general = [(c.get("check"), evaluate_condition(c, facts, self.memo)) for c in provider.general_conditions]
         self.bases: dict[int, Outcome] = {}
@@ -164,13 +165,9 @@ class _ProviderMatch:
     def conditions(self, conditions: tuple[dict[str, Any], ...]) -> Outcome:
         outcome = self.lists.get(id(conditions))
         if outcome is None:
-            outcome = self.lists[id(conditions)] = all_of(
-                [evaluate_condition(c, self.facts, self.memo) for c in conditions])
+            facts, memo = self.facts, self.memo
+            outcome = self.lists[id(conditions)] = all_of([evaluate_condition(c, facts, memo) for c in conditions])
         return outcome
-
-    def pricing(self, variant: Variant) -> Pricing:
-        return priced(variant, term_months=self.facts.intake.term_months, on=self.facts.on, applies=self.applies,
-                      unknown_fee_pct=self.unknown_fee_pct, fee_options=self.facts.intake.fee_options)
 
     def cost(self, variant: Variant, pricing: Pricing, remaining: int | None) -> tuple[Cost | None, float | None]:
         """The fund's cost for this visitor, and the figure it is ranked by (desk.matching.costing)."""
@@ -194,7 +191,10 @@ class _ProviderMatch:
         if found is None:
             purposes = _purposes(variant, self.facts.intake)
             outcome = all_of([self.base(variant.general_exceptions), self.conditions(variant.conditions), purposes])
-            found = self.shapes[key] = (outcome, self.pricing(variant), self.document_todos(variant.documents),
+            intake = self.facts.intake
+            pricing = priced(variant, intake.term_months, self.facts.on, self.applies, self.unknown_fee_pct,
+                             intake.fee_options)
+            found = self.shapes[key] = (outcome, pricing, self.document_todos(variant.documents),
                                         self.is_stale(variant))
         return found
 
@@ -219,12 +219,17 @@ def evaluate_variant(variant: Variant, provider: Provider, facts: Facts, state: 
         partner_remaining = remaining_limit(partner, intake.guaranteed_balance_yen)
         if remaining is not None and partner_remaining is not None:
             remaining = min(remaining, partner_remaining)
+    # A closed fund's outcome keeps only its failures (all_of): for a fund its conditions close,
+    # the term, which can only make a fund conditional, is not worked out, nor the amount unless
+    # the limit is used up (its only failure).
+    closed = shared.status == FAIL
     if variant.limit_yen is None or (intake.amount_yen is None and not partners
-                                     and not variant.limit_includes_existing):
+                                     and not variant.limit_includes_existing) or (
+            closed and remaining is not None and remaining > 0):
         amount = PASSED
     else:
         amount = _amount(variant, intake, remaining, counts_existing=bool(partners))
-    term = _term(variant, intake) if intake.term_months is not None else PASSED
+    term = _term(variant, intake) if intake.term_months is not None and not closed else PASSED
     combined = shared if amount is PASSED and term is PASSED else all_of([shared, amount, term])
     status = _STATUS[combined.status]
     route: tuple[Todo, ...] = ()
@@ -279,12 +284,12 @@ def _located_in_provider_area(provider: Provider, facts: Facts) -> Outcome:
     if facts.prefecture != provider.prefecture:
         return Outcome.fail(f"{area}内の事業者が対象です（所在地: {facts.prefecture}）")
     if provider.municipality is None:
-        return Outcome.ok()
+        return PASSED
     if facts.municipality is None:
         return Outcome.unknown(f"事業所の所在地の確認が必要です（{area}内が対象）",
                                Todo("事業所の市区町村", kind="question"))
     if provider.municipality in (facts.municipality, facts.city):
-        return Outcome.ok()
+        return PASSED
     return Outcome.fail(f"{area}内の事業者が対象です（所在地: {facts.municipality}）")
 
 
@@ -294,7 +299,7 @@ _PURPOSES: dict[tuple[tuple[str, ...], tuple[str, ...]], Outcome] = {}
 
 def _purposes(variant: Variant, intake: Intake) -> Outcome:
     if intake.purposes is None or not variant.uses:
-        return Outcome.ok()
+        return PASSED
     key = (intake.purposes, variant.uses)
     outcome = _PURPOSES.get(key)
     if outcome is None:
@@ -318,14 +323,14 @@ def _purposes_outcome(purposes: tuple[str, ...], uses: tuple[str, ...]) -> Outco
         missing = [p for p in wanted if p not in covered]
         return Outcome.unknown(f"使途のうち{names(covered)}のみ対象です（{names(missing)}は対象外）",
                                Todo(f"{names(missing)}は別の資金で検討する", kind="confirm"))
-    return Outcome.ok()
+    return PASSED
 
 
 def _amount(variant: Variant, intake: Intake, remaining: int | None, counts_existing: bool = False) -> Outcome:
     limit = variant.limit_yen
     counts_existing = counts_existing or variant.limit_includes_existing
     if limit is None or (intake.amount_yen is None and not counts_existing):
-        return Outcome.ok()
+        return PASSED
     if counts_existing and intake.guaranteed_balance_yen is None:
         return Outcome.unknown(f"限度額{textfmt.yen(limit)}には既存の保証付き融資の残高が含まれます: "
                                "残高を確認してください",
@@ -338,13 +343,13 @@ def _amount(variant: Variant, intake: Intake, remaining: int | None, counts_exis
                                f"{textfmt.yen(remaining)}まで",
                                Todo(f"{textfmt.yen(remaining)}までで申し込む（不足分は別の資金と組み合わせる）",
                                     kind="confirm"))
-    return Outcome.ok()
+    return PASSED
 
 
 def _term(variant: Variant, intake: Intake) -> Outcome:
     term = intake.term_months
     if term is None:
-        return Outcome.ok()
+        return PASSED
     maximum = variant.term_max_months
     if intake.purposes and variant.term_by_use:
         by_use = [variant.term_by_use[p] for p in intake.purposes if p in variant.term_by_use]
@@ -358,7 +363,7 @@ def _term(variant: Variant, intake: Intake) -> Outcome:
         shortest = textfmt.months(variant.term_min_months)
         return Outcome.unknown(f"希望の期間（{textfmt.months(term)}）がこの制度の最短期間（{shortest}）未満です",
                                Todo(f"期間を{shortest}以上にする", kind="confirm"))
-    return Outcome.ok()
+    return PASSED
 
 
 def _document_todos(documents: tuple[DocumentInfo, ...], facts: Facts, memo: dict[int, Outcome]) -> list[Todo]:
@@ -416,10 +421,10 @@ def summarise_sme(catalogue: Catalogue, intake: Intake) -> SmeSummary:
     return SmeSummary(True, "sme", f"{industry}: 中小企業者")
 
 
-def _date_warnings(catalogue: Catalogue, on: dt.date, results: list[ProgramResult], prefecture: str,
-                   municipality: str | None) -> list[str]:
+def _date_warnings(catalogue: Catalogue, on: dt.date, results: list[ProgramResult], providers: Collection[str],
+                   prefecture: str, municipality: str | None) -> list[str]:
+    """``providers``: the ids of the providers with a fund in force on the day."""
     warnings = []
-    providers = {r.provider.id for r in results}
     for provider in catalogue.providers.values():
         if provider.kind == "prefecture" and provider.id not in providers:
             warnings.append(f"{on.isoformat()} 時点の{provider.name}の制度融資のデータがありません"
