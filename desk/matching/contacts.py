@@ -86,7 +86,7 @@ def _for_place(offices: tuple[OfficeInfo, ...], place: Place) -> _PlaceContacts 
     key = (id(offices), place)
     found = _PLACES.get(key)
     if found is None or found[0] is not offices:
-        if len(_PLACES) > 1024:   # a long day of visitors from many places, or offices reloaded
+        if len(_PLACES) > 256:   # a long day of visitors from many places, or offices reloaded
             _PLACES.clear()
         found = _PLACES[key] = (offices, _outside_contacts(offices, place) if place.prefecture != HOME_PREFECTURE
                                 else _place_contacts(offices, place))
