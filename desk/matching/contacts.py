@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from desk import vocab
 from desk.catalogue.offices import OfficeInfo
@@ -63,9 +64,44 @@ def contact_for(office: OfficeInfo, place: Place, why: str) -> Contact:
     )
 
 
+class _PlaceContacts(NamedTuple):
+    """What the contacts for a place are without the match: the offices before the sections
+    that issue certificates, those sections (which of them is listed depends on the match)
+    and the offices after them."""
+
+    before: tuple[Contact, ...]
+    issuers: tuple[OfficeInfo, ...]
+    after: tuple[Contact, ...]
+
+
+# (id(offices), place) -> (offices, its contacts). Ranking the offices by area and distance is
+# most of the contacts' cost, and a keystroke matches again for the same place: each place is
+# ranked once. The offices are kept beside their answer, so an id is never reused while it is a key.
+_PLACES: dict[tuple[int, Place], tuple[tuple[OfficeInfo, ...], _PlaceContacts | tuple[Contact, ...]]] = {}
+
+
+def _for_place(offices: tuple[OfficeInfo, ...], place: Place) -> _PlaceContacts | tuple[Contact, ...]:
+    """The contacts of a place outside the prefecture (they do not depend on the match), or the
+    place's part of them inside it."""
+    key = (id(offices), place)
+    found = _PLACES.get(key)
+    if found is None or found[0] is not offices:
+        if len(_PLACES) > 256:   # a long day of visitors from many places, or offices reloaded
+            _PLACES.clear()
+        found = _PLACES[key] = (offices, _outside_contacts(offices, place) if place.prefecture != HOME_PREFECTURE
+                                else _place_contacts(offices, place))
+    return found[1]
+
+
 def contacts_for(offices: tuple[OfficeInfo, ...], place: Place, results: list[ProgramResult]) -> tuple[Contact, ...]:
-    if place.prefecture != HOME_PREFECTURE:
-        return _outside_contacts(offices, place)
+    for_place = _for_place(offices, place)
+    if not isinstance(for_place, _PlaceContacts):
+        return for_place
+    return _dedupe([*for_place.before, *_certificate_offices(offices, for_place.issuers, place, results),
+                    *for_place.after])
+
+
+def _place_contacts(offices: tuple[OfficeInfo, ...], place: Place) -> _PlaceContacts:
     here = place.municipality or place.prefecture
     out: list[Contact] = []
 
@@ -86,8 +122,9 @@ def contacts_for(offices: tuple[OfficeInfo, ...], place: Place, results: list[Pr
             why = "地区の商工会議所・商工会が見つからないため最寄りを表示"
         out.append(contact_for(office, place, why))
 
-    out.extend(_certificate_offices(offices, place, results))
-
+    before = tuple(out)
+    issuers = tuple(o for o in offices if o.role in ("municipality", "support_center") and _match(o, place))
+    out = []
     for office in offices:
         if office.role == "window" and _match(office, place):
             out.append(contact_for(office, place, "日産自動車の車両生産終了等に伴う中小企業向け特別相談窓口（県）"))
@@ -100,7 +137,7 @@ def contacts_for(offices: tuple[OfficeInfo, ...], place: Place, results: list[Pr
     hotline = next((o for o in offices if o.id == HOTLINE_OFFICE_ID), None)
     if hotline:
         out.append(contact_for(hotline, place, "後日のご相談（全国どこからでも最寄りの地域本部につながります）"))
-    return _dedupe(out)
+    return _PlaceContacts(before, issuers, tuple(out))
 
 
 _PREFECTURE_WHY = {
@@ -112,9 +149,10 @@ _PREFECTURE_WHY = {
 }
 
 
-def _certificate_offices(offices: tuple[OfficeInfo, ...], place: Place,
+def _certificate_offices(offices: tuple[OfficeInfo, ...], local: tuple[OfficeInfo, ...], place: Place,
                          results: list[ProgramResult]) -> list[Contact]:
-    """The sections that issue what the conditional and eligible programs still need."""
+    """The sections that issue what the conditional and eligible programs still need (``local``:
+    the municipal sections and support centres serving the place)."""
     needed_certs: dict[str, list[str]] = {}
     named: dict[str, list[str]] = {}
     for result in results:
@@ -125,7 +163,6 @@ def _certificate_offices(offices: tuple[OfficeInfo, ...], place: Place,
                 needed_certs.setdefault(todo.certification, []).append(todo.what)
             elif todo.where and todo.where not in vocab.GENERIC_ISSUERS:
                 named.setdefault(todo.where, []).append(todo.what)
-    local = [o for o in offices if o.role in ("municipality", "support_center") and _match(o, place)]
     out = []
     for office in local:
         issues = [c for c in needed_certs if c in office.issues]

@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import operator
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, NamedTuple
 
 from desk import fiscal, textfmt, vocab
@@ -25,7 +26,7 @@ from desk.intake.reader import Intake, SalesChange
 from desk.matching import costing, wording
 from desk.matching.answer import SmeSummary
 from desk.matching.fee_options import missing_warnings
-from desk.matching.terms import Pricing, Terms, compute_pricing, remaining_limit
+from desk.matching.terms import Pricing, Terms, priced, remaining_limit
 from desk.rules.business import sme_verdict
 from desk.rules.outcome import FAIL, OPEN, PASS, PASSED, SHUT, SITUATION, STEP, UNKNOWN, Facts, Outcome, Todo, all_of
 from desk.rules.questions import held
@@ -107,7 +108,7 @@ def _match(catalogue: Catalogue, intake: Intake, *, on: dt.date, sales: SalesCha
     if intake.fee_options:
         warnings.extend(missing_warnings(((r.variant.name, r.pricing.options_missing) for r in results
                                           if r.status != INELIGIBLE), intake.fee_options))
-    warnings.extend(_date_warnings(catalogue, on, results, prefecture, municipality))
+    warnings.extend(_date_warnings(catalogue, on, results, by_provider.keys(), prefecture, municipality))
     return MatchResult(on, summarise_sme(catalogue, intake), results, warnings)
 
 
@@ -132,14 +133,13 @@ class _ProviderMatch:
         self.unknown_fee_pct = unknown_fee_pct
         self.memo: dict[int, Outcome] = {}
         self.lists: dict[int, Outcome] = {}
-        self.pricings: dict[tuple[Any, ...], Pricing] = {}
         self.documents: dict[int, tuple[Todo, ...]] = {}
         self.stale: dict[tuple[Any, ...], bool] = {}
         self.shapes: dict[tuple[Any, ...], tuple[Outcome, Pricing, tuple[Todo, ...], bool]] = {}
         self.closed_funds: dict[tuple[int, int], tuple[tuple[Todo, ...], tuple[Todo, ...]]] = {}
         self.request: Request | None = None
         provider = facts.provider
-        self.applies = lambda cond: evaluate_condition(cond, facts, self.memo)
+        self.applies = partial(evaluate_condition, facts=facts, memo=self.memo)   # no frame of its own
         self.located = _located_in_provider_area(provider, facts)
         self.general = [(c.get("check"), evaluate_condition(c, facts, self.memo)) for c in provider.general_conditions]
         self.bases: dict[int, Outcome] = {}
@@ -165,19 +165,9 @@ class _ProviderMatch:
     def conditions(self, conditions: tuple[dict[str, Any], ...]) -> Outcome:
         outcome = self.lists.get(id(conditions))
         if outcome is None:
-            outcome = self.lists[id(conditions)] = all_of(
-                [evaluate_condition(c, self.facts, self.memo) for c in conditions])
+            facts, memo = self.facts, self.memo
+            outcome = self.lists[id(conditions)] = all_of([evaluate_condition(c, facts, memo) for c in conditions])
         return outcome
-
-    def pricing(self, variant: Variant) -> Pricing:
-        key = (id(variant.tiers), id(variant.fees), variant.city_share_pct, variant.own_rate_pct, variant.guarantee,
-               id(variant.fee_adjustments))
-        pricing = self.pricings.get(key)
-        if pricing is None:
-            pricing = self.pricings[key] = compute_pricing(
-                variant, term_months=self.facts.intake.term_months, on=self.facts.on, applies=self.applies,
-                unknown_fee_pct=self.unknown_fee_pct, fee_options=self.facts.intake.fee_options)
-        return pricing
 
     def cost(self, variant: Variant, pricing: Pricing, remaining: int | None) -> tuple[Cost | None, float | None]:
         """The fund's cost for this visitor, and the figure it is ranked by (desk.matching.costing)."""
@@ -201,7 +191,10 @@ class _ProviderMatch:
         if found is None:
             purposes = _purposes(variant, self.facts.intake)
             outcome = all_of([self.base(variant.general_exceptions), self.conditions(variant.conditions), purposes])
-            found = self.shapes[key] = (outcome, self.pricing(variant), self.document_todos(variant.documents),
+            intake = self.facts.intake
+            pricing = priced(variant, intake.term_months, self.facts.on, self.applies, self.unknown_fee_pct,
+                             intake.fee_options)
+            found = self.shapes[key] = (outcome, pricing, self.document_todos(variant.documents),
                                         self.is_stale(variant))
         return found
 
@@ -226,12 +219,17 @@ def evaluate_variant(variant: Variant, provider: Provider, facts: Facts, state: 
         partner_remaining = remaining_limit(partner, intake.guaranteed_balance_yen)
         if remaining is not None and partner_remaining is not None:
             remaining = min(remaining, partner_remaining)
+    # A closed fund's outcome keeps only its failures (all_of): for a fund its conditions close,
+    # the term, which can only make a fund conditional, is not worked out, nor the amount unless
+    # the limit is used up (its only failure).
+    closed = shared.status == FAIL
     if variant.limit_yen is None or (intake.amount_yen is None and not partners
-                                     and not variant.limit_includes_existing):
+                                     and not variant.limit_includes_existing) or (
+            closed and remaining is not None and remaining > 0):
         amount = PASSED
     else:
         amount = _amount(variant, intake, remaining, counts_existing=bool(partners))
-    term = _term(variant, intake) if intake.term_months is not None else PASSED
+    term = _term(variant, intake) if intake.term_months is not None and not closed else PASSED
     combined = shared if amount is PASSED and term is PASSED else all_of([shared, amount, term])
     status = _STATUS[combined.status]
     route: tuple[Todo, ...] = ()
@@ -286,38 +284,53 @@ def _located_in_provider_area(provider: Provider, facts: Facts) -> Outcome:
     if facts.prefecture != provider.prefecture:
         return Outcome.fail(f"{area}内の事業者が対象です（所在地: {facts.prefecture}）")
     if provider.municipality is None:
-        return Outcome.ok()
+        return PASSED
     if facts.municipality is None:
         return Outcome.unknown(f"事業所の所在地の確認が必要です（{area}内が対象）",
                                Todo("事業所の市区町村", kind="question"))
     if provider.municipality in (facts.municipality, facts.city):
-        return Outcome.ok()
+        return PASSED
     return Outcome.fail(f"{area}内の事業者が対象です（所在地: {facts.municipality}）")
+
+
+# (purposes asked for, the fund's uses) -> their outcome: a handful of pairs serve every match.
+_PURPOSES: dict[tuple[tuple[str, ...], tuple[str, ...]], Outcome] = {}
 
 
 def _purposes(variant: Variant, intake: Intake) -> Outcome:
     if intake.purposes is None or not variant.uses:
-        return Outcome.ok()
-    wanted = [p for p in intake.purposes if p != "other"] or list(intake.purposes)
-    covered = [p for p in wanted if p in variant.uses]
+        return PASSED
+    key = (intake.purposes, variant.uses)
+    outcome = _PURPOSES.get(key)
+    if outcome is None:
+        if len(_PURPOSES) > 4096:   # catalogues reloaded many times in one process
+            _PURPOSES.clear()
+        outcome = _PURPOSES[key] = _purposes_outcome(intake.purposes, variant.uses)
+    return outcome
 
-    def names(purposes: Iterable[str]) -> str:
-        return "・".join(vocab.PURPOSES[p] for p in purposes)
+
+def _purposes_outcome(purposes: tuple[str, ...], uses: tuple[str, ...]) -> Outcome:
+    """Whether the fund's uses cover the purposes asked for ("other" counts only alone)."""
+    wanted = [p for p in purposes if p != "other"] or list(purposes)
+    covered = [p for p in wanted if p in uses]
+
+    def names(ids: Iterable[str]) -> str:
+        return "・".join(vocab.PURPOSES[p] for p in ids)
 
     if not covered:
-        return Outcome.fail(f"資金使途（{names(wanted)}）はこの制度の対象外です（対象: {names(variant.uses)}）")
+        return Outcome.fail(f"資金使途（{names(wanted)}）はこの制度の対象外です（対象: {names(uses)}）")
     if len(covered) < len(wanted):
         missing = [p for p in wanted if p not in covered]
         return Outcome.unknown(f"使途のうち{names(covered)}のみ対象です（{names(missing)}は対象外）",
                                Todo(f"{names(missing)}は別の資金で検討する", kind="confirm"))
-    return Outcome.ok()
+    return PASSED
 
 
 def _amount(variant: Variant, intake: Intake, remaining: int | None, counts_existing: bool = False) -> Outcome:
     limit = variant.limit_yen
     counts_existing = counts_existing or variant.limit_includes_existing
     if limit is None or (intake.amount_yen is None and not counts_existing):
-        return Outcome.ok()
+        return PASSED
     if counts_existing and intake.guaranteed_balance_yen is None:
         return Outcome.unknown(f"限度額{textfmt.yen(limit)}には既存の保証付き融資の残高が含まれます: "
                                "残高を確認してください",
@@ -330,13 +343,13 @@ def _amount(variant: Variant, intake: Intake, remaining: int | None, counts_exis
                                f"{textfmt.yen(remaining)}まで",
                                Todo(f"{textfmt.yen(remaining)}までで申し込む（不足分は別の資金と組み合わせる）",
                                     kind="confirm"))
-    return Outcome.ok()
+    return PASSED
 
 
 def _term(variant: Variant, intake: Intake) -> Outcome:
     term = intake.term_months
     if term is None:
-        return Outcome.ok()
+        return PASSED
     maximum = variant.term_max_months
     if intake.purposes and variant.term_by_use:
         by_use = [variant.term_by_use[p] for p in intake.purposes if p in variant.term_by_use]
@@ -350,17 +363,32 @@ def _term(variant: Variant, intake: Intake) -> Outcome:
         shortest = textfmt.months(variant.term_min_months)
         return Outcome.unknown(f"希望の期間（{textfmt.months(term)}）がこの制度の最短期間（{shortest}）未満です",
                                Todo(f"期間を{shortest}以上にする", kind="confirm"))
-    return Outcome.ok()
+    return PASSED
 
 
 def _document_todos(documents: tuple[DocumentInfo, ...], facts: Facts, memo: dict[int, Outcome]) -> list[Todo]:
-    todos = []
-    for doc in documents:
-        if doc.when is not None and evaluate_condition(doc.when, facts, memo).status == FAIL:
-            continue
-        kind = "certificate" if doc.kind in ("certificate", "confirmation") and not doc.confirms_only else "document"
-        todos.append(Todo(doc.name, doc.issuer, kind, doc.paper))
-    return todos
+    return [todo for when, todo in _document_rows(documents)
+            if when is None or evaluate_condition(when, facts, memo).status != FAIL]
+
+
+# id(documents) -> (documents, each document's condition and to-do). A document's to-do depends
+# only on the catalogue: made once, not in every match; only its condition is the business's.
+# The list is kept beside its answer, so an id is never reused while it is a key.
+_DOCUMENT_ROWS: dict[int, tuple[tuple[DocumentInfo, ...], tuple[tuple[dict[str, Any] | None, Todo], ...]]] = {}
+
+
+def _document_rows(documents: tuple[DocumentInfo, ...]) -> tuple[tuple[dict[str, Any] | None, Todo], ...]:
+    found = _DOCUMENT_ROWS.get(id(documents))
+    if found is None or found[0] is not documents:
+        if len(_DOCUMENT_ROWS) > 4096:   # catalogues reloaded many times in one process
+            _DOCUMENT_ROWS.clear()
+        found = _DOCUMENT_ROWS[id(documents)] = (documents, tuple((doc.when, _document_todo(doc)) for doc in documents))
+    return found[1]
+
+
+def _document_todo(doc: DocumentInfo) -> Todo:
+    kind = "certificate" if doc.kind in ("certificate", "confirmation") and not doc.confirms_only else "document"
+    return Todo(doc.name, doc.issuer, kind, doc.paper)
 
 
 _BY_ORDER = operator.itemgetter(ProgramResult._fields.index("order"))  # read in C while sorting
@@ -393,10 +421,10 @@ def summarise_sme(catalogue: Catalogue, intake: Intake) -> SmeSummary:
     return SmeSummary(True, "sme", f"{industry}: 中小企業者")
 
 
-def _date_warnings(catalogue: Catalogue, on: dt.date, results: list[ProgramResult], prefecture: str,
-                   municipality: str | None) -> list[str]:
+def _date_warnings(catalogue: Catalogue, on: dt.date, results: list[ProgramResult], providers: Collection[str],
+                   prefecture: str, municipality: str | None) -> list[str]:
+    """``providers``: the ids of the providers with a fund in force on the day."""
     warnings = []
-    providers = {r.provider.id for r in results}
     for provider in catalogue.providers.values():
         if provider.kind == "prefecture" and provider.id not in providers:
             warnings.append(f"{on.isoformat()} 時点の{provider.name}の制度融資のデータがありません"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from desk import textfmt, vocab
 from desk.catalogue.domain import Catalogue, Tier, Variant
@@ -24,7 +24,7 @@ from desk.intake.sales import compute_sales_change, merge_sales_change
 from desk.matching import engine, wording
 from desk.matching.answer import Contact, FundResult, FundTodo, MatchReport, RateTier, SalesFigures, SourceRef
 from desk.matching.contacts import contacts_for, todo_where
-from desk.matching.terms import ASSUMED_FEE_NOTE, Pricing
+from desk.matching.terms import ASSUMED_FEE_NOTE
 from desk.rules.outcome import Todo
 
 
@@ -85,7 +85,7 @@ def run(loaded: Loaded, intake: Intake, place: Place, *, on: dt.date,
                           municipality=place.municipality, city=place.city, warnings=warnings)
     contacts = contacts_for(loaded.offices, place, result.programs)
     has_term = intake.term_months is not None
-    todos = _TodoWords({o.id: o for o in loaded.offices}, contacts)
+    todos = _TodoWords(_offices_by_id(loaded.offices), contacts)
     return MatchReport(
         as_of=on,
         place=place.label,
@@ -106,6 +106,19 @@ def _list_warnings(intake: Intake, catalogue: Catalogue, on: dt.date) -> list[st
 
     provider = catalogue.providers.get(vocab.HOME_PROVIDER_ID) or next(iter(catalogue.providers.values()))
     return list_warnings(engine.facts_for(catalogue, intake, sales=intake.sales_change, on=on, provider=provider))
+
+
+# id(offices) -> (offices, each by its id): some seven hundred offices, indexed once per load.
+_BY_ID: dict[int, tuple[tuple[OfficeInfo, ...], dict[str, OfficeInfo]]] = {}
+
+
+def _offices_by_id(offices: tuple[OfficeInfo, ...]) -> dict[str, OfficeInfo]:
+    found = _BY_ID.get(id(offices))
+    if found is None or found[0] is not offices:
+        if len(_BY_ID) > 16:   # offices reloaded many times in one process
+            _BY_ID.clear()
+        found = _BY_ID[id(offices)] = (offices, {o.id: o for o in offices})
+    return found[1]
 
 
 _NO_ROUTE: tuple[str | None, str | None] = (None, None)
@@ -150,13 +163,14 @@ class _TodoWords:
 
 def _fund(r: engine.ProgramResult, has_term: bool, todos: _TodoWords, titles: dict[str, str]) -> FundResult:
     v, p = r.variant, r.pricing
+    f = _fixed(v, r.provider.name, titles)
     # Positional, in FundResult's field order: keywords would triple the cost of building a fund
     # (3 µs more each, 0.2 ms a match). tests/matching/test_service.py checks every field by name.
     return FundResult(
         v.id,                                   # id
-        v.name,                                 # name
+        f.name,                                 # name
         v.program_name,                         # program
-        r.provider.name,                        # provider
+        f.provider,                             # provider
         v.kind,                                 # kind
         r.status,                               # status
         r.reasons,                              # reasons
@@ -167,29 +181,57 @@ def _fund(r: engine.ProgramResult, has_term: bool, todos: _TodoWords, titles: di
         v.limit_separate,                       # separate_limit
         # Without a wanted term, a rate only where the fund has one (else the tiers say it).
         p.rate_pct if has_term or len(v.tiers) == 1 else None,   # rate_pct
-        _rate_tiers(v.tiers),                   # rate_tiers
+        f.rate_tiers,                           # rate_tiers
         p.city_share_pct,                       # city_share_pct
         p.own_rate_pct,                         # own_rate_pct
         p.fee_range_pct,                        # guarantee_fee_pct
         v.term_max_months,                      # max_term_months
         v.grace_months,                         # grace_months
-        SourceRef(v.source_file, v.source_section, titles.get(v.source_file or "")),   # source
-        v.as_of.isoformat() if v.as_of else None,               # data_as_of
+        f.source,                               # source
+        f.data_as_of,                           # data_as_of
         r.stale,                                # stale
-        _notes(v, p),                           # notes
+        f.notes if p.assumed_fee_pct is None else _assumed_fee_notes(f.notes, p.assumed_fee_pct),   # notes
         v.target_text,                          # target_text
         v.use_notes,                            # use_notes
         *todos.route(r.route),                  # route, route_contact_id
-        tuple(v.term_by_use.items()) if v.term_by_use else (),  # term_by_use
+        f.term_by_use,                          # term_by_use
         r.cost,                                 # cost
     )
 
 
-def _notes(v: Variant, p: Pricing) -> tuple[str, ...]:
-    notes = v.interpretations + v.notes
-    if p.assumed_fee_pct is None:
-        return notes
-    return (*notes, ASSUMED_FEE_NOTE.format(pct=textfmt.pct(p.assumed_fee_pct).removesuffix("%")))
+class _Fixed(NamedTuple):
+    """A fund's fields of the answer that only the catalogue decides: worked out once per
+    variant, not in every match."""
+
+    name: str
+    provider: str
+    rate_tiers: tuple[RateTier, ...]
+    source: SourceRef
+    data_as_of: str | None
+    notes: tuple[str, ...]
+    term_by_use: tuple[tuple[str, int], ...]
+
+
+# id(variant) -> (variant, source titles, its fixed fields). Kept beside their answer, so an
+# id is never reused while it is a key.
+_FIXED: dict[int, tuple[Variant, dict[str, str], _Fixed]] = {}
+
+
+def _fixed(v: Variant, provider: str, titles: dict[str, str]) -> _Fixed:
+    found = _FIXED.get(id(v))
+    if found is None or found[0] is not v or found[1] is not titles or found[2].provider != provider:
+        if len(_FIXED) > 65_536:   # catalogues reloaded many times in one process
+            _FIXED.clear()
+        fixed = _Fixed(v.name, provider, _rate_tiers(v.tiers),
+                       SourceRef(v.source_file, v.source_section, titles.get(v.source_file or "")),
+                       v.as_of.isoformat() if v.as_of else None, v.interpretations + v.notes,
+                       tuple(v.term_by_use.items()) if v.term_by_use else ())
+        found = _FIXED[id(v)] = (v, titles, fixed)
+    return found[2]
+
+
+def _assumed_fee_notes(notes: tuple[str, ...], assumed_fee_pct: float) -> tuple[str, ...]:
+    return (*notes, ASSUMED_FEE_NOTE.format(pct=textfmt.pct(assumed_fee_pct).removesuffix("%")))
 
 
 # A variant's tiers as the answer gives them, made once per tier table: the catalogue interns

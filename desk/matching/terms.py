@@ -97,6 +97,35 @@ def compute_pricing(variant: Variant, *, term_months: int | None, on: dt.date,
     return Pricing(rate, share, own, fee_range, cost, assumed, change, notes, missing)
 
 
+# (id(variant), term, day, assumed fee, options, verdicts) -> (variant, pricing). A match prices
+# some sixty funds whose tables never change while the catalogue is loaded, on a term and a day
+# that change rarely; the business enters only through the verdicts on the fee rows' conditions,
+# which are part of the key. The variant is kept beside its answer, so an id is never reused
+# while it is a key.
+_PRICINGS: dict[tuple[Any, ...], tuple[Variant, Pricing]] = {}
+
+
+def priced(variant: Variant, term_months: int | None, on: dt.date, applies: Callable[[dict[str, Any]], Outcome],
+           unknown_fee_pct: float | None, fee_options: tuple[str, ...]) -> Pricing:
+    """compute_pricing(), remembered between matches. The pricing reads only the variant (its
+    tiers, fee rows and adjustments, shares and guarantee), the term, the day, the options and
+    the status of each fee row's (and, with options, each adjustment's) condition; those statuses
+    are worked out first (``applies`` remembers them for the pricing itself, when it is computed)."""
+    verdicts = [applies(f.when).status for f in variant.fees if f.when]
+    if fee_options:
+        verdicts += [applies(a.when).status for a in variant.fee_adjustments if a.when]
+    key = (id(variant), term_months, on, unknown_fee_pct, fee_options, tuple(verdicts))
+    found = _PRICINGS.get(key)
+    if found is not None and found[0] is variant:
+        return found[1]
+    pricing = compute_pricing(variant, term_months=term_months, on=on, applies=applies,
+                              unknown_fee_pct=unknown_fee_pct, fee_options=fee_options)
+    if len(_PRICINGS) > 16_384:   # a long day of typing, or catalogues reloaded
+        _PRICINGS.clear()
+    _PRICINGS[key] = (variant, pricing)
+    return pricing
+
+
 def _fee_change(variant: Variant, on: dt.date, applies: Callable[[dict[str, Any]], Outcome],
                 now: tuple[float, float] | None) -> tuple[dt.date, tuple[float, float]] | None:
     """The first change of the fee range within the notice period: rows that start, or end

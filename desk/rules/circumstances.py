@@ -5,6 +5,7 @@ and amount of the loan, and answers to a program's own questions.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from desk import textfmt, vocab
@@ -37,6 +38,11 @@ _CERT_HINTS = {
 
 def certification_names(codes: list[str]) -> str:
     """「セーフティネット保証1・2・3・4・6号の認定」 rather than five separate names."""
+    return _certification_names(tuple(codes))
+
+
+@lru_cache(maxsize=1024)   # a few dozen lists in a catalogue, named in every match
+def _certification_names(codes: tuple[str, ...]) -> str:
     numbers = [c[2:] for c in codes if c.startswith("sn")]
     others = [vocab.CERTIFICATIONS[c] for c in codes if not c.startswith("sn")]
     parts = [f"セーフティネット保証{'・'.join(numbers)}号の認定"] if numbers else []

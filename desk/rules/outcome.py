@@ -87,6 +87,8 @@ class Facts:
 
 def all_of(outcomes: list[Outcome]) -> Outcome:
     """Every outcome must pass: fail lists every failure, unknown every open point."""
+    if len(outcomes) == 1:   # a list of one condition, the most common: its outcome
+        return outcomes[0]
     rest = [o for o in outcomes if o is not PASSED]
     if not rest:
         return PASSED
@@ -95,7 +97,7 @@ def all_of(outcomes: list[Outcome]) -> Outcome:
     failed = [o for o in rest if o.status == FAIL]
     if failed:
         return Outcome(FAIL, _flat([o.reasons for o in failed]), _flat([o.todos for o in failed]),
-                       max(o.closed for o in failed))
+                       max([o.closed for o in failed]))
     todos = _flat([o.todos for o in rest])
     open_ = [o for o in rest if o.status == UNKNOWN]
     if open_:

@@ -28,18 +28,23 @@ def evaluate_condition(condition: dict[str, Any], facts: Facts, memo: dict[int, 
     the condition object, so a provider's general conditions, shared by every variant, and fee
     or document conditions repeated across variants are evaluated once."""
     if memo is not None:
-        known = memo.get(id(condition))
+        key = id(condition)
+        known = memo.get(key)
         if known is not None:
             return known
-    if "check" in condition:
-        outcome = IMPLEMENTATIONS[condition["check"]](condition.get("params") or {}, facts)
+    check = condition.get("check")
+    if check is not None:
+        outcome = IMPLEMENTATIONS[check](condition.get("params") or _NO_PARAMS, facts)
     elif "any_of" in condition:
         outcome = any_of([evaluate_condition(c, facts, memo) for c in condition["any_of"]], condition.get("text"))
     else:
         outcome = all_of([evaluate_condition(c, facts, memo) for c in condition["all_of"]])
     if memo is not None:
-        memo[id(condition)] = outcome
+        memo[key] = outcome
     return outcome
+
+
+_NO_PARAMS: dict[str, Any] = {}   # what a check without parameters is given (checks only read them)
 
 
 def iter_checks(condition: dict[str, Any]) -> Iterator[dict[str, Any]]:

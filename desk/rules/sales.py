@@ -9,9 +9,11 @@ declines by at least its threshold.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from desk import textfmt, vocab
+from desk.intake.reader import SalesChange
 from desk.rules.declare import Param, check
 from desk.rules.outcome import Facts, Outcome, Todo
 
@@ -33,10 +35,15 @@ def _years_problems(name: str) -> Callable[[dict[str, Any]], list[str]]:
 
 def sales_fell(facts: Facts) -> bool | None:
     """Whether any stated or computed comparison shows a decline (None: nothing known)."""
+    return _fell(facts.sales)
+
+
+@lru_cache(maxsize=256)   # every certificate check of a match asks it, on the same figures
+def _fell(sales: SalesChange) -> bool | None:
     values = [v for name in ("last_1m", "last_3m", "last_6m", "next_3m_forecast")
-              for v in facts.sales.period(name) if v is not None]
-    if facts.sales.last_fy is not None:
-        values.append(facts.sales.last_fy)
+              for v in sales.period(name) if v is not None]
+    if sales.last_fy is not None:
+        values.append(sales.last_fy)
     if not values:
         return None
     return any(v < 0 for v in values)
