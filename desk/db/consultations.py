@@ -269,6 +269,8 @@ def _stats(session: Session, where: LogFilter, by: str, *, businesses: bool = Tr
         "industry": (e.industry, e.day, e.consultation_id), "municipality": (e.municipality, e.day, e.consultation_id),
         "window": (e.window_name, e.day, e.consultation_id), "cause": (c.cause, c.day, c.consultation_id),
         "fund": (f.fund_id, f.day, f.consultation_id), "follow_up": (fu.status, e.day, e.consultation_id)}
+    if by == "municipality":
+        return _municipality_stats(session, where, businesses=businesses)
     key, day, record = columns[by]
     # A business once per group, however often it came (a record without a business name has its own
     # key), from the counted table's own column: its index holds it beside the group and the day.
@@ -293,6 +295,30 @@ def _stats(session: Session, where: LogFilter, by: str, *, businesses: bool = Tr
         labels = _fund_names(session, list(counted))
     rest = sorted((k for k in counted if k not in order), key=lambda k: (-counted[k][0], k))
     return [LogStat(k, labels.get(k) or k or NOT_STATED, *counted.get(k, (0, 0))) for k in order + rest]
+
+
+def _municipality_stats(session: Session, where: LogFilter, *, businesses: bool) -> list[LogStat]:
+    """Consultations and businesses per municipality (「神奈川県横須賀市」), never per town or street:
+    a record keeps its place's label, its town from the postal code (「神奈川県横須賀市本町」), or an
+    address another device stored; each label is folded into the municipality it starts with.
+
+    Businesses add up across the labels folded together: a business's key is made of its name and
+    its label (desk.log.business), so each key is counted under one label only."""
+    from desk.intake.place_text import municipality_label
+
+    e = m.LogEntry
+    distinct_businesses = func.count(distinct(e.business_key)) if businesses else literal(0)
+    stmt = _where_days_and_text(select(e.municipality, func.count(), distinct_businesses),
+                                e.day, e.consultation_id, where)
+    home_names = list(session.scalars(select(m.Municipality.name)
+                                      .where(m.Municipality.prefecture == vocab.HOME_PREFECTURE)))
+    counted: dict[str, tuple[int, int]] = {}
+    for stored, n, b in session.execute(stmt.group_by(e.municipality)):
+        group = municipality_label(stored, home_names)
+        before = counted.get(group, (0, 0))
+        counted[group] = (before[0] + int(n), before[1] + int(b))
+    return [LogStat(k, k or NOT_STATED, n, b)
+            for k, (n, b) in sorted(counted.items(), key=lambda item: (-item[1][0], item[0]))]
 
 
 def _fund_names(session: Session, fund_ids: list[str]) -> dict[str, str]:
