@@ -21,6 +21,7 @@ from desk.db.services import (
     NO_FOLLOW_UP,
     NOT_STATED,
     ConsultationRecord,
+    FollowUpTooEarly,
     LogCounts,
     LogCursor,
     LogFilter,
@@ -181,9 +182,15 @@ def set_follow_up(make_session: Callable[[], Session], reference_no: str, *, sta
         raise ValueError(f"unknown follow-up {status!r}")
     fu = m.LogFollowUp
     with make_session() as session, session.begin():
-        record_id = session.scalar(select(m.Consultation.id).where(m.Consultation.reference_no == reference_no))
-        if record_id is None:
+        found = session.execute(
+            select(m.Consultation.id, m.LogEntry.day)
+            .outerjoin(m.LogEntry, m.LogEntry.consultation_id == m.Consultation.id)
+            .where(m.Consultation.reference_no == reference_no)).first()
+        if found is None:
             return False
+        record_id, consulted_on = found
+        if status is not None and day is not None and consulted_on and day.isoformat() < consulted_on:
+            raise FollowUpTooEarly(day, dt.date.fromisoformat(consulted_on))
         session.execute(delete(fu).where(fu.consultation_id == record_id))
         if status is not None:
             session.add(fu(consultation_id=record_id, status=status, day=day.isoformat() if day else None,
