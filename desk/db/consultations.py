@@ -9,7 +9,21 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, Select, delete, distinct, func, insert, literal, or_, select, text, tuple_, update
+from sqlalchemy import (
+    CursorResult,
+    Select,
+    delete,
+    distinct,
+    func,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+    tuple_,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -192,9 +206,10 @@ def set_follow_up(make_session: Callable[[], Session], reference_no: str, *, sta
         if status is not None and day is not None and consulted_on and day.isoformat() < consulted_on:
             raise FollowUpTooEarly(day, dt.date.fromisoformat(consulted_on))
         session.execute(delete(fu).where(fu.consultation_id == record_id))
-        if status is not None:
-            session.add(fu(consultation_id=record_id, status=status, day=day.isoformat() if day else None,
-                           recorded_at=now))
+        # A clearing is kept as a row of its own, with its time: it must reach the shared database
+        # in the next export and outweigh an older follow-up there (desk.db.logsync).
+        session.add(fu(consultation_id=record_id, status=m.FOLLOW_UP_CLEARED if status is None else status,
+                       day=day.isoformat() if day and status is not None else None, recorded_at=now))
     return True
 
 
@@ -275,7 +290,9 @@ def _stats(session: Session, where: LogFilter, by: str, *, businesses: bool = Tr
         "day": (e.day, e.day, e.consultation_id), "month": (e.month, e.day, e.consultation_id),
         "industry": (e.industry, e.day, e.consultation_id), "municipality": (e.municipality, e.day, e.consultation_id),
         "window": (e.window_name, e.day, e.consultation_id), "cause": (c.cause, c.day, c.consultation_id),
-        "fund": (f.fund_id, f.day, f.consultation_id), "follow_up": (fu.status, e.day, e.consultation_id)}
+        "fund": (f.fund_id, f.day, f.consultation_id),
+        # No row and a cleared one (status "") are one group: none entered.
+        "follow_up": (func.coalesce(fu.status, literal_column("''")), e.day, e.consultation_id)}
     if by == "municipality":
         return _municipality_stats(session, where, businesses=businesses)
     key, day, record = columns[by]

@@ -458,7 +458,8 @@ def test_a_laptop_file_goes_only_into_the_window_it_was_made_for(secured, tmp_pa
     laptop = Store.open(db_engine.sqlite_url(tmp_path / "laptop.sqlite3"))
     made = {_record(laptop, device, f"出張相談{i}").reference_no for i in range(2)}
     followed = sorted(made)[0]
-    assert laptop.log.set_follow_up(followed, status="applied", day=dt.date(2026, 12, 1))   # it travels too
+    applied_on = dt.date(2199, 12, 1)      # not before the record's own day, whenever the test runs
+    assert laptop.log.set_follow_up(followed, status="applied", day=applied_on)   # it travels too
     for_a, old_style = tmp_path / "for-a.json", tmp_path / "old.json"
     assert logsync.export_log(laptop.make_session, for_a, device=device, everything=True, window=a.role) == 2
     assert logsync.export_log(laptop.make_session, old_style, device=device, everything=True) == 2
@@ -483,6 +484,6 @@ def test_a_laptop_file_goes_only_into_the_window_it_was_made_for(secured, tmp_pa
     window_a = Store.open(a.url)
     try:                                                                        # the window sees its follow-up
         shown = {r["reference_no"]: r["follow_up"] for r in window_a.log.page().rows}
-        assert shown[followed] == "申込済（2026-12-01）"
+        assert shown[followed] == f"申込済（{applied_on}）"
     finally:
         window_a.close()

@@ -36,7 +36,7 @@ def log_url(log_engine):
     log = Store.for_engine(log_engine).log
     for n, row in enumerate(rows[::7]):
         log.set_follow_up(row["reference_no"], status=("applied", "executed", "declined", "undecided")[n % 4],
-                          day=dt.date(2022, 6, 1))
+                          day=dt.date(2022, 12, 1))   # after every record
     return log_engine.url.render_as_string(hide_password=False)
 
 
