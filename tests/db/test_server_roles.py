@@ -348,16 +348,18 @@ def test_a_window_behind_the_revision_is_told_to_ask_the_administrator(secured, 
         c.execute(text("UPDATE alembic_version SET version_num = '0007'"))
     try:
         capsys.readouterr()
-        assert main(["--db", a.url, "db", "upgrade"]) == 1
+        assert main(["--db", a.url, "db", "upgrade"]) == 2
         err = capsys.readouterr().err
-        assert err.count("\n") == 1 and "サーバーの管理者に desk db upgrade を依頼してください" in err
+        assert err.count("\n") == 1 and "サーバーの管理者が desk_admin のロールで desk db upgrade を実行して" in err
         assert f"現在 0007、この desk は {HEAD_REVISION}" in err and a.role in err
+        assert main(["--db", a.url, "log", "stats"]) == 2            # any command that opens it
+        assert capsys.readouterr().err == err
         shown: list[str] = []
         import desk.ui.app
 
         monkeypatch.setattr(desk.ui.app, "show_start_problem", shown.append)
-        assert main(["--db", a.url]) == 1            # the app: the same line, in a box
-        assert len(shown) == 1 and "サーバーの管理者に" in shown[0]
+        assert main(["--db", a.url]) == 2            # the app: the same line, in a box
+        assert len(shown) == 1 and "サーバーの管理者が desk_admin のロールで" in shown[0]
     finally:
         with secured.engine.begin() as c:
             c.execute(text(f"UPDATE alembic_version SET version_num = '{HEAD_REVISION}'"))
