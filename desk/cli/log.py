@@ -72,9 +72,10 @@ def _cmd_log_sync(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise file_error(args.file, exc) from exc
     print(f"追加 {len(report.added)} 件、取り込み済み {report.already_there} 件、食い違い {len(report.conflicts)} 件")
-    if report.follow_ups or report.follow_ups_kept:
+    if report.follow_ups or report.follow_ups_cleared or report.follow_ups_kept:
+        cleared = f"、未入力に戻したもの {len(report.follow_ups_cleared)} 件" if report.follow_ups_cleared else ""
         kept = f"、データベースの方が新しいため残したもの {report.follow_ups_kept} 件" if report.follow_ups_kept else ""
-        print(f"その後: 記録 {len(report.follow_ups)} 件{kept}")
+        print(f"その後: 記録 {len(report.follow_ups)} 件{cleared}{kept}")
     for line in report.conflicts:
         print(f"  食い違い: {line}", file=sys.stderr)
     return EXIT_PROBLEM if report.conflicts else EXIT_OK

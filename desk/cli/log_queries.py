@@ -105,8 +105,14 @@ def _follow_up(args: argparse.Namespace) -> int:
     if status is None and args.status not in CLEAR:
         choices = " / ".join(f"{code}（{label}）" for code, label in vocab.FOLLOW_UPS.items())
         raise CliError(f"--status は {choices} / clear のどれかです（{args.status!r}）", EXIT_USAGE)
+    from desk.db.services import FollowUpTooEarly
+
     day = (_date("--date", args.date) or fiscal.today()) if status is not None else None
-    if not open_store(args).log.set_follow_up(args.reference_no, status=status, day=day):
+    try:
+        found = open_store(args).log.set_follow_up(args.reference_no, status=status, day=day)
+    except FollowUpTooEarly as exc:
+        raise CliError(f"--date（{exc.day}）は相談日（{exc.consulted_on}）より前です", EXIT_USAGE) from None
+    if not found:
         raise CliError(f"受付番号 {args.reference_no!r} の記録はありません", EXIT_USAGE)
     said = f"{vocab.FOLLOW_UPS[status]}（{day}）" if status else "未入力に戻しました"
     print(f"{args.reference_no}: その後 {said}")

@@ -9,7 +9,21 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, Select, delete, distinct, func, insert, literal, or_, select, text, tuple_, update
+from sqlalchemy import (
+    CursorResult,
+    Select,
+    delete,
+    distinct,
+    func,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+    tuple_,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,6 +35,7 @@ from desk.db.services import (
     NO_FOLLOW_UP,
     NOT_STATED,
     ConsultationRecord,
+    FollowUpTooEarly,
     LogCounts,
     LogCursor,
     LogFilter,
@@ -181,13 +196,20 @@ def set_follow_up(make_session: Callable[[], Session], reference_no: str, *, sta
         raise ValueError(f"unknown follow-up {status!r}")
     fu = m.LogFollowUp
     with make_session() as session, session.begin():
-        record_id = session.scalar(select(m.Consultation.id).where(m.Consultation.reference_no == reference_no))
-        if record_id is None:
+        found = session.execute(
+            select(m.Consultation.id, m.LogEntry.day)
+            .outerjoin(m.LogEntry, m.LogEntry.consultation_id == m.Consultation.id)
+            .where(m.Consultation.reference_no == reference_no)).first()
+        if found is None:
             return False
+        record_id, consulted_on = found
+        if status is not None and day is not None and consulted_on and day.isoformat() < consulted_on:
+            raise FollowUpTooEarly(day, dt.date.fromisoformat(consulted_on))
         session.execute(delete(fu).where(fu.consultation_id == record_id))
-        if status is not None:
-            session.add(fu(consultation_id=record_id, status=status, day=day.isoformat() if day else None,
-                           recorded_at=now))
+        # A clearing is kept as a row of its own, with its time: it must reach the shared database
+        # in the next export and outweigh an older follow-up there (desk.db.logsync).
+        session.add(fu(consultation_id=record_id, status=m.FOLLOW_UP_CLEARED if status is None else status,
+                       day=day.isoformat() if day and status is not None else None, recorded_at=now))
     return True
 
 
@@ -268,7 +290,11 @@ def _stats(session: Session, where: LogFilter, by: str, *, businesses: bool = Tr
         "day": (e.day, e.day, e.consultation_id), "month": (e.month, e.day, e.consultation_id),
         "industry": (e.industry, e.day, e.consultation_id), "municipality": (e.municipality, e.day, e.consultation_id),
         "window": (e.window_name, e.day, e.consultation_id), "cause": (c.cause, c.day, c.consultation_id),
-        "fund": (f.fund_id, f.day, f.consultation_id), "follow_up": (fu.status, e.day, e.consultation_id)}
+        "fund": (f.fund_id, f.day, f.consultation_id),
+        # No row and a cleared one (status "") are one group: none entered.
+        "follow_up": (func.coalesce(fu.status, literal_column("''")), e.day, e.consultation_id)}
+    if by == "municipality":
+        return _municipality_stats(session, where, businesses=businesses)
     key, day, record = columns[by]
     # A business once per group, however often it came (a record without a business name has its own
     # key), from the counted table's own column: its index holds it beside the group and the day.
@@ -293,6 +319,30 @@ def _stats(session: Session, where: LogFilter, by: str, *, businesses: bool = Tr
         labels = _fund_names(session, list(counted))
     rest = sorted((k for k in counted if k not in order), key=lambda k: (-counted[k][0], k))
     return [LogStat(k, labels.get(k) or k or NOT_STATED, *counted.get(k, (0, 0))) for k in order + rest]
+
+
+def _municipality_stats(session: Session, where: LogFilter, *, businesses: bool) -> list[LogStat]:
+    """Consultations and businesses per municipality (「神奈川県横須賀市」), never per town or street:
+    a record keeps its place's label, its town from the postal code (「神奈川県横須賀市本町」), or an
+    address another device stored; each label is folded into the municipality it starts with.
+
+    Businesses add up across the labels folded together: a business's key is made of its name and
+    its label (desk.log.business), so each key is counted under one label only."""
+    from desk.intake.place_text import municipality_label
+
+    e = m.LogEntry
+    distinct_businesses = func.count(distinct(e.business_key)) if businesses else literal(0)
+    stmt = _where_days_and_text(select(e.municipality, func.count(), distinct_businesses),
+                                e.day, e.consultation_id, where)
+    home_names = list(session.scalars(select(m.Municipality.name)
+                                      .where(m.Municipality.prefecture == vocab.HOME_PREFECTURE)))
+    counted: dict[str, tuple[int, int]] = {}
+    for stored, n, b in session.execute(stmt.group_by(e.municipality)):
+        group = municipality_label(stored, home_names)
+        before = counted.get(group, (0, 0))
+        counted[group] = (before[0] + int(n), before[1] + int(b))
+    return [LogStat(k, k or NOT_STATED, n, b)
+            for k, (n, b) in sorted(counted.items(), key=lambda item: (-item[1][0], item[0]))]
 
 
 def _fund_names(session: Session, fund_ids: list[str]) -> dict[str, str]:

@@ -38,14 +38,19 @@ class NewerDatabase(DatabaseRefused):
 
 class MigrationNotAllowed(DatabaseRefused):
     """A schema behind this desk's, on a server whose connected role may not migrate it (a window's):
-    the administrator upgrades it (issue 17)."""
+    the administrator upgrades it, as ``owner`` (desk_admin on a server secured by `desk server init`,
+    else the role owning desk's tables; None when not known) (issue 17).
 
-    code = 1
+    Exit 2, as for a database that is not desk's: nothing this desk or its user can do from this
+    role helps; the server has to be brought up to date first (one line, in a box in the app)."""
 
-    def __init__(self, role: str, revision: str | None):
-        super().__init__(f"データベースのスキーマが古い版です（現在 {revision or 'なし'}、"
+    code = 2
+
+    def __init__(self, role: str, revision: str | None, owner: str | None = None):
+        who = f"サーバーの管理者が {owner[:63]} のロールで" if owner else "サーバーの管理者が"
+        super().__init__(f"共有サーバーのデータベースが古い版です（現在 {revision or 'なし'}、"
                          f"この desk は {HEAD_REVISION}）。接続しているロール {role[:63]} では更新できません:"
-                         " サーバーの管理者に desk db upgrade を依頼してください")
+                         f" {who} desk db upgrade を実行してから、もう一度開いてください")
 
 
 def check_sqlite_file(path: Path) -> None:

@@ -148,9 +148,16 @@ class LogFund(Base):
         return f"LogFund({self.consultation_id!r}, {self.fund_id!r}, {self.status!r})"
 
 
+# The status of a follow-up that was cleared: the row stays, with the time of the clearing, so that
+# the clearing travels in `desk log export` files and an older follow-up cannot come back on import
+# (the latest change wins). Every reader shows it as no follow-up, as it shows a record without a row.
+FOLLOW_UP_CLEARED = ""
+
+
 class LogFollowUp(Base):
     """What became of a consultation (申込済 / 実行 / 謝絶 / 未定, a code of vocab.FOLLOW_UPS) and on
-    which day, entered later from the log; at most one per consultation, the latest (revision 0010)."""
+    which day, entered later from the log; at most one per consultation, the latest (revision 0010).
+    ``recorded_at`` is when it was last changed, a clearing too (status FOLLOW_UP_CLEARED)."""
 
     __tablename__ = "log_follow_up"
 

@@ -9,9 +9,11 @@ the same id or reference number is reported, never overwritten. Both sides go th
 ORM, so either may be SQLite or PostgreSQL.
 
 A record may carry what became of it (``follow_up``: status, day and when it was recorded),
-an optional field, so files from before follow-ups still import. A follow-up entered on the
-laptop after its record left sends the record again with the next export; on import a
-follow-up replaces the one in the database only when it was recorded later.
+an optional field, so files from before follow-ups still import. A follow-up cleared carries
+status and day null and the time of the clearing. A follow-up entered or cleared on the laptop
+after its record left sends the record again with the next export; on import the latest change
+wins, by the time recorded with it: a file's follow-up (or clearing) replaces the database's only
+when it was recorded later, so an older file brings back neither a cleared follow-up nor an old one.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ COLUMNS = ("id", "reference_no", "created_at", "evaluated_on", "device_id", "win
            "business_name", "visitor_name", "visitor_phone", "industry", "municipality", "causes", "intake", "result",
            "pack_versions")
 PERSONAL = ("visitor_name", "visitor_phone")
-FOLLOW_UP = "follow_up"   # optional in a record: {"status", "day", "recorded_at"} (issue 18)
+FOLLOW_UP = "follow_up"   # optional in a record: {"status", "day", "recorded_at"} (issue 18); status null: cleared
 MAX_FILE_BYTES = 200 * 1024 * 1024   # a record is a few kB: tens of thousands of consultations, not an endless stream
 
 
@@ -50,6 +52,7 @@ class ImportReport:
     already_there: int = 0
     conflicts: list[str] = field(default_factory=list)      # what differs, one line each
     follow_ups: list[str] = field(default_factory=list)     # reference numbers whose follow-up the file set
+    follow_ups_cleared: list[str] = field(default_factory=list)   # ... or cleared
     follow_ups_kept: int = 0      # follow-ups in the file older than the one in the database, left as they were
 
 
@@ -68,7 +71,8 @@ def _record_dict(row: m.Consultation, *, personal: bool) -> dict[str, Any]:
 
 
 def _follow_up_dict(row: m.LogFollowUp) -> dict[str, Any]:
-    return {"status": row.status, "day": row.day, "recorded_at": as_utc(row.recorded_at).isoformat()}
+    status = None if row.status == m.FOLLOW_UP_CLEARED else row.status
+    return {"status": status, "day": row.day if status else None, "recorded_at": as_utc(row.recorded_at).isoformat()}
 
 
 def checksum(records: list[dict[str, Any]]) -> str:
@@ -227,7 +231,8 @@ def import_log(make_session: Callable[[], Session], path: Path) -> ImportReport:
 
 def _take_follow_up(session: Session, report: ImportReport, record: dict[str, Any],
                     there: m.LogFollowUp | None) -> None:
-    """The file's follow-up of a record, unless the database's was recorded at the same time or later."""
+    """The file's follow-up of a record (or its clearing), unless the database's was recorded, or
+    cleared, at the same time or later."""
     from desk.log.logfile_records import follow_up_recorded_at
 
     said = record.get(FOLLOW_UP)
@@ -239,9 +244,12 @@ def _take_follow_up(session: Session, report: ImportReport, record: dict[str, An
             report.follow_ups_kept += _follow_up_dict(there) != said
             return
         session.execute(delete(m.LogFollowUp).where(m.LogFollowUp.consultation_id == record["id"]))
-    session.add(m.LogFollowUp(consultation_id=record["id"], status=said["status"], day=said["day"],
-                              recorded_at=recorded_at))
-    report.follow_ups.append(record["reference_no"])
+    # A clearing is kept as the database's own is (a row with its time): a still older file that
+    # comes later must not bring the follow-up back.
+    cleared = said["status"] is None
+    session.add(m.LogFollowUp(consultation_id=record["id"], status=m.FOLLOW_UP_CLEARED if cleared else said["status"],
+                              day=None if cleared else said["day"], recorded_at=recorded_at))
+    (report.follow_ups_cleared if cleared else report.follow_ups).append(record["reference_no"])
 
 
 def _window_for(session: Session, path: Path, window: str | None) -> str | None:

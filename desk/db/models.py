@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 # The consultation log's table lives beside, in its own module; every model is reachable here.
+from desk.db.log_model import FOLLOW_UP_CLEARED as FOLLOW_UP_CLEARED
 from desk.db.log_model import Consultation as Consultation
 from desk.db.log_model import LogCause as LogCause
 from desk.db.log_model import LogEntry as LogEntry

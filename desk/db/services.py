@@ -43,6 +43,16 @@ class ConsentError(ValueError):
     """A consent that cannot be recorded: no such record of this window, an unknown window."""
 
 
+class FollowUpTooEarly(ValueError):
+    """A follow-up dated before the consultation it follows; ``consulted_on`` is the
+    consultation's Japanese day."""
+
+    def __init__(self, day: dt.date, consulted_on: dt.date):
+        super().__init__(f"その日（{day}）は相談日（{consulted_on}）より前です")
+        self.day = day
+        self.consulted_on = consulted_on
+
+
 class PacksRejected(ValueError):
     """A pack that cannot be imported: the database is unchanged; the text names file and line."""
 
@@ -252,7 +262,8 @@ class LogService(Protocol):
     def set_follow_up(self, reference_no: str, *, status: str | None, day: dt.date | None = None) -> bool:
         """Record what became of the consultation ``reference_no`` (a code of vocab.FOLLOW_UPS, on
         ``day``), replacing what was entered before; ``status`` None clears it. False when there is
-        no such consultation; raises ValueError for an unknown status."""
+        no such consultation; raises FollowUpTooEarly for a day before the consultation's and
+        ValueError for an unknown status."""
         ...
 
     def pack_titles(self) -> dict[str, str]:

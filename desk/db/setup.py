@@ -80,7 +80,7 @@ def upgrade(engine: Engine, revision: str = "head", *, backup_first: bool = True
     if not may_migrate(engine):
         from desk.db.guard import MigrationNotAllowed
 
-        raise MigrationNotAllowed(_role(engine), before)
+        raise MigrationNotAllowed(_role(engine), before, _schema_owner(engine))
     if backup_first and before is not None and before != head_revision():
         backup_before(engine, f"before-migration-{before}")
     config = _alembic_config()
@@ -119,6 +119,17 @@ def may_write_catalogue(engine: Engine) -> bool:
         if not inspect(connection).has_table("data_pack"):
             return True
         return bool(connection.execute(text("SELECT has_table_privilege('data_pack', 'INSERT, DELETE')")).scalar())
+
+
+def _schema_owner(engine: Engine) -> str | None:
+    """The role that may upgrade desk's tables: desk_admin on a secured server (its members may),
+    else the owner of alembic_version; None off PostgreSQL."""
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as connection:
+        owner = connection.execute(text("SELECT tableowner FROM pg_tables WHERE schemaname = current_schema()"
+                                        " AND tablename = 'alembic_version'")).scalar()
+    return str(owner) if owner else None
 
 
 def _role(engine: Engine) -> str:
@@ -273,7 +284,12 @@ def check(engine: Engine) -> CheckResult:
             problems.append(f"スキーマの版が分かりません（現在 {revision}、最新 {head}）"
                             ": desk db upgrade を実行してください")
             return CheckResult(problems, {})
-        notes = (f"スキーマは古い版です（現在 {revision}、最新 {head}）: desk db upgrade で最新にできます",)
+        if may_migrate(engine):
+            notes = (f"スキーマは古い版です（現在 {revision}、最新 {head}）: desk db upgrade で最新にできます",)
+        else:   # a window's role on a shared server: only its administrator can (issue 17)
+            owner = _schema_owner(engine)
+            notes = (f"スキーマは古い版です（現在 {revision}、最新 {head}）: このロールでは更新できません。"
+                     f"サーバーの管理者が{f' {owner} のロールで' if owner else ''} desk db upgrade を実行してください",)
     problems.extend(_file_problems(engine))
     if revision != head:
         return CheckResult(problems, {}, notes)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import NamedTuple
 
 from desk.vocab import HOME_PREFECTURE
@@ -84,6 +84,31 @@ def read_place_text(text: str, municipalities: Mapping[str, str | None]) -> Plac
         # A slip is said; a reading, or a name without its 市 or its city, is plain enough.
         return PlaceText(prefecture, name, f"「{rest}」を{name}と読みました" if how == "slip" else None)
     return PlaceText(None, None, problem=problem_text(rest, found))
+
+
+def municipality_label(stored: str | None, home_names: Collection[str]) -> str:
+    """The municipality a stored 所在地 stands in, as a label without the town or the street:
+    「神奈川県横須賀市本町」 (a place's label, its town from the postal code) is 「神奈川県横須賀市」,
+    「神奈川県横浜市金沢区釜利谷東」 is 「神奈川県横浜市金沢区」, a bare 「神奈川県横浜市」 stays the city,
+    「東京都大田区蒲田1-2-3」 is 「東京都大田区」; "" when nothing is stated. ``home_names``: the home
+    prefecture's municipalities (the longest one the text starts with is the one; a ward before its
+    city); a name the list lacks, and another prefecture's, is cut where its 市, 区, 町 or 村 ends."""
+    typed = _normal(stored or "")
+    if not typed:
+        return ""
+    match = _PREFECTURE.match(typed)
+    prefecture = match.group(0) if match else HOME_PREFECTURE
+    rest = typed[match.end():] if match else typed
+    if not rest:
+        return prefecture
+    if prefecture == HOME_PREFECTURE:
+        district = re.match(r".{1,5}?郡", rest)
+        for text in (rest, rest[district.end():] if district else ""):
+            known = [name for name in home_names if name and text.startswith(name)]
+            if known:
+                return prefecture + max(known, key=len)
+    cut = _OUTSIDE_MUNICIPALITY.match(rest)
+    return prefecture + (cut.group(0) if cut else rest)
 
 
 def unused_note(street: str) -> str:

@@ -61,8 +61,11 @@ def check_follow_up(value: object) -> None:
 
     if not isinstance(value, dict) or set(value) != {"status", "day", "recorded_at"}:
         raise RecordProblem("follow_up が「status・day・recorded_at」のオブジェクトではありません")
-    if value["status"] not in vocab.FOLLOW_UPS:
-        raise RecordProblem(f"follow_up.status が {'・'.join(vocab.FOLLOW_UPS)} のどれでもありません")
+    if value["status"] is None:   # cleared: no day goes with it
+        if value["day"] is not None:
+            raise RecordProblem("follow_up.status のない（消された）その後に day があります")
+    elif value["status"] not in vocab.FOLLOW_UPS:
+        raise RecordProblem(f"follow_up.status が {'・'.join(vocab.FOLLOW_UPS)}・null のどれでもありません")
     if value["day"] is not None:
         _dated("follow_up.day", value["day"], dt.date.fromisoformat, "日付", 10)
     follow_up_recorded_at(value)

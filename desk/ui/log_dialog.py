@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.db.services import LOG_COLUMNS, LogCursor, LogFilter
+from desk.db.services import LOG_COLUMNS, FollowUpTooEarly, LogCursor, LogFilter
 from desk.fileio import describe
 from desk.settings import Settings
 from desk.ui.background import BackgroundJob, run_in_background
@@ -206,10 +206,15 @@ class ConsultationLogDialog(QDialog):
         row = self.model.rows[rows[0].row()]
         number = str(row.get("reference_no", ""))
         answer = FollowUpDialog.ask(self, number, status=str(row.get("follow_up_status", "")),
-                                    day=str(row.get("follow_up_day", "")))
+                                    day=str(row.get("follow_up_day", "")), consulted_on=str(row.get("day", "")))
         if answer is None:
             return False
-        if not self._service.set_follow_up(number, status=answer.status, day=answer.day):
+        try:
+            found = self._service.set_follow_up(number, status=answer.status, day=answer.day)
+        except FollowUpTooEarly as exc:
+            self.notify_problem("記録できません", f"{exc}。")
+            return False
+        if not found:
             self.notify_problem("記録できません", f"受付番号 {number} の記録が見つかりません"
                                 "（削除された可能性があります）。")
             return False

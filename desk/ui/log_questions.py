@@ -35,40 +35,78 @@ class FollowUpAnswer:
 
 
 class FollowUpDialog(QDialog):
-    """その後: 申込済 / 実行 / 謝絶 / 未定 and the day it happened, for one consultation."""
+    """その後: 申込済 / 実行 / 謝絶 / 未定 and the day it happened, for one consultation.
 
-    def __init__(self, reference_no: str, *, status: str = "", day: str = "", parent: QWidget | None = None):
+    It starts from what the record says, and with nothing chosen when it says nothing: a hurried
+    OK must not record an outcome nobody picked, so OK waits for a choice (and for a day not
+    before ``consulted_on``, the consultation's own day, said under the date when it is)."""
+
+    def __init__(self, reference_no: str, *, status: str = "", day: str = "", consulted_on: str = "",
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("その後を記録")
+        self.consulted_on = dt.date.fromisoformat(consulted_on) if consulted_on else None
         self.status = QComboBox(self)
+        self.status.setPlaceholderText("選んでください")
         for code, label in vocab.FOLLOW_UPS.items():
             self.status.addItem(label, code)
-        self.status.addItem(NOT_ENTERED, "")
-        self.status.setCurrentIndex(max(0, self.status.findData(status)) if status else 0)
+        if status:   # clearing is a choice only where there is something to clear
+            self.status.addItem(NOT_ENTERED, "")
+        self.status.setCurrentIndex(self.status.findData(status) if status else -1)
         self.day = QDateEdit(self)
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy-MM-dd")
         chosen = dt.date.fromisoformat(day) if day else fiscal.today()
         self.day.setDate(QDate(chosen.year, chosen.month, chosen.day))
-        self.status.currentIndexChanged.connect(lambda _i: self.day.setEnabled(bool(self.status.currentData())))
+        self.problem = QLabel(self)
+        self.problem.setStyleSheet("color: #b00020;")
+        self.problem.setWordWrap(True)
         form = QFormLayout(self)
         form.addRow(QLabel(f"受付番号 {reference_no}", self))
         form.addRow("その後", self.status)
         form.addRow("その日", self.day)
-        _finish(self, form)
+        form.addRow(self.problem)
+        self.ok = _finish(self, form).button(QDialogButtonBox.StandardButton.Ok)
+        self.status.currentIndexChanged.connect(self._update)
+        self.day.dateChanged.connect(self._update)
+        self._update()
+
+    def _chosen_day(self) -> dt.date:
+        picked = self.day.date()
+        return dt.date(picked.year(), picked.month(), picked.day())
+
+    def too_early(self) -> str:
+        """Why the chosen day cannot be recorded (「その日（…）は相談日（…）より前です」), "" when it can."""
+        if not self.status.currentData() or self.consulted_on is None or self._chosen_day() >= self.consulted_on:
+            return ""
+        return f"その日（{self._chosen_day()}）は相談日（{self.consulted_on}）より前です"
+
+    def ready(self) -> bool:
+        return self.status.currentIndex() >= 0 and not self.too_early()
+
+    def _update(self) -> None:
+        self.day.setEnabled(bool(self.status.currentData()))
+        problem = self.too_early()
+        self.problem.setText(problem)
+        self.problem.setVisible(bool(problem))
+        self.ok.setEnabled(self.ready())
+
+    def accept(self) -> None:
+        if self.ready():    # Enter on a disabled OK must not record either
+            super().accept()
 
     def answer(self) -> FollowUpAnswer:
         code = str(self.status.currentData() or "")
-        picked = self.day.date()
-        return FollowUpAnswer(code or None, dt.date(picked.year(), picked.month(), picked.day()) if code else None)
+        return FollowUpAnswer(code or None, self._chosen_day() if code else None)
 
     @classmethod
-    def ask(cls, parent: QWidget, reference_no: str, *, status: str = "", day: str = "") -> FollowUpAnswer | None:
-        dialog = cls(reference_no, status=status, day=day, parent=parent)
+    def ask(cls, parent: QWidget, reference_no: str, *, status: str = "", day: str = "",
+            consulted_on: str = "") -> FollowUpAnswer | None:
+        dialog = cls(reference_no, status=status, day=day, consulted_on=consulted_on, parent=parent)
         return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
-def _finish(dialog: QDialog, form: QFormLayout) -> None:
+def _finish(dialog: QDialog, form: QFormLayout) -> QDialogButtonBox:
     """OK and Cancel under the form, the wheel kept off its values, the dialog fitted to the screen."""
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
     buttons.accepted.connect(dialog.accept)
@@ -76,6 +114,7 @@ def _finish(dialog: QDialog, form: QFormLayout) -> None:
     form.addRow(buttons)
     guard_values(dialog)
     fit_to_screen(dialog, QSize(380, 120))
+    return buttons
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,17 @@ def test_follow_up_is_entered_by_reference_number(log_url, capsys, tmp_path):
     assert code == 2 and "記録はありません" in err and err.count("\n") == 1
 
 
+def test_a_follow_up_before_the_consultation_is_one_line_and_exit_2(log_url, capsys):
+    service = Store.open(log_url).log
+    row = service.page(limit=1).rows[0]
+    early = dt.date.fromisoformat(row["day"]) - dt.timedelta(days=1)
+    code, out, err = run(capsys, log_url, "follow-up", row["reference_no"], "--status", "applied",
+                         "--date", early.isoformat())
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert f"--date（{early}）は相談日（{row['day']}）より前です" in err
+    assert service.page(limit=1).rows[0]["follow_up"] == ""
+
+
 @pytest.mark.parametrize("argv, said", [
     (("follow-up", "20260101-AAAAA-001", "--status", "approved"), "--status は applied"),
     (("follow-up", "20260101-AAAAA-001", "--status", "applied", "--date", "12/1"), "--date は YYYY-MM-DD"),

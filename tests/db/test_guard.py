@@ -117,3 +117,48 @@ def test_the_app_shows_it_in_a_box_when_started_from_a_desktop(newer, monkeypatc
     assert cli.main(["--db", str(newer)]) == 1
     assert len(shown) == 1 and "新しい版の desk" in shown[0][1]
     assert "新しい版の desk" in capsys.readouterr().err
+
+
+@pytest.fixture
+def behind_for_a_window(tmp_path, monkeypatch):
+    """A database a revision behind, opened by a role that may not migrate it (a window's on a
+    shared server: what PostgreSQL says is stood in for, so that this runs without a server)."""
+    path = tmp_path / "behind.sqlite3"
+    engine = db_engine.make_engine(db_engine.sqlite_url(path))
+    setup.upgrade(engine, "0009")
+    engine.dispose()
+    monkeypatch.setattr(setup, "may_migrate", lambda engine: False)
+    monkeypatch.setattr(setup, "_role", lambda engine: "w_yokosuka")
+    monkeypatch.setattr(setup, "_schema_owner", lambda engine: "desk_admin", raising=False)
+    return path
+
+
+@pytest.mark.parametrize("command", [["db", "upgrade"], ["log", "stats"], ["log", "search"], ["programs"]],
+                         ids=lambda c: " ".join(c))
+def test_a_window_on_a_schema_behind_is_told_the_administrator_must_upgrade(behind_for_a_window, capsys, command):
+    from desk.db.migrations import HEAD_REVISION
+
+    code = cli.main(["--db", str(behind_for_a_window), *command])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1, err
+    assert f"（現在 0009、この desk は {HEAD_REVISION}）" in err and "w_yokosuka では更新できません" in err
+    assert "サーバーの管理者が desk_admin のロールで desk db upgrade を実行してから" in err
+    engine = db_engine.make_engine(db_engine.sqlite_url(behind_for_a_window))
+    assert setup.current_revision(engine) == "0009"            # untouched
+    engine.dispose()
+
+
+def test_the_app_shows_the_window_the_same_line_in_a_box(behind_for_a_window, monkeypatch, capsys):
+    import desk.ui.app
+
+    shown: list[str] = []
+    monkeypatch.setattr(desk.ui.app, "show_start_problem", shown.append)
+    assert cli.main(["--db", str(behind_for_a_window)]) == 2
+    err = capsys.readouterr().err
+    assert len(shown) == 1 and shown[0] in err and "desk_admin のロールで desk db upgrade" in shown[0]
+
+
+def test_db_check_tells_a_window_who_can_upgrade(behind_for_a_window, capsys):
+    assert cli.main(["--db", str(behind_for_a_window), "db", "check"]) == 0
+    err = capsys.readouterr().err
+    assert "このロールでは更新できません" in err and "desk_admin のロールで desk db upgrade" in err

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from desk import vocab
-from desk.db.services import NO_FOLLOW_UP, LogFilter
+from desk.db.services import NO_FOLLOW_UP, FollowUpTooEarly, LogFilter
 from desk.db.store import Store
 from desk.log.business import business_key
 from tests import synthetic_log
@@ -36,6 +36,21 @@ def test_a_follow_up_is_entered_replaced_and_cleared(log_engine):
     assert not log.set_follow_up("20990101-XXXXX-001", status="declined")
     with pytest.raises(ValueError):
         log.set_follow_up(number, status="approved")
+
+
+def test_a_follow_up_before_the_consultations_own_day_is_refused(log_engine):
+    rows = made(1)
+    synthetic_log.fill_engine(log_engine, rows)
+    log = Store.for_engine(log_engine).log
+    number = rows[0]["reference_no"]
+    consulted_on = rows[0]["created_at"].astimezone(TOKYO).date()     # the Japanese day, not UTC's
+    with pytest.raises(FollowUpTooEarly) as refused:
+        log.set_follow_up(number, status="applied", day=consulted_on - dt.timedelta(days=1))
+    assert refused.value.consulted_on == consulted_on
+    assert str(refused.value) == f"その日（{consulted_on - dt.timedelta(days=1)}）は相談日（{consulted_on}）より前です"
+    assert log.page().rows[0]["follow_up"] == ""
+    assert log.set_follow_up(number, status="applied", day=consulted_on)        # the same day is fine
+    assert log.set_follow_up(number, status=None)
 
 
 def test_a_record_deleted_takes_its_follow_up(log_engine):

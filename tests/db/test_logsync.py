@@ -24,9 +24,13 @@ DEVICE = "6f1c2a9e-0000-4000-8000-000000000000"
 REPORT = answers.report(funds=(("kanagawa.nissan.main", "eligible"),))
 
 
+# Before the follow-ups' days below (a follow-up before its consultation's day is refused).
+MADE_AT = dt.datetime(2026, 11, 20, 1, 0, tzinfo=dt.UTC)
+
+
 def _record(make_session, name: str, **extra):
     return records.record(OrmLogWriter(make_session), intake=read_intake({"business_name": name, **extra}).intake,
-                          report=REPORT, device=DEVICE, window_name="出張相談", staff_name="担当")
+                          report=REPORT, device=DEVICE, window_name="出張相談", staff_name="担当", now=MADE_AT)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -240,7 +244,7 @@ def _said(make_session, number: str) -> tuple[str, str | None] | None:
         row = session.execute(select(m.LogFollowUp.status, m.LogFollowUp.day).join(
             m.Consultation, m.Consultation.id == m.LogFollowUp.consultation_id).where(
             m.Consultation.reference_no == number)).one_or_none()
-        return None if row is None else tuple(row)
+        return None if row is None or row.status == m.FOLLOW_UP_CLEARED else tuple(row)   # cleared: none
 
 
 def test_follow_ups_travel_with_their_records_and_the_later_one_stays(empty_engine, shared, tmp_path):
@@ -291,3 +295,59 @@ def test_a_file_from_before_follow_ups_still_imports(empty_engine, shared, tmp_p
     # The newer file later brings the follow-up to the record already there.
     assert logsync.import_log(shared, tmp_path / "new.json").follow_ups == [a.reference_no]
     assert _said(shared, a.reference_no) == ("applied", None)
+
+
+def test_a_cleared_follow_up_travels_and_an_older_file_does_not_bring_it_back(empty_engine, shared, tmp_path):
+    """The latest change wins, a clearing too, by the time recorded with it: whichever side changed last."""
+    from desk.db.consultations import log_stats
+    from desk.db.services import NO_FOLLOW_UP
+
+    laptop = db_engine.session_factory(empty_engine)
+    a = _record(laptop, "追浜精工")
+    set_follow_up(laptop, a.reference_no, status="applied", day=dt.date(2026, 11, 30), now=T0)
+    assert logsync.export_log(laptop, tmp_path / "1.json", device=DEVICE, now=_hours(1)) == 1
+    logsync.import_log(shared, tmp_path / "1.json")
+    assert _said(shared, a.reference_no) == ("applied", "2026-11-30")
+    # Cleared on the laptop: the clearing sends the record again, and clears it on the server.
+    set_follow_up(laptop, a.reference_no, status=None, day=None, now=_hours(2))
+    assert logsync.export_log(laptop, tmp_path / "2.json", device=DEVICE, now=_hours(3)) == 1
+    document = json.loads((tmp_path / "2.json").read_text(encoding="utf-8"))
+    assert document["records"][0]["follow_up"] == {"status": None, "day": None, "recorded_at": _hours(2).isoformat()}
+    report = logsync.import_log(shared, tmp_path / "2.json")
+    assert report.follow_ups_cleared == [a.reference_no] and report.follow_ups == [] and not report.conflicts
+    assert _said(shared, a.reference_no) is None
+    assert search_consultations(shared, text="追浜")[0]["follow_up"] == ""
+    assert [(s.label, s.consultations) for s in log_stats(shared, by="follow_up") if s.consultations] == [
+        (NO_FOLLOW_UP, 1)]
+    # The older file, imported again (another copy on a stick), does not bring the follow-up back.
+    again = logsync.import_log(shared, tmp_path / "1.json")
+    assert again.follow_ups == [] and again.follow_ups_kept == 1 and _said(shared, a.reference_no) is None
+    # The other way: entered on the server after the laptop's clearing, it stays ...
+    set_follow_up(shared, a.reference_no, status="declined", day=dt.date(2026, 12, 1), now=_hours(4))
+    kept = logsync.import_log(shared, tmp_path / "2.json")
+    assert kept.follow_ups_cleared == [] and kept.follow_ups_kept == 1
+    assert _said(shared, a.reference_no) == ("declined", "2026-12-01")
+    # ... until the laptop clears it again later.
+    set_follow_up(laptop, a.reference_no, status=None, day=None, now=_hours(5))
+    assert logsync.export_log(laptop, tmp_path / "3.json", device=DEVICE, now=_hours(6)) == 1
+    assert logsync.import_log(shared, tmp_path / "3.json").follow_ups_cleared == [a.reference_no]
+    assert _said(shared, a.reference_no) is None
+    # A clearing with a day is not what desk writes.
+    document["records"][0]["follow_up"]["day"] = "2026-12-01"
+    with pytest.raises(logsync.LogFileError, match="follow_up"):
+        logsync.import_log(shared, _write(tmp_path, document, "odd.json"))
+
+
+def test_a_cleared_follow_up_reaches_a_database_that_never_had_it(empty_engine, shared, tmp_path):
+    """Cleared before its record ever left: the record arrives without a follow-up, and a copy of an
+    older file that still carries one does not give it one."""
+    laptop = db_engine.session_factory(empty_engine)
+    a = _record(laptop, "浦賀工業")
+    set_follow_up(laptop, a.reference_no, status="executed", day=None, now=T0)
+    logsync.export_log(laptop, tmp_path / "1.json", device=DEVICE, everything=True, now=_hours(1))
+    set_follow_up(laptop, a.reference_no, status=None, day=None, now=_hours(2))
+    logsync.export_log(laptop, tmp_path / "2.json", device=DEVICE, everything=True, now=_hours(3))
+    report = logsync.import_log(shared, tmp_path / "2.json")
+    assert report.added == [a.reference_no] and _said(shared, a.reference_no) is None
+    assert logsync.import_log(shared, tmp_path / "1.json").follow_ups_kept == 1
+    assert _said(shared, a.reference_no) is None

@@ -348,16 +348,18 @@ def test_a_window_behind_the_revision_is_told_to_ask_the_administrator(secured, 
         c.execute(text("UPDATE alembic_version SET version_num = '0007'"))
     try:
         capsys.readouterr()
-        assert main(["--db", a.url, "db", "upgrade"]) == 1
+        assert main(["--db", a.url, "db", "upgrade"]) == 2
         err = capsys.readouterr().err
-        assert err.count("\n") == 1 and "サーバーの管理者に desk db upgrade を依頼してください" in err
+        assert err.count("\n") == 1 and "サーバーの管理者が desk_admin のロールで desk db upgrade を実行して" in err
         assert f"現在 0007、この desk は {HEAD_REVISION}" in err and a.role in err
+        assert main(["--db", a.url, "log", "stats"]) == 2            # any command that opens it
+        assert capsys.readouterr().err == err
         shown: list[str] = []
         import desk.ui.app
 
         monkeypatch.setattr(desk.ui.app, "show_start_problem", shown.append)
-        assert main(["--db", a.url]) == 1            # the app: the same line, in a box
-        assert len(shown) == 1 and "サーバーの管理者に" in shown[0]
+        assert main(["--db", a.url]) == 2            # the app: the same line, in a box
+        assert len(shown) == 1 and "サーバーの管理者が desk_admin のロールで" in shown[0]
     finally:
         with secured.engine.begin() as c:
             c.execute(text(f"UPDATE alembic_version SET version_num = '{HEAD_REVISION}'"))
@@ -458,7 +460,8 @@ def test_a_laptop_file_goes_only_into_the_window_it_was_made_for(secured, tmp_pa
     laptop = Store.open(db_engine.sqlite_url(tmp_path / "laptop.sqlite3"))
     made = {_record(laptop, device, f"出張相談{i}").reference_no for i in range(2)}
     followed = sorted(made)[0]
-    assert laptop.log.set_follow_up(followed, status="applied", day=dt.date(2026, 12, 1))   # it travels too
+    applied_on = dt.date(2199, 12, 1)      # not before the record's own day, whenever the test runs
+    assert laptop.log.set_follow_up(followed, status="applied", day=applied_on)   # it travels too
     for_a, old_style = tmp_path / "for-a.json", tmp_path / "old.json"
     assert logsync.export_log(laptop.make_session, for_a, device=device, everything=True, window=a.role) == 2
     assert logsync.export_log(laptop.make_session, old_style, device=device, everything=True) == 2
@@ -483,6 +486,6 @@ def test_a_laptop_file_goes_only_into_the_window_it_was_made_for(secured, tmp_pa
     window_a = Store.open(a.url)
     try:                                                                        # the window sees its follow-up
         shown = {r["reference_no"]: r["follow_up"] for r in window_a.log.page().rows}
-        assert shown[followed] == "申込済（2026-12-01）"
+        assert shown[followed] == f"申込済（{applied_on}）"
     finally:
         window_a.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from desk.intake.place_text import read_place_text, suggestions
+from desk.intake.place_text import municipality_label, read_place_text, suggestions
 from tests.conftest import PACKS_DIR
 
 GEO = yaml.safe_load((PACKS_DIR / "geo-japan.yaml").read_text(encoding="utf-8"))
@@ -58,3 +58,13 @@ def test_another_prefecture_takes_any_municipality_and_a_bare_ward_elsewhere_is_
 def test_suggestions_name_what_a_slip_meant():
     assert suggestions("横須加", KANAGAWA) == ["横須賀市"]
     assert suggestions("まったく違う", KANAGAWA) == []
+
+
+@pytest.mark.parametrize("stored, municipality", [
+    ("神奈川県横須賀市本町", "神奈川県横須賀市"), ("神奈川県横浜市金沢区釜利谷東", "神奈川県横浜市金沢区"),
+    ("神奈川県横浜市", "神奈川県横浜市"), ("神奈川県横浜市山下町", "神奈川県横浜市"),
+    ("神奈川県三浦郡葉山町堀内", "神奈川県葉山町"), ("横須賀市", "神奈川県横須賀市"),
+    ("東京都大田区蒲田1-2-3", "東京都大田区"), ("神奈川県", "神奈川県"), ("", ""), (None, ""),
+])
+def test_a_stored_place_is_counted_by_its_municipality(stored, municipality):
+    assert municipality_label(stored, list(KANAGAWA)) == municipality

@@ -36,7 +36,7 @@ def log_url(log_engine):
     log = Store.for_engine(log_engine).log
     for n, row in enumerate(rows[::7]):
         log.set_follow_up(row["reference_no"], status=("applied", "executed", "declined", "undecided")[n % 4],
-                          day=dt.date(2022, 6, 1))
+                          day=dt.date(2022, 12, 1))   # after every record
     return log_engine.url.render_as_string(hide_password=False)
 
 
@@ -123,3 +123,34 @@ def test_bad_input_is_one_japanese_line_and_exit_2(tmp_path, capsys, monkeypatch
     out, err = capsys.readouterr()
     assert code == 2 and said in err and err.count("\n") == 1 and out == ""
     assert not (tmp_path / "never.sqlite3").exists()
+
+
+def test_the_municipality_breakdown_counts_municipalities_not_towns_or_streets(log_engine, capsys, tmp_path):
+    """A record keeps its place's label, its town from the postal code (神奈川県横須賀市本町), or an
+    address another device stored: the report and `desk log stats` count its municipality."""
+    setup.ensure_ready(log_engine)
+    places = ["神奈川県横須賀市本町", "神奈川県横須賀市大滝町", "神奈川県横須賀市", "神奈川県横浜市金沢区釜利谷東",
+              "神奈川県横浜市金沢区", "神奈川県横浜市", "東京都大田区蒲田1-2-3", "神奈川県三浦郡葉山町堀内", None]
+    rows = made(len(places), seed=4)
+    for row, place, day in zip(rows, places, range(1, 10), strict=True):
+        row["municipality"] = place
+        row["created_at"] = dt.datetime(2022, 5, day, 1, tzinfo=dt.UTC)
+        row["business_name"] = f"追浜精工{day}"
+    synthetic_log.fill_engine(log_engine, rows)
+    log = Store.for_engine(log_engine).log
+    expected = [("神奈川県横須賀市", 3, 3), ("神奈川県横浜市金沢区", 2, 2), ("", 1, 1), ("東京都大田区", 1, 1),
+                ("神奈川県横浜市", 1, 1), ("神奈川県葉山町", 1, 1)]
+    report = monthly.build(log, MONTH, today=dt.date(2022, 7, 1))
+    section = next(s for s in report.sections if s.dimension == "municipality")
+    assert sorted((g.key, g.consultations, g.businesses) for g in section.groups) == sorted(expected)
+    assert section.adds_up and sum(g.consultations for g in section.groups) == len(places)
+    url = log_engine.url.render_as_string(hide_password=False)
+    stats = json.loads(cli(capsys, url, "stats", "--by", "municipality", "--since", "2022-05-01",
+                           "--until", "2022-05-31", "--json"))["groups"]
+    assert [(s["key"], s["consultations"], s["businesses"]) for s in stats] == [
+        (g.key, g.consultations, g.businesses) for g in section.groups]
+    table = tmp_path / "r.csv"
+    table.write_bytes(monthly.to_csv(report))
+    sheet = table.read_bytes().decode("utf-8-sig")
+    assert "神奈川県横須賀市," in sheet
+    assert not [street for street in ("本町", "大滝町", "釜利谷東", "蒲田", "堀内") if street in sheet]

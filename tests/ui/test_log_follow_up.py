@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pypdf
+from PySide6.QtCore import QDate
 from PySide6.QtGui import QImage
 
 from desk.db.store import Store
@@ -28,8 +29,9 @@ def test_a_follow_up_is_entered_from_the_log(qtbot, empty_engine, monkeypatch):
     dialog.table.selectRow(1)
     asked = []
 
-    def ask(cls, parent, number, *, status="", day=""):
+    def ask(cls, parent, number, *, status="", day="", consulted_on=""):
         asked.append((number, status, day))
+        assert consulted_on == dialog.model.rows[1]["day"]
         return FollowUpAnswer("executed", dt.date(2026, 12, 1))
 
     monkeypatch.setattr(FollowUpDialog, "ask", classmethod(ask))
@@ -50,6 +52,48 @@ def test_the_follow_up_dialog_hands_back_what_was_chosen(qtbot):
     assert dialog.answer() == FollowUpAnswer("declined", dt.date(2026, 11, 30))
     dialog.status.setCurrentIndex(dialog.status.count() - 1)        # back to not entered
     assert dialog.answer() == FollowUpAnswer(None, None) and not dialog.day.isEnabled()
+
+
+def test_the_follow_up_dialog_starts_with_nothing_chosen_and_ok_waits_for_a_choice(qtbot):
+    """A hurried OK records nothing: no status is chosen until staff choose one."""
+    dialog = FollowUpDialog("20261201-AAAAA-001", consulted_on="2026-11-20")
+    qtbot.addWidget(dialog)
+    assert dialog.status.currentIndex() == -1 and not dialog.ok.isEnabled()
+    assert dialog.status.findData("") == -1          # nothing to clear
+    dialog.accept()                                  # Enter on the disabled OK
+    assert dialog.result() != dialog.DialogCode.Accepted
+    dialog.status.setCurrentIndex(dialog.status.findData("applied"))
+    assert dialog.ok.isEnabled() and dialog.day.isEnabled()
+    # A record that has one starts from it.
+    kept = FollowUpDialog("20261201-AAAAA-001", status="executed", day="2026-12-01", consulted_on="2026-11-20")
+    qtbot.addWidget(kept)
+    assert kept.status.currentData() == "executed" and kept.ok.isEnabled()
+
+
+def test_the_follow_up_dialog_refuses_a_day_before_the_consultation(qtbot):
+    dialog = FollowUpDialog("20261201-AAAAA-001", status="applied", day="2026-12-01", consulted_on="2026-11-20")
+    qtbot.addWidget(dialog)
+    assert dialog.ok.isEnabled() and dialog.problem.isHidden()
+    dialog.day.setDate(QDate(2026, 11, 19))
+    assert not dialog.ok.isEnabled() and not dialog.problem.isHidden()
+    assert dialog.problem.text() == "その日（2026-11-19）は相談日（2026-11-20）より前です"
+    dialog.day.setDate(QDate(2026, 11, 20))                 # the same day is fine
+    assert dialog.ok.isEnabled() and dialog.problem.isHidden()
+
+
+def test_the_log_says_when_the_database_refuses_an_early_follow_up(qtbot, empty_engine, monkeypatch):
+    log = filled(empty_engine)
+    dialog = ConsultationLogDialog(log)
+    qtbot.addWidget(dialog)
+    dialog.table.selectRow(0)
+    consulted_on = dt.date.fromisoformat(dialog.model.rows[0]["day"])
+    early = consulted_on - dt.timedelta(days=1)
+    monkeypatch.setattr(FollowUpDialog, "ask", classmethod(lambda cls, *a, **k: FollowUpAnswer("applied", early)))
+    said = []
+    monkeypatch.setattr(dialog, "notify_problem", lambda title, text: said.append(text))
+    assert not dialog.record_follow_up()
+    assert said == [f"その日（{early}）は相談日（{consulted_on}）より前です。"]
+    assert dialog.model.rows[0]["follow_up"] == ""
 
 
 def test_the_monthly_report_is_written_from_the_log(qtbot, empty_engine, tmp_path, monkeypatch):
