@@ -40,9 +40,10 @@ class ResultsView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.model = ResultsTreeModel(self)
-        self.summary = QLabel(self)
-        self.summary.setWordWrap(True)
-        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        # The day, the place and the SME test on one line, and the report's warnings under it, each
+        # line cut to the width (the whole in the tooltip): wrapped, two warnings took nine lines at
+        # 24 pt and left the results list no room on a 1366×768 laptop.
+        self.summary = look.CutLines(self)
         self.tree = QTreeView(self)
         self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
@@ -216,12 +217,13 @@ class ResultsView(QWidget):
         else:
             self.detail.clear()
         if report is None:
-            self.summary.setText("")
+            self.summary.set_lines([])
             self.contacts.clear()
             return
-        warnings = "　".join(f"⚠ {in_the_forms_words(w)}" for w in report.warnings)
-        self.summary.setText(f"{report.as_of.isoformat()} 時点　{report.place}　{report.sme.reason}"
-                             + (f"\n{warnings}" if warnings else ""))
+        head = f"{report.as_of.isoformat()} 時点　{report.place}　{report.sme.reason}"
+        warnings = [f"⚠ {in_the_forms_words(w)}" for w in report.warnings]
+        self.summary.set_lines([head, *summary_warnings(warnings)])
+        self.summary.setToolTip("\n".join([head, *warnings]))   # every warning whole, however many
         rows = "".join(
             f"<tr><td>{escape(c.role_label)}</td><td><b>{escape(c.name)}</b><br>{escape(c.address or '')}"
             # A phone number is never broken across lines (at 24 pt 「046-822-38」 showed, 「21」 below).
@@ -275,6 +277,18 @@ class ResultsView(QWidget):
                                 f"<p><b>この事情向けの資金</b>{funds}</p>")
         else:
             self.detail.clear()
+
+
+WARNING_LINES = 2   # under the summary line: with more warnings, the last line says how many more
+
+
+def summary_warnings(warnings: list[str]) -> list[str]:
+    """At most :data:`WARNING_LINES` lines of warnings: the first ones, then 「ほかN件」 (the tooltip
+    has them all)."""
+    if len(warnings) <= WARNING_LINES:
+        return warnings
+    shown = warnings[:WARNING_LINES - 1]
+    return [*shown, f"⚠ ほか{len(warnings) - len(shown)}件の注意（ここにポインタを置くと全文を表示）"]
 
 
 # The form's names for the intake keys a warning may begin with (the CLI's reader sees the key).
