@@ -97,6 +97,8 @@ class ResultsView(QWidget):
         return bar
 
     def _ticks_changed(self) -> None:
+        """The button's count and the usual hint: a refusal (tick_refused) stays only until the next
+        change of the ticks or the next answer, never once fewer than three are ticked."""
         count = len(self.model.ticked())
         self.compare_button.setText(f"比較・試算（✓{count}件）")
         self.compare_button.setEnabled(count > 0)
@@ -195,6 +197,9 @@ class ResultsView(QWidget):
         shown = self.model.fund(self.tree.currentIndex())   # the fund in the detail, to keep it there
         self._report = report
         self.model.set_report(report)
+        # A refused fourth tick was said about the last answer's list: with a new answer its line is
+        # over, though the ticks (and so ticks_changed) stayed the same.
+        self._ticks_changed()
         header = self.tree.header()
         if header.sortIndicatorSection() >= 0:   # the order staff chose holds for the new results
             self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
