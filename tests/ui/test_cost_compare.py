@@ -257,3 +257,23 @@ def test_open_it_follows_the_forms_fee_options_at_once(window, dialog, qtbot):
         window.stepper.field("fee_options").set_value(["no_personal_guarantee"])
     by_id = _match(window)
     assert [c.cost for c in dialog.columns] == [by_id[c.fund.id].cost for c in dialog.columns]
+
+
+def _cut_rows(dialog: CostCompareDialog) -> list[str]:
+    table = dialog.table
+    return [label for row, label in enumerate(dialog.model.row_labels())
+            if table.rowHeight(row) < table.sizeHintForRow(row)]
+
+
+def test_every_row_keeps_its_words_as_the_columns_narrow_and_no_empty_row_is_left(dialog, qtbot):
+    """Fresh eyes at 1366 wide: the rows kept the height of wider columns (a line of ご負担の合計
+    cut once a scroll bar took width), and an empty row stood under the last."""
+    dialog.resize(1366, 700)
+    qtbot.waitUntil(lambda: dialog.table.columnWidth(0) > 300)
+    dialog.resize(900, 700)
+    qtbot.waitUntil(lambda: dialog.table.columnWidth(0) < 260)
+    qtbot.waitUntil(lambda: not _cut_rows(dialog), timeout=2000)
+    dialog.resize(1366, 1400)   # room for every row: the table ends at the last
+    table = dialog.table
+    qtbot.waitUntil(lambda: table.height() > 400)
+    qtbot.waitUntil(lambda: table.viewport().height() <= table.verticalHeader().length() + 1, timeout=2000)
