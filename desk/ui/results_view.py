@@ -65,6 +65,9 @@ class ResultsView(QWidget):
         splitter.addWidget(self.detail)
         splitter.addWidget(self.contacts)
         splitter.setSizes([420, 220, 160])
+        # No pane squeezed to nothing by a drag or a large text: each keeps a few lines (fit_panes).
+        splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
@@ -140,6 +143,18 @@ class ResultsView(QWidget):
             heading = header.fontMetrics().horizontalAdvance(title)
             header.resizeSection(column, max(metrics.horizontalAdvance(sample), heading) + room)
         self._fit_name_column()
+        self.fit_panes()
+
+    # The detail and the contacts keep this many lines at any text size: a contact's name, its phone
+    # and its address read at once (at 24 pt the contacts had one line and a half).
+    LEAST_LINES = 3
+
+    def fit_panes(self) -> None:
+        """The detail's and the contacts' least height in lines of the font now (again when staff
+        change the text size, with the columns)."""
+        for pane in (self.detail, self.contacts):
+            lines = self.LEAST_LINES * pane.fontMetrics().lineSpacing()
+            pane.setMinimumHeight(lines + 2 * pane.frameWidth() + 2 * int(pane.document().documentMargin()))
 
     NAME_AT_LEAST = "日産自動車関連対策"   # the fund names' column never narrower (then the table scrolls)
 
@@ -229,13 +244,7 @@ class ResultsView(QWidget):
         warnings = [f"⚠ {in_the_forms_words(w)}" for w in report.warnings]
         self.summary.set_lines([head, *summary_warnings(warnings)])
         self.summary.setToolTip("\n".join([head, *warnings]))   # every warning whole, however many
-        rows = "".join(
-            f"<tr><td>{escape(c.role_label)}</td><td><b>{escape(c.name)}</b><br>{escape(c.address or '')}"
-            # A phone number is never broken across lines (at 24 pt 「046-822-38」 showed, 「21」 below).
-            f"</td><td style='white-space: nowrap'>{escape(wording.phone(c))}</td>"
-            f"<td>{'' if c.distance_km is None else escape(str(c.distance_km)) + 'km'}</td></tr>"
-            for c in report.contacts[:8])
-        self.contacts.setHtml(f"<b>相談先</b><table cellpadding='3'>{rows}</table>")
+        self.contacts.setHtml(contacts_html(report))
 
     def _show_detail(self, current: QModelIndex, _previous: QModelIndex | None = None) -> None:
         fund = self.model.fund(current)
@@ -282,6 +291,21 @@ class ResultsView(QWidget):
                                 f"<p><b>この事情向けの資金</b>{funds}</p>")
         else:
             self.detail.clear()
+
+
+def contacts_html(report: MatchReport) -> str:
+    """相談先: a block per office, its name, phone and distance on the first line and its role and
+    address under them, across the pane's width. A table of four columns squeezed the name to a
+    character or two beside the phone at the larger text sizes."""
+    blocks = []
+    for c in report.contacts[:8]:
+        distance = "" if c.distance_km is None else f"　{escape(str(c.distance_km))}km"
+        # A phone number is never broken across lines (at 24 pt 「046-822-38」 showed, 「21」 below).
+        first = (f"<b>{escape(c.name)}</b>　<span style='white-space: nowrap'>{escape(wording.phone(c))}</span>"
+                 f"{distance}")
+        under = "　".join(escape(part) for part in (c.role_label, c.address or "") if part)
+        blocks.append(f"<p style='margin-top: 4px; margin-bottom: 0'>{first}<br>{under}</p>")
+    return "<b>相談先</b>" + "".join(blocks)
 
 
 WARNING_LINES = 2   # under the summary line: with more warnings, the last line says how many more

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QHeaderView
+from PySide6.QtWidgets import QApplication, QHeaderView, QSplitter
 
 from desk.matching.answer import MatchReport
 from desk.ui.results_view import ResultsView
@@ -91,3 +91,35 @@ def test_at_the_largest_size_the_warnings_take_a_few_lines_and_leave_the_list_it
     assert view.tree.height() >= 6 * view.tree.fontMetrics().lineSpacing()   # rows to choose from
     assert len(view.summary.lines()) == 3 and "ほか2件" in view.summary.lines()[2]
     assert all(warning in view.summary.toolTip() for warning in LONG_WARNINGS)
+
+
+def test_the_contacts_keep_a_few_lines_and_a_name_reads_on_one_line_at_the_largest_size(qtbot):
+    """Fresh eyes at 1366×768: the contacts' pane kept a line and a half at 24 pt, and their table's
+    name column was squeezed to a character beside the phone (「信 神 046-822-3821」)."""
+    from tests import answers
+
+    font = QApplication.font()
+    font.setPointSize(24)
+    view = ResultsView()
+    view.setFont(font)
+    qtbot.addWidget(view)
+    view.resize(762, 661)
+    view.show()
+    qtbot.waitExposed(view)
+    view.fit_columns()
+    name = "神奈川県信用保証協会 横須賀支店"
+    office = answers.contact("yokosuka", name=name, phone="046-822-3821", address="横須賀市小川町14-1", distance_km=0.2)
+    report = MatchReport.from_json(json.loads(RECORD.read_text(encoding="utf-8")))
+    view.show_report(report._replace(contacts=(office,), warnings=LONG_WARNINGS))
+    view.findChild(QSplitter).setSizes([2000, 10, 10])   # dragged all the way down: the panes keep their lines
+    view.layout().activate()
+    line = view.contacts.fontMetrics().lineSpacing()
+    assert view.contacts.height() >= 3 * line and view.detail.height() >= 3 * line
+    document = view.contacts.document()
+    document.setTextWidth(view.contacts.viewport().width())
+    start = document.find(name)
+    assert not start.isNull()
+    layout = start.block().layout()
+    first, last = (layout.lineForTextPosition(p - start.block().position()).lineNumber()
+                   for p in (start.selectionStart(), start.selectionEnd() - 1))
+    assert first == last   # the whole name on one line
