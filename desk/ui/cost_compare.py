@@ -301,7 +301,12 @@ class CostCompareDialog(QDialog):
             if row.across and len(self._columns) > 1:
                 self.table.setSpan(number, 0, 1, len(self._columns))
         self.term_words.setText(f"（{textfmt.months(request.term_months)}）" if request.term_months else "")
-        self.grace_words.setText(f"（{textfmt.months(request.grace_months)}）" if request.grace_months else "")
+        grace, term = request.grace_months, request.term_months
+        # A grace not shorter than the term is costed shorter (the 「この資金での調整」 row says how).
+        too_long = bool(grace and term and grace >= term)
+        self.grace_words.setText((f"（{textfmt.months(grace)}）" + ("期間以上: 短くして試算" if too_long else ""))
+                                 if grace else "")
+        look.mark(self.grace_words, look.ATTENTION if too_long else look.MUTED, strong=too_long)
         differs = request != self._form_request
         self.reset_button.setEnabled(differs)
         self.carry_button.setEnabled(differs)
