@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QTableView,
     QVBoxLayout,
@@ -114,6 +115,38 @@ class CompareTableModel(QAbstractTableModel):
         return None
 
 
+class CompareTableView(QTableView):
+    """The comparison's table, as tall as its rows and no taller (the dialog's room left over goes
+    below it, not into an empty row under the last one), and each row as tall as its words at the
+    columns' width now: sized once, a row kept the height of wider columns, and when a scroll bar
+    or a narrower dialog took width the last line of a cell (ご負担の合計's 「この中で最も安い」) was cut."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        policy = self.sizePolicy()
+        policy.setVerticalPolicy(QSizePolicy.Policy.Maximum)   # less: it scrolls; more: never
+        self.setSizePolicy(policy)
+        self._fit_rows = QTimer(self)
+        self._fit_rows.setSingleShot(True)
+        self._fit_rows.setInterval(0)   # every column resized in one layout pass, the rows once after
+        self._fit_rows.timeout.connect(self.resizeRowsToContents)
+        self.horizontalHeader().sectionResized.connect(self._columns_resized)
+        self.verticalHeader().sectionResized.connect(self._rows_resized)
+
+    def _columns_resized(self, *_sizes: int) -> None:
+        self._fit_rows.start()
+
+    def _rows_resized(self, *_sizes: int) -> None:
+        self.updateGeometry()   # a new height to ask the dialog's layout for
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's virtual
+        hint = super().sizeHint()
+        rows = self.verticalHeader().length() + 2 * self.frameWidth()
+        if self.horizontalScrollBar().isVisible():
+            rows += self.horizontalScrollBar().height()
+        return QSize(hint.width(), rows)
+
+
 class CostCompareDialog(QDialog):
     figures_updated = Signal()
 
@@ -139,7 +172,7 @@ class CostCompareDialog(QDialog):
         look.tint(self.note, look.MUTED)
         layout.addWidget(self.note)
         self.model = CompareTableModel(self)
-        self.table = QTableView(self)
+        self.table = CompareTableView(self)
         self.table.setModel(self.model)
         self.table.setWordWrap(True)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -148,6 +181,7 @@ class CostCompareDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.table, 1)
+        layout.addStretch(0)   # the room the table does not take (a few funds' rows at the default size)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.close)
         layout.addWidget(buttons)
@@ -267,7 +301,12 @@ class CostCompareDialog(QDialog):
             if row.across and len(self._columns) > 1:
                 self.table.setSpan(number, 0, 1, len(self._columns))
         self.term_words.setText(f"（{textfmt.months(request.term_months)}）" if request.term_months else "")
-        self.grace_words.setText(f"（{textfmt.months(request.grace_months)}）" if request.grace_months else "")
+        grace, term = request.grace_months, request.term_months
+        # A grace not shorter than the term is costed shorter (the 「この資金での調整」 row says how).
+        too_long = bool(grace and term and grace >= term)
+        self.grace_words.setText((f"（{textfmt.months(grace)}）" + ("期間以上: 短くして試算" if too_long else ""))
+                                 if grace else "")
+        look.mark(self.grace_words, look.ATTENTION if too_long else look.MUTED, strong=too_long)
         differs = request != self._form_request
         self.reset_button.setEnabled(differs)
         self.carry_button.setEnabled(differs)

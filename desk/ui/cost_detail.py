@@ -12,8 +12,9 @@ from html import escape
 from desk import textfmt
 from desk.costs.cost import Cost
 from desk.costs.repayment import Method, round_yen, schedule, yearly_rate
-from desk.matching import wording
+from desk.matching import comparison, wording
 from desk.matching.answer import FundResult
+from desk.ui import look
 
 
 def cost_html(fund: FundResult) -> str:
@@ -21,9 +22,18 @@ def cost_html(fund: FundResult) -> str:
     if cost is None:
         return ""
     parts = ["<p><b>費用の目安</b><br>" + "<br>".join(escape(line) for line in wording.cost_lines(fund)) + "</p>"]
+    # Where the fund's terms changed the request (a grace longer than the term, a limit, a method)
+    # is said under the figures, in the colour of a note to look at twice: among the grey notes
+    # under the yearly table, a grace of 24 months costed as 11 went unseen.
+    fitted = comparison.fitted(cost)
+    if fitted:
+        parts.append(f"<p style='color:{look.ATTENTION}'><b>ご希望と違う条件で計算しています</b><br>"
+                     + "<br>".join("⚠ " + escape(a) for a in fitted) + "</p>")
     if cost.rate_pct is not None:
         parts.append(_yearly_table(cost, cost.rate_pct - (cost.city_share_pct or 0.0)))
-    parts.append("<p style='color:#555'>" + "<br>".join("※" + escape(a) for a in cost.assumptions) + "</p>")
+    rest = comparison.others(cost)
+    if rest:
+        parts.append("<p style='color:#555'>" + "<br>".join("※" + escape(a) for a in rest) + "</p>")
     return "".join(parts)
 
 

@@ -7,6 +7,11 @@ draft exists; if one does, it is read once the window is up and offered back in 
 question that does not hold up the start: what was found first (when it was kept, whose, how
 much of the form it fills and on which steps), then the question, 「復元する」 (the default: it
 loses nothing) or 「破棄する」, each said in words. Until the clerk answers, nothing is written over it.
+
+A hurried Enter never loses the draft: restoring is the safe answer (the form can still be cleared
+with 新しい相談, which asks; a discarded draft is gone for good), so Enter restores, even with the
+keyboard on 破棄する (not an auto-default button), and discarding takes a click or Space on it. The
+question closed without an answer (the application quitting under it) keeps the draft for the next start.
 """
 
 from __future__ import annotations
@@ -119,22 +124,27 @@ class DraftKeeper(QObject):
                           QMessageBox.StandardButton.NoButton, self._parent)
         box.setInformativeText(offer_details(found.data))
         restore = box.addButton(RESTORE_TEXT, QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(DISCARD_TEXT, QMessageBox.ButtonRole.DestructiveRole)
+        discard = box.addButton(DISCARD_TEXT, QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(restore)
+        # An auto-default button takes Enter while it has the keyboard: a Tab too many and a hurried
+        # Enter would have discarded the draft for good.
+        discard.setAutoDefault(False)
         # No escape button: the clerk chooses one of the two (Esc does neither).
-        box.finished.connect(lambda _result: self._answer(box, restore_chosen=box.clickedButton() is restore,
+        box.finished.connect(lambda _result: self._answer(box, chosen=box.clickedButton(), restore=restore,
                                                           found=found))
         self.prompt = box
         box.open()   # window-modal, not exec(): the start goes on
         self.offered.emit()
 
-    def _answer(self, box: QMessageBox, *, restore_chosen: bool, found: Draft) -> None:
+    def _answer(self, box: QMessageBox, *, chosen: object, restore: object, found: Draft) -> None:
         from desk.intake import draft
 
         self.prompt = None
         box.deleteLater()
+        if chosen is None:   # closed with no button pressed: not an answer, the draft waits for the next start
+            return
         self._waiting = False
-        if not restore_chosen:
+        if chosen is not restore:
             draft.remove(self.file)
             self.answered.emit(False)
             return

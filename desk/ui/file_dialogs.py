@@ -3,7 +3,7 @@
 A dialog opened with Qt's static functions and no folder starts in the process's working
 folder: for desk started from a desktop icon, somewhere no clerk keeps files. Each dialog here
 starts in the folder last used for its kind of file (an intake, a sheet, a data pack, the
-log's CSV), remembered in ``window.ini`` beside the window's layout (state, not a preference),
+log's CSV, the monthly report), remembered in ``window.ini`` beside the window's layout (state, not a preference),
 else in the user's documents folder (else the home folder), and is sized by
 :func:`desk.ui.geometry.fit_to_screen`, so its buttons stay on a 1366×768 laptop's screen.
 
@@ -27,6 +27,7 @@ LABELS = {QFileDialog.DialogLabel.LookIn: "場所:", QFileDialog.DialogLabel.Fil
           QFileDialog.DialogLabel.FileType: "ファイルの種類:"}
 # The kinds of file a folder is remembered for: the folder of an intake is not that of a PDF.
 INTAKE, SHEET, PACKS, PACK_EXPORT, LOG_EXPORT = "intake", "sheet", "packs", "pack-export", "log-export"
+REPORT = "monthly-report"   # the log window's 月次報告 (PDF, and its CSV beside it)
 
 
 def documents_folder() -> Path:

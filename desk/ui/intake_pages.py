@@ -27,7 +27,7 @@ from desk.ui.intake_fields import (
     YesNoField,
     value_at,
 )
-from desk.ui.number_field import MonthsField, NumberField, SalesChangeField, YenField
+from desk.ui.number_field import GraceField, MonthsField, NumberField, SalesChangeField, YenField
 from desk.ui.place_field import PlaceField
 
 if TYPE_CHECKING:
@@ -87,6 +87,14 @@ def postal_code_from_place(parts: Parts, page: IntakePage) -> None:
     place.postal_code_typed.connect(move)
 
 
+def grace_within_term(_parts: Parts, page: IntakePage) -> None:
+    """据置期間 knows the term asked for, to say when it is not shorter (GraceField)."""
+    term, grace = page.fields["term_months"], page.fields["grace_months"]
+    assert isinstance(term, NumberField) and isinstance(grace, GraceField)
+    term.editor.textChanged.connect(lambda text: grace.set_term(term.number(text.strip())))
+    grace.set_term(term.number(term.editor.text().strip()))
+
+
 def personal_details(parts: Parts, page: IntakePage) -> None:
     """Under the name and phone: their purpose of use, and the visitor's consent to share."""
     page.add_row(parts.consent)
@@ -144,13 +152,13 @@ PAGES: tuple[Page, ...] = (
         FieldSpec("amount_yen", "希望額", YenField, placeholder="例: 2,000万円"),
         FieldSpec("term_months", "希望の期間", MonthsField, placeholder="例: 5年、60か月"),
         # The request the costs are for (INTAKE.md): kept from an intake file, tried in the comparison.
-        FieldSpec("grace_months", "据置期間", MonthsField, placeholder="例: 1年、12か月"),
+        FieldSpec("grace_months", "据置期間", GraceField, placeholder="例: 1年、12か月"),
         FieldSpec("repayment", "返済方法", ChoiceField, REPAYMENTS),
         # The guarantee-fee options the visitor is weighing: each widens or replaces a fee range.
         FieldSpec("fee_options", "検討中の保証料の制度", MultiChoiceField, vocab.FEE_OPTIONS),
         # A complete list (INTAKE.md): a fund made for a circumstance not ticked is closed, not "maybe".
         FieldSpec("situations", "当てはまる事情（すべて）", MultiChoiceField, None),
-    )),
+    ), extras=(grace_within_term,)),
     Page("認定・計画・借入状況", (
         FieldSpec("certifications", "取得済みの認定", ChecklistField, vocab.CERTIFICATIONS),
         FieldSpec("plans", "取得済みの計画・認定・登録", ChecklistField, None),

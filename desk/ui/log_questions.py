@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QWidget,
@@ -153,8 +152,17 @@ class MonthlyReportDialog(QDialog):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         month = dialog.chosen_month()
-        path, _ = QFileDialog.getSaveFileName(parent, "月次報告を保存", f"相談実績報告_{month}.pdf", "PDF (*.pdf)")
-        if not path:
+        path = cls.ask_report_path(parent, month)
+        if path is None:
             return None
-        pdf = Path(path) if path.lower().endswith(".pdf") else Path(path + ".pdf")
+        pdf = path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
         return ReportRequest(month, pdf, pdf.with_suffix(".csv") if dialog.with_csv.isChecked() else None)
+
+    @classmethod
+    def ask_report_path(cls, parent: QWidget, month: str) -> Path | None:
+        """Where the report goes: through desk.ui.file_dialogs like every other file (Qt's static
+        function started in the program's folder, with its labels in English)."""
+        from desk.ui import file_dialogs as files
+
+        return files.ask_save_file(parent, files.REPORT, "月次報告を保存", f"相談実績報告_{month}.pdf",
+                                   "PDF (*.pdf)", "pdf")

@@ -80,6 +80,34 @@ class MonthsField(NumberField):
         return f"{textfmt.months(months)}（{months}か月）" if months >= 12 else textfmt.months(months)
 
 
+class GraceField(MonthsField):
+    """据置期間: read like any months, and said in the colour of a warning when it is not shorter
+    than the term asked for (the estimates then cost a grace a month shorter than the term: said
+    only in their notes, the cap went unseen)."""
+
+    def __init__(self, spec: FieldSpec, choices: dict[str, str] | None = None, parent: QWidget | None = None):
+        super().__init__(spec, choices, parent)
+        self._term_months: int | None = None
+
+    def set_term(self, months: float | None) -> None:
+        """The term asked for (希望の期間; None when empty or unreadable), and the reading again."""
+        term = round(months) if months else None
+        if term != self._term_months:
+            self._term_months = term
+            self._read(self.editor.text())
+
+    def reading_of(self, text: str) -> tuple[str, bool] | None:
+        number = self.number(text)
+        if number is None:
+            return None
+        grace, term = round(number), self._term_months
+        if term is None or grace < term:
+            return self.words(number), False
+        shorter = f"据置を{textfmt.months(term - 1)}以内にして" if term > 1 else "据置なしで"
+        return (f"{self.words(number)} — 希望の期間（{textfmt.months(term)}）以上です。"
+                f"据置は期間より短くなければならないため、試算では{shorter}計算します"), True
+
+
 class SalesChangeField(NumberField):
     """A sales change against a year earlier, in percent: negative is a decline."""
 

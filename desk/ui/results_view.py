@@ -41,9 +41,10 @@ class ResultsView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.model = ResultsTreeModel(self)
-        self.summary = QLabel(self)
-        self.summary.setWordWrap(True)
-        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        # The day, the place and the SME test on one line, and the report's warnings under it, each
+        # line cut to the width (the whole in the tooltip): wrapped, two warnings took nine lines at
+        # 24 pt and left the results list no room on a 1366×768 laptop.
+        self.summary = look.CutLines(self)
         self.tree = QTreeView(self)
         self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
@@ -65,6 +66,9 @@ class ResultsView(QWidget):
         splitter.addWidget(self.detail)
         splitter.addWidget(self.contacts)
         splitter.setSizes([420, 220, 160])
+        # No pane squeezed to nothing by a drag or a large text: each keeps a few lines (fit_panes).
+        splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
@@ -97,6 +101,8 @@ class ResultsView(QWidget):
         return bar
 
     def _ticks_changed(self) -> None:
+        """The button's count and the usual hint: a refusal (tick_refused) stays only until the next
+        change of the ticks or the next answer, never once fewer than three are ticked."""
         count = len(self.model.ticked())
         self.compare_button.setText(f"比較・試算（✓{count}件）")
         self.compare_button.setEnabled(count > 0)
@@ -138,6 +144,18 @@ class ResultsView(QWidget):
             heading = header.fontMetrics().horizontalAdvance(title)
             header.resizeSection(column, max(metrics.horizontalAdvance(sample), heading) + room)
         self._fit_name_column()
+        self.fit_panes()
+
+    # The detail and the contacts keep this many lines at any text size: a contact's name, its phone
+    # and its address read at once (at 24 pt the contacts had one line and a half).
+    LEAST_LINES = 3
+
+    def fit_panes(self) -> None:
+        """The detail's and the contacts' least height in lines of the font now (again when staff
+        change the text size, with the columns)."""
+        for pane in (self.detail, self.contacts):
+            lines = self.LEAST_LINES * pane.fontMetrics().lineSpacing()
+            pane.setMinimumHeight(lines + 2 * pane.frameWidth() + 2 * int(pane.document().documentMargin()))
 
     NAME_AT_LEAST = "日産自動車関連対策"   # the fund names' column never narrower (then the table scrolls)
 
@@ -195,6 +213,9 @@ class ResultsView(QWidget):
         shown = self.model.fund(self.tree.currentIndex())   # the fund in the detail, to keep it there
         self._report = report
         self.model.set_report(report)
+        # A refused fourth tick was said about the last answer's list: with a new answer its line is
+        # over, though the ticks (and so ticks_changed) stayed the same.
+        self._ticks_changed()
         header = self.tree.header()
         if header.sortIndicatorSection() >= 0:   # the order staff chose holds for the new results
             self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
@@ -217,19 +238,14 @@ class ResultsView(QWidget):
         else:
             self.detail.clear()
         if report is None:
-            self.summary.setText("")
+            self.summary.set_lines([])
             self.contacts.clear()
             return
-        warnings = "　".join(f"⚠ {in_the_forms_words(w)}" for w in report.warnings)
-        self.summary.setText(f"{report.as_of.isoformat()} 時点　{report.place}　{report.sme.reason}"
-                             + (f"\n{warnings}" if warnings else ""))
-        rows = "".join(
-            f"<tr><td>{escape(c.role_label)}</td><td><b>{escape(c.name)}</b><br>{escape(c.address or '')}"
-            # A phone number is never broken across lines (at 24 pt 「046-822-38」 showed, 「21」 below).
-            f"</td><td style='white-space: nowrap'>{escape(wording.phone(c))}</td>"
-            f"<td>{escape(textfmt.distance(c.distance_km))}</td></tr>"
-            for c in report.contacts[:8])
-        self.contacts.setHtml(f"<b>相談先</b><table cellpadding='3'>{rows}</table>")
+        head = f"{report.as_of.isoformat()} 時点　{report.place}　{report.sme.reason}"
+        warnings = [f"⚠ {in_the_forms_words(w)}" for w in report.warnings]
+        self.summary.set_lines([head, *summary_warnings(warnings)])
+        self.summary.setToolTip("\n".join([head, *warnings]))   # every warning whole, however many
+        self.contacts.setHtml(contacts_html(report))
 
     def _show_detail(self, current: QModelIndex, _previous: QModelIndex | None = None) -> None:
         fund = self.model.fund(current)
@@ -276,6 +292,33 @@ class ResultsView(QWidget):
                                 f"<p><b>この事情向けの資金</b>{funds}</p>")
         else:
             self.detail.clear()
+
+
+def contacts_html(report: MatchReport) -> str:
+    """相談先: a block per office, its name, phone and distance on the first line and its role and
+    address under them, across the pane's width. A table of four columns squeezed the name to a
+    character or two beside the phone at the larger text sizes."""
+    blocks = []
+    for c in report.contacts[:8]:
+        distance = f"　{escape(textfmt.distance(c.distance_km))}" if c.distance_km is not None else ""
+        # A phone number is never broken across lines (at 24 pt 「046-822-38」 showed, 「21」 below).
+        first = (f"<b>{escape(c.name)}</b>　<span style='white-space: nowrap'>{escape(wording.phone(c))}</span>"
+                 f"{distance}")
+        under = "　".join(escape(part) for part in (c.role_label, c.address or "") if part)
+        blocks.append(f"<p style='margin-top: 4px; margin-bottom: 0'>{first}<br>{under}</p>")
+    return "<b>相談先</b>" + "".join(blocks)
+
+
+WARNING_LINES = 2   # under the summary line: with more warnings, the last line says how many more
+
+
+def summary_warnings(warnings: list[str]) -> list[str]:
+    """At most :data:`WARNING_LINES` lines of warnings: the first ones, then 「ほかN件」 (the tooltip
+    has them all)."""
+    if len(warnings) <= WARNING_LINES:
+        return warnings
+    shown = warnings[:WARNING_LINES - 1]
+    return [*shown, f"⚠ ほか{len(warnings) - len(shown)}件の注意（ここにポインタを置くと全文を表示）"]
 
 
 # The form's names for the intake keys a warning may begin with (the CLI's reader sees the key).

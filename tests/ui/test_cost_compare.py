@@ -17,9 +17,10 @@ from desk.intake.reader import read_intake
 from desk.matching import comparison
 from desk.matching.answer import FundResult
 from desk.matching.costing import request_of
-from desk.ui import cost_compare
+from desk.ui import cost_compare, look
 from desk.ui.cost_compare import CostCompareDialog
 from tests.ui.conftest import TODAY
+from tests.ui.keys import type_text
 from tests.ui.ticks import click_tick
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "intakes" / "yokosuka-supplier-cost.json"
@@ -257,3 +258,54 @@ def test_open_it_follows_the_forms_fee_options_at_once(window, dialog, qtbot):
         window.stepper.field("fee_options").set_value(["no_personal_guarantee"])
     by_id = _match(window)
     assert [c.cost for c in dialog.columns] == [by_id[c.fund.id].cost for c in dialog.columns]
+
+
+def _cut_rows(dialog: CostCompareDialog) -> list[str]:
+    table = dialog.table
+    return [label for row, label in enumerate(dialog.model.row_labels())
+            if table.rowHeight(row) < table.sizeHintForRow(row)]
+
+
+def test_every_row_keeps_its_words_as_the_columns_narrow_and_no_empty_row_is_left(dialog, qtbot):
+    """Fresh eyes at 1366 wide: the rows kept the height of wider columns (a line of ご負担の合計
+    cut once a scroll bar took width), and an empty row stood under the last."""
+    dialog.resize(1366, 700)
+    qtbot.waitUntil(lambda: dialog.table.columnWidth(0) > 300)
+    dialog.resize(900, 700)
+    qtbot.waitUntil(lambda: dialog.table.columnWidth(0) < 260)
+    qtbot.waitUntil(lambda: not _cut_rows(dialog), timeout=2000)
+    dialog.resize(1366, 1400)   # room for every row: the table ends at the last
+    table = dialog.table
+    qtbot.waitUntil(lambda: table.height() > 400)
+    qtbot.waitUntil(lambda: table.viewport().height() <= table.verticalHeader().length() + 1, timeout=2000)
+
+
+def test_a_grace_not_shorter_than_the_term_is_said_in_the_form_the_detail_and_the_comparison(window, qtbot):
+    """Fresh eyes: a grace of 24 months on a term of 12 was costed as 11 with a grey note at the very
+    end of the detail pane, and nothing under the form's field."""
+    window.stepper.go_to(2)   # 資金ニーズ
+    term, grace = window.stepper.field("term_months"), window.stepper.field("grace_months")
+    for field, typed in ((term, "12"), (grace, "24")):
+        field.editor.setFocus()
+        field.editor.selectAll()
+        with qtbot.waitSignal(window.results_updated, timeout=5000):
+            type_text(field.editor, typed)
+    said = grace.reading.text()
+    assert "希望の期間（1年）以上です" in said and "据置を11か月以内にして" in said
+    assert grace.reading.palette().windowText().color().name() == look.ATTENTION
+    model = window.results.model
+    window.results.tree.setCurrentIndex(model.index(0, 0, model.index(0, 0)))
+    detail = window.results.detail.toPlainText()
+    assert "ご希望と違う条件で計算しています" in detail
+    assert detail.index("据置は期間より短くなければならない") < detail.index("返済の予定")   # above the table
+    for row in range(2):
+        click_tick(window.results.tree, model.index(row, 0, model.index(0, 0)))
+    dialog = window.show_comparison()
+    qtbot.waitUntil(lambda: len(dialog.columns) == 2)
+    assert "据置は期間より短くなければならない" in dialog.model.cell(FITTED, 0)
+    assert "期間以上" in dialog.grace_words.text()
+    term.editor.setFocus()
+    term.editor.selectAll()
+    with qtbot.waitSignal(window.results_updated, timeout=5000):
+        type_text(term.editor, "36")              # a term longer than the grace: the usual reading
+    assert grace.reading.text() == "→ 2年（24か月）"

@@ -212,3 +212,32 @@ def test_the_form_survives_a_killed_process_and_comes_back_with_its_buttons(tmp_
     assert offered.startswith(f"{saved_at}（") and offered.endswith("残っています。復元しますか？")
     assert json.loads(_next_line(restoring, "restored")) == typed
     assert restoring.wait(timeout=30) == 0
+
+
+def test_a_hurried_enter_never_discards_the_draft(qtbot, make_window):
+    """Enter restores even with the keyboard on 破棄する (a Tab too many); discarding is gone for good,
+    restoring loses nothing (新しい相談 still clears the form, asking first)."""
+    draft.write(draft.draft_file(), FORM, now=SAVED_AT)
+    window = make_window()
+    with qtbot.waitSignal(window.drafts.offered, timeout=5000):
+        pass
+    box = window.drafts.prompt
+    discard = button(box, DISCARD_TEXT)
+    box.activateWindow()
+    discard.setFocus()   # where a Tab from 復元する puts the keyboard
+    qtbot.waitUntil(discard.hasFocus)
+    with qtbot.waitSignal(window.drafts.answered, timeout=5000) as answer:
+        qtbot.keyClick(discard, Qt.Key.Key_Return)
+    assert answer.args == [True] and window.stepper.intake_data()["business_name"] == "追浜精工"
+    assert draft.draft_file().exists()
+
+
+def test_the_offer_closed_without_an_answer_keeps_the_draft(qtbot, make_window):
+    """Closed under the clerk (the application quitting): not an answer, and never a discard."""
+    draft.write(draft.draft_file(), FORM, now=SAVED_AT)
+    window = make_window()
+    with qtbot.waitSignal(window.drafts.offered, timeout=5000):
+        pass
+    window.drafts.prompt.done(QMessageBox.StandardButton.NoButton.value)
+    qtbot.waitUntil(lambda: window.drafts.prompt is None)
+    assert window.drafts.waiting and draft.read(draft.draft_file()).data == FORM

@@ -102,3 +102,36 @@ def test_an_open_dialog_remembers_its_folder_across_starts_until_it_is_gone(qtbo
     answer_with(None, seen)
     MainWindow.ask_open_path(window)
     assert seen[-1] == (str(documents), True)
+
+
+def test_the_monthly_report_is_saved_through_the_same_dialog(qtbot, make_window, documents):
+    """Fresh eyes: 月次報告を保存 opened in the program's folder, with 「Look in:」 and 「File name:」."""
+    from desk.ui.log_questions import MonthlyReportDialog
+
+    window = make_window()
+    seen: list[object] = []
+
+    def answer() -> None:
+        asking = QApplication.activeModalWidget()
+        if isinstance(asking, MonthlyReportDialog) and asking.isVisible():
+            QTest.keyClick(asking, Qt.Key.Key_Return)         # the month as offered: OK
+            QTimer.singleShot(0, answer)
+        elif isinstance(asking, QFileDialog) and asking.isVisible():
+            seen.append((asking.directory().absolutePath(), asking.labelText(QFileDialog.DialogLabel.FileName),
+                         asking.labelText(QFileDialog.DialogLabel.LookIn), asking.windowTitle()))
+            QTest.keyClick(asking, Qt.Key.Key_Escape)
+        elif len(seen) < 1:
+            QTimer.singleShot(20, answer)
+
+    QTimer.singleShot(0, answer)
+    assert MonthlyReportDialog.ask(window) is None               # cancelled at the file
+    assert seen == [(str(documents), "ファイル名(&N):", "場所:", "月次報告を保存")]
+
+
+def test_every_file_dialog_in_the_window_goes_through_file_dialogs():
+    """Where each starts and its labels are said once (desk.ui.file_dialogs): no module opens
+    Qt's dialog itself."""
+    ui = Path(file_dialogs.__file__).parent
+    direct = [path.name for path in ui.glob("*.py")
+              if path.name != "file_dialogs.py" and "QFileDialog" in path.read_text(encoding="utf-8")]
+    assert direct == []

@@ -58,7 +58,7 @@ def test_the_yokosuka_supplier_sees_the_nissan_fund_and_the_branch(qtbot, make_w
     first_group = window.results.model.index(0, 0)
     assert window.results.model.data(first_group).startswith("対象（")
     assert "046-822-3821" in window.results.contacts.toPlainText()     # 横須賀支店
-    assert "横須賀市" in window.results.summary.text()
+    assert "横須賀市" in window.results.summary.toolTip()
 
 
 def test_live_update_follows_each_change(qtbot, make_window, tmp_path):

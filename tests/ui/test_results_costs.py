@@ -72,5 +72,6 @@ def test_a_warning_about_an_input_names_the_field_as_the_form_does(qtbot):
     about_input = "answers: 「省エネ設備等を導入する」に回答がありますが、「省エネ」が選ばれていません"
     warned = REPORT._replace(warnings=(about_input, "相模原市の制度は前年度の資料によるものです"))
     view.show_report(warned)
-    assert "⚠ 追加の質問: 「省エネ設備等を導入する」" in view.summary.text() and "answers" not in view.summary.text()
-    assert "⚠ 相模原市の制度は前年度の資料によるものです" in view.summary.text()
+    said = "\n".join(view.summary.lines())
+    assert "⚠ 追加の質問: 「省エネ設備等を導入する」" in said and "answers" not in said
+    assert "⚠ 相模原市の制度は前年度の資料によるものです" in said

@@ -151,3 +151,29 @@ def test_the_context_menu_adds_a_fund_to_the_comparison(qtbot):
     menu = view._tree_menu(view.tree.visualRect(row).center())
     assert menu is not None and menu.actions()[0].text() == "比較から外す" and menu.actions()[1].isEnabled()
     menu.close()
+
+
+def test_the_refusal_gives_way_to_the_usual_hint_on_an_untick_by_key_and_on_the_next_answer(qtbot):
+    """Fresh eyes: 「比較は3件までです…」 stayed on screen after it no longer applied."""
+    view = ResultsView()
+    qtbot.addWidget(view)
+    view.resize(900, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    view.show_report(FITTING)
+    group = view.model.index(0, 0)
+    for row in range(3):
+        view.model.tick(view.model.fund(view.model.index(row, 0, group)).id)
+    fourth = view.model.index(0, 0, view.model.index(1, 0))
+    with qtbot.waitSignal(view.model.tick_refused):
+        click_tick(view.tree, fourth)
+    view.tree.setFocus()
+    view.tree.setCurrentIndex(view.model.index(1, 0, group))
+    with qtbot.waitSignal(view.model.ticks_changed):
+        QTest.keyClick(view.tree, Qt.Key.Key_Space)      # Space on a ticked fund unticks it
+    assert view.compare_hint.lines() == [COMPARE_HINT] and len(view.model.ticked()) == 2
+    with qtbot.waitSignal(view.model.tick_refused):
+        view.model.tick(view.model.fund(view.model.index(1, 0, group)).id)
+        click_tick(view.tree, fourth)
+    view.show_report(FITTING)                             # the next answer: the same three stay ticked
+    assert view.compare_hint.lines() == [COMPARE_HINT] and len(view.model.ticked()) == 3
