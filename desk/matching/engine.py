@@ -26,6 +26,7 @@ from desk.intake.reader import Intake, SalesChange
 from desk.matching import costing, wording
 from desk.matching.answer import SmeSummary
 from desk.matching.fee_options import missing_warnings
+from desk.matching.remember import by_identity
 from desk.matching.terms import Pricing, Terms, priced, remaining_limit
 from desk.rules.business import sme_verdict
 from desk.rules.outcome import FAIL, OPEN, PASS, PASSED, SHUT, SITUATION, STEP, UNKNOWN, Facts, Outcome, Todo, all_of
@@ -371,19 +372,14 @@ def _document_todos(documents: tuple[DocumentInfo, ...], facts: Facts, memo: dic
             if when is None or evaluate_condition(when, facts, memo).status != FAIL]
 
 
-# id(documents) -> (documents, each document's condition and to-do). A document's to-do depends
-# only on the catalogue: made once, not in every match; only its condition is the business's.
-# The list is kept beside its answer, so an id is never reused while it is a key.
+# A document list's conditions and to-dos. A document's to-do depends only on the catalogue:
+# made once, not in every match; only its condition is the business's.
 _DOCUMENT_ROWS: dict[int, tuple[tuple[DocumentInfo, ...], tuple[tuple[dict[str, Any] | None, Todo], ...]]] = {}
 
 
 def _document_rows(documents: tuple[DocumentInfo, ...]) -> tuple[tuple[dict[str, Any] | None, Todo], ...]:
-    found = _DOCUMENT_ROWS.get(id(documents))
-    if found is None or found[0] is not documents:
-        if len(_DOCUMENT_ROWS) > 4096:   # catalogues reloaded many times in one process
-            _DOCUMENT_ROWS.clear()
-        found = _DOCUMENT_ROWS[id(documents)] = (documents, tuple((doc.when, _document_todo(doc)) for doc in documents))
-    return found[1]
+    return by_identity(_DOCUMENT_ROWS, documents,
+                       lambda docs: tuple((doc.when, _document_todo(doc)) for doc in docs), size=4096)
 
 
 def _document_todo(doc: DocumentInfo) -> Todo:

@@ -24,6 +24,7 @@ from desk.intake.sales import compute_sales_change, merge_sales_change
 from desk.matching import engine, wording
 from desk.matching.answer import Contact, FundResult, FundTodo, MatchReport, RateTier, SalesFigures, SourceRef
 from desk.matching.contacts import contacts_for, todo_where
+from desk.matching.remember import by_identity
 from desk.matching.terms import ASSUMED_FEE_NOTE
 from desk.rules.outcome import Todo
 
@@ -108,17 +109,12 @@ def _list_warnings(intake: Intake, catalogue: Catalogue, on: dt.date) -> list[st
     return list_warnings(engine.facts_for(catalogue, intake, sales=intake.sales_change, on=on, provider=provider))
 
 
-# id(offices) -> (offices, each by its id): some seven hundred offices, indexed once per load.
+# Some seven hundred offices, indexed once per load.
 _BY_ID: dict[int, tuple[tuple[OfficeInfo, ...], dict[str, OfficeInfo]]] = {}
 
 
 def _offices_by_id(offices: tuple[OfficeInfo, ...]) -> dict[str, OfficeInfo]:
-    found = _BY_ID.get(id(offices))
-    if found is None or found[0] is not offices:
-        if len(_BY_ID) > 16:   # offices reloaded many times in one process
-            _BY_ID.clear()
-        found = _BY_ID[id(offices)] = (offices, {o.id: o for o in offices})
-    return found[1]
+    return by_identity(_BY_ID, offices, lambda all_: {o.id: o for o in all_}, size=16)
 
 
 _NO_ROUTE: tuple[str | None, str | None] = (None, None)
@@ -235,15 +231,10 @@ def _assumed_fee_notes(notes: tuple[str, ...], assumed_fee_pct: float) -> tuple[
 
 
 # A variant's tiers as the answer gives them, made once per tier table: the catalogue interns
-# its tables, so a few dozen objects serve every match. Keyed by id(), with the table kept
-# beside its answer so that an id is never reused while it is a key.
+# its tables, so a few dozen objects serve every match.
 _TIERS: dict[int, tuple[tuple[Tier, ...], tuple[RateTier, ...]]] = {}
 
 
 def _rate_tiers(tiers: tuple[Tier, ...]) -> tuple[RateTier, ...]:
-    found = _TIERS.get(id(tiers))
-    if found is None or found[0] is not tiers:
-        if len(_TIERS) > 4096:   # catalogues reloaded many times in one process
-            _TIERS.clear()
-        found = _TIERS[id(tiers)] = (tiers, tuple(RateTier(t.max_months, t.rate_pct) for t in tiers))
-    return found[1]
+    return by_identity(_TIERS, tiers, lambda table: tuple(RateTier(t.max_months, t.rate_pct) for t in table),
+                       size=4096)
