@@ -70,12 +70,12 @@ def sales_table(parts: Parts, page: IntakePage) -> None:
 def postal_code_from_place(parts: Parts, page: IntakePage) -> None:
     """A postal code typed into 所在地 moves to 郵便番号 while that field is empty or holds the same
     code; else it stays, and the core's message under 所在地 says it is a postal code."""
-    from desk.intake.places import normalise_postal_code
-
     place, postal = page.fields["municipality"], page.fields["postal_code"]
     assert isinstance(place, PlaceField)
 
     def move(digits: str) -> None:
+        from desk.intake.places import normalise_postal_code
+
         held = postal.value()
         if held and normalise_postal_code(str(held)) != digits:
             return
