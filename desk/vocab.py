@@ -81,6 +81,10 @@ FOLLOW_UPS: dict[str, str] = {
     "undecided": "未定",
 }
 
+# What the log is counted by (`desk log stats --by`, the monthly report), and its heading.
+LOG_DIMENSIONS = {"day": "日", "month": "月", "cause": "原因", "industry": "業種", "municipality": "所在地",
+                  "window": "窓口", "fund": "紹介した資金", "follow_up": "その後"}
+
 CERTIFICATIONS: dict[str, str] = {
     **{f"sn{n}": f"セーフティネット保証{n}号の認定" for n in range(1, 9)},
     "crisis": "危機関連保証の認定",

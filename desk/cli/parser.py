@@ -11,8 +11,7 @@ from typing import NoReturn
 
 from desk import __version__, vocab
 from desk.cli.entry import add_app_options
-from desk.db.services import LOG_DIMENSIONS
-from desk.vocab import FOLLOW_UPS
+from desk.vocab import FOLLOW_UPS, LOG_DIMENSIONS
 
 # argparse's own errors, in the words the rest of the command line speaks (the messages are
 # argparse's English, matched as they read in Python 3.11 to 3.13; any other is shown as it is).

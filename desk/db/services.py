@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypedDict
 
+from desk import vocab
+
 if TYPE_CHECKING:
     from desk.db.backup import BackupPurge
     from desk.log.records import LogWriter
@@ -185,9 +187,9 @@ class LogCounts:
     businesses: int = 0       # 相談事業者数: each business once however often it came (as LogStat's)
 
 
-# What the log is counted by (`desk log stats --by`, the monthly report), and its heading.
-LOG_DIMENSIONS = {"day": "日", "month": "月", "cause": "原因", "industry": "業種", "municipality": "所在地",
-                  "window": "窓口", "fund": "紹介した資金", "follow_up": "その後"}
+# What the log is counted by, and its heading: in the vocabulary, where the command line's grammar
+# reads it without importing this module (22 ms of every command).
+LOG_DIMENSIONS = vocab.LOG_DIMENSIONS
 NOT_STATED = "（記入なし）"
 NO_FOLLOW_UP = "（未入力）"
 

@@ -42,7 +42,9 @@ def _run(*argv: str, basedir: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "DESK_BASEDIR": str(basedir)}
     probe = ("import runpy, sys; sys.argv = ['desk', *sys.argv[1:]];\n"
              "try:\n    runpy.run_module('desk', run_name='__main__')\n"
-             "finally:\n    print('SQLALCHEMY' if 'sqlalchemy' in sys.modules else 'NO-SQLALCHEMY', file=sys.stderr)")
+             "finally:\n"
+             "    print('web:', [m for m in ('urllib.request', 'http.client') if m in sys.modules], file=sys.stderr)\n"
+             "    print('SQLALCHEMY' if 'sqlalchemy' in sys.modules else 'NO-SQLALCHEMY', file=sys.stderr)")
     return subprocess.run([sys.executable, "-c", probe, *argv], cwd=REPO, env=env, capture_output=True, text=True)
 
 
@@ -55,7 +57,7 @@ def test_referral_takes_the_quick_path_once_the_copy_is_made(tmp_path):
     assert "SQLALCHEMY" in first.stderr.splitlines()[-1]        # first run: migrate, fill, make the copy
     second = _run("referral", str(intake), "-o", str(tmp_path / "b.pdf"), "--date", "2026-11-22", basedir=base)
     assert second.returncode == 0, second.stderr
-    assert second.stderr.splitlines()[-1] == "NO-SQLALCHEMY"
+    assert second.stderr.splitlines()[-2:] == ["web: []", "NO-SQLALCHEMY"]   # nor a web client (21 ms)
     assert "-002）" in second.stdout                              # logged after the first
     log = _run("match", str(intake), "--json", "--date", "2026-11-22", basedir=base)
     assert log.stderr.splitlines()[-1] == "NO-SQLALCHEMY" and json.loads(log.stdout)["programs"]
