@@ -97,13 +97,29 @@ def loaded_catalogue(_catalogue_file):
 
 
 @pytest.fixture
-def catalogue_engine(_catalogue_file, tmp_path):
-    """A database holding the whole bundled catalogue (a copy: tests may change it)."""
-    path = tmp_path / "catalogue.sqlite3"
+def db(_catalogue_file, tmp_path) -> str:
+    """The file of a database holding the whole bundled catalogue (a copy: tests may change it),
+    as `--db` takes it."""
+    path = tmp_path / "desk.sqlite3"
     shutil.copyfile(_catalogue_file, path)
-    engine = db_engine.make_engine(db_engine.sqlite_url(path))
+    return str(path)
+
+
+@pytest.fixture
+def catalogue_engine(db):
+    """The engine of :func:`db`."""
+    engine = db_engine.make_engine(db_engine.sqlite_url(Path(db)))
     yield engine
     engine.dispose()
+
+
+def run_cli(capsys, *args: str) -> tuple[int, str, str]:
+    """`desk ARGS` in this process: its exit code, stdout and stderr."""
+    from desk import cli
+
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
 @pytest.fixture

@@ -7,26 +7,10 @@ import os
 import subprocess
 import sys
 
-import pytest
-
-from desk import cli
 from desk.db.migrations import HEAD_REVISION
 from tests.conftest import PACKS_DIR, REPO
+from tests.conftest import run_cli as run
 from tests.packs import PROGRAM, PROVIDER, write_pack
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture
-def db(tmp_path, _catalogue_file):
-    """`--db` pointing at a copy of the bundled catalogue."""
-    path = tmp_path / "cli.sqlite3"
-    path.write_bytes(_catalogue_file.read_bytes())
-    return str(path)
 
 
 def test_programs_json_carries_sources(capsys, db):

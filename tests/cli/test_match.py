@@ -16,12 +16,6 @@ PROGRAM_KEYS = {"id", "name", "program", "provider", "kind", "status", "reasons"
 CONTACT_KEYS = {"role", "name", "phone", "address", "hours", "distance_km", "why"}
 
 
-@pytest.fixture
-def db(tmp_path, _catalogue_file):
-    path = tmp_path / "cli.sqlite3"
-    path.write_bytes(_catalogue_file.read_bytes())
-    return str(path)
-
 
 def write(tmp_path, data, name="intake.json") -> str:
     path = tmp_path / name

@@ -12,13 +12,6 @@ from desk import cli
 from desk.db import models as m
 
 
-@pytest.fixture
-def db(tmp_path, _catalogue_file):
-    path = tmp_path / "cli.sqlite3"
-    path.write_bytes(_catalogue_file.read_bytes())
-    return path
-
-
 def intake_file(tmp_path, data) -> str:
     path = tmp_path / "intake.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -26,12 +25,6 @@ HOSTILE = f"{RETITLE}{CLEAR}千代田区{C1_CSI}{RLO}"
 # the bidi embeddings, overrides and isolates, the line and paragraph separators.
 CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]")
 
-
-@pytest.fixture
-def db(tmp_path, _catalogue_file) -> Path:
-    path = tmp_path / "desk.sqlite3"
-    shutil.copyfile(_catalogue_file, path)
-    return path
 
 
 def desk(tmp_path: Path, db: Path, *args: str) -> subprocess.CompletedProcess[bytes]:

@@ -9,8 +9,6 @@ import math
 from fractions import Fraction
 from pathlib import Path
 
-import pytest
-
 from desk import cli
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "intakes" / "yokosuka-supplier-cost.json"
@@ -28,12 +26,6 @@ def fee(pct: str) -> int:
     rate = Fraction(pct) / 100
     return math.floor(P * rate * GRACE / 12) + math.floor(P * rate * N * Fraction(55, 100) / 12)
 
-
-@pytest.fixture
-def db(tmp_path, _catalogue_file):
-    path = tmp_path / "cost.sqlite3"
-    path.write_bytes(_catalogue_file.read_bytes())
-    return str(path)
 
 
 def _nissan(capsys, db: str, day: str) -> dict:

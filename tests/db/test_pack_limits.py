@@ -11,7 +11,6 @@ import sys
 
 import pytest
 
-from desk import cli
 from desk.db import cache
 from desk.db.engine import sqlite_url
 from desk.db.packs.limits import (
@@ -22,6 +21,7 @@ from desk.db.packs.limits import (
     MAX_YAML_DEPTH,
 )
 from tests.conftest import REPO
+from tests.conftest import run_cli as run
 from tests.packs import PROVIDER, write_pack
 
 INTAKE = {"business_name": "限界商店", "entity": "corporation", "industry": "retail", "employees": 3,
@@ -57,17 +57,6 @@ programs:
 """
 
 
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-@pytest.fixture
-def db(tmp_path, _catalogue_file):
-    path = tmp_path / "cli.sqlite3"
-    path.write_bytes(_catalogue_file.read_bytes())
-    return path
 
 
 def test_a_pack_at_every_limit_imports_matches_caches_and_exports(capsys, db, tmp_path):

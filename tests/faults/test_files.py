@@ -91,12 +91,6 @@ def desk(base: Path, db: Path, *args: str | Path, umask: int | None = None, fsiz
     return Run(subprocess.CompletedProcess(proc.args, proc.returncode, out, err), seconds, peak)
 
 
-@pytest.fixture
-def db(tmp_path, _catalogue_file) -> Path:
-    path = tmp_path / "desk.sqlite3"
-    shutil.copyfile(_catalogue_file, path)
-    return path
-
 
 @pytest.fixture
 def base(tmp_path) -> Path:

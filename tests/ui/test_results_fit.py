@@ -48,16 +48,23 @@ def test_every_figure_fits_its_column(qtbot, points, term):
         assert header.fontMetrics().horizontalAdvance(heading) < header.sectionSize(column), heading
 
 
-def test_at_the_largest_size_the_names_keep_room_and_the_table_scrolls(qtbot):
-    """Fresh eyes: at 24 pt the figure columns took the pane and the names shrank to two characters."""
+def _shown_at_the_largest_size(qtbot, width: int, height: int) -> ResultsView:
+    """A results view in 24 pt text, shown at ``width`` × ``height`` (762 × 661: the main window's
+    results pane on a 1366×768 laptop)."""
     font = QApplication.font()
     font.setPointSize(24)
     view = ResultsView()
     view.setFont(font)
     qtbot.addWidget(view)
-    view.resize(700, 600)
+    view.resize(width, height)
     view.show()
     qtbot.waitExposed(view)
+    return view
+
+
+def test_at_the_largest_size_the_names_keep_room_and_the_table_scrolls(qtbot):
+    """Fresh eyes: at 24 pt the figure columns took the pane and the names shrank to two characters."""
+    view = _shown_at_the_largest_size(qtbot, 700, 600)
     view.fit_columns()
     least = view.tree.fontMetrics().horizontalAdvance(view.NAME_AT_LEAST)
     qtbot.waitUntil(lambda: view.tree.header().sectionSize(0) >= least, timeout=2000)
@@ -98,14 +105,7 @@ def test_the_contacts_keep_a_few_lines_and_a_name_reads_on_one_line_at_the_large
     name column was squeezed to a character beside the phone (「信 神 046-822-3821」)."""
     from tests import answers
 
-    font = QApplication.font()
-    font.setPointSize(24)
-    view = ResultsView()
-    view.setFont(font)
-    qtbot.addWidget(view)
-    view.resize(762, 661)
-    view.show()
-    qtbot.waitExposed(view)
+    view = _shown_at_the_largest_size(qtbot, 762, 661)
     view.fit_columns()
     name = "神奈川県信用保証協会 横須賀支店"
     office = answers.contact("yokosuka", name=name, phone="046-822-3821", address="横須賀市小川町14-1", distance_km=0.2)

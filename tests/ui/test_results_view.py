@@ -110,13 +110,19 @@ FITTING = answers.report()._replace(funds=tuple(
     answers.fund(id=f"f{n}", name=f"資金{n}", status="eligible" if n < 3 else "conditional") for n in range(5)))
 
 
-def test_a_click_on_a_funds_box_ticks_it_and_a_fourth_is_refused_in_words(qtbot):
+def _showing_fitting(qtbot) -> ResultsView:
+    """A results view on screen (900 × 600) showing FITTING: three funds that fit, two conditional."""
     view = ResultsView()
     qtbot.addWidget(view)
     view.resize(900, 600)
     view.show()
     qtbot.waitExposed(view)
     view.show_report(FITTING)
+    return view
+
+
+def test_a_click_on_a_funds_box_ticks_it_and_a_fourth_is_refused_in_words(qtbot):
+    view = _showing_fitting(qtbot)
     assert not view.compare_button.isEnabled() and view.compare_button.text() == "比較・試算（✓0件）"
     rows = [view.model.index(r, 0, view.model.index(0, 0)) for r in range(3)]
     rows.append(view.model.index(0, 0, view.model.index(1, 0)))
@@ -155,12 +161,7 @@ def test_the_context_menu_adds_a_fund_to_the_comparison(qtbot):
 
 def test_the_refusal_gives_way_to_the_usual_hint_on_an_untick_by_key_and_on_the_next_answer(qtbot):
     """Fresh eyes: 「比較は3件までです…」 stayed on screen after it no longer applied."""
-    view = ResultsView()
-    qtbot.addWidget(view)
-    view.resize(900, 600)
-    view.show()
-    qtbot.waitExposed(view)
-    view.show_report(FITTING)
+    view = _showing_fitting(qtbot)
     group = view.model.index(0, 0)
     for row in range(3):
         view.model.tick(view.model.fund(view.model.index(row, 0, group)).id)
