@@ -245,5 +245,8 @@ class _Interner:
 def shape_key(v: Variant) -> tuple[Any, ...]:
     """Equal for variants whose conditions, purposes, pricing, documents and dates are the same
     objects (the interner makes equal content one object), so their evaluation can be shared."""
+    # The guarantee too: pricing ranks a guaranteed fund without a fee at the highest fee, so two
+    # variants alike but for it must not share one pricing.
     return (v.provider_id, id(v.general_exceptions), id(v.conditions), id(v.uses), id(v.tiers), id(v.fees),
-            id(v.fee_adjustments), v.city_share_pct, v.own_rate_pct, id(v.documents), v.valid_to, v.program_as_of)
+            id(v.fee_adjustments), v.city_share_pct, v.own_rate_pct, v.guarantee, id(v.documents), v.valid_to,
+            v.program_as_of)
