@@ -44,6 +44,9 @@ SETTINGS: tuple[Setting, ...] = (
     # The window (its role on the shared server) an offline laptop works for: written into its log
     # files, so that the server takes them only into that window (issue 17).
     Setting("server_window", None, "共有サーバーでのこの窓口のロール名（持ち出し端末）"),
+    # The shared server's password from the system keyring (stored by `desk db password`) instead
+    # of PostgreSQL's password file; never in this file (issue 17, desk.db.passwords).
+    Setting("use_keyring", False, "共有サーバーのパスワードをシステムのキーリングから読む"),
     # Generated once per machine: part of every reference number printed on this machine.
     Setting("device_id", None, "この端末の識別子（自動）"),
 )

@@ -37,6 +37,14 @@ def database_url(args: argparse.Namespace) -> str:
         raise CliError(str(exc), EXIT_USAGE) from exc
     if url == settings.get("database_url") and has_password(url):   # the file keeps it in plain text
         print(f"desk: 警告: {PASSWORD_IN_SETTINGS}", file=sys.stderr)
+    if settings.get("use_keyring") and not url.startswith("sqlite"):
+        from desk.db import passwords
+
+        try:
+            passwords.check_keyring()
+            passwords.use_keyring(True)
+        except passwords.PasswordStoreError as exc:   # libpq's password file is still read
+            print(f"desk: 警告: {exc}", file=sys.stderr)
     return url
 
 

@@ -22,6 +22,8 @@ from desk.cli.common import (
 def cmd_db(args: argparse.Namespace) -> int:
     if args.db_command in ("backup", "backups", "restore"):
         return _cmd_backup(args)
+    if args.db_command == "password":
+        return _cmd_password(args)
     from desk.db import setup
 
     store = open_database(args, ready=False)
@@ -118,3 +120,36 @@ def _refuse_another_applications_file(url: str) -> None:
         raise CliError(str(exc), EXIT_USAGE) from exc
     except NewerDatabase:
         pass    # a newer desk's: backed up and restored as any desk database
+
+
+def _cmd_password(args: argparse.Namespace) -> int:
+    """The shared server's password into the system keyring, and this desk reading it from there
+    (the setting use_keyring), or both undone with --forget. Read from standard input, never from
+    the command line, where other users' `ps` would see it."""
+    import getpass
+
+    from desk.db import passwords
+    from desk.settings import Settings, SettingsError
+
+    url = database_url(args)
+    try:
+        if args.forget:
+            name = passwords.entry_name(url)
+            gone = passwords.forget_password(url)
+        else:
+            typed = getpass.getpass("パスワード: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\r\n")
+            name = passwords.store_password(url, typed)
+    except passwords.PasswordStoreError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
+    try:
+        settings = Settings.load()
+        settings.set("use_keyring", not args.forget)
+        settings.save()
+    except SettingsError as exc:
+        raise CliError(f"キーリングは更新しましたが、設定を保存できません: {exc}") from exc
+    if args.forget:
+        print(f"キーリングから消しました: {name}" if gone else f"キーリングに保存されていません: {name}")
+        print("この端末は PostgreSQL のパスワードファイル（~/.pgpass）を使います")
+    else:
+        print(f"キーリングに保存しました: {name}（この端末は接続のたびにキーリングから読みます）")
+    return EXIT_OK

@@ -104,6 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub.add_parser("backups", help="バックアップの一覧（新しい順）")
     restore = db_sub.add_parser("restore", help="バックアップから戻す（今の内容も先にバックアップします）")
     restore.add_argument("file", type=Path, metavar="FILE")
+    password = db_sub.add_parser("password", help="共有サーバーのパスワードをシステムのキーリングに保存し、"
+                                                  "この端末はそこから読む（標準入力から1行）")
+    password.add_argument("--forget", action="store_true",
+                          help="保存したパスワードを消し、パスワードファイル（~/.pgpass）に戻す")
 
     p = sub.add_parser("log", help="相談記録の管理")
     log_sub = p.add_subparsers(dest="log_command", metavar="ACTION", required=True)

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from desk.db import passwords
 from desk.db.quick import BUSY_TIMEOUT_MS, apply_pragmas
 from desk.db.urls import resolve_database_url, sqlite_url
 from desk.fileio import create_private_file
@@ -37,7 +38,10 @@ def make_engine(url: str) -> Engine:
     elif url.startswith("sqlite"):
         engine = create_engine(url)
     else:
-        return create_engine(url, pool_pre_ping=True)
+        server = create_engine(url, pool_pre_ping=True)
+        if passwords.keyring_in_use() and server.url.password is None:
+            passwords.fill_from_keyring(server, url)
+        return server
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)
     return engine

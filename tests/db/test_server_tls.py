@@ -111,3 +111,38 @@ def test_a_password_file_others_can_read_is_not_used(tls_server, window, capsys)
     assert main(["--db", _url(tls_server, role, database, tls_server.ca), "programs"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("desk: データベースを開けません") and "Traceback" not in err
+
+
+def test_with_the_setting_on_the_password_comes_from_the_keyring_and_nowhere_else(tls_server, window, capsys):
+    """The keyring option (desk.db.passwords): no password file, no password in the URL or the
+    settings; the keyring's entry for this role and server is what logs in."""
+    import keyring
+
+    from desk.cli import main
+    from desk.settings import Settings
+    from tests.db.test_passwords import MemoryKeyring
+
+    role, database = window
+    passfile = Path(os.environ["PGPASSFILE"])
+    password = passfile.read_text(encoding="utf-8").strip().rsplit(":", 1)[1]
+    passfile.write_text("", encoding="utf-8")          # libpq finds nothing there now
+    url = _url(tls_server, role, database, tls_server.ca)
+    settings = Settings.load()
+    settings.set("use_keyring", True)
+    settings.save()
+    before, memory = keyring.get_keyring(), MemoryKeyring()
+    keyring.set_keyring(memory)
+    try:
+        memory.set_password("desk", f"{role}@localhost:{tls_server.port}/{database}", password)
+        capsys.readouterr()
+        assert main(["--db", url, "programs"]) == 0
+        assert password not in capsys.readouterr().err + settings.path.read_text(encoding="utf-8")
+        memory.entries.clear()                          # the entry removed: nothing logs in
+        assert main(["--db", url, "programs"]) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith("desk: データベースを開けません")
+    finally:
+        keyring.set_keyring(before)
+        from desk.db import passwords
+
+        passwords.use_keyring(False)
