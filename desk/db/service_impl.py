@@ -1,8 +1,8 @@
 """The services of :mod:`desk.db.services` on SQLAlchemy: each opens its own short sessions.
 
-A :class:`desk.db.store.Store` builds them on first use (``store.admin``, ``store.log``,
-``store.packs``, ``store.queries``), so SQLAlchemy loads when a screen or a command first
-needs it, never at the app's start.
+A :class:`desk.db.store.Store` builds them on first use (``store.admin``, ``store.packs``,
+``store.queries``; the log's is desk.db.log_service), so SQLAlchemy loads when a screen or a
+command first needs it, never at the app's start.
 """
 
 from __future__ import annotations
@@ -15,16 +15,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from desk.db import admin, consultations
+from desk.db import admin
 from desk.db.services import (
-    EVERYTHING,
-    ConsultationRecord,
     EditsAtStake,
-    LogCounts,
-    LogCursor,
-    LogFilter,
-    LogPage,
-    LogStat,
     PacksRejected,
     RemovalsAtStake,
 )
@@ -66,57 +59,6 @@ class OrmAdminService:
 
     def update_variant(self, variant_id: str, changes: dict[str, Any]) -> None:
         admin.update_variant(self._make_session, variant_id, changes)
-
-
-class OrmLogService:
-    def __init__(self, make_session: Callable[[], Session]):
-        self._make_session = make_session
-
-    def page(self, where: LogFilter = EVERYTHING, *, limit: int | None = None,
-             after: LogCursor | None = None) -> LogPage:
-        return consultations.log_page(self._make_session, where, limit=limit, after=after)
-
-    def record(self, record_id: str) -> ConsultationRecord | None:
-        return consultations.get_record(self._make_session, record_id)
-
-    def stored_result(self, record_id: str) -> dict[str, Any] | None:
-        return consultations.stored_result(self._make_session, record_id)
-
-    def record_reprint(self, record_id: str, *, now: dt.datetime | None = None) -> int | None:
-        return consultations.record_reprint(self._make_session, record_id, now=now or dt.datetime.now(dt.UTC))
-
-    def pack_titles(self) -> dict[str, str]:
-        return consultations.pack_titles(self._make_session)
-
-    def set_follow_up(self, reference_no: str, *, status: str | None, day: dt.date | None = None) -> bool:
-        return consultations.set_follow_up(self._make_session, reference_no, status=status, day=day,
-                                           now=dt.datetime.now(dt.UTC))
-
-    def counts(self, where: LogFilter = EVERYTHING) -> LogCounts:
-        return consultations.log_counts(self._make_session, where)
-
-    def stats(self, where: LogFilter = EVERYTHING, *, by: str) -> list[LogStat]:
-        return consultations.log_stats(self._make_session, where, by=by)
-
-    def export_csv(self, where: LogFilter = EVERYTHING, *, include_personal: bool = False) -> bytes:
-        from desk.db import log_csv
-
-        return log_csv.export_csv(self._make_session, where, include_personal=include_personal)
-
-    def write_csv(self, path: Path, where: LogFilter = EVERYTHING, *, include_personal: bool = False) -> int:
-        from desk.db import log_csv
-
-        return log_csv.write_csv(self._make_session, path, where, include_personal=include_personal)
-
-    def record_consent(self, reference_no: str, *, consent: bool, referred_window: str | None) -> None:
-        from desk.db import sharing
-
-        sharing.record_consent(self._make_session, reference_no, consent=consent, referred_window=referred_window)
-
-    def shared_record(self, reference_no: str) -> ConsultationRecord | None:
-        from desk.db import sharing
-
-        return sharing.shared_record(self._make_session, reference_no)
 
 
 class OrmPackService:

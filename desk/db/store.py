@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
     from desk.db.backup import BackupPurge
     from desk.db.loaders import OrmSource
-    from desk.db.service_impl import OrmAdminService, OrmCatalogueQueries, OrmLogService, OrmPackService
+    from desk.db.log_service import OrmLogService
+    from desk.db.service_impl import OrmAdminService, OrmCatalogueQueries, OrmPackService
     from desk.db.sharing import OrmServerService
     from desk.log.records import LogWriter
     from desk.matching.service import MatchService
@@ -140,7 +141,7 @@ class Store:
 
     @cached_property
     def log(self) -> OrmLogService:
-        from desk.db.service_impl import OrmLogService
+        from desk.db.log_service import OrmLogService
 
         return OrmLogService(self.make_session)
 
