@@ -75,6 +75,8 @@ class PdfRenderer:
     body_leading = 15.5
     title_size = 18
     heading_size = 13
+    heading_space_before = 8   # a section heading's room above and below, within the page's flow
+    heading_space_after = 4
     footer_size = 8.5
     footer_text = "融資の可否と条件は取扱金融機関・信用保証協会の審査で決まります。"
 
@@ -100,7 +102,7 @@ class PdfRenderer:
             "body": base,
             "title": ParagraphStyle("title", parent=base, fontSize=self.title_size, leading=self.title_size * 1.3),
             "h2": ParagraphStyle("h2", parent=base, fontSize=self.heading_size, leading=self.heading_size * 1.4,
-                                 spaceBefore=8, spaceAfter=4),
+                                 spaceBefore=self.heading_space_before, spaceAfter=self.heading_space_after),
             "cell": ParagraphStyle("cell", parent=base),
             "cell_bold": ParagraphStyle("cell_bold", parent=base, fontSize=self.body_size + 1,
                                         leading=self.body_leading + 1),

@@ -33,6 +33,10 @@ class ReferralSheetRenderer(PdfRenderer):
     # The body's size kept for an older reader; the lines a point closer than the default (as the
     # leaflet's), which with the cost comparison keeps a typical visitor's sheet on two pages.
     body_leading = 14.5
+    # A heading's room above and below, 2 and 1 points less than the default: the slack of seven
+    # headings that kept the Sagamihara shop's cost table (and its hotline line) off a third page.
+    heading_space_before = 6
+    heading_space_after = 3
 
     def __init__(self, sheet: ReferralSheet, *, font_path: str | None = None, max_pages: int | None = MAX_PAGES):
         self.sheet = sheet
@@ -131,12 +135,13 @@ class ReferralSheetRenderer(PdfRenderer):
         out.append(Paragraph(_p("　".join(f"{circled[i]} {text}" for i, (_, text) in enumerate(s.steps)
                                          if i == 0)), st["body"]))
         out += [*self.heading("お持ちいただくもの"), Paragraph(_p("・" + "　・".join(s.bring)), st["body"])]
-        out += [*self.heading("ご相談先"), self._contacts_table(s.contacts)]
+        after_contacts: Flowables = []   # the lines that close the sheet, kept with the table's last row
         if any(c.undated for c in s.contacts):
-            out.append(Paragraph(_p(UNDATED_NOTE), st["note"]))
+            after_contacts.append(Paragraph(_p(UNDATED_NOTE), st["note"]))
         if s.hotline:
             hours = f"（{s.hotline.hours}）" if s.hotline.hours else ""
-            out.append(Paragraph(_p(f"後日のご質問: {s.hotline.name} {s.hotline.phone}{hours}"), st["body"]))
+            after_contacts.append(Paragraph(_p(f"後日のご質問: {s.hotline.name} {s.hotline.phone}{hours}"), st["body"]))
+        out += [*self.heading("ご相談先"), *self._contacts_block(s.contacts, after_contacts)]
         if s.qr:
             out.append(self._qr_block(s.qr))
         return out
@@ -204,10 +209,23 @@ class ReferralSheetRenderer(PdfRenderer):
             return [out[0], KeepTogether([*out[1:], table])]
         return [*out, table]
 
-    def _contacts_table(self, contacts: list[ContactRow]) -> Table:
-        st = self.styles
+    def _contacts_block(self, contacts: list[ContactRow], after: Flowables) -> Flowables:
+        """The contacts table, the lines under it kept with its last row: a line alone at the top of
+        a page (the hotline on a third page) reads as left over. The last row is a table of its own,
+        the same columns under the others, so the two print as one table when they share a page."""
         addresses = any(c.address for c in contacts)
-        rows = [[Paragraph(t, st["cell"]) for t in ("ご相談先", "所在地・電話" if addresses else "電話", "ご用件")]]
+        if not after:
+            return [self._contacts_table(contacts, addresses=addresses)]
+        if len(contacts) < 2:
+            return [KeepTogether([self._contacts_table(contacts, addresses=addresses), *after])]
+        return [self._contacts_table(contacts[:-1], addresses=addresses),
+                KeepTogether([self._contacts_table(contacts[-1:], addresses=addresses, header=False), *after])]
+
+    def _contacts_table(self, contacts: list[ContactRow], *, addresses: bool, header: bool = True) -> Table:
+        """The contacts a row each under the head row (header=False: rows that continue a table above)."""
+        st = self.styles
+        heads = ("ご相談先", "所在地・電話" if addresses else "電話", "ご用件")
+        rows = [[Paragraph(t, st["cell"]) for t in heads]] if header else []
         for c in contacts:
             name = f"{'※' if c.undated else ''}{_p(c.name)}<br/><font color='#555555'>{_p(c.role)}</font>"
             where = _p(c.address)
@@ -220,7 +238,7 @@ class ReferralSheetRenderer(PdfRenderer):
         # The errand gets room enough for two lines: it says why to call. Where no contact has an
         # address (another prefecture's, from the national directory), the names take the room.
         widths = [50 * mm, 66 * mm, None] if addresses else [68 * mm, 40 * mm, None]
-        return self._table(rows, widths, header=True)
+        return self._table(rows, widths, header=header)
 
     def _qr_block(self, items: list[tuple[str, str]]) -> KeepTogether:
         # reportlab's graphics package costs ~0.1 s to import; only some sheets carry a QR code.
