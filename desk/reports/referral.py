@@ -135,13 +135,13 @@ class ReferralSheetRenderer(PdfRenderer):
         out.append(Paragraph(_p("　".join(f"{circled[i]} {text}" for i, (_, text) in enumerate(s.steps)
                                          if i == 0)), st["body"]))
         out += [*self.heading("お持ちいただくもの"), Paragraph(_p("・" + "　・".join(s.bring)), st["body"])]
-        after_contacts: Flowables = []   # the lines that close the sheet, kept with the table's last row
+        after_contacts: Flowables = []   # the lines that close the sheet, kept with the last contact
         if any(c.undated for c in s.contacts):
             after_contacts.append(Paragraph(_p(UNDATED_NOTE), st["note"]))
         if s.hotline:
             hours = f"（{s.hotline.hours}）" if s.hotline.hours else ""
             after_contacts.append(Paragraph(_p(f"後日のご質問: {s.hotline.name} {s.hotline.phone}{hours}"), st["body"]))
-        out += [*self.heading("ご相談先"), *self._contacts_block(s.contacts, after_contacts)]
+        out += [*self.heading("ご相談先"), self._contacts_table(s.contacts, after_contacts)]
         if s.qr:
             out.append(self._qr_block(s.qr))
         return out
@@ -209,23 +209,15 @@ class ReferralSheetRenderer(PdfRenderer):
             return [out[0], KeepTogether([*out[1:], table])]
         return [*out, table]
 
-    def _contacts_block(self, contacts: list[ContactRow], after: Flowables) -> Flowables:
-        """The contacts table, the lines under it kept with its last row: a line alone at the top of
-        a page (the hotline on a third page) reads as left over. The last row is a table of its own,
-        the same columns under the others, so the two print as one table when they share a page."""
-        addresses = any(c.address for c in contacts)
-        if not after:
-            return [self._contacts_table(contacts, addresses=addresses)]
-        if len(contacts) < 2:
-            return [KeepTogether([self._contacts_table(contacts, addresses=addresses), *after])]
-        return [self._contacts_table(contacts[:-1], addresses=addresses),
-                KeepTogether([self._contacts_table(contacts[-1:], addresses=addresses, header=False), *after])]
-
-    def _contacts_table(self, contacts: list[ContactRow], *, addresses: bool, header: bool = True) -> Table:
-        """The contacts a row each under the head row (header=False: rows that continue a table above)."""
+    def _contacts_table(self, contacts: list[ContactRow], after: Flowables) -> Table:
+        """The contacts a row each, and the lines that close the sheet (``after``: the undated note,
+        the hotline) as the table's last rows, unruled and unpadded so they read as lines under it,
+        never split from the last contact: a line alone at the top of a page reads as left over
+        (the hotline alone on a third page, issue 16). Past the page, the last contact goes with them."""
         st = self.styles
+        addresses = any(c.address for c in contacts)
         heads = ("ご相談先", "所在地・電話" if addresses else "電話", "ご用件")
-        rows = [[Paragraph(t, st["cell"]) for t in heads]] if header else []
+        rows: list[list[Any]] = [[Paragraph(t, st["cell"]) for t in heads]]
         for c in contacts:
             name = f"{'※' if c.undated else ''}{_p(c.name)}<br/><font color='#555555'>{_p(c.role)}</font>"
             where = _p(c.address)
@@ -235,10 +227,19 @@ class ReferralSheetRenderer(PdfRenderer):
                 where += "<br/>"
             where += f"電話 {_p(c.phone)}" + (f"　{_p(c.hours)}" if c.hours else "")
             rows.append([Paragraph(name, st["cell"]), Paragraph(where, st["cell"]), Paragraph(_p(c.why), st["cell"])])
+        ruled = len(rows)
+        rows += [[line, "", ""] for line in after]
         # The errand gets room enough for two lines: it says why to call. Where no contact has an
         # address (another prefecture's, from the national directory), the names take the room.
         widths = [50 * mm, 66 * mm, None] if addresses else [68 * mm, 40 * mm, None]
-        return self._table(rows, widths, header=header)
+        table = self._table(rows, widths, header=True, ruled_rows=ruled)
+        if after:
+            under = ((0, ruled), (-1, -1))   # the lines under the contacts
+            table.setStyle(TableStyle([
+                *(("SPAN", (0, i), (-1, i)) for i in range(ruled, len(rows))),
+                *((padding, *under, 0) for padding in ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")),
+                ("NOSPLIT", (0, ruled - 1), (-1, -1))]))
+        return table
 
     def _qr_block(self, items: list[tuple[str, str]]) -> KeepTogether:
         # reportlab's graphics package costs ~0.1 s to import; only some sheets carry a QR code.

@@ -349,7 +349,7 @@ def test_a_typical_visitors_sheet_as_issued_keeps_to_two_pages_the_hotline_on_th
 
 def test_the_hotline_line_never_starts_a_page_alone(service):
     """A sheet growing a line at a time: when the 後日のご質問 line no longer fits under the contacts,
-    the table's last row goes over with it (and the table reads on as one where all fits)."""
+    the table's last row goes over with it, under the table's head repeated."""
     pdf, sheet = render(service, SUPPLIER)
     assert sheet.hotline is not None and len(sheet.contacts) >= 2
     last_contact, hotline = squash(sheet.contacts[-1].name), squash(f"後日のご質問: {sheet.hotline.name}")
@@ -362,5 +362,5 @@ def test_the_hotline_line_never_starts_a_page_alone(service):
     else:
         pytest.fail("the sheet never reached another page")
     last = squash(reader.pages[-1].extract_text())
-    assert hotline in last and last_contact in last
+    assert hotline in last and last_contact in last and "所在地・電話" in last
     assert last_contact not in squash(reader.pages[-2].extract_text())
