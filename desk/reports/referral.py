@@ -141,9 +141,9 @@ class ReferralSheetRenderer(PdfRenderer):
         if s.hotline:
             hours = f"（{s.hotline.hours}）" if s.hotline.hours else ""
             after_contacts.append(Paragraph(_p(f"後日のご質問: {s.hotline.name} {s.hotline.phone}{hours}"), st["body"]))
+        if s.qr:   # the nearest association's page: alone at the top of a page, it read as left over
+            after_contacts.append(self._qr_block(s.qr))
         out += [*self.heading("ご相談先"), self._contacts_table(s.contacts, after_contacts)]
-        if s.qr:
-            out.append(self._qr_block(s.qr))
         return out
 
     def _stamp_style(self) -> ParagraphStyle:
@@ -210,10 +210,10 @@ class ReferralSheetRenderer(PdfRenderer):
         return [*out, table]
 
     def _contacts_table(self, contacts: list[ContactRow], after: Flowables) -> Table:
-        """The contacts a row each, and the lines that close the sheet (``after``: the undated note,
-        the hotline) as the table's last rows, unruled and unpadded so they read as lines under it,
-        never split from the last contact: a line alone at the top of a page reads as left over
-        (the hotline alone on a third page, issue 16). Past the page, the last contact goes with them."""
+        """The contacts a row each, and what closes the sheet (``after``: the undated note, the
+        hotline, the QR code) as the table's last rows, unruled and unpadded so they read as lines
+        under it, never split from the last contact: a line alone at the top of a page reads as left
+        over (the hotline alone on a third page, issue 16). Past the page, the last contact goes with them."""
         st = self.styles
         addresses = any(c.address for c in contacts)
         heads = ("ご相談先", "所在地・電話" if addresses else "電話", "ご用件")
@@ -241,7 +241,7 @@ class ReferralSheetRenderer(PdfRenderer):
                 ("NOSPLIT", (0, ruled - 1), (-1, -1))]))
         return table
 
-    def _qr_block(self, items: list[tuple[str, str]]) -> KeepTogether:
+    def _qr_block(self, items: list[tuple[str, str]]) -> list[Any]:
         # reportlab's graphics package costs ~0.1 s to import; only some sheets carry a QR code.
         from reportlab.graphics.barcode.qr import QrCodeWidget
         from reportlab.graphics.shapes import Drawing
@@ -257,5 +257,5 @@ class ReferralSheetRenderer(PdfRenderer):
             cells.append([drawing, Paragraph(_p(f"{label}\n{url}"), st["note"])])
         table = Table(cells, colWidths=[26 * mm, None], hAlign="LEFT")
         table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), self.font), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-        return KeepTogether([Spacer(1, 1 * mm), table])
+        return [Spacer(1, 1 * mm), table]
 

@@ -364,3 +364,15 @@ def test_the_hotline_line_never_starts_a_page_alone(service):
     last = squash(reader.pages[-1].extract_text())
     assert hotline in last and last_contact in last and "所在地・電話" in last
     assert last_contact not in squash(reader.pages[-2].extract_text())
+
+
+def test_the_qr_code_of_a_visitor_from_elsewhere_is_not_a_page_of_its_own(service):
+    """The Hamamatsu visitor as issued: the QR code of the nearest association stood alone on page 2;
+    it goes with the last contact, the undated note and the hotline."""
+    pdf, _full, sheet = _issued_sheet(service, Path(__file__).parents[2] / "examples" / "intakes" /
+                                      "hamamatsu-visitor.json")
+    reader, _text = text_of(pdf)
+    assert sheet.qr and sheet.hotline is not None and len(reader.pages) <= 2
+    last = squash(reader.pages[-1].extract_text())
+    assert squash(sheet.qr[0][0]) in last and squash(sheet.hotline.phone) in last
+    assert squash(sheet.contacts[-1].phone) in last
