@@ -126,11 +126,18 @@ def _grace(requested: int | None, maximum: int | None, term: int, notes: list[st
         notes.append("据置期間の上限が資料にないため、据置なしで計算しています。")
         return 0
     if maximum is not None and grace > maximum:
-        notes.append(f"ご希望の据置期間はこの資金の上限を超えるため、{textfmt.months(maximum)}で計算しています。")
-        grace = maximum
+        if maximum < term:
+            notes.append(f"ご希望の据置期間はこの資金の上限を超えるため、{textfmt.months(maximum)}で計算しています。")
+            return maximum
+        # Over both limits: one sentence with both and the grace used (two sentences, the second's
+        # figure replacing the first's, read as two graces).
+        notes.append(f"ご希望の据置期間はこの資金の上限（{textfmt.months(maximum)}）を超え、据置は期間"
+                     f"（{textfmt.months(term)}）より短くなければならないため、"
+                     f"{textfmt.months(term - 1)}で計算しています。")
+        return term - 1
     if grace >= term:
-        grace = term - 1
-        notes.append(f"据置は期間より短くなければならないため、{textfmt.months(grace)}で計算しています。")
+        notes.append(f"据置は期間より短くなければならないため、{textfmt.months(term - 1)}で計算しています。")
+        return term - 1
     return grace
 
 

@@ -75,6 +75,8 @@ class PdfRenderer:
     body_leading = 15.5
     title_size = 18
     heading_size = 13
+    heading_space_before = 8   # a section heading's room above and below, within the page's flow
+    heading_space_after = 4
     footer_size = 8.5
     footer_text = "融資の可否と条件は取扱金融機関・信用保証協会の審査で決まります。"
 
@@ -100,7 +102,7 @@ class PdfRenderer:
             "body": base,
             "title": ParagraphStyle("title", parent=base, fontSize=self.title_size, leading=self.title_size * 1.3),
             "h2": ParagraphStyle("h2", parent=base, fontSize=self.heading_size, leading=self.heading_size * 1.4,
-                                 spaceBefore=8, spaceAfter=4),
+                                 spaceBefore=self.heading_space_before, spaceAfter=self.heading_space_after),
             "cell": ParagraphStyle("cell", parent=base),
             "cell_bold": ParagraphStyle("cell_bold", parent=base, fontSize=self.body_size + 1,
                                         leading=self.body_leading + 1),
@@ -148,13 +150,17 @@ class PdfRenderer:
         (keepWithNext would drag a whole long table along to the next page)."""
         return [CondPageBreak(40 * mm), Paragraph(esc(text), self.styles["h2"])]
 
-    def _table(self, rows: list[list[Any]], widths: list[float | None], *, header: bool, tint: Any = None) -> Any:
+    def _table(self, rows: list[list[Any]], widths: list[float | None], *, header: bool, tint: Any = None,
+               ruled_rows: int | None = None) -> Any:
+        """A bordered table of the body's font, a column of None taking what the others leave;
+        ``ruled_rows``: how many rows, from the top, the grid rules (None: all)."""
         usable = self.page_size[0] - self.margin_left - self.margin_right
         fixed = sum(w for w in widths if w)
         widths = [w if w else (usable - fixed) / widths.count(None) for w in widths]
         table = Table(rows, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
         style = [("FONTNAME", (0, 0), (-1, -1), self.font), ("FONTSIZE", (0, 0), (-1, -1), self.body_size),
-                 ("VALIGN", (0, 0), (-1, -1), "TOP"), ("GRID", (0, 0), (-1, -1), 0.5, RULE),
+                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                 ("GRID", (0, 0), (-1, -1 if ruled_rows is None else ruled_rows - 1), 0.5, RULE),
                  ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
                  ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]
         if header:

@@ -33,6 +33,10 @@ class ReferralSheetRenderer(PdfRenderer):
     # The body's size kept for an older reader; the lines a point closer than the default (as the
     # leaflet's), which with the cost comparison keeps a typical visitor's sheet on two pages.
     body_leading = 14.5
+    # A heading's room above and below, 2 and 1 points less than the default: the slack of seven
+    # headings that kept the Sagamihara shop's cost table (and its hotline line) off a third page.
+    heading_space_before = 6
+    heading_space_after = 3
 
     def __init__(self, sheet: ReferralSheet, *, font_path: str | None = None, max_pages: int | None = MAX_PAGES):
         self.sheet = sheet
@@ -131,14 +135,15 @@ class ReferralSheetRenderer(PdfRenderer):
         out.append(Paragraph(_p("　".join(f"{circled[i]} {text}" for i, (_, text) in enumerate(s.steps)
                                          if i == 0)), st["body"]))
         out += [*self.heading("お持ちいただくもの"), Paragraph(_p("・" + "　・".join(s.bring)), st["body"])]
-        out += [*self.heading("ご相談先"), self._contacts_table(s.contacts)]
+        after_contacts: Flowables = []   # the lines that close the sheet, kept with the last contact
         if any(c.undated for c in s.contacts):
-            out.append(Paragraph(_p(UNDATED_NOTE), st["note"]))
+            after_contacts.append(Paragraph(_p(UNDATED_NOTE), st["note"]))
         if s.hotline:
             hours = f"（{s.hotline.hours}）" if s.hotline.hours else ""
-            out.append(Paragraph(_p(f"後日のご質問: {s.hotline.name} {s.hotline.phone}{hours}"), st["body"]))
-        if s.qr:
-            out.append(self._qr_block(s.qr))
+            after_contacts.append(Paragraph(_p(f"後日のご質問: {s.hotline.name} {s.hotline.phone}{hours}"), st["body"]))
+        if s.qr:   # the nearest association's page: alone at the top of a page, it read as left over
+            after_contacts.append(self._qr_block(s.qr))
+        out += [*self.heading("ご相談先"), self._contacts_table(s.contacts, after_contacts)]
         return out
 
     def _stamp_style(self) -> ParagraphStyle:
@@ -204,10 +209,15 @@ class ReferralSheetRenderer(PdfRenderer):
             return [out[0], KeepTogether([*out[1:], table])]
         return [*out, table]
 
-    def _contacts_table(self, contacts: list[ContactRow]) -> Table:
+    def _contacts_table(self, contacts: list[ContactRow], after: Flowables) -> Table:
+        """The contacts a row each, and what closes the sheet (``after``: the undated note, the
+        hotline, the QR code) as the table's last rows, unruled and unpadded so they read as lines
+        under it, never split from the last contact: a line alone at the top of a page reads as left
+        over (the hotline alone on a third page, issue 16). Past the page, the last contact goes with them."""
         st = self.styles
         addresses = any(c.address for c in contacts)
-        rows = [[Paragraph(t, st["cell"]) for t in ("ご相談先", "所在地・電話" if addresses else "電話", "ご用件")]]
+        heads = ("ご相談先", "所在地・電話" if addresses else "電話", "ご用件")
+        rows: list[list[Any]] = [[Paragraph(t, st["cell"]) for t in heads]]
         for c in contacts:
             name = f"{'※' if c.undated else ''}{_p(c.name)}<br/><font color='#555555'>{_p(c.role)}</font>"
             where = _p(c.address)
@@ -217,12 +227,21 @@ class ReferralSheetRenderer(PdfRenderer):
                 where += "<br/>"
             where += f"電話 {_p(c.phone)}" + (f"　{_p(c.hours)}" if c.hours else "")
             rows.append([Paragraph(name, st["cell"]), Paragraph(where, st["cell"]), Paragraph(_p(c.why), st["cell"])])
+        ruled = len(rows)
+        rows += [[line, "", ""] for line in after]
         # The errand gets room enough for two lines: it says why to call. Where no contact has an
         # address (another prefecture's, from the national directory), the names take the room.
         widths = [50 * mm, 66 * mm, None] if addresses else [68 * mm, 40 * mm, None]
-        return self._table(rows, widths, header=True)
+        table = self._table(rows, widths, header=True, ruled_rows=ruled)
+        if after:
+            under = ((0, ruled), (-1, -1))   # the lines under the contacts
+            table.setStyle(TableStyle([
+                *(("SPAN", (0, i), (-1, i)) for i in range(ruled, len(rows))),
+                *((padding, *under, 0) for padding in ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")),
+                ("NOSPLIT", (0, ruled - 1), (-1, -1))]))
+        return table
 
-    def _qr_block(self, items: list[tuple[str, str]]) -> KeepTogether:
+    def _qr_block(self, items: list[tuple[str, str]]) -> list[Any]:
         # reportlab's graphics package costs ~0.1 s to import; only some sheets carry a QR code.
         from reportlab.graphics.barcode.qr import QrCodeWidget
         from reportlab.graphics.shapes import Drawing
@@ -238,5 +257,5 @@ class ReferralSheetRenderer(PdfRenderer):
             cells.append([drawing, Paragraph(_p(f"{label}\n{url}"), st["note"])])
         table = Table(cells, colWidths=[26 * mm, None], hAlign="LEFT")
         table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), self.font), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-        return KeepTogether([Spacer(1, 1 * mm), table])
+        return [Spacer(1, 1 * mm), table]
 

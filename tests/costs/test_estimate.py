@@ -45,6 +45,27 @@ def test_the_request_is_fitted_to_the_funds_terms_and_each_choice_said():
     assert "2,000万円で計算" in said and "7年で計算" in said and "1年で計算" in said
 
 
+@pytest.mark.parametrize(("term", "grace", "max_grace", "used", "said"), [
+    # over the fund's limit and not shorter than the term: one sentence, both limits, the grace used
+    (12, 24, 12, 11, "ご希望の据置期間はこの資金の上限（1年）を超え、据置は期間（1年）より短くなければならないため、"
+                     "11か月で計算しています。"),
+    (12, 36, 18, 11, "ご希望の据置期間はこの資金の上限（1年6か月）を超え、据置は期間（1年）より短くなければならない"
+                     "ため、11か月で計算しています。"),
+    # one limit only: its own sentence, as before
+    (60, 24, 12, 12, "ご希望の据置期間はこの資金の上限を超えるため、1年で計算しています。"),
+    (12, 12, 24, 11, "据置は期間より短くなければならないため、11か月で計算しています。"),
+    (12, 6, 12, 6, None)], ids=["both-limits", "both-limits-longer-maximum", "fund-limit", "term", "within"])
+def test_a_grace_over_the_funds_limit_or_the_term_is_said_once_with_the_grace_used(term, grace, max_grace, used,
+                                                                                     said):
+    """A grace of 24 months on a term of 12 at a fund allowing 12 read 「…1年で計算しています。」 and then
+    「…11か月で計算しています。」: two graces for one figure."""
+    cost = estimate(Request(10_000_000, term, grace, None), KANAGAWA_LIKE._replace(max_grace_months=max_grace),
+                    STANDARD, on=ON)
+    assert cost is not None and cost.grace_months == used
+    assert [a for a in cost.assumptions if a.startswith("ご希望の据置") or a.startswith("据置")] == (
+        [said] if said else [])
+
+
 def test_without_a_term_the_longest_the_fund_allows():
     cost = estimate(Request(10_000_000, None, None, None), KANAGAWA_LIKE, STANDARD, on=ON)
     assert cost is not None and cost.term_months == 120 and cost.grace_months == 0

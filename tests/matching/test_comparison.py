@@ -61,3 +61,20 @@ def test_a_fund_without_a_figure_says_why():
     assert table["試算した借入"] == ("期間を入れると試算します",) and table["利息"] == ("—",)
     no_amount = comparison.rows([Column(answers.fund(), None)], Request(None, 60, None, None))
     assert no_amount[2].cells == ("借入額を入れると試算します",)
+
+
+def test_a_grace_over_the_funds_limit_and_the_term_is_one_adjustment():
+    """The comparison's 「この資金での調整」 cell: a line for the grace, the one actually used."""
+    import datetime as dt
+
+    from desk.costs.estimate import estimate
+    from tests.costs.test_estimate import KANAGAWA_LIKE
+    from tests.costs.test_guarantee_fee import STANDARD
+
+    request = Request(10_000_000, 12, 24, None)
+    cost = estimate(request, KANAGAWA_LIKE._replace(max_grace_months=12), STANDARD, on=dt.date(2026, 11, 22))
+    assert cost is not None and cost.grace_months == 11
+    cells = {row.label: row.cells for row in comparison.rows([Column(answers.fund(), cost)], request)}
+    assert cells["この資金での調整"] == ("ご希望の据置期間はこの資金の上限（1年）を超え、"
+                                     "据置は期間（1年）より短くなければならないため、11か月で計算しています。",)
+    assert cells["試算した借入"] == ("1,000万円・1年（うち据置11か月）\n元金均等返済",)

@@ -314,3 +314,65 @@ def test_a_contact_from_the_undated_directory_says_so_once_under_the_table(servi
     assert flat.count(squash(UNDATED)) == 0 and squash(UNDATED_NOTE) in flat
     assert sheet.elsewhere and "東京都の制度融資は収録していません" in sheet.elsewhere
     assert not any("東京都の制度融資" in w for w in sheet.warnings)
+
+
+def _issued_sheet(service, path):
+    """An example visitor's sheet as `desk referral` (and `make sheets`) makes it: the settings'
+    defaults, the window's full name and the privacy line of issue 17 included."""
+    import json
+
+    from desk.settings import SETTINGS
+
+    defaults = {s.key: s.default for s in SETTINGS}
+    intake = read_intake(json.loads(path.read_text(encoding="utf-8"))).intake
+    full = build_sheet(service.match(intake, on=ON), intake, reference_no="20261122-TEST0-001",
+                       window_name=defaults["window_name"], window_phone=defaults["window_phone"],
+                       staff_name=defaults["staff_name"], privacy_purpose=defaults["privacy_purpose"])
+    renderer = ReferralSheetRenderer(full)
+    return renderer.render(), full, renderer.sheet
+
+
+@pytest.mark.parametrize("name", ["sagamihara-shop", "yokosuka-supplier", "yokosuka-supplier-cost"])
+def test_a_typical_visitors_sheet_as_issued_keeps_to_two_pages_the_hotline_on_the_second(service, name):
+    """Issue 16: the Sagamihara shop's sheet ran to a third page holding only the 後日のご質問 line.
+    Two pages, its funds all listed (what was counted away stays counted, nothing more), the
+    hotline at the foot of page 2 under the contacts."""
+    pdf, full, fitted = _issued_sheet(service, Path(__file__).parents[2] / "examples" / "intakes" / f"{name}.json")
+    reader, _text = text_of(pdf)
+    assert len(reader.pages) == 2
+    assert (fitted.eligible, fitted.conditional) == (full.eligible, full.conditional)
+    assert fitted.hotline is not None and fitted.contacts
+    second = squash(reader.pages[1].extract_text())
+    assert squash(f"後日のご質問: {fitted.hotline.name}") in second
+    assert squash(fitted.contacts[-1].phone) in second
+
+
+def test_the_hotline_line_never_starts_a_page_alone(service):
+    """A sheet growing a line at a time: when the 後日のご質問 line no longer fits under the contacts,
+    the table's last row goes over with it, under the table's head repeated."""
+    pdf, sheet = render(service, SUPPLIER)
+    assert sheet.hotline is not None and len(sheet.contacts) >= 2
+    last_contact, hotline = squash(sheet.contacts[-1].name), squash(f"後日のご質問: {sheet.hotline.name}")
+    pages = len(text_of(pdf)[0].pages)
+    for extra in range(1, 80):
+        longer = dataclasses.replace(sheet, warnings=[*sheet.warnings, *(f"注意{i}" for i in range(extra))])
+        reader, _text = text_of(ReferralSheetRenderer(longer, max_pages=None).render())
+        if len(reader.pages) > pages:
+            break
+    else:
+        pytest.fail("the sheet never reached another page")
+    last = squash(reader.pages[-1].extract_text())
+    assert hotline in last and last_contact in last and "所在地・電話" in last
+    assert last_contact not in squash(reader.pages[-2].extract_text())
+
+
+def test_the_qr_code_of_a_visitor_from_elsewhere_is_not_a_page_of_its_own(service):
+    """The Hamamatsu visitor as issued: the QR code of the nearest association stood alone on page 2;
+    it goes with the last contact, the undated note and the hotline."""
+    pdf, _full, sheet = _issued_sheet(service, Path(__file__).parents[2] / "examples" / "intakes" /
+                                      "hamamatsu-visitor.json")
+    reader, _text = text_of(pdf)
+    assert sheet.qr and sheet.hotline is not None and len(reader.pages) <= 2
+    last = squash(reader.pages[-1].extract_text())
+    assert squash(sheet.qr[0][0]) in last and squash(sheet.hotline.phone) in last
+    assert squash(sheet.contacts[-1].phone) in last
