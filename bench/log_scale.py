@@ -66,7 +66,10 @@ from desk.ui.log_dialog import ConsultationLogDialog
 t = time.perf_counter()
 dialog = ConsultationLogDialog(log)
 dialog.show(); app.processEvents()
-out["open_window_s"] = time.perf_counter() - t
+out["open_window_s"] = time.perf_counter() - t   # the first page on screen
+while not dialog.is_counted() and time.perf_counter() - t < 120:   # the counts follow from a thread
+    app.processEvents(); time.sleep(0.002)
+out["window_counted_s"] = time.perf_counter() - t
 out["window_memory_mb"] = rss_mb() - after_qt
 out["qt_memory_mb"] = after_qt - before
 dialog.close()

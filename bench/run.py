@@ -254,9 +254,10 @@ def log_scale_rows(count: int, figures: dict[str, float]) -> list[Row]:
             f"{ms['report_figures_s']} / {ms['report_pdf_s']}"),
         Row(f"log of {count:,}: CSV of the whole log, with personal details", f"{got['csv_rows_per_s']:,.0f} rows/s",
             goal="≥ 50,000", detail=f"memory added while writing {got['csv_memory_mb']:.0f} MB"),
-        Row(f"log of {count:,}: opening the log window", ms["open_window_s"],
-            goal="≤ 50 MB", detail=f"memory added {got['window_memory_mb']:.0f} MB (Qt itself: "
-                                   f"{got['qt_memory_mb']:.0f} MB before it)"),
+        Row(f"log of {count:,}: opening the log window, to its first page", ms["open_window_s"],
+            goal="≤ 200 ms; ≤ 50 MB", detail=f"its counts and chart after {ms['window_counted_s']} (a thread); "
+                                             f"memory added {got['window_memory_mb']:.0f} MB (Qt itself: "
+                                             f"{got['qt_memory_mb']:.0f} MB before it)"),
     ]
 
 

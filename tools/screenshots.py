@@ -215,7 +215,15 @@ def main() -> int:
             app.quit()
             return
         action()
-        QTimer.singleShot(400, lambda: capture(name))
+        QTimer.singleShot(400, lambda: capture_when_counted(name))
+
+    def capture_when_counted(name: str) -> None:
+        """The log window's counts come from a background thread: the picture waits for them."""
+        log = preview.get("log")
+        if name == "08-consultation-log" and log is not None and not log.is_counted():
+            QTimer.singleShot(100, lambda: capture_when_counted(name))
+            return
+        capture(name)
 
     def capture(name: str) -> None:
         try:

@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSize
+import shiboken6
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSize, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.db.services import LOG_COLUMNS, FollowUpTooEarly, LogCursor, LogFilter
+from desk.db.services import LOG_COLUMNS, FollowUpTooEarly, LogCounts, LogCursor, LogFilter
 from desk.fileio import describe
 from desk.settings import Settings
 from desk.ui.background import BackgroundJob, run_in_background
@@ -43,6 +44,10 @@ if TYPE_CHECKING:
 # The list's columns: the CSV's, and what became of each consultation.
 LIST_COLUMNS = (*LOG_COLUMNS, ("follow_up", "その後"))
 PAGE_ROWS = 200   # a page of the log: the window shows the first at once and fetches the next as staff scroll
+# The counts wait for typing to pause this long: over a million records they take a second or more,
+# and a search typed a letter at a time asked for them at every letter.
+COUNT_PAUSE_MS = 250
+COUNTING = "相談件数を集計しています…"
 
 
 class LogTableModel(RowsTableModel):
@@ -80,7 +85,12 @@ class LogTableModel(RowsTableModel):
 
 
 class ConsultationLogDialog(QDialog):
-    """The records that match the search, newest first, with their counts; the CSV holds the same records."""
+    """The records that match the search, newest first, with their counts; the CSV holds the same records.
+
+    The first page is shown at once; the counts and the chart follow from a background thread
+    (over a million records they took 1.5 s, and the window waited for them)."""
+
+    counted = Signal()   # the counts and the chart show the search as it stands
 
     def __init__(self, service: LogService, parent: QWidget | None = None, *, settings: Settings | None = None):
         """``settings``: the window name, phone and font a reprinted sheet uses (the saved ones when not given)."""
@@ -91,6 +101,12 @@ class ConsultationLogDialog(QDialog):
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("受付番号・事業者名・所在地・担当で検索")
         self.search.textChanged.connect(self.refresh)
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(COUNT_PAUSE_MS)
+        self._count_timer.timeout.connect(self._count)
+        self._counting: BackgroundJob | None = None
+        self._counted_for: LogFilter | None = None   # what the counts on screen are for
         self.model = LogTableModel(self, service=service)
         self.table = QTableView(self)
         self.table.setModel(self.model)
@@ -157,14 +173,53 @@ class ConsultationLogDialog(QDialog):
         return LogFilter(text=self.search.text().strip() or None)
 
     def refresh(self) -> None:
+        """The first page of the search now; its counts once typing pauses (:meth:`_count`)."""
+        self.model.show(self._filter())
+        self._counted_for = None
+        self.counts.setText(COUNTING)
+        # No bars of another search under the new rows; the causes stay, at zero, so the chart
+        # keeps its height and the window does not jump at every letter typed.
+        self.chart.set_counts(LogCounts(total=0, per_day={}, per_cause=dict.fromkeys(
+            (cause for cause, _ in self.chart.causes), 0)))
+        self._count_timer.start()
+
+    def is_counted(self) -> bool:
+        """Whether the counts and the chart on screen are the search's as it stands."""
+        return self._counted_for is not None and self._counted_for == self._filter()
+
+    def _count(self) -> None:
+        """Count the search as it stands, off the GUI thread; one count at a time (a search
+        changed meanwhile is counted when the running one ends)."""
+        if self._counting is not None:
+            return
         where = self._filter()
-        self.model.show(where)
-        summary = self._service.counts(where)
+        self._counting = run_in_background(lambda: self._service.counts(where),
+                                           lambda summary: self._show_counts(where, summary), self._count_failed)
+
+    def _show_counts(self, where: LogFilter, summary: LogCounts) -> None:
+        self._counting = None
+        if not shiboken6.isValid(self):   # the window was deleted while it counted
+            return
+        if where != self._filter():   # typed on while it counted: count the search as it is now
+            self._count_timer.start()
+            return
         days = "、".join(f"{day} {n}件" for day, n in list(summary.per_day.items())[-14:])
         causes = "、".join(f"{cause} {n}件" for cause, n in summary.per_cause.items() if n)
         self.counts.setText(f"相談件数 {summary.total:,} 件　相談事業者数 {summary.businesses:,} 者"
                             f"　日別: {days or '—'}\n原因別: {causes or '—'}")
         self.chart.set_counts(summary)
+        self._counted_for = where
+        self.counted.emit()
+
+    def _count_failed(self, exc: BaseException) -> None:
+        self._counting = None
+        if not shiboken6.isValid(self):
+            return
+        self.counts.setText(f"相談件数を集計できませんでした（{describe(exc) if isinstance(exc, OSError) else exc}）")
+
+    def done(self, result: int) -> None:
+        self._count_timer.stop()   # a count still running ends into a closed window, shown nowhere
+        super().done(result)
 
     def selected_id(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()

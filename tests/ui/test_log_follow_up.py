@@ -121,6 +121,8 @@ def test_the_counts_are_drawn(qtbot, empty_engine):
     log = filled(empty_engine, 300)
     dialog = ConsultationLogDialog(log)
     qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.counted):
+        pass
     chart = dialog.chart
     assert chart.days == list(log.counts().per_day.items())[-14:] and max(n for _, n in chart.days) > 50
     assert [c for c, _ in chart.causes] and chart.sizeHint().height() > 0
@@ -131,4 +133,7 @@ def test_the_counts_are_drawn(qtbot, empty_engine):
     colours = {image.pixel(x, y) for x in range(0, 600, 3) for y in range(0, image.height(), 3)}
     assert 0xFF3B6EA8 in colours and 0xFFE39A3B in colours        # both kinds of bars drawn
     dialog.search.setText("該当しない文字")
+    assert chart.days == [] and all(n == 0 for _, n in chart.causes)   # another search's bars gone at once
+    with qtbot.waitSignal(dialog.counted):
+        pass
     assert chart.days == [] and all(n == 0 for _, n in chart.causes)
