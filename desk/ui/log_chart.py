@@ -7,6 +7,8 @@ and the same numbers stay in words in the label under it, for a screen reader an
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -16,6 +18,7 @@ from desk.db.services import LogCounts
 DAYS_SHOWN = 14
 BAR = QColor("#3b6ea8")
 CAUSE_BAR = QColor("#e39a3b")
+CAUSES_TOP = 1.4   # the first cause's bar, in lines under the top: the heading's line and a gap
 
 
 class LogCountsChart(QWidget):
@@ -31,11 +34,15 @@ class LogCountsChart(QWidget):
     def set_counts(self, counts: LogCounts) -> None:
         self.days = list(counts.per_day.items())[-DAYS_SHOWN:]
         self.causes = list(counts.per_cause.items())
+        self.updateGeometry()   # the height follows the number of causes (sizeHint)
         self.update()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's virtual
+        # As tall as the causes' bars under their heading (_draw_causes) and no taller: two spare
+        # lines here were, at 24 pt, a record the log's table had no room for.
         line = self.fontMetrics().height()
-        return QSize(600, max(7 * line, (len(self.causes) + 2) * (line + 2)))
+        causes = math.ceil(CAUSES_TOP * line + len(self.causes) * (line + 2)) + 2
+        return QSize(600, max(5 * line, causes))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's virtual
         return QSize(300, self.sizeHint().height())
@@ -80,7 +87,7 @@ class LogCountsChart(QWidget):
         most = max(n for _, n in self.causes) or 1
         room = area.width() - label_width - number_width
         for i, (cause, n) in enumerate(self.causes):
-            y = area.top() + line * 1.4 + i * (line + 2)
+            y = area.top() + line * CAUSES_TOP + i * (line + 2)
             shown = metrics.elidedText(cause, Qt.TextElideMode.ElideRight, int(label_width - 8))
             painter.drawText(QRectF(area.left(), y, label_width - 8, line), Qt.AlignmentFlag.AlignRight, shown)
             width = room * n / most
