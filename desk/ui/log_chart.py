@@ -66,13 +66,34 @@ class LogCountsChart(QWidget):
         top, bottom = area.top() + line * 2.2, area.bottom() - line - 2
         most = max(n for _, n in self.days) or 1
         step = area.width() / DAYS_SHOWN
-        for i, (day, n) in enumerate(self.days):
+        for i, (_day, n) in enumerate(self.days):
             height = (bottom - top) * n / most
             left = area.left() + i * step
             painter.fillRect(QRectF(left + step * 0.15, bottom - height, step * 0.7, height), BAR)
             painter.setPen(ink)
             painter.drawText(QRectF(left, bottom - height - line, step, line), Qt.AlignmentFlag.AlignHCenter, str(n))
-            painter.drawText(QRectF(left, bottom + 2, step, line), Qt.AlignmentFlag.AlignHCenter, day[-5:].lstrip("0"))
+        for label, place in self.day_labels(area):
+            below = QRectF(place.left(), bottom + 2, place.width(), line)
+            painter.drawText(below, Qt.AlignmentFlag.AlignHCenter, label)
+
+    def day_labels(self, area: QRectF) -> list[tuple[str, QRectF]]:
+        """Each day's 「12-04」 centred under its column, kept inside ``area`` (the first was cut at
+        the chart's left edge at 24 pt, where a label is wider than a column), and left out where it
+        would overlap the one before (fourteen days' labels ran into one another): the rects give
+        the left and the width only."""
+        metrics = self.fontMetrics()
+        step = area.width() / DAYS_SHOWN
+        gap = metrics.averageCharWidth()
+        shown: list[tuple[str, QRectF]] = []
+        for i, (day, _n) in enumerate(self.days):
+            label = day[-5:].lstrip("0")
+            width = metrics.horizontalAdvance(label) + 2
+            centre = area.left() + (i + 0.5) * step
+            left = max(area.left(), min(centre - width / 2, area.right() - width))
+            if shown and left < shown[-1][1].right() + gap:
+                continue
+            shown.append((label, QRectF(left, area.top(), width, area.height())))
+        return shown
 
     def _draw_causes(self, painter: QPainter, area: QRectF) -> None:
         metrics = self.fontMetrics()
