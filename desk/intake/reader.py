@@ -32,6 +32,8 @@ MAX_INTEGER_DIGITS = 20
 MAX_LIST_ITEMS = 200
 MAX_ANSWERS = 500
 MAX_MONTHS = 600
+MAX_NUMBER = 1e15   # the largest amount, count or term read (the form's reading of a number says none above it)
+PCT_RANGE = (-100, 10_000)   # a sales change read, in percent
 NAMED_UNKNOWN_KEYS = 5
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 SALES_PERIODS = ("last_1m_pct", "last_3m_pct", "last_6m_pct", "next_3m_forecast_pct")
@@ -307,7 +309,7 @@ def _code_list(value: Any, key: str, choices: tuple[str, ...] | None) -> tuple[s
 def _non_negative(number: float, key: str, raw: Any) -> float:
     if number < 0:
         raise IntakeError(key, "0以上の値を指定してください", raw)
-    if number > 1e15:
+    if number > MAX_NUMBER:
         raise IntakeError(key, "値が大きすぎます", raw)
     return int(number) if number == int(number) else number
 
@@ -316,7 +318,7 @@ def _pct(value: Any, key: str) -> float | None:
     if value is None:
         return None
     number = parse_number(value, key, unit="pct")
-    if not -100 <= number <= 10_000:
+    if not PCT_RANGE[0] <= number <= PCT_RANGE[1]:
         raise IntakeError(key, "増減率は -100% 以上で指定してください", value)
     return number
 

@@ -327,7 +327,10 @@ def show(window: MainWindow) -> CostCompareDialog:
     # Opened again, it starts from the form as it is now: while it was closed the form may have
     # changed (its term, method or fee options), and a what-if tried before it was closed is over.
     # Already open, the clerk's what-if stays.
-    _follow(window, dialog, reopened=not dialog.isVisible())
+    reopened = not dialog.isVisible()
+    _follow(window, dialog, reopened=reopened)
+    if reopened:   # the funds' names (the table's first row) in sight: at 24 pt it reopened scrolled
+        dialog.table.scrollToTop()   # to ご負担の合計, two columns of figures and no name above them
     dialog.show()
     dialog.raise_()
     dialog.activateWindow()

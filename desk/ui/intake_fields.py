@@ -64,6 +64,11 @@ def focus_next(widget: QWidget) -> None:
     while candidate is not None and candidate is not widget:
         if (candidate.focusPolicy() & Qt.FocusPolicy.TabFocus) and candidate.isVisible() and candidate.isEnabled():
             candidate.setFocus(Qt.FocusReason.TabFocusReason)
+            # A move by the keyboard, as Tab's: Qt marks it so only inside a Tab key's event (else
+            # it clears the mark), and a combo box draws its focus only when marked. After a click,
+            # Enter moved to 形態 with no focus shown; the arrow keys then changed a value unseen.
+            candidate.window().setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange)
+            candidate.update()
             return
         candidate = candidate.nextInFocusChain()
 

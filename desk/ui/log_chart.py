@@ -7,6 +7,8 @@ and the same numbers stay in words in the label under it, for a screen reader an
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -16,6 +18,7 @@ from desk.db.services import LogCounts
 DAYS_SHOWN = 14
 BAR = QColor("#3b6ea8")
 CAUSE_BAR = QColor("#e39a3b")
+CAUSES_TOP = 1.4   # the first cause's bar, in lines under the top: the heading's line and a gap
 
 
 class LogCountsChart(QWidget):
@@ -31,11 +34,15 @@ class LogCountsChart(QWidget):
     def set_counts(self, counts: LogCounts) -> None:
         self.days = list(counts.per_day.items())[-DAYS_SHOWN:]
         self.causes = list(counts.per_cause.items())
+        self.updateGeometry()   # the height follows the number of causes (sizeHint)
         self.update()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's virtual
+        # As tall as the causes' bars under their heading (_draw_causes) and no taller: two spare
+        # lines here were, at 24 pt, a record the log's table had no room for.
         line = self.fontMetrics().height()
-        return QSize(600, max(7 * line, (len(self.causes) + 2) * (line + 2)))
+        causes = math.ceil(CAUSES_TOP * line + len(self.causes) * (line + 2)) + 2
+        return QSize(600, max(5 * line, causes))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's virtual
         return QSize(300, self.sizeHint().height())
@@ -59,13 +66,34 @@ class LogCountsChart(QWidget):
         top, bottom = area.top() + line * 2.2, area.bottom() - line - 2
         most = max(n for _, n in self.days) or 1
         step = area.width() / DAYS_SHOWN
-        for i, (day, n) in enumerate(self.days):
+        for i, (_day, n) in enumerate(self.days):
             height = (bottom - top) * n / most
             left = area.left() + i * step
             painter.fillRect(QRectF(left + step * 0.15, bottom - height, step * 0.7, height), BAR)
             painter.setPen(ink)
             painter.drawText(QRectF(left, bottom - height - line, step, line), Qt.AlignmentFlag.AlignHCenter, str(n))
-            painter.drawText(QRectF(left, bottom + 2, step, line), Qt.AlignmentFlag.AlignHCenter, day[-5:].lstrip("0"))
+        for label, place in self.day_labels(area):
+            below = QRectF(place.left(), bottom + 2, place.width(), line)
+            painter.drawText(below, Qt.AlignmentFlag.AlignHCenter, label)
+
+    def day_labels(self, area: QRectF) -> list[tuple[str, QRectF]]:
+        """Each day's 「12-04」 centred under its column, kept inside ``area`` (the first was cut at
+        the chart's left edge at 24 pt, where a label is wider than a column), and left out where it
+        would overlap the one before (fourteen days' labels ran into one another): the rects give
+        the left and the width only."""
+        metrics = self.fontMetrics()
+        step = area.width() / DAYS_SHOWN
+        gap = metrics.averageCharWidth()
+        shown: list[tuple[str, QRectF]] = []
+        for i, (day, _n) in enumerate(self.days):
+            label = day[-5:].lstrip("0")
+            width = metrics.horizontalAdvance(label) + 2
+            centre = area.left() + (i + 0.5) * step
+            left = max(area.left(), min(centre - width / 2, area.right() - width))
+            if shown and left < shown[-1][1].right() + gap:
+                continue
+            shown.append((label, QRectF(left, area.top(), width, area.height())))
+        return shown
 
     def _draw_causes(self, painter: QPainter, area: QRectF) -> None:
         metrics = self.fontMetrics()
@@ -80,7 +108,7 @@ class LogCountsChart(QWidget):
         most = max(n for _, n in self.causes) or 1
         room = area.width() - label_width - number_width
         for i, (cause, n) in enumerate(self.causes):
-            y = area.top() + line * 1.4 + i * (line + 2)
+            y = area.top() + line * CAUSES_TOP + i * (line + 2)
             shown = metrics.elidedText(cause, Qt.TextElideMode.ElideRight, int(label_width - 8))
             painter.drawText(QRectF(area.left(), y, label_width - 8, line), Qt.AlignmentFlag.AlignRight, shown)
             width = room * n / most

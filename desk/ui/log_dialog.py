@@ -156,18 +156,33 @@ class ConsultationLogDialog(QDialog):
         bottom.addWidget(self.report_button)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
+        # What was just done (reprinted, written, recorded) is said beside 閉じる, not on a line of its
+        # own under the table: at 24 pt that empty line was a record's height the table went without.
+        self.note.setWordWrap(True)
+        closing = QHBoxLayout()
+        closing.addWidget(self.note, 1)
+        closing.addWidget(buttons)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.note)
         layout.addWidget(self.chart)
         layout.addWidget(self.counts)
         layout.addLayout(bottom)
-        layout.addWidget(buttons)
+        layout.addLayout(closing)
         guard_values(self)   # a filter added here later (a date, a kind) keeps its value under the wheel
-        fit_to_screen(self, QSize(1100, 600))
+        # At 24 pt the chart, the counts and the buttons took 600 px and left the table part of one
+        # record under its headings: it keeps one whole record and its scroll bar at any size, and
+        # the dialog asks for a laptop's height (fit_to_screen gives at most the screen's).
+        self.table.setMinimumHeight(self._table_height(rows=1))
+        fit_to_screen(self, QSize(1100, 720))
         self.refresh()
         self._follow_selection()
+
+    def _table_height(self, rows: int) -> int:
+        """The table's height for its headings, ``rows`` records and the sideways scroll bar."""
+        table = self.table
+        return (table.horizontalHeader().sizeHint().height() + rows * table.verticalHeader().defaultSectionSize()
+                + table.horizontalScrollBar().sizeHint().height() + 2 * table.frameWidth())
 
     def _filter(self) -> LogFilter:
         return LogFilter(text=self.search.text().strip() or None)

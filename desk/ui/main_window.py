@@ -125,6 +125,11 @@ class MainWindow(QMainWindow):
         self.drafts.problem.connect(self.notify_problem)
         self._build_menus()
         self.restore_layout()
+        # The packs' status in a label of the status bar, not a message: a message went with the
+        # next one and with the first menu opened (an item's empty status tip clears it), and the
+        # warning of last year's data with it. A message covers the label only while it shows.
+        self.data_status = QLabel(self)
+        self.statusBar().addWidget(self.data_status, 1)
         self.refresh_data_status(choices.packs)
         self._show_result(self._first_view.result)
         for warning in store.warnings:   # a database on a network share
@@ -235,7 +240,7 @@ class MainWindow(QMainWindow):
         status = f"データ {len(packs)} パック"
         if stale:
             status += "　⚠ 旧年度のデータ: " + "、".join(p["title"] for p in stale)
-        self.statusBar().showMessage(status)
+        self.data_status.setText(status)
 
     def _nissan_criteria(self, figures: dict[str, int]) -> list[tuple[str, str, str]]:
         """① / ② of 日産自動車関連対策特別融資 on these monthly figures (the fund's own rules)."""

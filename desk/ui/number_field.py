@@ -50,16 +50,24 @@ class NumberField(TextField):
         return None if number is None else (self.words(number), False)
 
     def number(self, text: str) -> float | None:
-        """The core reader's number for ``text``, None when empty or unreadable."""
+        """The core reader's number for ``text``, None when empty, unreadable or refused."""
         # The reader is off the window's start path (it comes with the first match).
         from desk.intake.numbers import IntakeError, parse_number
 
         if not text:
             return None
         try:
-            return parse_number(text, self.spec.key, unit=self.unit)
+            number = parse_number(text, self.spec.key, unit=self.unit)
         except IntakeError:
             return None
+        return number if self.taken(number) else None
+
+    def taken(self, number: float) -> bool:
+        """Whether the core's reader takes ``number``: 「→ 1000000000000億円」 and 「→ 1e+17人」 were
+        said under a field whose message said the value was too large."""
+        from desk.intake.reader import MAX_NUMBER
+
+        return 0 <= number <= MAX_NUMBER
 
     def words(self, number: float) -> str:
         return f"{number:g}人"
@@ -112,6 +120,11 @@ class SalesChangeField(NumberField):
     """A sales change against a year earlier, in percent: negative is a decline."""
 
     unit = "pct"
+
+    def taken(self, number: float) -> bool:
+        from desk.intake.reader import PCT_RANGE
+
+        return PCT_RANGE[0] <= number <= PCT_RANGE[1]
 
     def reading_of(self, text: str) -> tuple[str, bool] | None:
         number = self.number(text)

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 from desk.ui.results_model import CIRCUMSTANCES, CLOSED, MAX_COMPARED, OPENINGS, ResultsTreeModel
 
 COMPARE_HINT = f"✓を付けた資金（{MAX_COMPARED}件まで）を並べて比べ、条件を変えて試算できます"
+DETAIL_HINT = "資金を選ぶと、条件・理由・やること・出典がここに出ます。"
 
 
 class ResultsView(QWidget):
@@ -58,7 +59,9 @@ class ResultsView(QWidget):
         self.tree.selectionModel().currentChanged.connect(self._show_detail)
         self.detail = QTextBrowser(self)
         self.detail.setOpenExternalLinks(False)
-        self.detail.setPlaceholderText("資金を選ぶと、条件・理由・やること・出典がここに出ます。")
+        # What the pane is for, while no fund is chosen, in the document, where it wraps: Qt draws a
+        # placeholder on one line, and at 24 pt 「…ここに出ます。」 was cut at the pane's edge.
+        self._show_hint()
         self.contacts = QTextBrowser(self)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.tree)
@@ -238,7 +241,7 @@ class ResultsView(QWidget):
             self.tree.setCurrentIndex(again)
             self._show_detail(again)
         else:
-            self.detail.clear()
+            self._show_hint()
         if report is None:
             self.summary.set_lines([])
             self.contacts.clear()
@@ -279,6 +282,9 @@ class ResultsView(QWidget):
         lines.append(f"<p style='color:#555'>{escape(wording.source_detail(fund))}</p>")
         self.detail.setHtml("".join(lines))
 
+    def _show_hint(self) -> None:
+        self.detail.setHtml(f"<p style='color:{look.MUTED}'>{DETAIL_HINT}</p>")
+
     def _show_group_row(self, current: QModelIndex) -> None:
         """A step, or a circumstance: the funds behind it."""
         opening, circumstance = self.model.opening(current), self.model.circumstance(current)
@@ -293,7 +299,7 @@ class ResultsView(QWidget):
                                 "当てはまれば入力の「資金ニーズ」で選んでください。</p>"
                                 f"<p><b>この事情向けの資金</b>{funds}</p>")
         else:
-            self.detail.clear()
+            self._show_hint()
 
 
 def contacts_html(report: MatchReport) -> str:

@@ -79,6 +79,7 @@ class SettingsDialog(QDialog):
             else:
                 editor = line = QLineEdit(self)
                 line.setText("" if value is None else str(value))
+                line.setCursorPosition(0)   # a long value shows its start (窓口名 read 「奈川県 金融課…」)
                 line.setMinimumWidth(420)
             label = setting.label + ("（再起動後に有効）" if setting.key in RESTART_NEEDED else "")
             form.addRow(label, editor)

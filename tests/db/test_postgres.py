@@ -101,7 +101,7 @@ def test_the_app_runs_on_the_server(pg_url, qtbot, tmp_path):
         window.show()
     from desk.ui.results_model import GROUPS
 
-    assert window.results.model.rowCount() == len(GROUPS) and "データ" in window.statusBar().currentMessage()
+    assert window.results.model.rowCount() == len(GROUPS) and "データ" in window.data_status.text()
     window.close()
     store.close()
 

@@ -309,3 +309,17 @@ def test_a_grace_not_shorter_than_the_term_is_said_in_the_form_the_detail_and_th
     with qtbot.waitSignal(window.results_updated, timeout=5000):
         type_text(term.editor, "36")              # a term longer than the grace: the usual reading
     assert grace.reading.text() == "→ 2年（24か月）"
+
+
+def test_reopened_it_shows_the_funds_names_again(window, dialog, qtbot):
+    """Scrolled down to ご負担の合計 with the wheel, closed and opened again: it opened where it was
+    left, and at 24 pt that was two columns of figures without the funds' names (the first row)."""
+    dialog.resize(dialog.width(), 420)   # a table that scrolls, as at 24 pt on a laptop
+    bar = dialog.table.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    for _ in range(3):
+        _wheel_over(dialog.table.viewport(), QPoint(0, -120))
+    qtbot.waitUntil(lambda: bar.value() > 0)
+    assert dialog.table.rowViewportPosition(0) < 0                       # the names scrolled away
+    _close_and_reopen(window, dialog, qtbot, lambda: window.stepper.field("term_months").set_value(60))
+    assert bar.value() == 0 and dialog.table.rowViewportPosition(0) == 0

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionComboBox
+
+from tests.ui.keys import type_text
 
 
 def _active(qtbot, window):
@@ -61,3 +63,20 @@ def test_f6_moves_between_the_form_the_results_the_detail_and_the_contacts(qtbot
                        visited[-1]] and window.stepper.isAncestorOf(visited[-1])
     QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_F6, Qt.KeyboardModifier.ShiftModifier)
     assert QApplication.focusWidget() is window.results.contacts
+
+
+def test_enter_after_a_click_moves_on_to_a_choice_that_shows_it_has_the_focus(qtbot, make_window):
+    """Clicked into 事業者名, typed, Enter: 形態 had the focus and showed none (a combo box draws its
+    focus only after a move by keyboard), so the arrow keys changed a value no one saw was chosen."""
+    window = _active(qtbot, make_window())
+    name = window.stepper.field("business_name").editor
+    QTest.mouseClick(name, Qt.MouseButton.LeftButton)   # the window's first focus, by the mouse
+    assert name.hasFocus() and not window.testAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange)
+    type_text(name, "追浜精工")
+    QTest.keyClick(name, Qt.Key.Key_Return)
+    kind = window.stepper.field("entity").editor
+    assert QApplication.focusWidget() is kind
+    option = QStyleOptionComboBox()
+    kind.initStyleOption(option)   # what the style draws the box from
+    assert option.state & QStyle.StateFlag.State_HasFocus
+    assert option.state & QStyle.StateFlag.State_KeyboardFocusChange   # the focus frame is drawn

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pypdf
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -18,6 +18,8 @@ from desk.db.services import LOG_COLUMNS
 from desk.db.store import Store
 from desk.intake.reader import read_intake
 from desk.settings import Settings
+from desk.ui import geometry
+from desk.ui.geometry import DECORATION
 from desk.ui.log_dialog import ConsultationLogDialog, LogTableModel
 from desk.ui.record_dialog import ConsultationRecordDialog
 from desk.ui.referral_preview import ReferralPreviewDialog
@@ -272,3 +274,33 @@ def test_the_first_page_shows_at_once_and_the_counts_follow_for_the_search_as_it
     with qtbot.waitSignal(dialog.counted, timeout=10_000):
         release.set()
     assert asked == [None, "追浜"] and "相談件数 1 件" in dialog.counts.text()   # the stale count never shown
+
+
+@pytest.fixture
+def largest_text():
+    """The application's font at the settings' largest size (24 pt), put back afterwards."""
+    before = QApplication.font()
+    font = QApplication.font()
+    font.setPointSize(24)
+    QApplication.setFont(font)
+    yield
+    QApplication.setFont(before)
+
+
+def test_at_the_largest_size_on_a_laptop_a_record_is_whole_in_the_table(qtbot, empty_engine, largest_text,
+                                                                       monkeypatch):
+    """At 24 pt the chart and the counts left the table part of one record under its headings."""
+    laptop = QRect(0, 0, 1366, 768)
+    monkeypatch.setattr(geometry, "available_area", lambda widget: laptop)
+    log(empty_engine, "追浜精工", ["nissan"])
+    log(empty_engine, "橋本商店", ["materials"])
+    dialog = ConsultationLogDialog(Store.for_engine(empty_engine).log)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.height() <= laptop.height() - DECORATION.top() - DECORATION.bottom()
+    viewport = dialog.table.viewport().rect()
+    rows = [dialog.table.visualRect(dialog.model.index(row, 0)) for row in range(dialog.model.rowCount())]
+    whole = [row for row in rows if viewport.contains(row)]
+    assert len(whole) >= 2, (viewport, rows)
+    assert dialog.chart.height() >= dialog.chart.sizeHint().height()   # and no bar of the chart cut

@@ -25,7 +25,18 @@ def test_main_window_shows_the_packs_and_their_dates(qtbot, catalogue_engine, tm
     shown = "\n".join(window.packs_label.lines())
     assert "令和8年度" in shown or "2026-04-01" in shown
     # Sagamihara's FY2025 guide is older than the fiscal year of the visit: said plainly.
-    assert "旧年度のデータ" in window.statusBar().currentMessage()
+    assert "旧年度のデータ" in window.data_status.text() and window.data_status.isVisible()
+    # and still said after a message (a sheet discarded) and a menu's item hovered, whose empty
+    # status tip cleared the message that said it
+    window.statusBar().showMessage("受付番号 20261122-XXXXX-001 の案内書を破棄しました")
+    assert not window.data_status.isVisible()   # the message covers it while it shows
+    menu = window.menuBar().actions()[0].menu()   # ファイル, opened and an item hovered
+    menu.popup(window.mapToGlobal(window.rect().center()))
+    qtbot.waitExposed(menu)
+    QTest.mouseMove(menu, menu.actionGeometry(menu.actions()[0]).center())
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "")
+    menu.close()
+    assert "旧年度のデータ" in window.data_status.text() and window.data_status.isVisible()
 
 
 def test_a_database_on_a_network_share_is_warned_about(qtbot, catalogue_engine, tmp_path, monkeypatch):

@@ -50,3 +50,32 @@ def test_unreadable_or_empty_text_shows_no_reading(qtbot):
     assert not field.reading.isVisible()
     field.editor.clear()
     assert not field.reading.isVisible()
+
+
+@pytest.mark.parametrize(("kind", "key", "typed"), [
+    (YenField, "capital_yen", "99999999999999999999"),      # 「→ 1000000000000億円」 beside 値が大きすぎます
+    (NumberField, "employees", "99999999999999999"),        # 「→ 1e+17人」
+    (NumberField, "employees", "-5"),                       # 「→ -5人」 beside 0以上の値を指定してください
+    (MonthsField, "months_in_business", "-3"),
+])
+def test_a_number_the_core_refuses_shows_no_reading(qtbot, kind, key, typed):
+    from desk.intake.reader import IntakeError, read_intake
+
+    with pytest.raises(IntakeError):   # the core refuses it: its message is the one under the field
+        read_intake({key: typed})
+    field = _field(qtbot, kind, key)
+    type_text(field.editor, typed)
+    assert not field.reading.isVisible(), field.reading.text()
+
+
+def test_a_sales_change_the_core_refuses_shows_no_reading(qtbot):
+    from desk.intake.reader import IntakeError, read_intake
+
+    with pytest.raises(IntakeError):
+        read_intake({"sales_change": {"last_1m_pct": "-150"}})
+    field = _field(qtbot, SalesChangeField, "sales_change.last_1m_pct")
+    type_text(field.editor, "-150")
+    assert not field.reading.isVisible(), field.reading.text()
+    field.editor.clear()
+    type_text(field.editor, "-100")   # the whole of the sales gone is read, and said
+    assert field.reading.text() == "→ ▲100%（減少）として計算"

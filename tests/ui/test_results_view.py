@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from desk.matching.answer import FundTodo
 from desk.ui.results_model import CIRCUMSTANCES, CLOSED
-from desk.ui.results_view import COMPARE_HINT, ResultsView
+from desk.ui.results_view import COMPARE_HINT, DETAIL_HINT, ResultsView
 from tests import answers
 from tests.ui.ticks import click_tick
 
@@ -178,3 +179,25 @@ def test_the_refusal_gives_way_to_the_usual_hint_on_an_untick_by_key_and_on_the_
         click_tick(view.tree, fourth)
     view.show_report(FITTING)                             # the next answer: the same three stay ticked
     assert view.compare_hint.lines() == [COMPARE_HINT] and len(view.model.ticked()) == 3
+
+
+def test_with_no_fund_chosen_the_detail_says_what_it_is_for_whole_at_the_largest_size(qtbot):
+    """A placeholder is drawn on one line: at 24 pt 「…ここに出ます。」 was cut at the pane's edge."""
+    font = QApplication.font()
+    font.setPointSize(24)
+    view = ResultsView()
+    view.setFont(font)
+    qtbot.addWidget(view)
+    view.resize(762, 661)   # the results pane on a 1366×768 laptop
+    view.show()
+    qtbot.waitExposed(view)
+    detail = view.detail
+    assert detail.toPlainText() == DETAIL_HINT
+    assert detail.document().size().width() <= detail.viewport().width()            # wrapped, not cut
+    assert detail.document().size().height() <= detail.viewport().height()
+    view.show_report(answers.report()._replace(funds=(answers.fund(id="a", name="小規模事業資金"),)))
+    first = view.model.index(0, 0, view.model.index(0, 0))
+    view.tree.selectionModel().setCurrentIndex(first, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    assert "小規模事業資金" in detail.toPlainText()
+    view.show_report(answers.report()._replace(funds=()))   # the fund gone: the hint again
+    assert detail.toPlainText() == DETAIL_HINT

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
 
 from desk.db.store import Store
 from desk.settings import Settings
@@ -178,3 +179,20 @@ def test_a_password_left_in_the_settings_file_is_warned_about_in_one_line(tmp_pa
     assert capsys.readouterr().err == f"desk: 警告: {PASSWORD_IN_SETTINGS}\n"
     assert database_url(type("Given", (), {"db": "postgresql+psycopg://kip@localhost/desk"})()) and \
         not capsys.readouterr().err
+
+
+def test_a_long_value_shows_its_start(qtbot, tmp_path):
+    """窓口名 and 個人情報の利用目的 are longer than their fields: they showed their ends (「奈川県 金融課…」)."""
+    window = "神奈川県 産業労働局 中小企業部 金融課 金融相談窓口（日産自動車関連 特別相談窓口・横須賀市内出張相談）"
+    # Three times over: longer than its field whatever text size an earlier test left.
+    dialog = SettingsDialog(Settings(tmp_path / "s.json", {"window_name": window * 3}))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    for key in ("window_name", "privacy_purpose"):
+        line = dialog.editors[key]
+        assert isinstance(line, QLineEdit)
+        assert line.fontMetrics().horizontalAdvance(line.text()) > line.width(), key   # longer than the field
+        assert line.cursorPosition() == 0 and line.cursorRect().left() < line.width() // 4, key
+        qtbot.keyClick(line, Qt.Key.Key_End)   # and staff still reach its end with the keyboard
+        assert line.cursorPosition() == len(line.text()), key
