@@ -217,11 +217,16 @@ def main() -> int:
         action()
         QTimer.singleShot(400, lambda: capture_when_counted(name))
 
-    def capture_when_counted(name: str) -> None:
-        """The log window's counts come from a background thread: the picture waits for them."""
+    def capture_when_counted(name: str, waited_ms: int = 0) -> None:
+        """The log window's counts come from a background thread: the picture waits for them
+        (30 s at most: a count that failed would leave the tool waiting for ever)."""
         log = preview.get("log")
         if name == "08-consultation-log" and log is not None and not log.is_counted():
-            QTimer.singleShot(100, lambda: capture_when_counted(name))
+            if waited_ms > 30_000:
+                print(f"screenshots: the log's counts never came: {log.counts.text()}", file=sys.stderr)
+                app.exit(1)
+                return
+            QTimer.singleShot(100, lambda: capture_when_counted(name, waited_ms + 100))
             return
         capture(name)
 
