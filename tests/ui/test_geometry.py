@@ -127,6 +127,6 @@ def test_every_window_and_dialog_lies_inside_the_screen(tmp_path, catalogue_engi
         assert area.size() == expected_area, record          # the configured screen, in logical pixels
         assert area.contains(frame), f"{name}: frame {record['frame']} outside {record['area']}"
     if screen == "4k-200%":   # room enough: the sizes asked for, not less
-        assert QRect(*measured["main-window"]["geometry"]).size() == QSize(1280, 800)
+        assert QRect(*measured["main-window"]["geometry"]).size() == QSize(1366, 800)
         assert QRect(*measured["preview"]["geometry"]).size() == QSize(900, 900)
         assert QRect(*measured["comparison"]["geometry"]).size() == QSize(1180, 720)
