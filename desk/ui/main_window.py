@@ -52,9 +52,8 @@ if TYPE_CHECKING:
     from desk.ui.settings_dialog import SettingsDialog
 
 
-# On a screen that has room; a laptop's gets less (fit_to_screen). As wide as the commonest laptop
-# screen: at 1280 a 1366×768 laptop's window manager kept the width, and the results' 総額 column
-# fell 35 px past the pane at the default text size (fresh eyes under openbox).
+# On a screen that has room; a laptop's gets less (fit_to_screen). At 1280 wide, a 1366×768 laptop kept
+# that width and the results' 総額 column fell 35 px past the pane (fresh eyes under openbox).
 PREFERRED_SIZE = QSize(1366, 800)
 IDLE_BUILD_DELAY_MS = 150
 ENGINE_LOAD_DELAY_MS = 30    # after the first frame, long before anyone can type
@@ -225,6 +224,7 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         action(view, "次の区画へ（入力・結果・詳細・相談先）", lambda: self.move_between_panes(1), "F6")
         action(view, "前の区画へ", lambda: self.move_between_panes(-1), "Shift+F6")
+        look.give_menus_room(self.menuBar())
 
     def move_between_panes(self, step: int) -> None:
         from desk.ui import panes

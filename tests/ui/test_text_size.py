@@ -118,3 +118,28 @@ def test_at_the_largest_size_no_step_is_wider_than_its_pane(qtbot, catalogue_eng
     room = window.stepper._scrolls[0].viewport().width()
     widths = {PAGES[i].title: window.stepper.page(i).minimumSizeHint().width() for i in range(len(PAGES))}
     assert all(width <= room for width in widths.values()), (room, widths)
+
+
+def test_at_the_largest_size_a_menu_gives_its_items_room_and_does_not_grow_at_each_opening(qtbot, catalogue_engine,
+                                                                                          tmp_path):
+    """Fresh eyes at 24 pt: 「チラシ（融資制度の…）を作成」, 「データパックを…込む」 cut in their middle:
+    Qt's menu gave an item fewer pixels than it measured. Opened, each menu takes two lines more."""
+    window = _window(qtbot, catalogue_engine, tmp_path, points=24)
+    for menu in (action.menu() for action in window.menuBar().actions()):
+        assert menu is not None
+        widths = []
+        for _ in range(2):   # a second opening asks again, and gets the same
+            menu.popup(window.mapToGlobal(window.rect().topLeft()))
+            qtbot.waitUntil(menu.isVisible)
+            widths.append(menu.width())
+            menu.hide()
+        widest = max(menu.fontMetrics().horizontalAdvance(a.text().replace("&", "")) for a in menu.actions())
+        assert widths[0] == widths[1] > widest + 2 * menu.fontMetrics().height(), menu.title()
+    font = QApplication.font()   # staff choose a smaller size while the window is open: measured again
+    font.setPointSize(11)
+    QApplication.setFont(font)
+    qtbot.waitUntil(lambda: menu.font().pointSize() == 11)
+    menu.popup(window.mapToGlobal(window.rect().topLeft()))
+    qtbot.waitUntil(menu.isVisible)
+    assert menu.width() == menu.minimumWidth() < widths[0] * 0.7
+    menu.hide()
