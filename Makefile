@@ -13,9 +13,13 @@ QUIET_EDITABLE := PYTHONWARNINGS=ignore::UserWarning:setuptools.command.editable
 
 .PHONY: run test check bench bench-scale env system-deps clean sheets screenshots window-fit reliability reliability-long wheel-check
 
+# The upgrade's failure does not stop make (the `-`): at a counter of a shared server the window's
+# role may not migrate, and `desk db upgrade` says in one line (exit 2) to ask the administrator;
+# the app then opens all the same, says that line again and logs and prints nothing until the
+# server is upgraded (issue 17). Any other failure of the upgrade the app meets again and reports.
 run: $(RUN_STAMP)
 	$(BIN)/python -m compileall -q desk >/dev/null
-	$(BIN)/desk db upgrade
+	-$(BIN)/desk db upgrade
 	$(BIN)/desk
 
 # The static checks first (a clean clone must pass them), then the whole suite headless.

@@ -48,16 +48,23 @@ def database_url(args: argparse.Namespace) -> str:
     return url
 
 
-def open_store(args: argparse.Namespace) -> Store:
-    """The database for the quick commands (match, referral, the app): see desk.db.store."""
+def open_store(args: argparse.Namespace, *, behind_ok: bool = False) -> Store:
+    """The database for the quick commands (match, referral, the app): see desk.db.store.
+    ``behind_ok`` is the app's: a server behind this desk that this role may not upgrade opens
+    held back (Store.held_back: it says so, matches on the kept catalogue, writes nothing)."""
     from desk.db.store import Store
 
     with opening_database():
         url = database_url(args)
         _close_data_dir()
-        store = Store.open(url)
+        store = Store.open(url, behind_ok=behind_ok)
     for warning in store.warnings:
         print(f"desk: 警告: {warning}", file=sys.stderr)
+    if store.schema_behind is not None:
+        # The same line as `desk db upgrade`; the interrupted sheets' notes wait for a start that may
+        # write (settling them deletes records from the log).
+        print(f"desk: 警告: {store.schema_behind.line}", file=sys.stderr)
+        return store
     _settle_interrupted_sheets(store)
     return store
 

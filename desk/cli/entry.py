@@ -146,7 +146,9 @@ def _start_app(args: argparse.Namespace) -> int:
     # (each walks everything made so far): none until the window is up (desk.ui.app.run_app).
     gc.disable()
     try:
-        store = open_store(args)
+        # A server behind this desk that this counter's role may not upgrade: the window opens all the
+        # same and says so (issue 17); a newer desk's or another application's database is refused.
+        store = open_store(args, behind_ok=True)
     except CliError as exc:
         gc.enable()
         if not (args.exit_when_ready or args.exit_when_loaded):   # those runs are scripted: no box

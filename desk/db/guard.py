@@ -41,12 +41,14 @@ class MigrationNotAllowed(DatabaseRefused):
     the administrator upgrades it, as ``owner`` (desk_admin on a server secured by `desk server init`,
     else the role owning desk's tables; None when not known) (issue 17).
 
-    Exit 2, as for a database that is not desk's: nothing this desk or its user can do from this
-    role helps; the server has to be brought up to date first (one line, in a box in the app)."""
+    Exit 2 for every command, as for a database that is not desk's: nothing this desk or its user can
+    do from this role helps; the server has to be brought up to date first. The app alone opens all the
+    same, on this counter's kept catalogue, says this line and logs nothing (desk.db.store.Store.open)."""
 
     code = 2
 
     def __init__(self, role: str, revision: str | None, owner: str | None = None):
+        self.role, self.revision, self.owner = role, revision, owner
         who = f"サーバーの管理者が {owner[:63]} のロールで" if owner else "サーバーの管理者が"
         super().__init__(f"共有サーバーのデータベースが古い版です（現在 {revision or 'なし'}、"
                          f"この desk は {HEAD_REVISION}）。接続しているロール {role[:63]} では更新できません:"

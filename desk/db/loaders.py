@@ -9,6 +9,7 @@ copy on disk current.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from fractions import Fraction
@@ -69,7 +70,16 @@ class OrmSource:
 
 
 def fingerprint(session: Session) -> tuple[object, ...]:
-    return tuple(tuple(row) for row in session.execute(text(cache.FINGERPRINT_SQL)))
+    return tuple(tuple(_in_utc(value) for value in row) for row in session.execute(text(cache.FINGERPRINT_SQL)))
+
+
+def _in_utc(value: Any) -> Any:
+    """A time from PostgreSQL in UTC as datetime.timezone.utc: psycopg gives the session's zone as a
+    ZoneInfo, which pickles through builtins.getattr, and the copy's unpickler (rightly) knows no
+    getattr: every copy of a server's catalogue failed to load, so each start loaded it through the
+    ORM, and a counter held back from a server behind this desk had no copy to match on (issue 17).
+    The same instant either way; SQLite's are strings and stay so."""
+    return value.astimezone(dt.UTC) if isinstance(value, dt.datetime) and value.tzinfo is not None else value
 
 
 def load_all(session: Session, fingerprint: tuple[object, ...]) -> Loaded:
@@ -78,7 +88,7 @@ def load_all(session: Session, fingerprint: tuple[object, ...]) -> Loaded:
 
 
 def load_packs(session: Session) -> tuple[PackInfo, ...]:
-    return tuple(PackInfo(p.id, p.title, p.version, p.as_of, p.fiscal_year, p.imported_at, p.checksum)
+    return tuple(PackInfo(p.id, p.title, p.version, p.as_of, p.fiscal_year, _in_utc(p.imported_at), p.checksum)
                  for p in session.scalars(select(m.DataPack).order_by(m.DataPack.id)))
 
 

@@ -357,11 +357,31 @@ class ServerService(Protocol):
 # --- all of it, as the window is handed it ------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SchemaBehind:
+    """A database at an older revision than this desk's that the connected role may not migrate (a
+    counter's role on a shared server, issue 17). The app opens to help the visitor with what it
+    safely can, and writes nothing to the old schema: no consultation is logged, no sheet is made,
+    nothing is imported or edited (the log tables of an older revision cannot be trusted to be what
+    this desk writes)."""
+
+    line: str                              # what to do, as `desk db upgrade` says it (one line)
+    catalogue_saved: dt.datetime | None    # when this counter kept the catalogue it matches on; None: none kept
+
+
+
+
 class DeskServices(CatalogueService, Protocol):
     """What the main window is given (a :class:`desk.db.store.Store` is one)."""
 
     @property
     def warnings(self) -> list[str]: ...
+
+    @property
+    def schema_behind(self) -> SchemaBehind | None:
+        """Set when the database is behind and may not be upgraded from here: then only the matcher
+        (on the kept catalogue, when there is one) and the fingerprint may be used."""
+        ...
 
     @property
     def log_writer(self) -> LogWriter: ...

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import pickle
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -113,6 +114,53 @@ def load(path: Path, fingerprint: tuple[object, ...]) -> Loaded | None:
     if not isinstance(loaded, Loaded):
         return None
     return replace(loaded, catalogue=_with_shape_keys(loaded.catalogue))
+
+
+class KeptCopy:
+    """The catalogue copy this desk last saved for a database, whatever its fingerprint, as a match
+    source (desk.matching.service.CatalogueSource) that never asks the database.
+
+    For a database behind this desk's revision that the connected role may not migrate (issue 17)
+    the app cannot load the catalogue through the ORM: this desk's models describe this desk's
+    tables, and an older schema's may lack columns or hold them in another form. The copy needs
+    nothing of the database: it is in this desk's own classes (the key's layout must be this desk's,
+    so a desk whose classes differ never reads it) and was read from this same database (the file
+    is keyed by its URL) by a desk at the revision of its day, the trust every start places in a
+    copy whose layout and fingerprint match. What it cannot say is whether the server's catalogue
+    changed since: ``saved_at`` is when this counter wrote it, for the window to say.
+    """
+
+    def __init__(self, loaded: Loaded, saved_at: dt.datetime):
+        self.loaded = loaded
+        self.saved_at = saved_at
+
+    @classmethod
+    def read(cls, path: Path) -> KeptCopy | None:
+        """The copy at ``path`` when this desk can read it and it holds a catalogue, else None."""
+        prefix = MAGIC + f"{_LAYOUT}|".encode()
+        try:
+            with open(path, "rb") as fh:
+                saved_at = dt.datetime.fromtimestamp(os.fstat(fh.fileno()).st_mtime, dt.UTC)
+                header = fh.readline()
+                if not header.startswith(MAGIC):
+                    return None
+                header += fh.readline()   # MAGIC ends in a newline: the key is the second line
+                if not header.startswith(prefix):
+                    return None
+                loaded = cache.load_restricted(fh, _ALLOWED, "a catalogue snapshot")
+        except Exception:   # missing, damaged or unreadable: no copy
+            return None
+        # The key as save() wrote it for the copy's own fingerprint: a file put together from two never passes.
+        if (not isinstance(loaded, Loaded) or header != MAGIC + snapshot_key(loaded.fingerprint) + b"\n"
+                or not cache.is_ready(loaded.fingerprint)):
+            return None
+        return cls(replace(loaded, catalogue=_with_shape_keys(loaded.catalogue)), saved_at)
+
+    def fingerprint(self) -> tuple[object, ...]:
+        return self.loaded.fingerprint
+
+    def load(self, fingerprint: tuple[object, ...]) -> Loaded:
+        return self.loaded
 
 
 def _with_shape_keys(catalogue: domain.Catalogue) -> domain.Catalogue:

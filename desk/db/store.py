@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, NoReturn
 
 from desk.db import cache
 from desk.db.location import network_share_warning
@@ -28,10 +28,13 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from desk.db.backup import BackupPurge
+    from desk.db.guard import MigrationNotAllowed
     from desk.db.loaders import OrmSource
     from desk.db.log_service import OrmLogService
     from desk.db.service_impl import OrmAdminService, OrmCatalogueQueries, OrmPackService
+    from desk.db.services import SchemaBehind
     from desk.db.sharing import OrmServerService
+    from desk.db.snapshot import KeptCopy
     from desk.log.records import LogWriter
     from desk.matching.service import MatchService
 
@@ -53,11 +56,16 @@ class Store:
         path = plain_sqlite_file(url)
         warning = network_share_warning(path) if path is not None else None
         self.warnings: list[str] = [warning] if warning else []
+        self.schema_behind: SchemaBehind | None = None
+        self._refused: MigrationNotAllowed | None = None   # with schema_behind: every use of the database
+        self._kept: KeptCopy | None = None
 
     @classmethod
-    def open(cls, url: str) -> Store:
+    def open(cls, url: str, *, behind_ok: bool = False) -> Store:
         """The database at ``url``, migrated and filled on first run (raises the errors of
-        :func:`desk.db.setup.ensure_ready`)."""
+        :func:`desk.db.setup.ensure_ready`). ``behind_ok`` (the app): a schema behind this desk's
+        that the connected role may not migrate gives a store held back from it (:meth:`held_back`)
+        instead of desk.db.guard.MigrationNotAllowed; every other refusal stands."""
         path = plain_sqlite_file(url)
         quick = QuickSqlite.open(path) if path else None
         if quick is not None and quick.has_packs():
@@ -70,9 +78,34 @@ class Store:
             check_sqlite_file(path)   # another application's file, a newer desk's: refused untouched
         store = cls(url)
         from desk.db import setup
+        from desk.db.guard import MigrationNotAllowed
 
-        setup.ensure_ready(store.engine)
+        try:
+            setup.ensure_ready(store.engine)
+        except MigrationNotAllowed as refused:   # raised before anything is written (setup.upgrade)
+            store.close()
+            if not behind_ok:
+                raise
+            return cls.held_back(url, refused)
         store._quick = QuickSqlite.open(path) if path else None
+        return store
+
+    @classmethod
+    def held_back(cls, url: str, refused: MigrationNotAllowed) -> Store:
+        """A store for a counter whose server is behind this desk's revision and may not be upgraded
+        from its role (issue 17): it matches on the catalogue copy this counter kept on disk, when
+        there is one (desk.db.snapshot.KeptCopy says why that copy and nothing read from the old
+        schema), and it never reaches the database again: its engine, and so the log writer, the
+        admin, log, pack and server services, raise ``refused`` anew. The old schema's log tables
+        cannot be trusted to be what this desk writes, so nothing is written to them; its catalogue
+        tables are not what this desk's models read."""
+        from desk.db.services import SchemaBehind
+        from desk.db.snapshot import KeptCopy
+
+        store = cls(url)
+        store._refused = refused
+        store._kept = KeptCopy.read(store._cache_file)
+        store.schema_behind = SchemaBehind(str(refused), store._kept.saved_at if store._kept else None)
         return store
 
     @classmethod
@@ -88,12 +121,21 @@ class Store:
 
     @property
     def engine(self) -> Engine:
+        if self._refused is not None:
+            self._refuse()
         with self._lock:
             if self._engine is None:
                 from desk.db.engine import make_engine
 
                 self._engine = make_engine(self.url)
             return self._engine
+
+    def _refuse(self) -> NoReturn:
+        from desk.db.guard import MigrationNotAllowed
+
+        refused = self._refused
+        assert refused is not None
+        raise MigrationNotAllowed(refused.role, refused.revision, refused.owner)
 
     def make_session(self) -> Session:
         if self._sessionmaker is None:
@@ -115,12 +157,18 @@ class Store:
         """The catalogue's fingerprint now (one query; it changes with an import or an admin edit)."""
         if self._quick is not None:
             return self._quick.fingerprint()
+        if self.schema_behind is not None:   # the kept copy's for ever: nothing else is looked at
+            return self._kept.fingerprint() if self._kept is not None else ()
         return self.matcher.fingerprint()
 
     @cached_property
     def matcher(self) -> MatchService:
         from desk.matching.service import MatchService
 
+        if self._refused is not None:
+            if self._kept is None:   # nothing to match with: the window shows no results
+                self._refuse()
+            return MatchService(self._kept)
         if self._quick is not None:
             return MatchService(QuickSource(self._quick, self._cache_file, self._orm_source))
         return MatchService(self._orm_source())

@@ -39,7 +39,7 @@ from desk.ui.results_view import ResultsView
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from desk.db.services import DeskServices
+    from desk.db.services import DeskServices, SchemaBehind
     from desk.intake.reader import Intake
     from desk.matching.answer import MatchReport
     from desk.matching.first_view import FirstView
@@ -58,6 +58,9 @@ PREFERRED_SIZE = QSize(1366, 800)
 IDLE_BUILD_DELAY_MS = 150
 ENGINE_LOAD_DELAY_MS = 30    # after the first frame, long before anyone can type
 CATALOGUE_REFRESH_MS = 30_000
+# A server behind this desk's revision that the counter's role may not upgrade (issue 17).
+BEHIND_TITLE = "データベースが古い版です"
+BEHIND_STATUS = "⚠ データベースが古い版: 記録・印刷できません"
 
 
 class MainWindow(QMainWindow):
@@ -81,10 +84,15 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self._today = today or fiscal.today()
         self._intake: Intake | None = None
+        # Set when the server is behind this desk and may not be upgraded from this counter: the window
+        # matches on the catalogue this counter kept (or shows no results without one) and refuses
+        # whatever would print, log, import or edit (refused_while_behind).
+        self._behind: SchemaBehind | None = store.schema_behind
+        self._has_catalogue = self._behind is None or self._behind.catalogue_saved is not None
         self.setWindowTitle("融資相談窓口デスク")
         fit_to_screen(self, PREFERRED_SIZE)
-        self._first_view = self._open_first_view()
-        choices = self._first_view.choices
+        self._first_view: FirstView | None = self._open_first_view() if self._has_catalogue else None
+        choices = self._first_view.choices if self._first_view is not None else _NO_CHOICES
         self._fingerprint = choices.fingerprint
         self._questions = choices.questions
         left = QWidget(self)
@@ -97,7 +105,8 @@ class MainWindow(QMainWindow):
                                      situations=choices.situations, readings=choices.readings, today=self._today,
                                      criteria=self._nissan_criteria, parent=left, consent=ConsentSource(
                                          lambda: settings.get("privacy_purpose"),
-                                         lambda: store.server.referral_windows()))
+                                         # Held back from the server: nothing is shared, nothing read.
+                                         lambda: None if self._behind else store.server.referral_windows()))
         self.stepper.questions.remember(choices.questions)
         self.packs_label = look.CutLines(left)
         look.tint(self.packs_label, look.MUTED)
@@ -133,7 +142,9 @@ class MainWindow(QMainWindow):
         self.data_status = QLabel(self)
         self.statusBar().addWidget(self.data_status, 1)
         self.refresh_data_status(choices.packs)
-        self._show_result(self._first_view.result)
+        self._show_result(self._first_view.result if self._first_view is not None else None)
+        if self._behind is not None:
+            self._say_behind(self._behind)
         for warning in store.warnings:   # a database on a network share
             self.statusBar().addPermanentWidget(QLabel("⚠ ネットワーク上のデータベース", self))
             QTimer.singleShot(0, self, lambda text=warning: self.notify_problem("データベースの場所", text))
@@ -180,9 +191,43 @@ class MainWindow(QMainWindow):
             first_view.save(path, view, self._today)
         return view
 
+    def _say_behind(self, behind: SchemaBehind) -> None:
+        """The server is behind this desk (issue 17): said in a box as the window opens and kept in the
+        status bar (the whole line in its tooltip), so that no one takes the window for a working one."""
+        from desk.fiscal import JAPAN
+
+        if behind.catalogue_saved is not None:
+            saved = behind.catalogue_saved.astimezone(JAPAN)
+            results = (f"それまでは、この端末に保存してあるカタログの写し（{saved:%Y-%m-%d %H:%M} 保存）で"
+                       "判定を表示します。")
+        else:
+            results = "この端末にカタログの写しがないため、判定結果は表示できません。"
+            self.results.summary.set_lines([f"⚠ {results}"])
+            look.mark(self.results.summary, look.ERROR, strong=True)
+        label = QLabel(BEHIND_STATUS, self)
+        label.setToolTip(behind.line)
+        look.mark(label, look.ERROR, strong=True)
+        self.statusBar().addPermanentWidget(label)
+        text = f"{behind.line}\n\n{results}相談の記録、案内書・チラシの作成、データの取り込み・編集はできません。"
+        QTimer.singleShot(0, self, lambda: self.notify_problem(BEHIND_TITLE, text))
+
+    def refused_while_behind(self) -> bool:
+        """Whether the server is behind this desk and may not be upgraded from here: then an action that
+        would print, log, import or edit says the line `desk db upgrade` says, and does nothing. The
+        log tables of an older revision cannot be trusted to be what this desk writes, and a sheet is
+        only ever issued with its record in the log."""
+        if self._behind is None:
+            return False
+        self.notify_problem(BEHIND_TITLE, self._behind.line)
+        return True
+
     def load_engine(self) -> None:
         """The catalogue and the engine, once the window is on screen. The engine's own
         match takes over from the first view, and a kept view it disagrees with is rewritten."""
+        if self._first_view is None:   # no catalogue at all (held back, none kept): nothing to load
+            self._engine_is_loaded = True
+            self.engine_loaded.emit()
+            return
         fresh = first_view.compute(self._service, self._today)
         self._engine_is_loaded = True
         if fresh != self._first_view:
@@ -252,6 +297,8 @@ class MainWindow(QMainWindow):
         from desk.matching.engine import labelled_sales_criteria
         from desk.vocab import NISSAN_FUND_ID
 
+        if not self._has_catalogue:
+            return []
         loaded = self._service.loaded()
         return labelled_sales_criteria(loaded.catalogue, NISSAN_FUND_ID, Intake(monthly_sales=figures),
                                        compute_sales_change(figures, self._today), self._today)
@@ -261,6 +308,9 @@ class MainWindow(QMainWindow):
         shown under its field and the last results stay."""
         from desk.intake.reader import IntakeError, read_intake
 
+        if not self._has_catalogue:   # held back without a kept catalogue: the results stay empty
+            self.results_updated.emit()
+            return
         try:
             read = read_intake(self.stepper.intake_data())
             report = self._service.match(read.intake, on=self._today, warnings=read.warnings)
@@ -275,13 +325,15 @@ class MainWindow(QMainWindow):
         self._show_result(report)
         self.results_updated.emit()
 
-    def _show_result(self, report: MatchReport) -> None:
+    def _show_result(self, report: MatchReport | None) -> None:
         self.results.show_report(report)
-        asked = ranked_questions(report)
+        asked = ranked_questions(report) if report is not None else []
         self.stepper.questions.set_questions([(q, *self._questions[q]) for q in asked if q in self._questions])
 
     # --- the menus' actions (desk.ui.data_actions, desk.ui.consultation_files: loaded on first use) ---
     def apply_retention(self) -> int:
+        if self._behind is not None:   # it writes to the log: again at a start the server allows to write
+            return 0
         from desk.ui import data_actions
         return data_actions.apply_retention(self)
 
@@ -289,19 +341,27 @@ class MainWindow(QMainWindow):
         from desk.ui import data_actions
         return data_actions.show_settings(self)
 
-    def show_admin(self) -> AdminDialog:
+    def show_admin(self) -> AdminDialog | None:
+        if self.refused_while_behind():
+            return None
         from desk.ui import data_actions
         return data_actions.show_admin(self)
 
-    def show_log(self) -> ConsultationLogDialog:
+    def show_log(self) -> ConsultationLogDialog | None:
+        if self.refused_while_behind():   # the log of an older revision, read and edited there
+            return None
         from desk.ui import data_actions
         return data_actions.show_log(self)
 
     def import_packs(self) -> BackgroundJob | None:
+        if self.refused_while_behind():
+            return None
         from desk.ui import data_actions
         return data_actions.import_packs(self)
 
     def export_packs(self) -> BackgroundJob | None:
+        if self.refused_while_behind():   # it reads the old schema's catalogue through this desk's tables
+            return None
         from desk.ui import data_actions
         return data_actions.export_packs(self)
 
@@ -422,17 +482,23 @@ class MainWindow(QMainWindow):
 
     # --- actions ---------------------------------------------------------------------------------------------
     def open_intake_for_referral(self) -> None:
+        if self.refused_while_behind():   # before asking for a file it could not use
+            return
         path = self.ask_open_path(self)
         if path is not None:
             self.make_referral_from_file(path)
 
     def make_referral_from_form(self) -> ReferralPreviewDialog | None:
         """The sheet for what the form shows now, or a message naming what to fix (desk.ui.sheet_actions)."""
+        if self.refused_while_behind():
+            return None
         from desk.ui import sheet_actions
         return sheet_actions.from_form(self)
 
     def make_referral_from_file(self, path: Path) -> ReferralPreviewDialog | None:
         """Match an intake file, log it, render the sheet and open the preview (window-modal)."""
+        if self.refused_while_behind():
+            return None
         from desk.ui import sheet_actions
         return sheet_actions.from_file(self, path)
 
@@ -441,6 +507,8 @@ class MainWindow(QMainWindow):
         return cost_compare.show(self)
 
     def show_leaflet(self) -> ReferralPreviewDialog | None:
+        if self.refused_while_behind():   # printing, as the sheets are
+            return None
         from desk.ui import sheet_actions
         return sheet_actions.leaflet_preview(self)
 
@@ -448,3 +516,7 @@ class MainWindow(QMainWindow):
     def intake_on_screen(self) -> Intake | None:
         """The intake the results on screen were matched from (None before the first match)."""
         return self._intake
+
+
+# The pickers' choices when there is no catalogue at all (held back from a server behind this desk, none kept).
+_NO_CHOICES = first_view.Choices((), [], {}, {}, [], {}, {})

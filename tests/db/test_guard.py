@@ -148,14 +148,26 @@ def test_a_window_on_a_schema_behind_is_told_the_administrator_must_upgrade(behi
     engine.dispose()
 
 
-def test_the_app_shows_the_window_the_same_line_in_a_box(behind_for_a_window, monkeypatch, capsys):
+def test_the_app_opens_held_back_saying_the_same_line(behind_for_a_window, monkeypatch, capsys):
+    """Not a box in place of the window (issue 17): the window opens held back from the database, and
+    says the line (tests/db/test_server_roles.py drives that window on a real server)."""
+    import gc
+
     import desk.ui.app
 
     shown: list[str] = []
+    started: list[object] = []
     monkeypatch.setattr(desk.ui.app, "show_start_problem", shown.append)
-    assert cli.main(["--db", str(behind_for_a_window)]) == 2
+    monkeypatch.setattr(desk.ui.app, "run_app", lambda *, store, **_: gc.enable() or started.append(store) or 0)
+    assert cli.main(["--db", str(behind_for_a_window)]) == 0
     err = capsys.readouterr().err
-    assert len(shown) == 1 and shown[0] in err and "desk_admin のロールで desk db upgrade" in shown[0]
+    assert shown == [] and len(started) == 1 and err.startswith("desk: 警告: ") and err.count("\n") == 1
+    behind = getattr(started[0], "schema_behind", None)
+    assert behind is not None and behind.line in err and "desk_admin のロールで desk db upgrade" in behind.line
+    assert behind.catalogue_saved is None      # nothing kept on this disk: the window shows no results
+    engine = db_engine.make_engine(db_engine.sqlite_url(behind_for_a_window))
+    assert setup.current_revision(engine) == "0009"            # untouched
+    engine.dispose()
 
 
 def test_db_check_tells_a_window_who_can_upgrade(behind_for_a_window, capsys):

@@ -89,6 +89,25 @@ def test_the_cli_runs_on_the_server(pg_url, tmp_path, capsys):
     assert "pg_dump" in capsys.readouterr().err
 
 
+def test_the_catalogue_copy_of_a_server_database_is_read_back(pg_url):
+    """The copy on disk serves the next start on a server too: psycopg's times (a ZoneInfo, which
+    pickles through getattr) made every copy of a server's catalogue unreadable to the copy's
+    unpickler, so each start loaded it through the ORM again."""
+    from desk.cli.common import refresh_snapshot
+    from desk.db import cache, snapshot
+    from desk.db.store import Store
+
+    store = Store.open(pg_url)
+    refresh_snapshot(store)
+    fingerprint = store.fingerprint()
+    assert cache.is_ready(fingerprint)
+    copy = snapshot.load(cache.catalogue_file(pg_url), fingerprint)
+    assert copy is not None and copy.fingerprint == fingerprint and copy.packs
+    kept = snapshot.KeptCopy.read(cache.catalogue_file(pg_url))
+    assert kept is not None and kept.fingerprint() == fingerprint
+    store.close()
+
+
 def test_the_app_runs_on_the_server(pg_url, qtbot, tmp_path):
     from desk.db.store import Store
     from desk.settings import Settings

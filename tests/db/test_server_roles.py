@@ -13,6 +13,7 @@ import json
 import os
 import secrets
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -339,30 +340,172 @@ def test_a_window_upgrading_at_the_current_revision_does_nothing(secured, capsys
     assert f"スキーマ: {HEAD_REVISION} → {HEAD_REVISION}" in capsys.readouterr().out
 
 
-def test_a_window_behind_the_revision_is_told_to_ask_the_administrator(secured, capsys, monkeypatch, tmp_path):
-    from desk.cli import main
+@contextmanager
+def _behind(secured: Secured) -> Iterator[None]:
+    """The server's schema at an older revision desk knows (its tables stay this desk's: only the
+    revision says otherwise), put back afterwards."""
     from desk.db.migrations import HEAD_REVISION
 
-    a = secured.new_window("窓口A")
     with secured.engine.begin() as c:
         c.execute(text("UPDATE alembic_version SET version_num = '0007'"))
     try:
+        yield
+    finally:
+        with secured.engine.begin() as c:
+            c.execute(text(f"UPDATE alembic_version SET version_num = '{HEAD_REVISION}'"))
+
+
+def _consultations(secured: Secured) -> int:
+    with secured.engine.connect() as c:
+        return int(c.execute(text("SELECT count(*) FROM consultation")).scalar() or 0)
+
+
+def _start_app(monkeypatch, url: str) -> tuple[int, Any, list[str]]:
+    """`desk --db URL` in this process up to the window: its exit code, the store the window would
+    be given (None: the app did not start) and the boxes shown instead."""
+    import gc
+
+    import desk.ui.app
+    from desk.cli import main
+
+    started: list[Any] = []
+    boxes: list[str] = []
+
+    def run_app(*, store: Any, exit_when_ready: bool, exit_when_loaded: bool) -> int:
+        gc.enable()   # as run_app does: `desk` turned the collector off for the start
+        started.append(store)
+        return 0
+
+    monkeypatch.setattr(desk.ui.app, "run_app", run_app)
+    monkeypatch.setattr(desk.ui.app, "show_start_problem", boxes.append)
+    code = main(["--db", url])
+    return code, (started[0] if started else None), boxes
+
+
+def _behind_window(qtbot, monkeypatch, store: Any, tmp_path) -> tuple[Any, list[tuple[str, str]]]:
+    """The main window on ``store``, shown, its engine (if any) in; the boxes it showed."""
+    from desk.settings import Settings
+    from desk.ui.main_window import MainWindow
+
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(MainWindow, "notify_problem", lambda self, title, text: shown.append((title, text)))
+    monkeypatch.setattr(MainWindow, "ask_discard", classmethod(lambda cls, parent: True))   # closing with input
+    window = MainWindow(store=store, settings=Settings(tmp_path / "s.json"))
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.engine_loaded, timeout=10_000):
+        window.show()
+    qtbot.waitUntil(lambda: bool(shown), timeout=2000)
+    return window, shown
+
+
+SUPPLIER = {"business_name": "追浜精工", "entity": "corporation", "industry": "manufacturing", "employees": 18,
+            "municipality": "横須賀市", "causes": ["nissan"], "sales_change": {"last_3m_pct": -12.5},
+            "purposes": ["working"], "visitor_name": "山田太郎"}
+
+
+def test_a_window_behind_the_revision_is_told_to_ask_the_administrator(secured, capsys, monkeypatch, qtbot,
+                                                                        tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QLabel
+
+    from desk import paths
+    from desk.cli import main
+    from desk.cli.common import refresh_snapshot
+    from desk.db.migrations import HEAD_REVISION
+    from desk.ui.main_window import BEHIND_STATUS, BEHIND_TITLE
+    from desk.ui.referral_preview import ReferralPreviewDialog
+
+    a = secured.new_window("窓口A")
+    kept = Store.open(a.url)    # the counter's last start at this desk's revision kept the catalogue on disk
+    refresh_snapshot(kept)
+    kept.close()
+    intake = tmp_path / "visitor.json"
+    intake.write_text(json.dumps(SUPPLIER, ensure_ascii=False), encoding="utf-8")
+    logged = _consultations(secured)
+    with _behind(secured):
         capsys.readouterr()
         assert main(["--db", a.url, "db", "upgrade"]) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and "サーバーの管理者が desk_admin のロールで desk db upgrade を実行して" in err
         assert f"現在 0007、この desk は {HEAD_REVISION}" in err and a.role in err
-        assert main(["--db", a.url, "log", "stats"]) == 2            # any command that opens it
-        assert capsys.readouterr().err == err
-        shown: list[str] = []
-        import desk.ui.app
+        line = err.removeprefix("desk: ").rstrip("\n")
+        for command in (["log", "stats"], ["match", str(intake)]):   # the other commands: refused as before
+            assert main(["--db", a.url, *command]) == 2
+            assert capsys.readouterr().err == err
+        # The app opens, says the line on the terminal too and shows no box in place of the window.
+        code, store, boxes = _start_app(monkeypatch, a.url)
+        assert (code, boxes) == (0, []) and store is not None
+        assert capsys.readouterr().err == f"desk: 警告: {line}\n"
+        assert store.schema_behind is not None and store.schema_behind.line == line
+        assert store.schema_behind.catalogue_saved is not None
+        window, shown = _behind_window(qtbot, monkeypatch, store, tmp_path)
+        assert shown[0][0] == BEHIND_TITLE and shown[0][1].startswith(line)
+        assert "カタログの写し（" in shown[0][1] and "相談の記録、案内書・チラシの作成" in shown[0][1]
+        status = [label for label in window.statusBar().findChildren(QLabel) if label.text() == BEHIND_STATUS]
+        assert len(status) == 1 and status[0].isVisible() and status[0].toolTip() == line
+        # Matching helps on the kept catalogue.
+        with qtbot.waitSignal(window.results_updated, timeout=5000):
+            window.stepper.load(SUPPLIER)
+        assert window.results.report is not None
+        assert "kanagawa.nissan.main" in {f.id for f in window.results.report.funds}
+        # Ctrl+P: the same line, no sheet, nothing logged; so for every item that prints, logs, imports or edits.
+        with qtbot.waitActive(window):
+            window.activateWindow()
+        del shown[:]
+        QTest.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+        assert shown == [(BEHIND_TITLE, line)] and window.findChild(ReferralPreviewDialog) is None
+        for item in (window.open_intake_action, window.leaflet_action, window.admin_action, window.import_action,
+                     window.export_action, window.log_action):
+            del shown[:]
+            item.trigger()
+            assert shown == [(BEHIND_TITLE, line)], item.text()
+        assert window.make_referral_from_file(intake) is None
+        assert window.findChild(ReferralPreviewDialog) is None
+        assert _consultations(secured) == logged
+        assert not any((paths.get().data_dir / "pending-sheets").glob("*"))
+        with pytest.raises(Exception) as refused:   # and the store itself reaches the server no more
+            store.log_writer.delete("00000000-0000-4000-8000-000000000000")
+        assert str(refused.value) == line
+        window.close()
+        store.close()
+    code, store, boxes = _start_app(monkeypatch, a.url)     # upgraded: the app as ever
+    assert (code, boxes) == (0, []) and store.schema_behind is None
+    store.close()
 
-        monkeypatch.setattr(desk.ui.app, "show_start_problem", shown.append)
-        assert main(["--db", a.url]) == 2            # the app: the same line, in a box
-        assert len(shown) == 1 and "サーバーの管理者が desk_admin のロールで" in shown[0]
-    finally:
-        with secured.engine.begin() as c:
-            c.execute(text(f"UPDATE alembic_version SET version_num = '{HEAD_REVISION}'"))
+
+def test_a_window_behind_the_revision_with_no_kept_catalogue_opens_on_empty_results(secured, capsys, monkeypatch,
+                                                                                   qtbot, tmp_path):
+    from desk.ui.main_window import BEHIND_TITLE
+
+    b = secured.new_window("窓口B")    # never started here: no catalogue on this counter's disk
+    with _behind(secured):
+        code, store, boxes = _start_app(monkeypatch, b.url)
+        assert (code, boxes) == (0, []) and store.schema_behind.catalogue_saved is None
+        window, shown = _behind_window(qtbot, monkeypatch, store, tmp_path)
+        assert shown[0][0] == BEHIND_TITLE and shown[0][1].startswith(store.schema_behind.line)
+        assert "カタログの写しがないため、判定結果は表示できません" in shown[0][1]
+        model = window.results.model
+        assert window.results.report is None
+        assert all(model.rowCount(model.index(group, 0)) == 0 for group in range(model.rowCount()))
+        assert "判定結果は表示できません" in "\n".join(window.results.summary.lines())
+        with qtbot.waitSignal(window.results_updated, timeout=5000):
+            window.stepper.load(SUPPLIER)
+        assert window.results.report is None
+        del shown[:]
+        window.make_referral_from_form()
+        assert shown == [(BEHIND_TITLE, store.schema_behind.line)]
+        window.close()
+        store.close()
+
+
+def test_a_newer_schema_is_still_refused_by_the_app(secured, monkeypatch):
+    c = secured.new_window("窓口C")
+    with _behind(secured):
+        with secured.engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = 'ffffffffffff'"))
+        code, store, boxes = _start_app(monkeypatch, c.url)
+        assert code == 1 and store is None and len(boxes) == 1 and "新しい版の desk" in boxes[0]
 
 
 # --- slice 4: consent, the record of provision, the audit trail -----------------------------------------

@@ -221,3 +221,42 @@ def test_after_the_sheet_is_saved_closing_and_ctrl_n_ask_nothing_until_the_next_
     window.stepper.load({**SUPPLIER, "entity": "corporation"})
     _sheet_saved(qtbot, window)
     assert window.close() is True and discard_when_asked == [window]                # nor does closing
+
+
+def test_a_window_held_back_from_a_database_behind_it_matches_on_the_kept_copy_and_writes_nothing(
+        qtbot, catalogue_engine, tmp_path, monkeypatch):
+    """Issue 17 on a SQLite stand-in (tests/db/test_server_roles.py drives it on a real server): the
+    box and the status bar say the line; every item that prints, logs, imports or edits says it again
+    and does nothing; the retention of personal details waits too."""
+    from PySide6.QtWidgets import QLabel
+
+    from desk.cli.common import refresh_snapshot
+    from desk.db.guard import MigrationNotAllowed
+    from desk.ui.main_window import BEHIND_STATUS, BEHIND_TITLE
+    from tests.ui.test_referral_preview import consultations
+
+    settings = Settings(tmp_path / "s.json")
+    settings.set("personal_retention_days", 1)
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(MainWindow, "notify_problem", lambda self, title, text: shown.append((title, text)))
+    ready = Store.for_engine(catalogue_engine)
+    refresh_snapshot(ready)                    # the counter's copy, from its last start
+    refused = MigrationNotAllowed("w_yokosuka", "0009", "desk_admin")
+    store = Store.held_back(ready.url, refused)
+    assert store.schema_behind is not None and store.schema_behind.line == str(refused)
+    window = MainWindow(store=store, settings=settings, today=dt.date(2026, 11, 22))
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.engine_loaded, timeout=5000):
+        window.show()
+    qtbot.waitUntil(lambda: bool(shown), timeout=2000)
+    assert shown[0][0] == BEHIND_TITLE and shown[0][1].startswith(str(refused)) and "カタログの写し（" in shown[0][1]
+    assert BEHIND_STATUS in [label.text() for label in window.statusBar().findChildren(QLabel)]
+    assert window.results.report is not None and window.results.report.funds   # from the kept copy
+    assert window.apply_retention() == 0
+    for item in (window.referral_action, window.open_intake_action, window.leaflet_action, window.admin_action,
+                 window.import_action, window.export_action, window.log_action):
+        del shown[:]
+        item.trigger()
+        assert shown == [(BEHIND_TITLE, str(refused))], item.text()
+    assert consultations(catalogue_engine) == 0
+    ready.close()
