@@ -180,7 +180,7 @@ def _with_progress(window: MainWindow, label: str, work: Callable[[], Any], on_d
     progress.setMinimumDuration(300)   # a quick export shows no dialog
     progress.setValue(0)               # starts the 300 ms (a busy dialog gets no other value)
     window.statusBar().showMessage(label)
-    actions = (window.import_action, window.export_action)
+    actions = (window.menu_actions.import_action, window.menu_actions.export_action)
     for action in actions:
         action.setEnabled(False)
 

@@ -22,14 +22,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from desk import fiscal, paths
 from desk.matching import first_view
 from desk.matching.routes import ranked_questions
 from desk.settings import Settings
-from desk.ui import look
+from desk.ui import held_back, look, main_menus
 from desk.ui.consent_panel import ConsentSource
 from desk.ui.draft_keeper import DraftKeeper
 from desk.ui.geometry import fit_to_screen
@@ -37,7 +37,6 @@ from desk.ui.intake_form import IntakeStepper
 from desk.ui.results_view import ResultsView
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
 
     from desk.db.services import DeskServices, SchemaBehind
     from desk.intake.reader import Intake
@@ -58,9 +57,6 @@ PREFERRED_SIZE = QSize(1366, 800)
 IDLE_BUILD_DELAY_MS = 150
 ENGINE_LOAD_DELAY_MS = 30    # after the first frame, long before anyone can type
 CATALOGUE_REFRESH_MS = 30_000
-# A server behind this desk's revision that the counter's role may not upgrade (issue 17).
-BEHIND_TITLE = "データベースが古い版です"
-BEHIND_STATUS = "⚠ データベースが古い版: 記録・印刷できません"
 
 
 class MainWindow(QMainWindow):
@@ -92,7 +88,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("融資相談窓口デスク")
         fit_to_screen(self, PREFERRED_SIZE)
         self._first_view: FirstView | None = self._open_first_view() if self._has_catalogue else None
-        choices = self._first_view.choices if self._first_view is not None else _NO_CHOICES
+        choices = self._first_view.choices if self._first_view is not None else held_back.NO_CHOICES
         self._fingerprint = choices.fingerprint
         self._questions = choices.questions
         left = QWidget(self)
@@ -134,7 +130,7 @@ class MainWindow(QMainWindow):
         # The form in progress survives a crash: kept on disk after edits, offered back at start.
         self.drafts = DraftKeeper(self.stepper, paths.get().draft_file, self)
         self.drafts.problem.connect(self.notify_problem)
-        self._build_menus()
+        self.menu_actions = main_menus.build(self)
         self.restore_layout()
         # The packs' status in a label of the status bar, not a message: a message went with the
         # next one and with the first menu opened (an item's empty status tip clears it), and the
@@ -144,7 +140,7 @@ class MainWindow(QMainWindow):
         self.refresh_data_status(choices.packs)
         self._show_result(self._first_view.result if self._first_view is not None else None)
         if self._behind is not None:
-            self._say_behind(self._behind)
+            held_back.announce(self, self._behind)
         for warning in store.warnings:   # a database on a network share
             self.statusBar().addPermanentWidget(QLabel("⚠ ネットワーク上のデータベース", self))
             QTimer.singleShot(0, self, lambda text=warning: self.notify_problem("データベースの場所", text))
@@ -191,35 +187,10 @@ class MainWindow(QMainWindow):
             first_view.save(path, view, self._today)
         return view
 
-    def _say_behind(self, behind: SchemaBehind) -> None:
-        """The server is behind this desk (issue 17): said in a box as the window opens and kept in the
-        status bar (the whole line in its tooltip), so that no one takes the window for a working one."""
-        from desk.fiscal import JAPAN
-
-        if behind.catalogue_saved is not None:
-            saved = behind.catalogue_saved.astimezone(JAPAN)
-            results = (f"それまでは、この端末に保存してあるカタログの写し（{saved:%Y-%m-%d %H:%M} 保存）で"
-                       "判定を表示します。")
-        else:
-            results = "この端末にカタログの写しがないため、判定結果は表示できません。"
-            self.results.summary.set_lines([f"⚠ {results}"])
-            look.mark(self.results.summary, look.ERROR, strong=True)
-        label = QLabel(BEHIND_STATUS, self)
-        label.setToolTip(behind.line)
-        look.mark(label, look.ERROR, strong=True)
-        self.statusBar().addPermanentWidget(label)
-        text = f"{behind.line}\n\n{results}相談の記録、案内書・チラシの作成、データの取り込み・編集はできません。"
-        QTimer.singleShot(0, self, lambda: self.notify_problem(BEHIND_TITLE, text))
-
-    def refused_while_behind(self) -> bool:
-        """Whether the server is behind this desk and may not be upgraded from here: then an action that
-        would print, log, import or edit says the line `desk db upgrade` says, and does nothing. The
-        log tables of an older revision cannot be trusted to be what this desk writes, and a sheet is
-        only ever issued with its record in the log."""
-        if self._behind is None:
-            return False
-        self.notify_problem(BEHIND_TITLE, self._behind.line)
-        return True
+    @property
+    def schema_behind(self) -> SchemaBehind | None:
+        """The server is behind this desk and may not be upgraded from here (desk.ui.held_back)."""
+        return self._behind
 
     def load_engine(self) -> None:
         """The catalogue and the engine, once the window is on screen. The engine's own
@@ -237,39 +208,6 @@ class MainWindow(QMainWindow):
             self._first_view = fresh
         self.update_results()
         self.engine_loaded.emit()
-
-    def _build_menus(self) -> None:
-        def action(menu: QMenu, text: str, slot: Callable[[], object],
-                   shortcut: QKeySequence.StandardKey | str | None = None) -> QAction:
-            item = QAction(text, self)
-            if shortcut is not None:
-                item.setShortcut(shortcut)
-            item.triggered.connect(slot)
-            menu.addAction(item)
-            return item
-
-        keys = QKeySequence.StandardKey
-        file = self.menuBar().addMenu("ファイル(&F)")
-        self.new_action = action(file, "新しい相談(&N)", self.new_consultation, keys.New)
-        self.open_action = action(file, "相談ファイルを開く(&O)…", self.open_intake_file, keys.Open)
-        self.save_action = action(file, "相談ファイルを保存(&S)…", self.save_intake_file, keys.Save)
-        file.addSeparator()
-        self.open_intake_action = action(file, "相談ファイルから案内書を作成…", self.open_intake_for_referral)
-        self.leaflet_action = action(file, "チラシ（融資制度の一覧）を作成(&H)…", self.show_leaflet)
-        self.referral_action = action(file, "この内容で案内書を作成(&P)…", self.make_referral_from_form, keys.Print)
-        file.addSeparator()
-        action(file, "終了(&Q)", self.close, keys.Quit)
-        tools = self.menuBar().addMenu("ツール(&T)")
-        self.settings_action = action(tools, "設定(&S)…", self.show_settings)
-        self.admin_action = action(tools, "データの管理(&D)…", self.show_admin)
-        self.import_action = action(tools, "データパックを取り込む(&I)…", self.import_packs)
-        self.export_action = action(tools, "データパックを書き出す(&E)…", self.export_packs)
-        view = self.menuBar().addMenu("表示(&V)")
-        self.log_action = action(view, "相談記録(&L)…", self.show_log, "Ctrl+L")
-        view.addSeparator()
-        action(view, "次の区画へ（入力・結果・詳細・相談先）", lambda: self.move_between_panes(1), "F6")
-        action(view, "前の区画へ", lambda: self.move_between_panes(-1), "Shift+F6")
-        look.give_menus_room(self.menuBar())
 
     def move_between_panes(self, step: int) -> None:
         from desk.ui import panes
@@ -341,27 +279,23 @@ class MainWindow(QMainWindow):
         from desk.ui import data_actions
         return data_actions.show_settings(self)
 
+    @held_back.refused_then
     def show_admin(self) -> AdminDialog | None:
-        if self.refused_while_behind():
-            return None
         from desk.ui import data_actions
         return data_actions.show_admin(self)
 
+    @held_back.refused_then
     def show_log(self) -> ConsultationLogDialog | None:
-        if self.refused_while_behind():   # the log of an older revision, read and edited there
-            return None
         from desk.ui import data_actions
         return data_actions.show_log(self)
 
+    @held_back.refused_then
     def import_packs(self) -> BackgroundJob | None:
-        if self.refused_while_behind():
-            return None
         from desk.ui import data_actions
         return data_actions.import_packs(self)
 
+    @held_back.refused_then
     def export_packs(self) -> BackgroundJob | None:
-        if self.refused_while_behind():   # it reads the old schema's catalogue through this desk's tables
-            return None
         from desk.ui import data_actions
         return data_actions.export_packs(self)
 
@@ -481,24 +415,21 @@ class MainWindow(QMainWindow):
         message_box(self, QMessageBox.Icon.Warning, title, text).exec()   # a pack's fifty problems fit too
 
     # --- actions ---------------------------------------------------------------------------------------------
+    @held_back.refused_then
     def open_intake_for_referral(self) -> None:
-        if self.refused_while_behind():   # before asking for a file it could not use
-            return
         path = self.ask_open_path(self)
         if path is not None:
             self.make_referral_from_file(path)
 
+    @held_back.refused_then
     def make_referral_from_form(self) -> ReferralPreviewDialog | None:
         """The sheet for what the form shows now, or a message naming what to fix (desk.ui.sheet_actions)."""
-        if self.refused_while_behind():
-            return None
         from desk.ui import sheet_actions
         return sheet_actions.from_form(self)
 
+    @held_back.refused_then
     def make_referral_from_file(self, path: Path) -> ReferralPreviewDialog | None:
         """Match an intake file, log it, render the sheet and open the preview (window-modal)."""
-        if self.refused_while_behind():
-            return None
         from desk.ui import sheet_actions
         return sheet_actions.from_file(self, path)
 
@@ -506,9 +437,8 @@ class MainWindow(QMainWindow):
         from desk.ui import cost_compare
         return cost_compare.show(self)
 
+    @held_back.refused_then
     def show_leaflet(self) -> ReferralPreviewDialog | None:
-        if self.refused_while_behind():   # printing, as the sheets are
-            return None
         from desk.ui import sheet_actions
         return sheet_actions.leaflet_preview(self)
 
@@ -517,6 +447,3 @@ class MainWindow(QMainWindow):
         """The intake the results on screen were matched from (None before the first match)."""
         return self._intake
 
-
-# The pickers' choices when there is no catalogue at all (held back from a server behind this desk, none kept).
-_NO_CHOICES = first_view.Choices((), [], {}, {}, [], {}, {})

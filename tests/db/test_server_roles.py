@@ -413,7 +413,8 @@ def test_a_window_behind_the_revision_is_told_to_ask_the_administrator(secured, 
     from desk.cli import main
     from desk.cli.common import refresh_snapshot
     from desk.db.migrations import HEAD_REVISION
-    from desk.ui.main_window import BEHIND_STATUS, BEHIND_TITLE
+    from desk.ui.held_back import STATUS as BEHIND_STATUS
+    from desk.ui.held_back import TITLE as BEHIND_TITLE
     from desk.ui.referral_preview import ReferralPreviewDialog
 
     a = secured.new_window("窓口A")
@@ -455,8 +456,9 @@ def test_a_window_behind_the_revision_is_told_to_ask_the_administrator(secured, 
         del shown[:]
         QTest.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
         assert shown == [(BEHIND_TITLE, line)] and window.findChild(ReferralPreviewDialog) is None
-        for item in (window.open_intake_action, window.leaflet_action, window.admin_action, window.import_action,
-                     window.export_action, window.log_action):
+        menus = window.menu_actions
+        for item in (menus.open_intake_action, menus.leaflet_action, menus.admin_action, menus.import_action,
+                     menus.export_action, menus.log_action):
             del shown[:]
             item.trigger()
             assert shown == [(BEHIND_TITLE, line)], item.text()
@@ -476,7 +478,7 @@ def test_a_window_behind_the_revision_is_told_to_ask_the_administrator(secured, 
 
 def test_a_window_behind_the_revision_with_no_kept_catalogue_opens_on_empty_results(secured, capsys, monkeypatch,
                                                                                    qtbot, tmp_path):
-    from desk.ui.main_window import BEHIND_TITLE
+    from desk.ui.held_back import TITLE as BEHIND_TITLE
 
     b = secured.new_window("窓口B")    # never started here: no catalogue on this counter's disk
     with _behind(secured):

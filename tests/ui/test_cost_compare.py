@@ -210,7 +210,7 @@ def test_the_wheel_over_the_what_if_changes_nothing(dialog, qtbot):
 
 def test_a_new_consultation_compares_nothing_of_the_last_visitors(window, dialog, qtbot):
     with qtbot.waitSignal(window.results_updated, timeout=5000):
-        window.new_action.trigger()
+        window.menu_actions.new_action.trigger()
     assert window.results.model.ticked() == ()
     qtbot.waitUntil(lambda: dialog.columns == ())
     assert dialog.model.rowCount() == 0 and dialog.note.text().startswith("比べる資金がありません")

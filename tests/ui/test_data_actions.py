@@ -63,11 +63,11 @@ def test_an_import_runs_off_the_gui_thread_and_the_window_follows(exported, qtbo
     monkeypatch.setattr(packs, "import_files", import_files)
     monkeypatch.setattr(PackQuestions, "ask_pack_files", classmethod(lambda cls, parent: [contacts]))
     job = window.import_packs()
-    assert not window.import_action.isEnabled()             # one import at a time
+    assert not window.menu_actions.import_action.isEnabled()             # one import at a time
     assert window.statusBar().currentMessage() == "データパックを取り込んでいます…"
     with qtbot.waitSignal(job.finished, timeout=15_000):
         pass
-    assert len(ticks) >= 3 and window.import_action.isEnabled()
+    assert len(ticks) >= 3 and window.menu_actions.import_action.isEnabled()
     assert not any(d.isVisible() for d in window.findChildren(QProgressDialog))
     assert window.statusBar().currentMessage().startswith("取り込みました: kanagawa-contacts")
     assert "046-822-0001" in window.results.contacts.toPlainText()
@@ -85,7 +85,7 @@ def test_a_bad_pack_shows_the_problem_and_changes_nothing(exported, qtbot, tmp_p
     with qtbot.waitSignal(window.import_packs().finished, timeout=10_000):
         pass
     assert shown and shown[0][0].startswith("取り込めません") and "bad.yaml:2" in shown[0][1]
-    assert window.services.fingerprint() == before and window.import_action.isEnabled()
+    assert window.services.fingerprint() == before and window.menu_actions.import_action.isEnabled()
 
 
 def test_edits_at_stake_are_asked_about_in_the_gui_thread_then_overwritten(exported, qtbot, monkeypatch):

@@ -56,7 +56,7 @@ def test_ctrl_n_and_a_close_after_the_question_end_the_draft(qtbot, make_window,
     typed(qtbot, window)
     with qtbot.waitSignal(window.drafts.saved, timeout=5000):
         pass
-    window.new_action.trigger()                # answered 破棄 (tests/ui/conftest.py)
+    window.menu_actions.new_action.trigger()                # answered 破棄 (tests/ui/conftest.py)
     assert not draft.draft_file().exists()
     typed(qtbot, window)
     with qtbot.waitSignal(window.drafts.saved, timeout=5000):

@@ -90,7 +90,7 @@ def test_an_unreadable_value_is_named_under_its_field(qtbot, make_window, tmp_pa
 def test_the_sheet_comes_from_the_form(qtbot, make_window, tmp_path):
     window = make_window()
     fill_yokosuka_supplier(qtbot, window)
-    window.referral_action.trigger()
+    window.menu_actions.referral_action.trigger()
     dialog = window.findChild(ReferralPreviewDialog)
     assert dialog is not None and dialog.pages
     dialog.reject()
@@ -114,10 +114,10 @@ def test_new_consultation_asks_before_discarding(qtbot, make_window, tmp_path, m
     fill_yokosuka_supplier(qtbot, window)
     asked = []
     monkeypatch.setattr(MainWindow, "ask_discard", classmethod(lambda cls, parent: asked.append(1) or False))
-    window.new_action.trigger()
+    window.menu_actions.new_action.trigger()
     assert asked and window.stepper.field("employees").value() == "１８"     # kept: staff said no
     monkeypatch.setattr(MainWindow, "ask_discard", classmethod(lambda cls, parent: True))
-    window.new_action.trigger()
+    window.menu_actions.new_action.trigger()
     assert window.stepper.is_empty() and window.stepper.stack.currentIndex() == 0
 
 
@@ -126,14 +126,14 @@ def test_an_intake_saved_reopens_the_same(qtbot, make_window, tmp_path, monkeypa
     fill_yokosuka_supplier(qtbot, window)
     target = tmp_path / "consultation"
     monkeypatch.setattr(MainWindow, "ask_save_intake_path", classmethod(lambda cls, parent: target))
-    window.save_action.trigger()
+    window.menu_actions.save_action.trigger()
     saved = target.with_suffix(".json")
     data = json.loads(saved.read_text(encoding="utf-8"))
     assert data["employees"] == "１８" and data["causes"] == ["nissan"]
     other = make_window()
     monkeypatch.setattr(MainWindow, "ask_open_path", classmethod(lambda cls, parent: saved))
     with qtbot.waitSignal(other.results_updated, timeout=5000):
-        other.open_action.trigger()
+        other.menu_actions.open_action.trigger()
     assert other.stepper.intake_data() == data
     assert statuses(other)["kanagawa.nissan.main"] == "eligible"
 

@@ -169,10 +169,10 @@ def test_closing_with_input_asks_the_question_ctrl_n_asks(qtbot, make_window, mo
     other = make_window()
     other.stepper.field("employees").editor.setText("18")
     QTimer.singleShot(0, lambda: answer(QMessageBox.StandardButton.Cancel))
-    other.new_action.trigger()
+    other.menu_actions.new_action.trigger()
     assert other.stepper.field("employees").value() == "18"
     QTimer.singleShot(0, lambda: answer(QMessageBox.StandardButton.Discard))
-    other.new_action.trigger()
+    other.menu_actions.new_action.trigger()
     assert other.stepper.is_empty()   # (and pytest-qt's close at the end asks nothing)
     assert seen == [("入力中の相談", "入力中の内容を破棄しますか？")] * 4
 
@@ -232,7 +232,8 @@ def test_a_window_held_back_from_a_database_behind_it_matches_on_the_kept_copy_a
 
     from desk.cli.common import refresh_snapshot
     from desk.db.guard import MigrationNotAllowed
-    from desk.ui.main_window import BEHIND_STATUS, BEHIND_TITLE
+    from desk.ui.held_back import STATUS as BEHIND_STATUS
+    from desk.ui.held_back import TITLE as BEHIND_TITLE
     from tests.ui.test_referral_preview import consultations
 
     settings = Settings(tmp_path / "s.json")
@@ -253,8 +254,9 @@ def test_a_window_held_back_from_a_database_behind_it_matches_on_the_kept_copy_a
     assert BEHIND_STATUS in [label.text() for label in window.statusBar().findChildren(QLabel)]
     assert window.results.report is not None and window.results.report.funds   # from the kept copy
     assert window.apply_retention() == 0
-    for item in (window.referral_action, window.open_intake_action, window.leaflet_action, window.admin_action,
-                 window.import_action, window.export_action, window.log_action):
+    menus = window.menu_actions
+    for item in (menus.referral_action, menus.open_intake_action, menus.leaflet_action, menus.admin_action,
+                 menus.import_action, menus.export_action, menus.log_action):
         del shown[:]
         item.trigger()
         assert shown == [(BEHIND_TITLE, str(refused))], item.text()

@@ -38,7 +38,7 @@ def test_saving_the_sheet_keeps_the_consultation(qtbot, catalogue_engine, make_w
     monkeypatch.setattr(MainWindow, "ask_open_path", classmethod(lambda cls, parent: intake(tmp_path)))
     target = tmp_path / "out" / "sheet"
     monkeypatch.setattr(ReferralPreviewDialog, "ask_save_path", classmethod(lambda cls, parent, suggested: target))
-    window.open_intake_action.trigger()
+    window.menu_actions.open_intake_action.trigger()
     dialog = window.findChild(ReferralPreviewDialog)
     assert dialog is not None and dialog.pages
     assert len(dialog.pages) == len(pypdf.PdfReader(io.BytesIO(dialog.pdf)).pages)
@@ -118,7 +118,7 @@ def test_ctrl_p_prints_the_results_on_screen_without_matching_again(qtbot, catal
     window = _form_window(qtbot, make_window)
     on_screen = window.results.report
     calls = _count_matches(monkeypatch)
-    window.referral_action.trigger()
+    window.menu_actions.referral_action.trigger()
     dialog = window.findChild(ReferralPreviewDialog)
     assert dialog is not None and dialog.pages and calls == []
     with Session(catalogue_engine) as s:
@@ -131,7 +131,7 @@ def test_ctrl_p_right_after_an_edit_matches_what_the_form_shows(qtbot, make_wind
     window = _form_window(qtbot, make_window)
     calls = _count_matches(monkeypatch)
     window.stepper.field("employees").editor.setText("500")   # the results have not followed yet
-    window.referral_action.trigger()
+    window.menu_actions.referral_action.trigger()
     dialog = window.findChild(ReferralPreviewDialog)
     assert dialog is not None and calls == [1]
     assert window.results.report is not None and window._intake is not None and window._intake.employees == 500
@@ -144,7 +144,7 @@ def test_ctrl_p_after_an_edit_on_another_counter_uses_the_new_catalogue(qtbot, c
 
     window = _form_window(qtbot, make_window)
     admin.update_variant(session_factory(catalogue_engine), "kanagawa.nissan.main", {"limit_yen": 12_340_000})
-    window.referral_action.trigger()
+    window.menu_actions.referral_action.trigger()
     dialog = window.findChild(ReferralPreviewDialog)
     assert dialog is not None
     report = window.results.report
@@ -241,7 +241,7 @@ def test_the_leaflet_is_made_from_the_menu_and_logs_nothing(qtbot, catalogue_eng
     window = make_window()
     with qtbot.waitSignal(window.engine_loaded, timeout=5000):
         pass
-    window.leaflet_action.trigger()
+    window.menu_actions.leaflet_action.trigger()
     dialog = window.findChild(ReferralPreviewDialog)
     assert dialog is not None and dialog.windowTitle().startswith("チラシのプレビュー")
     text = "".join(pypdf.PdfReader(io.BytesIO(dialog.pdf)).pages[0].extract_text().split())
