@@ -3,9 +3,16 @@ by generator version and schema revision, and what the log costs on it.
 
     python bench/log_scale.py 100000            # ~3.4 GB of SQLite, about 2 minutes to make once
     python bench/log_scale.py 1000000           # `make bench-scale`: ~34 GB, about 20 minutes once
+    python bench/log_scale.py 100000 --postgresql   # the same records on a throwaway PostgreSQL server
 
 The kept match (~33 kB a record, as real ones) is most of the size; the measures read none of it.
 Each figure is measured in a fresh process (the log window's memory from that process's RSS).
+
+PostgreSQL: the server the tests start (tests/pg.py: a Unix socket, fsync off), its data folder
+under the temporary folder, made for the run and removed after it (no PostgreSQL log is kept between
+runs); the records go in through SQLAlchemy a batch at a time (tests/synthetic_log.fill_engine,
+psycopg's batched executemany), the kept match as the same random bytes in a bytea column (stored
+out of line and not compressed, as SQLite's blob is not).
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ import json, os, sys, time
 import datetime as dt
 from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-path = Path(sys.argv[1])
+url, work = sys.argv[1], Path(sys.argv[3])
 from desk import paths
 paths.init(Path(sys.argv[2]))
 
@@ -47,7 +54,7 @@ def timed(fn, repeat=5):
 from desk.db.services import LogFilter
 from desk.db.store import Store
 from desk.db import engine as db_engine
-store = Store.for_engine(db_engine.make_engine(db_engine.sqlite_url(path)))
+store = Store.for_engine(db_engine.make_engine(url))
 log = store.log
 out = {}
 out["first_page_s"] = timed(lambda: log.page(limit=200))
@@ -60,8 +67,8 @@ out["counts_s"] = timed(lambda: log.counts(), repeat=3)
 from desk.log import monthly
 last_month = log.stats(by="month")[-1].key
 out["report_figures_s"] = timed(lambda: monthly.build(log, last_month), repeat=3)
-out["report_pdf_s"] = timed(lambda: monthly.write(log, last_month, path.parent / "bench-report.pdf",
-                                                  path.parent / "bench-report.csv"), repeat=3)
+out["report_pdf_s"] = timed(lambda: monthly.write(log, last_month, work / "bench-report.pdf",
+                                                  work / "bench-report.csv"), repeat=3)
 before = rss_mb()
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
@@ -77,7 +84,7 @@ out["window_counted_s"] = time.perf_counter() - t
 out["window_memory_mb"] = rss_mb() - after_qt
 out["qt_memory_mb"] = after_qt - before
 dialog.close()
-csv = path.parent / "bench-log.csv"
+csv = work / "bench-log.csv"
 # The peak resident size starts again from here (Linux: 5 into clear_refs resets VmHWM), so the
 # CSV's figure is what writing it added, not an earlier step's peak.
 with open("/proc/self/clear_refs", "w") as refs:
@@ -90,7 +97,7 @@ out["csv_rows"] = rows
 out["csv_memory_mb"] = peak_mb() - rss_before_csv
 csv.unlink()
 for made in ("bench-report.pdf", "bench-report.csv"):
-    (path.parent / made).unlink()
+    (work / made).unlink()
 print(json.dumps(out))
 """
 
@@ -134,15 +141,50 @@ def synthetic_database(count: int) -> Path:
     return path
 
 
-def measure(count: int) -> dict[str, float]:
-    path = synthetic_database(count)
-    base = path.parent / "base"
-    done = subprocess.run([sys.executable, "-c", MEASURE, str(path), str(base)], cwd=REPO, capture_output=True,
-                          text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, check=True)
+def _measured(url: str, work: Path) -> dict[str, float]:
+    done = subprocess.run([sys.executable, "-c", MEASURE, url, str(work / "base"), str(work)], cwd=REPO,
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, check=True)
     figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     return figures
 
 
+def measure(count: int) -> dict[str, float]:
+    from desk.db import engine as db_engine
+
+    path = synthetic_database(count)
+    return _measured(db_engine.sqlite_url(path), path.parent)
+
+
+def measure_postgresql(count: int) -> dict[str, float]:
+    """The same measures on a PostgreSQL server started for the run, filled with the same records."""
+    sys.path.insert(0, str(REPO))
+    from desk.db import engine as db_engine
+    from desk.db import setup
+    from tests.pg import PgServer
+    from tests.synthetic_log import consultations, fill_engine
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    server = PgServer().start()    # its data folder under the temporary folder, which the postgres user can reach
+    try:
+        url = server.create_database()
+        engine = db_engine.make_engine(url)
+        setup.upgrade(engine)
+        started = time.perf_counter()
+        fill_engine(engine, consultations(count), batch=2_000)
+        with engine.begin() as connection:
+            size = connection.exec_driver_sql("SELECT pg_database_size(current_database())").scalar_one()
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM ANALYZE")   # as autovacuum would leave a server's log
+        engine.dispose()
+        made_s = time.perf_counter() - started
+        print(f"made {count:,} records on PostgreSQL in {made_s:.0f} s: {size / 2**30:.1f} GiB", file=sys.stderr)
+        figures = _measured(url, CACHE)
+        return {**figures, "made_s": made_s, "database_gib": size / 2**30}
+    finally:
+        server.stop()
+
+
 if __name__ == "__main__":
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    print(json.dumps(measure(count), indent=1))
+    arguments = [a for a in sys.argv[1:] if not a.startswith("--")]
+    count = int(arguments[0]) if arguments else 100_000
+    print(json.dumps(measure_postgresql(count) if "--postgresql" in sys.argv else measure(count), indent=1))
