@@ -119,3 +119,29 @@ def test_every_parameter_is_declared_with_a_known_type() -> None:
         for name, param in spec.params.items():
             assert isinstance(param, Param), (spec.name, name)
             assert param.choices is None or param.type == "list[str]", (spec.name, name)
+
+
+def test_no_check_writes_to_its_parameters(loaded_catalogue) -> None:
+    """A check without parameters is given one shared empty dict (registry._NO_PARAMS: no new dict per
+    condition on the match's hot path), one with parameters the pack's own: a check that wrote to
+    either would change every match after it. Every visitor the tests keep is matched, and nothing
+    the checks were given has changed."""
+    import copy
+    import datetime as dt
+    import json
+
+    from desk.intake.reader import read_intake
+    from desk.matching.service import resolve_intake_place, run
+    from tests.conftest import REPO
+
+    catalogue = loaded_catalogue.catalogue
+    given = [(v.general_exceptions, v.conditions) for v in catalogue.variants]
+    before = copy.deepcopy(given)
+    visitors = sorted((REPO / "tests" / "matching" / "visitors").glob("*.json"))
+    for path in visitors:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        intake = read_intake(data.get("intake", data)).intake
+        run(loaded_catalogue, intake, resolve_intake_place(loaded_catalogue.places, intake), on=dt.date(2026, 11, 22))
+    assert len(visitors) >= 10
+    assert registry._NO_PARAMS == {}
+    assert given == before
