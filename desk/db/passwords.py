@@ -13,7 +13,10 @@ setting is on or the command runs.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 SERVICE = "desk"   # the keyring's "service": one entry per server, database and role under it
 
@@ -48,11 +51,6 @@ def entry_name(url: str) -> str:
     return f"{parsed.username}@{host}:{parsed.port or 5432}/{parsed.database or ''}"
 
 
-def stored_password(url: str) -> str | None:
-    password = _keyring().get_password(SERVICE, entry_name(url))
-    return str(password) if password is not None else None
-
-
 def store_password(url: str, password: str) -> str:
     """Keep ``password`` for ``url``'s role and server; returns the entry's name."""
     if not password or "\n" in password:
@@ -73,7 +71,7 @@ def forget_password(url: str) -> bool:
     return True
 
 
-def fill_from_keyring(engine: Any, url: str) -> None:
+def fill_from_keyring(engine: Engine, url: str) -> None:
     """Connections of ``engine`` that have no password take ``url``'s from the keyring, asked at
     each connection (a password changed in the keyring is used at once); none found: libpq goes
     on to the password file, as without the keyring."""

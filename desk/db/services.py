@@ -369,8 +369,6 @@ class SchemaBehind:
     catalogue_saved: dt.datetime | None    # when this counter kept the catalogue it matches on; None: none kept
 
 
-
-
 class DeskServices(CatalogueService, Protocol):
     """What the main window is given (a :class:`desk.db.store.Store` is one)."""
 

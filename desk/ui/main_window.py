@@ -37,7 +37,6 @@ from desk.ui.intake_form import IntakeStepper
 from desk.ui.results_view import ResultsView
 
 if TYPE_CHECKING:
-
     from desk.db.services import DeskServices, SchemaBehind
     from desk.intake.reader import Intake
     from desk.matching.answer import MatchReport
@@ -82,12 +81,12 @@ class MainWindow(QMainWindow):
         self._intake: Intake | None = None
         # Set when the server is behind this desk and may not be upgraded from this counter: the window
         # matches on the catalogue this counter kept (or shows no results without one) and refuses
-        # whatever would print, log, import or edit (refused_while_behind).
+        # whatever would print, log, import or edit (held_back.refused_then). No first view: no catalogue.
         self._behind: SchemaBehind | None = store.schema_behind
-        self._has_catalogue = self._behind is None or self._behind.catalogue_saved is not None
+        has_catalogue = self._behind is None or self._behind.catalogue_saved is not None
         self.setWindowTitle("融資相談窓口デスク")
         fit_to_screen(self, PREFERRED_SIZE)
-        self._first_view: FirstView | None = self._open_first_view() if self._has_catalogue else None
+        self._first_view: FirstView | None = self._open_first_view() if has_catalogue else None
         choices = self._first_view.choices if self._first_view is not None else held_back.NO_CHOICES
         self._fingerprint = choices.fingerprint
         self._questions = choices.questions
@@ -235,7 +234,7 @@ class MainWindow(QMainWindow):
         from desk.matching.engine import labelled_sales_criteria
         from desk.vocab import NISSAN_FUND_ID
 
-        if not self._has_catalogue:
+        if self._first_view is None:
             return []
         loaded = self._service.loaded()
         return labelled_sales_criteria(loaded.catalogue, NISSAN_FUND_ID, Intake(monthly_sales=figures),
@@ -246,7 +245,7 @@ class MainWindow(QMainWindow):
         shown under its field and the last results stay."""
         from desk.intake.reader import IntakeError, read_intake
 
-        if not self._has_catalogue:   # held back without a kept catalogue: the results stay empty
+        if self._first_view is None:   # held back without a kept catalogue: the results stay empty
             self.results_updated.emit()
             return
         try:
