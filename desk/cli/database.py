@@ -133,12 +133,12 @@ def _cmd_password(args: argparse.Namespace) -> int:
 
     url = database_url(args)
     try:
+        name = passwords.entry_name(url)   # a URL that cannot have an entry is said before a password is asked
         if args.forget:
-            name = passwords.entry_name(url)
             gone = passwords.forget_password(url)
         else:
             typed = getpass.getpass("パスワード: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\r\n")
-            name = passwords.store_password(url, typed)
+            passwords.store_password(url, typed)
     except passwords.PasswordStoreError as exc:
         raise CliError(str(exc), EXIT_USAGE) from exc
     try:

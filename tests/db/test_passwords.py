@@ -78,7 +78,7 @@ def test_an_empty_password_or_a_sqlite_database_is_one_line_and_exit_2(capsys, m
     monkeypatch.setattr(sys, "stdin", io.StringIO("\n"))
     code, _, err = run_cli(capsys, "--db", SERVER, "db", "password")
     assert code == 2 and err.count("\n") == 1 and "空" in err and memory_keyring.entries == {}
-    monkeypatch.setattr(sys, "stdin", io.StringIO("secret\n"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n"))   # said before a password is asked for
     code, _, err = run_cli(capsys, "--db", db, "db", "password")
     assert code == 2 and err.count("\n") == 1 and "PostgreSQL" in err
 
