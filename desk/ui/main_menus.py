@@ -32,7 +32,8 @@ class MenuActions(NamedTuple):
 def build(window: MainWindow) -> MenuActions:
     def action(menu: QMenu, text: str, slot: Callable[[], object],
                shortcut: QKeySequence.StandardKey | str | None = None) -> QAction:
-        item = QAction(text, window)
+        item = QAction(window)
+        item.setText(text)   # not QAction(text, window): see the 次へ button (desk.ui.intake_form)
         if shortcut is not None:
             item.setShortcut(shortcut)
         item.triggered.connect(slot)
