@@ -189,3 +189,16 @@ def test_the_cost_keys_are_read_as_intake_md_says():
         with pytest.raises(IntakeError) as info:
             read_intake(bad)
         assert info.value.key == key
+
+
+@pytest.mark.parametrize(("typed", "stated"), [
+    ("20", False), ("２０", False), (" 20 ", False), ("1.5", False),
+    ("20年", True), ("６か月", True), ("1年6ヶ月", True), ("3カ月", True), ("12月", True),
+])
+def test_whether_typed_months_say_their_unit(typed, stated):
+    """The form flags a bare number of months (it may have been meant as years): the unit words are
+    the reader's own."""
+    from desk.intake.numbers import months_unit_stated
+
+    assert months_unit_stated(typed) is stated
+    assert read_intake({"months_in_business": typed}).intake.months_in_business is not None
