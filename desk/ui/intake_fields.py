@@ -73,12 +73,27 @@ def focus_next(widget: QWidget) -> None:
         candidate = candidate.nextInFocusChain()
 
 
+class LineCheckBox(QCheckBox):
+    """A check box without text, as tall as a line of the text beside it (a ToggleLabel): set at the
+    top of its row, the style draws the box centred on the label's first line. At its own height
+    the box sat above that line, the more so the larger the text (at 24 pt half a line up)."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's virtual
+        hint = super().sizeHint()
+        return QSize(hint.width(), max(hint.height(), self.fontMetrics().height()))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's virtual
+        return self.sizeHint()
+
+
 class ToggleLabel(QLabel):
     """A word-wrapping label for a check box: clicking it toggles the box, as the box's own text would."""
 
     def __init__(self, text: str, box: QCheckBox, parent: QWidget | None = None):
         super().__init__(text, parent)
         self.setWordWrap(True)
+        # Its first line at its top, where the box beside it is (the label may be given more height).
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setBuddy(box)
         self._box = box
 
@@ -281,7 +296,7 @@ class MultiChoiceField(Field):
             else:
                 # A check box cannot wrap its text: a long one (事業再生計画（…）) gets a
                 # wrapping label beside it that toggles it, so the step never scrolls sideways.
-                box = QCheckBox(editor)
+                box = LineCheckBox(editor)
                 box.setAccessibleName(label)
                 text = ToggleLabel(label, box, editor)
                 row = QHBoxLayout()
@@ -372,7 +387,7 @@ class FlagField(Field):
         self._rows.insertLayout(0, row)
 
     def _make_editor(self, choices: dict[str, str]) -> QCheckBox:
-        editor = QCheckBox(self)
+        editor = LineCheckBox(self)
         editor.setAccessibleName(self.spec.label)
         editor.toggled.connect(self._changed)
         return editor
