@@ -281,6 +281,12 @@ class ResultsView(QWidget):
             self._show_group_row(current)
             return
         lines = [f"<h3>{escape(fund.name)}</h3><p>{escape(fund.provider)}</p>"]
+        # The table's figures it had no room for (fit_columns), first, as the table words them.
+        header, heading = self.tree.header(), Qt.Orientation.Horizontal
+        given_up = [f"{self.model.headerData(c, heading)} {current.siblingAtColumn(c).data() or '—'}"
+                    for c in range(2, self.model.columnCount()) if header.isSectionHidden(c)]
+        if given_up:
+            lines.append("<p><b>" + "　".join(escape(figure) for figure in given_up) + "</b></p>")
         if fund.reasons:
             lines.append("<p><b>理由</b><br>" + "<br>".join("・" + escape(r) for r in fund.reasons) + "</p>")
         if fund.route:
