@@ -166,3 +166,23 @@ def test_the_contacts_keep_a_few_lines_and_a_name_reads_on_one_line_at_the_large
     first, last = (layout.lineForTextPosition(p - start.block().position()).lineNumber()
                    for p in (start.selectionStart(), start.selectionEnd() - 1))
     assert first == last   # the whole name on one line
+
+
+def test_at_the_largest_size_a_groups_line_cut_at_the_pane_is_whole_in_its_tooltip(qtbot):
+    """Fresh eyes at 24 pt: 「災害・貿易など特定の事情がある方向けの資金…」 was cut before its count."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QToolTip
+
+    view = _shown_at_the_largest_size(qtbot, 762, 661)
+    view.show_report(MatchReport.from_json(json.loads(RECORD.read_text(encoding="utf-8"))))
+    tree, model = view.tree, view.model
+    cut = [model.index(row, 0) for row in range(model.rowCount())
+           if tree.fontMetrics().horizontalAdvance(model.index(row, 0).data()) > tree.viewport().width() * 0.9]
+    assert cut   # the circumstances' line at least
+    for group in cut:
+        tree.scrollTo(group)
+        at = tree.visualRect(group).center()
+        QApplication.sendEvent(tree.viewport(), QHelpEvent(QEvent.Type.ToolTip, at, tree.viewport().mapToGlobal(at)))
+        qtbot.waitUntil(lambda group=group: QToolTip.text() == group.data(), timeout=2000)
+    QToolTip.hideText()
