@@ -10,7 +10,7 @@ so is a bare number of months that may have meant years: 「→ 20か月（1年8
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
@@ -93,12 +93,20 @@ class MonthsField(NumberField):
     the colour of a warning with how to type years, as a bare sales figure is."""
 
     unit = "months"
+    _as_months: str | None = None   # the text of a number given as months (a file, the comparison)
+
+    def set_value(self, value: Any) -> None:
+        # A number in intake data is months by INTAKE.md (「"months_until_start": 2」): shown as it
+        # is, and not flagged as typed bare, until someone types over it.
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        self._as_months = str(value) if number else None
+        super().set_value(value)
 
     def reading_of(self, text: str) -> tuple[str, bool] | None:
         number = self.number(text)
         if number is None:
             return None
-        if self.maybe_years(text, number):
+        if text != self._as_months and self.maybe_years(text, number):
             months = round(number)
             said = f"{months}か月" + (f"（{textfmt.months(months)}）" if months >= 12 else "")
             return f"{said}として計算 — {number:g}年なら「{number:g}年」と入力", True

@@ -124,3 +124,14 @@ def test_a_bare_number_in_kanagawa_is_flagged_too_and_zero_is_not(business_step)
     field.editor.clear()
     QTest.keyClicks(field.editor, "0")   # none: nothing that could be years
     assert field.reading.text() == "→ 0か月" and not _in_attention(field.reading)
+
+
+def test_a_number_of_months_from_a_file_is_not_flagged_until_typed_over(business_step):
+    """An intake file's 「"months_until_start": 2」 is months by INTAKE.md: no one typed it bare."""
+    business_step.load({"months_until_start": 2, "months_in_business": 0})
+    field = business_step.fields["months_until_start"]
+    assert field.editor.text() == "2" and field.reading.text() == "→ 2か月" and not _in_attention(field.reading)
+    field.editor.setFocus()
+    field.editor.selectAll()
+    QTest.keyClicks(field.editor, "3")   # typed bare by the clerk: said
+    assert field.reading.text() == "→ 3か月として計算 — 3年なら「3年」と入力" and _in_attention(field.reading)
