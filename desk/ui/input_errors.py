@@ -25,18 +25,27 @@ class FieldError(NamedTuple):
     step: int | None
 
 
-def said(errors: Sequence[FieldError]) -> tuple[str | None, str | None]:
-    """The first error's label and its message, with the others named after it: for the line
-    above the results (None, None: no error)."""
+def said(errors: Sequence[FieldError]) -> str | None:
+    """The line above the results: the one input in error and what is wrong, or every one by name
+    (what is wrong with each is under its field; at 24 pt four messages took the results' room)."""
     if not errors:
-        return None, None
-    first, others = errors[0], errors[1:]
-    more = f"（ほかに直す項目: {'、'.join(f'「{e.label}」' for e in others)}）" if others else ""
-    return first.label, first.message + more
+        return None
+    if len(errors) == 1:
+        return f"「{errors[0].label}」を読めません: {errors[0].message}"
+    return f"直す項目が{len(errors)}つあります: {''.join(f'「{e.label}」' for e in errors)}（理由は各項目の下）"
 
 
 def refusal(errors: Sequence[FieldError]) -> str:
-    """Why a sheet is not made: every input in error, with its step, in the order of the form."""
-    lines = [f"「{e.label}」を読めません" + (f"（{e.where}）" if e.where else "") + f": {e.message}" for e in errors]
-    head = f"直す項目が{len(errors)}つあります。\n" if len(errors) > 1 else ""
-    return head + "\n".join(lines) + "\n直してから、もう一度お試しください。"
+    """Why a sheet is not made: every input in error by name and step in its first lines (a message
+    box shows three), then what is wrong with each (behind 「詳細を表示」, and under each field)."""
+    if len(errors) == 1:
+        first = errors[0]
+        where = f"（{first.where}）" if first.where else ""
+        return f"「{first.label}」を読めません{where}: {first.message}\n直してから、もう一度お試しください。"
+    steps: dict[str, list[str]] = {}
+    for error in errors:
+        steps.setdefault(error.where, []).append(f"「{error.label}」")
+    named = "、".join("".join(labels) + (f"（{where}）" if where else "") for where, labels in steps.items())
+    reasons = "\n".join(f"「{e.label}」: {e.message}" for e in errors)
+    return (f"直す項目が{len(errors)}つあります: {named}\n"
+            f"理由は各項目の下に赤字で出ています。直してから、もう一度お試しください。\n\n{reasons}")

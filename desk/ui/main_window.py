@@ -254,7 +254,7 @@ class MainWindow(QMainWindow):
         except IntakeError as exc:   # every input in error, not only the first the core met
             from desk.ui.input_errors import said
             errors = self._service.input_errors(self.stepper.intake_data()) or [exc]
-            self.results.show_input_error(*said(self.stepper.show_errors(errors)))
+            self.results.show_input_error(said(self.stepper.show_errors(errors)))
             self.results_updated.emit()
             return
         self.stepper.show_errors([])

@@ -223,13 +223,13 @@ class ResultsView(QWidget):
             QTimer.singleShot(0, self, self.fit_columns)
         super().showEvent(event)
 
-    def show_input_error(self, field: str | None, message: str | None = None) -> None:
-        """Say that the results are not those of the form as it stands (None: they are)."""
-        if field is None:
+    def show_input_error(self, said: str | None) -> None:
+        """Say that the results are not those of the form as it stands: ``said``, what is in error
+        (desk.ui.input_errors.said; None: they are)."""
+        if said is None:
             self.input_error.hide()
             return
-        self.input_error.setText(f"⚠ 「{field}」を読めません: {message or ''}\n"
-                                 "下の結果は、直す前の入力によるものです。")
+        self.input_error.setText(f"⚠ {said}\n下の結果は、直す前の入力によるものです。")
         self.input_error.show()
 
     @property

@@ -9,12 +9,13 @@ import pypdf
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desk.db import models as m
 from desk.ui.main_window import MainWindow
+from desk.ui.messages import message_box
 from desk.ui.referral_preview import ReferralPreviewDialog
 from tests.ui.keys import type_text
 
@@ -232,11 +233,12 @@ def test_several_fields_in_error_are_named_all_at_once_each_with_its_step(qtbot,
     assert window.findChild(ReferralPreviewDialog) is None and consultations(catalogue_engine) == 0
     assert len(shown) == 1
     said = shown[0][1]
-    named = ["「資本金」を読めません（1. 事業者）", "「所在地」を読めません（1. 事業者）",
-             "「最近1か月（前年同月比）」を読めません（2. 売上）", "「希望額」を読めません（3. 資金ニーズ）"]
-    assert all(n in said for n in named), said
-    assert [said.index(n) for n in named] == sorted(said.index(n) for n in named)   # in the form's order
-    assert said.startswith("直す項目が4つあります")
+    # Every one by name and step in the lines a message box shows, the reasons after them.
+    assert said.startswith("直す項目が4つあります: 「資本金」「所在地」（1. 事業者）、"
+                           "「最近1か月（前年同月比）」（2. 売上）、「希望額」（3. 資金ニーズ）\n")
+    in_view = message_box(window, QMessageBox.Icon.Warning, "", said).text()
+    assert all(label in in_view for label in ("「資本金」", "「所在地」", "「最近1か月（前年同月比）」", "「希望額」"))
+    assert "「資本金」: 金額（円）を" in said and "「希望額」: 金額（円）を" in said and "'ぬぬぬ市'" in said
     steps = window.stepper.steps
     assert [steps.item(i).text().endswith("⚠") for i in range(steps.count())] == [True, True, True, False, False]
     assert "「資本金」、「所在地」" in steps.item(0).toolTip()
@@ -244,7 +246,7 @@ def test_several_fields_in_error_are_named_all_at_once_each_with_its_step(qtbot,
         error = window.stepper.field(key).error   # under each field, on its own step
         assert not error.isHidden() and error.text()
     line = window.results.input_error.text()
-    assert "「資本金」を読めません" in line and "「所在地」、「最近1か月（前年同月比）」、「希望額」" in line
+    assert line.startswith("⚠ 直す項目が4つあります: 「資本金」「所在地」「最近1か月（前年同月比）」「希望額」")
     capital = window.stepper.field("capital_yen").editor
     assert window.stepper.stack.currentIndex() == 0 and QApplication.focusWidget() is capital   # the first
     _type_into(qtbot, window, "capital_yen", "1000万円")             # one fixed: the others stay named
