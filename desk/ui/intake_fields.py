@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
-from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -73,19 +73,6 @@ def focus_next(widget: QWidget) -> None:
         candidate = candidate.nextInFocusChain()
 
 
-class LineCheckBox(QCheckBox):
-    """A check box without text, as tall as a line of the text beside it (a ToggleLabel): set at the
-    top of its row, the style draws the box centred on the label's first line. At its own height
-    the box sat above that line, the more so the larger the text (at 24 pt half a line up)."""
-
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's virtual
-        hint = super().sizeHint()
-        return QSize(hint.width(), max(hint.height(), self.fontMetrics().height()))
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's virtual
-        return self.sizeHint()
-
-
 class ToggleLabel(QLabel):
     """A word-wrapping label for a check box: clicking it toggles the box, as the box's own text would."""
 
@@ -96,6 +83,18 @@ class ToggleLabel(QLabel):
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setBuddy(box)
         self._box = box
+        self._box_on_first_line()
+
+    def _box_on_first_line(self) -> None:
+        """The box (at the top of its row) as tall as a line of this text: the style draws it centred
+        there, on the first line. At its own height it sat above that line, the more so the larger
+        the text (at 24 pt half a line up)."""
+        self._box.setMinimumHeight(self.fontMetrics().height())
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's virtual
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._box_on_first_line()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's virtual
         if event.button() == Qt.MouseButton.LeftButton and self._box.isEnabled():
@@ -296,7 +295,7 @@ class MultiChoiceField(Field):
             else:
                 # A check box cannot wrap its text: a long one (事業再生計画（…）) gets a
                 # wrapping label beside it that toggles it, so the step never scrolls sideways.
-                box = LineCheckBox(editor)
+                box = QCheckBox(editor)
                 box.setAccessibleName(label)
                 text = ToggleLabel(label, box, editor)
                 row = QHBoxLayout()
@@ -387,7 +386,7 @@ class FlagField(Field):
         self._rows.insertLayout(0, row)
 
     def _make_editor(self, choices: dict[str, str]) -> QCheckBox:
-        editor = LineCheckBox(self)
+        editor = QCheckBox(self)
         editor.setAccessibleName(self.spec.label)
         editor.toggled.connect(self._changed)
         return editor
