@@ -280,13 +280,12 @@ class ResultsView(QWidget):
         if fund is None:
             self._show_group_row(current)
             return
-        lines = [f"<h3>{escape(fund.name)}</h3><p>{escape(fund.provider)}</p>"]
-        # The table's figures it had no room for (fit_columns), first, as the table words them.
+        # Beside the provider, the figures the table had no room for (fit_columns), as it words them:
+        # at 24 pt the pane shows the name and a line or two.
         header, heading = self.tree.header(), Qt.Orientation.Horizontal
         given_up = [f"{self.model.headerData(c, heading)} {current.siblingAtColumn(c).data() or '—'}"
                     for c in range(2, self.model.columnCount()) if header.isSectionHidden(c)]
-        if given_up:
-            lines.append("<p><b>" + "　".join(escape(figure) for figure in given_up) + "</b></p>")
+        lines = [f"<h3>{escape(fund.name)}</h3><p>" + "　".join(escape(t) for t in (fund.provider, *given_up)) + "</p>"]
         if fund.reasons:
             lines.append("<p><b>理由</b><br>" + "<br>".join("・" + escape(r) for r in fund.reasons) + "</p>")
         if fund.route:
