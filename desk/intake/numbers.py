@@ -26,6 +26,16 @@ def _show(value: Any) -> str:
 
 
 
+_MONTH_WORDS = "ヶ月|か月|カ月|ケ月|箇月|ヵ月|月"   # a number of months as people write its unit
+
+
+def months_unit_stated(text: str) -> bool:
+    """Whether typed months say their unit (「20年」, 「6か月」): a bare 「20」 reads as 20 months,
+    which a clerk may have meant as years (the form says so, in a warning's colour)."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    return text.endswith("年") or re.search(f"({_MONTH_WORDS})$", text) is not None
+
+
 def parse_number(value: Any, key: str, *, unit: str) -> float:
     """A number from a JSON number or a string such as ``"１，２００万円"`` or ``"▲12.5%"``.
 
@@ -72,12 +82,12 @@ def _parse_text_number(raw: str, unit: str, key: str, expected: str) -> float:
     if unit == "pct":
         return sign * _plain_number(text.removesuffix("%"), key, expected, raw)
     if unit == "months":
-        match = re.fullmatch(r"(?:(\d+(?:\.\d+)?)年)?(?:(\d+(?:\.\d+)?)(?:ヶ月|か月|カ月|ケ月|箇月|ヵ月|月)?)?", text)
+        match = re.fullmatch(rf"(?:(\d+(?:\.\d+)?)年)?(?:(\d+(?:\.\d+)?)(?:{_MONTH_WORDS})?)?", text)
         if not match or not (match.group(1) or match.group(2)):
             raise IntakeError(key, f"{expected}指定してください", raw)
         years = float(match.group(1) or 0)
         months = float(match.group(2) or 0)
-        if match.group(1) and match.group(2) and not re.search(r"(ヶ月|か月|カ月|ケ月|箇月|ヵ月|月)$", text):
+        if match.group(1) and match.group(2) and not re.search(f"({_MONTH_WORDS})$", text):
             raise IntakeError(key, f"{expected}指定してください", raw)
         return sign * (years * 12 + months)
     return sign * _plain_number(text.removesuffix("人").removesuffix("名"), key, expected, raw)

@@ -278,6 +278,41 @@ def read_intake(data: Any) -> ReadIntake:
     return ReadIntake(Intake(**values), warnings, dict(data))
 
 
+def read_all(data: dict[str, Any]) -> tuple[ReadIntake, list[IntakeError]]:
+    """The intake without the values the reader refuses, and every refusal, each naming its key.
+
+    :func:`read_intake` stops at the first value it cannot read; the form names them all, so a
+    clerk with three fields in error (on three steps) hears of three at once, not one after
+    another. Read again without each refused value until the rest reads: a refusal a key.
+    """
+    errors: list[IntakeError] = []
+    rest = dict(data)
+    while True:
+        try:
+            return read_intake(rest), errors
+        except IntakeError as exc:
+            errors.append(exc)
+            if not _drop(rest, exc.key):   # the document as a whole (its top): nothing left to read
+                return read_intake({}), errors
+
+
+def _drop(data: dict[str, Any], key: str) -> bool:
+    """Take the value ``key`` names out of ``data`` (a nested key out of a copy of its object; an
+    item of a list with its list); whether there was one."""
+    base = key.split("[")[0]
+    if base in data:
+        del data[base]
+        return True
+    outer, _, inner = base.partition(".")
+    if outer not in data:
+        return False
+    if isinstance(data[outer], dict) and inner in data[outer]:
+        data[outer] = {k: v for k, v in data[outer].items() if k != inner}
+    else:   # a key deeper down, or one the object's own check named: the whole object
+        del data[outer]
+    return True
+
+
 def _text(value: Any, key: str) -> str:
     if not isinstance(value, str):
         raise IntakeError(key, "文字列で指定してください", value)

@@ -56,13 +56,15 @@ def rows(columns: Sequence[Column], request: Request) -> tuple[Row, ...]:
     def total_of(column: Column) -> str:
         return total(column.cost) + (CHEAPEST if column is cheapest_column else "") if column.cost else "—"
 
-    # The figures first (at the largest text a laptop shows a third of the rows), what they are
-    # for and where the fund changed the request beside them; the fund's terms after.
+    # The total the visitor bears first, under the funds' names, and the loan it is for: at the
+    # largest text a laptop shows a third of the rows, and the total, below the monthly figures,
+    # was out of sight. Then its parts, where the fund changed the request, the fund's terms.
     return (
         each("資金", lambda c: wording.listed_name(c.fund), figure=False),
-        each("区分", lambda c: STATUS.get(c.fund.status, c.fund.status), figure=False),
+        each("ご負担の合計（目安）", total_of),
         each("試算した借入", lambda c: loan(c.cost, method_apart="\n") if c.cost is not None
              else why_not(c.fund, request), figure=False),
+        each("区分", lambda c: STATUS.get(c.fund.status, c.fund.status), figure=False),
         costed("融資利率", rate),
         costed("毎月（据置中）", lambda k: _yen(k.monthly_during_grace) if k.monthly_during_grace else "据置なし"),
         costed("毎月（初回）", lambda k: _yen(k.monthly_first)),
@@ -70,7 +72,6 @@ def rows(columns: Sequence[Column], request: Request) -> tuple[Row, ...]:
         costed("利息", lambda k: _yen(k.interest_yen)),
         costed("うち市の利子補給", lambda k: _yen(k.city_share_yen) if k.city_share_yen else "なし"),
         costed("保証料", fee),
-        each("ご負担の合計（目安）", total_of),
         costed("この資金での調整", lambda k: "\n".join(fitted(k)) or "ご希望どおり", figure=False),
         each("まず取得するもの", lambda c: todos(c.fund), figure=False),
         each("限度額", lambda c: wording.limit_with_available(c.fund), figure=False),

@@ -56,6 +56,18 @@ class MatchService:
         loaded = self.loaded()
         return run(loaded, intake, resolve_intake_place(loaded.places, intake), on=on, warnings=warnings)
 
+    def input_errors(self, data: dict[str, Any]) -> list[IntakeError]:
+        """Every input of ``data`` refused, by the reader or the place lookup: reading and matching
+        stop at the first; the form names them all."""
+        from desk.intake.reader import read_all
+
+        read, errors = read_all(data)
+        try:
+            resolve_intake_place(self.loaded().places, read.intake)
+        except IntakeError as exc:
+            errors.append(exc)
+        return errors
+
 
 def resolve_intake_place(places: PlaceLookup, intake: Intake) -> Place:
     """The intake's place; an unknown municipality or postal code is an IntakeError."""

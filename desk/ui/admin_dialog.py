@@ -73,6 +73,9 @@ class _Table(QWidget):
         # The data layer's order (Kanagawa first, then by reading) until staff click a heading:
         # enabling sorting alone sorts by the first column at once, descending.
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        # Headings at their column's start: centred, 利率 over a column of rate tables wider than the
+        # rest of the view was out of sight at 24 pt, its figures under no heading.
+        self.view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.view.setSortingEnabled(True)
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.view.doubleClicked.connect(lambda index: self.edit_requested.emit(self.proxy.data(index, RowRole)))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
-from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -79,8 +79,22 @@ class ToggleLabel(QLabel):
     def __init__(self, text: str, box: QCheckBox, parent: QWidget | None = None):
         super().__init__(text, parent)
         self.setWordWrap(True)
+        # Its first line at its top, where the box beside it is (the label may be given more height).
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setBuddy(box)
         self._box = box
+        self._box_on_first_line()
+
+    def _box_on_first_line(self) -> None:
+        """The box (at the top of its row) as tall as a line of this text: the style draws it centred
+        there, on the first line. At its own height it sat above that line, the more so the larger
+        the text (at 24 pt half a line up)."""
+        self._box.setMinimumHeight(self.fontMetrics().height())
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's virtual
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._box_on_first_line()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's virtual
         if event.button() == Qt.MouseButton.LeftButton and self._box.isEnabled():

@@ -31,7 +31,11 @@ from desk.ui.intake_pages import PAGES, IntakePage
 from desk.ui.intake_questions import QuestionsPanel
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from desk.intake.reader import IntakeError
     from desk.ui.consent_panel import ConsentPanel, ConsentSource
+    from desk.ui.input_errors import FieldError
     from desk.ui.intake_fields import Field
     from desk.ui.sales_calculator import Criteria, SalesCalculator
 
@@ -65,8 +69,9 @@ class IntakeStepper(QWidget):
         self._sales: SalesCalculator | None = None
         self._consent_source = consent
         self._consent: ConsentPanel | None = None
-        # The step marked as holding an input in error, and the field: (None, None) when none is.
-        self._marked: tuple[int | None, str | None] = (None, None)
+        # The inputs in error now, as shown under their fields, and their steps and keys as marked.
+        self.errors: list[FieldError] = []
+        self._marked: tuple[tuple[int | None, str], ...] = ()
         self.questions = QuestionsPanel()
         self.questions.changed.connect(self.changed)
         # The steps run across the top, so a step's page gets the pane's whole width (the sales
@@ -246,28 +251,52 @@ class IntakeStepper(QWidget):
                 page.load(data)
 
     def show_error(self, key: str | None, message: str | None) -> Field | None:
-        """Show the core's message under the field it names (a nested key under its parent field),
-        and mark that field's step in the step list, so an error on another step is seen; the
-        field, or None when no field takes the key."""
+        """Show one message under the field ``key`` names (None: no message): :meth:`show_errors`
+        with one; the field, or None when no field takes the key."""
+        shown = self.show_errors([] if key is None else [(key, message or "")])
+        return shown[0].field if shown else None
+
+    def show_errors(self, errors: Sequence[tuple[str, str] | IntakeError]) -> list[FieldError]:
+        """Show each of the core's messages under the field it names (a nested key under its parent
+        field), and mark every step holding one in the step list, so that errors on other steps are
+        all seen at once; the errors as the form names them, in the order of the steps and fields.
+        ``errors``: the core's (its key and message), or (key, message) pairs."""
         for page in filter(None, self._built):
             page.clear_errors()
-        found = self._field_of(key) if key else None
-        if found is not None:
-            found.show_error(message)
-        wrong = self._page_of.get(found.spec.key) if found is not None else None
-        marked = (wrong, found.spec.key if found is not None else None)
+        if not errors and not self._marked:   # none shown, none to show: the usual keystroke
+            self.errors = []
+            return self.errors
+        # Off the start path: made with the first error.
+        from desk.ui.input_errors import FieldError
+
+        found: dict[str, FieldError] = {}
+        for error in errors:
+            key, message = (error.key, error.message) if not isinstance(error, tuple) else error
+            field = self._field_of(key)
+            name = field.spec.key if field is not None else key
+            if name in found:   # a field's first message is the one shown (and fixed first)
+                continue
+            if field is not None:
+                field.show_error(message)
+            step = self._page_of.get(name)
+            where = f"{step + 1}. {PAGES[step].title}" if step is not None else ""
+            found[name] = FieldError(field.spec.label if field is not None else key, where, message, key,
+                                     field, step)
+        order = {spec.key: n for n, spec in enumerate(s for page in PAGES for s in page.fields)}
+        self.errors = sorted(found.values(), key=lambda e: order.get(e.field.spec.key if e.field else "", len(order)))
+        marked = tuple((e.step, e.key) for e in self.errors)
         if marked != self._marked:   # unchanged on almost every keystroke: nothing to redraw
             self._marked = marked
-            self._mark_step(wrong, found)
-        return found
+            self._mark_steps()
+        return self.errors
 
-    def _mark_step(self, wrong: int | None, found: Field | None) -> None:
+    def _mark_steps(self) -> None:
         for index, page in enumerate(PAGES):
+            labels = "、".join(f"「{e.label}」" for e in self.errors if e.step == index)
             item = self.steps.item(index)
-            item.setText(f"{index + 1}. {page.title}" + (" ⚠" if index == wrong else ""))
-            item.setForeground(QColor(look.ERROR) if index == wrong else self.steps.palette().text())
-            item.setToolTip(f"この手順に直す項目があります: {found.spec.label}"
-                            if index == wrong and found is not None else "")
+            item.setText(f"{index + 1}. {page.title}" + (" ⚠" if labels else ""))
+            item.setForeground(QColor(look.ERROR) if labels else self.steps.palette().text())
+            item.setToolTip(f"この手順に直す項目があります: {labels}" if labels else "")
 
     def _field_of(self, key: str) -> Field | None:
         base = key.split("[")[0]

@@ -251,12 +251,13 @@ class MainWindow(QMainWindow):
         try:
             read = read_intake(self.stepper.intake_data())
             report = self._service.match(read.intake, on=self._today, warnings=read.warnings)
-        except IntakeError as exc:
-            field = self.stepper.show_error(exc.key, exc.message)
-            self.results.show_input_error(field.spec.label if field is not None else exc.key, exc.message)
+        except IntakeError as exc:   # every input in error, not only the first the core met
+            from desk.ui.input_errors import said
+            errors = self._service.input_errors(self.stepper.intake_data()) or [exc]
+            self.results.show_input_error(said(self.stepper.show_errors(errors)))
             self.results_updated.emit()
             return
-        self.stepper.show_error(None, None)
+        self.stepper.show_errors([])
         self.results.show_input_error(None)
         self._intake = read.intake
         self._show_result(report)

@@ -4,12 +4,13 @@
 same for the form and the CLI); the line under the field says how they were read, so a slip is
 seen before it becomes a wrong sheet: 「→ 3,000万円」, 「→ 20年（240か月）」. A sales change
 states its direction in words, and a bare number, which reads as an increase, is said in the
-colour of a warning with what to type for a decline: 「→ +20%（増加）として計算 — 減少なら ▲20」.
+colour of a warning with what to type for a decline: 「→ +20%（増加）として計算 — 減少なら ▲20」;
+so is a bare number of months that may have meant years: 「→ 20か月（1年8か月）として計算 — 20年なら「20年」と入力」.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
@@ -80,8 +81,42 @@ class YenField(NumberField):
         return textfmt.yen(round(number))
 
 
+# Up to how many years a field's bare number may have been meant as years: 「20」 under 事業を始めてから
+# read as 1年8か月 in grey, as plain as 「20年」 read as 20年, and the business was taken for a young one.
+# Above it a bare number is surely months (「84」 for the term, 「240」 for the business's age).
+YEARS_MEANT_UP_TO = {"months_in_business": 100, "months_in_kanagawa": 100, "months_until_start": 5,
+                     "term_months": 20, "grace_months": 5}
+
+
 class MonthsField(NumberField):
+    """Months, with 年 or か月 or bare; a bare number that may have been meant as years is said in
+    the colour of a warning with how to type years, as a bare sales figure is."""
+
     unit = "months"
+    _as_months: str | None = None   # the text of a number given as months (a file, the comparison)
+
+    def set_value(self, value: Any) -> None:
+        # A number in intake data is months by INTAKE.md (「"months_until_start": 2」): shown as it
+        # is, and not flagged as typed bare, until someone types over it.
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        self._as_months = str(value) if number else None
+        super().set_value(value)
+
+    def reading_of(self, text: str) -> tuple[str, bool] | None:
+        number = self.number(text)
+        if number is None:
+            return None
+        if text != self._as_months and self.maybe_years(text, number):
+            months = round(number)
+            said = f"{months}か月" + (f"（{textfmt.months(months)}）" if months >= 12 else "")
+            return f"{said}として計算 — {number:g}年なら「{number:g}年」と入力", True
+        return self.words(number), False
+
+    def maybe_years(self, text: str, number: float) -> bool:
+        """Whether ``text`` is a bare number this field's visitors could have meant as years."""
+        from desk.intake.numbers import months_unit_stated
+
+        return 0 < number <= YEARS_MEANT_UP_TO.get(self.spec.key, 0) and not months_unit_stated(text)
 
     def words(self, number: float) -> str:
         months = round(number)
@@ -110,7 +145,7 @@ class GraceField(MonthsField):
             return None
         grace, term = round(number), self._term_months
         if term is None or grace < term:
-            return self.words(number), False
+            return super().reading_of(text)
         shorter = f"据置を{textfmt.months(term - 1)}以内にして" if term > 1 else "据置なしで"
         return (f"{self.words(number)} — 希望の期間（{textfmt.months(term)}）以上です。"
                 f"据置は期間より短くなければならないため、試算では{shorter}計算します"), True

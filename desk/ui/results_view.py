@@ -55,6 +55,8 @@ class ResultsView(QWidget):
         self.tree.header().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.tree.setSortingEnabled(True)
         self._fitted = False   # the figure columns are sized when first shown (fit_columns)
+        self._widths: dict[int, int] = {}     # each figure column's width (fit_columns), shown or not
+        self._given_up: tuple[str, ...] = ()  # the headings of the figure columns the pane cannot hold
         self.tree.installEventFilter(self)   # a narrower pane may leave the names too little room
         self.tree.selectionModel().currentChanged.connect(self._show_detail)
         self.detail = QTextBrowser(self)
@@ -144,7 +146,8 @@ class ResultsView(QWidget):
         for column, sample in enumerate(self.WIDEST, 1):
             title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
             heading = header.fontMetrics().horizontalAdvance(title)
-            header.resizeSection(column, max(metrics.horizontalAdvance(sample), heading) + room)
+            self._widths[column] = max(metrics.horizontalAdvance(sample), heading) + room
+            header.resizeSection(column, self._widths[column])
         self._fit_name_column()
         self.fit_panes()
 
@@ -160,6 +163,11 @@ class ResultsView(QWidget):
             pane.setMinimumHeight(lines + 2 * pane.frameWidth() + 2 * int(pane.document().documentMargin()))
 
     NAME_AT_LEAST = "日産自動車関連対策"   # the fund names' column never narrower (then the table scrolls)
+    # The figure columns given up, in this order, while the pane cannot hold them beside the names
+    # (保証料率, 提供者, 総額, 利率; 利用できる額 stays): at 24 pt on a laptop the figures took 1,218 px
+    # of a 758 px pane, the table scrolled sideways and a step's line ran out of sight uncut. The
+    # detail pane gives every one of them for the fund chosen, and its hint says so.
+    GIVEN_UP_FIRST = (4, 1, 5, 3)
 
     def _fit_name_column(self) -> None:
         """The names take what the figures leave, but never less than a name's start: at 24 pt
@@ -171,7 +179,22 @@ class ResultsView(QWidget):
         # the box at 9 pt (13 against 14) and wider at larger sizes, where names get more room.
         box = self.tree.fontMetrics().height()
         least = self.tree.fontMetrics().horizontalAdvance(self.NAME_AT_LEAST) + 2 * box
-        figures = sum(header.sectionSize(c) for c in range(1, self.model.columnCount()))
+        shown = dict(self._widths)
+        for column in self.GIVEN_UP_FIRST:   # until the rest fit beside the names
+            if sum(shown.values()) <= self._names_room() - least:
+                break
+            del shown[column]
+        for column, width in self._widths.items():
+            if header.isSectionHidden(column) == (column in shown):
+                header.setSectionHidden(column, column not in shown)
+                header.resizeSection(column, width)
+        given_up = tuple(str(self.model.headerData(c, Qt.Orientation.Horizontal)) for c in self.GIVEN_UP_FIRST
+                         if c not in shown)
+        if given_up != self._given_up:
+            self._given_up = given_up
+            if self.detail.toPlainText().startswith(DETAIL_HINT):
+                self._show_hint()   # it says where the columns given up are
+        figures = sum(shown.values())
         if self._names_room() - figures >= least:
             header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         else:
@@ -200,13 +223,13 @@ class ResultsView(QWidget):
             QTimer.singleShot(0, self, self.fit_columns)
         super().showEvent(event)
 
-    def show_input_error(self, field: str | None, message: str | None = None) -> None:
-        """Say that the results are not those of the form as it stands (None: they are)."""
-        if field is None:
+    def show_input_error(self, said: str | None) -> None:
+        """Say that the results are not those of the form as it stands: ``said``, what is in error
+        (desk.ui.input_errors.said; None: they are)."""
+        if said is None:
             self.input_error.hide()
             return
-        self.input_error.setText(f"⚠ 「{field}」を読めません: {message or ''}\n"
-                                 "下の結果は、直す前の入力によるものです。")
+        self.input_error.setText(f"⚠ {said}\n下の結果は、直す前の入力によるものです。")
         self.input_error.show()
 
     @property
@@ -257,7 +280,12 @@ class ResultsView(QWidget):
         if fund is None:
             self._show_group_row(current)
             return
-        lines = [f"<h3>{escape(fund.name)}</h3><p>{escape(fund.provider)}</p>"]
+        # Beside the provider, the figures the table had no room for (fit_columns), as it words them:
+        # at 24 pt the pane shows the name and a line or two.
+        header, heading = self.tree.header(), Qt.Orientation.Horizontal
+        given_up = [f"{self.model.headerData(c, heading)} {current.siblingAtColumn(c).data() or '—'}"
+                    for c in range(2, self.model.columnCount()) if header.isSectionHidden(c)]
+        lines = [f"<h3>{escape(fund.name)}</h3><p>" + "　".join(escape(t) for t in (fund.provider, *given_up)) + "</p>"]
         if fund.reasons:
             lines.append("<p><b>理由</b><br>" + "<br>".join("・" + escape(r) for r in fund.reasons) + "</p>")
         if fund.route:
@@ -283,7 +311,8 @@ class ResultsView(QWidget):
         self.detail.setHtml("".join(lines))
 
     def _show_hint(self) -> None:
-        self.detail.setHtml(f"<p style='color:{look.MUTED}'>{DETAIL_HINT}</p>")
+        hidden = f"表に入りきらない{'・'.join(self._given_up)}も出ます。" if self._given_up else ""
+        self.detail.setHtml(f"<p style='color:{look.MUTED}'>{DETAIL_HINT}{hidden}</p>")
 
     def _show_group_row(self, current: QModelIndex) -> None:
         """A step, or a circumstance: the funds behind it."""

@@ -7,7 +7,7 @@ module come with it).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from desk.reports.fonts import FontNotFound
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from desk.settings import Settings
     from desk.sheets.pending import SheetInProgress
     from desk.ui.consent_panel import Consent
+    from desk.ui.input_errors import FieldError
     from desk.ui.main_window import MainWindow
 
 
@@ -148,11 +149,8 @@ def from_form(window: MainWindow) -> ReferralPreviewDialog | None:
     try:
         intake = read_intake(stepper.intake_data()).intake
     except IntakeError as exc:
-        window.update_results()   # the message under the field, the step marked
-        field = stepper.focus_field(exc.key)
-        label = field.spec.label if field is not None else exc.key
-        window.notify_problem("案内書を作れません",
-                              f"「{label}」を読めません: {exc.message}\n直してから、もう一度お試しください。")
+        window.update_results()   # every message under its field, every step in error marked
+        _refuse_for_errors(window, stepper.errors or stepper.show_errors([exc]))
         return None
     missing = missing_for_sheet(intake)
     if missing:
@@ -166,8 +164,11 @@ def from_form(window: MainWindow) -> ReferralPreviewDialog | None:
     else:
         window.check_catalogue()   # matches again by itself when another counter changed the catalogue
     report = window.results.report
-    if window.intake_on_screen != intake or report is None:   # cannot happen once the form reads: never stale
-        window.notify_problem("案内書を作れません", "入力内容に読めない値があります（赤字の項目）。")
+    if window.intake_on_screen != intake or report is None:   # never stale: a place unknown, say
+        if stepper.errors:
+            _refuse_for_errors(window, stepper.errors)
+        else:
+            window.notify_problem("案内書を作れません", "入力内容に読めない値があります（赤字の項目）。")
         return None
     consent = stepper.consent.choice()
     if consent.consent and consent.referred_window is None:
@@ -181,6 +182,14 @@ def from_form(window: MainWindow) -> ReferralPreviewDialog | None:
         dialog.printed.connect(window.drafts.recorded)
         dialog.saved.connect(lambda _path: window.drafts.recorded())
     return dialog
+
+
+def _refuse_for_errors(window: MainWindow, errors: Sequence[FieldError]) -> None:
+    """No sheet: every input in error named with its step, the cursor in the first."""
+    from desk.ui.input_errors import refusal
+
+    window.stepper.focus_field(errors[0].key)
+    window.notify_problem("案内書を作れません", refusal(errors))
 
 
 def from_file(window: MainWindow, path: Path) -> ReferralPreviewDialog | None:

@@ -189,3 +189,32 @@ def test_the_cost_keys_are_read_as_intake_md_says():
         with pytest.raises(IntakeError) as info:
             read_intake(bad)
         assert info.value.key == key
+
+
+@pytest.mark.parametrize(("typed", "stated"), [
+    ("20", False), ("２０", False), (" 20 ", False), ("1.5", False),
+    ("20年", True), ("６か月", True), ("1年6ヶ月", True), ("3カ月", True), ("12月", True),
+])
+def test_whether_typed_months_say_their_unit(typed, stated):
+    """The form flags a bare number of months (it may have been meant as years): the unit words are
+    the reader's own."""
+    from desk.intake.numbers import months_unit_stated
+
+    assert months_unit_stated(typed) is stated
+    assert read_intake({"months_in_business": typed}).intake.months_in_business is not None
+
+
+def test_read_all_names_every_value_refused_and_reads_the_rest():
+    """read_intake stops at the first value it cannot read; the form names them all."""
+    from desk.intake.reader import read_all
+
+    data = {"capital_yen": "たくさん", "employees": 5, "amount_yen": "2千まん",
+            "sales_change": {"last_1m_pct": "x", "last_3m_pct": [-5, "y"], "last_6m_pct": -8},
+            "monthly_sales": {"2026-13": 1, "2026-10": 100}, "visitor_name": 3}
+    read, errors = read_all(data)
+    assert [e.key for e in errors] == ["visitor_name", "capital_yen", "amount_yen", "sales_change.last_1m_pct",
+                                       "sales_change.last_3m_pct[1]", "monthly_sales.2026-13"]
+    assert read.intake.employees == 5 and read.intake.sales_change.last_6m == (-8, None, None)
+    assert read.intake.monthly_sales == {"2026-10": 100}
+    assert data["sales_change"]["last_1m_pct"] == "x"   # the caller's data untouched
+    assert read_all({"employees": 5}) == (read_intake({"employees": 5}), [])

@@ -90,3 +90,20 @@ def test_a_postal_code_from_another_prefecture_places_the_business_there(loaded_
     tokyo = resolve_intake_place(places, read_intake({"postal_code": "144-0052", "prefecture": "東京都",
                                                       "municipality": "大田区"}).intake)
     assert (tokyo.prefecture, tokyo.municipality) == ("東京都", "大田区")
+
+
+def test_input_errors_names_every_refused_value_and_an_unknown_place(loaded_catalogue):
+    """Reading and matching stop at the first input in error; the form names them all."""
+    from desk.matching.service import MatchService
+
+    class Source:
+        def fingerprint(self):
+            return ("fixed",)
+
+        def load(self, _fingerprint):
+            return loaded_catalogue
+
+    service = MatchService(Source())
+    wrong = {**SUPPLIER, "capital_yen": "たくさん", "amount_yen": "2千まん", "municipality": "ぬぬぬ市"}
+    assert [e.key for e in service.input_errors(wrong)] == ["capital_yen", "amount_yen", "municipality"]
+    assert service.input_errors(SUPPLIER) == []

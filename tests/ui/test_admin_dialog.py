@@ -117,3 +117,38 @@ def test_a_sqlite_file_has_no_trail_of_changes_to_show(qtbot, catalogue_engine):
     dialog = AdminDialog(store.admin, server=store.server)
     qtbot.addWidget(dialog)
     assert dialog.audit is None
+
+
+def test_at_the_largest_size_every_heading_of_a_column_in_view_is_in_view(qtbot, catalogue_engine):
+    """Fresh eyes at 24 pt: 利率, centred over a column of rate tables wider than the rest of the view,
+    was out of sight, and its figures stood under no heading."""
+    from PySide6.QtWidgets import QApplication
+
+    original = QApplication.font()   # shared by every test: put back
+    font = QApplication.font()
+    font.setPointSize(24)
+    QApplication.setFont(font)
+    try:
+        dialog = AdminDialog(Store.for_engine(catalogue_engine).admin)
+        qtbot.addWidget(dialog)
+        dialog.resize(1150, 650)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        for table in (dialog.programs, dialog.offices):
+            table.parentWidget().parentWidget().setCurrentWidget(table)   # its tab
+            header, view = table.view.horizontalHeader(), table.view
+            qtbot.waitUntil(lambda view=view: view.viewport().width() > 500)
+            hidden = []
+            for column in range(header.count()):
+                start, size = header.sectionViewportPosition(column), header.sectionSize(column)
+                if not 0 <= start < view.viewport().width():
+                    continue   # the column itself is scrolled away
+                title = str(table.proxy.headerData(column, Qt.Orientation.Horizontal))
+                width = header.fontMetrics().horizontalAdvance(title)
+                left = (start if header.defaultAlignment() & Qt.AlignmentFlag.AlignLeft
+                        else start + (size - width) // 2)
+                if left + width // 2 > view.viewport().width():
+                    hidden.append(title)
+            assert hidden == [], hidden
+    finally:
+        QApplication.setFont(original)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractSpinBox, QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QWidget
 
 from desk.costs.cost import Cost
 from desk.intake.reader import read_intake
@@ -323,3 +323,28 @@ def test_reopened_it_shows_the_funds_names_again(window, dialog, qtbot):
     assert dialog.table.rowViewportPosition(0) < 0                       # the names scrolled away
     _close_and_reopen(window, dialog, qtbot, lambda: window.stepper.field("term_months").set_value(60))
     assert bar.value() == 0 and dialog.table.rowViewportPosition(0) == 0
+
+
+@pytest.fixture
+def app_font_restored():
+    """The application's font is shared by every test: put back as it was."""
+    font = QApplication.font()
+    yield
+    QApplication.setFont(font)
+
+
+def test_at_the_largest_text_the_total_is_in_sight_without_scrolling(window, dialog, qtbot, app_font_restored):
+    """Fresh eyes at 24 pt on a 1366×768 laptop: ご負担の合計 was the eleventh row, below the fold, and
+    the clerk scrolled to find what the visitor came to compare."""
+    font = QApplication.font()
+    font.setPointSize(24)
+    QApplication.setFont(font)
+    dialog.resize(1180, 690)   # what fit_to_screen gives it on a 1366×768 screen
+    table = dialog.table
+    qtbot.waitUntil(lambda: table.font().pointSize() == 24 and table.rowHeight(0) > 3 * 24)
+    row = dialog.model.row_labels().index(TOTAL)
+    qtbot.waitUntil(lambda: not _cut_rows(dialog), timeout=2000)
+    assert table.verticalScrollBar().value() == 0
+    assert 0 <= table.rowViewportPosition(row)
+    assert table.rowViewportPosition(row) + table.rowHeight(row) <= table.viewport().height()
+    assert "この中で最も安い" in dialog.model.cell(TOTAL, 0) + dialog.model.cell(TOTAL, 1) + dialog.model.cell(TOTAL, 2)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QCheckBox, QLabel
+from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QStyle, QStyleOptionButton, QWidget
 
 from desk.ui.intake_fields import (
     UNSET,
@@ -177,3 +177,32 @@ def test_on_a_checklist_none_is_an_answer_apart_from_not_asked(qtbot, make):
     assert field.none_box.isChecked() and field.value() == []      # a file's empty list shows as なし
     field.set_value(None)
     assert not field.none_box.isChecked() and field.value() is None
+
+
+def _indicator_centre_y(box: QCheckBox, within: QWidget) -> int:
+    option = QStyleOptionButton()
+    box.initStyleOption(option)
+    indicator = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box)
+    return box.mapTo(within, indicator.center()).y()
+
+
+@pytest.mark.parametrize("points", [9, 24])
+@pytest.mark.parametrize("kind", [FlagField, MultiChoiceField])
+def test_a_box_sits_on_the_first_line_of_its_wrapped_label(qtbot, make, points, kind):
+    """Fresh eyes: at 24 pt the box of a wrapped statement sat half a line above its first line."""
+    font = QApplication.font()
+    font.setPointSize(points)
+    field = (make(FlagField, label="信用保証協会の代位弁済に対する債務がある") if kind is FlagField
+             else make(MultiChoiceField, {"plan": LONG}))
+    field.setFont(font)
+    label = field.findChild(ToggleLabel)
+    box = label.buddy()
+    line = label.fontMetrics().height()
+    field.resize(label.fontMetrics().horizontalAdvance("あ") * 10, 400)   # a narrow step: the words wrap
+    qtbot.waitUntil(lambda: label.height() >= 2 * line)
+    first_line = label.mapTo(field, QPoint(0, label.contentsRect().top() + line // 2)).y()
+    assert abs(_indicator_centre_y(box, field) - first_line) <= 2
+    with qtbot.waitSignal(field.changed, timeout=1000):   # a click where the box is drawn ticks it
+        qtbot.mouseClick(box, Qt.MouseButton.LeftButton,
+                         pos=QPoint(box.width() // 4, box.mapFrom(field, QPoint(0, first_line)).y()))
+    assert box.isChecked()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtTest import QTest
 
 from desk.ui import look
 from desk.ui.intake_fields import FieldSpec
@@ -79,3 +80,58 @@ def test_a_sales_change_the_core_refuses_shows_no_reading(qtbot):
     field.editor.clear()
     type_text(field.editor, "-100")   # the whole of the sales gone is read, and said
     assert field.reading.text() == "→ ▲100%（減少）として計算"
+
+
+@pytest.fixture
+def business_step(qtbot):
+    """The real 事業者 step: its fields' keys decide which bare numbers may have been years."""
+    from desk.ui.intake_pages import PAGES, IntakePage
+
+    page = IntakePage(PAGES[0], {})
+    qtbot.addWidget(page)
+    page.show()
+    return page
+
+
+def _in_attention(label) -> bool:
+    return label.palette().windowText().color().name() == look.ATTENTION and label.font().bold()
+
+
+def test_a_bare_business_age_says_it_reads_months_in_a_warnings_colour(business_step):
+    """Fresh eyes: 「20」 under 事業を始めてから read 「→ 1年8か月（20か月）」 in grey, as plainly as 「20年」
+    read 20年: a business of twenty years was taken for a young one without a word."""
+    field = business_step.fields["months_in_business"]
+    field.editor.setFocus()
+    QTest.keyClicks(field.editor, "20")
+    assert field.reading.text() == "→ 20か月（1年8か月）として計算 — 20年なら「20年」と入力"
+    assert _in_attention(field.reading)
+    type_text(field.editor, "年")   # the unit said: read as typed, in the usual colour
+    assert field.reading.text() == "→ 20年（240か月）" and not _in_attention(field.reading)
+    assert field.value() == "20年"
+    field.editor.clear()
+    QTest.keyClicks(field.editor, "240")   # no one has been in business 240 years: months, plainly
+    assert field.reading.text() == "→ 20年（240か月）" and not _in_attention(field.reading)
+    field.editor.clear()
+    QTest.keyClicks(field.editor, "6")
+    type_text(field.editor, "か月")
+    assert field.reading.text() == "→ 6か月" and not _in_attention(field.reading)
+
+
+def test_a_bare_number_in_kanagawa_is_flagged_too_and_zero_is_not(business_step):
+    field = business_step.fields["months_in_kanagawa"]
+    QTest.keyClicks(field.editor, "3")
+    assert field.reading.text() == "→ 3か月として計算 — 3年なら「3年」と入力" and _in_attention(field.reading)
+    field.editor.clear()
+    QTest.keyClicks(field.editor, "0")   # none: nothing that could be years
+    assert field.reading.text() == "→ 0か月" and not _in_attention(field.reading)
+
+
+def test_a_number_of_months_from_a_file_is_not_flagged_until_typed_over(business_step):
+    """An intake file's 「"months_until_start": 2」 is months by INTAKE.md: no one typed it bare."""
+    business_step.load({"months_until_start": 2, "months_in_business": 0})
+    field = business_step.fields["months_until_start"]
+    assert field.editor.text() == "2" and field.reading.text() == "→ 2か月" and not _in_attention(field.reading)
+    field.editor.setFocus()
+    field.editor.selectAll()
+    QTest.keyClicks(field.editor, "3")   # typed bare by the clerk: said
+    assert field.reading.text() == "→ 3か月として計算 — 3年なら「3年」と入力" and _in_attention(field.reading)

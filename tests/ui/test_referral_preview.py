@@ -9,12 +9,13 @@ import pypdf
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desk.db import models as m
 from desk.ui.main_window import MainWindow
+from desk.ui.messages import message_box
 from desk.ui.referral_preview import ReferralPreviewDialog
 from tests.ui.keys import type_text
 
@@ -201,6 +202,60 @@ def test_ctrl_p_with_a_field_in_error_is_refused_and_moves_there(qtbot, catalogu
     dialog = window.findChild(ReferralPreviewDialog)
     assert dialog is not None and window._intake is not None and window._intake.amount_yen == 20_000_000
     dialog.reject()
+
+
+def _type_into(qtbot, window, key: str, text: str) -> None:
+    """Go to the field's step as a clerk does, and type ``text`` over what it holds."""
+    stepper = window.stepper
+    field = stepper.field(key)
+    stepper.focus_field(key)
+    field.editor.selectAll()
+    with qtbot.waitSignal(window.results_updated, timeout=5000):   # the match after the keys
+        type_text(field.editor, text)
+
+
+def test_several_fields_in_error_are_named_all_at_once_each_with_its_step(qtbot, catalogue_engine, make_window,
+                                                                         monkeypatch):
+    """Fresh eyes: with three fields in error on three steps, Ctrl+P named one; fixed, it named the
+    next. The refusal names every one with its step, the step list marks each step, and the line
+    above the results names the others."""
+    window = _form_window(qtbot, make_window)
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    shown = _refusals(window, monkeypatch)
+    _type_into(qtbot, window, "amount_yen", "2千まん")                       # 3. 資金ニーズ
+    _type_into(qtbot, window, "sales_change.last_1m_pct", "たくさん")         # 2. 売上
+    _type_into(qtbot, window, "capital_yen", "いっせんまん")                  # 1. 事業者
+    _type_into(qtbot, window, "municipality", "ぬぬぬ市")                    # 1. 事業者: no such place
+    steps = window.stepper.steps   # marked as they are typed, before any Ctrl+P
+    assert [steps.item(i).text().endswith("⚠") for i in range(steps.count())] == [True, True, True, False, False]
+    window.stepper.go_to(4)
+    QTest.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert window.findChild(ReferralPreviewDialog) is None and consultations(catalogue_engine) == 0
+    assert len(shown) == 1
+    said = shown[0][1]
+    # Every one by name and step in the lines a message box shows, the reasons after them.
+    assert said.startswith("直す項目が4つあります: 「資本金」「所在地」（1. 事業者）、"
+                           "「最近1か月（前年同月比）」（2. 売上）、「希望額」（3. 資金ニーズ）\n")
+    in_view = message_box(window, QMessageBox.Icon.Warning, "", said).text()
+    assert all(label in in_view for label in ("「資本金」", "「所在地」", "「最近1か月（前年同月比）」", "「希望額」"))
+    assert "「資本金」: 金額（円）を" in said and "「希望額」: 金額（円）を" in said and "'ぬぬぬ市'" in said
+    assert [steps.item(i).text().endswith("⚠") for i in range(steps.count())] == [True, True, True, False, False]
+    assert "「資本金」、「所在地」" in steps.item(0).toolTip()
+    for key in ("capital_yen", "municipality", "sales_change.last_1m_pct", "amount_yen"):
+        error = window.stepper.field(key).error   # under each field, on its own step
+        assert not error.isHidden() and error.text()
+    line = window.results.input_error.text()
+    assert line.startswith("⚠ 直す項目が4つあります: 「資本金」「所在地」「最近1か月（前年同月比）」「希望額」")
+    capital = window.stepper.field("capital_yen").editor
+    assert window.stepper.stack.currentIndex() == 0 and QApplication.focusWidget() is capital   # the first
+    _type_into(qtbot, window, "capital_yen", "1000万円")             # one fixed: the others stay named
+    assert [steps.item(i).text().endswith("⚠") for i in range(steps.count())] == [True, True, True, False, False]
+    assert "資本金" not in steps.item(0).toolTip() and "「所在地」" in steps.item(0).toolTip()
+    for key, text in (("municipality", "横須賀市"), ("sales_change.last_1m_pct", "▲20"), ("amount_yen", "2千万")):
+        _type_into(qtbot, window, key, text)
+    assert not any(steps.item(i).text().endswith("⚠") for i in range(steps.count()))
+    assert not window.results.input_error.isVisible()
 
 
 def test_a_tokyo_visitor_through_the_window_gets_the_clis_sheet(qtbot, catalogue_engine, make_window, monkeypatch):

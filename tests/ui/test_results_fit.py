@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QHeaderView, QSplitter
 
 from desk.matching.answer import MatchReport
@@ -24,6 +25,9 @@ def test_every_figure_fits_its_column(qtbot, points, term):
     view = ResultsView()
     view.setFont(font)
     qtbot.addWidget(view)
+    view.resize(2400, 600)   # room for every column (a narrow pane gives some up: the next tests)
+    view.show()
+    qtbot.waitExposed(view)
     view.fit_columns()
     report = MatchReport.from_json(json.loads(RECORD.read_text(encoding="utf-8")))
     if not term:   # without a wanted term a fund's cell gives the span of its rates
@@ -70,6 +74,45 @@ def test_at_the_largest_size_the_names_keep_room_and_the_table_scrolls(qtbot):
     qtbot.waitUntil(lambda: view.tree.header().sectionSize(0) >= least, timeout=2000)
     view.resize(1900, 600)   # room again: the names take what the figures leave
     qtbot.waitUntil(lambda: view.tree.header().sectionResizeMode(0) == QHeaderView.ResizeMode.Stretch, timeout=2000)
+
+
+def test_at_the_largest_size_the_figures_the_pane_cannot_hold_give_way_to_the_detail(qtbot):
+    """Fresh eyes at 24 pt on a 1366×768 laptop: the figure columns took 1,218 px of the 762 px
+    pane and the table scrolled sideways (the rate, the fee and the total out of sight, a step's line
+    running off uncut). Those the pane cannot hold give way, the least needed first, the detail pane
+    gives them for the fund chosen, and its hint says so."""
+    view = _shown_at_the_largest_size(qtbot, 762, 661)
+    report = MatchReport.from_json(json.loads(RECORD.read_text(encoding="utf-8")))
+    view.show_report(report)
+    tree, header = view.tree, view.tree.header()
+    widest = tree.fontMetrics().horizontalAdvance("2億8,000万円")
+    qtbot.waitUntil(lambda: header.sectionSize(2) > widest, timeout=2000)   # sized once shown, for the font
+    qtbot.waitUntil(lambda: header.length() <= tree.viewport().width(), timeout=2000)
+    assert not tree.horizontalScrollBar().isVisible()
+    shown = [str(view.model.headerData(c, Qt.Orientation.Horizontal)) for c in range(view.model.columnCount())
+             if not header.isSectionHidden(c)]
+    assert shown[:2] == ["制度", "利用できる額"]
+    assert header.sectionSize(0) >= tree.fontMetrics().horizontalAdvance(view.NAME_AT_LEAST)
+    hint = view.detail.toPlainText()
+    assert "表に入りきらない" in hint and "保証料率" in hint and "提供者" in hint
+    fund_index = view.model.index(0, 0, view.model.index(0, 0))
+    fund = view.model.fund(fund_index)
+    rect = tree.visualRect(fund_index)
+    QTest.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: fund.name in view.detail.toPlainText(), timeout=2000)
+    detail = view.detail.toPlainText()
+    assert fund.provider in detail and "保証料率" in detail and "利用できる額" in detail
+    # The figures the table gave up, beside the provider under the name, as the table words them.
+    given_up = [f"{view.model.headerData(c, Qt.Orientation.Horizontal)} {fund_index.siblingAtColumn(c).data()}"
+                for c in (3, 4, 5)]
+    assert all(figure in detail.splitlines()[1] for figure in given_up), detail
+    view.resize(2400, 661)   # room again: every column back, at its width
+    qtbot.waitUntil(lambda: not any(header.isSectionHidden(c) for c in range(6)), timeout=2000)
+    assert all(header.sectionSize(c) > tree.fontMetrics().averageCharWidth() * 4 for c in range(1, 6))
+    view.resize(762, 661)
+    qtbot.waitUntil(lambda: header.isSectionHidden(4), timeout=2000)
+    view.show_report(report)   # a new answer keeps the columns given up
+    assert header.isSectionHidden(4) and header.length() <= tree.viewport().width()
 
 
 LONG_WARNINGS = ("相模原市の制度は前年度の資料によるものです（最新年度の資料は収録していません）。"
@@ -123,3 +166,23 @@ def test_the_contacts_keep_a_few_lines_and_a_name_reads_on_one_line_at_the_large
     first, last = (layout.lineForTextPosition(p - start.block().position()).lineNumber()
                    for p in (start.selectionStart(), start.selectionEnd() - 1))
     assert first == last   # the whole name on one line
+
+
+def test_at_the_largest_size_a_groups_line_cut_at_the_pane_is_whole_in_its_tooltip(qtbot):
+    """Fresh eyes at 24 pt: 「災害・貿易など特定の事情がある方向けの資金…」 was cut before its count."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QToolTip
+
+    view = _shown_at_the_largest_size(qtbot, 762, 661)
+    view.show_report(MatchReport.from_json(json.loads(RECORD.read_text(encoding="utf-8"))))
+    tree, model = view.tree, view.model
+    cut = [model.index(row, 0) for row in range(model.rowCount())
+           if tree.fontMetrics().horizontalAdvance(model.index(row, 0).data()) > tree.viewport().width() * 0.9]
+    assert cut   # the circumstances' line at least
+    for group in cut:
+        tree.scrollTo(group)
+        at = tree.visualRect(group).center()
+        QApplication.sendEvent(tree.viewport(), QHelpEvent(QEvent.Type.ToolTip, at, tree.viewport().mapToGlobal(at)))
+        qtbot.waitUntil(lambda group=group: QToolTip.text() == group.data(), timeout=2000)
+    QToolTip.hideText()
