@@ -5,19 +5,23 @@ cities stay two, revision 0011 re-keys a log made before it, and a laptop's file
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import unicodedata
 from collections import defaultdict
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import text
 
 from desk.db import engine as db_engine
-from desk.db import logsync
+from desk.db import logsync, setup
 from desk.db.consultations import OrmLogWriter
 from desk.db.services import LogFilter
 from desk.db.store import Store
 from desk.intake.reader import read_intake
 from desk.log import records
+from desk.log.business import normalised_name
 from tests import answers, synthetic_log
 from tests.synthetic_log import FORMS, made
 
@@ -94,6 +98,74 @@ def test_one_name_in_two_cities_is_two_businesses_with_or_without_a_town(log_eng
     assert (log.counts().total, log.counts().businesses) == (6, 3)
     assert {s.key: (s.consultations, s.businesses) for s in log.stats(by="municipality")} == {
         "神奈川県横須賀市": (2, 1), "神奈川県横浜市": (1, 1), "神奈川県横浜市金沢区": (1, 1), "東京都大田区": (2, 1)}
+
+
+# --- revision 0011 -------------------------------------------------------------------------------
+
+def key_of_0010(name: str | None, place: str | None, record_id: str) -> str:
+    """The key as revision 0010 made it (by hand): the name and the whole stored place."""
+    if not name or not normalised_name(name):
+        return record_id
+    stored = "".join(unicodedata.normalize("NFKC", place or "").split())
+    return hashlib.sha256(f"{normalised_name(name)}\x1f{stored}".encode()).hexdigest()[:16]
+
+
+def stored_keys(engine: Any) -> dict[str, dict[str, str]]:
+    with engine.connect() as connection:
+        return {table: {record_id: key for record_id, key in connection.execute(
+            text(f"SELECT DISTINCT consultation_id, business_key FROM {table}"))}
+                for table in ("log_entry", "log_cause", "log_fund")}
+
+
+def downgrade(engine: Any, revision: str) -> None:
+    from alembic import command
+
+    config = setup._alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+@pytest.fixture
+def at_0010(request, tmp_path):
+    """An empty database of each kind at revision 0010, before the keys were made from the municipality."""
+    if request.param == "sqlite":
+        url = db_engine.sqlite_url(tmp_path / "log.sqlite3")
+    else:
+        url = request.getfixturevalue("pg_url")
+    engine = db_engine.make_engine(url)
+    setup.upgrade(engine, "0010")
+    yield engine
+    engine.dispose()
+
+
+@pytest.mark.parametrize("at_0010", ["sqlite", "postgresql"], indirect=True)
+def test_revision_0011_keys_a_log_made_before_it_on_the_municipality_and_back(at_0010, monkeypatch):
+    from desk.db import migrations
+
+    rows = made(300)
+    rows[3]["business_name"] = None
+    truth = placed_variously(rows)
+    monkeypatch.setattr(migrations, "DATA_BATCH", 40)   # several batches
+    synthetic_log.fill_engine(at_0010, rows)
+    old = {r["id"]: key_of_0010(r["business_name"], r["municipality"], r["id"]) for r in rows}
+    # What 0010's desk wrote: the keys of its rule, on the list rows, the causes and the funds.
+    with at_0010.begin() as connection:
+        for table in ("log_entry", "log_cause", "log_fund"):
+            connection.execute(text(f"UPDATE {table} SET business_key = :key WHERE consultation_id = :id"),
+                               [{"key": key, "id": record_id} for record_id, key in old.items()])
+    before = stored_keys(at_0010)
+    assert len(set(before["log_entry"].values())) > len({business for business, _ in truth.values()})
+    setup.upgrade(at_0010)
+    assert setup.current_revision(at_0010) == "0011"
+    new = {r["id"]: records.entry_rows(r["id"], r["reference_no"], r).entry["business_key"] for r in rows}
+    after = stored_keys(at_0010)
+    assert after["log_entry"] == new and new[rows[3]["id"]] == rows[3]["id"]
+    for table in ("log_cause", "log_fund"):
+        assert after[table] and after[table] == {i: new[i] for i in after[table]}
+    assert Store.for_engine(at_0010).log.counts().businesses == len({business for business, _ in truth.values()})
+    downgrade(at_0010, "0010")
+    assert stored_keys(at_0010) == before
 
 
 def test_a_laptops_file_is_keyed_on_import_as_the_shared_log_is(empty_engine, log_engine, tmp_path):
