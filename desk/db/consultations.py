@@ -345,14 +345,23 @@ def _municipality_stats(session: Session, where: LogFilter, *, businesses: bool)
         before = counted.get(group, (0, 0))
         counted[group] = (before[0] + int(n), before[1] + int(b))
     if businesses and len(set(group_of.values())) < len(group_of):
-        # Only the keys under more than one label, and their labels: a handful of rows, not the log.
-        several = _where_days_and_text(select(e.business_key), e.day, e.consultation_id, where) \
-            .group_by(e.business_key).having(func.count(distinct(place)) > 1)
-        pairs = _where_days_and_text(select(e.business_key, place).distinct(), e.day, e.consultation_id, where) \
-            .where(e.business_key.in_(several))
+        # Only the keys under more than one label and their labels: the two of most (the municipality
+        # with and without a town) in the same row, the others' from a second query.
+        count_labels = func.count(distinct(place))
+        several = _where_days_and_text(select(e.business_key, func.min(place), func.max(place), count_labels),
+                                       e.day, e.consultation_id, where).group_by(e.business_key)
         labels_of: dict[str | None, list[str]] = {}
-        for key, stored in session.execute(pairs):
-            labels_of.setdefault(key, []).append(group_of[stored])
+        more_than_two = False
+        for key, first, last, labels in session.execute(several.having(count_labels > 1)):
+            if labels == 2:
+                labels_of[key] = [group_of[first], group_of[last]]
+            more_than_two |= labels > 2
+        if more_than_two:
+            more = several.with_only_columns(e.business_key).having(count_labels > 2)
+            for key, stored in session.execute(_where_days_and_text(
+                    select(e.business_key, place).distinct(), e.day, e.consultation_id, where)
+                    .where(e.business_key.in_(more))):
+                labels_of.setdefault(key, []).append(group_of[stored])
         for groups in labels_of.values():
             for group in set(groups):
                 n, b = counted[group]

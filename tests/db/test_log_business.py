@@ -91,13 +91,14 @@ def _record(make_session: Any, name: str, place: str, *, device: str = "6f1c2a9e
 def test_one_name_in_two_cities_is_two_businesses_with_or_without_a_town(log_engine):
     make_session = db_engine.session_factory(log_engine)
     for name, place in (("株式会社追浜精工", "神奈川県横須賀市"), ("㈱追浜精工", "神奈川県横須賀市夏島町"),
-                        ("追浜精工", "神奈川県横浜市"), ("追浜精工", "神奈川県横浜市金沢区釜利谷東"),
-                        ("追浜精工", "東京都大田区"), ("追浜精工", "東京都大田区")):
+                        ("追浜精工", "神奈川県横須賀市夏島町2-1"), ("追浜精工", "神奈川県横浜市"),
+                        ("追浜精工", "神奈川県横浜市金沢区釜利谷東"), ("追浜精工", "東京都大田区"),
+                        ("追浜精工", "東京都大田区")):
         _record(make_session, name, place)
     log = Store.for_engine(log_engine).log
-    assert (log.counts().total, log.counts().businesses) == (6, 3)
+    assert (log.counts().total, log.counts().businesses) == (7, 3)
     assert {s.key: (s.consultations, s.businesses) for s in log.stats(by="municipality")} == {
-        "神奈川県横須賀市": (2, 1), "神奈川県横浜市": (1, 1), "神奈川県横浜市金沢区": (1, 1), "東京都大田区": (2, 1)}
+        "神奈川県横須賀市": (3, 1), "神奈川県横浜市": (1, 1), "神奈川県横浜市金沢区": (1, 1), "東京都大田区": (2, 1)}
 
 
 # --- revision 0011 -------------------------------------------------------------------------------
