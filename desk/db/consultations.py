@@ -326,21 +326,46 @@ def _municipality_stats(session: Session, where: LogFilter, *, businesses: bool)
     a record keeps its place's label, its town from the postal code (「神奈川県横須賀市本町」), or an
     address another device stored; each label is folded into the municipality it starts with.
 
-    Businesses add up across the labels folded together: a business's key is made of its name and
-    its label (desk.log.business), so each key is counted under one label only."""
+    A business's key is made of its name and its municipality, not its town (desk.log.business), so
+    one business may be under several labels folded together (with and without its town): counted
+    per label, then once less in its group for each label of the group it was under beyond the first."""
     from desk.intake.place_text import municipality_label
 
     e = m.LogEntry
+    place = func.coalesce(e.municipality, literal_column("''"))
     distinct_businesses = func.count(distinct(e.business_key)) if businesses else literal(0)
-    stmt = _where_days_and_text(select(e.municipality, func.count(), distinct_businesses),
+    stmt = _where_days_and_text(select(place, func.count(), distinct_businesses),
                                 e.day, e.consultation_id, where)
     home_names = list(session.scalars(select(m.Municipality.name)
                                       .where(m.Municipality.prefecture == vocab.HOME_PREFECTURE)))
     counted: dict[str, tuple[int, int]] = {}
-    for stored, n, b in session.execute(stmt.group_by(e.municipality)):
-        group = municipality_label(stored, home_names)
+    group_of: dict[str, str] = {}
+    for stored, n, b in session.execute(stmt.group_by(place)):
+        group = group_of[stored] = municipality_label(stored, home_names)
         before = counted.get(group, (0, 0))
         counted[group] = (before[0] + int(n), before[1] + int(b))
+    if businesses and len(set(group_of.values())) < len(group_of):
+        # Only the keys under more than one label and their labels: the two of most (the municipality
+        # with and without a town) in the same row, the others' from a second query.
+        count_labels = func.count(distinct(place))
+        several = _where_days_and_text(select(e.business_key, func.min(place), func.max(place), count_labels),
+                                       e.day, e.consultation_id, where).group_by(e.business_key)
+        labels_of: dict[str | None, list[str]] = {}
+        more_than_two = False
+        for key, first, last, labels in session.execute(several.having(count_labels > 1)):
+            if labels == 2:
+                labels_of[key] = [group_of[first], group_of[last]]
+            more_than_two |= labels > 2
+        if more_than_two:
+            more = several.with_only_columns(e.business_key).having(count_labels > 2)
+            for key, stored in session.execute(_where_days_and_text(
+                    select(e.business_key, place).distinct(), e.day, e.consultation_id, where)
+                    .where(e.business_key.in_(more))):
+                labels_of.setdefault(key, []).append(group_of[stored])
+        for groups in labels_of.values():
+            for group in set(groups):
+                n, b = counted[group]
+                counted[group] = (n, b - (groups.count(group) - 1))
     return [LogStat(k, k or NOT_STATED, n, b)
             for k, (n, b) in sorted(counted.items(), key=lambda item: (-item[1][0], item[0]))]
 

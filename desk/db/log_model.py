@@ -108,8 +108,9 @@ class LogEntry(Base):
     causes: Mapped[list[str]] = mapped_column(default=list)
     eligible: Mapped[int] = mapped_column(Integer)       # how many funds were eligible
     conditional: Mapped[int] = mapped_column(Integer)    # how many were conditional
-    # The business, as a key that counts and does not name it (desk.log.business; revision 0010); a
-    # record without a business name has its own id. On the causes and funds too: counted from their index.
+    # The business, as a key that counts and does not name it: its name and municipality, not its town
+    # (desk.log.business; revisions 0010 and 0011); a record without a business name has its own id. On
+    # the causes and funds too: counted from their index.
     business_key: Mapped[str | None] = mapped_column(String(36))
 
     def __repr__(self) -> str:

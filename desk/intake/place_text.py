@@ -96,9 +96,7 @@ def municipality_label(stored: str | None, home_names: Collection[str]) -> str:
     typed = _normal(stored or "")
     if not typed:
         return ""
-    match = _PREFECTURE.match(typed)
-    prefecture = match.group(0) if match else HOME_PREFECTURE
-    rest = typed[match.end():] if match else typed
+    prefecture, rest = split_prefecture(typed)
     if not rest:
         return prefecture
     if prefecture == HOME_PREFECTURE:
@@ -109,6 +107,13 @@ def municipality_label(stored: str | None, home_names: Collection[str]) -> str:
                 return prefecture + max(known, key=len)
     cut = _OUTSIDE_MUNICIPALITY.match(rest)
     return prefecture + (cut.group(0) if cut else rest)
+
+
+def split_prefecture(text: str) -> tuple[str, str]:
+    """The prefecture ``text`` starts with (the home one when it names none) and the rest:
+    「東京都大田区」 is (東京都, 大田区), 「横須賀市」 is (神奈川県, 横須賀市)."""
+    match = _PREFECTURE.match(text)
+    return (match.group(0), text[match.end():]) if match else (HOME_PREFECTURE, text)
 
 
 def unused_note(street: str) -> str:

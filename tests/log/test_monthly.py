@@ -154,3 +154,26 @@ def test_the_municipality_breakdown_counts_municipalities_not_towns_or_streets(l
     sheet = table.read_bytes().decode("utf-8-sig")
     assert "神奈川県横須賀市," in sheet
     assert not [street for street in ("本町", "大滝町", "釜利谷東", "蒲田", "堀内") if street in sheet]
+
+
+def test_one_business_with_and_without_its_town_is_one_business_in_the_report(log_engine, capsys):
+    """A visit with a postal code stores the town (神奈川県横須賀市夏島町), one without does not: the
+    report counts the business once, in its figures, its 所在地別 section and `desk log stats`; the
+    same name in another city is another business."""
+    setup.ensure_ready(log_engine)
+    visits = [("株式会社追浜精工", "神奈川県横須賀市夏島町", 2), ("㈱追浜精工", "神奈川県横須賀市", 9),
+              ("追浜精工", "神奈川県横須賀市夏島町", 20), ("追浜精工", "神奈川県横浜市", 21),
+              ("追浜精工", "神奈川県横浜市中区本町", 22), ("追浜精工", "東京都大田区蒲田1-2-3", 23)]
+    rows = made(len(visits), seed=5)
+    for row, (name, place, day) in zip(rows, visits, strict=True):
+        row.update(business_name=name, municipality=place, created_at=dt.datetime(2022, 5, day, 1, tzinfo=dt.UTC))
+    synthetic_log.fill_engine(log_engine, rows)
+    report = monthly.build(Store.for_engine(log_engine).log, MONTH, today=dt.date(2022, 7, 1))
+    assert (report.consultations, report.businesses) == (6, 3)
+    assert (report.trend[-1].consultations, report.trend[-1].businesses) == (6, 3)
+    section = next(s for s in report.sections if s.dimension == "municipality")
+    assert [(g.key, g.consultations, g.businesses) for g in section.groups] == [
+        ("神奈川県横須賀市", 3, 1), ("東京都大田区", 1, 1), ("神奈川県横浜市", 1, 1), ("神奈川県横浜市中区", 1, 1)]
+    url = log_engine.url.render_as_string(hide_password=False)
+    stats = json.loads(cli(capsys, url, "stats", "--by", "month", "--since", "2022-05-01", "--json"))["groups"]
+    assert [(s["key"], s["consultations"], s["businesses"]) for s in stats] == [("2022-05", 6, 3)]
