@@ -6,9 +6,10 @@ more importing SQLAlchemy. libpq is what psycopg talks through: here the library
 binary wheel ships (or the system's), the server URL handed to it as the libpq connection URI
 SQLAlchemy's URL already is, parameters and results as text. Nothing here writes.
 
-Anything unusual (no libpq found, the keyring asked for the password, a URL libpq reads
-otherwise than psycopg would, a server that refuses the connection) gives None from
-:meth:`PgConnection.open`: the caller takes the full path, which reports problems in its words.
+Anything unusual (no libpq found, a URL libpq reads otherwise than psycopg would, an option it
+does not take) gives None from :meth:`PgConnection.open`: the caller takes the full path. A server
+that cannot be reached or refuses the connection raises :class:`LibpqError` with libpq's words,
+which are psycopg's (the command says them in its one line, desk.cli.entry).
 """
 
 from __future__ import annotations
@@ -99,8 +100,13 @@ class PgConnection:
         if not handle:
             return None
         if lib.PQstatus(handle) != _CONNECTION_OK:
+            message = (lib.PQerrorMessage(handle) or b"").decode(errors="replace").strip()
             lib.PQfinish(handle)
-            return None
+            if message.startswith("invalid"):   # an option libpq does not take: psycopg's path says so
+                return None
+            # The server cannot be reached or refused the role: psycopg would meet the same libpq
+            # answer (trying again through it would double the wait on an unreachable host).
+            raise LibpqError(message.splitlines()[0] if message else "connection failed")
         return cls(lib, handle)
 
     def rows(self, sql: str, params: Sequence[str | None] = ()) -> list[tuple[str | None, ...]]:

@@ -154,8 +154,9 @@ def sqlite_pages(path: Path) -> QuickPages | None:
 
 
 def server_pages(url: str) -> QuickPages | None:
-    """Pages of the server at ``url`` through libpq, None when libpq is not at hand, the server
-    cannot be reached this way, or it is not ready."""
+    """Pages of the server at ``url`` through libpq, None when libpq is not at hand, the URL is one
+    the full path reads better, or the server is not ready; raises desk.db.libpq.LibpqError when
+    the server cannot be reached."""
     from desk.db import passwords
     from desk.db.libpq import LibpqError, PgConnection
 

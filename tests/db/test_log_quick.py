@@ -180,3 +180,23 @@ def test_the_store_closes_its_quick_pages(filled_here):
     store.close()
     with pytest.raises(Exception):   # noqa: B017 - sqlite3.ProgrammingError or LibpqError: closed
         store.log.page(limit=1)
+
+
+def test_a_server_that_cannot_be_reached_is_one_line(pg_server, capsys, tmp_path):
+    """libpq's own words, as psycopg says them, once (not tried again through the full path)."""
+    url = f"postgresql+psycopg://postgres@/desk?host={tmp_path}&port=5432"
+    code = main(["--db", url, "log", "search"])
+    out, err = capsys.readouterr()
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert "データベースを開けません" in err and str(tmp_path) in err
+
+
+def test_an_option_libpq_refuses_goes_the_full_way(pg_server, capsys):
+    """libpq refusing the URI is not this path's to say: the full path reads the URL (here psycopg
+    refuses the option too, and says so in the command's one line)."""
+    url = pg_server.create_database() + "&bogus_option=1"
+    assert server_pages(url) is None
+    code = main(["--db", url, "log", "search"])
+    out, err = capsys.readouterr()
+    assert code == 1 and out == "" and err.count("\n") == 1 and "bogus_option" in err
+    assert "URI" not in err   # psycopg's words (libpq's: 'invalid URI query parameter')
