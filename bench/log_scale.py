@@ -7,6 +7,9 @@ by generator version and schema revision, and what the log costs on it.
 
 The kept match (~33 kB a record, as real ones) is most of the size; the measures read none of it.
 Each figure is measured in a fresh process (the log window's memory from that process's RSS).
+`desk log search --limit 50` is also timed as staff and scripts run it, a whole process from start
+to exit (wall time, the median of several runs after one to warm the disk cache), beside the floor
+of `python -c pass` measured in the same turns (``process_*``).
 
 PostgreSQL: the server the tests start (tests/pg.py: a Unix socket, fsync off), its data folder
 under the temporary folder, made for the run and removed after it (no PostgreSQL log is kept between
@@ -148,11 +151,36 @@ def _measured(url: str, work: Path) -> dict[str, float]:
     return figures
 
 
+PROCESS_RUNS = 7
+SEARCHES = {"process_search_s": ["--limit", "50"], "process_search_json_s": ["--limit", "50", "--json"],
+            "process_search_text_s": ["--text", "精工", "--limit", "50"],
+            "process_search_dates_s": ["--since", "2024-04-01", "--until", "2024-06-30", "--limit", "50"]}
+
+
+def _process_figures(url: str, work: Path) -> dict[str, float]:
+    """`desk log search` as a whole process, each variant and the floor in turns (a busy moment of
+    the host falls on all of them alike); medians of :data:`PROCESS_RUNS`."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    commands = {"process_floor_s": [sys.executable, "-c", "pass"]}
+    for name, argv in SEARCHES.items():
+        commands[name] = [sys.executable, "-m", "desk", "--basedir", str(work / "base"), "--db", url,
+                          "log", "search", *argv]
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for turn in range(PROCESS_RUNS + 1):
+        for name, command in commands.items():
+            started = time.perf_counter()
+            subprocess.run(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, check=True)
+            if turn:   # the first turn warms the disk cache
+                times[name].append(time.perf_counter() - started)
+    return {name: sorted(found)[len(found) // 2] for name, found in times.items()}
+
+
 def measure(count: int) -> dict[str, float]:
     from desk.db import engine as db_engine
 
     path = synthetic_database(count)
-    return _measured(db_engine.sqlite_url(path), path.parent)
+    url = db_engine.sqlite_url(path)
+    return {**_measured(url, path.parent), **_process_figures(url, path.parent)}
 
 
 def measure_postgresql(count: int) -> dict[str, float]:
@@ -178,7 +206,7 @@ def measure_postgresql(count: int) -> dict[str, float]:
         engine.dispose()
         made_s = time.perf_counter() - started
         print(f"made {count:,} records on PostgreSQL in {made_s:.0f} s: {size / 2**30:.1f} GiB", file=sys.stderr)
-        figures = _measured(url, CACHE)
+        figures = {**_measured(url, CACHE), **_process_figures(url, CACHE)}
         return {**figures, "made_s": made_s, "database_gib": size / 2**30}
     finally:
         server.stop()

@@ -18,6 +18,11 @@ def today() -> dt.date:
     return dt.datetime.now(JAPAN).date()
 
 
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A stored time in UTC: SQLite gives back the UTC wall time without a zone, PostgreSQL an aware time."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+
+
 def fiscal_year(day: dt.date) -> int:
     """The Japanese fiscal year a day falls in (FY2026 runs 2026-04-01 to 2027-03-31)."""
     return day.year if day.month >= 4 else day.year - 1

@@ -48,16 +48,17 @@ def database_url(args: argparse.Namespace) -> str:
     return url
 
 
-def open_store(args: argparse.Namespace, *, behind_ok: bool = False) -> Store:
+def open_store(args: argparse.Namespace, *, behind_ok: bool = False, quick_log: bool = False) -> Store:
     """The database for the quick commands (match, referral, the app): see desk.db.store.
     ``behind_ok`` is the app's: a server behind this desk that this role may not upgrade opens
-    held back (Store.held_back: it says so, matches on the kept catalogue, writes nothing)."""
+    held back (Store.held_back: it says so, matches on the kept catalogue, writes nothing).
+    ``quick_log`` (`desk log search`): the log's pages from a server without SQLAlchemy too."""
     from desk.db.store import Store
 
     with opening_database():
         url = database_url(args)
         _close_data_dir()
-        store = Store.open(url, behind_ok=behind_ok)
+        store = Store.open(url, behind_ok=behind_ok, quick_log=quick_log)
     for warning in store.warnings:
         print(f"desk: 警告: {warning}", file=sys.stderr)
     if store.schema_behind is not None:

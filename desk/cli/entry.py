@@ -132,7 +132,9 @@ def _is_database_error(exc: BaseException) -> bool:
     import sqlite3
 
     sa_exc = sys.modules.get("sqlalchemy.exc")
-    return isinstance(exc, sqlite3.DatabaseError) or (sa_exc is not None and isinstance(exc, sa_exc.DatabaseError))
+    libpq = sys.modules.get("desk.db.libpq")   # the quick log's pages on a server
+    return (isinstance(exc, sqlite3.DatabaseError) or (sa_exc is not None and isinstance(exc, sa_exc.DatabaseError))
+            or (libpq is not None and isinstance(exc, libpq.LibpqError)))
 
 
 def _start_app(args: argparse.Namespace) -> int:

@@ -62,7 +62,11 @@ def _search(args: argparse.Namespace, where: LogFilter, limit: int) -> int:
     from desk import textfmt
     from desk.db.services import LOG_COLUMNS
 
-    page = open_store(args).log.page(where, limit=limit)
+    store = open_store(args, quick_log=True)   # the page without SQLAlchemy where it can (desk.db.log_quick)
+    try:
+        page = store.log.page(where, limit=limit)
+    finally:
+        store.close()
     if args.json:
         print_json({"rows": page.rows, "more": page.next is not None})
         return EXIT_OK

@@ -29,6 +29,8 @@ from sqlalchemy.orm import Session
 
 from desk import vocab
 from desk.db import models as m
+from desk.db.log_rows import ENTRY_COLUMNS as _ENTRY_COLUMNS
+from desk.db.log_rows import log_row as _log_row
 from desk.db.services import (
     EVERYTHING,
     LOG_DIMENSIONS,
@@ -40,12 +42,11 @@ from desk.db.services import (
     LogCursor,
     LogFilter,
     LogPage,
-    LogRow,
     LogStat,
 )
-from desk.fiscal import JAPAN
+from desk.fiscal import JAPAN, as_utc
 from desk.log import records
-from desk.log.records import Recorded, as_utc
+from desk.log.records import Recorded
 
 
 class OrmLogWriter:
@@ -121,8 +122,6 @@ def record_consultation(make_session: Callable[[], Session], **kwargs: Any) -> R
 # Every list, search, count and CSV reads the narrow tables of revision 0009 (desk.db.log_model),
 # never the records' JSON: what they cost grows with the page or the groups, not with the log.
 
-_ENTRY_COLUMNS = ("consultation_id", "reference_no", "created_at", "window_name", "staff_name", "business_name",
-                  "industry", "municipality", "causes", "eligible", "conditional")
 Query = TypeVar("Query", bound="Select[*tuple[Any, ...]]")
 ROWS_BATCH = 2_000      # rows fetched at a time by csv_rows: its memory stays flat whatever the log's size
 
@@ -171,22 +170,6 @@ def log_page(make_session: Callable[[], Session], where: LogFilter = EVERYTHING,
     rows = [_log_row(*row) for row in found]
     last = found[-1] if more else None
     return LogPage(rows, LogCursor(last[2], last[0]) if last is not None else None)
-
-
-def _log_row(record_id: str, reference_no: str, created_at: dt.datetime, window_name: str | None,
-             staff_name: str | None, business_name: str | None, industry: str | None, municipality: str | None,
-             causes: list[str] | None, eligible: int, conditional: int, follow_up: str | None = None,
-             follow_up_day: str | None = None) -> LogRow:
-    local = _as_jst(created_at)
-    said = vocab.FOLLOW_UPS.get(follow_up or "", follow_up or "")
-    return LogRow(id=record_id, reference_no=reference_no, created_at=local.strftime("%Y-%m-%d %H:%M"),
-                  day=local.date().isoformat(), window_name=window_name or "", staff_name=staff_name or "",
-                  business_name=business_name or "", industry=vocab.INDUSTRIES.get(industry or "", ""),
-                  municipality=municipality or "", cause_codes=list(causes or ()),
-                  causes="・".join(vocab.CAUSES.get(code, code) for code in causes or ()),
-                  eligible=int(eligible), conditional=int(conditional),
-                  follow_up=f"{said}（{follow_up_day}）" if said and follow_up_day else said,
-                  follow_up_status=follow_up or "", follow_up_day=follow_up_day or "")
 
 
 def set_follow_up(make_session: Callable[[], Session], reference_no: str, *, status: str | None,
@@ -407,10 +390,6 @@ def search_consultations(make_session: Callable[[], Session], *, text: str | Non
                          since: dt.date | None = None, until: dt.date | None = None) -> list[dict[str, Any]]:
     """Consultations newest first, whole, with the visitor's details (for the CSV and for sync checks)."""
     return list(csv_rows(make_session, LogFilter(text, since, until), include_personal=True))
-
-
-def _as_jst(moment: dt.datetime) -> dt.datetime:
-    return as_utc(moment).astimezone(JAPAN)
 
 
 def pack_titles(make_session: Callable[[], Session]) -> dict[str, str]:

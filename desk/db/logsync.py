@@ -31,7 +31,8 @@ from sqlalchemy.orm import Session
 
 from desk.db import models as m
 from desk.fileio import FileRefused, atomic_write_text, read_regular_file
-from desk.log.records import EntryRows, as_utc, entry_rows
+from desk.fiscal import as_utc
+from desk.log.records import EntryRows, entry_rows
 
 FORMAT = "desk-log/1"
 COLUMNS = ("id", "reference_no", "created_at", "evaluated_on", "device_id", "window_name", "staff_name",

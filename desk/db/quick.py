@@ -137,7 +137,7 @@ def _insert(connection: sqlite3.Connection, table: str, rows: list[dict[str, Any
 
 def stored_time(moment: dt.datetime) -> str:
     """A time as SQLAlchemy stores it in SQLite (UTC wall time, no zone): for comparisons."""
-    from desk.log.records import as_utc
+    from desk.fiscal import as_utc
 
     return as_utc(moment).strftime("%Y-%m-%d %H:%M:%S.%f")
 

@@ -30,9 +30,9 @@ if TYPE_CHECKING:
     from desk.db.backup import BackupPurge
     from desk.db.guard import MigrationNotAllowed
     from desk.db.loaders import OrmSource
-    from desk.db.log_service import OrmLogService
+    from desk.db.log_quick import QuickPages
     from desk.db.service_impl import OrmAdminService, OrmCatalogueQueries, OrmPackService
-    from desk.db.services import SchemaBehind
+    from desk.db.services import LogService, SchemaBehind
     from desk.db.sharing import OrmServerService
     from desk.db.snapshot import KeptCopy
     from desk.log.records import LogWriter
@@ -59,14 +59,26 @@ class Store:
         self.schema_behind: SchemaBehind | None = None
         self._refused: MigrationNotAllowed | None = None   # with schema_behind: every use of the database
         self._kept: KeptCopy | None = None
+        self._server_pages: QuickPages | None = None   # the log's pages on a server, read through libpq
+        self._pages: QuickPages | None = None
 
     @classmethod
-    def open(cls, url: str, *, behind_ok: bool = False) -> Store:
+    def open(cls, url: str, *, behind_ok: bool = False, quick_log: bool = False) -> Store:
         """The database at ``url``, migrated and filled on first run (raises the errors of
         :func:`desk.db.setup.ensure_ready`). ``behind_ok`` (the app): a schema behind this desk's
         that the connected role may not migrate gives a store held back from it (:meth:`held_back`)
-        instead of desk.db.guard.MigrationNotAllowed; every other refusal stands."""
+        instead of desk.db.guard.MigrationNotAllowed; every other refusal stands. ``quick_log``
+        (`desk log search`): a server at this desk's revision, filled, is not looked at through
+        SQLAlchemy; the log's pages are read through libpq (desk.db.log_quick), the rest as usual."""
         path = plain_sqlite_file(url)
+        if quick_log and path is None and url.startswith("postgresql"):
+            from desk.db.log_quick import server_pages
+
+            pages = server_pages(url)
+            if pages is not None:
+                store = cls(url)
+                store._server_pages = pages
+                return store
         quick = QuickSqlite.open(path) if path else None
         if quick is not None and quick.has_packs():
             return cls(url, quick=quick)
@@ -188,7 +200,20 @@ class Store:
         return OrmAdminService(self.make_session)
 
     @cached_property
-    def log(self) -> OrmLogService:
+    def log(self) -> LogService:
+        """The log's service; its pages by the quick path where there is one (desk.db.log_quick)."""
+        self._pages = self._server_pages
+        if self._pages is None and self._quick is not None:
+            from desk.db.log_quick import sqlite_pages
+
+            self._pages = sqlite_pages(self._quick.path)
+        if self._pages is None:
+            return self._orm_log()
+        from desk.db.log_quick import QuickLogService
+
+        return QuickLogService(self._pages, self._orm_log)
+
+    def _orm_log(self) -> LogService:
         from desk.db.log_service import OrmLogService
 
         return OrmLogService(self.make_session)
@@ -239,5 +264,8 @@ class Store:
     def close(self) -> None:
         if self._quick is not None:
             self._quick.close()
+        pages = self._pages or self._server_pages   # the same when the log was asked for on a server
+        if pages is not None:
+            pages.close()
         if self._engine is not None:
             self._engine.dispose()

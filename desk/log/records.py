@@ -18,6 +18,7 @@ from dataclasses import asdict
 from typing import Any, NamedTuple, Protocol
 
 from desk import fiscal
+from desk.fiscal import as_utc
 from desk.intake.reader import Intake
 from desk.log.business import business_key
 from desk.log.stored import pack_report
@@ -43,11 +44,6 @@ class LogWriter(Protocol):
 
     def purge_personal(self, before: dt.datetime) -> int:
         """Clear visitors' names and phones from records made before ``before``; how many."""
-
-
-def as_utc(moment: dt.datetime) -> dt.datetime:
-    """A stored time in UTC: SQLite gives back the UTC wall time without a zone, PostgreSQL an aware time."""
-    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
 
 
 def device_id(settings: Settings) -> str:
