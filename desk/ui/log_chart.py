@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from desk.db.services import LogCounts
 
@@ -50,10 +50,29 @@ class LogCountsChart(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's virtual
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        half = self.width() / 2
-        self._draw_days(painter, QRectF(0, 0, half - 8, self.height()))
-        self._draw_causes(painter, QRectF(half + 8, 0, half - 8, self.height()))
+        self._draw_days(painter, self._days_area())
+        self._draw_causes(painter, self._causes_area())
         painter.end()
+
+    def _days_area(self) -> QRectF:
+        return QRectF(0, 0, self.width() / 2 - 8, self.height())
+
+    def _causes_area(self) -> QRectF:
+        half = self.width() / 2
+        return QRectF(half + 8, 0, half - 8, self.height())
+
+    def event(self, event: QEvent) -> bool:
+        # A cause's name is cut to its column (「日産自動車追…」 at 24 pt): the whole of it, with its
+        # count, in a tooltip over its row.
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            row = next((r for r in self.cause_rows(self._causes_area()) if r[1].contains(event.pos().toPointF())), None)
+            if row is None:
+                QToolTip.hideText()
+                event.ignore()
+            else:
+                QToolTip.showText(event.globalPos(), f"{row[0]}: {row[2]:,}件", self)
+            return True
+        return super().event(event)
 
     def _draw_days(self, painter: QPainter, area: QRectF) -> None:
         metrics = self.fontMetrics()
@@ -95,6 +114,14 @@ class LogCountsChart(QWidget):
             shown.append((label, QRectF(left, area.top(), width, area.height())))
         return shown
 
+    def cause_rows(self, area: QRectF) -> list[tuple[str, QRectF, int]]:
+        """Each cause, the rect of its row (its name, then its bar and count) and its count."""
+        if not self.causes:
+            return []
+        line = self.fontMetrics().height()
+        return [(cause, QRectF(area.left(), area.top() + line * CAUSES_TOP + i * (line + 2), area.width(), line), n)
+                for i, (cause, n) in enumerate(self.causes)]
+
     def _draw_causes(self, painter: QPainter, area: QRectF) -> None:
         metrics = self.fontMetrics()
         line = metrics.height()
@@ -107,8 +134,8 @@ class LogCountsChart(QWidget):
         number_width = metrics.horizontalAdvance("00,000") + 6
         most = max(n for _, n in self.causes) or 1
         room = area.width() - label_width - number_width
-        for i, (cause, n) in enumerate(self.causes):
-            y = area.top() + line * CAUSES_TOP + i * (line + 2)
+        for cause, row, n in self.cause_rows(area):
+            y = row.top()
             shown = metrics.elidedText(cause, Qt.TextElideMode.ElideRight, int(label_width - 8))
             painter.drawText(QRectF(area.left(), y, label_width - 8, line), Qt.AlignmentFlag.AlignRight, shown)
             width = room * n / most

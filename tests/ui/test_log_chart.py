@@ -43,3 +43,24 @@ def test_the_days_labels_stay_inside_the_chart_and_apart(qtbot, points, count):
         assert before.right() < after.left(), label
     assert len(labels) >= min(count, 3)   # a label every few days at most (they ran into one another)
     chart.grab()   # and it paints
+
+
+def test_a_cut_cause_name_is_whole_in_its_tooltip(qtbot):
+    from PySide6.QtCore import QEvent, QPoint
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    cause = "日産自動車追浜工場・日産車体湘南工場の生産終了等"
+    chart = _chart(qtbot, 24, DAYS[:3])
+    half = chart.width() / 2
+    rows = chart.cause_rows(QRectF(half + 8, 0, half - 8, chart.height()))
+    assert [name for name, _, _ in rows] == [cause]
+    metrics = chart.fontMetrics()
+    assert metrics.horizontalAdvance(cause) > 0.45 * (half - 8)   # at 24 pt the chart cuts the name
+    over = rows[0][1].topLeft().toPoint() + QPoint(4, 4)
+    QApplication.sendEvent(chart, QHelpEvent(QEvent.Type.ToolTip, over, chart.mapToGlobal(over)))
+    qtbot.waitUntil(QToolTip.isVisible)
+    assert QToolTip.text() == f"{cause}: 3件"
+    # Over the days' half, no cause is named.
+    QApplication.sendEvent(chart, QHelpEvent(QEvent.Type.ToolTip, QPoint(10, 10), chart.mapToGlobal(QPoint(10, 10))))
+    qtbot.waitUntil(lambda: not QToolTip.isVisible())
