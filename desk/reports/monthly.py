@@ -34,7 +34,7 @@ class MonthlyReportRenderer(PdfRenderer):
     body_leading = 10.5
     title_size = 16
     heading_size = 11
-    footer_text = "相談記録（desk）から集計。相談事業者数は事業者名と所在地で同じ事業者をまとめた数です。"
+    footer_text = "相談記録（desk）から集計。相談事業者数は事業者名と市区町村で同じ事業者をまとめた数です。"
 
     def __init__(self, report: MonthlyReport, *, font_path: str | None = None):
         self.report = report
