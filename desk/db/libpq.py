@@ -129,6 +129,10 @@ class PgConnection:
         finally:
             lib.PQclear(result)
 
+    def is_broken(self) -> bool:
+        """Whether the connection is gone (the server restarted, an idle timeout closed it)."""
+        return self._handle is None or self._lib.PQstatus(self._handle) != _CONNECTION_OK
+
     def close(self) -> None:
         if self._handle is not None:
             self._lib.PQfinish(self._handle)

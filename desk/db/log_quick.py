@@ -172,7 +172,32 @@ def server_pages(url: str) -> QuickPages | None:
     if not ready or ready[0][0] != HEAD_REVISION or ready[0][1] != "t":
         connection.close()
         return None
-    return QuickPages(connection.rows, connection.close, server=True)
+    held: list[PgConnection | None] = [connection]   # None once the store closed it
+
+    def run(sql: str, params: Sequence[Any]) -> Rows:
+        # The log window stays open all day: a connection the server dropped (a restart, an idle
+        # timeout) is made again once, as the ORM's pool_pre_ping would, before a page fails.
+        now = held[0]
+        if now is None:
+            raise LibpqError("connection closed")
+        try:
+            return now.rows(sql, params)
+        except LibpqError:
+            if not now.is_broken():
+                raise
+            now.close()
+            again = PgConnection.open(url)
+            if again is None:
+                raise
+            held[0] = again
+            return again.rows(sql, params)
+
+    def close() -> None:
+        if held[0] is not None:
+            held[0].close()
+            held[0] = None
+
+    return QuickPages(run, close, server=True)
 
 
 def _has_password(url: str) -> bool:

@@ -200,3 +200,22 @@ def test_an_option_libpq_refuses_goes_the_full_way(pg_server, capsys):
     out, err = capsys.readouterr()
     assert code == 1 and out == "" and err.count("\n") == 1 and "bogus_option" in err
     assert "URI" not in err   # psycopg's words (libpq's: 'invalid URI query parameter')
+
+
+def test_the_apps_store_on_a_server_pages_through_libpq_and_comes_back_after_a_dropped_connection(pg_server):
+    """The app opens its store without quick_log: on a server the log window's pages come through
+    libpq all the same, and a connection the server dropped (a restart, an idle timeout) is made
+    again before a page fails."""
+    url = pg_server.create_database()
+    _fill(url, 120)
+    store = Store.open(url)
+    log = store.log
+    assert isinstance(log, QuickLogService)
+    orm = OrmLogService(session_factory(store.engine))
+    first = log.page(limit=7)
+    assert first == orm.page(limit=7)
+    with store.engine.connect() as other:   # the server ends every other session of this database
+        other.exec_driver_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    assert log.page(limit=7, after=first.next) == orm.page(limit=7, after=first.next)
+    store.close()
