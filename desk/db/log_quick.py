@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from desk.db.log_rows import ENTRY_COLUMNS, log_row
 from desk.db.migrations import HEAD_REVISION
-from desk.db.quick import BUSY_TIMEOUT_MS, stored_time
+from desk.db.quick import connect, stored_time
 from desk.db.services import EVERYTHING, LogCursor, LogFilter, LogPage
 from desk.fiscal import JAPAN, as_utc
 
@@ -134,10 +134,8 @@ class QuickPages:
 def sqlite_pages(path: Path) -> QuickPages | None:
     """Pages of the SQLite file at ``path`` on its own connection (the writer's stays the writer's),
     None when it is not at this desk's revision or not filled."""
-    try:
-        connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                                     check_same_thread=False)
-    except sqlite3.Error:
+    connection = connect(path)
+    if connection is None:
         return None
     try:
         ready = connection.execute(_READY_SQL).fetchone()

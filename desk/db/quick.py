@@ -49,6 +49,15 @@ def apply_pragmas(connection: sqlite3.Connection) -> None:
         cursor.close()
 
 
+def connect(path: Path) -> sqlite3.Connection | None:
+    """A connection of desk's own to the SQLite file at ``path`` (autocommit, the busy timeout, usable
+    from the thread a lock lets in), None when it cannot be opened."""
+    try:
+        return sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error:
+        return None
+
+
 class QuickSqlite:
     """One SQLite file at the current revision, through sqlite3 (a :class:`~desk.log.records.LogWriter`)."""
 
@@ -61,10 +70,8 @@ class QuickSqlite:
         """The database at ``path`` if it exists and needs no migration, else None."""
         if not path.is_file():
             return None
-        try:
-            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                                         check_same_thread=False)
-        except sqlite3.Error:
+        connection = connect(path)
+        if connection is None:
             return None
         try:
             # The revision before the pragmas: WAL rewrites the header of a file that may be
