@@ -185,14 +185,17 @@ def pg_url(pg_server) -> str:
     return pg_server.create_database()
 
 
+def empty_database_url(request, tmp_path) -> str:
+    """A new, empty database of the kind ``request.param`` names ("sqlite" or "postgresql")."""
+    if request.param == "sqlite":
+        return db_engine.sqlite_url(tmp_path / "log.sqlite3")
+    return request.getfixturevalue("pg_url")
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def log_engine(request, tmp_path):
     """A migrated, empty database of each kind (the log's tests run on both)."""
-    if request.param == "sqlite":
-        url = db_engine.sqlite_url(tmp_path / "log.sqlite3")
-    else:
-        url = request.getfixturevalue("pg_url")
-    engine = db_engine.make_engine(url)
+    engine = db_engine.make_engine(empty_database_url(request, tmp_path))
     setup.upgrade(engine)
     yield engine
     engine.dispose()

@@ -23,6 +23,7 @@ from desk.intake.reader import read_intake
 from desk.log import records
 from desk.log.business import normalised_name
 from tests import answers, synthetic_log
+from tests.conftest import empty_database_url
 from tests.synthetic_log import FORMS, made
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -130,11 +131,7 @@ def downgrade(engine: Any, revision: str) -> None:
 @pytest.fixture
 def at_0010(request, tmp_path):
     """An empty database of each kind at revision 0010, before the keys were made from the municipality."""
-    if request.param == "sqlite":
-        url = db_engine.sqlite_url(tmp_path / "log.sqlite3")
-    else:
-        url = request.getfixturevalue("pg_url")
-    engine = db_engine.make_engine(url)
+    engine = db_engine.make_engine(empty_database_url(request, tmp_path))
     setup.upgrade(engine, "0010")
     yield engine
     engine.dispose()
