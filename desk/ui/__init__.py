@@ -2,7 +2,11 @@
 
 import sys
 
-import PySide6.QtCore  # noqa: F401 - loads PySide's import hook, made cheaper below
+from desk.ui import qt_enums
+
+qt_enums.install()   # before PySide6 makes its first enum
+
+import PySide6.QtCore  # noqa: E402, F401 - loads PySide's import hook, made cheaper below
 
 
 def _scan_sources_quickly() -> None:
