@@ -28,14 +28,14 @@ if TYPE_CHECKING:
 
 def _match_file(args: argparse.Namespace, store: Store) -> tuple[Intake, MatchReport]:
     """The intake file and its match on ``--date`` (a bad file is a usage error)."""
-    from desk.intake.reader import IntakeError, read_intake_file
+    from desk.intake.reader import IntakeError, read_intake_file, refusal_of_file
 
     input_files([args.intake])
     try:
         read = read_intake_file(args.intake)
         return read.intake, store.matcher.match(read.intake, on=args.date or fiscal.today(), warnings=read.warnings)
     except IntakeError as exc:
-        raise CliError(f"{args.intake.name}: {exc}", EXIT_USAGE) from exc
+        raise CliError(refusal_of_file(args.intake.name, exc), EXIT_USAGE) from exc
 
 
 def cmd_match(args: argparse.Namespace) -> int:

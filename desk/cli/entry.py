@@ -99,7 +99,7 @@ def _main(argv: list[str]) -> int:
             return _start_app(args)
         return command(args.command)(args)
     except CliError as exc:
-        print(f"desk: {exc}", file=sys.stderr)
+        say_problem(str(exc))
         return exc.code
     except SettingsError as exc:   # read by most commands, saved by the first referral: said here once
         print(f"desk: {exc}", file=sys.stderr)
@@ -118,6 +118,13 @@ def _main(argv: list[str]) -> int:
             raise
         print(f"desk: {database_problem(exc)}", file=sys.stderr)
         return EXIT_PROBLEM
+
+
+def say_problem(message: str) -> None:
+    """A refusal on stderr, each of its lines beginning "desk: " (several refused values of one
+    intake file are several lines, and a script can find each by that start)."""
+    for line in message.splitlines() or [""]:
+        print(f"desk: {line}", file=sys.stderr)
 
 
 def _is_broken_catalogue(exc: BaseException) -> bool:

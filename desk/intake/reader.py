@@ -32,6 +32,7 @@ MAX_INTEGER_DIGITS = 20
 MAX_LIST_ITEMS = 200
 MAX_ANSWERS = 500
 MAX_MONTHS = 600
+MAX_ERRORS_NAMED = 20   # the refusals named at once: a file of 10,000 bad keys is not read 10,000 times
 MAX_NUMBER = 1e15   # the largest amount, count or term read (the form's reading of a number says none above it)
 PCT_RANGE = (-100, 10_000)   # a sales change read, in percent
 NAMED_UNKNOWN_KEYS = 5
@@ -139,7 +140,32 @@ def read_intake_file(path: str | Path) -> ReadIntake:
         raise IntakeError(f"(line {exc.lineno})", f"JSON として読めません（{exc.msg}）") from exc
     except RecursionError as exc:   # json's own limit, far past ours: [[[[… 100,000 deep
         raise IntakeError("(top)", f"入れ子が深すぎます（上限 {MAX_INTAKE_DEPTH} 段）") from exc
-    return read_intake(data)
+    if not isinstance(data, dict):
+        return read_intake(data)   # refused as a whole
+    read, errors = read_all(data)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:   # a file edited by hand: every mistake named at once, not one per run
+        raise IntakeErrors(errors)
+    return read
+
+
+def refusal_of_file(name: str, refused: IntakeError) -> str:
+    """What a refused file's reader says, a line for each value, each naming the file."""
+    return "\n".join(f"{name}: {line}" for line in str(refused).splitlines())
+
+
+class IntakeErrors(IntakeError):
+    """Several values of one intake the reader refuses; ``key`` and ``message`` are the first's,
+    the text a line for each (and a last line when the reader stopped naming them)."""
+
+    def __init__(self, errors: list[IntakeError]):
+        self.errors = errors
+        self.key, self.message = errors[0].key, errors[0].message
+        lines = [str(error) for error in errors]
+        if len(errors) >= MAX_ERRORS_NAMED:
+            lines.append(f"（誤りが多いため、最初の {MAX_ERRORS_NAMED} 件だけを挙げました）")
+        ValueError.__init__(self, "\n".join(lines))
 
 
 class _LongInteger:
@@ -292,7 +318,9 @@ def read_all(data: dict[str, Any]) -> tuple[ReadIntake, list[IntakeError]]:
             return read_intake(rest), errors
         except IntakeError as exc:
             errors.append(exc)
-            if not _drop(rest, exc.key):   # the document as a whole (its top): nothing left to read
+            # The document as a whole (its top): nothing left to read; past MAX_ERRORS_NAMED, a
+            # hostile file's keys are not read again one by one.
+            if len(errors) >= MAX_ERRORS_NAMED or not _drop(rest, exc.key):
                 return read_intake({}), errors
 
 

@@ -10,7 +10,7 @@ import json
 from typing import TYPE_CHECKING
 
 from desk.fileio import atomic_write_text, describe
-from desk.intake.reader import IntakeError, read_intake_file
+from desk.intake.reader import IntakeError, read_intake_file, refusal_of_file
 
 if TYPE_CHECKING:
     from desk.ui.main_window import MainWindow
@@ -36,7 +36,7 @@ def open_intake_file(window: MainWindow) -> None:
     try:
         read = read_intake_file(path)
     except IntakeError as exc:
-        window.notify_problem("相談ファイルを読めません", f"{path.name}: {exc}")
+        window.notify_problem("相談ファイルを読めません", refusal_of_file(path.name, exc))
         return
     window.stepper.load(read.raw)
     window.results.model.clear_ticks()

@@ -194,13 +194,13 @@ def _refuse_for_errors(window: MainWindow, errors: Sequence[FieldError]) -> None
 
 def from_file(window: MainWindow, path: Path) -> ReferralPreviewDialog | None:
     """Match an intake file, log it, render the sheet and open the preview (window-modal)."""
-    from desk.intake.reader import IntakeError, read_intake_file
+    from desk.intake.reader import IntakeError, read_intake_file, refusal_of_file
 
     try:
         read = read_intake_file(path)
         report = window.services.matcher.match(read.intake, on=window.today, warnings=read.warnings)
     except IntakeError as exc:
-        window.notify_problem("相談ファイルを読めません", f"{path.name}: {exc}")
+        window.notify_problem("相談ファイルを読めません", refusal_of_file(path.name, exc))
         return None
     return issue_and_preview(window, window.services.log_writer, read.intake, report)
 

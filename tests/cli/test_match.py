@@ -84,6 +84,18 @@ def test_bad_intake_exits_2_with_one_line(capsys, db, tmp_path, data, message):
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
+def test_a_file_with_several_values_refused_names_each_on_its_own_line(capsys, db, tmp_path):
+    """A file edited by hand: every mistake at once, as the window names them, not one per run."""
+    data = {**SUPPLIER, "employees": "たくさん", "capital_yen": "abc", "entity": "corp"}
+    code = cli.main(["--db", db, "match", "--json", write(tmp_path, data)])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    lines = err.splitlines()
+    assert [line.split(": ")[2] for line in lines] == ["entity", "employees", "capital_yen"]
+    assert all(line.startswith("desk: intake.json: ") for line in lines)
+    assert "人数を数値で指定してください" in lines[1] and "Traceback" not in err
+
+
 def test_a_prefecture_without_its_suffix_is_understood(capsys, db, tmp_path):
     code = cli.main(["--db", db, "match", "--json", write(tmp_path, {**SUPPLIER, "prefecture": "神奈川"})])
     assert code == 0 and json.loads(capsys.readouterr().out)["place"] == "神奈川県横須賀市"

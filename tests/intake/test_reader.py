@@ -218,3 +218,37 @@ def test_read_all_names_every_value_refused_and_reads_the_rest():
     assert read.intake.monthly_sales == {"2026-10": 100}
     assert data["sales_change"]["last_1m_pct"] == "x"   # the caller's data untouched
     assert read_all({"employees": 5}) == (read_intake({"employees": 5}), [])
+
+
+def test_a_file_names_every_value_refused_and_one_refusal_stays_one(tmp_path):
+    from desk.intake.reader import IntakeErrors
+
+    path = tmp_path / "intake.json"
+    path.write_text(json.dumps({"employees": -3, "capital_yen": "abc", "industry": "manufacturing"}), "utf-8")
+    with pytest.raises(IntakeErrors) as several:
+        read_intake_file(path)
+    assert [e.key for e in several.value.errors] == ["employees", "capital_yen"]
+    assert several.value.key == "employees"   # the first, where the window moves
+    assert str(several.value).splitlines() == [str(e) for e in several.value.errors]
+    path.write_text(json.dumps({"employees": -3}), "utf-8")
+    with pytest.raises(IntakeError) as one:
+        read_intake_file(path)
+    assert type(one.value) is IntakeError and one.value.key == "employees"
+
+
+def test_a_hostile_file_of_thousands_of_bad_keys_is_not_read_once_per_key(tmp_path, monkeypatch):
+    """Each refusal reads the rest again: past MAX_ERRORS_NAMED the reader stops naming them."""
+    from desk.intake import reader
+
+    reads = []
+    real = reader.read_intake
+    monkeypatch.setattr(reader, "read_intake", lambda data: reads.append(1) or real(data))
+    path = tmp_path / "intake.json"
+    lone_surrogate = '"\\ud800"'   # JSON's escape of a half of a pair: unreadable as text
+    path.write_text("{" + ", ".join(f'"k{i}": {lone_surrogate}' for i in range(5000)) + "}", "utf-8")
+    with pytest.raises(reader.IntakeErrors) as refused:
+        read_intake_file(path)
+    assert len(refused.value.errors) == reader.MAX_ERRORS_NAMED
+    assert len(reads) == reader.MAX_ERRORS_NAMED + 1
+    last = f"（誤りが多いため、最初の {reader.MAX_ERRORS_NAMED} 件だけを挙げました）"
+    assert str(refused.value).splitlines()[-1] == last
