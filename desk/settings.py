@@ -53,6 +53,11 @@ SETTINGS: tuple[Setting, ...] = (
 _BY_KEY = {s.key: s for s in SETTINGS}
 
 
+def default_of(key: str) -> Any:
+    """A setting's value before anyone changed it."""
+    return _BY_KEY[key].default
+
+
 class SettingsError(ValueError):
     pass
 

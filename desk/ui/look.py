@@ -16,6 +16,8 @@ from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPalette, QResizeEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QMenuBar, QWidget
 
+from desk.settings import default_of
+
 if TYPE_CHECKING:
     from desk.settings import Settings
 
@@ -97,9 +99,25 @@ class CutLines(QLabel):
 
 def apply_font_size(settings: Settings) -> None:
     """The text size staff chose, for the whole application (Qt skips an unchanged font)."""
+    size = float(settings.get("font_size_pt"))
     font = QApplication.font()
-    font.setPointSizeF(float(settings.get("font_size_pt")))
+    font.setPointSizeF(size)
     QApplication.setFont(font)
+    if size != float(default_of("font_size_pt")) or _indicators_scaled:
+        _fit_indicators(size)
+
+
+_indicators_scaled = False
+
+
+def _fit_indicators(size: float) -> None:
+    """Check boxes as large as the text (desk.ui.large_indicators), imported only for a size
+    other than the default, so the usual start does not load the proxy style."""
+    global _indicators_scaled
+    from desk.ui.large_indicators import fit_indicators
+
+    fit_indicators(size)
+    _indicators_scaled = True
 
 
 def title_font() -> QFont:

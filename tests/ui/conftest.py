@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from desk.db.store import Store
-from desk.settings import Settings
+from desk.settings import Settings, default_of
+from desk.ui.large_indicators import LargeIndicators, fit_indicators
 from desk.ui.main_window import MainWindow
 
 TODAY = dt.date(2026, 11, 22)
@@ -21,6 +23,17 @@ def discard_when_asked(monkeypatch) -> list[object]:
     asked: list[object] = []
     monkeypatch.setattr(MainWindow, "ask_discard", classmethod(lambda cls, parent: asked.append(parent) or True))
     return asked
+
+
+@pytest.fixture(autouse=True)
+def text_size_put_back():
+    """The application's font and style are shared by every test: a test at 24 pt leaves neither
+    the size nor the style that scales check boxes with it (desk.ui.large_indicators) to the next."""
+    font = QApplication.font()
+    yield
+    QApplication.setFont(font)
+    if isinstance(QApplication.style(), LargeIndicators):
+        fit_indicators(float(default_of("font_size_pt")))
 
 
 @pytest.fixture

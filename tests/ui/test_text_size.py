@@ -7,23 +7,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QStyle, QWidget
 
 from desk.db.store import Store
 from desk.settings import Settings
 from desk.ui.intake_fields import MIN_TEXT_CHARS, LineEditor
 from desk.ui.intake_pages import PAGES
+from desk.ui.large_indicators import LargeIndicators
 from desk.ui.main_window import MainWindow
 
 TODAY = dt.date(2026, 11, 22)
-
-
-@pytest.fixture(autouse=True)
-def app_font_restored():
-    """The application's font is shared by every test: put back as it was."""
-    font = QApplication.font()
-    yield
-    QApplication.setFont(font)
 
 
 def _window(qtbot, catalogue_engine, tmp_path, points: int | None = None) -> MainWindow:
@@ -143,3 +136,25 @@ def test_at_the_largest_size_a_menu_gives_its_items_room_and_does_not_grow_at_ea
     qtbot.waitUntil(menu.isVisible)
     assert menu.width() == menu.minimumWidth() < widths[0] * 0.7
     menu.hide()
+
+
+def test_check_boxes_grow_with_the_text_and_the_default_size_keeps_the_plain_style(qtbot, catalogue_engine,
+                                                                                   tmp_path):
+    """At 24 pt Fusion's 13-pixel square sat beside text twice its height: it follows the text now,
+    in the form and in the results alike, and a return to the default size brings the plain style back."""
+    plain = QApplication.style().name()
+    window = _window(qtbot, catalogue_engine, tmp_path, points=24)
+    window.stepper.go_to(PAGES.index(next(p for p in PAGES if p.title == "資金ニーズ")))
+    box = next(b for b in window.stepper.findChildren(QCheckBox) if b.isVisible())
+
+    def square() -> int:
+        return box.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorHeight, None, box)
+
+    assert square() >= 0.8 * box.fontMetrics().height()
+    assert window.results.tree.style() is QApplication.style()   # the results' check boxes too
+    dialog = window.show_settings()
+    dialog.editors["font_size_pt"].setValue(11)
+    with qtbot.waitSignal(dialog.accepted, timeout=2000):
+        dialog.accept()
+    assert not isinstance(QApplication.style(), LargeIndicators) and QApplication.style().name() == plain
+    assert square() < 20
