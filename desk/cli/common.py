@@ -152,6 +152,9 @@ def database_problem(exc: BaseException) -> str:
     import sqlite3
 
     sa_exc = sys.modules.get("sqlalchemy.exc")  # imported only where SQLAlchemy already is
+    services = sys.modules.get("desk.db.services")
+    if services is not None and isinstance(exc, services.DatabaseUnreachable):
+        exc = exc.__cause__ or exc   # the driver's error: its words, and whether the server refused
     text = short(exc)
     if refused_by_server(exc):
         return REFUSED_BY_SERVER

@@ -140,8 +140,10 @@ def _is_database_error(exc: BaseException) -> bool:
 
     sa_exc = sys.modules.get("sqlalchemy.exc")
     libpq = sys.modules.get("desk.db.libpq")   # the quick log's pages on a server
+    services = sys.modules.get("desk.db.services")   # DatabaseUnreachable, from the log's service
     return (isinstance(exc, sqlite3.DatabaseError) or (sa_exc is not None and isinstance(exc, sa_exc.DatabaseError))
-            or (libpq is not None and isinstance(exc, libpq.LibpqError)))
+            or (libpq is not None and isinstance(exc, libpq.LibpqError))
+            or (services is not None and isinstance(exc, services.DatabaseUnreachable)))
 
 
 def _start_app(args: argparse.Namespace) -> int:

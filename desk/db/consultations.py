@@ -31,6 +31,7 @@ from desk import vocab
 from desk.db import models as m
 from desk.db.log_rows import ENTRY_COLUMNS as _ENTRY_COLUMNS
 from desk.db.log_rows import log_row as _log_row
+from desk.db.reach import said_unreachable
 from desk.db.services import (
     EVERYTHING,
     LOG_DIMENSIONS,
@@ -56,6 +57,7 @@ class OrmLogWriter:
         self._make_session = make_session
         self._last_reference_sql: str | None = None
 
+    @said_unreachable   # a server gone: said in the window (desk.db.reach)
     def try_insert(self, values: dict[str, Any], prefix: str, record_id: str | None = None) -> Recorded | None:
         try:
             with self._make_session() as session, session.begin():
@@ -82,6 +84,7 @@ class OrmLogWriter:
             self._last_reference_sql = sql
         return self._last_reference_sql
 
+    @said_unreachable
     def delete(self, consultation_id: str) -> None:
         """Remove a record whose sheet could not be written; no sheet carries its number, so the
         number may be issued again."""
@@ -91,6 +94,7 @@ class OrmLogWriter:
                 session.delete(record)
 
 
+    @said_unreachable
     def purge_personal(self, before: dt.datetime) -> int:
         c = m.Consultation
         with self._make_session() as session, session.begin():

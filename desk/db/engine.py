@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from desk.db import passwords
 from desk.db.quick import BUSY_TIMEOUT_MS, apply_pragmas
+from desk.db.reach import CONNECTION_OPTIONS
 from desk.db.urls import resolve_database_url, sqlite_url
 from desk.fileio import create_private_file
 
@@ -38,7 +39,10 @@ def make_engine(url: str) -> Engine:
     elif url.startswith("sqlite"):
         engine = create_engine(url)
     else:
-        server = create_engine(url, pool_pre_ping=True)
+        # desk's timeouts for a server gone (desk.db.reach), where the URL does not set its own.
+        given = set(make_url(url).query)
+        server = create_engine(url, pool_pre_ping=True,
+                               connect_args={k: v for k, v in CONNECTION_OPTIONS.items() if k not in given})
         if passwords.keyring_in_use() and server.url.password is None:
             passwords.fill_from_keyring(server, url)
         return server

@@ -24,7 +24,12 @@ _TUPLES_OK = 2
 
 
 class LibpqError(Exception):
-    """A query the server refused; the message is the server's first line."""
+    """A query the server refused, or a server that did not answer (``connection``); the message
+    is libpq's or the server's first line."""
+
+    def __init__(self, message: str, *, connection: bool = False):
+        super().__init__(message)
+        self.connection = connection
 
 
 def _library_candidates() -> list[str]:
@@ -93,9 +98,13 @@ class PgConnection:
         lib = _libpq() if uri is not None else None
         if lib is None or uri is None:
             return None
-        # The URI as "dbname", expanded by libpq; the client's encoding pinned to the text we decode.
-        keys = (ctypes.c_char_p * 3)(b"dbname", b"client_encoding", None)
-        values = (ctypes.c_char_p * 3)(uri.encode(), b"UTF8", None)
+        # The URI as "dbname", expanded by libpq, after the timeouts desk gives a connection (the URI's
+        # own win: libpq takes the last value of a key); the client's encoding pinned to the text we decode.
+        from desk.db.reach import CONNECTION_OPTIONS
+
+        given = [*CONNECTION_OPTIONS.items(), ("dbname", uri), ("client_encoding", "UTF8")]
+        keys = (ctypes.c_char_p * (len(given) + 1))(*(key.encode() for key, _ in given), None)
+        values = (ctypes.c_char_p * (len(given) + 1))(*(value.encode() for _, value in given), None)
         handle = lib.PQconnectdbParams(keys, values, 1)
         if not handle:
             return None
@@ -106,22 +115,23 @@ class PgConnection:
                 return None
             # The server cannot be reached or refused the role: psycopg would meet the same libpq
             # answer (trying again through it would double the wait on an unreachable host).
-            raise LibpqError(message.splitlines()[0] if message else "connection failed")
+            raise LibpqError(message.splitlines()[0] if message else "connection failed", connection=True)
         return cls(lib, handle)
 
     def rows(self, sql: str, params: Sequence[str | None] = ()) -> list[tuple[str | None, ...]]:
         """``sql`` with ``$1``… bound to ``params`` (text; None is NULL)."""
         lib, handle = self._lib, self._handle
         if handle is None:
-            raise LibpqError("connection closed")
+            raise LibpqError("connection closed", connection=True)
         values = (ctypes.c_char_p * max(len(params), 1))(*(None if v is None else v.encode() for v in params))
         result = lib.PQexecParams(handle, sql.encode(), len(params), None, values, None, None, 0)
         if not result:
-            raise LibpqError((lib.PQerrorMessage(handle) or b"").decode(errors="replace").strip())
+            message = (lib.PQerrorMessage(handle) or b"").decode(errors="replace").strip()
+            raise LibpqError(message.splitlines()[0] if message else "no answer", connection=self.is_broken())
         try:
             if lib.PQresultStatus(result) != _TUPLES_OK:
                 message = (lib.PQresultErrorMessage(result) or b"").decode(errors="replace").strip()
-                raise LibpqError(message.splitlines()[0] if message else "query failed")
+                raise LibpqError(message.splitlines()[0] if message else "query failed", connection=self.is_broken())
             width = lib.PQnfields(result)
             return [tuple(None if lib.PQgetisnull(result, row, column) else
                           (lib.PQgetvalue(result, row, column) or b"").decode() for column in range(width))

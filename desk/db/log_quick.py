@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from desk.db.log_rows import ENTRY_COLUMNS, log_row
 from desk.db.migrations import HEAD_REVISION
 from desk.db.quick import connect, stored_time
+from desk.db.reach import said_unreachable
 from desk.db.services import EVERYTHING, LogCursor, LogFilter, LogPage
 from desk.fiscal import JAPAN, as_utc
 
@@ -177,7 +178,7 @@ def server_pages(url: str) -> QuickPages | None:
         # timeout) is made again once, as the ORM's pool_pre_ping would, before a page fails.
         now = held[0]
         if now is None:
-            raise LibpqError("connection closed")
+            raise LibpqError("connection closed", connection=True)
         try:
             return now.rows(sql, params)
         except LibpqError:
@@ -206,9 +207,11 @@ def _has_password(url: str) -> bool:
 
 class QuickLogService:
     """The log's service (:class:`desk.db.services.LogService`) whose pages come from
-    :class:`QuickPages`; every other question goes to the ORM's service, made when first asked."""
+    :class:`QuickPages` where there are some; every other question goes to the ORM's service,
+    made when first asked. A database that does not answer raises DatabaseUnreachable, whichever
+    path asked it (desk.db.reach)."""
 
-    def __init__(self, pages: QuickPages, full: Callable[[], LogService]):
+    def __init__(self, pages: QuickPages | None, full: Callable[[], LogService]):
         self._pages = pages
         self._make_full = full
 
@@ -216,39 +219,53 @@ class QuickLogService:
     def _full(self) -> LogService:
         return self._make_full()
 
+    @said_unreachable
     def page(self, where: LogFilter = EVERYTHING, *, limit: int | None = None,
              after: LogCursor | None = None) -> LogPage:
+        if self._pages is None:
+            return self._full.page(where, limit=limit, after=after)
         return self._pages.page(where, limit=limit, after=after)
 
+    @said_unreachable
     def record(self, record_id: str) -> ConsultationRecord | None:
         return self._full.record(record_id)
 
+    @said_unreachable
     def stored_result(self, record_id: str) -> dict[str, Any] | None:
         return self._full.stored_result(record_id)
 
+    @said_unreachable
     def record_reprint(self, record_id: str, *, now: dt.datetime | None = None) -> int | None:
         return self._full.record_reprint(record_id, now=now)
 
+    @said_unreachable
     def counts(self, where: LogFilter = EVERYTHING) -> LogCounts:
         return self._full.counts(where)
 
+    @said_unreachable
     def stats(self, where: LogFilter = EVERYTHING, *, by: str) -> list[LogStat]:
         return self._full.stats(where, by=by)
 
+    @said_unreachable
     def set_follow_up(self, reference_no: str, *, status: str | None, day: dt.date | None = None) -> bool:
         return self._full.set_follow_up(reference_no, status=status, day=day)
 
+    @said_unreachable
     def pack_titles(self) -> dict[str, str]:
         return self._full.pack_titles()
 
+    @said_unreachable
     def export_csv(self, where: LogFilter = EVERYTHING, *, include_personal: bool = False) -> bytes:
         return self._full.export_csv(where, include_personal=include_personal)
 
+    @said_unreachable
     def write_csv(self, path: Path, where: LogFilter = EVERYTHING, *, include_personal: bool = False) -> int:
         return self._full.write_csv(path, where, include_personal=include_personal)
 
+    @said_unreachable
     def record_consent(self, reference_no: str, *, consent: bool, referred_window: str | None) -> None:
         self._full.record_consent(reference_no, consent=consent, referred_window=referred_window)
 
+    @said_unreachable
     def shared_record(self, reference_no: str) -> ConsultationRecord | None:
         return self._full.shared_record(reference_no)

@@ -63,6 +63,18 @@ class EditsAtStake(RuntimeError):
     """Importing would overwrite admin edits: ask, then import again with ``overwrite_edits``."""
 
 
+class DatabaseUnreachable(Exception):   # not an OSError: a file's errors are told apart
+    """The database did not answer: the shared server stopped or restarting, the network gone, a
+    SQLite file held by another process past the busy timeout. The text is for staff; ``detail``
+    is the driver's own words, for the log of the problem. Nothing was read or written."""
+
+    TEXT = "データベースに接続できません（共有サーバーが止まっているか、ネットワークが切れています）。"
+
+    def __init__(self, detail: str = ""):
+        super().__init__(self.TEXT)
+        self.detail = detail
+
+
 class RemovalsAtStake(RuntimeError):
     """Importing would remove records the packs' older versions had (listed in the text): ask,
     then import again with ``allow_removals``."""

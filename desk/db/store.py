@@ -166,7 +166,17 @@ class Store:
         return cache.first_view_file(self.url)
 
     def fingerprint(self) -> tuple[object, ...]:
-        """The catalogue's fingerprint now (one query; it changes with an import or an admin edit)."""
+        """The catalogue's fingerprint now (one query; it changes with an import or an admin edit);
+        DatabaseUnreachable when the database does not answer (the window asks every 30 s)."""
+        try:
+            return self._fingerprint()
+        except Exception as exc:
+            from desk.db.reach import raise_if_unreachable  # only then: off the start's path
+
+            raise_if_unreachable(exc)
+            raise
+
+    def _fingerprint(self) -> tuple[object, ...]:
         if self._quick is not None:
             return self._quick.fingerprint()
         if self.schema_behind is not None:   # the kept copy's for ever: nothing else is looked at
@@ -210,7 +220,7 @@ class Store:
         elif self._pages is None and self._refused is None and self.url.startswith("postgresql"):
             # The log window on a shared server: its pages through libpq too (0.21 s to the first
             # page at 10^6 through the ORM, whose first query of the log is compiled then). A server
-            # libpq cannot reach now is left to the ORM, which says so the way the window knows.
+            # libpq cannot reach now is left to the ORM (both say DatabaseUnreachable, desk.db.reach).
             from desk.db.libpq import LibpqError
             from desk.db.log_quick import server_pages
 
@@ -218,11 +228,9 @@ class Store:
                 self._pages = server_pages(self.url)
             except LibpqError:
                 self._pages = None
-        if self._pages is None:
-            return self._orm_log()
         from desk.db.log_quick import QuickLogService
 
-        return QuickLogService(self._pages, self._orm_log)
+        return QuickLogService(self._pages, self._orm_log)   # (None: the ORM's pages)
 
     def _orm_log(self) -> LogService:
         from desk.db.log_service import OrmLogService

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from desk.db.services import EditsAtStake, PacksRejected, RemovalsAtStake
+from desk.db.services import DatabaseUnreachable, EditsAtStake, PacksRejected, RemovalsAtStake
 from desk.matching import first_view
 from desk.ui.background import BackgroundJob, run_in_background
 from desk.ui.messages import confirm
@@ -64,7 +64,10 @@ def apply_retention(window: MainWindow) -> int:
     days = int(window.settings.get("personal_retention_days") or 0)
     if days <= 0:
         return 0
-    cleared = window.services.purge_personal_details(older_than_days=days)
+    try:
+        cleared = window.services.purge_personal_details(older_than_days=days)
+    except DatabaseUnreachable:   # the shared server away at start: the next start clears them
+        return 0
     if cleared:
         window.statusBar().showMessage(f"{days} 日より前の相談記録 {cleared} 件から個人情報を消しました", 10_000)
         # The backups hold them too (issue 15, item 13): rewritten off the GUI thread.
@@ -100,8 +103,14 @@ def catalogue_changed(window: MainWindow) -> None:
 
 
 def check_catalogue(window: MainWindow) -> bool:
-    """Follow a catalogue changed elsewhere (an import or an admin edit on another counter)."""
-    if window.services.fingerprint() == window.shown_fingerprint:
+    """Follow a catalogue changed elsewhere (an import or an admin edit on another counter). A server
+    that does not answer is said on the status bar; the window goes on with the catalogue it has."""
+    try:
+        fingerprint = window.services.fingerprint()
+    except DatabaseUnreachable as exc:
+        window.statusBar().showMessage(f"{exc}表示中のデータで判定しています。", 30_000)
+        return False
+    if fingerprint == window.shown_fingerprint:
         return False
     catalogue_changed(window)
     window.statusBar().showMessage("データが更新されました（他の端末での編集・取り込み）", 10_000)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSize, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -19,14 +19,16 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from desk.db.services import LOG_COLUMNS, FollowUpTooEarly, LogCounts, LogCursor, LogFilter
+from desk.db.services import LOG_COLUMNS, DatabaseUnreachable, FollowUpTooEarly, LogCounts, LogCursor, LogFilter
 from desk.fileio import describe
 from desk.settings import Settings
+from desk.ui import look
 from desk.ui.background import BackgroundJob, run_in_background
 from desk.ui.geometry import fit_to_screen
 from desk.ui.log_chart import LogCountsChart
@@ -51,7 +53,12 @@ COUNTING = "相談件数を集計しています…"
 
 
 class LogTableModel(RowsTableModel):
-    """The log's rows a page at a time (canFetchMore / fetchMore): a search never reads the whole log."""
+    """The log's rows a page at a time (canFetchMore / fetchMore): a search never reads the whole log.
+
+    A next page the database does not give (the shared server gone) ends the fetching until the
+    next search, and says so through :attr:`unreachable`: the view asks again at every scroll."""
+
+    unreachable = Signal(str)
 
     def __init__(self, parent: QObject | None = None, *, service: LogService | None = None,
                  page_rows: int = PAGE_ROWS):
@@ -62,11 +69,18 @@ class LogTableModel(RowsTableModel):
         self._next: LogCursor | None = None
 
     def show(self, where: LogFilter) -> None:
-        """The first page of the records ``where`` names, in place of what was shown."""
+        """The first page of the records ``where`` names, in place of what was shown; nothing shown
+        when the database does not answer (DatabaseUnreachable, raised on): never the rows of
+        another search under this one."""
         if self._service is None:
             return
         self._where = where
-        page = self._service.page(where, limit=self._page_rows)
+        self._next = None
+        try:
+            page = self._service.page(where, limit=self._page_rows)
+        except DatabaseUnreachable:
+            self.set_rows([])
+            raise
         self._next = page.next
         self.set_rows(page.rows)
 
@@ -76,7 +90,12 @@ class LogTableModel(RowsTableModel):
     def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = NO_PARENT) -> None:  # noqa: N802
         if parent.isValid() or self._next is None or self._service is None:
             return
-        page = self._service.page(self._where, limit=self._page_rows, after=self._next)
+        try:
+            page = self._service.page(self._where, limit=self._page_rows, after=self._next)
+        except DatabaseUnreachable as exc:
+            self._next = None
+            self.unreachable.emit(f"続きを読めませんでした: {exc}")
+            return
         self._next = page.next
         if page.rows:
             self.beginInsertRows(NO_PARENT, len(self.rows), len(self.rows) + len(page.rows) - 1)
@@ -100,7 +119,13 @@ class ConsultationLogDialog(QDialog):
         self.setWindowTitle("相談記録")
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("受付番号・事業者名・所在地・担当で検索")
-        self.search.textChanged.connect(self.refresh)
+        self.search.textChanged.connect(self._search_changed)
+        # After a database that did not answer, a search is read once typing pauses: not a connection
+        # tried, and waited for, at every letter.
+        self._retry_timer = QTimer(self)
+        self._retry_timer.setSingleShot(True)
+        self._retry_timer.setInterval(COUNT_PAUSE_MS)
+        self._retry_timer.timeout.connect(self.refresh)
         self._count_timer = QTimer(self)
         self._count_timer.setSingleShot(True)
         self._count_timer.setInterval(COUNT_PAUSE_MS)
@@ -108,6 +133,7 @@ class ConsultationLogDialog(QDialog):
         self._counting: BackgroundJob | None = None
         self._counted_for: LogFilter | None = None   # what the counts on screen are for
         self.model = LogTableModel(self, service=service)
+        self.model.unreachable.connect(self._say_unreachable)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSortingEnabled(False)
@@ -138,6 +164,10 @@ class ConsultationLogDialog(QDialog):
         self.table.selectionModel().selectionChanged.connect(self._follow_selection)
         self.model.modelReset.connect(self._follow_selection)
         self.note = QLabel(self)
+        self.problem = QLabel(self)   # the database not answering (_say_unreachable)
+        self.problem.setWordWrap(True)
+        look.mark(self.problem, look.ERROR, strong=True)
+        self.problem.hide()
         self.chart = LogCountsChart(self)
         self.counts = QLabel(self)
         self.counts.setWordWrap(True)
@@ -156,6 +186,10 @@ class ConsultationLogDialog(QDialog):
         bottom.addWidget(self.report_button)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
+        # Enter on a record opens it (the table's activated): a default button would open it a second
+        # time, as QDialog presses it for the same Enter the table passed on.
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
         # What was just done (reprinted, written, recorded) is said beside 閉じる, not on a line of its
         # own under the table: at 24 pt that empty line was a record's height the table went without.
         self.note.setWordWrap(True)
@@ -164,9 +198,20 @@ class ConsultationLogDialog(QDialog):
         closing.addWidget(buttons)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.chart)
-        layout.addWidget(self.counts)
+        layout.addWidget(self.problem)
+        # The counts under the records, a handle between: at 24 pt on a laptop the chart and the counts
+        # left the table two records; staff drag the handle down (or the counts away) to see more.
+        counted = QWidget(self)
+        counted_layout = QVBoxLayout(counted)
+        counted_layout.setContentsMargins(0, 0, 0, 0)
+        counted_layout.addWidget(self.chart)
+        counted_layout.addWidget(self.counts)
+        self.split = QSplitter(Qt.Orientation.Vertical, self)
+        self.split.addWidget(self.table)
+        self.split.addWidget(counted)
+        self.split.setCollapsible(0, False)
+        self.split.setStretchFactor(0, 1)
+        layout.addWidget(self.split, 1)
         layout.addLayout(bottom)
         layout.addLayout(closing)
         guard_values(self)   # a filter added here later (a date, a kind) keeps its value under the wheel
@@ -188,15 +233,35 @@ class ConsultationLogDialog(QDialog):
         return LogFilter(text=self.search.text().strip() or None)
 
     def refresh(self) -> None:
-        """The first page of the search now; its counts once typing pauses (:meth:`_count`)."""
-        self.model.show(self._filter())
+        """The first page of the search now, from its newest record; its counts once typing pauses
+        (:meth:`_count`). A database that does not answer is said where the counts go."""
         self._counted_for = None
-        self.counts.setText(COUNTING)
         # No bars of another search under the new rows; the causes stay, at zero, so the chart
         # keeps its height and the window does not jump at every letter typed.
         self.chart.set_counts(LogCounts(total=0, per_day={}, per_cause=dict.fromkeys(
             (cause for cause, _ in self.chart.causes), 0)))
+        try:
+            self.model.show(self._filter())
+        except DatabaseUnreachable as exc:
+            self._count_timer.stop()
+            self.counts.setText("")
+            self._say_unreachable(f"{exc}検索し直すと、もう一度読みます。")
+            return
+        self.table.scrollToTop()   # the newest of the new search, not the old one's scrolled place
+        self.problem.hide()
+        self.counts.setText(COUNTING)
         self._count_timer.start()
+
+    def _search_changed(self) -> None:
+        if self.problem.isVisible():
+            self._retry_timer.start()
+        else:
+            self.refresh()
+
+    def _say_unreachable(self, text: str) -> None:
+        """A database that did not answer, said under the search, in red, until a search reads again."""
+        self.problem.setText(text)
+        self.problem.show()
 
     def is_counted(self) -> bool:
         """Whether the counts and the chart on screen are the search's as it stands."""
@@ -230,10 +295,15 @@ class ConsultationLogDialog(QDialog):
         self._counting = None
         if not shiboken6.isValid(self):
             return
+        if isinstance(exc, DatabaseUnreachable):
+            self.counts.setText("")
+            self._say_unreachable(f"相談件数を集計できませんでした: {exc}")
+            return
         self.counts.setText(f"相談件数を集計できませんでした（{describe(exc) if isinstance(exc, OSError) else exc}）")
 
     def done(self, result: int) -> None:
         self._count_timer.stop()   # a count still running ends into a closed window, shown nowhere
+        self._retry_timer.stop()
         super().done(result)
 
     def selected_id(self) -> str | None:
@@ -264,9 +334,13 @@ class ConsultationLogDialog(QDialog):
         if record_id is None:
             return None
         number = self.model.rows[self.table.selectionModel().selectedRows()[0].row()].get("reference_no", "")
-        return sheet_actions.reissue_and_preview(self, self._service, record_id, settings=self._settings,
-                                                 notify=self.notify_problem,
-                                                 reprinted=lambda count: self._reprinted(number, count))
+        try:
+            return sheet_actions.reissue_and_preview(self, self._service, record_id, settings=self._settings,
+                                                     notify=self.notify_problem,
+                                                     reprinted=lambda count: self._reprinted(number, count))
+        except DatabaseUnreachable as exc:
+            self.notify_problem("再発行できません", str(exc))
+            return None
 
     def record_follow_up(self) -> bool:
         """Ask what became of the chosen consultation and record it; whether anything changed."""
@@ -283,6 +357,9 @@ class ConsultationLogDialog(QDialog):
             found = self._service.set_follow_up(number, status=answer.status, day=answer.day)
         except FollowUpTooEarly as exc:
             self.notify_problem("記録できません", f"{exc}。")
+            return False
+        except DatabaseUnreachable as exc:
+            self.notify_problem("記録できません", f"{exc}その後は記録されていません。")
             return False
         if not found:
             self.notify_problem("記録できません", f"受付番号 {number} の記録が見つかりません"
@@ -316,7 +393,9 @@ class ConsultationLogDialog(QDialog):
         def failed(exc: BaseException) -> None:
             self.report_button.setEnabled(True)
             self.note.setText("")
-            if isinstance(exc, OSError):
+            if isinstance(exc, DatabaseUnreachable):
+                self.notify_problem("報告を作れません", str(exc))
+            elif isinstance(exc, OSError):
                 self.notify_problem("書き出せません", f"{request.pdf} に書き出せませんでした（{describe(exc)}）。")
             elif isinstance(exc, FontNotFound):
                 self.notify_problem("書き出せません", str(exc))
@@ -346,5 +425,7 @@ class ConsultationLogDialog(QDialog):
             return
         try:
             self._service.write_csv(path, self._filter(), include_personal=self.personal.isChecked())
+        except DatabaseUnreachable as exc:
+            self.notify_problem("書き出せません", f"{exc}CSV は書き出していません。")
         except OSError as exc:
             QMessageBox.warning(self, "書き出せません", f"{path} に書き出せませんでした（{describe(exc)}）。")

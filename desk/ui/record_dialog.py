@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desk.db.services import DatabaseUnreachable
 from desk.ui import look
 from desk.ui.geometry import fit_to_screen
 from desk.ui.messages import message_box
@@ -67,15 +68,23 @@ class ConsultationRecordDialog(QDialog):
 
         while self.facts.rowCount():
             self.facts.removeRow(0)
-        record = self._service.record(self.record_id)
+        try:
+            record = self._service.record(self.record_id)
+            titles = self._service.pack_titles() if record is not None else {}
+        except DatabaseUnreachable as exc:   # said where the record would be, as a record not found is
+            record, missing = None, f"この相談記録を読めません。{exc}"
+        else:
+            missing = "この相談記録は見つかりません。"
         if record is None:
             self.setWindowTitle("相談記録")
-            self.facts.addRow(QLabel("この相談記録は見つかりません。"))
+            said = QLabel(missing)
+            said.setWordWrap(True)
+            self.facts.addRow(said)
             self.reprint_button.setEnabled(False)
             return
         self.reference_no = record.reference_no
         self.setWindowTitle(f"相談記録（受付番号 {record.reference_no}）")
-        for label, value in record_facts(record, self._service.pack_titles()):
+        for label, value in record_facts(record, titles):
             shown = QLabel(value)
             shown.setTextFormat(Qt.TextFormat.PlainText)   # a business name with < or & shows as typed
             shown.setWordWrap(True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from desk.db.services import DatabaseUnreachable
 from desk.reports.fonts import FontNotFound
 from desk.settings import SettingsError
 from desk.sheets.issuing import Referral, create_referral, discard
@@ -48,6 +49,11 @@ def issue_and_preview(window: MainWindow, log: LogWriter, intake: Intake, report
     except (FontNotFound, SettingsError) as exc:   # no font; a device_id edited by hand
         _close(note)
         window.notify_problem("案内書を作れません", str(exc))
+        return None
+    except DatabaseUnreachable as exc:   # the shared server away: a sheet whose number is in no log
+        _close(note)
+        window.notify_problem("案内書を作れません", f"{exc}相談を記録できないため、案内書は作っていません"
+                              "（入力はそのまま残っています）。")
         return None
     except BaseException:
         _close(note)

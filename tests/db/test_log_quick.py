@@ -18,7 +18,7 @@ from desk.db import setup
 from desk.db.engine import session_factory
 from desk.db.log_quick import QuickLogService, server_pages, sqlite_pages
 from desk.db.log_service import OrmLogService
-from desk.db.services import EVERYTHING, LogFilter, LogPage
+from desk.db.services import EVERYTHING, DatabaseUnreachable, LogFilter, LogPage
 from desk.db.store import Store
 from desk.db.urls import plain_sqlite_file
 from tests import synthetic_log
@@ -144,7 +144,8 @@ def test_a_revision_the_quick_path_does_not_know_goes_the_full_way(filled_here, 
 
 def test_an_unfilled_database_goes_the_full_way(empty_engine):
     assert sqlite_pages(plain_sqlite_file(empty_engine.url.render_as_string())) is None
-    assert not isinstance(Store.for_engine(empty_engine).log, QuickLogService)
+    log = Store.for_engine(empty_engine).log
+    assert log._pages is None and log.page(limit=5).rows == []   # the ORM's pages, behind the same service
 
 
 @pytest.mark.parametrize("argv", [["--limit", "50", "--json"], ["--text", "%", "--json"],
@@ -219,3 +220,63 @@ def test_the_apps_store_on_a_server_pages_through_libpq_and_comes_back_after_a_d
                               "WHERE datname = current_database() AND pid <> pg_backend_pid()")
     assert log.page(limit=7, after=first.next) == orm.page(limit=7, after=first.next)
     store.close()
+
+
+def test_a_server_that_stops_answering_is_database_unreachable_on_every_path_and_comes_back(pg_server):
+    """The log window met a stopped server as SQLAlchemy's error from one path and libpq's from the
+    other, raised out of Qt's slots. Every question the windows ask says DatabaseUnreachable, the
+    driver's words kept; the same service reads again once the server answers."""
+    url = pg_server.create_database()
+    _fill(url, 120)
+    name = url.split("@/")[1].split("?")[0]
+    store = Store.open(url)
+    log = store.log
+    first = log.page(limit=5)
+    record_id = first.rows[0]["id"]
+    assert log.record(record_id) is not None
+    pg_server.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+    pg_server.execute(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+    try:
+        for ask in (lambda: log.page(limit=5), lambda: log.page(limit=5, after=first.next),
+                    lambda: log.record(record_id), lambda: log.counts(), lambda: log.set_follow_up("x", status=None),
+                    store.fingerprint):
+            with pytest.raises(DatabaseUnreachable) as said:
+                ask()
+            assert "not currently accepting connections" in said.value.detail
+            assert str(said.value) == DatabaseUnreachable.TEXT
+    finally:
+        pg_server.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+    assert log.page(limit=5) == first and log.record(record_id) is not None
+    store.close()
+
+
+def test_only_a_database_that_does_not_answer_is_said_unreachable(tmp_path):
+    """A missing table or a refused query is a fault of another kind: it goes on as it was."""
+    import sqlite3
+
+    from desk.db.libpq import LibpqError
+    from desk.db.reach import is_unreachable
+
+    assert is_unreachable(sqlite3.OperationalError("database is locked"))
+    assert not is_unreachable(sqlite3.OperationalError("no such table: log_entry"))
+    assert is_unreachable(LibpqError("connection to server failed", connection=True))
+    assert not is_unreachable(LibpqError('relation "log_entry" does not exist'))
+    assert not is_unreachable(ValueError("a bug"))
+
+
+def test_a_connection_waits_a_bounded_time_for_a_server_gone_unless_the_url_says_otherwise(pg_server):
+    """libpq waits for ever for a connection by default, and for the network's own timeouts (many
+    minutes) for an answer: both paths give desk's bounds, the URL's own options winning."""
+    from desk.db.libpq import PgConnection
+
+    url = pg_server.create_database()
+    for given, expected in ((url, "connect_timeout=10"), (url + "&connect_timeout=3", "connect_timeout=3")):
+        engine = db_engine.make_engine(given)
+        with engine.connect() as connection:
+            dsn = connection.connection.dbapi_connection.info.dsn
+        engine.dispose()
+        assert expected in dsn and "tcp_user_timeout=30000" in dsn and "keepalives_idle=30" in dsn
+        quick = PgConnection.open(given)
+        assert quick is not None
+        assert quick.rows("SELECT 1") == [("1",)]   # libpq took every option
+        quick.close()

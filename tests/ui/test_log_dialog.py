@@ -7,14 +7,14 @@ import datetime as dt
 import pypdf
 import pytest
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from desk.db import models as m
 from desk.db.consultations import record_consultation
 from desk.db.engine import session_factory
-from desk.db.services import LOG_COLUMNS
+from desk.db.services import LOG_COLUMNS, DatabaseUnreachable, LogFilter
 from desk.db.store import Store
 from desk.intake.reader import read_intake
 from desk.settings import Settings
@@ -25,6 +25,7 @@ from desk.ui.record_dialog import ConsultationRecordDialog
 from desk.ui.referral_preview import ReferralPreviewDialog
 from tests import answers
 from tests.sheets.test_referral import SUPPLIER
+from tests.ui.keys import type_text
 
 REPORT = answers.report()
 NOW = dt.datetime(2026, 11, 22, 3, 0, tzinfo=dt.UTC)
@@ -304,3 +305,120 @@ def test_at_the_largest_size_on_a_laptop_a_record_is_whole_in_the_table(qtbot, e
     whole = [row for row in rows if viewport.contains(row)]
     assert len(whole) >= 2, (viewport, rows)
     assert dialog.chart.height() >= dialog.chart.sizeHint().height()   # and no bar of the chart cut
+
+
+# --- a database that stops answering; the keyboard --------------------------------------------------------
+
+
+class SwitchedOff:
+    """The log's service, with the database switched off (``down``) and on again."""
+
+    def __init__(self, service):
+        self._service = service
+        self.down = False
+
+    def __getattr__(self, name):
+        ask = getattr(self._service, name)
+
+        def asking(*args, **kwargs):
+            if self.down:
+                raise DatabaseUnreachable("connection refused")
+            return ask(*args, **kwargs)
+
+        return asking
+
+
+def test_a_database_that_stops_answering_is_said_and_leaves_no_other_searchs_rows(qtbot, empty_engine):
+    """A stopped server left the last search's rows under the new one, said nothing and put a
+    traceback on stderr: the rows go, the window says why under the search, and a search typed once
+    the server is back reads again."""
+    log(empty_engine, "追浜精工", ["nissan"])
+    log(empty_engine, "橋本商店", ["materials"])
+    service = SwitchedOff(Store.for_engine(empty_engine).log)
+    dialog = ConsultationLogDialog(service)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    with qtbot.waitSignal(dialog.counted):
+        pass
+    select_row(qtbot, dialog, 0)
+    service.down = True
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Return)   # the record's window says why it is empty
+    record = dialog.findChild(ConsultationRecordDialog)
+    assert record.isVisible() and not record.reprint_button.isEnabled()
+    said = [label.text() for label in record.findChildren(QLabel)]
+    assert f"この相談記録を読めません。{DatabaseUnreachable.TEXT}" in said
+    record.reject()
+    type_text(dialog.search, "追")
+    assert dialog.model.rowCount() == 0 and dialog.problem.isVisible()
+    assert dialog.problem.text().startswith(DatabaseUnreachable.TEXT) and "検索し直す" in dialog.problem.text()
+    assert not dialog.open_button.isEnabled()
+    service.down = False
+    with qtbot.waitSignal(dialog.counted):
+        type_text(dialog.search, "浜")
+    assert dialog.model.rowCount() == 1 and not dialog.problem.isVisible()
+    assert "相談件数 1 件" in dialog.counts.text()
+
+
+def test_a_next_page_the_database_does_not_give_ends_the_fetching_and_says_so(qtbot, empty_engine):
+    for name in ("一", "二", "三", "四", "五"):
+        log(empty_engine, name, ["nissan"])
+    service = SwitchedOff(Store.for_engine(empty_engine).log)
+    model = LogTableModel(service=service, page_rows=2)
+    model.show(LogFilter())
+    assert model.rowCount() == 2 and model.canFetchMore()
+    service.down = True
+    with qtbot.waitSignal(model.unreachable) as said:
+        model.fetchMore()
+    assert said.args[0] == f"続きを読めませんでした: {DatabaseUnreachable.TEXT}"
+    assert not model.canFetchMore() and model.rowCount() == 2   # no query at every scroll after
+
+
+def test_enter_on_a_record_opens_it_once(qtbot, logged):
+    """Enter opened two windows of the same record: the table's and the dialog's default button."""
+    store, settings = logged
+    issued(store, settings)
+    dialog = ConsultationLogDialog(store.log, settings=settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    select_row(qtbot, dialog, 0)
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Return)
+    opened = dialog.findChildren(ConsultationRecordDialog)
+    assert len(opened) == 1 and opened[0].isVisible()
+
+
+def test_a_new_search_shows_its_newest_record_first_not_the_old_scrolled_place(qtbot, empty_engine):
+    for i in range(60):
+        log(empty_engine, f"商店{i:02d}", ["nissan"])
+    dialog = ConsultationLogDialog(Store.for_engine(empty_engine).log)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.table.verticalScrollBar().setValue(dialog.table.verticalScrollBar().maximum())
+    assert dialog.table.rowAt(0) > 0
+    type_text(dialog.search, "商店")
+    assert dialog.table.verticalScrollBar().value() == 0 and dialog.table.rowAt(0) == 0
+
+
+def test_at_24_pt_staff_can_give_the_records_the_room_of_the_counts(qtbot, logged):
+    """At 24 pt the chart and the counts left the table two records, with no way to give it more: a
+    handle between them gives the table the counts' room, and the counts can be put away."""
+    from PySide6.QtGui import QFont
+
+    store, settings = logged
+    issued(store, settings)
+    font = QFont(QApplication.font())
+    font.setPointSize(24)
+    QApplication.setFont(font)
+    dialog = ConsultationLogDialog(store.log, settings=settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    before, chart = dialog.table.height(), dialog.chart.height()
+    handle = dialog.split.handle(1)
+    assert dialog.split.widget(0) is dialog.table and dialog.split.isAncestorOf(dialog.counts)
+    assert not dialog.split.isCollapsible(0) and dialog.split.isCollapsible(1)
+    total = sum(dialog.split.sizes())
+    dialog.split.moveSplitter(total, 1)   # as the handle dragged to the bottom does
+    assert dialog.table.height() > before + chart and dialog.split.sizes()[1] == 0
+    assert handle.isVisible()   # and the counts come back by the same handle

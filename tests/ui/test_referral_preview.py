@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desk.db import models as m
+from desk.db.services import DatabaseUnreachable
 from desk.ui.main_window import MainWindow
 from desk.ui.messages import message_box
 from desk.ui.referral_preview import ReferralPreviewDialog
@@ -322,3 +323,36 @@ def test_a_preview_keeps_a_note_until_it_is_delivered_or_discarded(qtbot, catalo
     with qtbot.waitSignal(discarded.finished, timeout=5000):
         discarded.reject()
     assert list(pending.notes_dir().glob("*.json")) == [] and consultations(catalogue_engine) == 1
+
+
+class ServerAway:
+    """A log writer, and a catalogue fingerprint, of a shared server that stopped answering."""
+
+    def try_insert(self, *args, **kwargs):
+        raise DatabaseUnreachable("connection refused")
+
+    delete = purge_personal = try_insert
+
+
+def test_ctrl_p_with_the_shared_server_away_says_so_and_keeps_the_form(qtbot, catalogue_engine, make_window,
+                                                                       monkeypatch):
+    """A sheet whose number is in no log is not made: the clerk hears why, in Japanese, the input stays
+    on screen for a second try, and nothing reaches stderr as a traceback."""
+    window = _form_window(qtbot, make_window)
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    shown = _refusals(window, monkeypatch)
+    with monkeypatch.context() as away:
+        away.setattr(window.services, "log_writer", ServerAway())
+        away.setattr(window.services, "fingerprint", ServerAway().try_insert)
+        QTest.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+        assert window.findChild(ReferralPreviewDialog) is None and consultations(catalogue_engine) == 0
+        assert len(shown) == 1 and shown[0][0] == "案内書を作れません"
+        assert shown[0][1].startswith(DatabaseUnreachable.TEXT) and "入力はそのまま残っています" in shown[0][1]
+        assert window.stepper.field("municipality").editor.text() == "横須賀市"
+        assert window.check_catalogue() is False   # the window's check every 30 s: said on the status bar
+        assert window.statusBar().currentMessage().startswith(DatabaseUnreachable.TEXT)
+    QTest.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)   # the server back
+    dialog = window.findChild(ReferralPreviewDialog)
+    assert dialog is not None and consultations(catalogue_engine) == 1
+    dialog.reject()
