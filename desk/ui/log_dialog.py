@@ -9,16 +9,19 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -201,14 +204,24 @@ class ConsultationLogDialog(QDialog):
         layout.addWidget(self.problem)
         # The counts under the records, a handle between: at 24 pt on a laptop the chart and the counts
         # left the table two records; staff drag the handle down (or the counts away) to see more.
-        counted = QWidget(self)
+        # The counts' pane scrolls rather than squeeze them: a splitter gives a wrapped label less height
+        # than its lines, and at 24 pt the counts were drawn over the chart.
+        counted = QWidget()
         counted_layout = QVBoxLayout(counted)
         counted_layout.setContentsMargins(0, 0, 0, 0)
         counted_layout.addWidget(self.chart)
         counted_layout.addWidget(self.counts)
+        counted_layout.addStretch(1)
+        self.counts.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.counts_pane = QScrollArea(self)
+        self.counts_pane.setWidget(counted)
+        self._counted_box = counted
+        self.counts_pane.setWidgetResizable(True)
+        self.counts_pane.setFrameShape(QFrame.Shape.NoFrame)
         self.split = QSplitter(Qt.Orientation.Vertical, self)
+        self.split.setHandleWidth(max(8, self.fontMetrics().height() // 2))   # Fusion's 6 px was hard to hit
         self.split.addWidget(self.table)
-        self.split.addWidget(counted)
+        self.split.addWidget(self.counts_pane)
         self.split.setCollapsible(0, False)
         self.split.setStretchFactor(0, 1)
         layout.addWidget(self.split, 1)
@@ -220,8 +233,26 @@ class ConsultationLogDialog(QDialog):
         # the dialog asks for a laptop's height (fit_to_screen gives at most the screen's).
         self.table.setMinimumHeight(self._table_height(rows=1))
         fit_to_screen(self, QSize(1100, 720))
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)   # F5: read again
+        self._shared = False   # the split between the records and the counts (_share_the_height)
         self.refresh()
         self._follow_selection()
+
+    def _share_the_height(self) -> None:
+        """The counts at their height (once the first counts are in: the chart's causes, the lines of
+        days) where the dialog has it, else two fifths of the split; the records take the rest."""
+        self._shared = True
+        total = self.split.height()
+        share = min(self._counted_box.sizeHint().height(), total * 2 // 5)
+        self.split.setSizes([total - share, share])
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's virtual
+        # Enter opens the chosen record (the table's activated) and nothing else: QDialog pressed the
+        # default button of any window below it for the same Enter, the record window's 再発行 among them.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def _table_height(self, rows: int) -> int:
         """The table's height for its headings, ``rows`` records and the sideways scroll bar."""
@@ -245,7 +276,7 @@ class ConsultationLogDialog(QDialog):
         except DatabaseUnreachable as exc:
             self._count_timer.stop()
             self.counts.setText("")
-            self._say_unreachable(f"{exc}検索し直すと、もう一度読みます。")
+            self._say_unreachable(f"{exc}検索し直すか F5 キーで、もう一度読みます。")
             return
         self.table.scrollToTop()   # the newest of the new search, not the old one's scrolled place
         self.problem.hide()
@@ -288,6 +319,8 @@ class ConsultationLogDialog(QDialog):
         self.counts.setText(f"相談件数 {summary.total:,} 件　相談事業者数 {summary.businesses:,} 者"
                             f"　日別: {days or '—'}\n原因別: {causes or '—'}")
         self.chart.set_counts(summary)
+        if not self._shared and self.isVisible():
+            self._share_the_height()
         self._counted_for = where
         self.counted.emit()
 

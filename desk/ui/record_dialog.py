@@ -52,6 +52,7 @@ class ConsultationRecordDialog(QDialog):
         note = QLabel("この画面では記録を変更できません（閲覧のみ）。", self)
         look.tint(note, look.MUTED)
         self.reprint_button = QPushButton("案内書を再発行…", self)
+        self.reprint_button.setAutoDefault(False)   # a reprint is asked for, never an Enter's side effect
         self.reprint_button.clicked.connect(self.reprint)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.addButton(self.reprint_button, QDialogButtonBox.ButtonRole.ActionRole)

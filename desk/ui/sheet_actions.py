@@ -70,6 +70,13 @@ def issue_and_preview(window: MainWindow, log: LogWriter, intake: Intake, report
         if not dialog.delivered:
             try:
                 discard(log, referral)  # neither printed nor saved: not logged
+            except DatabaseUnreachable:   # the shared server away: the note has the next start remove it
+                if note is not None:
+                    note.leave_for_recovery()
+                window.statusBar().showMessage(
+                    f"受付番号 {referral.reference_no} の案内書を破棄しました（データベースに接続できないため、"
+                    "相談記録は次の起動時に取り消します）")
+                return
             except Exception:   # the database held by another process: removed at the next start
                 if note is not None:
                     note.leave_for_recovery()
@@ -134,7 +141,12 @@ def reissue_and_preview(parent: QWidget, log: LogService, record_id: str, *, set
 
     def finished(_result: int) -> None:
         if dialog.delivered:
-            count = log.record_reprint(record_id)
+            try:
+                count = log.record_reprint(record_id)
+            except DatabaseUnreachable as exc:   # the sheet went out; only its count is missing
+                notify("再発行の回数を記録できません",
+                       f"{exc}案内書は再発行されましたが、再発行の回数は記録されていません。")
+                return
             if count is not None:
                 reprinted(count)
 

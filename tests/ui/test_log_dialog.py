@@ -350,7 +350,7 @@ def test_a_database_that_stops_answering_is_said_and_leaves_no_other_searchs_row
     record.reject()
     type_text(dialog.search, "追")
     assert dialog.model.rowCount() == 0 and dialog.problem.isVisible()
-    assert dialog.problem.text().startswith(DatabaseUnreachable.TEXT) and "検索し直す" in dialog.problem.text()
+    assert dialog.problem.text().startswith(DatabaseUnreachable.TEXT) and "F5" in dialog.problem.text()
     assert not dialog.open_button.isEnabled()
     service.down = False
     with qtbot.waitSignal(dialog.counted):
@@ -385,6 +385,9 @@ def test_enter_on_a_record_opens_it_once(qtbot, logged):
     qtbot.keyClick(dialog.table, Qt.Key.Key_Return)
     opened = dialog.findChildren(ConsultationRecordDialog)
     assert len(opened) == 1 and opened[0].isVisible()
+    # Nor did the same Enter press the record window's 案内書を再発行… (a default button of a child
+    # window is one QDialog presses too).
+    assert dialog.findChild(ReferralPreviewDialog) is None
 
 
 def test_a_new_search_shows_its_newest_record_first_not_the_old_scrolled_place(qtbot, empty_engine):
@@ -422,3 +425,22 @@ def test_at_24_pt_staff_can_give_the_records_the_room_of_the_counts(qtbot, logge
     dialog.split.moveSplitter(total, 1)   # as the handle dragged to the bottom does
     assert dialog.table.height() > before + chart and dialog.split.sizes()[1] == 0
     assert handle.isVisible()   # and the counts come back by the same handle
+
+
+def test_a_reprint_saved_while_the_server_is_away_says_its_count_is_missing(qtbot, logged, tmp_path, monkeypatch):
+    store, settings = logged
+    issued(store, settings)
+    service = SwitchedOff(store.log)
+    dialog = ConsultationLogDialog(service, settings=settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    problems = []
+    monkeypatch.setattr(dialog, "notify_problem", lambda title, text: problems.append((title, text)))
+    select_row(qtbot, dialog, 0)
+    qtbot.mouseClick(dialog.reprint_button, Qt.MouseButton.LeftButton)
+    preview = dialog.findChild(ReferralPreviewDialog)
+    monkeypatch.setattr(ReferralPreviewDialog, "ask_save_path", classmethod(lambda cls, parent, s: tmp_path / "x"))
+    service.down = True
+    saved_text(qtbot, preview, tmp_path / "x")
+    assert [title for title, _ in problems] == ["再発行の回数を記録できません"]
+    assert "案内書は再発行されましたが" in problems[0][1]

@@ -356,3 +356,20 @@ def test_ctrl_p_with_the_shared_server_away_says_so_and_keeps_the_form(qtbot, ca
     dialog = window.findChild(ReferralPreviewDialog)
     assert dialog is not None and consultations(catalogue_engine) == 1
     dialog.reject()
+
+
+def test_a_preview_closed_unprinted_while_the_server_is_away_is_said_and_left_to_the_next_start(
+        qtbot, catalogue_engine, make_window, monkeypatch):
+    window = _form_window(qtbot, make_window)
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    QTest.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    preview = window.findChild(ReferralPreviewDialog)
+    assert preview is not None and consultations(catalogue_engine) == 1
+    with monkeypatch.context() as away:
+        away.setattr(window.services.log_writer, "delete", ServerAway().try_insert)
+        with qtbot.waitSignal(preview.finished, timeout=5000):
+            preview.reject()
+    said = window.statusBar().currentMessage()
+    assert "破棄しました" in said and "次の起動時に取り消します" in said
+    assert consultations(catalogue_engine) == 1   # removed by the next start's recovery (desk.sheets.pending)
