@@ -427,7 +427,7 @@ class ConsultationLogDialog(QDialog):
             self.report_button.setEnabled(True)
             self.note.setText("")
             if isinstance(exc, DatabaseUnreachable):
-                self.notify_problem("報告を作れません", str(exc))
+                self.notify_problem("報告を作れません", f"{exc}報告は書き出していません。")
             elif isinstance(exc, OSError):
                 self.notify_problem("書き出せません", f"{request.pdf} に書き出せませんでした（{describe(exc)}）。")
             elif isinstance(exc, FontNotFound):
