@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desk.db.services import LOG_COLUMNS, DatabaseUnreachable, FollowUpTooEarly, LogCounts, LogCursor, LogFilter
+from desk.db.services import LOG_COLUMNS, DatabaseUnreachable, FollowUpTooEarly, LogCounts, LogFilter
 from desk.fileio import describe
 from desk.settings import Settings
 from desk.ui import look
@@ -36,8 +36,9 @@ from desk.ui.background import BackgroundJob, run_in_background
 from desk.ui.geometry import fit_to_screen
 from desk.ui.log_chart import LogCountsChart
 from desk.ui.log_questions import FollowUpDialog, MonthlyReportDialog
+from desk.ui.log_table import LogTableModel
 from desk.ui.messages import message_box
-from desk.ui.rows_model import NO_PARENT, RowRole, RowsTableModel
+from desk.ui.rows_model import RowRole
 from desk.ui.value_guard import guard_values
 
 if TYPE_CHECKING:
@@ -46,64 +47,11 @@ if TYPE_CHECKING:
     from desk.ui.referral_preview import ReferralPreviewDialog
 
 
-# The list's columns: the CSV's, and what became of each consultation.
-LIST_COLUMNS = (*LOG_COLUMNS, ("follow_up", "その後"))
-PAGE_ROWS = 200   # a page of the log: the window shows the first at once and fetches the next as staff scroll
 # The counts wait for typing to pause this long: over a million records they take a second or more,
 # and a search typed a letter at a time asked for them at every letter.
 COUNT_PAUSE_MS = 250
 COUNTING = "相談件数を集計しています…"
 
-
-class LogTableModel(RowsTableModel):
-    """The log's rows a page at a time (canFetchMore / fetchMore): a search never reads the whole log.
-
-    A next page the database does not give (the shared server gone) ends the fetching until the
-    next search, and says so through :attr:`unreachable`: the view asks again at every scroll."""
-
-    unreachable = Signal(str)
-
-    def __init__(self, parent: QObject | None = None, *, service: LogService | None = None,
-                 page_rows: int = PAGE_ROWS):
-        super().__init__(LIST_COLUMNS, parent)
-        self._service = service
-        self._page_rows = page_rows
-        self._where = LogFilter()
-        self._next: LogCursor | None = None
-
-    def show(self, where: LogFilter) -> None:
-        """The first page of the records ``where`` names, in place of what was shown; nothing shown
-        when the database does not answer (DatabaseUnreachable, raised on): never the rows of
-        another search under this one."""
-        if self._service is None:
-            return
-        self._where = where
-        self._next = None
-        try:
-            page = self._service.page(where, limit=self._page_rows)
-        except DatabaseUnreachable:
-            self.set_rows([])
-            raise
-        self._next = page.next
-        self.set_rows(page.rows)
-
-    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = NO_PARENT) -> bool:  # noqa: N802
-        return not parent.isValid() and self._next is not None
-
-    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = NO_PARENT) -> None:  # noqa: N802
-        if parent.isValid() or self._next is None or self._service is None:
-            return
-        try:
-            page = self._service.page(self._where, limit=self._page_rows, after=self._next)
-        except DatabaseUnreachable as exc:
-            self._next = None
-            self.unreachable.emit(f"続きを読めませんでした: {exc}")
-            return
-        self._next = page.next
-        if page.rows:
-            self.beginInsertRows(NO_PARENT, len(self.rows), len(self.rows) + len(page.rows) - 1)
-            self.rows.extend(page.rows)
-            self.endInsertRows()
 
 
 class ConsultationLogDialog(QDialog):

@@ -20,7 +20,8 @@ from desk.intake.reader import read_intake
 from desk.settings import Settings
 from desk.ui import geometry
 from desk.ui.geometry import DECORATION
-from desk.ui.log_dialog import ConsultationLogDialog, LogTableModel
+from desk.ui.log_dialog import ConsultationLogDialog
+from desk.ui.log_table import PAGE_ROWS, LogTableModel
 from desk.ui.record_dialog import ConsultationRecordDialog
 from desk.ui.referral_preview import ReferralPreviewDialog
 from tests import answers
@@ -211,7 +212,6 @@ def test_a_long_window_name_does_not_push_the_other_columns_off(qtbot, empty_eng
 
 def test_the_log_shows_its_first_page_and_fetches_more_as_staff_scroll(qtbot, qtmodeltester, empty_engine,
                                                                       monkeypatch):
-    from desk.ui import log_dialog
     from tests import synthetic_log
 
     rows = list(synthetic_log.consultations(450))
@@ -224,7 +224,7 @@ def test_the_log_shows_its_first_page_and_fetches_more_as_staff_scroll(qtbot, qt
     monkeypatch.setattr(service, "page", lambda where, **kw: asked.append(kw.get("limit")) or real_page(where, **kw))
     dialog = ConsultationLogDialog(service)
     qtbot.addWidget(dialog)
-    assert dialog.model.rowCount() == log_dialog.PAGE_ROWS and asked == [log_dialog.PAGE_ROWS]
+    assert dialog.model.rowCount() == PAGE_ROWS and asked == [PAGE_ROWS]
     with qtbot.waitSignal(dialog.counted):
         pass
     assert "450 件" in dialog.counts.text()                     # counted by the database, not the rows shown
@@ -239,12 +239,12 @@ def test_the_log_shows_its_first_page_and_fetches_more_as_staff_scroll(qtbot, qt
         if dialog.model.rowCount() == 450:
             break
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 450)
-    assert all(limit == log_dialog.PAGE_ROWS for limit in asked) and len(asked) == 3
+    assert all(limit == PAGE_ROWS for limit in asked) and len(asked) == 3
     ids = [dialog.model.rows[i]["id"] for i in range(450)]
     assert len(set(ids)) == 450 and ids == [r["id"] for r in real_page().rows]
     qtmodeltester.check(dialog.model)
     dialog.search.setText("精工")                                 # a search starts again at its first page
-    assert 0 < dialog.model.rowCount() <= log_dialog.PAGE_ROWS and asked[-1] == log_dialog.PAGE_ROWS
+    assert 0 < dialog.model.rowCount() <= PAGE_ROWS and asked[-1] == PAGE_ROWS
 
 
 def test_the_first_page_shows_at_once_and_the_counts_follow_for_the_search_as_it_stands(qtbot, empty_engine):
