@@ -232,7 +232,7 @@ class ConsultationLogDialog(QDialog):
         self._count_timer.start()
 
     def _search_changed(self) -> None:
-        if self.problem.isVisible():
+        if not self.problem.isHidden():   # the last read failed: read again once typing pauses
             self._retry_timer.start()
         else:
             self.refresh()
@@ -315,13 +315,9 @@ class ConsultationLogDialog(QDialog):
         if record_id is None:
             return None
         number = self.model.rows[self.table.selectionModel().selectedRows()[0].row()].get("reference_no", "")
-        try:
-            return sheet_actions.reissue_and_preview(self, self._service, record_id, settings=self._settings,
-                                                     notify=self.notify_problem,
-                                                     reprinted=lambda count: self._reprinted(number, count))
-        except DatabaseUnreachable as exc:
-            self.notify_problem("再発行できません", str(exc))
-            return None
+        return sheet_actions.reissue_and_preview(self, self._service, record_id, settings=self._settings,
+                                                 notify=self.notify_problem,
+                                                 reprinted=lambda count: self._reprinted(number, count))
 
     def record_follow_up(self) -> bool:
         """Ask what became of the chosen consultation and record it; whether anything changed."""

@@ -126,7 +126,11 @@ def reissue_and_preview(parent: QWidget, log: LogService, record_id: str, *, set
                         reprinted: Callable[[int], None]) -> ReferralPreviewDialog | None:
     """A logged consultation's sheet again, stamped 再発行, in a window-modal preview; counted on its
     record (``reprinted`` gets the count) once printed or saved, not logged as another consultation."""
-    record = log.record(record_id)
+    try:
+        record = log.record(record_id)
+    except DatabaseUnreachable as exc:   # the record window's 再発行 and the log's alike
+        notify("再発行できません", str(exc))
+        return None
     if record is None:   # removed meanwhile (a sheet never delivered, on another counter)
         notify("再発行できません", "この相談記録は見つかりません。一覧を更新してください。")
         return None

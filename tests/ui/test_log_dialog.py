@@ -444,3 +444,25 @@ def test_a_reprint_saved_while_the_server_is_away_says_its_count_is_missing(qtbo
     saved_text(qtbot, preview, tmp_path / "x")
     assert [title for title, _ in problems] == ["再発行の回数を記録できません"]
     assert "案内書は再発行されましたが" in problems[0][1]
+
+
+def test_a_reprint_asked_for_while_the_server_is_away_is_refused_from_the_log_and_from_the_record(qtbot, logged,
+                                                                                                 monkeypatch):
+    """The record window's 再発行 met a server gone between its opening and the click as a traceback:
+    the shared reissue says it, for both windows."""
+    store, settings = logged
+    issued(store, settings)
+    service = SwitchedOff(store.log)
+    dialog = ConsultationLogDialog(service, settings=settings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    select_row(qtbot, dialog, 0)
+    record = dialog.open_record()
+    problems = []
+    for window in (dialog, record):
+        monkeypatch.setattr(window, "notify_problem", lambda title, text: problems.append((title, text)))
+    service.down = True
+    qtbot.mouseClick(record.reprint_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.reprint_button, Qt.MouseButton.LeftButton)
+    assert problems == [("再発行できません", DatabaseUnreachable.TEXT)] * 2
+    assert dialog.findChild(ReferralPreviewDialog) is None
