@@ -184,8 +184,9 @@ def _json_int(text: str) -> int | _LongInteger:
 def _check_document(data: dict[str, Any]) -> None:
     """Depth, integers and characters anywhere in the document, before any field is read: a
     refusal names the field instead of a RecursionError, an OverflowError or a UnicodeEncodeError
-    when the answer is printed or written. A walk without recursion, so depth cannot break it."""
-    stack: list[tuple[Any, str, int]] = [(value, _key_name(key), 2) for key, value in data.items()]
+    when the answer is printed or written. A walk without recursion, so depth cannot break it, in
+    the document's order (a file's refusals are named from its first line down)."""
+    stack: list[tuple[Any, str, int]] = [(value, _key_name(key), 2) for key, value in reversed(data.items())]
     for key in data:
         _check_text(str(key), _key_name(key))
     while stack:
@@ -194,11 +195,13 @@ def _check_document(data: dict[str, Any]) -> None:
             if depth > MAX_INTAKE_DEPTH:
                 raise IntakeError(where, f"入れ子が深すぎます（上限 {MAX_INTAKE_DEPTH} 段）")
             items: Iterable[tuple[Any, Any]] = value.items() if isinstance(value, dict) else enumerate(value)
+            inside = []
             for key, item in items:
                 if isinstance(key, str):
                     _check_text(key, where)
                 inner = f"{where}.{_key_name(key)}" if isinstance(key, str) else f"{where}[{key}]"
-                stack.append((item, inner if len(inner) <= 80 else where, depth + 1))
+                inside.append((item, inner if len(inner) <= 80 else where, depth + 1))
+            stack.extend(reversed(inside))   # popped from the end: the first inside comes next
         elif isinstance(value, _LongInteger):
             raise IntakeError(where, f"数値の桁が多すぎます（{value.digits:,} 桁）")
         elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** MAX_INTEGER_DIGITS:
